@@ -1,0 +1,613 @@
+//! Mainland Chinese licence plates: normalising what an operator typed,
+//! validating it into a [`Plate`], and matching plates against a search
+//! [`PlateQuery`] (with the province typed as a character, as pinyin, or
+//! skipped).
+//!
+//! This module does not know about stays, bays, storage or the terminal; it
+//! is pure string handling with no I/O. Phone numbers live in `phone`, free
+//! text fields in `text`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use unicode_width::UnicodeWidthStr;
+
+use super::text::{echo, safe_char};
+
+/// The province (region) characters that may open a plate.
+pub const PROVINCES: &str = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼";
+
+/// Suffixes that may follow a 4-character serial: trailer, learner, police,
+/// Hong Kong, Macau, consular.
+const SUFFIXES: &str = "挂学警港澳领";
+
+/// Longest input, in characters after normalising, that is looked at at all.
+const MAX_CHARS: usize = 16;
+
+/// A validated plate, always held in its normalised form, e.g. `晋D12345`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Plate(String);
+
+/// Why some text is not a plate. Its `Display` is one English line naming
+/// the (sanitised, shortened) input and the reason.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlateError {
+    /// Nothing left after removing spaces and separators.
+    #[error("plate is empty")]
+    Empty,
+    /// More than 16 characters after normalising.
+    #[error("plate '{input}' is too long: at most {MAX_CHARS} characters")]
+    TooLong { input: String },
+    /// The first character is not one of [`PROVINCES`].
+    #[error("plate '{input}': '{ch}' is not a province character")]
+    Province { input: String, ch: char },
+    /// The second character is not an issuing letter `A`–`Z` except `I`.
+    #[error("plate '{input}': issuing letter must be A–Z except I")]
+    Letter { input: String, ch: char },
+    /// Too few or too many characters for the kind of plate.
+    #[error("plate '{input}' is too {}: expected {expected}", short_or_long(*.short))]
+    Length {
+        input: String,
+        short: bool,
+        expected: String,
+    },
+    /// A character that may not appear in the serial.
+    #[error("plate '{input}': {}", character_reason(*.ch))]
+    Character { input: String, ch: char },
+    /// A final Chinese character that is not a known suffix.
+    #[error("plate '{input}': '{ch}' is not a plate suffix (挂, 学, 警, 港, 澳 or 领)")]
+    Suffix { input: String, ch: char },
+    /// Six serial characters that do not form a new-energy number.
+    #[error(
+        "plate '{input}' is not a valid new-energy plate: expected D or F, \
+         one character and 4 digits, or 5 digits then D or F"
+    )]
+    NewEnergy { input: String },
+}
+
+fn short_or_long(short: bool) -> &'static str {
+    if short { "short" } else { "long" }
+}
+
+fn character_reason(ch: char) -> String {
+    if ch == 'I' || ch == 'O' {
+        format!("'{ch}' is not allowed (no I or O in the serial)")
+    } else {
+        format!("'{ch}' is not allowed in a plate")
+    }
+}
+
+impl PlateError {
+    /// A short, stable snake_case key per kind of error, for translation.
+    pub fn reason_key(&self) -> &'static str {
+        match self {
+            PlateError::Empty => "empty",
+            PlateError::TooLong { .. } => "too_long",
+            PlateError::Province { .. } => "province",
+            PlateError::Letter { .. } => "letter",
+            PlateError::Length { .. } => "length",
+            PlateError::Character { .. } => "character",
+            PlateError::Suffix { .. } => "suffix",
+            PlateError::NewEnergy { .. } => "new_energy",
+        }
+    }
+}
+
+fn normalise_char(c: char) -> char {
+    let c = match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    };
+    c.to_ascii_uppercase()
+}
+
+fn is_separator(c: char) -> bool {
+    matches!(c, ' ' | '·' | '•' | '・' | '-' | '.')
+}
+
+fn normalised_chars(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars()
+        .map(normalise_char)
+        .filter(|&c| !is_separator(c))
+}
+
+/// Normalises plate text: full-width ASCII to half-width, ideographic space
+/// to space, ASCII upper-cased, then spaces, `·`, `•`, `・`, `-` and `.`
+/// removed. Used both for plates and for search queries.
+pub fn normalise(text: &str) -> String {
+    normalised_chars(text).collect()
+}
+
+fn is_letter(c: char) -> bool {
+    c.is_ascii_uppercase() && c != 'I'
+}
+
+fn is_serial(c: char) -> bool {
+    c.is_ascii_digit() || (c.is_ascii_uppercase() && c != 'I' && c != 'O')
+}
+
+fn is_energy(c: char) -> bool {
+    c == 'D' || c == 'F'
+}
+
+/// The pinyin of a province character, upper-case.
+fn pinyin(province: char) -> Option<&'static str> {
+    Some(match province {
+        '京' => "JING",
+        '津' => "JIN",
+        '沪' => "HU",
+        '渝' => "YU",
+        '冀' => "JI",
+        '豫' => "YU",
+        '云' => "YUN",
+        '辽' => "LIAO",
+        '黑' => "HEI",
+        '湘' => "XIANG",
+        '皖' => "WAN",
+        '鲁' => "LU",
+        '新' => "XIN",
+        '苏' => "SU",
+        '浙' => "ZHE",
+        '赣' => "GAN",
+        '鄂' => "E",
+        '桂' => "GUI",
+        '甘' => "GAN",
+        '晋' => "JIN",
+        '蒙' => "MENG",
+        '陕' => "SHAN",
+        '吉' => "JI",
+        '闽' => "MIN",
+        '贵' => "GUI",
+        '粤' => "YUE",
+        '青' => "QING",
+        '藏' => "ZANG",
+        '川' => "CHUAN",
+        '宁' => "NING",
+        '琼' => "QIONG",
+        _ => return None,
+    })
+}
+
+/// Checks the normalised characters; `raw` is only used for messages.
+fn validate(chars: &[char], raw: &str) -> Result<(), PlateError> {
+    let input = || echo(raw);
+    let length = |short: bool, expected: String| PlateError::Length {
+        input: input(),
+        short,
+        expected,
+    };
+    const ORDINARY: &str = "province, letter and 5 characters";
+
+    let Some(&province) = chars.first() else {
+        return Err(PlateError::Empty);
+    };
+    if !PROVINCES.contains(province) {
+        return Err(PlateError::Province {
+            input: input(),
+            ch: safe_char(province),
+        });
+    }
+    let Some(&letter) = chars.get(1) else {
+        return Err(length(true, ORDINARY.to_owned()));
+    };
+    if !is_letter(letter) {
+        return Err(PlateError::Letter {
+            input: input(),
+            ch: safe_char(letter),
+        });
+    }
+
+    let rest = chars.get(2..).unwrap_or(&[]);
+    let last = rest.len().saturating_sub(1);
+    for (i, &c) in rest.iter().enumerate() {
+        if is_serial(c) || (i == last && SUFFIXES.contains(c)) {
+            continue;
+        }
+        if i == last && !c.is_ascii() && c.is_alphabetic() {
+            return Err(PlateError::Suffix {
+                input: input(),
+                ch: safe_char(c),
+            });
+        }
+        return Err(PlateError::Character {
+            input: input(),
+            ch: safe_char(c),
+        });
+    }
+
+    match rest.last() {
+        Some(&suffix) if SUFFIXES.contains(suffix) => {
+            let serial = rest.len() - 1;
+            if serial == 4 {
+                Ok(())
+            } else {
+                Err(length(
+                    serial < 4,
+                    format!("province, letter, 4 characters and {suffix}"),
+                ))
+            }
+        }
+        _ => match rest.len() {
+            5 => Ok(()),
+            6 => {
+                let small = is_energy(rest[0]) && rest[2..].iter().all(char::is_ascii_digit);
+                let large = rest[..5].iter().all(char::is_ascii_digit) && is_energy(rest[5]);
+                if small || large {
+                    Ok(())
+                } else {
+                    Err(PlateError::NewEnergy { input: input() })
+                }
+            }
+            n if n < 5 => Err(length(true, ORDINARY.to_owned())),
+            _ => Err(length(
+                false,
+                format!("{ORDINARY} (6 for a new-energy plate)"),
+            )),
+        },
+    }
+}
+
+impl Plate {
+    /// Normalises and validates `text`.
+    pub fn parse(text: &str) -> Result<Plate, PlateError> {
+        // Never look at more than one character past the limit, whatever
+        // the size of the input.
+        let chars: Vec<char> = normalised_chars(text).take(MAX_CHARS + 1).collect();
+        if chars.is_empty() {
+            return Err(PlateError::Empty);
+        }
+        if chars.len() > MAX_CHARS {
+            return Err(PlateError::TooLong { input: echo(text) });
+        }
+        validate(&chars, text)?;
+        Ok(Plate(chars.into_iter().collect()))
+    }
+
+    /// The normalised plate, e.g. `晋D12345`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Display width in terminal cells (the province character is 2 cells,
+    /// so `晋D12345` is 8).
+    pub fn width(&self) -> usize {
+        UnicodeWidthStr::width(self.0.as_str())
+    }
+
+    /// Does this plate match an operator's search query? The query matches
+    /// if it is a substring of the plate (which covers the plate without its
+    /// province character) or of the province's pinyin followed by the rest
+    /// (`JIND12345`). An empty query matches every plate. Does not allocate.
+    pub fn matches(&self, query: &PlateQuery) -> bool {
+        let q = query.text.as_str();
+        if q.is_empty() || self.0.contains(q) {
+            return true;
+        }
+        let Some(first) = self.0.chars().next() else {
+            return false;
+        };
+        let Some(py) = pinyin(first) else {
+            return false;
+        };
+        let rest = &self.0.as_bytes()[first.len_utf8()..];
+        let (py, q) = (py.as_bytes(), q.as_bytes());
+        // Matches starting inside the rest are covered by `contains` above;
+        // only starts inside the pinyin need checking.
+        (0..py.len()).any(|i| {
+            let head = &py[i..];
+            if q.len() <= head.len() {
+                head.starts_with(q)
+            } else {
+                q.starts_with(head) && rest.starts_with(&q[head.len()..])
+            }
+        })
+    }
+}
+
+impl fmt::Display for Plate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for Plate {
+    type Err = PlateError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Plate::parse(s)
+    }
+}
+
+impl TryFrom<String> for Plate {
+    type Error = PlateError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Plate::parse(&value)
+    }
+}
+
+impl From<Plate> for String {
+    fn from(plate: Plate) -> String {
+        plate.0
+    }
+}
+
+/// A search query as typed by an operator, normalised once so that it can
+/// be matched against many plates cheaply.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PlateQuery {
+    text: String,
+}
+
+impl PlateQuery {
+    /// Prepares `text` (normalised like a plate: `JIN d 123` → `JIND123`).
+    pub fn new(text: &str) -> PlateQuery {
+        PlateQuery {
+            text: normalise(text),
+        }
+    }
+
+    /// True if the query matches every plate.
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn valid_plates() {
+        let cases = [
+            ("晋D12345", "晋D12345"),
+            ("京A8B9C1", "京A8B9C1"),
+            ("京O12345", "京O12345"),
+            ("晋d12345", "晋D12345"),
+            ("晋Ｄ１２３４５", "晋D12345"),
+            ("晋ｄ１２３４５", "晋D12345"),
+            ("晋 D 12345", "晋D12345"),
+            ("  晋D12345  ", "晋D12345"),
+            ("晋　D12345", "晋D12345"),
+            ("晋D·12345", "晋D12345"),
+            ("晋D•12345", "晋D12345"),
+            ("晋D・12345", "晋D12345"),
+            ("晋D-123-45", "晋D12345"),
+            ("晋D.123.45", "晋D12345"),
+            ("晋D－12345", "晋D12345"),
+            ("晋D1234挂", "晋D1234挂"),
+            ("晋 d 1234 挂", "晋D1234挂"),
+            ("京A1234学", "京A1234学"),
+            ("京A1234警", "京A1234警"),
+            ("粤Z1234港", "粤Z1234港"),
+            ("粤Z1234澳", "粤Z1234澳"),
+            ("京A1234领", "京A1234领"),
+            ("京AD12345", "京AD12345"),
+            ("京AF12345", "京AF12345"),
+            ("京ADA1234", "京ADA1234"),
+            ("京afa1234", "京AFA1234"),
+            ("晋D12345D", "晋D12345D"),
+            ("晋D12345F", "晋D12345F"),
+            ("琼A00000", "琼A00000"),
+        ];
+        for (input, want) in cases {
+            match Plate::parse(input) {
+                Ok(plate) => assert_eq!(plate.as_str(), want, "input {input:?}"),
+                Err(e) => panic!("{input:?} refused: {e}"),
+            }
+        }
+        // Every province character opens a valid plate.
+        for p in PROVINCES.chars() {
+            let text = format!("{p}A12345");
+            assert!(Plate::parse(&text).is_ok(), "{text}");
+            assert!(pinyin(p).is_some(), "no pinyin for {p}");
+        }
+    }
+
+    #[test]
+    fn invalid_plates() {
+        let long = format!("晋D{}", "1".repeat(10_000));
+        let cases: Vec<(&str, &str)> = vec![
+            ("", "empty"),
+            ("   ", "empty"),
+            ("　　", "empty"),
+            ("·-. •・", "empty"),
+            ("晋", "length"),
+            ("晋D", "length"),
+            ("晋D1234", "length"),
+            ("晋D1234567", "length"),
+            ("晋D123挂", "length"),
+            ("晋D12345挂", "length"),
+            ("XD12345", "province"),
+            ("D12345", "province"),
+            ("山D12345", "province"),
+            ("<script>", "province"),
+            ("<script>alert(1)</script>", "too_long"),
+            ("🚚", "province"),
+            ("\t晋D12345", "province"),
+            ("晋I12345", "letter"),
+            ("晋i12345", "letter"),
+            ("晋812345", "letter"),
+            ("晋晋12345", "letter"),
+            ("晋D1234O", "character"),
+            ("晋DI2345", "character"),
+            ("晋D12*45", "character"),
+            ("晋D12\u{0}45", "character"),
+            ("晋D12345\n", "character"),
+            ("晋D1234\u{202E}", "character"),
+            ("晋D1234\u{7f}", "character"),
+            ("晋D1234🚚", "character"),
+            ("晋D挂1234", "character"),
+            ("晋D1';--", "character"),
+            ("晋D1'; DROP TABLE stays;--", "too_long"),
+            ("晋D1234使", "suffix"),
+            ("晋D1234晋", "suffix"),
+            ("晋DA12345", "new_energy"),
+            ("京AD1234A", "new_energy"),
+            ("京AF1A234", "new_energy"),
+            ("晋D1234DD", "new_energy"),
+            ("晋D12345678901234", "length"),
+            ("晋D123456789012345", "too_long"),
+            (long.as_str(), "too_long"),
+        ];
+        for (input, key) in cases {
+            match Plate::parse(input) {
+                Ok(p) => panic!("{input:?} accepted as {p}"),
+                Err(e) => {
+                    assert_eq!(e.reason_key(), key, "input {input:?}: {e}");
+                    let line = e.to_string();
+                    assert!(
+                        !line.chars().any(super::super::text::is_control),
+                        "{line:?}"
+                    );
+                    // Prefix "plate '" + at most 20 echoed chars + reason.
+                    assert!(line.chars().count() < 200, "{line:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn error_messages() {
+        let msg = |s: &str| match Plate::parse(s) {
+            Ok(p) => panic!("{s:?} accepted as {p}"),
+            Err(e) => e.to_string(),
+        };
+        assert_eq!(
+            msg("晋D1234"),
+            "plate '晋D1234' is too short: expected province, letter and 5 characters"
+        );
+        assert_eq!(
+            msg("XD12345"),
+            "plate 'XD12345': 'X' is not a province character"
+        );
+        assert_eq!(
+            msg("晋I12345"),
+            "plate '晋I12345': issuing letter must be A–Z except I"
+        );
+        assert_eq!(
+            msg("晋D1234O"),
+            "plate '晋D1234O': 'O' is not allowed (no I or O in the serial)"
+        );
+        assert_eq!(msg(" "), "plate is empty");
+        assert_eq!(
+            msg("晋D12\u{1b}45"),
+            "plate '晋D12?45': '?' is not allowed in a plate"
+        );
+        assert_eq!(
+            msg("晋D12345挂"),
+            "plate '晋D12345挂' is too long: expected province, letter, 4 characters and 挂"
+        );
+        let long = msg(&"晋D123456789".repeat(1000));
+        assert_eq!(
+            long,
+            "plate '晋D123456789晋D123456…' is too long: at most 16 characters"
+        );
+    }
+
+    #[test]
+    fn normalise_examples() {
+        assert_eq!(normalise("ｊｉｎ　ｄ－１２"), "JIND12");
+        assert_eq!(normalise("晋·d.1-2 3"), "晋D123");
+        assert_eq!(normalise(""), "");
+    }
+
+    #[test]
+    fn search_matching() {
+        let plate = |s: &str| match Plate::parse(s) {
+            Ok(p) => p,
+            Err(e) => panic!("{e}"),
+        };
+        let cases = [
+            ("晋D12345", "", true),
+            ("晋D12345", "   ", true),
+            ("晋D12345", "D123", true),
+            ("晋D12345", "d123", true),
+            ("晋D12345", "jinD123", true),
+            ("晋D12345", "晋D123", true),
+            ("晋D12345", "JIN d 123", true),
+            ("晋D12345", "ｊｉｎｄ１２３", true),
+            ("晋D12345", "12345", true),
+            ("晋D12345", "jin", true),
+            ("晋D12345", "n d", true),
+            ("晋D12345", "jind12345", true),
+            ("晋D12345", "晋", true),
+            ("晋D12345", "jing", false),
+            ("晋D12345", "京", false),
+            ("晋D12345", "D124", false),
+            ("晋D12345", "晋D123456", false),
+            ("晋D12345", "jind123456", false),
+            ("晋D12345", "JD", false),
+            ("晋D12345", "jinjin", false),
+            ("津A00001", "jin", true),
+            ("京A00001", "jin", true),
+            ("京A00001", "jinga", true),
+            ("渝B12345", "yub", true),
+            ("豫B12345", "yub", true),
+            ("鄂A12345", "ea1", true),
+            ("晋D1234挂", "挂", true),
+            ("晋D1234挂", "1234挂", true),
+            ("晋D1234挂", "jind1234挂", true),
+            ("晋D1234挂", "1234学", false),
+        ];
+        for (p, q, want) in cases {
+            let query = PlateQuery::new(q);
+            assert_eq!(plate(p).matches(&query), want, "{p} vs {q:?}");
+        }
+        assert!(PlateQuery::new(" · ").is_empty());
+        assert!(!PlateQuery::new("d").is_empty());
+    }
+
+    #[test]
+    fn width_in_cells() {
+        let w = |s: &str| Plate::parse(s).map(|p| p.width()).ok();
+        assert_eq!(w("晋D12345"), Some(8));
+        assert_eq!(w("晋D1234挂"), Some(9));
+        assert_eq!(w("京AD12345"), Some(9));
+    }
+
+    #[test]
+    fn conversions_and_serde() {
+        let p: Plate = "晋d 12345".parse().expect("valid");
+        assert_eq!(p.to_string(), "晋D12345");
+        assert_eq!(Plate::try_from("晋D12345".to_owned()), Ok(p.clone()));
+        assert_eq!(String::from(p.clone()), "晋D12345");
+        let json = serde_json::to_string(&p).expect("serialise");
+        assert_eq!(json, "\"晋D12345\"");
+        let back: Plate = serde_json::from_str("\"晋d12345\"").expect("deserialise");
+        assert_eq!(back, p);
+        assert!(serde_json::from_str::<Plate>("\"晋D1234\"").is_err());
+        assert!(serde_json::from_str::<Plate>("12345").is_err());
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        let odd = [
+            "\u{0}",
+            "\u{FEFF}",
+            "\u{FF5E}",
+            "\u{FF01}",
+            "é",
+            "ß",
+            "İ",
+            "ı",
+            "晋D\u{301}",
+            "\u{10FFFF}",
+            "晋\u{FF21}\u{FF10}\u{FF10}\u{FF10}\u{FF10}\u{FF10}",
+        ];
+        for s in odd {
+            let _ = Plate::parse(s);
+            let q = PlateQuery::new(s);
+            if let Ok(p) = Plate::parse("晋D12345") {
+                let _ = p.matches(&q);
+            }
+        }
+        assert_eq!(
+            Plate::parse("晋\u{FF21}\u{FF10}\u{FF10}\u{FF10}\u{FF10}\u{FF10}").map(String::from),
+            Ok("晋A00000".to_owned())
+        );
+    }
+}

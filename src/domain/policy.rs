@@ -1,0 +1,315 @@
+//! Policy: the thresholds and due times that decide zones and clocks, and the
+//! gate checks (temperature, health code, travel flag) they are applied to.
+//!
+//! Loading `config.toml` from disk is the edge's job; this module parses text
+//! and decides, nothing more.
+
+use std::fmt;
+
+use chrono::Duration;
+use serde::{Deserialize, Serialize};
+
+/// Body temperature in °C, as measured at the gate.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, Deserialize)]
+pub struct Temperature(f64);
+
+pub const TEMP_MIN: f64 = 34.0;
+pub const TEMP_MAX: f64 = 42.0;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TemperatureError {
+    #[error("temperature '{0}' is not a number (expected °C, e.g. 36.5)")]
+    NotANumber(String),
+    #[error("temperature {0:.1} °C is outside 34.0–42.0 °C: please measure again")]
+    OutOfRange(f64),
+}
+
+impl Temperature {
+    pub fn new(celsius: f64) -> Result<Temperature, TemperatureError> {
+        if !celsius.is_finite() || !(TEMP_MIN..=TEMP_MAX).contains(&celsius) {
+            return Err(TemperatureError::OutOfRange(if celsius.is_finite() {
+                celsius
+            } else {
+                0.0
+            }));
+        }
+        // One decimal is what a thermometer shows; keep exactly that.
+        Ok(Temperature((celsius * 10.0).round() / 10.0))
+    }
+
+    pub fn parse(text: &str) -> Result<Temperature, TemperatureError> {
+        let t = text.trim().trim_end_matches("°C").trim_end_matches('C').trim();
+        let shown: String = text.chars().filter(|c| !c.is_control()).take(20).collect();
+        let v: f64 = t
+            .parse()
+            .map_err(|_| TemperatureError::NotANumber(shown.clone()))?;
+        if !v.is_finite() {
+            return Err(TemperatureError::NotANumber(shown));
+        }
+        Temperature::new(v)
+    }
+
+    pub fn celsius(self) -> f64 {
+        self.0
+    }
+}
+
+impl fmt::Display for Temperature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:.1} °C", self.0)
+    }
+}
+
+macro_rules! word_enum {
+    ($(#[$m:meta])* $name:ident { $($var:ident = $s:literal),+ $(,)? } expected $exp:literal) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($var),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$var),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$var => $s),+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                let t = s.trim().to_ascii_lowercase();
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == t)
+                    .ok_or_else(|| {
+                        let shown: String = s.chars().filter(|c| !c.is_control()).take(20).collect();
+                        format!("'{shown}' is not {}", $exp)
+                    })
+            }
+        }
+    };
+}
+pub(crate) use word_enum;
+
+word_enum! {
+    /// The health-code colour shown on the driver's phone.
+    HealthCode { Green = "green", Yellow = "yellow", Red = "red" }
+    expected "a health code (expected green, yellow or red)"
+}
+
+word_enum! {
+    /// What the truck carries; the first three are priority cargo.
+    Cargo { Emergency = "emergency", Living = "living", Production = "production", Other = "other" }
+    expected "a cargo category (expected emergency, living, production or other)"
+}
+
+impl Cargo {
+    /// Emergency supplies, living supplies and key production materials go first.
+    pub fn is_priority(self) -> bool {
+        !matches!(self, Cargo::Other)
+    }
+}
+
+/// Why the checks send a truck to isolation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckFlag {
+    Fever,
+    YellowCode,
+    RedCode,
+    TravelHistory,
+}
+
+impl CheckFlag {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckFlag::Fever => "fever",
+            CheckFlag::YellowCode => "yellow code",
+            CheckFlag::RedCode => "red code",
+            CheckFlag::TravelHistory => "travel history",
+        }
+    }
+}
+
+/// The gate checks of one arrival.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Checks {
+    pub temperature: Option<Temperature>,
+    pub code: HealthCode,
+    pub travel_flag: bool,
+}
+
+/// Thresholds and due times. Every field has a safe default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Policy {
+    /// Fever at or above this temperature (°C).
+    pub fever_c: f64,
+    /// Minutes from an antigen sample to its due result.
+    pub antigen_due_min: i64,
+    /// Minutes from a PCR sample to its due result.
+    pub pcr_due_min: i64,
+    /// Hours in isolation before a review is due.
+    pub isolation_review_h: i64,
+    /// Hours between disinfection rounds of a zone.
+    pub disinfection_every_h: i64,
+    /// Whether the travel-history flag sends a truck to isolation.
+    pub travel_flag_isolates: bool,
+}
+
+impl Default for Policy {
+    fn default() -> Policy {
+        Policy {
+            fever_c: 37.3,
+            antigen_due_min: 15,
+            pcr_due_min: 360,
+            isolation_review_h: 24,
+            disinfection_every_h: 4,
+            travel_flag_isolates: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PolicyError {
+    #[error("{0}")]
+    Syntax(String),
+    #[error("{field} = {value} is out of range ({range})")]
+    Range {
+        field: &'static str,
+        value: String,
+        range: &'static str,
+    },
+}
+
+impl Policy {
+    /// Parses a policy file; every key is optional, unknown keys are refused.
+    pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
+        let p: Policy = toml::from_str(text).map_err(|e| PolicyError::Syntax(e.to_string()))?;
+        p.validate()?;
+        Ok(p)
+    }
+
+    pub fn validate(&self) -> Result<(), PolicyError> {
+        fn range<T: PartialOrd + fmt::Display>(
+            field: &'static str,
+            v: T,
+            lo: T,
+            hi: T,
+            range: &'static str,
+        ) -> Result<(), PolicyError> {
+            if v < lo || v > hi {
+                return Err(PolicyError::Range {
+                    field,
+                    value: v.to_string(),
+                    range,
+                });
+            }
+            Ok(())
+        }
+        range("fever_c", self.fever_c, 36.0, 40.0, "36.0–40.0")?;
+        range("antigen_due_min", self.antigen_due_min, 1, 24 * 60, "1–1440")?;
+        range("pcr_due_min", self.pcr_due_min, 1, 7 * 24 * 60, "1–10080")?;
+        range("isolation_review_h", self.isolation_review_h, 1, 24 * 30, "1–720")?;
+        range("disinfection_every_h", self.disinfection_every_h, 1, 24 * 7, "1–168")?;
+        Ok(())
+    }
+
+    pub fn antigen_due(&self) -> Duration {
+        Duration::minutes(self.antigen_due_min)
+    }
+
+    pub fn pcr_due(&self) -> Duration {
+        Duration::minutes(self.pcr_due_min)
+    }
+
+    pub fn isolation_review(&self) -> Duration {
+        Duration::hours(self.isolation_review_h)
+    }
+
+    pub fn disinfection_every(&self) -> Duration {
+        Duration::hours(self.disinfection_every_h)
+    }
+
+    /// What the gate checks say: an empty list means a clean arrival.
+    pub fn flags(&self, checks: &Checks) -> Vec<CheckFlag> {
+        let mut flags = Vec::new();
+        if checks.temperature.is_some_and(|t| t.celsius() >= self.fever_c) {
+            flags.push(CheckFlag::Fever);
+        }
+        match checks.code {
+            HealthCode::Green => {}
+            HealthCode::Yellow => flags.push(CheckFlag::YellowCode),
+            HealthCode::Red => flags.push(CheckFlag::RedCode),
+        }
+        if checks.travel_flag && self.travel_flag_isolates {
+            flags.push(CheckFlag::TravelHistory);
+        }
+        flags
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checks(t: f64, code: HealthCode, travel: bool) -> Checks {
+        Checks {
+            temperature: Some(Temperature::new(t).unwrap()),
+            code,
+            travel_flag: travel,
+        }
+    }
+
+    #[test]
+    fn fever_threshold_is_inclusive() {
+        let p = Policy::default();
+        assert!(p.flags(&checks(37.2, HealthCode::Green, false)).is_empty());
+        assert_eq!(p.flags(&checks(37.3, HealthCode::Green, false)), vec![CheckFlag::Fever]);
+    }
+
+    #[test]
+    fn codes_and_travel_flag_isolate() {
+        let p = Policy::default();
+        assert_eq!(p.flags(&checks(36.5, HealthCode::Yellow, false)), vec![CheckFlag::YellowCode]);
+        assert_eq!(
+            p.flags(&checks(38.0, HealthCode::Red, true)),
+            vec![CheckFlag::Fever, CheckFlag::RedCode, CheckFlag::TravelHistory]
+        );
+    }
+
+    #[test]
+    fn temperatures_outside_the_human_range_are_refused() {
+        assert!(Temperature::parse("36.6").is_ok());
+        assert!(Temperature::parse("36.6°C").is_ok());
+        for bad in ["33.9", "42.1", "abc", "", "NaN", "inf", "-1"] {
+            assert!(Temperature::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn policy_file_keys_are_optional_and_checked() {
+        assert_eq!(Policy::from_toml("").unwrap(), Policy::default());
+        let p = Policy::from_toml("fever_c = 37.5\npcr_due_min = 300").unwrap();
+        assert_eq!(p.fever_c, 37.5);
+        assert_eq!(p.pcr_due_min, 300);
+        assert!(Policy::from_toml("fever = 37.5").is_err());
+        assert!(Policy::from_toml("fever_c = 45.0").is_err());
+        assert!(Policy::from_toml("antigen_due_min = \"soon\"").is_err());
+    }
+
+    #[test]
+    fn words_parse_case_insensitively() {
+        assert_eq!("Yellow".parse::<HealthCode>().unwrap(), HealthCode::Yellow);
+        assert_eq!("production".parse::<Cargo>().unwrap(), Cargo::Production);
+        assert!("gold".parse::<Cargo>().is_err());
+        assert!(Cargo::Emergency.is_priority() && !Cargo::Other.is_priority());
+    }
+}

@@ -1,0 +1,278 @@
+//! Free-text fields (driver name, origin, destination, reasons): cleaning
+//! what an operator typed, and measuring and cutting text to terminal cells.
+//!
+//! Also the shared helper that makes an operator's input safe to echo in an
+//! error message. Plates and phone numbers have their own modules (`plate`,
+//! `phone`); nothing here touches the terminal or storage.
+
+use unicode_width::UnicodeWidthChar;
+use unicode_width::UnicodeWidthStr;
+
+/// Most characters a free-text field may hold, after trimming.
+pub const MAX_CHARS: usize = 200;
+
+/// Most characters of an operator's input echoed back in an error message.
+const MAX_ECHO: usize = 20;
+
+/// Why a free-text field was refused. `field` names the field, e.g.
+/// `driver`; `Display` is one English line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TextError {
+    #[error("{field} must not be empty")]
+    Empty { field: String },
+    #[error("{field} is too long ({chars} characters, at most {MAX_CHARS})")]
+    TooLong { field: String, chars: usize },
+    #[error("{field} contains a control character")]
+    Control { field: String },
+}
+
+impl TextError {
+    /// A short, stable snake_case key per kind of error, for translation.
+    pub fn reason_key(&self) -> &'static str {
+        match self {
+            TextError::Empty { .. } => "empty",
+            TextError::TooLong { .. } => "too_long",
+            TextError::Control { .. } => "control",
+        }
+    }
+}
+
+/// Control characters and the like, refused in text and never echoed raw:
+/// C0 and C1 controls (incl. `\n`, `\t`, DEL), bidi embeddings, overrides
+/// and isolates (U+202A..U+202E, U+2066..U+2069), and the line and
+/// paragraph separators U+2028 and U+2029.
+pub(crate) fn is_control(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}'
+        )
+}
+
+/// `c`, or `?` if it is a control character.
+pub(crate) fn safe_char(c: char) -> char {
+    if is_control(c) { '?' } else { c }
+}
+
+/// An operator's input made safe to echo in a one-line message: trimmed,
+/// control characters replaced by `?`, and at most 20 characters (the last
+/// being `…` when cut).
+pub(crate) fn echo(text: &str) -> String {
+    let text = text.trim();
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == MAX_ECHO - 1 && text.chars().nth(MAX_ECHO).is_some() {
+            out.push('…');
+            break;
+        }
+        out.push(safe_char(c));
+    }
+    out
+}
+
+/// Cleans a free-text field: trims surrounding whitespace, refuses any
+/// control character (see above) and anything over [`MAX_CHARS`]
+/// characters. An empty result is an error only if `required`.
+pub fn clean(field: &str, text: &str, required: bool) -> Result<String, TextError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return if required {
+            Err(TextError::Empty {
+                field: field.to_owned(),
+            })
+        } else {
+            Ok(String::new())
+        };
+    }
+    if text.chars().any(is_control) {
+        return Err(TextError::Control {
+            field: field.to_owned(),
+        });
+    }
+    let chars = text.chars().count();
+    if chars > MAX_CHARS {
+        return Err(TextError::TooLong {
+            field: field.to_owned(),
+            chars,
+        });
+    }
+    Ok(text.to_owned())
+}
+
+/// Display width of `s` in terminal cells (CJK characters are 2 cells).
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// Cuts `s` to at most `cells` display cells, never splitting a character,
+/// and appends `…` (1 cell) when it had to cut.
+pub fn fit(s: &str, cells: usize) -> String {
+    if width(s) <= cells {
+        return s.to_owned();
+    }
+    if cells == 0 {
+        return String::new();
+    }
+    let budget = cells - 1;
+    let mut end = 0;
+    let mut used = 0;
+    for (i, c) in s.char_indices() {
+        let w = c.width().unwrap_or(0);
+        if used + w > budget {
+            break;
+        }
+        used += w;
+        end = i + c.len_utf8();
+    }
+    // Sequences (e.g. an emoji and a variation selector) can be wider than
+    // the sum of their characters: back off until the prefix really fits.
+    let mut prefix = &s[..end];
+    while width(prefix) > budget {
+        let mut chars = prefix.chars();
+        chars.next_back();
+        prefix = chars.as_str();
+    }
+    let mut out = String::with_capacity(prefix.len() + '…'.len_utf8());
+    out.push_str(prefix);
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_accepts_and_trims() {
+        assert_eq!(clean("driver", "  张三  ", true), Ok("张三".to_owned()));
+        assert_eq!(clean("driver", "\t张三\n", true), Ok("张三".to_owned()));
+        assert_eq!(clean("origin", "　太原　", true), Ok("太原".to_owned()));
+        assert_eq!(
+            clean("origin", "太原 小店区", true),
+            Ok("太原 小店区".to_owned())
+        );
+        assert_eq!(clean("reason", "🚚 late", true), Ok("🚚 late".to_owned()));
+        assert_eq!(
+            clean("reason", "'; DROP TABLE stays;--", true),
+            Ok("'; DROP TABLE stays;--".to_owned())
+        );
+        assert_eq!(clean("reason", "", false), Ok(String::new()));
+        assert_eq!(clean("reason", "   ", false), Ok(String::new()));
+    }
+
+    #[test]
+    fn clean_refuses() {
+        let key =
+            |text: &str, required: bool| clean("f", text, required).map_err(|e| e.reason_key());
+        let cases: [(&str, bool, &str); 14] = [
+            ("", true, "empty"),
+            ("  \t\n ", true, "empty"),
+            ("　", true, "empty"),
+            ("a\nb", false, "control"),
+            ("a\tb", false, "control"),
+            ("a\rb", false, "control"),
+            ("a\u{0}b", false, "control"),
+            ("a\u{1b}[31mb", false, "control"),
+            ("a\u{7f}b", false, "control"),
+            ("a\u{85}b", false, "control"),
+            ("a\u{9b}b", false, "control"),
+            ("a\u{202E}b", false, "control"),
+            ("a\u{2066}b\u{2069}", false, "control"),
+            ("a\u{2028}b", false, "control"),
+        ];
+        for (text, required, want) in cases {
+            assert_eq!(key(text, required), Err(want), "{text:?}");
+        }
+        for c in '\u{202A}'..='\u{202E}' {
+            assert_eq!(key(&format!("x{c}y"), false), Err("control"));
+        }
+        assert_eq!(key(&"a".repeat(201), true), Err("too_long"));
+        assert_eq!(key(&"晋".repeat(201), true), Err("too_long"));
+    }
+
+    #[test]
+    fn clean_length_limit_counts_characters() {
+        let ascii = "a".repeat(MAX_CHARS);
+        assert_eq!(clean("driver", &ascii, true), Ok(ascii.clone()));
+        let cjk = "张".repeat(MAX_CHARS);
+        assert_eq!(clean("driver", &cjk, true), Ok(cjk.clone()));
+        let padded = format!("  {cjk}  ");
+        assert_eq!(clean("driver", &padded, true), Ok(cjk));
+    }
+
+    #[test]
+    fn error_messages() {
+        let msg = |field: &str, text: &str| match clean(field, text, true) {
+            Ok(s) => panic!("{text:?} accepted as {s:?}"),
+            Err(e) => e.to_string(),
+        };
+        assert_eq!(
+            msg("driver", &"x".repeat(230)),
+            "driver is too long (230 characters, at most 200)"
+        );
+        assert_eq!(msg("origin", "a\nb"), "origin contains a control character");
+        assert_eq!(msg("destination", " "), "destination must not be empty");
+    }
+
+    #[test]
+    fn widths() {
+        assert_eq!(width(""), 0);
+        assert_eq!(width("abc"), 3);
+        assert_eq!(width("晋D12345"), 8);
+        assert_eq!(width("张三"), 4);
+        assert_eq!(width("…"), 1);
+    }
+
+    #[test]
+    fn fit_cuts_by_cells() {
+        assert_eq!(fit("晋D12345", 8), "晋D12345");
+        assert_eq!(fit("晋D12345", 20), "晋D12345");
+        assert_eq!(fit("晋D12345", 7), "晋D123…");
+        assert_eq!(fit("晋D12345", 5), "晋D1…");
+        assert_eq!(fit("晋D12345", 3), "晋…");
+        assert_eq!(fit("晋D12345", 2), "…");
+        assert_eq!(fit("晋D12345", 1), "…");
+        assert_eq!(fit("晋D12345", 0), "");
+        assert_eq!(fit("张三李四", 4), "张…");
+        assert_eq!(fit("张三李四", 6), "张三…");
+        assert_eq!(fit("张三李四", 5), "张三…");
+        assert_eq!(fit("", 0), "");
+        assert_eq!(fit("abc", 0), "");
+    }
+
+    #[test]
+    fn fit_never_exceeds_or_splits() {
+        let samples = [
+            "晋D12345",
+            "张三李四王五",
+            "a张b三c",
+            "🚚🚚🚚 truck",
+            "❤\u{FE0F}❤\u{FE0F}❤\u{FE0F}",
+            "e\u{301}e\u{301}e\u{301}",
+            "ｆｕｌｌ　ｗｉｄｔｈ",
+            "plain ascii text",
+        ];
+        for s in samples {
+            for cells in 0..20 {
+                let out = fit(s, cells);
+                assert!(width(&out) <= cells, "{s:?} at {cells}: {out:?}");
+                let body = out.strip_suffix('…').unwrap_or(&out);
+                assert!(s.starts_with(body), "{s:?} at {cells}: {out:?}");
+                if width(s) <= cells {
+                    assert_eq!(out, s);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn echo_is_sanitised_and_short() {
+        assert_eq!(echo("a\u{0}b\u{202E}c\nd"), "a?b?c?d");
+        assert_eq!(echo("  abc  "), "abc");
+        assert_eq!(echo(&"x".repeat(20)), "x".repeat(20));
+        let cut = echo(&"x".repeat(21));
+        assert_eq!(cut.chars().count(), 20);
+        assert!(cut.ends_with('…'));
+        assert_eq!(echo(""), "");
+    }
+}

@@ -1,0 +1,8 @@
+//! trucklot: a keyboard-only terminal application that runs a checkpoint truck
+//! lot. The binary's `main` is a thin edge; everything lives here.
+//!
+//! Layers, and who may know whom: `cli` and `tui` call `ops`; `ops` calls the
+//! pure `domain` and the `store`; only `store` speaks SQL.
+
+pub mod domain;
+pub mod store;

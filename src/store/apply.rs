@@ -1,0 +1,243 @@
+//! The projection: how one event changes the state tables.
+//!
+//! Used for live writes (inside the event's transaction) and by `check` and
+//! `rebuild` when replaying the log, so the two can never drift. Every step
+//! checks the rows it changed: an event that does not fit the state is an
+//! error that rolls the whole transaction back.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, ToSql};
+
+use super::{Result, StoreError, ts};
+use crate::domain::bay::{BayId, Zone};
+use crate::domain::event::{Event, StayId, Target};
+use crate::domain::stay::Status;
+
+pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) -> Result<()> {
+    let at = ts(at);
+    match event {
+        Event::Arrived {
+            stay,
+            arrival: a,
+            bay,
+            flags,
+            override_reason,
+        } => {
+            let isolated = bay.zone() == Zone::Isolation;
+            let status = if isolated {
+                Status::Isolated
+            } else {
+                Status::Parked
+            };
+            let flags_text = flags
+                .iter()
+                .map(|f| f.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let isolation_reason = isolated.then(|| {
+                override_reason
+                    .clone()
+                    .filter(|_| flags.is_empty())
+                    .unwrap_or_else(|| flags_text.clone())
+            });
+            db.execute(
+                "INSERT INTO stays (id, plate, status, driver, phone, cargo, origin, destination,
+                    temperature, code, travel_flag, handoff_required, flags, override_reason,
+                    arrived_at, bay_since, isolation_reason, isolated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17)",
+                rusqlite::params![
+                    stay.0,
+                    a.plate.as_str(),
+                    status.as_str(),
+                    a.driver,
+                    a.phone.as_ref().map(|p| p.as_str()),
+                    a.cargo.as_str(),
+                    a.origin,
+                    a.destination,
+                    a.temperature.map(|t| t.celsius()),
+                    a.code.as_str(),
+                    a.travel_flag,
+                    a.handoff_required,
+                    flags_text,
+                    override_reason,
+                    at,
+                    isolation_reason,
+                    isolated.then_some(&at),
+                ],
+            )?;
+            take_bay(db, *stay, bay)
+        }
+        Event::Moved { stay, from, to } => move_between(db, *stay, from, to, &at),
+        Event::Departed { stay, from, forced } => {
+            leave_bay(db, *stay, from)?;
+            one_row(
+                db.execute(
+                    "UPDATE stays SET status = 'departed', departed_at = ?2, forced_reason = ?3
+                      WHERE id = ?1 AND departed_at IS NULL",
+                    (stay.0, &at, forced),
+                )?,
+                || format!("stay {stay} is not on site"),
+            )
+        }
+        Event::SampleTaken { stay, test, due } => {
+            db.execute(
+                "INSERT INTO samples (id, stay, test, taken_at, due_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                (id, stay.0, test.as_str(), &at, ts(*due)),
+            )?;
+            Ok(())
+        }
+        Event::ResultRecorded { stay, test, result } => one_row(
+            db.execute(
+                "UPDATE samples SET result = ?3, result_at = ?4
+                  WHERE stay = ?1 AND test = ?2 AND result IS NULL",
+                (stay.0, test.as_str(), result.as_str(), &at),
+            )?,
+            || format!("stay {stay} has no pending {test} sample"),
+        ),
+        Event::Isolated {
+            stay,
+            from,
+            to,
+            reason,
+        } => {
+            move_between(db, *stay, from, to, &at)?;
+            set_stay(
+                db,
+                *stay,
+                "status = 'isolated', isolation_reason = ?2, isolated_at = ?3,
+                 released_at = NULL, release_reason = NULL, escalated_at = NULL, escalation_note = NULL",
+                &[reason, &at],
+            )
+        }
+        Event::Released {
+            stay,
+            from,
+            to,
+            reason,
+        } => {
+            move_between(db, *stay, from, to, &at)?;
+            set_stay(
+                db,
+                *stay,
+                "status = 'parked', released_at = ?3, release_reason = ?2",
+                &[reason, &at],
+            )
+        }
+        Event::Escalated { stay, note } => set_stay(
+            db,
+            *stay,
+            "escalated_at = ?3, escalation_note = ?2",
+            &[note, &at],
+        ),
+        Event::HandoffStarted {
+            stay,
+            from,
+            to,
+            mode,
+            counterpart,
+        } => {
+            move_between(db, *stay, from, to, &at)?;
+            set_stay(
+                db,
+                *stay,
+                "status = 'handoff', handoff_mode = ?2, handoff_counterpart = ?3,
+                 handoff_started_at = ?4, handoff_done_at = NULL",
+                &[&mode.as_str(), counterpart, &at],
+            )
+        }
+        Event::HandoffCompleted { stay } => set_stay(
+            db,
+            *stay,
+            "status = 'handoff_done', handoff_done_at = ?2",
+            &[&at],
+        ),
+        Event::ServiceRequested { stay, service } => {
+            db.execute(
+                "INSERT INTO service_calls (id, stay, service, requested_at) VALUES (?1, ?2, ?3, ?4)",
+                (id, stay.0, service.as_str(), &at),
+            )?;
+            Ok(())
+        }
+        Event::ServiceDone { stay, call } => one_row(
+            db.execute(
+                "UPDATE service_calls SET done_at = ?3 WHERE id = ?1 AND stay = ?2 AND done_at IS NULL",
+                (call, stay.0, &at),
+            )?,
+            || format!("service call {call} of stay {stay} is not open"),
+        ),
+        Event::Disinfected { target } => match target {
+            Target::Zone(z) => one_row(
+                db.execute(
+                    "UPDATE zones SET disinfected_at = ?2 WHERE zone = ?1",
+                    (z.as_str(), &at),
+                )?,
+                || format!("zone {z} is not in this lot"),
+            ),
+            Target::Bay(b) => one_row(
+                db.execute(
+                    "UPDATE bays SET disinfected_at = ?2 WHERE id = ?1",
+                    (b.as_str(), &at),
+                )?,
+                || format!("bay {b} is not in this lot"),
+            ),
+        },
+        Event::BayClosed { bay, reason } => one_row(
+            db.execute(
+                "UPDATE bays SET closed_reason = ?2
+                  WHERE id = ?1 AND occupant IS NULL AND closed_reason IS NULL",
+                (bay.as_str(), reason),
+            )?,
+            || format!("bay {bay} is occupied or already closed"),
+        ),
+        Event::BayOpened { bay } => one_row(
+            db.execute(
+                "UPDATE bays SET closed_reason = NULL WHERE id = ?1 AND closed_reason IS NOT NULL",
+                [bay.as_str()],
+            )?,
+            || format!("bay {bay} is not closed"),
+        ),
+    }
+}
+
+fn one_row(changed: usize, what: impl FnOnce() -> String) -> Result<()> {
+    if changed == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict(what()))
+    }
+}
+
+fn set_stay(db: &Connection, stay: StayId, set: &str, values: &[&dyn ToSql]) -> Result<()> {
+    // `?1` is always the stay id; callers number their own values from ?2.
+    let sql = format!("UPDATE stays SET {set} WHERE id = ?1 AND departed_at IS NULL");
+    let mut all: Vec<&dyn ToSql> = vec![&stay.0];
+    all.extend_from_slice(values);
+    let changed = db.prepare_cached(&sql)?.execute(all.as_slice())?;
+    one_row(changed, || format!("stay {stay} is not on site"))
+}
+
+fn take_bay(db: &Connection, stay: StayId, bay: &BayId) -> Result<()> {
+    one_row(
+        db.execute(
+            "UPDATE bays SET occupant = ?1 WHERE id = ?2 AND occupant IS NULL AND closed_reason IS NULL",
+            (stay.0, bay.as_str()),
+        )?,
+        || format!("bay {bay} is not free"),
+    )
+}
+
+fn leave_bay(db: &Connection, stay: StayId, bay: &BayId) -> Result<()> {
+    one_row(
+        db.execute(
+            "UPDATE bays SET occupant = NULL WHERE id = ?2 AND occupant = ?1",
+            (stay.0, bay.as_str()),
+        )?,
+        || format!("stay {stay} is not in bay {bay}"),
+    )
+}
+
+fn move_between(db: &Connection, stay: StayId, from: &BayId, to: &BayId, at: &str) -> Result<()> {
+    leave_bay(db, stay, from)?;
+    take_bay(db, stay, to)?;
+    set_stay(db, stay, "bay_since = ?2", &[&at])
+}

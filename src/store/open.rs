@@ -1,0 +1,217 @@
+//! Opening and creating the database file: file modes, pragmas, the
+//! application id and version checks, and migrations.
+
+use std::fs::OpenOptions;
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use super::{Result, Store, StoreError};
+use crate::domain::layout::Layout;
+
+/// "TRKL": marks a SQLite file as ours.
+pub const APPLICATION_ID: i64 = 0x5452_4B4C;
+
+/// Migrations, in order; the schema version is their count.
+const MIGRATIONS: &[&str] = &[include_str!("sql/001_initial.sql")];
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub(super) fn open_existing(path: &Path) -> Result<Store> {
+    if !path.exists() {
+        return Err(StoreError::NotFound {
+            path: path.to_path_buf(),
+        });
+    }
+    let conn = connect(path)?;
+    let layout = prepare(&conn, path, None)?;
+    Ok(Store {
+        conn,
+        layout,
+        path: path.to_path_buf(),
+    })
+}
+
+pub(super) fn create(path: &Path, layout_text: &str) -> Result<Store> {
+    // Parse first: a bad layout must not leave an empty file behind.
+    Layout::parse(layout_text)?;
+    create_private_file(path, true)?;
+    let conn = connect(path)?;
+    let layout = prepare(&conn, path, Some(layout_text))?;
+    Ok(Store {
+        conn,
+        layout,
+        path: path.to_path_buf(),
+    })
+}
+
+pub(super) fn open_or_create(path: &Path, layout_text: &str) -> Result<Store> {
+    Layout::parse(layout_text)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        create_private_dir(dir)?;
+    }
+    create_private_file(path, false)?;
+    let conn = connect(path)?;
+    let layout = prepare(&conn, path, Some(layout_text))?;
+    Ok(Store {
+        conn,
+        layout,
+        path: path.to_path_buf(),
+    })
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir).map_err(|e| StoreError::Create {
+        path: dir.to_path_buf(),
+        detail: e.to_string(),
+    })
+}
+
+/// Creates the file with mode 0600 before SQLite ever opens it, so personal
+/// data is never readable by others, not even for a moment. The handle is
+/// closed before SQLite opens the path.
+fn create_private_file(path: &Path, must_be_new: bool) -> Result<()> {
+    let mut o = OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    match o.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            if must_be_new {
+                Err(StoreError::AlreadyExists {
+                    path: path.to_path_buf(),
+                })
+            } else {
+                Ok(())
+            }
+        }
+        Err(e) => Err(StoreError::Create {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        }),
+    }
+}
+
+fn connect(path: &Path) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| unreadable(path, e))?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(|e| unreadable(path, e))?;
+    Ok(conn)
+}
+
+fn unreadable(path: &Path, e: rusqlite::Error) -> StoreError {
+    let detail = match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => "not a SQLite database (or damaged)".to_string(),
+        _ => e.to_string(),
+    };
+    StoreError::Unreadable {
+        path: path.to_path_buf(),
+        detail,
+    }
+}
+
+/// Checks the file is ours (or empty), then sets pragmas and migrates. Nothing
+/// is written before the identity checks pass: switching to WAL rewrites the
+/// file header, so it comes after them.
+fn prepare(conn: &Connection, path: &Path, seed_layout: Option<&str>) -> Result<Layout> {
+    let read = |sql: &str| -> Result<i64> {
+        conn.query_row(sql, [], |r| r.get(0))
+            .map_err(|e| unreadable(path, e))
+    };
+    let app_id = read("PRAGMA application_id")?;
+    let version = read("PRAGMA user_version")?;
+    let tables = read("SELECT count(*) FROM sqlite_master")?;
+    let blank = app_id == 0 && version == 0 && tables == 0;
+    if !blank && app_id != APPLICATION_ID {
+        return Err(StoreError::Foreign {
+            path: path.to_path_buf(),
+            found: app_id,
+        });
+    }
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::Newer {
+            path: path.to_path_buf(),
+            found: version,
+            known: SCHEMA_VERSION,
+        });
+    }
+    if blank && seed_layout.is_none() {
+        return Err(StoreError::Unreadable {
+            path: path.to_path_buf(),
+            detail: "the file is empty; create the database with init".into(),
+        });
+    }
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrate(conn, path, seed_layout)?;
+    let text: String = conn
+        .query_row("SELECT value FROM meta WHERE key = 'layout'", [], |r| r.get(0))
+        .map_err(|e| StoreError::Decode(format!("layout: {e}")))?;
+    Ok(Layout::parse(&text)?)
+}
+
+/// Applies missing migrations in one `BEGIN IMMEDIATE` transaction that reads
+/// the version itself, so two terminals starting on a new file at once both
+/// succeed: the second finds the work done.
+fn migrate(conn: &Connection, path: &Path, seed_layout: Option<&str>) -> Result<()> {
+    let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::Newer {
+            path: path.to_path_buf(),
+            found: version,
+            known: SCHEMA_VERSION,
+        });
+    }
+    if version == SCHEMA_VERSION {
+        return Ok(());
+    }
+    for sql in &MIGRATIONS[version as usize..] {
+        tx.execute_batch(sql)?;
+    }
+    if version == 0 {
+        let text = seed_layout.ok_or_else(|| StoreError::Unreadable {
+            path: path.to_path_buf(),
+            detail: "the file has no layout".into(),
+        })?;
+        seed(&tx, text)?;
+    }
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.commit()?;
+    Ok(())
+}
+
+fn seed(tx: &rusqlite::Transaction<'_>, layout_text: &str) -> Result<()> {
+    let layout = Layout::parse(layout_text)?;
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES ('layout', ?1), ('created_at', ?2)",
+        (layout_text, super::ts(chrono::Utc::now())),
+    )?;
+    let mut ins = tx.prepare("INSERT INTO bays (id, zone, ord) VALUES (?1, ?2, ?3)")?;
+    for (i, b) in layout.bays.iter().enumerate() {
+        ins.execute((b.id.as_str(), b.zone.as_str(), i as i64))?;
+    }
+    let mut z = tx.prepare("INSERT INTO zones (zone) VALUES (?1)")?;
+    for zone in crate::domain::Zone::ALL {
+        z.execute([zone.as_str()])?;
+    }
+    Ok(())
+}

@@ -1,0 +1,392 @@
+//! Read models: typed queries the CLI and the TUI show. Each returns domain
+//! values; none writes.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row};
+use serde::Serialize;
+
+use super::{Result, Store, StoreError, parse_ts};
+use crate::domain::bay::{BayId, Zone};
+use crate::domain::event::{Event, HandoffMode, LoggedEvent, ServiceKind, StayId, TestKind, TestResult};
+use crate::domain::phone::Phone;
+use crate::domain::plate::Plate;
+use crate::domain::policy::{Cargo, HealthCode};
+use crate::domain::stay::Status;
+
+/// Occupancy of one zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ZoneCount {
+    pub zone: Zone,
+    pub capacity: usize,
+    pub occupied: usize,
+    pub free: usize,
+    pub closed: usize,
+}
+
+/// The truck in a bay, as the map needs it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Occupant {
+    pub stay: StayId,
+    pub plate: Plate,
+    pub status: Status,
+    pub cargo: Cargo,
+    pub driver: Option<String>,
+    pub arrived_at: DateTime<Utc>,
+    pub bay_since: DateTime<Utc>,
+    /// The earliest due time of a result still pending.
+    pub next_due: Option<DateTime<Utc>>,
+    /// A positive result is on record for this stay.
+    pub positive: bool,
+}
+
+/// One bay on the map, in layout order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BayView {
+    pub occupant: Option<Occupant>,
+    pub closed: Option<String>,
+    pub disinfected_at: Option<DateTime<Utc>>,
+}
+
+/// The whole lot at once: what the map draws.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LotView {
+    /// Indexed like `Layout::bays`.
+    pub bays: Vec<BayView>,
+    /// Last disinfection round per zone, in `Zone::ALL` order.
+    pub zone_disinfected: Vec<Option<DateTime<Utc>>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SampleView {
+    pub test: TestKind,
+    pub taken_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    pub result: Option<TestResult>,
+    pub result_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceView {
+    pub id: i64,
+    pub service: ServiceKind,
+    pub requested_at: DateTime<Utc>,
+    pub done_at: Option<DateTime<Utc>>,
+}
+
+/// Everything about one stay.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StayDetail {
+    pub stay: StayId,
+    pub plate: Plate,
+    pub status: Status,
+    pub bay: Option<BayId>,
+    pub driver: Option<String>,
+    pub phone: Option<Phone>,
+    pub cargo: Cargo,
+    pub origin: Option<String>,
+    pub destination: Option<String>,
+    pub temperature: Option<f64>,
+    pub code: HealthCode,
+    pub travel_flag: bool,
+    pub handoff_required: bool,
+    pub flags: String,
+    pub override_reason: Option<String>,
+    pub arrived_at: DateTime<Utc>,
+    pub bay_since: DateTime<Utc>,
+    pub departed_at: Option<DateTime<Utc>>,
+    pub forced_reason: Option<String>,
+    pub isolation_reason: Option<String>,
+    pub isolated_at: Option<DateTime<Utc>>,
+    pub released_at: Option<DateTime<Utc>>,
+    pub release_reason: Option<String>,
+    pub escalated_at: Option<DateTime<Utc>>,
+    pub escalation_note: Option<String>,
+    pub handoff_mode: Option<HandoffMode>,
+    pub handoff_counterpart: Option<String>,
+    pub handoff_started_at: Option<DateTime<Utc>>,
+    pub handoff_done_at: Option<DateTime<Utc>>,
+    pub samples: Vec<SampleView>,
+    pub services: Vec<ServiceView>,
+}
+
+/// Which events `log` returns.
+#[derive(Debug, Clone, Default)]
+pub struct LogFilter {
+    pub plate: Option<Plate>,
+    pub bay: Option<BayId>,
+    pub zone: Option<Zone>,
+    pub kind: Option<String>,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    pub limit: Option<usize>,
+}
+
+pub(super) fn decode<T, E: std::fmt::Display>(r: std::result::Result<T, E>) -> Result<T> {
+    r.map_err(|e| StoreError::Decode(e.to_string()))
+}
+
+fn opt_ts(s: Option<String>) -> Result<Option<DateTime<Utc>>> {
+    s.as_deref().map(parse_ts).transpose()
+}
+
+impl Store {
+    /// Per-zone counts, in `Zone::ALL` order.
+    pub fn status(&self) -> Result<Vec<ZoneCount>> {
+        let mut out: Vec<ZoneCount> = Zone::ALL
+            .iter()
+            .map(|&zone| ZoneCount {
+                zone,
+                capacity: 0,
+                occupied: 0,
+                free: 0,
+                closed: 0,
+            })
+            .collect();
+        let mut st = self.conn.prepare_cached(
+            "SELECT zone, count(*), count(occupant), count(closed_reason) FROM bays GROUP BY zone",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (zone, cap, occ, closed) = row?;
+            let zone: Zone = decode(zone.parse())?;
+            let c = &mut out[zone.index()];
+            c.capacity = cap as usize;
+            c.occupied = occ as usize;
+            c.closed = closed as usize;
+            c.free = (cap - occ - closed).max(0) as usize;
+        }
+        Ok(out)
+    }
+
+    /// Every bay with its truck, in layout order: one query for the map.
+    pub fn lot(&self) -> Result<LotView> {
+        let n = self.layout.bays.len();
+        let mut bays = vec![
+            BayView {
+                occupant: None,
+                closed: None,
+                disinfected_at: None,
+            };
+            n
+        ];
+        let mut st = self.conn.prepare_cached(
+            "SELECT b.ord, b.closed_reason, b.disinfected_at,
+                    s.id, s.plate, s.status, s.cargo, s.driver, s.arrived_at, s.bay_since,
+                    (SELECT min(due_at) FROM samples WHERE stay = s.id AND result IS NULL),
+                    EXISTS (SELECT 1 FROM samples WHERE stay = s.id AND result = 'positive')
+               FROM bays b LEFT JOIN stays s ON s.id = b.occupant
+              WHERE b.occupant IS NOT NULL OR b.closed_reason IS NOT NULL
+                 OR b.disinfected_at IS NOT NULL",
+        )?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let ord = r.get::<_, i64>(0)? as usize;
+            let Some(view) = bays.get_mut(ord) else {
+                continue;
+            };
+            view.closed = r.get(1)?;
+            view.disinfected_at = opt_ts(r.get(2)?)?;
+            if let Some(stay) = r.get::<_, Option<i64>>(3)? {
+                view.occupant = Some(occupant(stay, r)?);
+            }
+        }
+        let mut zone_disinfected = vec![None; Zone::ALL.len()];
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT zone, disinfected_at FROM zones")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let zone: Zone = decode(r.get::<_, String>(0)?.parse())?;
+            zone_disinfected[zone.index()] = opt_ts(r.get(1)?)?;
+        }
+        Ok(LotView {
+            bays,
+            zone_disinfected,
+        })
+    }
+
+    /// The open stay of a plate, or its most recent one.
+    pub fn stay_of_plate(&self, plate: &Plate) -> Result<Option<StayId>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM stays WHERE plate = ?1 ORDER BY departed_at IS NULL DESC, id DESC LIMIT 1",
+                [plate.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .map(StayId))
+    }
+
+    /// The stay in a bay, if any.
+    pub fn stay_in_bay(&self, bay: &BayId) -> Result<Option<StayId>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT occupant FROM bays WHERE id = ?1",
+                [bay.as_str()],
+                |r| r.get::<_, Option<i64>>(0),
+            )
+            .optional()?
+            .flatten()
+            .map(StayId))
+    }
+
+    pub fn stay_detail(&self, stay: StayId) -> Result<Option<StayDetail>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT s.id, s.plate, s.status, b.id, s.driver, s.phone, s.cargo, s.origin, s.destination,
+                    s.temperature, s.code, s.travel_flag, s.handoff_required, s.flags, s.override_reason,
+                    s.arrived_at, s.bay_since, s.departed_at, s.forced_reason, s.isolation_reason,
+                    s.isolated_at, s.released_at, s.release_reason, s.escalated_at, s.escalation_note,
+                    s.handoff_mode, s.handoff_counterpart, s.handoff_started_at, s.handoff_done_at
+               FROM stays s LEFT JOIN bays b ON b.occupant = s.id WHERE s.id = ?1",
+        )?;
+        let mut rows = st.query([stay.0])?;
+        let Some(r) = rows.next()? else {
+            return Ok(None);
+        };
+        let mut d = StayDetail {
+            stay,
+            plate: decode(Plate::parse(&r.get::<_, String>(1)?))?,
+            status: status(&r.get::<_, String>(2)?)?,
+            bay: r.get::<_, Option<String>>(3)?.map(|b| decode(BayId::parse(&b))).transpose()?,
+            driver: r.get(4)?,
+            phone: r.get::<_, Option<String>>(5)?.map(|p| decode(Phone::parse(&p))).transpose()?,
+            cargo: decode(r.get::<_, String>(6)?.parse())?,
+            origin: r.get(7)?,
+            destination: r.get(8)?,
+            temperature: r.get(9)?,
+            code: decode(r.get::<_, String>(10)?.parse())?,
+            travel_flag: r.get(11)?,
+            handoff_required: r.get(12)?,
+            flags: r.get(13)?,
+            override_reason: r.get(14)?,
+            arrived_at: parse_ts(&r.get::<_, String>(15)?)?,
+            bay_since: parse_ts(&r.get::<_, String>(16)?)?,
+            departed_at: opt_ts(r.get(17)?)?,
+            forced_reason: r.get(18)?,
+            isolation_reason: r.get(19)?,
+            isolated_at: opt_ts(r.get(20)?)?,
+            released_at: opt_ts(r.get(21)?)?,
+            release_reason: r.get(22)?,
+            escalated_at: opt_ts(r.get(23)?)?,
+            escalation_note: r.get(24)?,
+            handoff_mode: r
+                .get::<_, Option<String>>(25)?
+                .map(|m| decode(m.parse()))
+                .transpose()?,
+            handoff_counterpart: r.get(26)?,
+            handoff_started_at: opt_ts(r.get(27)?)?,
+            handoff_done_at: opt_ts(r.get(28)?)?,
+            samples: vec![],
+            services: vec![],
+        };
+        drop(rows);
+        let mut st = self.conn.prepare_cached(
+            "SELECT test, taken_at, due_at, result, result_at FROM samples WHERE stay = ?1 ORDER BY id",
+        )?;
+        let mut rows = st.query([stay.0])?;
+        while let Some(r) = rows.next()? {
+            d.samples.push(SampleView {
+                test: decode(r.get::<_, String>(0)?.parse())?,
+                taken_at: parse_ts(&r.get::<_, String>(1)?)?,
+                due_at: parse_ts(&r.get::<_, String>(2)?)?,
+                result: r
+                    .get::<_, Option<String>>(3)?
+                    .map(|x| decode(x.parse()))
+                    .transpose()?,
+                result_at: opt_ts(r.get(4)?)?,
+            });
+        }
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, service, requested_at, done_at FROM service_calls WHERE stay = ?1 ORDER BY id",
+        )?;
+        let mut rows = st.query([stay.0])?;
+        while let Some(r) = rows.next()? {
+            d.services.push(ServiceView {
+                id: r.get(0)?,
+                service: decode(r.get::<_, String>(1)?.parse())?,
+                requested_at: parse_ts(&r.get::<_, String>(2)?)?,
+                done_at: opt_ts(r.get(3)?)?,
+            });
+        }
+        Ok(Some(d))
+    }
+
+    /// The event log, newest first.
+    pub fn log(&self, f: &LogFilter) -> Result<Vec<LoggedEvent>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT e.id, e.at, e.operator, e.terminal, e.details FROM events e
+              WHERE (?1 IS NULL OR e.stay IN (SELECT id FROM stays WHERE plate = ?1))
+                AND (?2 IS NULL OR e.bay = ?2)
+                AND (?3 IS NULL OR e.bay IN (SELECT id FROM bays WHERE zone = ?3))
+                AND (?4 IS NULL OR e.kind = ?4)
+                AND (?5 IS NULL OR e.at >= ?5)
+                AND (?6 IS NULL OR e.at <= ?6)
+              ORDER BY e.id DESC
+              LIMIT ?7",
+        )?;
+        let limit = f.limit.map(|l| l as i64).unwrap_or(-1);
+        let mut rows = st.query(rusqlite::params![
+            f.plate.as_ref().map(|p| p.as_str()),
+            f.bay.as_ref().map(|b| b.as_str()),
+            f.zone.map(|z| z.as_str()),
+            f.kind,
+            f.since.map(super::ts),
+            f.until.map(super::ts),
+            limit,
+        ])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(logged(r)?);
+        }
+        Ok(out)
+    }
+
+    /// How many events the log holds.
+    pub fn event_count(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM events", [], |r| r.get(0))?)
+    }
+}
+
+pub(super) fn logged(r: &Row<'_>) -> Result<LoggedEvent> {
+    let id: i64 = r.get(0)?;
+    let details: String = r.get(4)?;
+    let event: Event = serde_json::from_str(&details)
+        .map_err(|e| StoreError::Decode(format!("event {id}: {e}")))?;
+    Ok(LoggedEvent {
+        id,
+        at: parse_ts(&r.get::<_, String>(1)?)?,
+        operator: r.get(2)?,
+        terminal: r.get(3)?,
+        event,
+    })
+}
+
+fn status(s: &str) -> Result<Status> {
+    Status::parse(s).ok_or_else(|| StoreError::Decode(format!("status '{s}'")))
+}
+
+/// Columns 3..=11 of the map query.
+fn occupant(stay: i64, r: &Row<'_>) -> Result<Occupant> {
+    Ok(Occupant {
+        stay: StayId(stay),
+        plate: decode(Plate::parse(&r.get::<_, String>(4)?))?,
+        status: status(&r.get::<_, String>(5)?)?,
+        cargo: decode(r.get::<_, String>(6)?.parse())?,
+        driver: r.get(7)?,
+        arrived_at: parse_ts(&r.get::<_, String>(8)?)?,
+        bay_since: parse_ts(&r.get::<_, String>(9)?)?,
+        next_due: opt_ts(r.get(10)?)?,
+        positive: r.get(11)?,
+    })
+}
