@@ -5,4 +5,5 @@
 //! pure `domain` and the `store`; only `store` speaks SQL.
 
 pub mod domain;
+pub mod ops;
 pub mod store;

@@ -87,7 +87,9 @@ pub struct BayId(String);
 
 /// Why a text is not a bay id.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{text}' is not a bay id (expected a zone letter W/L/P/I/H and numbers, e.g. P-03-17 or I-05)")]
+#[error(
+    "'{text}' is not a bay id (expected a zone letter W/L/P/I/H and numbers, e.g. P-03-17 or I-05)"
+)]
 pub struct BayIdError {
     pub text: String,
 }
@@ -177,7 +179,9 @@ mod tests {
 
     #[test]
     fn refuses_malformed_bay_ids() {
-        for bad in ["", "P", "X-01", "P-", "P-1-2-3", "PP-01", "P-0a", "P-12345", "P--1", "晋-01"] {
+        for bad in [
+            "", "P", "X-01", "P-", "P-1-2-3", "PP-01", "P-0a", "P-12345", "P--1", "晋-01",
+        ] {
             assert!(BayId::parse(bad).is_err(), "{bad} should be refused");
         }
     }

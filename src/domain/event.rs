@@ -198,9 +198,9 @@ impl Event {
     /// The bay this event is about: where the truck ended up, or the bay acted on.
     pub fn bay(&self) -> Option<&BayId> {
         match self {
-            Event::Arrived { bay, .. } | Event::BayClosed { bay, .. } | Event::BayOpened { bay } => {
-                Some(bay)
-            }
+            Event::Arrived { bay, .. }
+            | Event::BayClosed { bay, .. }
+            | Event::BayOpened { bay } => Some(bay),
             Event::Moved { to, .. }
             | Event::Isolated { to, .. }
             | Event::Released { to, .. }

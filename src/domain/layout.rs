@@ -116,7 +116,9 @@ pub struct Layout {
 pub enum LayoutError {
     #[error("layout file: {0}")]
     Syntax(String),
-    #[error("layout file: zone '{0}' is missing (a lot has work, living, parking, isolation and handoff zones)")]
+    #[error(
+        "layout file: zone '{0}' is missing (a lot has work, living, parking, isolation and handoff zones)"
+    )]
     MissingZone(Zone),
     #[error("layout file: zone '{0}' is listed twice")]
     DuplicateZone(Zone),
@@ -135,8 +137,8 @@ impl Layout {
     }
 
     pub fn parse(text: &str) -> Result<Layout, LayoutError> {
-        let file: LayoutFile =
-            toml::from_str(text).map_err(|e| LayoutError::Syntax(e.to_string().trim().replace('\n', " ")))?;
+        let file: LayoutFile = toml::from_str(text)
+            .map_err(|e| LayoutError::Syntax(e.to_string().trim().replace('\n', " ")))?;
         let mut by_zone: HashMap<Zone, &ZoneFile> = HashMap::new();
         for z in &file.zones {
             if by_zone.insert(z.zone, z).is_some() {
@@ -152,10 +154,18 @@ impl Layout {
                 return Err(problem(format!("must have 1–{MAX_ROWS_PER_ZONE} rows")));
             }
             if let Some(n) = zf.rows.iter().find(|&&n| n == 0 || n > MAX_BAYS_PER_ROW) {
-                return Err(problem(format!("has a row of {n} bays (1–{MAX_BAYS_PER_ROW} allowed)")));
+                return Err(problem(format!(
+                    "has a row of {n} bays (1–{MAX_BAYS_PER_ROW} allowed)"
+                )));
             }
-            if let Some(a) = zf.aisles_after.iter().find(|&&a| a == 0 || a >= zf.rows.len()) {
-                return Err(problem(format!("has an aisle after row {a}, which is not between two rows")));
+            if let Some(a) = zf
+                .aisles_after
+                .iter()
+                .find(|&&a| a == 0 || a >= zf.rows.len())
+            {
+                return Err(problem(format!(
+                    "has an aisle after row {a}, which is not between two rows"
+                )));
             }
             let zone_start = bays.len();
             let mut running = 0;
@@ -199,11 +209,20 @@ impl Layout {
         if bays.len() > MAX_BAYS {
             return Err(LayoutError::TooManyBays(bays.len()));
         }
-        let name: String = file.name.chars().filter(|c| !c.is_control()).take(80).collect();
+        let name: String = file
+            .name
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(80)
+            .collect();
         let name_zh = file
             .name_zh
             .map(|n| n.chars().filter(|c| !c.is_control()).take(80).collect());
-        let index = bays.iter().enumerate().map(|(i, b)| (b.id.clone(), i)).collect();
+        let index = bays
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.id.clone(), i))
+            .collect();
         Ok(Layout {
             name,
             name_zh,
@@ -260,16 +279,28 @@ mod tests {
             s + extra
         };
         assert!(Layout::parse(&zones("")).is_ok());
-        assert!(matches!(Layout::parse(ok), Err(LayoutError::MissingZone(Zone::Work))));
+        assert!(matches!(
+            Layout::parse(ok),
+            Err(LayoutError::MissingZone(Zone::Work))
+        ));
         assert!(matches!(
             Layout::parse(&zones("[[zones]]\nzone='work'\nrows=[1]\n")),
             Err(LayoutError::DuplicateZone(Zone::Work))
         ));
         let bad_row = zones("").replacen("rows=[2]", "rows=[0]", 1);
-        assert!(matches!(Layout::parse(&bad_row), Err(LayoutError::Zone { .. })));
+        assert!(matches!(
+            Layout::parse(&bad_row),
+            Err(LayoutError::Zone { .. })
+        ));
         let aisle = zones("").replacen("rows=[2]", "rows=[2]\naisles_after=[1]", 1);
-        assert!(matches!(Layout::parse(&aisle), Err(LayoutError::Zone { .. })));
-        assert!(matches!(Layout::parse("name = "), Err(LayoutError::Syntax(_))));
+        assert!(matches!(
+            Layout::parse(&aisle),
+            Err(LayoutError::Zone { .. })
+        ));
+        assert!(matches!(
+            Layout::parse("name = "),
+            Err(LayoutError::Syntax(_))
+        ));
         assert!(matches!(
             Layout::parse(&zones("colour = 'red'")),
             Err(LayoutError::Syntax(_))

@@ -38,7 +38,11 @@ impl Temperature {
     }
 
     pub fn parse(text: &str) -> Result<Temperature, TemperatureError> {
-        let t = text.trim().trim_end_matches("°C").trim_end_matches('C').trim();
+        let t = text
+            .trim()
+            .trim_end_matches("°C")
+            .trim_end_matches('C')
+            .trim();
         let shown: String = text.chars().filter(|c| !c.is_control()).take(20).collect();
         let v: f64 = t
             .parse()
@@ -215,10 +219,28 @@ impl Policy {
             Ok(())
         }
         range("fever_c", self.fever_c, 36.0, 40.0, "36.0–40.0")?;
-        range("antigen_due_min", self.antigen_due_min, 1, 24 * 60, "1–1440")?;
+        range(
+            "antigen_due_min",
+            self.antigen_due_min,
+            1,
+            24 * 60,
+            "1–1440",
+        )?;
         range("pcr_due_min", self.pcr_due_min, 1, 7 * 24 * 60, "1–10080")?;
-        range("isolation_review_h", self.isolation_review_h, 1, 24 * 30, "1–720")?;
-        range("disinfection_every_h", self.disinfection_every_h, 1, 24 * 7, "1–168")?;
+        range(
+            "isolation_review_h",
+            self.isolation_review_h,
+            1,
+            24 * 30,
+            "1–720",
+        )?;
+        range(
+            "disinfection_every_h",
+            self.disinfection_every_h,
+            1,
+            24 * 7,
+            "1–168",
+        )?;
         Ok(())
     }
 
@@ -241,7 +263,10 @@ impl Policy {
     /// What the gate checks say: an empty list means a clean arrival.
     pub fn flags(&self, checks: &Checks) -> Vec<CheckFlag> {
         let mut flags = Vec::new();
-        if checks.temperature.is_some_and(|t| t.celsius() >= self.fever_c) {
+        if checks
+            .temperature
+            .is_some_and(|t| t.celsius() >= self.fever_c)
+        {
             flags.push(CheckFlag::Fever);
         }
         match checks.code {
@@ -272,16 +297,26 @@ mod tests {
     fn fever_threshold_is_inclusive() {
         let p = Policy::default();
         assert!(p.flags(&checks(37.2, HealthCode::Green, false)).is_empty());
-        assert_eq!(p.flags(&checks(37.3, HealthCode::Green, false)), vec![CheckFlag::Fever]);
+        assert_eq!(
+            p.flags(&checks(37.3, HealthCode::Green, false)),
+            vec![CheckFlag::Fever]
+        );
     }
 
     #[test]
     fn codes_and_travel_flag_isolate() {
         let p = Policy::default();
-        assert_eq!(p.flags(&checks(36.5, HealthCode::Yellow, false)), vec![CheckFlag::YellowCode]);
+        assert_eq!(
+            p.flags(&checks(36.5, HealthCode::Yellow, false)),
+            vec![CheckFlag::YellowCode]
+        );
         assert_eq!(
             p.flags(&checks(38.0, HealthCode::Red, true)),
-            vec![CheckFlag::Fever, CheckFlag::RedCode, CheckFlag::TravelHistory]
+            vec![
+                CheckFlag::Fever,
+                CheckFlag::RedCode,
+                CheckFlag::TravelHistory
+            ]
         );
     }
 

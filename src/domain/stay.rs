@@ -91,11 +91,17 @@ pub enum RuleRefusal {
     InHandoff { plate: Plate },
     #[error("use handoff start to move {plate} into the handoff zone")]
     UseHandoff { plate: Plate },
-    #[error("{plate} has a {test} result pending: record it before departure, or force with a reason")]
+    #[error(
+        "{plate} has a {test} result pending: record it before departure, or force with a reason"
+    )]
     ResultPending { plate: Plate, test: TestKind },
-    #[error("{plate} is in isolation and has not been released: release it, or force with a reason")]
+    #[error(
+        "{plate} is in isolation and has not been released: release it, or force with a reason"
+    )]
     NotReleased { plate: Plate },
-    #[error("{plate} needs a point-to-point handoff before leaving: complete it, or force with a reason")]
+    #[error(
+        "{plate} needs a point-to-point handoff before leaving: complete it, or force with a reason"
+    )]
     HandoffRequired { plate: Plate },
     #[error("{plate} already has a {test} sample waiting for its result")]
     SampleAlreadyPending { plate: Plate, test: TestKind },
@@ -266,9 +272,19 @@ mod tests {
                 (_, Action::HandoffDone) => "no_handoff",
                 (_, Action::ServiceRequest) => "ok",
                 (_, Action::ServiceDone) => "no_service_call",
-                (Isolated, Action::Move { to: Zone::Isolation }) => "ok",
+                (
+                    Isolated,
+                    Action::Move {
+                        to: Zone::Isolation,
+                    },
+                ) => "ok",
                 (Isolated, Action::Move { .. }) => "isolated_use_release",
-                (_, Action::Move { to: Zone::Isolation }) => "use_isolate",
+                (
+                    _,
+                    Action::Move {
+                        to: Zone::Isolation,
+                    },
+                ) => "use_isolate",
                 (Handoff | HandoffDone, Action::Move { to: Zone::Handoff }) => "ok",
                 (Handoff | HandoffDone, Action::Move { .. }) => "in_handoff",
                 (_, Action::Move { to: Zone::Handoff }) => "use_handoff",
@@ -302,7 +318,12 @@ mod tests {
 
         let mut h = stay(Status::Parked);
         h.handoff_required = true;
-        assert_eq!(check(&h, Action::Depart { forced: false }).unwrap_err().key(), "handoff_required");
+        assert_eq!(
+            check(&h, Action::Depart { forced: false })
+                .unwrap_err()
+                .key(),
+            "handoff_required"
+        );
         h.status = Status::HandoffDone;
         assert!(check(&h, Action::Depart { forced: false }).is_ok());
     }

@@ -42,16 +42,28 @@ mod tests {
     #[test]
     fn priority_cargo_goes_nearest_the_exit() {
         let l = Layout::default_lot();
-        assert_eq!(id(&l, suggest(&l, Zone::Parking, true, |_| true)), "P-01-60");
-        assert_eq!(id(&l, suggest(&l, Zone::Parking, false, |_| true)), "P-01-01");
+        assert_eq!(
+            id(&l, suggest(&l, Zone::Parking, true, |_| true)),
+            "P-01-60"
+        );
+        assert_eq!(
+            id(&l, suggest(&l, Zone::Parking, false, |_| true)),
+            "P-01-01"
+        );
         let taken = l.find(&BayId::parse("P-01-60").unwrap()).unwrap();
-        assert_eq!(id(&l, suggest(&l, Zone::Parking, true, |i| i != taken)), "P-02-60");
+        assert_eq!(
+            id(&l, suggest(&l, Zone::Parking, true, |i| i != taken)),
+            "P-02-60"
+        );
     }
 
     #[test]
     fn a_full_zone_has_no_suggestion() {
         let l = Layout::default_lot();
         assert_eq!(suggest(&l, Zone::Isolation, false, |_| false), None);
-        assert_eq!(id(&l, suggest(&l, Zone::Isolation, false, |_| true)), "I-01");
+        assert_eq!(
+            id(&l, suggest(&l, Zone::Isolation, false, |_| true)),
+            "I-01"
+        );
     }
 }

@@ -39,7 +39,11 @@ pub enum StoreError {
     #[error(
         "'{path}' was written by a newer trucklot (schema version {found}, this program knows up to {known}); it was left unchanged: upgrade trucklot"
     )]
-    Newer { path: PathBuf, found: i64, known: i64 },
+    Newer {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
     #[error("'{path}' is not a readable trucklot database: {detail}")]
     Unreadable { path: PathBuf, detail: String },
     #[error("cannot create '{path}': {detail}")]

@@ -162,7 +162,9 @@ fn prepare(conn: &Connection, path: &Path, seed_layout: Option<&str>) -> Result<
     conn.pragma_update(None, "foreign_keys", "ON")?;
     migrate(conn, path, seed_layout)?;
     let text: String = conn
-        .query_row("SELECT value FROM meta WHERE key = 'layout'", [], |r| r.get(0))
+        .query_row("SELECT value FROM meta WHERE key = 'layout'", [], |r| {
+            r.get(0)
+        })
         .map_err(|e| StoreError::Decode(format!("layout: {e}")))?;
     Ok(Layout::parse(&text)?)
 }

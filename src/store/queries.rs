@@ -7,7 +7,9 @@ use serde::Serialize;
 
 use super::{Result, Store, StoreError, parse_ts};
 use crate::domain::bay::{BayId, Zone};
-use crate::domain::event::{Event, HandoffMode, LoggedEvent, ServiceKind, StayId, TestKind, TestResult};
+use crate::domain::event::{
+    Event, HandoffMode, LoggedEvent, ServiceKind, StayId, TestKind, TestResult,
+};
 use crate::domain::phone::Phone;
 use crate::domain::plate::Plate;
 use crate::domain::policy::{Cargo, HealthCode};
@@ -256,9 +258,15 @@ impl Store {
             stay,
             plate: decode(Plate::parse(&r.get::<_, String>(1)?))?,
             status: status(&r.get::<_, String>(2)?)?,
-            bay: r.get::<_, Option<String>>(3)?.map(|b| decode(BayId::parse(&b))).transpose()?,
+            bay: r
+                .get::<_, Option<String>>(3)?
+                .map(|b| decode(BayId::parse(&b)))
+                .transpose()?,
             driver: r.get(4)?,
-            phone: r.get::<_, Option<String>>(5)?.map(|p| decode(Phone::parse(&p))).transpose()?,
+            phone: r
+                .get::<_, Option<String>>(5)?
+                .map(|p| decode(Phone::parse(&p)))
+                .transpose()?,
             cargo: decode(r.get::<_, String>(6)?.parse())?,
             origin: r.get(7)?,
             destination: r.get(8)?,

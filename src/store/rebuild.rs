@@ -80,14 +80,16 @@ fn dump(db: &Connection) -> Result<Vec<String>> {
         while let Some(r) = rows.next()? {
             let mut line = format!("{table}:");
             for i in 0..n {
-                line.push_str(match r.get_ref(i)? {
-                    ValueRef::Null => " NULL".into(),
-                    ValueRef::Integer(v) => format!(" {v}"),
-                    ValueRef::Real(v) => format!(" {v}"),
-                    ValueRef::Text(t) => format!(" {:?}", String::from_utf8_lossy(t)),
-                    ValueRef::Blob(b) => format!(" <{} bytes>", b.len()),
-                }
-                .as_str());
+                line.push_str(
+                    match r.get_ref(i)? {
+                        ValueRef::Null => " NULL".into(),
+                        ValueRef::Integer(v) => format!(" {v}"),
+                        ValueRef::Real(v) => format!(" {v}"),
+                        ValueRef::Text(t) => format!(" {:?}", String::from_utf8_lossy(t)),
+                        ValueRef::Blob(b) => format!(" <{} bytes>", b.len()),
+                    }
+                    .as_str(),
+                );
             }
             out.push(line);
         }

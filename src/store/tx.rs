@@ -9,7 +9,8 @@ use crate::domain::bay::{BayId, Zone};
 use crate::domain::event::{Event, ServiceKind, StayId, TestKind};
 use crate::domain::layout::Layout;
 use crate::domain::plate::Plate;
-use crate::domain::stay::{StayState, Status};
+use crate::domain::policy::Cargo;
+use crate::domain::stay::{Status, StayState};
 
 /// Who recorded an event, where and when.
 #[derive(Debug, Clone)]
@@ -72,15 +73,12 @@ impl<'c> Tx<'c> {
             .map(|b| BayId::parse(&b).map_err(|e| StoreError::Decode(e.to_string())))
             .transpose()?;
         let mut pending = Vec::new();
-        let mut st = self
-            .tx
-            .prepare_cached("SELECT test FROM samples WHERE stay = ?1 AND result IS NULL ORDER BY id")?;
+        let mut st = self.tx.prepare_cached(
+            "SELECT test FROM samples WHERE stay = ?1 AND result IS NULL ORDER BY id",
+        )?;
         for t in st.query_map([id], |r| r.get::<_, String>(0))? {
             let t = t?;
-            pending.push(
-                t.parse::<TestKind>()
-                    .map_err(StoreError::Decode)?,
-            );
+            pending.push(t.parse::<TestKind>().map_err(StoreError::Decode)?);
         }
         let open_service_calls: i64 = self.tx.query_row(
             "SELECT count(*) FROM service_calls WHERE stay = ?1 AND done_at IS NULL",
@@ -162,6 +160,16 @@ impl<'c> Tx<'c> {
             }
         }
         Ok(mask)
+    }
+
+    /// The cargo category of a stay.
+    pub fn cargo_of(&self, stay: StayId) -> Result<Cargo> {
+        let c: String =
+            self.tx
+                .query_row("SELECT cargo FROM stays WHERE id = ?1", [stay.0], |r| {
+                    r.get(0)
+                })?;
+        c.parse().map_err(StoreError::Decode)
     }
 
     /// The id the next arrival's stay will have.

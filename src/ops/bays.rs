@@ -1,0 +1,50 @@
+//! Acting on bays and zones rather than trucks: disinfection rounds, closing
+//! a bay (blocked, under disinfection) and opening it again.
+
+use super::{OpError, Outcome, Refusal, Writer, required};
+use crate::domain::bay::BayId;
+use crate::domain::event::{Event, Target};
+
+fn bay_outcome(bay: Option<BayId>) -> Outcome {
+    Outcome {
+        stay: None,
+        plate: None,
+        bay,
+        events: Vec::new(),
+        proposal: None,
+    }
+}
+
+pub(super) fn disinfect(w: &mut Writer<'_, '_>, target: &Target) -> Result<Outcome, OpError> {
+    if let Target::Bay(b) = target {
+        w.tx.bay(b)?.ok_or_else(|| Refusal::UnknownBay(b.clone()))?;
+    }
+    w.record(Event::Disinfected {
+        target: target.clone(),
+    })?;
+    Ok(bay_outcome(match target {
+        Target::Bay(b) => Some(b.clone()),
+        Target::Zone(_) => None,
+    }))
+}
+
+pub(super) fn close(w: &mut Writer<'_, '_>, bay: &BayId, reason: &str) -> Result<Outcome, OpError> {
+    let reason = required("reason", reason)?;
+    w.free_bay(bay)?;
+    w.record(Event::BayClosed {
+        bay: bay.clone(),
+        reason,
+    })?;
+    Ok(bay_outcome(Some(bay.clone())))
+}
+
+pub(super) fn open(w: &mut Writer<'_, '_>, bay: &BayId) -> Result<Outcome, OpError> {
+    let b =
+        w.tx.bay(bay)?
+            .ok_or_else(|| Refusal::UnknownBay(bay.clone()))?;
+    if b.closed_reason.is_none() {
+        return Err(Refusal::BayNotClosed(bay.clone()).into());
+    }
+    w.record(Event::BayOpened { bay: bay.clone() })?;
+    Ok(bay_outcome(Some(bay.clone())))
+}

@@ -1,0 +1,69 @@
+//! Why an operation did not happen: a typed reason that becomes one clear
+//! line in the CLI (exit code 1, or 2 for invalid input) and a message in the
+//! TUI.
+
+use crate::domain::bay::{BayId, Zone};
+use crate::domain::plate::Plate;
+use crate::domain::policy::CheckFlag;
+use crate::domain::stay::RuleRefusal;
+use crate::store::StoreError;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error(transparent)]
+    Rule(RuleRefusal),
+    #[error("{0} is not on site")]
+    NotOnSite(Plate),
+    #[error("{plate} is already on site, in bay {bay}")]
+    AlreadyOnSite { plate: Plate, bay: String },
+    #[error("bay {0} is not in this lot")]
+    UnknownBay(BayId),
+    #[error("bay {bay} is occupied by {plate}")]
+    BayOccupied { bay: BayId, plate: Plate },
+    #[error("bay {bay} is closed ({reason})")]
+    BayClosed { bay: BayId, reason: String },
+    #[error("bay {0} is not closed")]
+    BayNotClosed(BayId),
+    #[error("no free bay in the {0} zone")]
+    NoFreeBay(Zone),
+    #[error("bay {bay} is not in the {} zone", zone_list(.expected))]
+    WrongZone { bay: BayId, expected: Vec<Zone> },
+    #[error("{plate} is already in bay {bay}")]
+    SameBay { plate: Plate, bay: BayId },
+    #[error("the checks send this truck to {suggested} ({}); to put it in bay {bay} give an override reason", flag_list(.flags))]
+    OverrideNeedsReason {
+        suggested: Zone,
+        flags: Vec<CheckFlag>,
+        bay: BayId,
+    },
+    #[error("the handoff zone is entered with handoff start, not at arrival")]
+    ArriveInHandoff,
+}
+
+fn zone_list(z: &[Zone]) -> String {
+    z.iter()
+        .map(|z| z.as_str())
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+fn flag_list(f: &[CheckFlag]) -> String {
+    if f.is_empty() {
+        "clean checks".into()
+    } else {
+        f.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// An operation's failure.
+#[derive(Debug, thiserror::Error)]
+pub enum OpError {
+    /// The rules or the lot say no; nothing was written.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    /// The input itself is malformed; nothing was written.
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
