@@ -5,5 +5,7 @@
 //! pure `domain` and the `store`; only `store` speaks SQL.
 
 pub mod domain;
+pub mod i18n;
 pub mod ops;
 pub mod store;
+pub mod tui;

@@ -6,6 +6,7 @@
 
 pub mod bay;
 pub mod clock;
+pub mod clocks;
 pub mod event;
 pub mod layout;
 pub mod phone;

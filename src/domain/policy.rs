@@ -166,6 +166,10 @@ pub struct Policy {
     pub disinfection_every_h: i64,
     /// Whether the travel-history flag sends a truck to isolation.
     pub travel_flag_isolates: bool,
+    /// Minutes within which a service call (meal, water, medical) should be served.
+    pub service_due_min: i64,
+    /// Minutes a point-to-point handoff is expected to take.
+    pub handoff_due_min: i64,
 }
 
 impl Default for Policy {
@@ -177,6 +181,8 @@ impl Default for Policy {
             isolation_review_h: 24,
             disinfection_every_h: 4,
             travel_flag_isolates: true,
+            service_due_min: 30,
+            handoff_due_min: 120,
         }
     }
 }
@@ -254,6 +260,14 @@ impl Policy {
 
     pub fn isolation_review(&self) -> Duration {
         Duration::hours(self.isolation_review_h)
+    }
+
+    pub fn service_due(&self) -> Duration {
+        Duration::minutes(self.service_due_min)
+    }
+
+    pub fn handoff_due(&self) -> Duration {
+        Duration::minutes(self.handoff_due_min)
     }
 
     pub fn disinfection_every(&self) -> Duration {

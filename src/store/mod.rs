@@ -7,6 +7,7 @@
 //! in this module's public API.
 
 mod apply;
+mod boards;
 mod open;
 pub mod queries;
 mod rebuild;

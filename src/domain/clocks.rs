@@ -1,0 +1,396 @@
+//! Clocks: everything on the lot that is due at some moment — test results,
+//! isolation reviews, disinfection rounds, service calls, handoffs — and the
+//! shift lead's isolation board with its next action per truck.
+//!
+//! Pure: the store supplies the facts (`ClockFacts`), this module applies the
+//! policy and a given "now". Nothing here reads the system clock.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+use super::bay::{BayId, Zone};
+use super::event::{HandoffMode, ServiceKind, StayId, TestKind, TestResult};
+use super::plate::Plate;
+use super::policy::Policy;
+
+/// A truck on site, as a clock refers to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TruckRef {
+    pub stay: StayId,
+    pub plate: Plate,
+    pub bay: Option<BayId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PendingSample {
+    pub truck: TruckRef,
+    pub test: TestKind,
+    pub taken_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Isolation {
+    pub truck: TruckRef,
+    pub reason: Option<String>,
+    pub since: DateTime<Utc>,
+    pub escalation: Option<String>,
+    /// Results recorded since the truck was isolated, oldest first.
+    pub results_since: Vec<(TestKind, TestResult)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OpenService {
+    pub truck: TruckRef,
+    pub service: ServiceKind,
+    pub requested_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OpenHandoff {
+    pub truck: TruckRef,
+    pub mode: HandoffMode,
+    pub counterpart: Option<String>,
+    pub started_at: DateTime<Utc>,
+}
+
+/// What the store knows that clocks are computed from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ClockFacts {
+    pub samples: Vec<PendingSample>,
+    pub isolations: Vec<Isolation>,
+    pub services: Vec<OpenService>,
+    pub handoffs: Vec<OpenHandoff>,
+    /// Last round per zone (`None`: never), in `Zone::ALL` order.
+    pub zone_disinfected: Vec<(Zone, Option<DateTime<Utc>>)>,
+    /// When the lot's database was created: the disinfection clock of a zone
+    /// never disinfected runs from here.
+    pub lot_created: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ClockKind {
+    Result { test: TestKind },
+    IsolationReview,
+    Disinfection { zone: Zone },
+    Service { service: ServiceKind },
+    Handoff { mode: HandoffMode },
+}
+
+impl ClockKind {
+    pub fn key(&self) -> &'static str {
+        match self {
+            ClockKind::Result { .. } => "result",
+            ClockKind::IsolationReview => "isolation_review",
+            ClockKind::Disinfection { .. } => "disinfection",
+            ClockKind::Service { .. } => "service",
+            ClockKind::Handoff { .. } => "handoff",
+        }
+    }
+}
+
+/// One thing that is due.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Clock {
+    #[serde(flatten)]
+    pub kind: ClockKind,
+    pub truck: Option<TruckRef>,
+    pub started: DateTime<Utc>,
+    pub due: DateTime<Utc>,
+}
+
+impl Clock {
+    /// Time left; negative when late.
+    pub fn remaining(&self, now: DateTime<Utc>) -> Duration {
+        self.due - now
+    }
+
+    pub fn overdue(&self, now: DateTime<Utc>) -> bool {
+        now > self.due
+    }
+}
+
+/// Every clock, soonest (or most overdue) first.
+pub fn clocks(facts: &ClockFacts, policy: &Policy) -> Vec<Clock> {
+    let mut out = Vec::new();
+    for s in &facts.samples {
+        out.push(Clock {
+            kind: ClockKind::Result { test: s.test },
+            truck: Some(s.truck.clone()),
+            started: s.taken_at,
+            due: s.due_at,
+        });
+    }
+    for i in &facts.isolations {
+        out.push(Clock {
+            kind: ClockKind::IsolationReview,
+            truck: Some(i.truck.clone()),
+            started: i.since,
+            due: i.since + policy.isolation_review(),
+        });
+    }
+    for (zone, last) in &facts.zone_disinfected {
+        let since = last.unwrap_or(facts.lot_created);
+        out.push(Clock {
+            kind: ClockKind::Disinfection { zone: *zone },
+            truck: None,
+            started: since,
+            due: since + policy.disinfection_every(),
+        });
+    }
+    for s in &facts.services {
+        out.push(Clock {
+            kind: ClockKind::Service { service: s.service },
+            truck: Some(s.truck.clone()),
+            started: s.requested_at,
+            due: s.requested_at + policy.service_due(),
+        });
+    }
+    for h in &facts.handoffs {
+        out.push(Clock {
+            kind: ClockKind::Handoff { mode: h.mode },
+            truck: Some(h.truck.clone()),
+            started: h.started_at,
+            due: h.started_at + policy.handoff_due(),
+        });
+    }
+    out.sort_by(|a, b| {
+        a.due
+            .cmp(&b.due)
+            .then_with(|| a.kind.key().cmp(b.kind.key()))
+            .then_with(|| {
+                let p = |c: &Clock| c.truck.as_ref().map(|t| t.plate.clone());
+                p(a).cmp(&p(b))
+            })
+    });
+    out
+}
+
+pub fn overdue_count(clocks: &[Clock], now: DateTime<Utc>) -> usize {
+    clocks.iter().filter(|c| c.overdue(now)).count()
+}
+
+/// What the shift lead should do next about an isolated truck.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum NextAction {
+    /// A result is late: chase the lab.
+    ChaseResult { test: TestKind },
+    /// A result is pending and not yet due.
+    AwaitResult { test: TestKind, due: DateTime<Utc> },
+    /// A positive result since isolation: escalate or hand off under escort.
+    Escalate,
+    /// No test since isolation: take a PCR sample.
+    TakeSample,
+    /// The review time has passed with negative results: release or escalate.
+    Review,
+    /// Negative so far; review when due.
+    ReviewAt { due: DateTime<Utc> },
+}
+
+impl NextAction {
+    pub fn key(&self) -> &'static str {
+        match self {
+            NextAction::ChaseResult { .. } => "chase_result",
+            NextAction::AwaitResult { .. } => "await_result",
+            NextAction::Escalate => "escalate",
+            NextAction::TakeSample => "take_sample",
+            NextAction::Review => "review",
+            NextAction::ReviewAt { .. } => "review_at",
+        }
+    }
+}
+
+/// One line of the isolation board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IsolationRow {
+    pub truck: TruckRef,
+    pub reason: Option<String>,
+    pub since: DateTime<Utc>,
+    pub minutes: i64,
+    pub pending: Vec<TestKind>,
+    pub overdue: Vec<TestKind>,
+    pub escalation: Option<String>,
+    pub review_due: DateTime<Utc>,
+    pub next: NextAction,
+}
+
+/// The shift lead's board: every isolated truck, longest held first.
+pub fn isolation_board(
+    facts: &ClockFacts,
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> Vec<IsolationRow> {
+    let mut rows: Vec<IsolationRow> = facts
+        .isolations
+        .iter()
+        .map(|i| {
+            let mine: Vec<&PendingSample> = facts
+                .samples
+                .iter()
+                .filter(|s| s.truck.stay == i.truck.stay)
+                .collect();
+            let pending: Vec<TestKind> = mine.iter().map(|s| s.test).collect();
+            let overdue: Vec<TestKind> = mine
+                .iter()
+                .filter(|s| now > s.due_at)
+                .map(|s| s.test)
+                .collect();
+            let review_due = i.since + policy.isolation_review();
+            let next = if let Some(&test) = overdue.first() {
+                NextAction::ChaseResult { test }
+            } else if let Some(s) = mine.iter().min_by_key(|s| s.due_at) {
+                NextAction::AwaitResult {
+                    test: s.test,
+                    due: s.due_at,
+                }
+            } else if i
+                .results_since
+                .iter()
+                .any(|(_, r)| *r == TestResult::Positive)
+            {
+                NextAction::Escalate
+            } else if !i
+                .results_since
+                .iter()
+                .any(|(_, r)| *r == TestResult::Negative)
+            {
+                NextAction::TakeSample
+            } else if now >= review_due {
+                NextAction::Review
+            } else {
+                NextAction::ReviewAt { due: review_due }
+            };
+            IsolationRow {
+                truck: i.truck.clone(),
+                reason: i.reason.clone(),
+                since: i.since,
+                minutes: (now - i.since).num_minutes(),
+                pending,
+                overdue,
+                escalation: i.escalation.clone(),
+                review_due,
+                next,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        a.since
+            .cmp(&b.since)
+            .then_with(|| a.truck.plate.cmp(&b.truck.plate))
+    });
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn t(h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 25, h, m, 0).unwrap()
+    }
+
+    fn truck(n: i64, plate: &str) -> TruckRef {
+        TruckRef {
+            stay: StayId(n),
+            plate: Plate::parse(plate).unwrap(),
+            bay: None,
+        }
+    }
+
+    fn facts() -> ClockFacts {
+        ClockFacts {
+            samples: vec![
+                PendingSample {
+                    truck: truck(1, "晋D12345"),
+                    test: TestKind::Pcr,
+                    taken_at: t(1, 0),
+                    due_at: t(7, 0),
+                },
+                PendingSample {
+                    truck: truck(2, "晋D22222"),
+                    test: TestKind::Antigen,
+                    taken_at: t(2, 0),
+                    due_at: t(2, 15),
+                },
+            ],
+            isolations: vec![Isolation {
+                truck: truck(2, "晋D22222"),
+                reason: Some("fever".into()),
+                since: t(1, 30),
+                escalation: None,
+                results_since: vec![],
+            }],
+            services: vec![OpenService {
+                truck: truck(1, "晋D12345"),
+                service: ServiceKind::Water,
+                requested_at: t(2, 0),
+            }],
+            handoffs: vec![],
+            zone_disinfected: vec![(Zone::Parking, Some(t(0, 0))), (Zone::Work, None)],
+            lot_created: t(1, 0),
+        }
+    }
+
+    #[test]
+    fn clocks_come_soonest_first_with_policy_due_times() {
+        let p = Policy::default();
+        let c = clocks(&facts(), &p);
+        let order: Vec<(&str, DateTime<Utc>)> = c.iter().map(|c| (c.kind.key(), c.due)).collect();
+        assert_eq!(
+            order,
+            vec![
+                ("result", t(2, 15)),
+                ("service", t(2, 30)),
+                ("disinfection", t(4, 0)),
+                ("disinfection", t(5, 0)),
+                ("result", t(7, 0)),
+                ("isolation_review", t(1, 30) + Duration::hours(24)),
+            ]
+        );
+    }
+
+    #[test]
+    fn overdue_is_strictly_after_due() {
+        let c = clocks(&facts(), &Policy::default());
+        assert_eq!(overdue_count(&c, t(2, 15)), 0);
+        assert_eq!(overdue_count(&c, t(2, 16)), 1);
+        assert_eq!(overdue_count(&c, t(4, 1)), 3);
+        assert_eq!(c[0].remaining(t(2, 20)), Duration::minutes(-5));
+    }
+
+    #[test]
+    fn isolation_board_names_the_next_action() {
+        let p = Policy::default();
+        let mut f = facts();
+        let row = &isolation_board(&f, &p, t(2, 10))[0];
+        assert_eq!(row.pending, vec![TestKind::Antigen]);
+        assert!(row.overdue.is_empty());
+        assert_eq!(row.next.key(), "await_result");
+        assert_eq!(row.minutes, 40);
+        assert_eq!(
+            isolation_board(&f, &p, t(2, 20))[0].next.key(),
+            "chase_result"
+        );
+
+        f.samples.retain(|s| s.truck.stay != StayId(2));
+        assert_eq!(
+            isolation_board(&f, &p, t(3, 0))[0].next.key(),
+            "take_sample"
+        );
+        f.isolations[0].results_since = vec![(TestKind::Antigen, TestResult::Negative)];
+        assert_eq!(isolation_board(&f, &p, t(3, 0))[0].next.key(), "review_at");
+        assert_eq!(
+            isolation_board(&f, &p, t(1, 30) + Duration::hours(25))[0]
+                .next
+                .key(),
+            "review"
+        );
+        f.isolations[0]
+            .results_since
+            .push((TestKind::Pcr, TestResult::Positive));
+        assert_eq!(isolation_board(&f, &p, t(3, 0))[0].next.key(), "escalate");
+    }
+}

@@ -1,0 +1,137 @@
+//! The facts behind the clocks board and the isolation board: pending
+//! samples, isolated trucks, open service calls, handoffs under way, and
+//! disinfection rounds. The due times and next actions are computed from
+//! these by the pure `domain::clocks`.
+
+use chrono::{DateTime, Utc};
+use rusqlite::Row;
+
+use super::queries::decode;
+use super::{Result, Store, parse_ts};
+use crate::domain::bay::{BayId, Zone};
+use crate::domain::clocks::{
+    ClockFacts, Isolation, OpenHandoff, OpenService, PendingSample, TruckRef,
+};
+use crate::domain::event::{StayId, TestKind, TestResult};
+use crate::domain::plate::Plate;
+
+/// Reads a `TruckRef` from columns `at`, `at + 1` (plate) and `at + 2` (bay).
+fn truck(r: &Row<'_>, at: usize) -> Result<TruckRef> {
+    Ok(TruckRef {
+        stay: StayId(r.get(at)?),
+        plate: decode(Plate::parse(&r.get::<_, String>(at + 1)?))?,
+        bay: r
+            .get::<_, Option<String>>(at + 2)?
+            .map(|b| decode(BayId::parse(&b)))
+            .transpose()?,
+    })
+}
+
+fn time(r: &Row<'_>, at: usize) -> Result<DateTime<Utc>> {
+    parse_ts(&r.get::<_, String>(at)?)
+}
+
+/// The stays on site with their bay, for joining.
+const ON_SITE: &str = "stays s LEFT JOIN bays b ON b.occupant = s.id";
+
+impl Store {
+    pub fn clock_facts(&self) -> Result<ClockFacts> {
+        let mut facts = ClockFacts {
+            lot_created: self
+                .conn
+                .query_row("SELECT value FROM meta WHERE key = 'created_at'", [], |r| {
+                    r.get::<_, String>(0)
+                })?
+                .parse::<DateTime<Utc>>()
+                .map_err(|e| super::StoreError::Decode(format!("created_at: {e}")))?,
+            ..ClockFacts::default()
+        };
+
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT s.id, s.plate, b.id, x.test, x.taken_at, x.due_at
+               FROM samples x JOIN {ON_SITE} ON s.id = x.stay
+              WHERE x.result IS NULL AND s.departed_at IS NULL ORDER BY x.due_at"
+        ))?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            facts.samples.push(PendingSample {
+                truck: truck(r, 0)?,
+                test: decode(r.get::<_, String>(3)?.parse())?,
+                taken_at: time(r, 4)?,
+                due_at: time(r, 5)?,
+            });
+        }
+
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT s.id, s.plate, b.id, s.isolation_reason, s.isolated_at, s.escalation_note
+               FROM {ON_SITE} WHERE s.status = 'isolated' ORDER BY s.isolated_at"
+        ))?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            facts.isolations.push(Isolation {
+                truck: truck(r, 0)?,
+                reason: r.get(3)?,
+                since: time(r, 4)?,
+                escalation: r.get(5)?,
+                results_since: Vec::new(),
+            });
+        }
+        let mut st = self.conn.prepare_cached(
+            "SELECT test, result FROM samples
+              WHERE stay = ?1 AND result IS NOT NULL AND result_at >= ?2 ORDER BY result_at",
+        )?;
+        for i in &mut facts.isolations {
+            let mut rows = st.query((i.truck.stay.0, super::ts(i.since)))?;
+            while let Some(r) = rows.next()? {
+                let test: TestKind = decode(r.get::<_, String>(0)?.parse())?;
+                let result: TestResult = decode(r.get::<_, String>(1)?.parse())?;
+                i.results_since.push((test, result));
+            }
+        }
+
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT s.id, s.plate, b.id, c.service, c.requested_at
+               FROM service_calls c JOIN {ON_SITE} ON s.id = c.stay
+              WHERE c.done_at IS NULL AND s.departed_at IS NULL ORDER BY c.requested_at"
+        ))?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            facts.services.push(OpenService {
+                truck: truck(r, 0)?,
+                service: decode(r.get::<_, String>(3)?.parse())?,
+                requested_at: time(r, 4)?,
+            });
+        }
+
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT s.id, s.plate, b.id, s.handoff_mode, s.handoff_counterpart, s.handoff_started_at
+               FROM {ON_SITE} WHERE s.status = 'handoff' ORDER BY s.handoff_started_at"
+        ))?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            facts.handoffs.push(OpenHandoff {
+                truck: truck(r, 0)?,
+                mode: decode(r.get::<_, String>(3)?.parse())?,
+                counterpart: r.get(4)?,
+                started_at: time(r, 5)?,
+            });
+        }
+
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT zone, disinfected_at FROM zones")?;
+        let mut rows = st.query([])?;
+        let mut zones = Vec::new();
+        while let Some(r) = rows.next()? {
+            let zone: Zone = decode(r.get::<_, String>(0)?.parse())?;
+            let at = r
+                .get::<_, Option<String>>(1)?
+                .map(|s| parse_ts(&s))
+                .transpose()?;
+            zones.push((zone, at));
+        }
+        zones.sort_by_key(|(z, _)| *z);
+        facts.zone_disinfected = zones;
+        Ok(facts)
+    }
+}
