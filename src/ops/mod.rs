@@ -27,6 +27,7 @@ use crate::domain::suggest::suggest;
 use crate::domain::text;
 use crate::store::{EventMeta, Store, StoreError, Tx};
 
+pub use arrive::triage;
 pub use refusal::{OpError, Refusal};
 
 /// Who is acting, from where, by which clock and policy.

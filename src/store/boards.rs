@@ -31,8 +31,10 @@ fn time(r: &Row<'_>, at: usize) -> Result<DateTime<Utc>> {
     parse_ts(&r.get::<_, String>(at)?)
 }
 
-/// The stays on site with their bay, for joining.
+/// The stays with their bay, for joining.
 const ON_SITE: &str = "stays s LEFT JOIN bays b ON b.occupant = s.id";
+/// The bay of a stay `s` joined in from elsewhere.
+const BAY_OF_S: &str = "LEFT JOIN bays b ON b.occupant = s.id";
 
 impl Store {
     pub fn clock_facts(&self) -> Result<ClockFacts> {
@@ -49,7 +51,7 @@ impl Store {
 
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT s.id, s.plate, b.id, x.test, x.taken_at, x.due_at
-               FROM samples x JOIN {ON_SITE} ON s.id = x.stay
+               FROM samples x JOIN stays s ON s.id = x.stay {BAY_OF_S}
               WHERE x.result IS NULL AND s.departed_at IS NULL ORDER BY x.due_at"
         ))?;
         let mut rows = st.query([])?;
@@ -91,7 +93,7 @@ impl Store {
 
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT s.id, s.plate, b.id, c.service, c.requested_at
-               FROM service_calls c JOIN {ON_SITE} ON s.id = c.stay
+               FROM service_calls c JOIN stays s ON s.id = c.stay {BAY_OF_S}
               WHERE c.done_at IS NULL AND s.departed_at IS NULL ORDER BY c.requested_at"
         ))?;
         let mut rows = st.query([])?;

@@ -1,12 +1,36 @@
 //! The terminal user interface: terminal setup and restore, the event loop,
 //! the app state, views and widgets. It turns keys into `ops::Op`s and state
 //! into frames; it never writes SQL.
+//!
+//! One loop: terminal events, a 1 Hz tick and the database's
+//! `data_version` (another terminal's commit) all mark the screen dirty; the
+//! loop drains what is pending, runs the app's effects, and draws once.
 
+pub mod app;
+pub mod bay_state;
+pub mod flows;
+pub mod form;
+pub mod input;
+pub mod keymap;
+pub mod refusal_text;
+pub mod screens;
+pub mod view;
+pub mod widgets;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
 use chrono_tz::Tz;
+use crossterm::event::{self, Event, KeyEventKind};
 
+use self::app::{App, Effect, Snapshot};
+use crate::domain::clock::{Clock, SystemClock};
 use crate::domain::policy::Policy;
 use crate::i18n::Lang;
-use crate::store::Store;
+use crate::ops::{self, Ctx};
+use crate::store::{Store, StoreError};
 
 /// Who is at the keyboard and how they want the screen.
 #[derive(Debug, Clone)]
@@ -16,14 +40,143 @@ pub struct Session {
     pub policy: Policy,
     pub lang: Lang,
     /// Plain ASCII glyphs and borders, for terminals that draw ambiguous-width
-    /// characters wide (and for NO_COLOR monochrome screens).
+    /// characters wide.
     pub ascii: bool,
+    /// Colours on; off for `NO_COLOR` and monochrome screens (glyphs still
+    /// carry every state).
+    pub color: bool,
     pub tz: Tz,
 }
 
+/// Everything the app shows, read from the store in one go.
+pub fn snapshot(store: &Store) -> Result<Snapshot, StoreError> {
+    Ok(Snapshot {
+        lot: store.lot()?,
+        status: store.status()?,
+        facts: store.clock_facts()?,
+    })
+}
+
+/// Leaves the alternate screen and raw mode however the loop ends.
+struct RestoreGuard;
+
+impl Drop for RestoreGuard {
+    fn drop(&mut self) {
+        ratatui::restore();
+    }
+}
+
+/// How often to look for another terminal's writes.
+const POLL_DB: Duration = Duration::from_millis(400);
+const TICK: Duration = Duration::from_secs(1);
+
 /// Runs the TUI until the user quits. Restores the terminal on every exit
-/// path, panics included.
-pub fn run(store: Store, session: Session) -> anyhow::Result<()> {
-    let _ = (store, session);
-    anyhow::bail!("the terminal interface is being built")
+/// path: normal quit, error, panic (ratatui chains a restoring panic hook),
+/// and SIGTERM/SIGHUP/SIGINT (turned into a normal quit).
+pub fn run(mut store: Store, session: Session) -> anyhow::Result<()> {
+    let clock = SystemClock;
+    let snap = snapshot(&store).context("reading the lot")?;
+    let mut app = App::new(session.clone(), store.layout().clone(), snap, clock.now());
+
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+    ] {
+        signal_hook::flag::register(sig, Arc::clone(&stop))
+            .context("installing signal handlers")?;
+    }
+
+    let mut terminal = ratatui::try_init().context("opening the terminal")?;
+    let _guard = RestoreGuard;
+    let ctx = Ctx {
+        operator: &session.operator,
+        terminal: &session.terminal,
+        clock: &clock,
+        policy: &session.policy,
+    };
+    let mut version = store.data_version().unwrap_or(0);
+    let mut last_poll = Instant::now();
+    let mut last_tick = Instant::now();
+    let mut dirty = true;
+    loop {
+        if run_effects(&mut app, &mut store, &ctx) {
+            dirty = true;
+        }
+        if app.quit || stop.load(Ordering::Relaxed) {
+            break;
+        }
+        if dirty {
+            terminal
+                .draw(|f| view::render(&app, f))
+                .context("drawing")?;
+            dirty = false;
+        }
+        if event::poll(Duration::from_millis(200)).context("reading the keyboard")? {
+            // Drain everything pending before drawing again.
+            loop {
+                match event::read().context("reading the keyboard")? {
+                    Event::Key(k) if k.kind != KeyEventKind::Release => {
+                        app.key(&k);
+                        dirty = true;
+                    }
+                    Event::Resize(..) => dirty = true,
+                    _ => {}
+                }
+                if !event::poll(Duration::ZERO)? {
+                    break;
+                }
+            }
+        }
+        if last_tick.elapsed() >= TICK {
+            last_tick = Instant::now();
+            app.set_now(clock.now());
+            dirty = true;
+        }
+        if last_poll.elapsed() >= POLL_DB {
+            last_poll = Instant::now();
+            if let Ok(v) = store.data_version() {
+                if v != version {
+                    version = v;
+                    refresh(&store, &mut app);
+                    dirty = true;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Carries out what the app asked for: runs operations (then refreshes the
+/// snapshot and tells the app how it went) and loads a stay's detail.
+/// Returns whether anything happened.
+pub fn run_effects(app: &mut App, store: &mut Store, ctx: &Ctx<'_>) -> bool {
+    let effects = app.take_effects();
+    let any = !effects.is_empty();
+    for effect in effects {
+        match effect {
+            Effect::Run(op) => {
+                let result = ops::execute(store, ctx, &op);
+                app.set_now(ctx.clock.now());
+                if result.is_ok() {
+                    refresh(store, app);
+                }
+                app.op_done(&op, result);
+            }
+            Effect::LoadDetail(stay) => match store.stay_detail(stay) {
+                Ok(d) => app.set_detail(d),
+                Err(e) => app.toast(e.to_string(), true),
+            },
+            Effect::Quit => {}
+        }
+    }
+    any
+}
+
+fn refresh(store: &Store, app: &mut App) {
+    match snapshot(store) {
+        Ok(s) => app.set_snapshot(s),
+        Err(e) => app.toast(e.to_string(), true),
+    }
 }

@@ -1,0 +1,612 @@
+//! The multi-step flows that start from a key on the map or a board: which
+//! menu, prompt, bay pick or confirmation comes next, and what an operation's
+//! result leads to (a toast, a proposal, an offer to force).
+
+use super::app::{App, Effect};
+use super::form::ArrivalForm;
+use super::input::TextInput;
+use super::keymap::Action;
+use super::screens::*;
+use crate::domain::bay::Zone;
+use crate::domain::event::{HandoffMode, ServiceKind, TestKind, TestResult};
+use crate::domain::plate::Plate;
+use crate::domain::policy::CheckFlag;
+use crate::domain::stay::{RuleRefusal, Status};
+use crate::domain::text;
+use crate::i18n::Msg;
+use crate::ops::{self, Op, OpError, Outcome, Proposal, Refusal};
+
+/// Where an arrival in the form would go, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArrivalPlan {
+    /// The zone the checks decide.
+    pub zone: Zone,
+    pub flags: Vec<CheckFlag>,
+    /// The bay the arrival takes: the picked one, or the suggestion.
+    pub bay: Option<usize>,
+    pub picked: bool,
+    /// The chosen bay goes against the checks (an override reason is needed).
+    pub against: bool,
+}
+
+fn option(key: char, label: Msg, pick: MenuPick) -> MenuOption {
+    MenuOption { key, label, pick }
+}
+
+impl App {
+    fn form(&self) -> Option<&ArrivalForm> {
+        self.screens.iter().rev().find_map(|s| match s {
+            Screen::Form(f) => Some(f),
+            _ => None,
+        })
+    }
+
+    fn form_mut(&mut self) -> Option<&mut ArrivalForm> {
+        self.screens.iter_mut().rev().find_map(|s| match s {
+            Screen::Form(f) => Some(f),
+            _ => None,
+        })
+    }
+
+    /// The plan for the arrival form, if one is open.
+    pub fn arrival_plan(&self) -> Option<ArrivalPlan> {
+        let f = self.form()?;
+        let record = f.record();
+        let (zone, flags) = match &record {
+            Some(r) => ops::triage(&self.session.policy, r),
+            None => {
+                // Before the plate is valid, still show what the checks say.
+                let probe = crate::domain::policy::Checks {
+                    temperature: f.temperature(),
+                    code: f.code,
+                    travel_flag: f.travel,
+                };
+                let flags = self.session.policy.flags(&probe);
+                let zone = if flags.is_empty() {
+                    Zone::Parking
+                } else {
+                    Zone::Isolation
+                };
+                (zone, flags)
+            }
+        };
+        let bay = f
+            .picked
+            .or_else(|| self.suggest(zone, f.cargo.is_priority()));
+        let against = f.picked.is_some_and(|b| {
+            (self.layout.bays[b].zone == Zone::Isolation) != (zone == Zone::Isolation)
+        });
+        Some(ArrivalPlan {
+            zone,
+            flags,
+            bay,
+            picked: f.picked.is_some(),
+            against,
+        })
+    }
+
+    /// Keeps the form's override field in step with the plan.
+    pub(super) fn sync_form(&mut self) {
+        let Some(plan) = self.arrival_plan() else {
+            return;
+        };
+        if let Some(f) = self.form_mut() {
+            f.needs_override = plan.against;
+            if !plan.against && f.focus == super::form::Field::Override {
+                f.focus = super::form::Field::Bay;
+            }
+        }
+    }
+
+    pub(super) fn submit_form(&mut self) {
+        let Some(f) = self.form() else { return };
+        if let Some((field, err)) = f.first_problem() {
+            let text = format!("{}: {}", self.t(field.label()), self.t(err.msg));
+            if let Some(f) = self.form_mut() {
+                f.focus = field;
+            }
+            self.toast(text, true);
+            return;
+        }
+        let (Some(record), Some(plan)) = (f.record(), self.arrival_plan()) else {
+            return;
+        };
+        let Some(bay) = plan.bay else {
+            self.toast(
+                format!("{} {}", self.t(Msg::NoFreeBay), self.t(zone_msg(plan.zone))),
+                true,
+            );
+            return;
+        };
+        let op = Op::Arrive {
+            arrival: record,
+            bay: Some(self.layout.bays[bay].id.clone()),
+            override_reason: f.override_text(),
+        };
+        self.push_effect(Effect::Run(op));
+    }
+
+    pub(super) fn pick_confirm(&mut self) {
+        let Some(Screen::PickBay(p)) = self.screens.last().cloned() else {
+            return;
+        };
+        let b = &self.snap.lot.bays[self.cursor];
+        if b.occupant.is_some() || b.closed.is_some() {
+            self.toast(self.t(Msg::PickFreeBay), true);
+            return;
+        }
+        let target = self.cursor;
+        self.screens.pop();
+        match p.purpose {
+            PickPurpose::Arrival => {
+                self.set_cursor(p.from_cursor);
+                if let Some(f) = self.form_mut() {
+                    f.picked = Some(target);
+                }
+                self.sync_form();
+            }
+            PickPurpose::Move { plate } => {
+                let to = self.layout.bays[target].id.clone();
+                let from = self.layout.bays[p.from_cursor].id.clone();
+                self.screens.push(Screen::Confirm(Confirm {
+                    title: Msg::ConfirmMove,
+                    lines: vec![format!("{plate}   {from} → {to}")],
+                    op: Op::Move { plate, to },
+                }));
+            }
+        }
+    }
+
+    /// Starts the flow for a truck or bay action from the map.
+    pub(super) fn truck_action(&mut self, a: Action) {
+        let bay = self.cursor_bay().clone();
+        let view = &self.snap.lot.bays[self.cursor];
+        match a {
+            Action::Disinfect => {
+                let zone = bay.zone();
+                self.screens.push(Screen::Menu(Menu {
+                    title: Msg::MenuDisinfect,
+                    subject: bay.to_string(),
+                    options: vec![
+                        option('b', Msg::OptThisBay, MenuPick::DisinfectBay(bay)),
+                        option('z', zone_msg(zone), MenuPick::DisinfectZone(zone)),
+                    ],
+                }));
+                return;
+            }
+            Action::CloseOpen => {
+                if view.closed.is_some() {
+                    self.screens.push(Screen::Confirm(Confirm {
+                        title: Msg::ConfirmOpen,
+                        lines: vec![bay.to_string()],
+                        op: Op::OpenBay { bay },
+                    }));
+                } else if view.occupant.is_some() {
+                    self.toast(self.t(Msg::BayOccupiedCannotClose), true);
+                } else {
+                    self.prompt(
+                        Msg::PromptCloseReason,
+                        bay.to_string(),
+                        true,
+                        PromptNext::CloseBay(bay),
+                    );
+                }
+                return;
+            }
+            _ => {}
+        }
+        let Some(o) = view.occupant.clone() else {
+            if !matches!(a, Action::Jump | Action::Confirm) {
+                self.toast(self.t(Msg::NoTruckHere), true);
+            }
+            return;
+        };
+        let plate = o.plate.clone();
+        let subject = format!("{plate}  {bay}");
+        match a {
+            Action::Move => {
+                let from_cursor = self.cursor;
+                self.screens.push(Screen::PickBay(PickBay {
+                    purpose: PickPurpose::Move { plate },
+                    from_cursor,
+                }));
+            }
+            Action::Depart => self.screens.push(Screen::Confirm(Confirm {
+                title: Msg::ConfirmDepart,
+                lines: vec![subject],
+                op: Op::Depart {
+                    plate,
+                    force_reason: None,
+                },
+            })),
+            Action::Sample => self.menu(
+                Msg::MenuSample,
+                subject,
+                vec![
+                    option(
+                        'a',
+                        Msg::TestAntigen,
+                        MenuPick::Sample(plate.clone(), TestKind::Antigen),
+                    ),
+                    option('p', Msg::TestPcr, MenuPick::Sample(plate, TestKind::Pcr)),
+                ],
+            ),
+            Action::Result => self.menu(
+                Msg::MenuResultTest,
+                subject,
+                vec![
+                    option(
+                        'a',
+                        Msg::TestAntigen,
+                        MenuPick::ResultFor(plate.clone(), TestKind::Antigen),
+                    ),
+                    option('p', Msg::TestPcr, MenuPick::ResultFor(plate, TestKind::Pcr)),
+                ],
+            ),
+            Action::Isolate => self.prompt(
+                Msg::PromptIsolateReason,
+                subject,
+                true,
+                PromptNext::Isolate(plate),
+            ),
+            Action::Release => self.prompt(
+                Msg::PromptReleaseReason,
+                subject,
+                true,
+                PromptNext::Release(plate),
+            ),
+            Action::Escalate => self.prompt(
+                Msg::PromptEscalateNote,
+                subject,
+                true,
+                PromptNext::Escalate(plate),
+            ),
+            Action::Handoff if o.status == Status::Handoff => {
+                self.screens.push(Screen::Confirm(Confirm {
+                    title: Msg::ConfirmHandoffDone,
+                    lines: vec![subject],
+                    op: Op::HandoffDone { plate },
+                }))
+            }
+            Action::Handoff => self.menu(
+                Msg::MenuHandoff,
+                subject,
+                vec![
+                    option(
+                        't',
+                        Msg::HandoffTransfer,
+                        MenuPick::HandoffMode(plate.clone(), HandoffMode::Transfer),
+                    ),
+                    option(
+                        'e',
+                        Msg::HandoffEscort,
+                        MenuPick::HandoffMode(plate, HandoffMode::Escort),
+                    ),
+                ],
+            ),
+            Action::Service => self.menu(
+                Msg::MenuService,
+                subject,
+                vec![
+                    option(
+                        'm',
+                        Msg::ServiceMeal,
+                        MenuPick::Service(plate.clone(), ServiceKind::Meal),
+                    ),
+                    option(
+                        'w',
+                        Msg::ServiceWater,
+                        MenuPick::Service(plate.clone(), ServiceKind::Water),
+                    ),
+                    option(
+                        'e',
+                        Msg::ServiceMedical,
+                        MenuPick::Service(plate.clone(), ServiceKind::Medical),
+                    ),
+                    option('d', Msg::ServiceDone, MenuPick::ServiceDone(plate)),
+                ],
+            ),
+            _ => {}
+        }
+    }
+
+    fn menu(&mut self, title: Msg, subject: String, options: Vec<MenuOption>) {
+        self.screens.push(Screen::Menu(Menu {
+            title,
+            subject,
+            options,
+        }));
+    }
+
+    fn prompt(&mut self, title: Msg, subject: String, required: bool, next: PromptNext) {
+        self.screens.push(Screen::Prompt(Prompt {
+            title,
+            subject,
+            input: TextInput::default(),
+            required,
+            next,
+        }));
+    }
+
+    fn confirm(&mut self, title: Msg, lines: Vec<String>, op: Op) {
+        self.screens
+            .push(Screen::Confirm(Confirm { title, lines, op }));
+    }
+
+    fn run(&mut self, op: Op) {
+        self.push_effect(Effect::Run(op));
+    }
+
+    pub(super) fn menu_pick(&mut self, pick: MenuPick) {
+        match pick {
+            MenuPick::Sample(plate, test) => self.run(Op::Sample { plate, test }),
+            MenuPick::ResultFor(plate, test) => self.menu(
+                Msg::MenuResult,
+                format!("{plate}  {}", self.t(test_msg(test))),
+                vec![
+                    option(
+                        'n',
+                        Msg::ResultNegative,
+                        MenuPick::Result(plate.clone(), test, TestResult::Negative),
+                    ),
+                    option(
+                        'p',
+                        Msg::ResultPositive,
+                        MenuPick::Result(plate.clone(), test, TestResult::Positive),
+                    ),
+                    option(
+                        'i',
+                        Msg::ResultInvalid,
+                        MenuPick::Result(plate, test, TestResult::Invalid),
+                    ),
+                ],
+            ),
+            MenuPick::Result(plate, test, result) => self.run(Op::Result {
+                plate,
+                test,
+                result,
+            }),
+            MenuPick::Service(plate, service) => self.run(Op::ServiceRequest { plate, service }),
+            MenuPick::ServiceDone(plate) => self.run(Op::ServiceDone {
+                plate,
+                service: None,
+            }),
+            MenuPick::HandoffMode(plate, mode) => self.prompt(
+                Msg::PromptCounterpart,
+                plate.to_string(),
+                false,
+                PromptNext::HandoffCounterpart { plate, mode },
+            ),
+            MenuPick::DisinfectBay(bay) => self.run(Op::Disinfect {
+                target: crate::domain::event::Target::Bay(bay),
+            }),
+            MenuPick::DisinfectZone(zone) => self.run(Op::Disinfect {
+                target: crate::domain::event::Target::Zone(zone),
+            }),
+            MenuPick::QuitDiscard => {
+                self.quit = true;
+                self.push_effect(Effect::Quit);
+            }
+            MenuPick::Stay => {}
+        }
+    }
+
+    pub(super) fn prompt_confirm(&mut self) {
+        let Some(Screen::Prompt(p)) = self.screens.last().cloned() else {
+            return;
+        };
+        let value = match text::clean("reason", &p.input.text(), p.required) {
+            Ok(v) => v,
+            Err(e) => {
+                let msg = match e {
+                    text::TextError::Empty { .. } => Msg::ErrRequired,
+                    text::TextError::TooLong { .. } => Msg::ErrTooLong,
+                    text::TextError::Control { .. } => Msg::ErrControl,
+                };
+                self.toast(self.t(msg), true);
+                return;
+            }
+        };
+        self.screens.pop();
+        let bay_of = |app: &App, zone: Zone, plate: &Plate| {
+            let priority = app
+                .snap
+                .lot
+                .bays
+                .iter()
+                .filter_map(|b| b.occupant.as_ref())
+                .find(|o| &o.plate == plate)
+                .is_some_and(|o| o.cargo.is_priority());
+            app.suggest(zone, priority)
+                .map(|i| app.layout.bays[i].id.clone())
+        };
+        match p.next {
+            PromptNext::ForceDepart(plate) => self.confirm(
+                Msg::ConfirmForceDepart,
+                vec![p.subject, value.clone()],
+                Op::Depart {
+                    plate,
+                    force_reason: Some(value),
+                },
+            ),
+            PromptNext::Isolate(plate) => {
+                let bay = bay_of(self, Zone::Isolation, &plate);
+                let to = bay
+                    .as_ref()
+                    .map(|b| b.to_string())
+                    .unwrap_or_else(|| "—".into());
+                self.confirm(
+                    Msg::ConfirmIsolate,
+                    vec![format!("{}  → {to}", p.subject), value.clone()],
+                    Op::Isolate {
+                        plate,
+                        reason: value,
+                        bay,
+                    },
+                )
+            }
+            PromptNext::Release(plate) => {
+                let bay = bay_of(self, Zone::Parking, &plate);
+                let to = bay
+                    .as_ref()
+                    .map(|b| b.to_string())
+                    .unwrap_or_else(|| "—".into());
+                self.confirm(
+                    Msg::ConfirmRelease,
+                    vec![format!("{}  → {to}", p.subject), value.clone()],
+                    Op::Release {
+                        plate,
+                        reason: value,
+                        bay,
+                    },
+                )
+            }
+            PromptNext::Escalate(plate) => self.run(Op::Escalate { plate, note: value }),
+            PromptNext::CloseBay(bay) => self.run(Op::CloseBay { bay, reason: value }),
+            PromptNext::HandoffCounterpart { plate, mode } => {
+                let bay = bay_of(self, Zone::Handoff, &plate);
+                let to = bay
+                    .as_ref()
+                    .map(|b| b.to_string())
+                    .unwrap_or_else(|| "—".into());
+                let mode_msg = match mode {
+                    HandoffMode::Transfer => Msg::HandoffTransfer,
+                    HandoffMode::Escort => Msg::HandoffEscort,
+                };
+                self.confirm(
+                    Msg::ConfirmHandoff,
+                    vec![
+                        format!("{plate}  → {to}"),
+                        format!("{}  {value}", self.t(mode_msg)),
+                    ],
+                    Op::HandoffStart {
+                        plate,
+                        mode,
+                        counterpart: (!value.is_empty()).then_some(value),
+                        bay,
+                    },
+                )
+            }
+        }
+    }
+}
+
+pub(super) fn zone_msg(z: Zone) -> Msg {
+    match z {
+        Zone::Work => Msg::ZoneWork,
+        Zone::Living => Msg::ZoneLiving,
+        Zone::Parking => Msg::ZoneParking,
+        Zone::Isolation => Msg::ZoneIsolation,
+        Zone::Handoff => Msg::ZoneHandoff,
+    }
+}
+
+pub(super) fn test_msg(t: TestKind) -> Msg {
+    match t {
+        TestKind::Antigen => Msg::TestAntigen,
+        TestKind::Pcr => Msg::TestPcr,
+    }
+}
+
+/// What an operation's result does to the screen.
+pub(super) fn op_done(app: &mut App, op: &Op, result: Result<Outcome, OpError>) {
+    match result {
+        Ok(out) => {
+            if matches!(op, Op::Arrive { .. }) {
+                app.screens
+                    .retain(|s| !matches!(s, Screen::Form(_) | Screen::PickBay(_)));
+            }
+            let plate = out
+                .plate
+                .as_ref()
+                .map(|p| p.to_string())
+                .unwrap_or_default();
+            let bay = out.bay.as_ref().map(|b| b.to_string()).unwrap_or_default();
+            let text = format!("✓ {} {plate} {bay}", app.t(op_msg(op)));
+            app.toast(text.trim_end().to_string(), false);
+            if let (Some(b), true) = (
+                out.bay.as_ref().and_then(|b| app.layout.find(b)),
+                moves_truck(op),
+            ) {
+                app.set_cursor(b);
+            }
+            match (out.proposal, out.plate) {
+                (Some(Proposal::Isolate { bay }), Some(plate)) => {
+                    let to = bay
+                        .as_ref()
+                        .map(|b| b.to_string())
+                        .unwrap_or_else(|| "—".into());
+                    let reason = app.t(Msg::PositiveResult).to_string();
+                    app.confirm(
+                        Msg::ProposeIsolate,
+                        vec![format!("{plate}  → {to}"), reason.clone()],
+                        Op::Isolate { plate, reason, bay },
+                    );
+                }
+                (Some(Proposal::Resample(test)), Some(plate)) => app.confirm(
+                    Msg::ProposeResample,
+                    vec![format!("{plate}  {}", app.t(test_msg(test)))],
+                    Op::Sample { plate, test },
+                ),
+                _ => {}
+            }
+        }
+        Err(e) => {
+            let forceable = matches!(
+                &e,
+                OpError::Refused(Refusal::Rule(
+                    RuleRefusal::ResultPending { .. }
+                        | RuleRefusal::NotReleased { .. }
+                        | RuleRefusal::HandoffRequired { .. }
+                ))
+            );
+            app.toast(super::refusal_text::text(app.session.lang, &e), true);
+            if let (
+                true,
+                Op::Depart {
+                    plate,
+                    force_reason: None,
+                },
+            ) = (forceable, op)
+            {
+                app.prompt(
+                    Msg::PromptForceReason,
+                    plate.to_string(),
+                    true,
+                    PromptNext::ForceDepart(plate.clone()),
+                );
+            }
+        }
+    }
+}
+
+fn moves_truck(op: &Op) -> bool {
+    matches!(
+        op,
+        Op::Arrive { .. }
+            | Op::Move { .. }
+            | Op::Isolate { .. }
+            | Op::Release { .. }
+            | Op::HandoffStart { .. }
+    )
+}
+
+fn op_msg(op: &Op) -> Msg {
+    match op {
+        Op::Arrive { .. } => Msg::DoneArrive,
+        Op::Move { .. } => Msg::DoneMove,
+        Op::Depart { .. } => Msg::DoneDepart,
+        Op::Sample { .. } => Msg::DoneSample,
+        Op::Result { .. } => Msg::DoneResult,
+        Op::Isolate { .. } => Msg::DoneIsolate,
+        Op::Release { .. } => Msg::DoneRelease,
+        Op::Escalate { .. } => Msg::DoneEscalate,
+        Op::HandoffStart { .. } => Msg::DoneHandoffStart,
+        Op::HandoffDone { .. } => Msg::DoneHandoffDone,
+        Op::ServiceRequest { .. } => Msg::DoneService,
+        Op::ServiceDone { .. } => Msg::DoneServiceDone,
+        Op::Disinfect { .. } => Msg::DoneDisinfect,
+        Op::CloseBay { .. } => Msg::DoneClose,
+        Op::OpenBay { .. } => Msg::DoneOpen,
+    }
+}

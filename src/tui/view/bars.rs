@@ -1,0 +1,167 @@
+//! The status line on top (lot, time, per-zone counts, the overdue alarm),
+//! the footer of main keys, and the toast line for the last action's result.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+use unicode_width::UnicodeWidthStr;
+
+use super::color;
+use crate::domain::bay::Zone;
+use crate::i18n::{Lang, Msg};
+use crate::tui::app::App;
+use crate::tui::flows::zone_msg;
+use crate::tui::keymap;
+
+pub fn status_line(app: &App, f: &mut Frame, area: Rect) {
+    let c = color(app);
+    let now = app
+        .now
+        .with_timezone(&app.session.tz)
+        .format("%Y-%m-%d %H:%M")
+        .to_string();
+    let overdue = app.overdue();
+    let alarm = if overdue > 0 {
+        let s = format!(" ! {overdue} {} ", app.t(Msg::Overdue));
+        let style = if c {
+            Style::new()
+                .fg(Color::White)
+                .bg(Color::Red)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+        };
+        Span::styled(s, style)
+    } else {
+        Span::styled(format!(" {} ", app.t(Msg::NoneOverdue)), Style::new())
+    };
+    let lot = match (app.session.lang, &app.layout.name_zh) {
+        (Lang::Zh, Some(zh)) => zh.clone(),
+        _ => app.layout.name.clone(),
+    };
+    // Per-zone counts, long form first, short if the line is too narrow.
+    let counts = |short: bool| -> String {
+        app.snap
+            .status
+            .iter()
+            .map(|z| {
+                let name = if short {
+                    z.zone.prefix().to_string()
+                } else {
+                    app.t(zone_msg(z.zone)).to_string()
+                };
+                format!("{name} {}/{}", z.occupied, z.capacity)
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    let avail = area.width as usize;
+    let alarm_w = alarm.width();
+    let mut parts = vec![format!("trucklot · {lot}"), now.clone(), counts(false)];
+    let fits = |p: &[String]| p.iter().map(|s| s.width() + 3).sum::<usize>() + alarm_w <= avail;
+    if !fits(&parts) {
+        parts[2] = counts(true);
+    }
+    if !fits(&parts) {
+        parts.remove(0);
+    }
+    if !fits(&parts) {
+        parts[0] = now[11..].to_string();
+    }
+    let left = parts.join("   ");
+    let pad = avail.saturating_sub(left.width() + alarm_w);
+    let line = Line::from(vec![
+        Span::styled(left, Style::new().add_modifier(Modifier::BOLD)),
+        Span::raw(" ".repeat(pad)),
+        alarm,
+    ]);
+    let bg = if c {
+        Style::new().bg(Color::Indexed(236))
+    } else {
+        Style::new()
+    };
+    f.render_widget(Paragraph::new(line).style(bg), area);
+}
+
+/// The footer: this screen's main keys, from the keymap.
+pub fn footer(app: &App, f: &mut Frame, area: Rect) {
+    let mode = app.mode();
+    let key_style = if color(app) {
+        Style::new()
+            .fg(Color::Black)
+            .bg(Color::Gray)
+            .add_modifier(Modifier::BOLD)
+    } else {
+        Style::new().add_modifier(Modifier::REVERSED)
+    };
+    let mut spans = Vec::new();
+    let mut used = 0;
+    let hint = mode_hint(app);
+    if let Some(h) = &hint {
+        used += h.width() + 2;
+        spans.push(Span::styled(
+            format!("{h}  "),
+            Style::new().add_modifier(Modifier::BOLD),
+        ));
+    }
+    for b in keymap::bindings(mode).filter(|b| b.footer) {
+        let key = b.keys[0].label();
+        let text = app.t(b.help);
+        let w = key.width() + text.width() + 4;
+        if used + w > area.width as usize {
+            break;
+        }
+        used += w;
+        spans.push(Span::styled(format!(" {key} "), key_style));
+        spans.push(Span::raw(format!(" {text} ")));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A word on what the current mode expects, where it is not obvious.
+fn mode_hint(app: &App) -> Option<String> {
+    use crate::tui::screens::{PickPurpose, Screen};
+    match app.screens.last()? {
+        Screen::PickBay(p) => Some(match &p.purpose {
+            PickPurpose::Arrival => app.t(Msg::HintPickArrival).to_string(),
+            PickPurpose::Move { plate } => format!("{} {plate}", app.t(Msg::HintPickMove)),
+        }),
+        _ => None,
+    }
+}
+
+/// The last action's result, over the bottom line of the body.
+pub fn toast(app: &App, f: &mut Frame, body: Rect) {
+    let Some(t) = &app.toast else { return };
+    if body.height == 0 {
+        return;
+    }
+    let area = Rect {
+        y: body.bottom() - 1,
+        height: 1,
+        ..body
+    };
+    let style = match (color(app), t.error) {
+        (true, true) => Style::new()
+            .fg(Color::White)
+            .bg(Color::Red)
+            .add_modifier(Modifier::BOLD),
+        (true, false) => Style::new().fg(Color::Black).bg(Color::Green),
+        (false, _) => Style::new().add_modifier(Modifier::REVERSED),
+    };
+    let text = crate::domain::text::fit(&t.text, area.width.saturating_sub(2) as usize);
+    f.render_widget(Clear, area);
+    f.render_widget(Paragraph::new(format!(" {text}")).style(style), area);
+}
+
+/// The zone name as the map titles it: "Parking 停车区" in both languages,
+/// so an operator who reads either finds it.
+pub fn zone_title(zone: Zone) -> String {
+    format!(
+        "{} {}",
+        zone_msg(zone).text(Lang::En),
+        zone_msg(zone).text(Lang::Zh)
+    )
+}

@@ -1,0 +1,254 @@
+//! The shift lead's boards: clocks (everything due, soonest first, live) and
+//! the isolation board (sortable, with the next action per truck).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+
+use super::map::block;
+use super::{color, hhmm, span};
+use crate::domain::clocks::{ClockKind, IsolationRow, NextAction};
+use crate::i18n::Msg;
+use crate::tui::app::App;
+use crate::tui::bay_state::BayState;
+use crate::tui::flows::{test_msg, zone_msg};
+use crate::tui::screens::Board;
+
+fn bold() -> Style {
+    Style::new().add_modifier(Modifier::BOLD)
+}
+
+fn late_style(app: &App) -> Style {
+    BayState::Overdue.style(color(app))
+}
+
+pub fn clocks(app: &App, b: &Board, f: &mut Frame, area: Rect) {
+    let title = Line::from(Span::styled(
+        format!(
+            " {} — {} {} ",
+            app.t(Msg::ClocksTitle),
+            app.overdue(),
+            app.t(Msg::Overdue)
+        ),
+        bold(),
+    ));
+    let outer = block(app, title, true);
+    let inner = outer.inner(area);
+    f.render_widget(outer, area);
+    if app.clocks.is_empty() {
+        f.render_widget(Paragraph::new(app.t(Msg::NothingDue)), inner);
+        return;
+    }
+    let header = Row::new(
+        [
+            Msg::ColDue,
+            Msg::ColLeft,
+            Msg::ColWhat,
+            Msg::ColPlate,
+            Msg::ColBay,
+            Msg::ColSince,
+        ]
+        .map(|m| Cell::from(app.t(m))),
+    )
+    .style(bold().add_modifier(Modifier::UNDERLINED));
+    let rows = app.clocks.iter().map(|c| {
+        let left = c.remaining(app.now);
+        let late = c.overdue(app.now);
+        let left_text = if late {
+            format!("-{}", span(left))
+        } else {
+            span(left)
+        };
+        let what = match &c.kind {
+            ClockKind::Result { test } => {
+                format!("{} {}", app.t(Msg::KindResult), app.t(test_msg(*test)))
+            }
+            ClockKind::IsolationReview => app.t(Msg::KindReview).to_string(),
+            ClockKind::Disinfection { zone } => {
+                format!("{} {}", app.t(Msg::KindDisinfect), app.t(zone_msg(*zone)))
+            }
+            ClockKind::Service { service } => format!("{} {service}", app.t(Msg::KindService)),
+            ClockKind::Handoff { mode } => format!("{} {mode}", app.t(Msg::KindHandoff)),
+        };
+        let (plate, bay) = match &c.truck {
+            Some(t) => (
+                t.plate.to_string(),
+                t.bay.as_ref().map(|b| b.to_string()).unwrap_or_default(),
+            ),
+            None => (String::new(), String::new()),
+        };
+        let row = Row::new(vec![
+            Cell::from(hhmm(app, c.due)),
+            Cell::from(left_text),
+            Cell::from(what),
+            Cell::from(plate),
+            Cell::from(bay),
+            Cell::from(format!(
+                "{} ({})",
+                hhmm(app, c.started),
+                span(app.now - c.started)
+            )),
+        ]);
+        if late {
+            row.style(late_style(app))
+        } else {
+            row
+        }
+    });
+    let widths = [
+        Constraint::Length(6),
+        Constraint::Length(10),
+        Constraint::Length(20),
+        Constraint::Length(11),
+        Constraint::Length(8),
+        Constraint::Fill(1),
+    ];
+    let table = Table::new(rows, widths)
+        .header(header)
+        .row_highlight_style(bold().add_modifier(Modifier::REVERSED));
+    let mut state = TableState::default().with_selected(Some(b.selected));
+    f.render_stateful_widget(table, inner, &mut state);
+}
+
+/// How many columns the isolation board can be sorted by.
+pub const ISOLATION_SORTS: usize = 6;
+
+fn sort_key(r: &IsolationRow, col: usize) -> String {
+    match col {
+        0 => format!("{:020}", r.since.timestamp()),
+        1 => r.truck.plate.to_string(),
+        2 => r
+            .truck
+            .bay
+            .as_ref()
+            .map(|b| b.to_string())
+            .unwrap_or_default(),
+        3 => r.reason.clone().unwrap_or_default(),
+        4 => format!("{:03}", 999 - r.overdue.len().min(999)),
+        _ => r.next.key().to_string(),
+    }
+}
+
+/// The isolation rows in the board's sort order.
+pub fn sorted_isolation(app: &App, b: &Board) -> Vec<IsolationRow> {
+    let mut rows = app.isolation_rows();
+    rows.sort_by_cached_key(|r| sort_key(r, b.sort));
+    if b.reverse {
+        rows.reverse();
+    }
+    rows
+}
+
+fn next_text(app: &App, n: &NextAction) -> String {
+    match n {
+        NextAction::ChaseResult { test } => {
+            format!("{} {}", app.t(Msg::NextChase), app.t(test_msg(*test)))
+        }
+        NextAction::AwaitResult { test, due } => {
+            format!(
+                "{} {} {}",
+                app.t(Msg::NextAwait),
+                app.t(test_msg(*test)),
+                hhmm(app, *due)
+            )
+        }
+        NextAction::Escalate => app.t(Msg::NextEscalate).to_string(),
+        NextAction::TakeSample => app.t(Msg::NextSample).to_string(),
+        NextAction::Review => app.t(Msg::NextReview).to_string(),
+        NextAction::ReviewAt { due } => format!("{} {}", app.t(Msg::NextReviewAt), hhmm(app, *due)),
+    }
+}
+
+pub fn isolation(app: &App, b: &Board, f: &mut Frame, area: Rect) {
+    let rows = sorted_isolation(app, b);
+    let cap = app
+        .snap
+        .status
+        .get(crate::domain::bay::Zone::Isolation.index());
+    let title = Line::from(Span::styled(
+        format!(
+            " {} — {}/{} ",
+            app.t(Msg::IsolationTitle),
+            rows.len(),
+            cap.map(|c| c.capacity).unwrap_or(0)
+        ),
+        bold(),
+    ));
+    let outer = block(app, title, true);
+    let inner = outer.inner(area);
+    f.render_widget(outer, area);
+    if rows.is_empty() {
+        f.render_widget(Paragraph::new(app.t(Msg::NobodyIsolated)), inner);
+        return;
+    }
+    let cols = [
+        Msg::ColSince,
+        Msg::ColPlate,
+        Msg::ColBay,
+        Msg::ColReason,
+        Msg::ColTests,
+        Msg::ColNext,
+    ];
+    let arrow = if b.reverse { "▼" } else { "▲" };
+    let header = Row::new(cols.iter().enumerate().map(|(i, m)| {
+        let mark = if i == b.sort { arrow } else { "" };
+        Cell::from(format!("{}{mark}", app.t(*m)))
+    }))
+    .style(bold().add_modifier(Modifier::UNDERLINED));
+    let body = rows.iter().map(|r| {
+        let tests = if r.pending.is_empty() {
+            "—".to_string()
+        } else {
+            r.pending
+                .iter()
+                .map(|t| {
+                    let late = if r.overdue.contains(t) { "!" } else { "" };
+                    format!("{}{late}", app.t(test_msg(*t)))
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let mut reason = r.reason.clone().unwrap_or_default();
+        if r.escalation.is_some() {
+            reason = format!("⚑ {reason}");
+        }
+        let row = Row::new(vec![
+            Cell::from(format!(
+                "{} ({})",
+                hhmm(app, r.since),
+                span(app.now - r.since)
+            )),
+            Cell::from(r.truck.plate.to_string()),
+            Cell::from(
+                r.truck
+                    .bay
+                    .as_ref()
+                    .map(|b| b.to_string())
+                    .unwrap_or_default(),
+            ),
+            Cell::from(reason),
+            Cell::from(tests),
+            Cell::from(next_text(app, &r.next)),
+        ]);
+        if r.overdue.is_empty() {
+            row
+        } else {
+            row.style(late_style(app))
+        }
+    });
+    let widths = [
+        Constraint::Length(16),
+        Constraint::Length(11),
+        Constraint::Length(6),
+        Constraint::Fill(1),
+        Constraint::Length(12),
+        Constraint::Fill(1),
+    ];
+    let table = Table::new(body, widths)
+        .header(header)
+        .row_highlight_style(bold().add_modifier(Modifier::REVERSED));
+    let mut state = TableState::default().with_selected(Some(b.selected));
+    f.render_stateful_widget(table, inner, &mut state);
+}

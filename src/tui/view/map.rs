@@ -1,0 +1,209 @@
+//! The map: every zone as a block of bays, placed like the lot — work,
+//! living, isolation and handoff stacked on the left, the parking field in
+//! the middle with the exit lanes on its side, and the bay panel on the
+//! right (or as a strip at the bottom on a small terminal).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
+use unicode_width::UnicodeWidthStr;
+
+use super::bars::zone_title;
+use super::{color, panel};
+use crate::domain::bay::Zone;
+use crate::domain::layout::Side;
+use crate::tui::app::App;
+use crate::tui::bay_state::BayState;
+use crate::tui::widgets::bay_grid::BayGrid;
+
+/// The stacked zones, top to bottom.
+const STACK: [Zone; 4] = [Zone::Work, Zone::Living, Zone::Isolation, Zone::Handoff];
+/// The bay panel's narrowest useful width.
+const PANEL_MIN: u16 = 30;
+
+pub fn block<'a>(app: &App, title: Line<'a>, focused: bool) -> Block<'a> {
+    let mut b = Block::default().borders(Borders::ALL).title(title);
+    b = if app.session.ascii {
+        b.border_set(ASCII_BORDER)
+    } else if focused {
+        b.border_type(BorderType::Thick)
+    } else {
+        b.border_type(BorderType::Plain)
+    };
+    if focused && color(app) {
+        b = b.border_style(Style::new().fg(Color::Cyan));
+    }
+    b
+}
+
+/// Plain ASCII borders for terminals that draw box-drawing characters wide.
+pub const ASCII_BORDER: ratatui::symbols::border::Set = ratatui::symbols::border::Set {
+    top_left: "+",
+    top_right: "+",
+    bottom_left: "+",
+    bottom_right: "+",
+    vertical_left: "|",
+    vertical_right: "|",
+    horizontal_top: "-",
+    horizontal_bottom: "-",
+};
+
+pub fn render(app: &App, f: &mut Frame, area: Rect) {
+    let stack_w = STACK
+        .iter()
+        .map(|z| app.layout.zone(*z).widest_row() as u16 + 2)
+        .chain(STACK.iter().map(|z| {
+            let cap = app.layout.zone(*z).capacity();
+            // Title, "occupied/capacity", the alarm glyph and the corners.
+            (zone_title(*z).width() + 2 * cap.to_string().len() + 8) as u16
+        }))
+        .max()
+        .unwrap_or(20)
+        .min(area.width / 3);
+    let parking = app.layout.zone(Zone::Parking);
+    let parking_w = parking.widest_row() as u16 + 3 + 2;
+    let wide = area.width >= stack_w + parking_w + PANEL_MIN;
+    let (map_area, panel_area, strip) = if wide {
+        let [m, p] =
+            Layout::horizontal([Constraint::Length(stack_w + parking_w), Constraint::Fill(1)])
+                .areas(area);
+        (m, p, false)
+    } else {
+        let [m, p] = Layout::vertical([Constraint::Fill(1), Constraint::Length(2)]).areas(area);
+        (m, p, true)
+    };
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(stack_w), Constraint::Fill(1)]).areas(map_area);
+    draw_stack(app, f, left);
+    draw_parking(app, f, right, !wide);
+    if strip {
+        panel::strip(app, f, panel_area);
+    } else {
+        panel::render(app, f, panel_area);
+    }
+}
+
+fn grid<'a>(app: &'a App, zone: Zone, ruler: bool) -> BayGrid<'a> {
+    let plan_bay = app.arrival_plan().and_then(|p| p.bay);
+    BayGrid {
+        block: app.layout.zone(zone),
+        lot: &app.snap.lot,
+        now: app.now,
+        cursor: app.cursor,
+        marked: plan_bay,
+        disinfection_due: app.disinfection_due(zone),
+        ascii: app.session.ascii,
+        color: color(app),
+        ruler,
+    }
+}
+
+fn title(app: &App, zone: Zone) -> Line<'static> {
+    let count = app.snap.status.get(zone.index());
+    let mut spans = vec![Span::styled(
+        format!(" {} ", zone_title(zone)),
+        Style::new().add_modifier(Modifier::BOLD),
+    )];
+    if let Some(c) = count {
+        spans.push(Span::raw(format!("{}/{} ", c.occupied, c.capacity)));
+    }
+    if app.disinfection_due(zone) {
+        spans.push(Span::styled(
+            format!("{} ", BayState::DisinfectionDue.glyph(app.session.ascii)),
+            BayState::DisinfectionDue.style(color(app)),
+        ));
+    }
+    Line::from(spans)
+}
+
+fn draw_stack(app: &App, f: &mut Frame, area: Rect) {
+    let cursor_zone = app.layout.bays[app.cursor].zone;
+    // Each block gets its rows plus borders, and the cursor's block any
+    // height left over when the terminal is short.
+    let want: Vec<u16> = STACK
+        .iter()
+        .map(|z| app.layout.zone(*z).rows.len() as u16 + 2)
+        .collect();
+    let total: u16 = want.iter().sum();
+    let heights: Vec<u16> = if total <= area.height {
+        want.clone()
+    } else {
+        let spare = area.height.saturating_sub(3 * STACK.len() as u16);
+        STACK
+            .iter()
+            .zip(&want)
+            .map(|(z, w)| {
+                if *z == cursor_zone {
+                    (*w).min(3 + spare)
+                } else {
+                    3
+                }
+            })
+            .collect()
+    };
+    let mut y = area.y;
+    for (zone, h) in STACK.iter().zip(heights) {
+        let h = h.min(area.bottom().saturating_sub(y));
+        if h < 3 {
+            break;
+        }
+        let rect = Rect {
+            x: area.x,
+            y,
+            width: area.width,
+            height: h,
+        };
+        let b = block(app, title(app, *zone), *zone == cursor_zone);
+        let inner = b.inner(rect);
+        f.render_widget(b, rect);
+        f.render_widget(grid(app, *zone, false), inner);
+        y += h;
+    }
+}
+
+fn draw_parking(app: &App, f: &mut Frame, area: Rect, legend_inside: bool) {
+    let cursor_zone = app.layout.bays[app.cursor].zone;
+    let exit = match (app.layout.exit, app.session.ascii) {
+        (Side::East, false) => " exit 出口 ▶ ",
+        (Side::East, true) => " exit 出口 > ",
+        (Side::West, false) => " ◀ exit 出口 ",
+        (Side::West, true) => " < exit 出口 ",
+    };
+    let mut b = block(app, title(app, Zone::Parking), cursor_zone == Zone::Parking);
+    b = match app.layout.exit {
+        Side::East => b.title_top(Line::from(exit).right_aligned()),
+        Side::West => b.title_top(Line::from(exit).left_aligned()),
+    };
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let (grid_area, legend_area) = if legend_inside && inner.height > 4 {
+        let [g, l] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(inner);
+        (g, Some(l))
+    } else {
+        (inner, None)
+    };
+    f.render_widget(grid(app, Zone::Parking, true), grid_area);
+    if let Some(l) = legend_area {
+        f.render_widget(Paragraph::new(legend(app, true)), l);
+    }
+}
+
+/// The glyph legend, on screen always.
+pub fn legend(app: &App, compact: bool) -> Line<'static> {
+    let mut spans = Vec::new();
+    for s in BayState::LEGEND {
+        let label = if compact {
+            app.t(s.short_label())
+        } else {
+            app.t(s.label())
+        };
+        spans.push(Span::styled(
+            s.glyph(app.session.ascii).to_string(),
+            s.style(color(app)),
+        ));
+        spans.push(Span::raw(format!("{label} ")));
+    }
+    Line::from(spans)
+}

@@ -1,0 +1,278 @@
+//! The bay panel: the bay under the cursor and its truck — plate, driver,
+//! cargo, since when, checks, tests, isolation, handoff, service — and the
+//! keys that act on it. A two-line strip of the same on small terminals.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::map::{block, legend};
+use super::{color, hhmm, span};
+use crate::domain::stay::Status;
+use crate::i18n::Msg;
+use crate::store::{BayView, StayDetail};
+use crate::tui::app::App;
+use crate::tui::bay_state::BayState;
+use crate::tui::flows::{test_msg, zone_msg};
+
+fn bold() -> Style {
+    Style::new().add_modifier(Modifier::BOLD)
+}
+
+fn status_msg(s: Status) -> Msg {
+    match s {
+        Status::Parked => Msg::StatusParked,
+        Status::Isolated => Msg::StatusIsolated,
+        Status::Handoff => Msg::StatusHandoff,
+        Status::HandoffDone => Msg::StatusHandoffDone,
+        Status::Departed => Msg::StatusDeparted,
+    }
+}
+
+fn cargo_msg(c: crate::domain::policy::Cargo) -> Msg {
+    use crate::domain::policy::Cargo;
+    match c {
+        Cargo::Emergency => Msg::CargoEmergency,
+        Cargo::Living => Msg::CargoLiving,
+        Cargo::Production => Msg::CargoProduction,
+        Cargo::Other => Msg::CargoOther,
+    }
+}
+
+/// The state line of a bay: glyph and words.
+fn state_span(app: &App, view: &BayView) -> Span<'static> {
+    let zone = app.layout.bays[app.cursor].zone;
+    let s = BayState::of(view, app.disinfection_due(zone), app.now);
+    Span::styled(
+        format!("{} {}", s.glyph(app.session.ascii), app.t(s.label())),
+        s.style(color(app)),
+    )
+}
+
+pub fn render(app: &App, f: &mut Frame, area: Rect) {
+    let bay = &app.layout.bays[app.cursor];
+    let view = &app.snap.lot.bays[app.cursor];
+    let title = Line::from(Span::styled(
+        format!(" {} {} ", app.t(Msg::Bay), bay.id),
+        bold(),
+    ));
+    let b = block(app, title, false);
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let [body, keys, leg] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(3),
+        Constraint::Length(3),
+    ])
+    .areas(inner);
+
+    let mut lines = vec![Line::from(vec![
+        Span::raw(format!("{}  ", app.t(zone_msg(bay.zone)))),
+        state_span(app, view),
+    ])];
+    if let Some(reason) = &view.closed {
+        lines.push(Line::from(format!(
+            "{}: {reason}",
+            app.t(Msg::ClosedBecause)
+        )));
+    }
+    match (&view.occupant, &app.detail) {
+        (Some(o), Some(d)) if d.stay == o.stay => truck_lines(app, d, &mut lines),
+        (Some(o), _) => {
+            lines.push(Line::from(Span::styled(o.plate.to_string(), bold())));
+        }
+        (None, _) => {}
+    }
+    let zone_clock = app
+        .snap
+        .lot
+        .zone_disinfected
+        .get(bay.zone.index())
+        .copied()
+        .flatten();
+    lines.push(Line::raw(""));
+    lines.push(Line::from(format!(
+        "{}: {}",
+        app.t(Msg::LastDisinfected),
+        zone_clock
+            .map(|t| hhmm(app, t))
+            .unwrap_or_else(|| app.t(Msg::Never).into())
+    )));
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+
+    let key_line = if view.occupant.is_some() {
+        app.t(Msg::PanelKeysTruck)
+    } else {
+        app.t(Msg::PanelKeysFree)
+    };
+    f.render_widget(
+        Paragraph::new(key_line)
+            .wrap(Wrap { trim: true })
+            .style(Style::new().add_modifier(Modifier::DIM)),
+        keys,
+    );
+    f.render_widget(
+        Paragraph::new(legend(app, false)).wrap(Wrap { trim: true }),
+        leg,
+    );
+}
+
+fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
+    let mut head = vec![Span::styled(
+        d.plate.to_string(),
+        bold().fg(if color(app) {
+            Color::White
+        } else {
+            Color::Reset
+        }),
+    )];
+    if d.cargo.is_priority() {
+        head.push(Span::styled(
+            format!("  ★ {}", app.t(cargo_msg(d.cargo))),
+            Style::new().fg(Color::Yellow),
+        ));
+    } else {
+        head.push(Span::raw(format!("  {}", app.t(cargo_msg(d.cargo)))));
+    }
+    lines.push(Line::from(head));
+    let who = [d.driver.clone(), d.phone.as_ref().map(|p| p.masked())]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("  ");
+    if !who.is_empty() {
+        lines.push(Line::from(who));
+    }
+    if d.origin.is_some() || d.destination.is_some() {
+        lines.push(Line::from(format!(
+            "{} → {}",
+            d.origin.as_deref().unwrap_or("?"),
+            d.destination.as_deref().unwrap_or("?")
+        )));
+    }
+    lines.push(Line::from(format!(
+        "{} {} ({})   {} {}",
+        app.t(Msg::ArrivedAt),
+        hhmm(app, d.arrived_at),
+        span(app.now - d.arrived_at),
+        app.t(Msg::InBaySince),
+        hhmm(app, d.bay_since)
+    )));
+    let temp = d
+        .temperature
+        .map(|t| format!("{t:.1} °C  "))
+        .unwrap_or_default();
+    lines.push(Line::from(format!("{temp}{} {}", app.t(Msg::Code), d.code)));
+    lines.push(Line::from(Span::styled(
+        app.t(status_msg(d.status)).to_string(),
+        bold(),
+    )));
+    if let Some(r) = &d.isolation_reason {
+        if d.status == Status::Isolated {
+            lines.push(Line::from(format!("{}: {r}", app.t(Msg::Reason))));
+        }
+    }
+    if let Some(n) = &d.escalation_note {
+        lines.push(Line::from(format!("{}: {n}", app.t(Msg::Escalated))));
+    }
+    if let (Some(mode), Some(at)) = (d.handoff_mode, d.handoff_started_at) {
+        let done = d
+            .handoff_done_at
+            .map(|t| format!(" ✓ {}", hhmm(app, t)))
+            .unwrap_or_default();
+        lines.push(Line::from(format!(
+            "{} {mode} {} {}{done}",
+            app.t(Msg::HandoffLabel),
+            d.handoff_counterpart.as_deref().unwrap_or(""),
+            hhmm(app, at)
+        )));
+    }
+    for s in &d.samples {
+        let test = app.t(test_msg(s.test));
+        let text = match (s.result, s.result_at) {
+            (Some(r), Some(at)) => format!("{test} {r} {}", hhmm(app, at)),
+            _ if app.now > s.due_at => format!(
+                "{test} ! {} {}",
+                app.t(Msg::OverdueBy),
+                span(app.now - s.due_at)
+            ),
+            _ => format!("{test} {} {}", app.t(Msg::PendingDue), hhmm(app, s.due_at)),
+        };
+        let style = if s.result.is_none() && app.now > s.due_at {
+            BayState::Overdue.style(color(app))
+        } else if s.result == Some(crate::domain::event::TestResult::Positive) {
+            BayState::Positive.style(color(app))
+        } else {
+            Style::new()
+        };
+        lines.push(Line::styled(text, style));
+    }
+    for s in d.services.iter().filter(|s| s.done_at.is_none()) {
+        lines.push(Line::from(format!(
+            "{} {} {}",
+            app.t(Msg::ServiceOpen),
+            s.service,
+            hhmm(app, s.requested_at)
+        )));
+    }
+}
+
+/// Two lines for small terminals: the bay and its truck, then its tests.
+pub fn strip(app: &App, f: &mut Frame, area: Rect) {
+    let bay = &app.layout.bays[app.cursor];
+    let view = &app.snap.lot.bays[app.cursor];
+    let mut first = vec![
+        Span::styled(
+            format!("{} ", bay.id),
+            bold().add_modifier(Modifier::REVERSED),
+        ),
+        Span::raw(" "),
+        state_span(app, view),
+    ];
+    let mut second = Vec::new();
+    match (&view.occupant, &app.detail) {
+        (Some(o), d) => {
+            first.push(Span::styled(format!("  {}", o.plate), bold()));
+            if o.cargo.is_priority() {
+                first.push(Span::raw(" ★"));
+            }
+            if let Some(name) = &o.driver {
+                first.push(Span::raw(format!("  {name}")));
+            }
+            first.push(Span::raw(format!(
+                "  {} {} ({})",
+                app.t(Msg::ArrivedAt),
+                hhmm(app, o.arrived_at),
+                span(app.now - o.arrived_at)
+            )));
+            if let Some(d) = d.as_ref().filter(|d| d.stay == o.stay) {
+                for s in &d.samples {
+                    let state = match s.result {
+                        Some(r) => r.to_string(),
+                        None if app.now > s.due_at => format!("! {}", span(app.now - s.due_at)),
+                        None => format!("→ {}", hhmm(app, s.due_at)),
+                    };
+                    second.push(Span::raw(format!("{} {state}  ", app.t(test_msg(s.test)))));
+                }
+                if d.status != Status::Parked {
+                    second.push(Span::raw(app.t(status_msg(d.status)).to_string()));
+                }
+            }
+        }
+        (None, _) => {
+            if let Some(r) = &view.closed {
+                first.push(Span::raw(format!("  {r}")));
+            }
+            second.push(Span::styled(
+                app.t(Msg::PanelKeysFree).to_string(),
+                Style::new().add_modifier(Modifier::DIM),
+            ));
+        }
+    }
+    f.render_widget(
+        Paragraph::new(vec![Line::from(first), Line::from(second)]),
+        area,
+    );
+}

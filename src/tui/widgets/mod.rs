@@ -1,0 +1,3 @@
+//! Widgets the views are built from.
+
+pub mod bay_grid;

@@ -1,0 +1,488 @@
+//! The screens, driven by keys through `App` and drawn on ratatui's
+//! `TestBackend` at 80×24 and 160×45. No terminal, fixed clock.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tempfile::TempDir;
+use trucklot::domain::bay::BayId;
+use trucklot::domain::clock::FixedClock;
+use trucklot::domain::event::{ArrivalRecord, TestKind};
+use trucklot::domain::plate::Plate;
+use trucklot::domain::policy::{Cargo, HealthCode, Policy, Temperature};
+use trucklot::i18n::Lang;
+use trucklot::ops::{self, Ctx, Op};
+use trucklot::store::Store;
+use trucklot::tui::app::App;
+use trucklot::tui::{Session, run_effects, snapshot, view};
+
+fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 19, 0, 0).unwrap()
+}
+
+struct Rig {
+    _dir: TempDir,
+    store: Store,
+    clock: FixedClock,
+    policy: Policy,
+    app: App,
+}
+
+fn session(lang: Lang) -> Session {
+    Session {
+        operator: "tester".into(),
+        terminal: "gate-1".into(),
+        policy: Policy::default(),
+        lang,
+        ascii: false,
+        color: true,
+        tz: chrono_tz::Asia::Shanghai,
+    }
+}
+
+fn arrival(plate: &str, cargo: Cargo, temp: f64, code: HealthCode) -> ArrivalRecord {
+    ArrivalRecord {
+        plate: Plate::parse(plate).unwrap(),
+        driver: Some("张三".into()),
+        phone: None,
+        cargo,
+        origin: Some("太原".into()),
+        destination: Some("长治".into()),
+        temperature: Some(Temperature::new(temp).unwrap()),
+        code,
+        travel_flag: false,
+        handoff_required: false,
+    }
+}
+
+impl Rig {
+    fn new(lang: Lang) -> Rig {
+        let dir = TempDir::new().unwrap();
+        let store = Store::create(
+            &dir.path().join("lot.db"),
+            trucklot::domain::layout::DEFAULT_LAYOUT,
+        )
+        .unwrap();
+        let clock = FixedClock::new(start());
+        let app = App::new(
+            session(lang),
+            store.layout().clone(),
+            snapshot(&store).unwrap(),
+            start(),
+        );
+        let mut rig = Rig {
+            _dir: dir,
+            store,
+            clock,
+            policy: Policy::default(),
+            app,
+        };
+        rig.settle();
+        rig
+    }
+
+    fn op(&mut self, op: Op) {
+        let ctx = Ctx {
+            operator: "tester",
+            terminal: "gate-1",
+            clock: &self.clock,
+            policy: &self.policy,
+        };
+        ops::execute(&mut self.store, &ctx, &op).unwrap();
+        self.app.set_snapshot(snapshot(&self.store).unwrap());
+        self.settle();
+    }
+
+    /// A small busy lot: clean, priority, pending, overdue and isolated trucks.
+    fn busy(lang: Lang) -> Rig {
+        let mut r = Rig::new(lang);
+        r.op(Op::Arrive {
+            arrival: arrival("晋D12345", Cargo::Emergency, 36.5, HealthCode::Green),
+            bay: None,
+            override_reason: None,
+        });
+        r.op(Op::Arrive {
+            arrival: arrival("冀A8B9C1", Cargo::Other, 36.8, HealthCode::Green),
+            bay: None,
+            override_reason: None,
+        });
+        r.op(Op::Arrive {
+            arrival: arrival("豫B12345", Cargo::Other, 38.4, HealthCode::Green),
+            bay: None,
+            override_reason: None,
+        });
+        r.op(Op::Arrive {
+            arrival: arrival("晋D1234挂", Cargo::Living, 36.6, HealthCode::Green),
+            bay: Some(BayId::parse("P-05-30").unwrap()),
+            override_reason: None,
+        });
+        r.op(Op::Sample {
+            plate: Plate::parse("冀A8B9C1").unwrap(),
+            test: TestKind::Antigen,
+        });
+        r.op(Op::Sample {
+            plate: Plate::parse("晋D1234挂").unwrap(),
+            test: TestKind::Pcr,
+        });
+        r.clock.advance(Duration::minutes(40));
+        let now = r.clock.now_utc();
+        r.app.set_now(now);
+        r
+    }
+
+    /// Runs the app's effects the way the event loop does, until none are left.
+    fn settle(&mut self) {
+        let ctx = Ctx {
+            operator: "tester",
+            terminal: "gate-1",
+            clock: &self.clock,
+            policy: &self.policy,
+        };
+        while run_effects(&mut self.app, &mut self.store, &ctx) {}
+    }
+
+    fn press(&mut self, code: KeyCode) {
+        self.app.key(&KeyEvent::new(code, KeyModifiers::NONE));
+        self.settle();
+    }
+
+    fn ctrl(&mut self, c: char) {
+        self.app
+            .key(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+        self.settle();
+    }
+
+    fn typed(&mut self, s: &str) {
+        for c in s.chars() {
+            self.press(KeyCode::Char(c));
+        }
+    }
+
+    fn screen(&self, w: u16, h: u16) -> String {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| view::render(&self.app, f)).unwrap();
+        let buf = t.backend().buffer();
+        let mut out = String::new();
+        for y in 0..h {
+            let mut line = String::new();
+            let mut skip = 0;
+            for x in 0..w {
+                // A wide character covers the next cell too: print it once.
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let sym = buf[(x, y)].symbol();
+                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+                line.push_str(sym);
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
+    fn events(&self) -> i64 {
+        self.store.event_count().unwrap()
+    }
+}
+
+trait NowUtc {
+    fn now_utc(&self) -> DateTime<Utc>;
+}
+
+impl NowUtc for FixedClock {
+    fn now_utc(&self) -> DateTime<Utc> {
+        use trucklot::domain::clock::Clock;
+        self.now()
+    }
+}
+
+#[test]
+fn the_whole_lot_is_on_one_screen_at_160x45() {
+    let r = Rig::busy(Lang::En);
+    let s = r.screen(160, 45);
+    for text in [
+        "Work 工作区",
+        "Living 生活区",
+        "Parking 停车区",
+        "Isolation 隔离区",
+        "Handoff 点对点",
+        "exit 出口",
+        "1 overdue",
+    ] {
+        assert!(s.contains(text), "missing {text:?} in\n{s}");
+    }
+    // Every parking row is drawn, each with all 60 bays.
+    for row in 1..=20 {
+        let label = format!("{row:02} ");
+        let line = s
+            .lines()
+            .find(|l| l.contains(&format!("┃{label}")))
+            .unwrap_or_else(|| panic!("row {row} missing\n{s}"));
+        let cells = line
+            .split(&format!("┃{label}"))
+            .nth(1)
+            .unwrap()
+            .chars()
+            .take(60)
+            .collect::<String>();
+        assert_eq!(cells.chars().count(), 60, "row {row}");
+    }
+    // State glyphs: a priority truck at the exit end of row 1, an overdue antigen, isolation.
+    assert!(s.contains("■┃"), "priority truck nearest the exit\n{s}");
+    assert!(s.contains('!') && s.contains('✚') && s.contains('◐'));
+    assert!(
+        s.contains("free") && s.contains("overdue") && s.contains("isolated"),
+        "legend on screen"
+    );
+    insta::assert_snapshot!("map_160x45", s);
+}
+
+#[test]
+fn the_map_works_at_80x24() {
+    let mut r = Rig::busy(Lang::En);
+    let s = r.screen(80, 24);
+    for text in [
+        "Work",
+        "Living",
+        "Parking",
+        "Isolation",
+        "Handoff",
+        "1 overdue",
+        "P-01-01",
+    ] {
+        assert!(s.contains(text), "missing {text:?} in\n{s}");
+    }
+    // Move to the far end of the parking rows: the grid scrolls to keep the cursor on screen.
+    r.press(KeyCode::Char('3'));
+    r.press(KeyCode::End);
+    let s = r.screen(80, 24);
+    assert!(s.contains("P-01-60"), "{s}");
+    assert!(s.contains("晋D12345"), "the strip shows the truck\n{s}");
+    insta::assert_snapshot!("map_80x24", s);
+}
+
+#[test]
+fn a_terminal_too_small_says_how_large_it_must_be() {
+    let r = Rig::new(Lang::En);
+    let s = r.screen(50, 12);
+    assert!(s.contains("60×18"), "{s}");
+}
+
+#[test]
+fn arrival_in_the_suggested_bay_takes_few_keys() {
+    let mut r = Rig::new(Lang::En);
+    let before = r.events();
+    let mut keys = 0;
+    r.press(KeyCode::Char('a'));
+    keys += 1;
+    r.typed("晋D12345");
+    r.press(KeyCode::Tab);
+    r.typed("36.6");
+    r.press(KeyCode::Tab);
+    r.press(KeyCode::Char('g'));
+    r.press(KeyCode::Char('e'));
+    r.typed("张三");
+    r.press(KeyCode::Tab);
+    r.typed("13800138000");
+    r.press(KeyCode::Tab);
+    r.typed("太原");
+    r.press(KeyCode::Tab);
+    r.typed("长治");
+    keys += 8;
+    let form = r.screen(160, 45);
+    assert!(
+        form.contains("P-01-60"),
+        "priority cargo is offered the bay nearest the exit\n{form}"
+    );
+    r.press(KeyCode::Enter);
+    keys += 1;
+    assert!(keys <= 12);
+    assert_eq!(r.events(), before + 1);
+    assert_eq!(r.app.cursor_bay().as_str(), "P-01-60");
+    assert!(r.screen(160, 45).contains("arrived 晋D12345 P-01-60"));
+}
+
+#[test]
+fn the_form_validates_as_you_type_and_esc_changes_nothing() {
+    let mut r = Rig::new(Lang::En);
+    r.press(KeyCode::Char('a'));
+    r.typed("晋I12345");
+    assert!(
+        r.screen(160, 45)
+            .contains("second character must be a letter")
+    );
+    r.press(KeyCode::Enter);
+    assert_eq!(r.events(), 0, "an invalid form is not submitted");
+    r.press(KeyCode::Esc);
+    assert!(!r.screen(160, 45).contains("Arrival"));
+    assert_eq!(r.events(), 0);
+}
+
+#[test]
+fn a_fever_suggests_isolation_and_picking_parking_needs_a_reason() {
+    let mut r = Rig::new(Lang::En);
+    r.press(KeyCode::Char('a'));
+    r.typed("晋D12345");
+    r.press(KeyCode::Tab);
+    r.typed("38.1");
+    let s = r.screen(160, 45);
+    assert!(s.contains("I-01") && s.contains("fever"), "{s}");
+    // Pick a parking bay on the map instead.
+    // Temp → Code, Cargo, Driver, Phone, From, To, Travel, Handoff, Bay.
+    for _ in 0..9 {
+        r.press(KeyCode::Tab);
+    }
+    r.press(KeyCode::Char(' '));
+    r.press(KeyCode::Char('3'));
+    r.press(KeyCode::Enter);
+    assert!(r.screen(160, 45).contains("against the checks"));
+    r.press(KeyCode::Enter);
+    assert_eq!(r.events(), 0, "no override reason, no arrival");
+    r.typed("doctor on site cleared him");
+    r.press(KeyCode::Enter);
+    assert_eq!(r.events(), 1);
+    assert_eq!(
+        r.app.cursor_bay().zone(),
+        trucklot::domain::bay::Zone::Parking
+    );
+}
+
+#[test]
+fn move_and_depart_confirm_with_plate_and_bay() {
+    let mut r = Rig::busy(Lang::En);
+    r.press(KeyCode::Char('/'));
+    r.typed("a8b9");
+    r.press(KeyCode::Enter);
+    assert_eq!(r.app.cursor_bay().as_str(), "P-01-01");
+    r.press(KeyCode::Char('m'));
+    r.press(KeyCode::Char('j'));
+    r.press(KeyCode::Enter);
+    let s = r.screen(160, 45);
+    assert!(s.contains("冀A8B9C1   P-01-01 → P-02-01"), "{s}");
+    r.press(KeyCode::Enter);
+    assert_eq!(r.app.cursor_bay().as_str(), "P-02-01");
+    // Departure with an antigen result pending is refused, then forced with a reason.
+    let before = r.events();
+    r.press(KeyCode::Char('d'));
+    assert!(r.screen(160, 45).contains("冀A8B9C1  P-02-01"));
+    r.press(KeyCode::Enter);
+    assert_eq!(r.events(), before, "refused: a result is pending");
+    assert!(r.screen(160, 45).contains("reason to force it"));
+    r.typed("lab closed, driver escorted");
+    r.press(KeyCode::Enter);
+    r.press(KeyCode::Enter);
+    assert_eq!(r.events(), before + 1);
+    assert!(r.app.occupant(r.app.cursor).is_none());
+}
+
+#[test]
+fn results_propose_the_next_step() {
+    let mut r = Rig::busy(Lang::En);
+    r.press(KeyCode::Char('/'));
+    r.typed("jina8");
+    assert!(
+        r.screen(160, 45).contains("0 on site match"),
+        "pinyin jin is not 冀"
+    );
+    r.press(KeyCode::Esc);
+    r.press(KeyCode::Char('/'));
+    r.typed("jia8");
+    r.press(KeyCode::Enter);
+    r.press(KeyCode::Char('r'));
+    r.press(KeyCode::Char('a'));
+    r.press(KeyCode::Char('p'));
+    let s = r.screen(160, 45);
+    assert!(s.contains("Positive result: move to isolation?"), "{s}");
+    r.press(KeyCode::Enter);
+    assert_eq!(
+        r.app.cursor_bay().zone(),
+        trucklot::domain::bay::Zone::Isolation
+    );
+}
+
+#[test]
+fn clocks_and_isolation_boards() {
+    let mut r = Rig::busy(Lang::En);
+    r.press(KeyCode::Char('c'));
+    let s = r.screen(160, 45);
+    assert!(s.contains("Clocks — 1 overdue"), "{s}");
+    let late = s
+        .lines()
+        .position(|l| l.contains("result antigen"))
+        .unwrap();
+    let pcr = s.lines().position(|l| l.contains("result PCR")).unwrap();
+    assert!(late < pcr, "soonest first");
+    assert!(s.lines().nth(late).unwrap().contains("-25 m"), "{s}");
+    insta::assert_snapshot!("clocks_160x45", s);
+    r.press(KeyCode::Char('i'));
+    let s = r.screen(160, 45);
+    assert!(
+        s.contains("豫B12345") && s.contains("fever") && s.contains("take a PCR sample"),
+        "{s}"
+    );
+    insta::assert_snapshot!("isolation_160x45", s);
+    // Release from the board: reason, suggested parking bay, confirm.
+    r.press(KeyCode::Char('u'));
+    r.typed("PCR negative, cleared by Dr. Li");
+    r.press(KeyCode::Enter);
+    assert!(r.screen(160, 45).contains("Release from isolation?"));
+    r.press(KeyCode::Enter);
+    assert_eq!(
+        r.app.cursor_bay().zone(),
+        trucklot::domain::bay::Zone::Parking
+    );
+    assert!(r.app.isolation_rows().is_empty());
+    let s = r.screen(80, 24);
+    assert!(s.contains("P-"), "{s}");
+}
+
+#[test]
+fn help_lists_every_key_of_the_screen() {
+    let mut r = Rig::new(Lang::En);
+    r.press(KeyCode::Char('?'));
+    let s = r.screen(160, 45);
+    for b in trucklot::tui::keymap::bindings(trucklot::tui::keymap::Mode::Map) {
+        let text = b.help.text(Lang::En);
+        assert!(s.contains(text), "help lacks {text:?}\n{s}");
+    }
+    assert!(s.contains("fever ≥ 37.3"));
+    r.press(KeyCode::Esc);
+    assert!(!r.screen(160, 45).contains("Keys — Map"));
+}
+
+#[test]
+fn chinese_interface() {
+    let mut r = Rig::busy(Lang::Zh);
+    let s = r.screen(160, 45);
+    assert!(s.contains("超时") && s.contains("入场"), "{s}");
+    r.press(KeyCode::Char('a'));
+    assert!(r.screen(160, 45).contains("车牌"));
+    r.ctrl('c');
+    assert!(r.screen(160, 45).contains("放弃登记并退出"));
+    r.press(KeyCode::Char('n'));
+    assert!(!r.app.quit);
+    r.ctrl('c');
+    r.press(KeyCode::Char('y'));
+    assert!(r.app.quit);
+}
+
+#[test]
+fn ascii_mode_draws_only_ascii_on_the_map() {
+    let mut r = Rig::busy(Lang::En);
+    r.app.session.ascii = true;
+    let s = r.screen(160, 45);
+    let map: String = s
+        .lines()
+        .skip(1)
+        .map(|l| l.chars().take(90).collect::<String>())
+        .collect();
+    let non_ascii: Vec<char> = map
+        .chars()
+        .filter(|c| !c.is_ascii())
+        .filter(|c| !"工作区生活区停车区隔离区点对点出口".contains(*c))
+        .collect();
+    assert!(non_ascii.is_empty(), "{non_ascii:?}\n{s}");
+}
