@@ -38,14 +38,16 @@ const BAY_OF_S: &str = "LEFT JOIN bays b ON b.occupant = s.id";
 
 impl Store {
     pub fn clock_facts(&self) -> Result<ClockFacts> {
+        // The lot has run since its creation or its first record, whichever
+        // is earlier (a log imported or replayed can predate the file).
+        let started: String = self.conn.query_row(
+            "SELECT min(t) FROM (SELECT value AS t FROM meta WHERE key = 'created_at'
+                                 UNION ALL SELECT min(at) FROM events)",
+            [],
+            |r| r.get(0),
+        )?;
         let mut facts = ClockFacts {
-            lot_created: self
-                .conn
-                .query_row("SELECT value FROM meta WHERE key = 'created_at'", [], |r| {
-                    r.get::<_, String>(0)
-                })?
-                .parse::<DateTime<Utc>>()
-                .map_err(|e| super::StoreError::Decode(format!("created_at: {e}")))?,
+            lot_created: parse_ts(&started)?,
             ..ClockFacts::default()
         };
 

@@ -305,12 +305,18 @@ impl App {
                     };
                 }
             }
-            (Mode::Isolation, Action::SortNext | Action::SortReverse) => {
+            (Mode::Isolation, Action::SortNext | Action::SortReverse | Action::SortBy(_)) => {
                 if let Some(Screen::Isolation(b)) = self.screens.last_mut() {
-                    if action == Action::SortNext {
-                        b.sort = (b.sort + 1) % super::view::boards::ISOLATION_SORTS;
-                    } else {
-                        b.reverse = !b.reverse;
+                    match action {
+                        Action::SortNext => {
+                            b.sort = (b.sort + 1) % super::view::boards::ISOLATION_SORTS
+                        }
+                        Action::SortBy(col) if col == b.sort => b.reverse = !b.reverse,
+                        Action::SortBy(col) => {
+                            b.sort = col.min(super::view::boards::ISOLATION_SORTS - 1);
+                            b.reverse = false;
+                        }
+                        _ => b.reverse = !b.reverse,
                     }
                 }
             }

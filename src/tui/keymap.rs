@@ -95,6 +95,7 @@ pub enum Action {
     PrevField,
     SortNext,
     SortReverse,
+    SortBy(usize),
     Jump,
 }
 

@@ -177,14 +177,35 @@ fn draw_parking(app: &App, f: &mut Frame, area: Rect, legend_inside: bool) {
         Side::West => b.title_top(Line::from(exit).left_aligned()),
     };
     let inner = b.inner(area);
-    f.render_widget(b, area);
     let (grid_area, legend_area) = if legend_inside && inner.height > 4 {
         let [g, l] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(inner);
         (g, Some(l))
     } else {
         (inner, None)
     };
-    f.render_widget(grid(app, Zone::Parking, true), grid_area);
+    let g = grid(app, Zone::Parking, true);
+    // When the field is wider or taller than the screen, say which part shows.
+    let vp = g.viewport(grid_area);
+    let block_rows = &app.layout.zone(Zone::Parking).rows;
+    let rows_shown: Vec<usize> = vp.lines.iter().flatten().copied().collect();
+    let cols_cut = vp.cols < app.layout.zone(Zone::Parking).widest_row();
+    let rows_cut = rows_shown.len() < block_rows.len();
+    if cols_cut || rows_cut {
+        let (first_row, last_row) = (
+            rows_shown.first().map_or(1, |r| r + 1),
+            rows_shown.last().map_or(1, |r| r + 1),
+        );
+        let text = format!(
+            " {}–{} × {:02}–{:02} ",
+            vp.first_col + 1,
+            vp.first_col + vp.cols,
+            first_row,
+            last_row
+        );
+        b = b.title_bottom(Line::from(text).right_aligned());
+    }
+    f.render_widget(b, area);
+    f.render_widget(g, grid_area);
     if let Some(l) = legend_area {
         f.render_widget(Paragraph::new(legend(app, true)), l);
     }

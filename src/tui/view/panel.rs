@@ -10,6 +10,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::map::{block, legend};
 use super::{color, hhmm, span};
+use crate::domain::clocks::ClockKind;
 use crate::domain::stay::Status;
 use crate::i18n::Msg;
 use crate::store::{BayView, StayDetail};
@@ -92,6 +93,10 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
         .get(bay.zone.index())
         .copied()
         .flatten();
+    let next_due = app.clocks.iter().find_map(|c| match c.kind {
+        ClockKind::Disinfection { zone } if zone == bay.zone => Some(c.due),
+        _ => None,
+    });
     lines.push(Line::raw(""));
     lines.push(Line::from(format!(
         "{}: {}",
@@ -100,6 +105,17 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             .map(|t| hhmm(app, t))
             .unwrap_or_else(|| app.t(Msg::Never).into())
     )));
+    if let Some(due) = next_due {
+        let style = if app.now > due {
+            BayState::DisinfectionDue.style(color(app))
+        } else {
+            Style::new()
+        };
+        lines.push(Line::styled(
+            format!("{}: {}", app.t(Msg::NextDue), hhmm(app, due)),
+            style,
+        ));
+    }
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
 
     let key_line = if view.occupant.is_some() {
@@ -209,13 +225,24 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
         };
         lines.push(Line::styled(text, style));
     }
-    for s in d.services.iter().filter(|s| s.done_at.is_none()) {
-        lines.push(Line::from(format!(
-            "{} {} {}",
-            app.t(Msg::ServiceOpen),
-            s.service,
-            hhmm(app, s.requested_at)
-        )));
+    for s in &d.services {
+        let text = match s.done_at {
+            None => format!(
+                "{} {} {}",
+                app.t(Msg::ServiceOpen),
+                s.service,
+                hhmm(app, s.requested_at)
+            ),
+            Some(done) => format!(
+                "{} {} → {} ({} {})",
+                s.service,
+                hhmm(app, s.requested_at),
+                hhmm(app, done),
+                app.t(Msg::ServedIn),
+                span(done - s.requested_at)
+            ),
+        };
+        lines.push(Line::from(text));
     }
 }
 
