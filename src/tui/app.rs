@@ -209,7 +209,8 @@ impl App {
                 }));
             }
             Some(Screen::Form(f)) => {
-                if f.key(event) {
+                let changed = f.key(event);
+                if changed {
                     self.sync_form();
                 }
             }
@@ -528,7 +529,7 @@ impl App {
 
     /// Called by the loop with the result of an `Effect::Run`.
     pub fn op_done(&mut self, op: &Op, result: Result<Outcome, OpError>) {
-        super::flows::op_done(self, op, result);
+        super::outcome::op_done(self, op, result);
     }
 
     fn board_len(&self) -> usize {

@@ -11,10 +11,10 @@ use crate::domain::bay::Zone;
 use crate::domain::event::{HandoffMode, ServiceKind, TestKind, TestResult};
 use crate::domain::plate::Plate;
 use crate::domain::policy::CheckFlag;
-use crate::domain::stay::{RuleRefusal, Status};
+use crate::domain::stay::Status;
 use crate::domain::text;
 use crate::i18n::Msg;
-use crate::ops::{self, Op, OpError, Outcome, Proposal, Refusal};
+use crate::ops::{self, Op};
 
 /// Where an arrival in the form would go, and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -318,7 +318,7 @@ impl App {
         }));
     }
 
-    fn prompt(&mut self, title: Msg, subject: String, required: bool, next: PromptNext) {
+    pub(super) fn prompt(&mut self, title: Msg, subject: String, required: bool, next: PromptNext) {
         self.screens.push(Screen::Prompt(Prompt {
             title,
             subject,
@@ -328,7 +328,7 @@ impl App {
         }));
     }
 
-    fn confirm(&mut self, title: Msg, lines: Vec<String>, op: Op) {
+    pub(super) fn confirm(&mut self, title: Msg, lines: Vec<String>, op: Op) {
         self.screens
             .push(Screen::Confirm(Confirm { title, lines, op }));
     }
@@ -505,108 +505,5 @@ pub(super) fn test_msg(t: TestKind) -> Msg {
     match t {
         TestKind::Antigen => Msg::TestAntigen,
         TestKind::Pcr => Msg::TestPcr,
-    }
-}
-
-/// What an operation's result does to the screen.
-pub(super) fn op_done(app: &mut App, op: &Op, result: Result<Outcome, OpError>) {
-    match result {
-        Ok(out) => {
-            if matches!(op, Op::Arrive { .. }) {
-                app.screens
-                    .retain(|s| !matches!(s, Screen::Form(_) | Screen::PickBay(_)));
-            }
-            let plate = out
-                .plate
-                .as_ref()
-                .map(|p| p.to_string())
-                .unwrap_or_default();
-            let bay = out.bay.as_ref().map(|b| b.to_string()).unwrap_or_default();
-            let text = format!("✓ {} {plate} {bay}", app.t(op_msg(op)));
-            app.toast(text.trim_end().to_string(), false);
-            if let (Some(b), true) = (
-                out.bay.as_ref().and_then(|b| app.layout.find(b)),
-                moves_truck(op),
-            ) {
-                app.set_cursor(b);
-            }
-            match (out.proposal, out.plate) {
-                (Some(Proposal::Isolate { bay }), Some(plate)) => {
-                    let to = bay
-                        .as_ref()
-                        .map(|b| b.to_string())
-                        .unwrap_or_else(|| "—".into());
-                    let reason = app.t(Msg::PositiveResult).to_string();
-                    app.confirm(
-                        Msg::ProposeIsolate,
-                        vec![format!("{plate}  → {to}"), reason.clone()],
-                        Op::Isolate { plate, reason, bay },
-                    );
-                }
-                (Some(Proposal::Resample(test)), Some(plate)) => app.confirm(
-                    Msg::ProposeResample,
-                    vec![format!("{plate}  {}", app.t(test_msg(test)))],
-                    Op::Sample { plate, test },
-                ),
-                _ => {}
-            }
-        }
-        Err(e) => {
-            let forceable = matches!(
-                &e,
-                OpError::Refused(Refusal::Rule(
-                    RuleRefusal::ResultPending { .. }
-                        | RuleRefusal::NotReleased { .. }
-                        | RuleRefusal::HandoffRequired { .. }
-                ))
-            );
-            app.toast(super::refusal_text::text(app.session.lang, &e), true);
-            if let (
-                true,
-                Op::Depart {
-                    plate,
-                    force_reason: None,
-                },
-            ) = (forceable, op)
-            {
-                app.prompt(
-                    Msg::PromptForceReason,
-                    plate.to_string(),
-                    true,
-                    PromptNext::ForceDepart(plate.clone()),
-                );
-            }
-        }
-    }
-}
-
-fn moves_truck(op: &Op) -> bool {
-    matches!(
-        op,
-        Op::Arrive { .. }
-            | Op::Move { .. }
-            | Op::Isolate { .. }
-            | Op::Release { .. }
-            | Op::HandoffStart { .. }
-    )
-}
-
-fn op_msg(op: &Op) -> Msg {
-    match op {
-        Op::Arrive { .. } => Msg::DoneArrive,
-        Op::Move { .. } => Msg::DoneMove,
-        Op::Depart { .. } => Msg::DoneDepart,
-        Op::Sample { .. } => Msg::DoneSample,
-        Op::Result { .. } => Msg::DoneResult,
-        Op::Isolate { .. } => Msg::DoneIsolate,
-        Op::Release { .. } => Msg::DoneRelease,
-        Op::Escalate { .. } => Msg::DoneEscalate,
-        Op::HandoffStart { .. } => Msg::DoneHandoffStart,
-        Op::HandoffDone { .. } => Msg::DoneHandoffDone,
-        Op::ServiceRequest { .. } => Msg::DoneService,
-        Op::ServiceDone { .. } => Msg::DoneServiceDone,
-        Op::Disinfect { .. } => Msg::DoneDisinfect,
-        Op::CloseBay { .. } => Msg::DoneClose,
-        Op::OpenBay { .. } => Msg::DoneOpen,
     }
 }

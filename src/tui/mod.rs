@@ -12,6 +12,7 @@ pub mod flows;
 pub mod form;
 pub mod input;
 pub mod keymap;
+pub mod outcome;
 pub mod refusal_text;
 pub mod screens;
 pub mod view;
@@ -136,12 +137,12 @@ pub fn run(mut store: Store, session: Session) -> anyhow::Result<()> {
         }
         if last_poll.elapsed() >= POLL_DB {
             last_poll = Instant::now();
-            if let Ok(v) = store.data_version() {
-                if v != version {
-                    version = v;
-                    refresh(&store, &mut app);
-                    dirty = true;
-                }
+            if let Ok(v) = store.data_version()
+                && v != version
+            {
+                version = v;
+                refresh(&store, &mut app);
+                dirty = true;
             }
         }
     }

@@ -185,10 +185,10 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
         app.t(status_msg(d.status)).to_string(),
         bold(),
     )));
-    if let Some(r) = &d.isolation_reason {
-        if d.status == Status::Isolated {
-            lines.push(Line::from(format!("{}: {r}", app.t(Msg::Reason))));
-        }
+    if let Some(r) = &d.isolation_reason
+        && d.status == Status::Isolated
+    {
+        lines.push(Line::from(format!("{}: {r}", app.t(Msg::Reason))));
     }
     if let Some(n) = &d.escalation_note {
         lines.push(Line::from(format!("{}: {n}", app.t(Msg::Escalated))));

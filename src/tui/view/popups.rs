@@ -123,19 +123,18 @@ pub fn form(app: &App, form: &ArrivalForm, f: &mut Frame, body: Rect) {
                     None if typed => v.push(Span::styled("  ✓", ok_style(app))),
                     _ => {}
                 }
-                if *field == Field::Temp {
-                    if let Some(p) = &plan {
-                        if p.flags.contains(&crate::domain::policy::CheckFlag::Fever) {
-                            v.push(Span::styled(
-                                format!(
-                                    "  ! ≥ {:.1} → {}",
-                                    app.session.policy.fever_c,
-                                    app.t(Msg::ZoneIsolation)
-                                ),
-                                bad_style(app),
-                            ));
-                        }
-                    }
+                if *field == Field::Temp
+                    && let Some(p) = &plan
+                    && p.flags.contains(&crate::domain::policy::CheckFlag::Fever)
+                {
+                    v.push(Span::styled(
+                        format!(
+                            "  ! ≥ {:.1} → {}",
+                            app.session.policy.fever_c,
+                            app.t(Msg::ZoneIsolation)
+                        ),
+                        bad_style(app),
+                    ));
                 }
                 v
             }
