@@ -4,6 +4,9 @@
 //! Layers, and who may know whom: `cli` and `tui` call `ops`; `ops` calls the
 //! pure `domain` and the `store`; only `store` speaks SQL.
 
+pub mod cli;
+pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod ops;

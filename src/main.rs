@@ -1,1 +1,73 @@
-fn main() {}
+//! The `trucklot` binary: a thin edge. Parses the command line, then runs a
+//! subcommand (`trucklot::cli`) or, with none, opens the terminal interface
+//! (`trucklot::tui`). Errors are printed here, once, as one line
+//! `trucklot: <message>` on stderr, with the exit code documented in `--help`.
+//!
+//! Nothing else lives here: no output formatting, no store access beyond
+//! opening it for the TUI.
+
+use std::process::ExitCode;
+
+use trucklot::cli::{self, Cli, Failure, Global, Setup};
+use trucklot::i18n::Lang;
+
+fn main() -> ExitCode {
+    quiet_panics();
+    let result = match cli::parse() {
+        Err(f) => Err(f),
+        Ok(Cli {
+            global,
+            command: Some(command),
+        }) => cli::run(&global, command),
+        Ok(Cli {
+            global,
+            command: None,
+        }) => tui(&global),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            if let Some(m) = f.message() {
+                eprintln!("trucklot: {m}");
+            }
+            ExitCode::from(f.exit_code())
+        }
+    }
+}
+
+fn tui(g: &Global) -> Result<(), Failure> {
+    let setup = Setup::load(g)?;
+    let store = cli::open_store(g)?;
+    let session = trucklot::tui::Session {
+        operator: setup.operator,
+        terminal: setup.terminal,
+        policy: setup.config.policy,
+        lang: g.lang.unwrap_or_else(Lang::from_env),
+        ascii: g.ascii,
+        // https://no-color.org: glyphs carry every state without colour.
+        color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        tz: setup.config.timezone,
+    };
+    trucklot::tui::run(store, session).map_err(|e| Failure::Env(format!("{e:#}")))
+}
+
+/// A panic is a bug, never a user's fault: one line instead of a backtrace.
+/// (The TUI chains its own hook in front of this one to restore the terminal.)
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown".into());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "trucklot: internal error (a bug, please report it): {}{at}",
+            what.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
+    }));
+}

@@ -215,7 +215,8 @@ impl Policy {
             hi: T,
             range: &'static str,
         ) -> Result<(), PolicyError> {
-            if v < lo || v > hi {
+            // `contains` is false for NaN, so a `nan` in the file is refused too.
+            if !(lo..=hi).contains(&v) {
                 return Err(PolicyError::Range {
                     field,
                     value: v.to_string(),
@@ -246,6 +247,20 @@ impl Policy {
             1,
             24 * 7,
             "1–168",
+        )?;
+        range(
+            "service_due_min",
+            self.service_due_min,
+            1,
+            24 * 60,
+            "1–1440",
+        )?;
+        range(
+            "handoff_due_min",
+            self.handoff_due_min,
+            1,
+            7 * 24 * 60,
+            "1–10080",
         )?;
         Ok(())
     }
@@ -352,6 +367,12 @@ mod tests {
         assert!(Policy::from_toml("fever = 37.5").is_err());
         assert!(Policy::from_toml("fever_c = 45.0").is_err());
         assert!(Policy::from_toml("antigen_due_min = \"soon\"").is_err());
+        assert!(
+            Policy::from_toml("fever_c = nan").is_err(),
+            "NaN would switch fever detection off"
+        );
+        assert!(Policy::from_toml("service_due_min = 0").is_err());
+        assert!(Policy::from_toml("handoff_due_min = -5").is_err());
     }
 
     #[test]

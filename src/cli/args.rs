@@ -1,0 +1,376 @@
+//! The command line as clap derive definitions: global options, one
+//! subcommand per operation or read model, and the value parsers that turn
+//! typed text into domain values (so a bad plate is a usage error naming it).
+//!
+//! What lives elsewhere: the value parsers (`cli::values`), running the
+//! commands (`cli::mod`, `cli::write`, `cli::read`, …), and the rules for
+//! what a valid value is (`domain`).
+
+use std::path::PathBuf;
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use super::values::{
+    EVENT_KINDS, bay, optional_text, phone, plate, plate_or_bay, required_text, target,
+    temperature, time, word,
+};
+use crate::domain::bay::{BayId, Zone};
+use crate::domain::event::{HandoffMode, ServiceKind, Target, TestKind, TestResult};
+use crate::domain::phone::Phone;
+use crate::domain::plate::Plate;
+use crate::domain::policy::{Cargo, HealthCode, Temperature};
+use crate::i18n::Lang;
+
+pub use super::values::{PlateOrBay, TimeArg};
+
+pub(super) const AFTER_HELP: &str = "\
+Exit codes: 0 ok, 1 refused by the rules or the lot, 2 usage or invalid input,
+3 database or environment (missing, foreign or newer database, busy, config).
+
+Plates may be typed as on the plate or loosely: 晋D12345, '晋d 12345', full-width.
+Running trucklot with no subcommand opens the terminal interface.";
+
+/// Runs a checkpoint truck lot on a local SQLite file.
+#[derive(Debug, Parser)]
+#[command(name = "trucklot", version, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options every command accepts, before or after the subcommand.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
+pub struct Global {
+    /// The database file [default: trucklot.db in the user's data directory,
+    /// created on first use]
+    #[arg(long, global = true, env = "TRUCKLOT_DB", value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// Who is acting, recorded on every event [default: the login name]
+    #[arg(long, global = true, env = "TRUCKLOT_OPERATOR", value_name = "NAME",
+          value_parser = required_text("operator"))]
+    pub operator: Option<String>,
+    /// Which terminal or gate this is, recorded on every event [default: gate]
+    #[arg(long, global = true, env = "TRUCKLOT_TERMINAL", value_name = "NAME",
+          value_parser = required_text("terminal"))]
+    pub terminal: Option<String>,
+    /// The config file (policy thresholds, site time zone) [default:
+    /// config.toml in the user's config directory; a missing default is fine]
+    #[arg(long, global = true, env = "TRUCKLOT_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Interface language [default: from the locale]
+    #[arg(long, global = true, value_name = "LANG",
+          value_parser = PossibleValuesParser::new(["en", "zh"]).try_map(|s| s.parse::<Lang>()))]
+    pub lang: Option<Lang>,
+    /// Plain ASCII glyphs and borders in the terminal interface
+    #[arg(long, global = true)]
+    pub ascii: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new database (refuses an existing file)
+    Init {
+        /// A lot layout file instead of the embedded default lot
+        #[arg(long, value_name = "FILE")]
+        layout: Option<PathBuf>,
+    },
+    /// Register a truck at the gate; the checks decide the zone, the best free bay is taken
+    Arrive(Box<ArriveArgs>),
+    /// Move a truck to another free bay
+    Move {
+        /// The plate of a truck on site
+        #[arg(value_parser = plate)]
+        plate: Plate,
+        /// A bay id, e.g. P-03-17, I-05
+        #[arg(value_parser = bay)]
+        bay: BayId,
+    },
+    /// Let a truck leave through the gate
+    Depart {
+        /// The plate of a truck on site
+        #[arg(value_parser = plate)]
+        plate: Plate,
+        /// Override the departure rules (pending result, not released, handoff required)
+        #[arg(long, requires = "reason")]
+        force: bool,
+        /// Why the rules are overridden (recorded)
+        #[arg(long, requires = "force", value_name = "R", value_parser = required_text("reason"))]
+        reason: Option<String>,
+    },
+    /// Occupancy per zone
+    Status {
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// One truck (by plate) or one bay, with samples, services, isolation and handoff
+    Show {
+        /// A plate (its stay on site, or its latest) or a bay id
+        #[arg(value_name = "PLATE|BAY", value_parser = plate_or_bay)]
+        target: PlateOrBay,
+        /// Show phone numbers in full
+        #[arg(long)]
+        unmasked: bool,
+        /// Print JSON instead of a summary
+        #[arg(long)]
+        json: bool,
+    },
+    /// The event log, newest first
+    Log(LogArgs),
+    /// Record an antigen or PCR sample; its result clock starts
+    Sample {
+        /// The plate of a truck on site
+        #[arg(value_parser = plate)]
+        plate: Plate,
+        /// Which test
+        #[arg(value_parser = word::<TestKind>(), ignore_case = true)]
+        test: TestKind,
+    },
+    /// Record a test result; a positive proposes isolation, an invalid one a resample
+    Result {
+        /// The plate of a truck on site
+        #[arg(value_parser = plate)]
+        plate: Plate,
+        /// Which test
+        #[arg(value_parser = word::<TestKind>(), ignore_case = true)]
+        test: TestKind,
+        /// The result
+        #[arg(value_parser = word::<TestResult>(), ignore_case = true)]
+        result: TestResult,
+    },
+    /// Move a truck into the isolation zone
+    Isolate {
+        /// The plate of a truck on site
+        #[arg(value_parser = plate)]
+        plate: Plate,
+        /// Why (recorded)
+        #[arg(long, value_name = "R", value_parser = required_text("reason"))]
+        reason: String,
+        /// An isolation bay instead of the suggested one
+        #[arg(long, value_parser = bay)]
+        bay: Option<BayId>,
+    },
+    /// Release an isolated truck back to a parking (or living, work) bay
+    Release {
+        /// The plate of a truck on site
+        #[arg(value_parser = plate)]
+        plate: Plate,
+        /// Why (recorded)
+        #[arg(long, value_name = "R", value_parser = required_text("reason"))]
+        reason: String,
+        /// A bay instead of the suggested parking bay
+        #[arg(long, value_parser = bay)]
+        bay: Option<BayId>,
+    },
+    /// Record an escalation of an isolated truck
+    Escalate {
+        /// The plate of a truck on site
+        #[arg(value_parser = plate)]
+        plate: Plate,
+        /// What was escalated, to whom (recorded)
+        #[arg(long, value_name = "N", value_parser = required_text("note"))]
+        note: String,
+    },
+    /// Point-to-point handoff: start it in a handoff bay, then mark it done
+    Handoff {
+        /// The plate of a truck on site
+        #[arg(value_parser = plate)]
+        plate: Plate,
+        #[command(subcommand)]
+        step: HandoffStep,
+    },
+    /// Service calls: request meal, water or medical; or mark the oldest open call done
+    Service {
+        /// The plate of a truck on site
+        #[arg(value_parser = plate)]
+        plate: Plate,
+        /// A service to request, or done
+        #[arg(value_enum, ignore_case = true)]
+        what: ServiceStep,
+        /// With done: which kind of call to close
+        #[arg(long, value_parser = word::<ServiceKind>(), ignore_case = true)]
+        kind: Option<ServiceKind>,
+    },
+    /// Record a disinfection round of a zone or a bay
+    Disinfect {
+        /// A zone (work, living, parking, isolation, handoff) or a bay id
+        #[arg(value_name = "ZONE|BAY", value_parser = target)]
+        target: Target,
+    },
+    /// Close a free bay (blocked, under disinfection)
+    Close {
+        /// A bay id, e.g. P-03-17, I-05
+        #[arg(value_parser = bay)]
+        bay: BayId,
+        /// Why (recorded)
+        #[arg(long, value_name = "R", value_parser = required_text("reason"))]
+        reason: String,
+    },
+    /// Reopen a closed bay
+    Open {
+        /// A bay id, e.g. P-03-17, I-05
+        #[arg(value_parser = bay)]
+        bay: BayId,
+    },
+    /// The isolation board: every isolated truck and its next action
+    Isolation {
+        #[command(flatten)]
+        format: TableFormat,
+    },
+    /// Everything due or overdue, soonest first
+    Clocks {
+        #[command(flatten)]
+        format: TableFormat,
+        /// Only what is overdue
+        #[arg(long)]
+        overdue: bool,
+    },
+    /// Prove the state tables equal a replay of the log (exit 1 if not)
+    Check,
+    /// Replace the state tables with a replay of the log
+    Rebuild,
+    /// Fill a new database with 12 hours of simulated traffic
+    Demo {
+        /// Arrivals to simulate [default: enough to fill about 70% of parking]
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20_000))]
+        trucks: Option<u32>,
+        /// Random seed: the same seed gives the same lot
+        #[arg(long, value_name = "S", default_value_t = 2026)]
+        seed: u64,
+    },
+    /// Print shell completions
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ArriveArgs {
+    /// The plate, e.g. 晋D12345 (spaces, dots, lower case and full-width are fine)
+    #[arg(value_parser = plate)]
+    pub plate: Plate,
+    /// Driver's name
+    #[arg(long, value_name = "N", value_parser = optional_text("driver"))]
+    pub driver: Option<String>,
+    /// Driver's mobile number (+86 and dashes are fine)
+    #[arg(long, value_name = "P", value_parser = phone)]
+    pub phone: Option<Phone>,
+    /// Cargo category; all but other are priority cargo (nearest the exit)
+    #[arg(long, value_parser = word::<Cargo>(), ignore_case = true, default_value = "other")]
+    pub cargo: Cargo,
+    /// Where the truck comes from
+    #[arg(long, value_name = "X", value_parser = optional_text("origin"))]
+    pub origin: Option<String>,
+    /// Where the truck is going
+    #[arg(long, value_name = "Y", value_parser = optional_text("destination"))]
+    pub destination: Option<String>,
+    /// Body temperature in °C (34.0–42.0)
+    #[arg(long, value_name = "C", value_parser = temperature)]
+    pub temp: Option<Temperature>,
+    /// Health-code colour
+    #[arg(long, value_parser = word::<HealthCode>(), ignore_case = true, default_value = "green")]
+    pub code: HealthCode,
+    /// The driver has a flagged travel history
+    #[arg(long)]
+    pub travel: bool,
+    /// The cargo must go through a point-to-point handoff before leaving
+    #[arg(long)]
+    pub handoff_required: bool,
+    /// A bay instead of the suggested one
+    #[arg(long, value_parser = bay)]
+    pub bay: Option<BayId>,
+    /// Why the chosen bay goes against the checks (recorded)
+    #[arg(long, value_name = "R", value_parser = required_text("override reason"))]
+    pub override_reason: Option<String>,
+    /// Print {"stay","plate","bay","zone","flags","override_reason"} as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Only events about this plate's stays
+    #[arg(long, value_parser = plate)]
+    pub plate: Option<Plate>,
+    /// Only events about this bay
+    #[arg(long, value_parser = bay)]
+    pub bay: Option<BayId>,
+    /// Only events about bays of this zone
+    #[arg(long, value_parser = word::<Zone>(), ignore_case = true)]
+    pub zone: Option<Zone>,
+    /// Event kind
+    #[arg(long, value_name = "KIND", value_parser = PossibleValuesParser::new(EVENT_KINDS))]
+    pub kind: Option<String>,
+    /// From this time on: RFC 3339, or 'YYYY-MM-DD [HH:MM]' in the site time zone
+    #[arg(long, value_name = "T", value_parser = time)]
+    pub since: Option<TimeArg>,
+    /// Up to this time (same forms as --since)
+    #[arg(long, value_name = "T", value_parser = time)]
+    pub until: Option<TimeArg>,
+    /// At most N events
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Show phone numbers in full
+    #[arg(long)]
+    pub unmasked: bool,
+    #[command(flatten)]
+    pub format: TableFormat,
+}
+
+/// `--json` or `--csv` instead of a table.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct TableFormat {
+    /// Print JSON instead of a table
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print CSV (RFC 4180, times in UTC) instead of a table
+    #[arg(long)]
+    pub csv: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HandoffStep {
+    /// Move the truck to a handoff bay and start the handoff
+    Start {
+        /// Cargo transfer to a receiving vehicle, or escorted departure
+        #[arg(long, value_parser = word::<HandoffMode>(), ignore_case = true)]
+        mode: HandoffMode,
+        /// Receiving vehicle and company, or destination and escort
+        #[arg(long, value_name = "X", value_parser = optional_text("handoff counterpart"))]
+        to: Option<String>,
+        /// A handoff bay instead of the suggested one
+        #[arg(long, value_parser = bay)]
+        bay: Option<BayId>,
+    },
+    /// Mark the handoff done
+    Done,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ServiceStep {
+    /// Request a meal
+    Meal,
+    /// Request water
+    Water,
+    /// Request medical help
+    Medical,
+    /// Close the oldest open call (of --kind, if given)
+    Done,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

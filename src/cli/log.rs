@@ -1,0 +1,222 @@
+//! `log`: the event log, newest first, filtered by plate, bay, zone, kind
+//! and time; a human table (times in the site time zone), JSON or CSV.
+//! Phones inside event details are masked unless `--unmasked`.
+//!
+//! What lives elsewhere: the query (`Store::log`), cell formatting
+//! (`cli::output`).
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::io::Write;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use super::args::{LogArgs, TimeArg};
+use super::output::{self, Table, csv, local};
+use super::{Failure, Setup};
+use crate::domain::bay::BayId;
+use crate::domain::event::{Event, StayId, Target};
+use crate::domain::phone::Phone;
+use crate::domain::plate::Plate;
+use crate::store::{LogFilter, Store};
+
+#[derive(Serialize)]
+struct LogJson<'a> {
+    id: i64,
+    at: DateTime<Utc>,
+    operator: &'a str,
+    terminal: &'a str,
+    kind: &'static str,
+    stay: Option<StayId>,
+    bay: Option<&'a BayId>,
+    details: serde_json::Value,
+    plate: Option<&'a Plate>,
+}
+
+/// The event's own fields, without the kind; the phone masked unless asked.
+fn details(e: &Event, unmasked: bool) -> serde_json::Value {
+    let mut v = serde_json::to_value(e).unwrap_or(serde_json::Value::Null);
+    if let Some(m) = v.as_object_mut() {
+        m.remove("kind");
+        if let (false, Some(serde_json::Value::String(p))) = (unmasked, m.get("phone")) {
+            let masked = Phone::parse(p)
+                .map(|p| p.masked())
+                .unwrap_or_else(|_| "***".into());
+            m.insert("phone".into(), masked.into());
+        }
+    }
+    v
+}
+
+/// One short human line about an event.
+fn summary(e: &Event, tz: Tz) -> String {
+    match e {
+        Event::Arrived {
+            arrival: a,
+            flags,
+            override_reason,
+            ..
+        } => {
+            let mut s = a.cargo.to_string();
+            if let Some(t) = a.temperature {
+                s.push_str(&format!(", {t}"));
+            }
+            s.push_str(&format!(", {} code", a.code));
+            if !flags.is_empty() {
+                let w: Vec<&str> = flags.iter().map(|f| f.as_str()).collect();
+                s.push_str(&format!("; checks: {}", w.join(", ")));
+            }
+            if let Some(r) = override_reason {
+                s.push_str(&format!("; override: {r}"));
+            }
+            s
+        }
+        Event::Moved { from, to, .. } => format!("{from} → {to}"),
+        Event::Departed { forced, .. } => forced
+            .as_ref()
+            .map(|r| format!("forced: {r}"))
+            .unwrap_or_default(),
+        Event::SampleTaken { test, due, .. } => format!("{test}, due {}", local(*due, tz)),
+        Event::ResultRecorded { test, result, .. } => format!("{test} {result}"),
+        Event::Isolated {
+            from, to, reason, ..
+        }
+        | Event::Released {
+            from, to, reason, ..
+        } => format!("{from} → {to}: {reason}"),
+        Event::Escalated { note, .. } => note.clone(),
+        Event::HandoffStarted {
+            from,
+            to,
+            mode,
+            counterpart,
+            ..
+        } => {
+            let c = counterpart
+                .as_ref()
+                .map(|c| format!(" to {c}"))
+                .unwrap_or_default();
+            format!("{mode}{c}, {from} → {to}")
+        }
+        Event::HandoffCompleted { .. } | Event::BayOpened { .. } => String::new(),
+        Event::ServiceRequested { service, .. } => service.to_string(),
+        Event::ServiceDone { call, .. } => format!("call #{call}"),
+        Event::Disinfected { target } => match target {
+            Target::Zone(z) => format!("{z} zone"),
+            Target::Bay(b) => format!("bay {b}"),
+        },
+        Event::BayClosed { reason, .. } => reason.clone(),
+    }
+}
+
+pub(super) fn log(
+    store: &Store,
+    setup: &Setup,
+    a: &LogArgs,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let tz = setup.config.timezone;
+    let resolve = |t: Option<TimeArg>, flag: &str| -> Result<_, Failure> {
+        t.map(|t| {
+            t.resolve(tz).ok_or_else(|| {
+                Failure::Usage(format!("--{flag}: that local time does not exist in {tz}"))
+            })
+        })
+        .transpose()
+    };
+    let filter = LogFilter {
+        plate: a.plate.clone(),
+        bay: a.bay.clone(),
+        zone: a.zone,
+        kind: a.kind.clone(),
+        since: resolve(a.since, "since")?,
+        until: resolve(a.until, "until")?,
+        limit: a.limit,
+    };
+    let events = store.log(&filter)?;
+    // The plate of each stay, looked up once.
+    let mut plates: HashMap<StayId, Option<Plate>> = HashMap::new();
+    for e in &events {
+        let Some(s) = e.event.stay() else { continue };
+        if let Entry::Vacant(v) = plates.entry(s) {
+            let p = match &e.event {
+                Event::Arrived { arrival, .. } => Some(arrival.plate.clone()),
+                _ => store.stay_detail(s)?.map(|d| d.plate),
+            };
+            v.insert(p);
+        }
+    }
+    let plate_of = |e: &Event| e.stay().and_then(|s| plates.get(&s).cloned().flatten());
+    if a.format.json {
+        let owned: Vec<Option<Plate>> = events.iter().map(|e| plate_of(&e.event)).collect();
+        let rows: Vec<LogJson<'_>> = events
+            .iter()
+            .zip(&owned)
+            .map(|(e, p)| LogJson {
+                id: e.id,
+                at: e.at,
+                operator: &e.operator,
+                terminal: &e.terminal,
+                kind: e.event.kind(),
+                stay: e.event.stay(),
+                bay: e.event.bay(),
+                details: details(&e.event, a.unmasked),
+                plate: p.as_ref(),
+            })
+            .collect();
+        output::json(out, &rows)?;
+    } else if a.format.csv {
+        let rows: Vec<Vec<String>> = events
+            .iter()
+            .map(|e| {
+                vec![
+                    e.id.to_string(),
+                    e.at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+                    e.operator.clone(),
+                    e.terminal.clone(),
+                    e.event.kind().to_string(),
+                    e.event.stay().map(|s| s.to_string()).unwrap_or_default(),
+                    plate_of(&e.event)
+                        .map(|p| p.to_string())
+                        .unwrap_or_default(),
+                    e.event.bay().map(|b| b.to_string()).unwrap_or_default(),
+                    details(&e.event, a.unmasked).to_string(),
+                ]
+            })
+            .collect();
+        csv(
+            out,
+            &[
+                "id", "at", "operator", "terminal", "kind", "stay", "plate", "bay", "details",
+            ],
+            &rows,
+        )?;
+    } else {
+        let mut t = Table::new(&[
+            "#", "TIME", "OPERATOR", "TERMINAL", "KIND", "PLATE", "BAY", "DETAILS",
+        ])
+        .right(&[0]);
+        for e in &events {
+            t.row(vec![
+                e.id.to_string(),
+                local(e.at, tz),
+                e.operator.clone(),
+                e.terminal.clone(),
+                e.event.kind().to_string(),
+                plate_of(&e.event)
+                    .map(|p| p.to_string())
+                    .unwrap_or_default(),
+                e.event.bay().map(|b| b.to_string()).unwrap_or_default(),
+                summary(&e.event, tz),
+            ]);
+        }
+        if t.is_empty() {
+            writeln!(out, "no events")?;
+        } else {
+            t.print(out)?;
+        }
+    }
+    Ok(())
+}

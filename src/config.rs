@@ -1,0 +1,306 @@
+//! The edge between the program and its environment: the config file
+//! (`[policy]` thresholds and the `[site]` time zone), the default paths of
+//! the database and the config file, and who is at the keyboard (operator and
+//! terminal names).
+//!
+//! What lives elsewhere: the policy values and their ranges
+//! (`domain::policy`), opening the database (`store`). Nothing here writes.
+
+use std::path::{Path, PathBuf};
+
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+use crate::domain::policy::{Policy, PolicyError};
+use crate::domain::text;
+
+/// The site time zone when the config file does not name one.
+pub const DEFAULT_TIMEZONE: Tz = chrono_tz::Asia::Shanghai;
+
+/// The terminal name recorded on events when none is given.
+pub const DEFAULT_TERMINAL: &str = "gate";
+
+/// The operator name recorded when neither `--operator` nor the login name is known.
+pub const FALLBACK_OPERATOR: &str = "operator";
+
+/// What the config file says, with defaults filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub policy: Policy,
+    pub timezone: Tz,
+    /// The file that was read, if any.
+    pub source: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            policy: Policy::default(),
+            timezone: DEFAULT_TIMEZONE,
+            source: None,
+        }
+    }
+}
+
+/// Why the configuration could not be used. Each is one line naming the file.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("config file '{}' does not exist", .0.display())]
+    NotFound(PathBuf),
+    #[error("cannot read config file '{}': {detail}", .path.display())]
+    Read { path: PathBuf, detail: String },
+    #[error("config file '{}'{}: {message}", .path.display(), line_suffix(*.line))]
+    Invalid {
+        path: PathBuf,
+        line: Option<usize>,
+        message: String,
+    },
+}
+
+fn line_suffix(line: Option<usize>) -> String {
+    line.map(|l| format!(" line {l}")).unwrap_or_default()
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct FileShape {
+    policy: Policy,
+    site: SiteShape,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct SiteShape {
+    #[serde(deserialize_with = "timezone")]
+    timezone: Tz,
+}
+
+impl Default for SiteShape {
+    fn default() -> SiteShape {
+        SiteShape {
+            timezone: DEFAULT_TIMEZONE,
+        }
+    }
+}
+
+fn timezone<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Tz, D::Error> {
+    let name = String::deserialize(d)?;
+    name.trim().parse::<Tz>().map_err(|_| {
+        serde::de::Error::custom(format!(
+            "unknown time zone '{}' (expected an IANA name such as Asia/Shanghai)",
+            text::echo(&name)
+        ))
+    })
+}
+
+/// The data and config directories of the current user, if there is a home.
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "trucklot")
+}
+
+/// `trucklot.db` in the user's data directory.
+pub fn default_db_path() -> Option<PathBuf> {
+    project_dirs().map(|d| d.data_dir().join("trucklot.db"))
+}
+
+/// `config.toml` in the user's config directory.
+pub fn default_config_path() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().join("config.toml"))
+}
+
+/// Loads the configuration: `explicit` (`--config FILE`) must exist; the
+/// default file may be missing, which means every default.
+pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
+    let (path, required) = match explicit {
+        Some(p) => (p.to_path_buf(), true),
+        None => match default_config_path() {
+            Some(p) => (p, false),
+            None => return Ok(Config::default()),
+        },
+    };
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|_| ConfigError::Invalid {
+            path: path.clone(),
+            line: None,
+            message: "the file is not UTF-8 text".into(),
+        })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return if required {
+                Err(ConfigError::NotFound(path))
+            } else {
+                Ok(Config::default())
+            };
+        }
+        Err(e) => {
+            return Err(ConfigError::Read {
+                path,
+                detail: e.to_string(),
+            });
+        }
+    };
+    parse(&text, &path)
+}
+
+/// Parses config text; `path` is only used in messages.
+pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+    let invalid = |line: Option<usize>, message: String| ConfigError::Invalid {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
+    let shape: FileShape = toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|s| line_of(text, s.start));
+        invalid(line, one_line(e.message()))
+    })?;
+    shape.policy.validate().map_err(|e| match &e {
+        PolicyError::Range { field, .. } => {
+            invalid(find_key(text, "policy", field), format!("[policy] {e}"))
+        }
+        PolicyError::Syntax(m) => invalid(None, one_line(m)),
+    })?;
+    Ok(Config {
+        policy: shape.policy,
+        timezone: shape.site.timezone,
+        source: Some(path.to_path_buf()),
+    })
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The 1-based line holding byte `offset` of `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// The line where `key` is set inside `[section]` (or as `section.key`).
+fn find_key(text: &str, section: &str, key: &str) -> Option<usize> {
+    let mut current = String::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if let Some(rest) = line.strip_prefix('[') {
+            current = rest
+                .trim_end_matches(|c: char| c != ']')
+                .trim_end_matches(']')
+                .trim()
+                .to_string();
+            continue;
+        }
+        let Some((lhs, _)) = line.split_once('=') else {
+            continue;
+        };
+        let lhs: String = lhs.chars().filter(|c| !c.is_whitespace()).collect();
+        let full = if current.is_empty() {
+            lhs
+        } else {
+            format!("{current}.{lhs}")
+        };
+        if full == format!("{section}.{key}") {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
+/// The operator recorded on events when `--operator` is not given: the login
+/// name (`$USER`, then `$LOGNAME`), else `operator`.
+pub fn default_operator() -> String {
+    ["USER", "LOGNAME"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .filter_map(|v| text::clean("operator", &v, true).ok())
+        .next()
+        .unwrap_or_else(|| FALLBACK_OPERATOR.to_string())
+}
+
+/// Creates `dir` (and its parents) private to the user (0700), if missing.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p() -> &'static Path {
+        Path::new("/etc/trucklot.toml")
+    }
+
+    #[test]
+    fn an_empty_file_is_every_default() {
+        assert_eq!(
+            parse("", p()).map(|c| (c.policy, c.timezone)),
+            Ok((Policy::default(), DEFAULT_TIMEZONE))
+        );
+    }
+
+    #[test]
+    fn sections_set_policy_and_time_zone() {
+        let c = parse(
+            "[policy]\nfever_c = 37.5\n\n[site]\ntimezone = \"Asia/Urumqi\"\n",
+            p(),
+        )
+        .unwrap();
+        assert_eq!(c.policy.fever_c, 37.5);
+        assert_eq!(c.timezone, chrono_tz::Asia::Urumqi);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_name_the_line() {
+        let e = parse("[policy]\nfever_c = 37.5\nfever = 1\n", p()).unwrap_err();
+        let m = e.to_string();
+        assert!(m.contains("/etc/trucklot.toml' line 3"), "{m}");
+        assert!(m.contains("fever"), "{m}");
+
+        let m = parse("[site]\n\ntimezone = \"Mars/Olympus\"\n", p())
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("line 3") && m.contains("Mars/Olympus"), "{m}");
+
+        let m = parse("[policy]\n# hot\nfever_c = 45.0\n", p())
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("line 3") && m.contains("fever_c"), "{m}");
+
+        let m = parse("[polcy]\n", p()).unwrap_err().to_string();
+        assert!(m.contains("line 1") && m.contains("polcy"), "{m}");
+
+        let m = parse("[policy]\nfever_c = nan\n", p())
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("line 2") && m.contains("fever_c"), "{m}");
+        let m = parse("[policy]\nservice_due_min = -5\n", p())
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("line 2") && m.contains("service_due_min"), "{m}");
+
+        let m = parse("[policy]\npcr_due_min = \"soon\"\n", p())
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("line 2"), "{m}");
+    }
+
+    #[test]
+    fn line_numbers_count_from_one() {
+        assert_eq!(line_of("a\nb\nc", 0), 1);
+        assert_eq!(line_of("a\nb\nc", 2), 2);
+        assert_eq!(line_of("a\nb\nc", 99), 3);
+        assert_eq!(find_key("policy.fever_c = 1", "policy", "fever_c"), Some(1));
+    }
+}

@@ -1,0 +1,783 @@
+//! The command line, end to end: every command's happy path and JSON shape,
+//! every refusal with its exit code (and the log unchanged after it), the
+//! database lifecycle (missing, init twice, foreign file), config errors,
+//! demo, check and completions. Each test runs the real binary on its own
+//! database in a temporary directory, with HOME and the XDG directories
+//! pointed there so nothing depends on the machine's user.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use tempfile::TempDir;
+
+struct Lot {
+    dir: TempDir,
+    db: PathBuf,
+}
+
+impl Lot {
+    /// A temporary home with no database yet.
+    fn empty() -> Lot {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("lot.db");
+        Lot { dir, db }
+    }
+
+    /// A temporary home with an initialised database.
+    fn new() -> Lot {
+        let lot = Lot::empty();
+        lot.ok(&["init"]);
+        lot
+    }
+
+    /// The binary, isolated from the user's environment, without `--db`.
+    fn bare(&self) -> Command {
+        let mut c = Command::new(assert_cmd::cargo::cargo_bin!("trucklot"));
+        let home = self.dir.path();
+        c.env_clear()
+            .env("HOME", home)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("TRUCKLOT_OPERATOR", "tester")
+            .env("LANG", "C");
+        c
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = self.bare();
+        c.arg("--db").arg(&self.db).args(args);
+        c
+    }
+
+    /// Runs and expects success; returns stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.cmd(args).output().expect("run");
+        assert!(
+            out.status.success(),
+            "{args:?} failed ({:?}): {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 stdout")
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let out = self.ok(args);
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"))
+    }
+
+    fn log_len(&self) -> usize {
+        self.json(&["log", "--json"])
+            .as_array()
+            .map(Vec::len)
+            .expect("log is an array")
+    }
+
+    /// Expects exit `code`, one stderr line containing `needle`, nothing
+    /// written to the log, and nothing on stdout.
+    fn refused(&self, args: &[&str], code: i32, needle: &str) {
+        let before = self.log_len();
+        let out = self.cmd(args).output().expect("run");
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {err}");
+        assert!(err.starts_with("trucklot: "), "{args:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err} lacks {needle}");
+        assert!(!err.contains('\x1b'), "{args:?}: raw escape in {err:?}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?} printed to stdout");
+        assert_eq!(self.log_len(), before, "{args:?} wrote to the log");
+    }
+
+    fn arrive(&self, plate: &str, extra: &[&str]) -> Value {
+        let mut args = vec!["arrive", plate, "--json"];
+        args.extend_from_slice(extra);
+        self.json(&args)
+    }
+}
+
+/// The keys of a JSON object, sorted.
+fn keys(v: &Value) -> Vec<&str> {
+    v.as_object()
+        .map(|m| m.keys().map(String::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// `expected`, sorted, for comparing with `keys`.
+fn sorted<'a>(expected: &[&'a str]) -> Vec<&'a str> {
+    let mut v = expected.to_vec();
+    v.sort_unstable();
+    v
+}
+
+#[test]
+fn a_missing_db_is_refused_with_the_init_hint_and_not_created() {
+    let lot = Lot::empty();
+    lot.cmd(&["status"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("init").and(predicate::str::contains("lot.db")));
+    assert!(!lot.db.exists());
+    lot.bare()
+        .arg("--db")
+        .arg(&lot.db)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("does not exist"));
+    assert!(!lot.db.exists());
+}
+
+#[test]
+fn init_creates_once_and_refuses_an_existing_file() {
+    let lot = Lot::empty();
+    let out = lot.ok(&["init"]);
+    assert!(out.contains("1310 bays"), "{out}");
+    let before = std::fs::read(&lot.db).unwrap();
+    lot.cmd(&["init"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("already exists"));
+    assert_eq!(std::fs::read(&lot.db).unwrap(), before);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&lot.db).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+#[test]
+fn init_takes_a_layout_file_and_refuses_a_bad_one() {
+    let lot = Lot::empty();
+    let layout = lot.dir.path().join("small.toml");
+    std::fs::write(
+        &layout,
+        "name = \"small\"\nexit = \"east\"\n\
+         [[zones]]\nzone = \"work\"\nrows = [2]\n[[zones]]\nzone = \"living\"\nrows = [2]\n\
+         [[zones]]\nzone = \"parking\"\nids = \"row-bay\"\nrows = [3, 3]\n\
+         [[zones]]\nzone = \"isolation\"\nrows = [2]\n[[zones]]\nzone = \"handoff\"\nrows = [1]\n",
+    )
+    .unwrap();
+    lot.ok(&["init", "--layout", layout.to_str().unwrap()]);
+    let s = lot.json(&["status", "--json"]);
+    assert_eq!(s["zones"][2]["capacity"], 6);
+
+    let other = Lot::empty();
+    std::fs::write(&layout, "name = \"broken\"\n").unwrap();
+    other
+        .cmd(&["init", "--layout", layout.to_str().unwrap()])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("layout"));
+    assert!(!other.db.exists());
+    other
+        .cmd(&["init", "--layout", "/nonexistent/layout.toml"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("/nonexistent/layout.toml"));
+}
+
+#[test]
+fn a_foreign_sqlite_file_is_refused_and_left_byte_for_byte() {
+    let lot = Lot::empty();
+    {
+        let c = rusqlite::Connection::open(&lot.db).unwrap();
+        c.execute_batch("CREATE TABLE notes (x TEXT); INSERT INTO notes VALUES ('mine');")
+            .unwrap();
+    }
+    let before = std::fs::read(&lot.db).unwrap();
+    for args in [&["status"][..], &["arrive", "晋D12345"], &["check"]] {
+        lot.cmd(args)
+            .assert()
+            .code(3)
+            .stderr(predicate::str::contains("not a trucklot database"));
+    }
+    assert_eq!(std::fs::read(&lot.db).unwrap(), before);
+    lot.cmd(&["init"]).assert().code(3);
+    assert_eq!(std::fs::read(&lot.db).unwrap(), before);
+}
+
+#[test]
+fn the_default_database_is_created_privately_on_first_use() {
+    let lot = Lot::empty();
+    lot.bare().arg("status").assert().success();
+    let db = lot.dir.path().join("data/trucklot/trucklot.db");
+    assert!(db.exists(), "{db:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&db), 0o600);
+        assert_eq!(mode(db.parent().unwrap()), 0o700);
+    }
+}
+
+#[test]
+fn the_gate_loop_arrive_status_show_move_depart_log() {
+    let lot = Lot::new();
+    let raw = lot.ok(&[
+        "arrive",
+        "晋d 12345",
+        "--json",
+        "--driver",
+        "张三",
+        "--phone",
+        "+86 138-0013-8000",
+        "--cargo",
+        "emergency",
+        "--origin",
+        "太原",
+        "--destination",
+        "屯留",
+        "--temp",
+        "36.5",
+    ]);
+    // The documented keys come first, in order.
+    assert!(
+        raw.starts_with("{\"stay\":1,\"plate\":\"晋D12345\",\"bay\":\"P-"),
+        "{raw}"
+    );
+    assert!(raw.contains("\",\"zone\":\"parking\""), "{raw}");
+    assert_eq!(raw.lines().count(), 1);
+    let a: Value = serde_json::from_str(&raw).unwrap();
+    assert_eq!(a["plate"], "晋D12345");
+    assert_eq!(a["zone"], "parking");
+    assert!(a["bay"].as_str().unwrap().starts_with("P-"));
+    assert!(a["stay"].is_i64());
+    let bay = a["bay"].as_str().unwrap().to_string();
+
+    let human = lot.ok(&["arrive", "晋Ｄ５４３２１", "--code", "GREEN"]);
+    assert!(human.contains("晋D54321 arrived"), "{human}");
+
+    let s = lot.json(&["status", "--json"]);
+    let zones = s["zones"].as_array().unwrap();
+    assert_eq!(zones.len(), 5);
+    assert_eq!(
+        keys(&zones[0]),
+        sorted(&["zone", "capacity", "occupied", "free", "closed"])
+    );
+    let names: Vec<&str> = zones.iter().map(|z| z["zone"].as_str().unwrap()).collect();
+    assert_eq!(names, ["work", "living", "parking", "isolation", "handoff"]);
+    assert_eq!(zones[2]["occupied"], 2);
+    assert_eq!(zones[2]["free"], 1198);
+    let table = lot.ok(&["status"]);
+    assert!(
+        table.contains("parking") && table.contains("1200"),
+        "{table}"
+    );
+
+    let show = lot.json(&["show", "晋D12345", "--json"]);
+    assert_eq!(show["bay"]["bay"], bay.as_str());
+    assert_eq!(show["stay"]["phone"], "138****8000");
+    assert_eq!(show["stay"]["driver"], "张三");
+    assert_eq!(show["stay"]["status"], "parked");
+    let unmasked = lot.json(&["show", "晋D12345", "--json", "--unmasked"]);
+    assert_eq!(unmasked["stay"]["phone"], "13800138000");
+    let by_bay = lot.json(&["show", &bay, "--json"]);
+    assert_eq!(by_bay["stay"]["plate"], "晋D12345");
+    let human = lot.ok(&["show", "晋D12345"]);
+    assert!(
+        human.contains("138****8000") && !human.contains("13800138000"),
+        "{human}"
+    );
+    let free = lot.json(&["show", "P-20-01", "--json"]);
+    assert!(free["stay"].is_null());
+    assert_eq!(free["bay"]["zone"], "parking");
+
+    let out = lot.ok(&["move", "晋D12345", "P-10-10"]);
+    assert!(out.contains("P-10-10"), "{out}");
+    let out = lot.ok(&["depart", "晋D12345"]);
+    assert!(out.contains("departed"), "{out}");
+    let gone = lot.json(&["show", "晋D12345", "--json"]);
+    assert_eq!(gone["stay"]["status"], "departed");
+    assert!(gone["bay"].is_null());
+
+    let log = lot.json(&["log", "--json"]);
+    let log = log.as_array().unwrap();
+    let kinds: Vec<&str> = log.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["departed", "moved", "arrived", "arrived"]);
+    assert_eq!(
+        keys(&log[0]),
+        sorted(&[
+            "id", "at", "operator", "terminal", "kind", "stay", "bay", "details", "plate"
+        ])
+    );
+    assert_eq!(log[0]["operator"], "tester");
+    assert_eq!(log[0]["terminal"], "gate");
+    assert!(log[0]["at"].as_str().unwrap().ends_with('Z'));
+    assert!(log[0]["id"].as_i64() > log[1]["id"].as_i64());
+    assert_eq!(log[3]["details"]["phone"], "138****8000");
+    let mine = lot.json(&["log", "--json", "--plate", "晋D12345"]);
+    assert_eq!(mine.as_array().unwrap().len(), 3);
+    let csv = lot.ok(&["log", "--csv", "--limit", "1"]);
+    assert!(csv.starts_with("id,at,operator,terminal,kind,stay,plate,bay,details\r\n"));
+    assert_eq!(csv.lines().count(), 2);
+    let human = lot.ok(&["log"]);
+    assert!(
+        human.contains("晋D12345") && human.contains("moved"),
+        "{human}"
+    );
+
+    lot.ok(&["check"]);
+}
+
+#[test]
+fn bad_input_and_refusals_name_the_value_and_write_nothing() {
+    let lot = Lot::new();
+    lot.arrive("晋D12345", &[]);
+    lot.arrive("晋D22222", &[]);
+    let long = "a".repeat(300);
+    let occupied = lot.json(&["show", "晋D22222", "--json"])["bay"]["bay"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let cases: Vec<(Vec<&str>, i32, &str)> = vec![
+        (vec!["arrive", ""], 2, "plate is empty"),
+        (vec!["arrive", "晋I12345"], 2, "晋I12345"),
+        (vec!["arrive", "'; DROP TABLE events;--"], 2, "plate"),
+        (vec!["arrive", "晋D33333", "--temp", "abc"], 2, "'abc'"),
+        (vec!["arrive", "晋D33333", "--temp", "45"], 2, "45.0"),
+        (vec!["arrive", "晋D33333", "--driver", &long], 2, "too long"),
+        (
+            vec!["arrive", "晋D33333", "--driver", "\x1b[31m"],
+            2,
+            "control character",
+        ),
+        (vec!["arrive", "晋D33333", "--phone", "12345"], 2, "12345"),
+        (vec!["arrive", "晋D33333", "--cargo", "gold"], 2, "'gold'"),
+        (vec!["arrive", "晋D33333", "--code", "blue"], 2, "'blue'"),
+        (vec!["arrive", "晋D33333", "--bogus"], 2, "--bogus"),
+        (vec!["arrive", "晋D12345"], 1, "already on site"),
+        (
+            vec!["arrive", "晋D33333", "--bay", &occupied],
+            1,
+            "occupied",
+        ),
+        (
+            vec!["arrive", "晋D33333", "--bay", "I-05"],
+            1,
+            "override reason",
+        ),
+        (vec!["arrive", "晋D33333", "--bay", "H-01"], 1, "handoff"),
+        (vec!["move", "晋D12345", "Z-99"], 2, "Z-99"),
+        (vec!["move", "晋D12345", "P-99-99"], 1, "P-99-99"),
+        (
+            vec!["move", "晋D99999", "P-05-05"],
+            1,
+            "晋D99999 is not on site",
+        ),
+        (vec!["move", "晋D12345", &occupied], 1, "occupied"),
+        (vec!["move", "晋D12345", "I-01"], 1, "isolate"),
+        (vec!["depart", "晋D99999"], 1, "not on site"),
+        (vec!["depart", "晋D12345", "--force"], 2, "--reason"),
+        (vec!["depart", "晋D12345", "--reason", "x"], 2, "--force"),
+        (
+            vec!["depart", "晋D12345", "--force", "--reason", " "],
+            2,
+            "reason",
+        ),
+        (vec!["show", "晋D99999"], 1, "晋D99999"),
+        (vec!["show", "Q-1"], 2, "Q-1"),
+        (vec!["show", "P-99-99"], 1, "P-99-99"),
+        (vec!["sample", "晋D12345", "blood"], 2, "'blood'"),
+        (
+            vec!["result", "晋D12345", "pcr", "negative"],
+            1,
+            "no pcr sample",
+        ),
+        (vec!["isolate", "晋D12345"], 2, "--reason"),
+        (
+            vec!["isolate", "晋D12345", "--reason", "x", "--bay", "P-10-10"],
+            1,
+            "isolation",
+        ),
+        (
+            vec!["release", "晋D12345", "--reason", "x"],
+            1,
+            "not in isolation",
+        ),
+        (vec!["escalate", "晋D12345", "--note", ""], 2, "note"),
+        (vec!["handoff", "晋D12345", "done"], 1, "no handoff"),
+        (
+            vec!["handoff", "晋D12345", "start", "--mode", "fly"],
+            2,
+            "'fly'",
+        ),
+        (vec!["handoff", "晋D12345"], 2, "subcommand"),
+        (
+            vec!["service", "晋D12345", "done"],
+            1,
+            "no open service call",
+        ),
+        (
+            vec!["service", "晋D12345", "meal", "--kind", "water"],
+            2,
+            "--kind",
+        ),
+        (vec!["disinfect", "mars"], 2, "'mars'"),
+        (vec!["disinfect", "P-99-99"], 1, "P-99-99"),
+        (vec!["close", &occupied, "--reason", "x"], 1, "occupied"),
+        (
+            vec!["close", "P-20-20", "--reason", "a\nb"],
+            2,
+            "control character",
+        ),
+        (vec!["open", "P-20-20"], 1, "not closed"),
+        (vec!["log", "--kind", "exploded"], 2, "exploded"),
+        (vec!["log", "--since", "yesterday"], 2, "yesterday"),
+        (vec!["log", "--json", "--csv"], 2, "--csv"),
+        (vec!["--lang", "fr", "status"], 2, "'fr'"),
+        (
+            vec!["status", "--operator", "\x07bell"],
+            2,
+            "control character",
+        ),
+        (vec!["completions", "tcsh"], 2, "tcsh"),
+    ];
+    for (args, code, needle) in &cases {
+        lot.refused(args, *code, needle);
+    }
+    lot.ok(&["check"]);
+}
+
+#[test]
+fn the_checkpoint_workflow_from_the_command_line() {
+    let lot = Lot::new();
+    // Checks decide the zone: a fever goes to isolation, with the flag.
+    let fever = lot.arrive("晋D11111", &["--temp", "38.2"]);
+    assert_eq!(fever["zone"], "isolation");
+    assert_eq!(fever["flags"], serde_json::json!(["fever"]));
+    // An override puts a flagged truck elsewhere, with a recorded reason.
+    let over = lot.arrive(
+        "晋D22222",
+        &[
+            "--code",
+            "yellow",
+            "--bay",
+            "P-05-05",
+            "--override-reason",
+            "code checked by CDC",
+        ],
+    );
+    assert_eq!(over["zone"], "parking");
+    assert_eq!(over["override_reason"], "code checked by CDC");
+    lot.arrive("晋D33333", &["--handoff-required", "--cargo", "living"]);
+
+    // Samples and results, with proposals.
+    let out = lot.ok(&["sample", "晋D22222", "antigen"]);
+    assert!(out.contains("result due"), "{out}");
+    let out = lot.ok(&["result", "晋D22222", "antigen", "positive"]);
+    assert!(out.contains("propose: isolate in I-"), "{out}");
+    assert!(out.contains("trucklot isolate 晋D22222 --reason"), "{out}");
+    lot.ok(&["sample", "晋D33333", "pcr"]);
+    let out = lot.ok(&["result", "晋D33333", "pcr", "invalid"]);
+    assert!(out.contains("propose: resample"), "{out}");
+    lot.ok(&["sample", "晋D11111", "pcr"]);
+
+    // The clocks board: pending results, isolation review, disinfection.
+    let c = lot.json(&["clocks", "--json"]);
+    assert_eq!(keys(&c), sorted(&["at", "overdue", "clocks"]));
+    let clocks = c["clocks"].as_array().unwrap();
+    let kinds: Vec<&str> = clocks.iter().map(|c| c["kind"].as_str().unwrap()).collect();
+    assert!(
+        kinds.contains(&"result") && kinds.contains(&"isolation_review"),
+        "{kinds:?}"
+    );
+    assert!(kinds.contains(&"disinfection"), "{kinds:?}");
+    let result = clocks.iter().find(|c| c["kind"] == "result").unwrap();
+    assert_eq!(result["test"], "pcr");
+    assert_eq!(result["plate"], "晋D11111");
+    for k in ["stay", "bay", "started", "due", "remaining_min", "overdue"] {
+        assert!(result.get(k).is_some(), "clock lacks {k}: {result}");
+    }
+    assert_eq!(c["overdue"], 0);
+    let overdue = lot.json(&["clocks", "--json", "--overdue"]);
+    assert!(overdue["clocks"].as_array().unwrap().is_empty());
+    let csv = lot.ok(&["clocks", "--csv"]);
+    assert!(csv.starts_with("kind,what,plate,bay,started,due,remaining_min,overdue\r\n"));
+
+    // Isolation, escalation, the board, release.
+    let out = lot.ok(&[
+        "isolate",
+        "晋D22222",
+        "--reason",
+        "positive antigen",
+        "--bay",
+        "I-10",
+    ]);
+    assert!(out.contains("I-10"), "{out}");
+    lot.ok(&["escalate", "晋D22222", "--note", "reported to CDC"]);
+    let board = lot.json(&["isolation", "--json"]);
+    assert_eq!(keys(&board), sorted(&["at", "trucks"]));
+    let trucks = board["trucks"].as_array().unwrap();
+    assert_eq!(trucks.len(), 2);
+    let row = trucks.iter().find(|t| t["plate"] == "晋D22222").unwrap();
+    assert_eq!(row["bay"], "I-10");
+    assert_eq!(row["reason"], "positive antigen");
+    assert_eq!(row["escalation"], "reported to CDC");
+    // The positive came before isolation: the board asks for a new sample.
+    assert_eq!(row["next"]["action"], "take_sample");
+    let other = trucks.iter().find(|t| t["plate"] == "晋D11111").unwrap();
+    assert_eq!(other["pending"], serde_json::json!(["pcr"]));
+    assert_eq!(other["next"]["action"], "await_result");
+    for k in ["stay", "since", "minutes", "overdue", "review_due"] {
+        assert!(other.get(k).is_some(), "board row lacks {k}");
+    }
+    let human = lot.ok(&["isolation"]);
+    assert!(human.contains("2 of 40 isolation bays held"), "{human}");
+    let csv = lot.ok(&["isolation", "--csv"]);
+    assert_eq!(csv.lines().count(), 3);
+    let out = lot.ok(&[
+        "release",
+        "晋D22222",
+        "--reason",
+        "PCR negative",
+        "--bay",
+        "P-06-06",
+    ]);
+    assert!(out.contains("P-06-06"), "{out}");
+
+    // Departure rules: pending result, not released, handoff required.
+    lot.refused(&["depart", "晋D11111"], 1, "pending");
+    lot.refused(&["depart", "晋D33333"], 1, "handoff");
+    lot.ok(&[
+        "depart",
+        "晋D11111",
+        "--force",
+        "--reason",
+        "escorted to hospital",
+    ]);
+    let gone = lot.json(&["show", "晋D11111", "--json"]);
+    assert_eq!(gone["stay"]["forced_reason"], "escorted to hospital");
+
+    // Handoff.
+    let out = lot.ok(&[
+        "handoff",
+        "晋D33333",
+        "start",
+        "--mode",
+        "transfer",
+        "--to",
+        "晋D5K231 物资公司",
+    ]);
+    assert!(out.contains("H-"), "{out}");
+    let h = lot.json(&["show", "晋D33333", "--json"]);
+    assert_eq!(h["stay"]["handoff"]["mode"], "transfer");
+    assert_eq!(h["stay"]["handoff"]["counterpart"], "晋D5K231 物资公司");
+    lot.ok(&["handoff", "晋D33333", "done"]);
+    lot.ok(&["depart", "晋D33333"]);
+
+    // Service calls.
+    lot.ok(&["service", "晋D22222", "meal"]);
+    lot.ok(&["service", "晋D22222", "water"]);
+    lot.refused(
+        &["service", "晋D22222", "done", "--kind", "medical"],
+        1,
+        "no open service call",
+    );
+    lot.ok(&["service", "晋D22222", "done", "--kind", "water"]);
+    let s = lot.json(&["show", "晋D22222", "--json"]);
+    let services = s["stay"]["services"].as_array().unwrap();
+    assert_eq!(services.len(), 2);
+    assert!(
+        services
+            .iter()
+            .any(|x| x["service"] == "water" && !x["done_at"].is_null())
+    );
+    assert!(
+        services
+            .iter()
+            .any(|x| x["service"] == "meal" && x["done_at"].is_null())
+    );
+    lot.ok(&["service", "晋D22222", "done"]);
+
+    // Disinfection and closed bays.
+    lot.ok(&["disinfect", "parking"]);
+    lot.ok(&["disinfect", "I-10"]);
+    let b = lot.json(&["show", "I-10", "--json"]);
+    assert!(b["bay"]["disinfected_at"].is_string());
+    lot.ok(&["close", "P-01-01", "--reason", "路面维修"]);
+    let b = lot.json(&["show", "P-01-01", "--json"]);
+    assert_eq!(b["bay"]["closed"], "路面维修");
+    assert_eq!(lot.json(&["status", "--json"])["zones"][2]["closed"], 1);
+    lot.refused(&["arrive", "晋D44444", "--bay", "P-01-01"], 1, "closed");
+    lot.ok(&["open", "P-01-01"]);
+
+    let out = lot.ok(&["check"]);
+    assert!(
+        out.starts_with("ok: ") && out.contains("state matches the log"),
+        "{out}"
+    );
+    lot.ok(&["rebuild"]);
+    lot.ok(&["check"]);
+    let kinds = lot.json(&["log", "--json", "--kind", "service_requested"]);
+    assert_eq!(kinds.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn operator_terminal_and_time_zone_come_from_options_env_and_config() {
+    let lot = Lot::new();
+    lot.cmd(&["arrive", "晋D12345", "--operator", "li.na"])
+        .env("TRUCKLOT_TERMINAL", "gate-2")
+        .assert()
+        .success();
+    // Global options also work before the subcommand.
+    lot.bare()
+        .args(["--operator", "wang.qiang", "--db"])
+        .arg(&lot.db)
+        .args(["move", "晋D12345", "P-02-02", "--terminal", "lead"])
+        .assert()
+        .success();
+    let log = lot.json(&["log", "--json"]);
+    assert_eq!(log[0]["operator"], "wang.qiang");
+    assert_eq!(log[0]["terminal"], "lead");
+    assert_eq!(log[1]["operator"], "li.na");
+    assert_eq!(log[1]["terminal"], "gate-2");
+
+    let at = log[0]["at"].as_str().unwrap();
+    let t = chrono::DateTime::parse_from_rfc3339(at).unwrap();
+    let shanghai = t
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .format("%Y-%m-%d %H:%M")
+        .to_string();
+    assert!(lot.ok(&["log"]).contains(&shanghai));
+
+    let cfg = lot.dir.path().join("site.toml");
+    std::fs::write(
+        &cfg,
+        "[site]\ntimezone = \"UTC\"\n\n[policy]\nfever_c = 38.5\n",
+    )
+    .unwrap();
+    let utc = t.format("%Y-%m-%d %H:%M").to_string();
+    let c = cfg.to_str().unwrap();
+    assert!(lot.ok(&["log", "--config", c]).contains(&utc));
+    // The policy from the config decides: 38.0 is no fever at 38.5.
+    let a = lot.json(&[
+        "--config",
+        c,
+        "arrive",
+        "晋D54321",
+        "--temp",
+        "38.0",
+        "--json",
+    ]);
+    assert_eq!(a["zone"], "parking");
+    // The default config file is read from the config directory.
+    let dir = lot.dir.path().join("config/trucklot");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("config.toml"), "[policy]\nfever_c = 36.5\n").unwrap();
+    let a = lot.arrive("晋D67890", &["--temp", "36.6"]);
+    assert_eq!(a["zone"], "isolation");
+}
+
+#[test]
+fn config_errors_name_the_file_and_line() {
+    let lot = Lot::new();
+    let cfg = lot.dir.path().join("bad.toml");
+    let c = cfg.to_str().unwrap();
+    let cases = [
+        ("[policy]\nfever_c = 37.5\nfever = 1\n", "line 3"),
+        ("[policy]\n\nfever_c = 45.0\n", "line 3"),
+        ("[site]\ntimezone = \"Mars/Olympus\"\n", "line 2"),
+        ("[sitte]\n", "line 1"),
+        ("[policy]\npcr_due_min = \"soon\"\n", "line 2"),
+        // NaN would pass a range check and switch fever detection off.
+        ("[policy]\nfever_c = nan\n", "line 2"),
+    ];
+    for (text, line) in cases {
+        std::fs::write(&cfg, text).unwrap();
+        lot.refused(&["status", "--config", c], 3, line);
+        lot.refused(&["arrive", "晋D12345", "--config", c], 3, "bad.toml");
+    }
+    lot.refused(
+        &["status", "--config", "/nonexistent/trucklot.toml"],
+        3,
+        "does not exist",
+    );
+}
+
+#[test]
+fn demo_fills_a_new_database_and_check_agrees() {
+    let lot = Lot::empty();
+    let out = lot.ok(&["demo", "--trucks", "40", "--seed", "7"]);
+    assert!(out.contains("arrivals") && out.contains("parking"), "{out}");
+    let status = lot.json(&["status", "--json"]);
+    let occupied: u64 = status["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|z| z["occupied"].as_u64().unwrap())
+        .sum();
+    assert!(occupied > 20, "{status}");
+    let out = lot.ok(&["check"]);
+    assert!(out.starts_with("ok: "), "{out}");
+    // Deterministic: the same seed gives the same lot.
+    let again = Lot::empty();
+    again.ok(&["demo", "--trucks", "40", "--seed", "7"]);
+    let plates = |l: &Lot| -> Vec<Value> {
+        l.json(&["log", "--json", "--kind", "arrived"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["details"]["plate"].clone())
+            .collect()
+    };
+    assert_eq!(plates(&lot), plates(&again));
+    // Never into a database that already holds events, nor the default one.
+    lot.refused(&["demo", "--trucks", "5"], 1, "already holds");
+    lot.bare()
+        .args(["demo", "--trucks", "5"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--db"));
+}
+
+#[test]
+fn help_and_completions() {
+    let lot = Lot::empty();
+    for sub in [
+        "init",
+        "arrive",
+        "move",
+        "depart",
+        "status",
+        "show",
+        "log",
+        "sample",
+        "result",
+        "isolate",
+        "release",
+        "escalate",
+        "handoff",
+        "service",
+        "disinfect",
+        "close",
+        "open",
+        "isolation",
+        "clocks",
+        "check",
+        "rebuild",
+        "demo",
+        "completions",
+    ] {
+        lot.bare()
+            .args([sub, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Usage: trucklot"));
+    }
+    lot.bare()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Exit codes"));
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        lot.bare()
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("trucklot"));
+    }
+}
