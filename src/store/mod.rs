@@ -135,6 +135,15 @@ impl Store {
         Ok(out)
     }
 
+    /// Stops waiting for the disk on every commit (`synchronous = NORMAL`:
+    /// in WAL mode the file stays consistent, but the last commits before a
+    /// power cut may be lost). Only for loading simulated demo traffic; this
+    /// connection only, until it is closed.
+    pub fn relax_durability_for_simulation(&self) -> Result<()> {
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(())
+    }
+
     /// Changes whenever another connection commits: the TUI polls it to
     /// refresh without a restart.
     pub fn data_version(&self) -> Result<i64> {

@@ -217,6 +217,12 @@ pub static BINDINGS: &[Binding] = &[
     Binding { modes: BOARDS, keys: &[code(KeyCode::Enter)], action: Action::Jump, help: Msg::KeyJump, footer: true },
     Binding { modes: &[M::Isolation], keys: &[k('s'), code(KeyCode::Tab)], action: Action::SortNext, help: Msg::KeySortNext, footer: true },
     Binding { modes: &[M::Isolation], keys: &[k('S')], action: Action::SortReverse, help: Msg::KeySortReverse, footer: true },
+    Binding { modes: &[M::Isolation], keys: &[k('1')], action: Action::SortBy(0), help: Msg::KeySortSince, footer: false },
+    Binding { modes: &[M::Isolation], keys: &[k('2')], action: Action::SortBy(1), help: Msg::KeySortPlate, footer: false },
+    Binding { modes: &[M::Isolation], keys: &[k('3')], action: Action::SortBy(2), help: Msg::KeySortBay, footer: false },
+    Binding { modes: &[M::Isolation], keys: &[k('4')], action: Action::SortBy(3), help: Msg::KeySortReason, footer: false },
+    Binding { modes: &[M::Isolation], keys: &[k('5')], action: Action::SortBy(4), help: Msg::KeySortTests, footer: false },
+    Binding { modes: &[M::Isolation], keys: &[k('6')], action: Action::SortBy(5), help: Msg::KeySortNextAction, footer: false },
     // Forms and prompts.
     Binding { modes: &[M::Form], keys: &[code(KeyCode::Tab), code(KeyCode::Down)], action: Action::NextField, help: Msg::KeyNextField, footer: true },
     Binding { modes: &[M::Form], keys: &[code(KeyCode::BackTab), code(KeyCode::Up)], action: Action::PrevField, help: Msg::KeyPrevField, footer: false },
@@ -242,6 +248,29 @@ pub fn lookup(mode: Mode, key: Key) -> Option<Action> {
 /// The bindings of `mode`, in table order.
 pub fn bindings(mode: Mode) -> impl Iterator<Item = &'static Binding> {
     BINDINGS.iter().filter(move |b| b.modes.contains(&mode))
+}
+
+/// The key list as Markdown, one table per screen, in English: the README
+/// carries exactly this (a test checks), so it cannot drift from the keys.
+pub fn markdown() -> String {
+    use crate::i18n::Lang;
+    let mut out = String::new();
+    for mode in Mode::ALL {
+        out.push_str(&format!(
+            "**{}**\n\n| key | does |\n|---|---|\n",
+            mode.title().text(Lang::En)
+        ));
+        for b in bindings(mode) {
+            let keys: Vec<String> = b.keys.iter().map(|k| format!("`{}`", k.label())).collect();
+            out.push_str(&format!(
+                "| {} | {} |\n",
+                keys.join(" "),
+                b.help.text(Lang::En)
+            ));
+        }
+        out.push('\n');
+    }
+    out
 }
 
 #[cfg(test)]
