@@ -70,6 +70,8 @@ impl Drop for RestoreGuard {
 /// How often to look for another terminal's writes.
 const POLL_DB: Duration = Duration::from_millis(400);
 const TICK: Duration = Duration::from_secs(1);
+/// Events handled between two frames at most.
+const MAX_EVENTS_PER_FRAME: usize = 256;
 
 /// Runs the TUI until the user quits. Restores the terminal on every exit
 /// path: normal quit, error, panic (ratatui chains a restoring panic hook),
@@ -80,14 +82,7 @@ pub fn run(mut store: Store, session: Session) -> anyhow::Result<()> {
     let mut app = App::new(session.clone(), store.layout().clone(), snap, clock.now());
 
     let stop = Arc::new(AtomicBool::new(false));
-    for sig in [
-        signal_hook::consts::SIGTERM,
-        signal_hook::consts::SIGHUP,
-        signal_hook::consts::SIGINT,
-    ] {
-        signal_hook::flag::register(sig, Arc::clone(&stop))
-            .context("installing signal handlers")?;
-    }
+    let signals = watch_signals(Arc::clone(&stop)).context("installing signal handlers")?;
 
     let mut terminal = ratatui::try_init().context("opening the terminal")?;
     let _guard = RestoreGuard;
@@ -115,8 +110,9 @@ pub fn run(mut store: Store, session: Session) -> anyhow::Result<()> {
             dirty = false;
         }
         if event::poll(Duration::from_millis(200)).context("reading the keyboard")? {
-            // Drain everything pending before drawing again.
-            loop {
+            // Drain what is pending before drawing again, but never forever:
+            // a terminal that went away can report events without end.
+            for _ in 0..MAX_EVENTS_PER_FRAME {
                 match event::read().context("reading the keyboard")? {
                     Event::Key(k) if k.kind != KeyEventKind::Release => {
                         app.key(&k);
@@ -125,7 +121,7 @@ pub fn run(mut store: Store, session: Session) -> anyhow::Result<()> {
                     Event::Resize(..) => dirty = true,
                     _ => {}
                 }
-                if !event::poll(Duration::ZERO)? {
+                if stop.load(Ordering::Relaxed) || !event::poll(Duration::ZERO)? {
                     break;
                 }
             }
@@ -146,7 +142,28 @@ pub fn run(mut store: Store, session: Session) -> anyhow::Result<()> {
             }
         }
     }
+    signals.close();
     Ok(())
+}
+
+/// SIGTERM, SIGHUP and SIGINT ask the loop to quit the normal way. If it has
+/// not come round within a second — a terminal that went away can leave
+/// crossterm reading an endless end-of-file — restore the terminal and exit
+/// from here. Every operation is one transaction, so leaving between or
+/// even inside one loses nothing that was committed.
+fn watch_signals(stop: Arc<AtomicBool>) -> std::io::Result<signal_hook::iterator::Handle> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+    let handle = signals.handle();
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            stop.store(true, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_secs(1));
+            ratatui::restore();
+            std::process::exit(128 + sig);
+        }
+    });
+    Ok(handle)
 }
 
 /// Carries out what the app asked for: runs operations (then refreshes the
