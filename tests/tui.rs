@@ -159,7 +159,8 @@ impl Rig {
 
     fn typed(&mut self, s: &str) {
         for c in s.chars() {
-            self.app.key(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+            self.app
+                .key(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
             self.settle();
         }
     }
@@ -295,7 +296,10 @@ fn arrival_in_the_suggested_bay_takes_few_keys() {
     r.press(KeyCode::Tab);
     r.typed("长治");
     let form = r.screen(160, 45);
-    assert!(form.contains("P-01-60"), "priority cargo is offered the bay nearest the exit\n{form}");
+    assert!(
+        form.contains("P-01-60"),
+        "priority cargo is offered the bay nearest the exit\n{form}"
+    );
     r.press(KeyCode::Enter);
     // Every field filled, into the suggested bay: the README says 9 keys.
     assert_eq!(r.presses, 9);
