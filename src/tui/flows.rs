@@ -469,15 +469,11 @@ impl App {
                     .as_ref()
                     .map(|b| b.to_string())
                     .unwrap_or_else(|| "—".into());
-                let mode_msg = match mode {
-                    HandoffMode::Transfer => Msg::HandoffTransfer,
-                    HandoffMode::Escort => Msg::HandoffEscort,
-                };
                 self.confirm(
                     Msg::ConfirmHandoff,
                     vec![
                         format!("{plate}  → {to}"),
-                        format!("{}  {value}", self.t(mode_msg)),
+                        format!("{}  {value}", self.t(mode_msg(mode))),
                     ],
                     Op::HandoffStart {
                         plate,
@@ -498,6 +494,29 @@ pub(super) fn zone_msg(z: Zone) -> Msg {
         Zone::Parking => Msg::ZoneParking,
         Zone::Isolation => Msg::ZoneIsolation,
         Zone::Handoff => Msg::ZoneHandoff,
+    }
+}
+
+pub(super) fn result_msg(r: TestResult) -> Msg {
+    match r {
+        TestResult::Negative => Msg::ResultNegative,
+        TestResult::Positive => Msg::ResultPositive,
+        TestResult::Invalid => Msg::ResultInvalid,
+    }
+}
+
+pub(super) fn mode_msg(m: HandoffMode) -> Msg {
+    match m {
+        HandoffMode::Transfer => Msg::HandoffTransfer,
+        HandoffMode::Escort => Msg::HandoffEscort,
+    }
+}
+
+pub(super) fn service_msg(s: ServiceKind) -> Msg {
+    match s {
+        ServiceKind::Meal => Msg::ServiceMeal,
+        ServiceKind::Water => Msg::ServiceWater,
+        ServiceKind::Medical => Msg::ServiceMedical,
     }
 }
 

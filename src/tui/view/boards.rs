@@ -1,6 +1,7 @@
 //! The shift lead's boards: clocks (everything due, soonest first, live) and
 //! the isolation board (sortable, with the next action per truck).
 
+use chrono::Duration;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
@@ -13,7 +14,7 @@ use crate::domain::clocks::{ClockKind, IsolationRow, NextAction};
 use crate::i18n::Msg;
 use crate::tui::app::App;
 use crate::tui::bay_state::BayState;
-use crate::tui::flows::{test_msg, zone_msg};
+use crate::tui::flows::{mode_msg, service_msg, test_msg, zone_msg};
 use crate::tui::screens::Board;
 
 fn bold() -> Style {
@@ -57,7 +58,8 @@ pub fn clocks(app: &App, b: &Board, f: &mut Frame, area: Rect) {
         let left = c.remaining(app.now);
         let late = c.overdue(app.now);
         let left_text = if late {
-            format!("-{}", span(left))
+            // Round lateness up: a clock just past due says -1 m, never -0 m.
+            format!("-{}", span(left - Duration::seconds(59)))
         } else {
             span(left)
         };
@@ -69,8 +71,16 @@ pub fn clocks(app: &App, b: &Board, f: &mut Frame, area: Rect) {
             ClockKind::Disinfection { zone } => {
                 format!("{} {}", app.t(Msg::KindDisinfect), app.t(zone_msg(*zone)))
             }
-            ClockKind::Service { service } => format!("{} {service}", app.t(Msg::KindService)),
-            ClockKind::Handoff { mode } => format!("{} {mode}", app.t(Msg::KindHandoff)),
+            ClockKind::Service { service } => {
+                format!(
+                    "{} {}",
+                    app.t(Msg::KindService),
+                    app.t(service_msg(*service))
+                )
+            }
+            ClockKind::Handoff { mode } => {
+                format!("{} {}", app.t(Msg::KindHandoff), app.t(mode_msg(*mode)))
+            }
         };
         let (plate, bay) = match &c.truck {
             Some(t) => (

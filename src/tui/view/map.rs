@@ -177,8 +177,11 @@ fn draw_parking(app: &App, f: &mut Frame, area: Rect, legend_inside: bool) {
         Side::West => b.title_top(Line::from(exit).left_aligned()),
     };
     let inner = b.inner(area);
+    let legend_lines = legend(app, true, inner.width as usize);
+    let legend_h = legend_lines.len() as u16;
     let (grid_area, legend_area) = if legend_inside && inner.height > 4 {
-        let [g, l] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(inner);
+        let [g, l] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(legend_h)]).areas(inner);
         (g, Some(l))
     } else {
         (inner, None)
@@ -207,24 +210,34 @@ fn draw_parking(app: &App, f: &mut Frame, area: Rect, legend_inside: bool) {
     f.render_widget(b, area);
     f.render_widget(g, grid_area);
     if let Some(l) = legend_area {
-        f.render_widget(Paragraph::new(legend(app, true)), l);
+        f.render_widget(Paragraph::new(legend_lines), l);
     }
 }
 
-/// The glyph legend, on screen always.
-pub fn legend(app: &App, compact: bool) -> Line<'static> {
-    let mut spans = Vec::new();
+/// The glyph legend, on screen always, broken into lines of at most
+/// `width` cells between entries (never inside one).
+pub fn legend(app: &App, compact: bool, width: usize) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::default()];
     for s in BayState::LEGEND {
         let label = if compact {
             app.t(s.short_label())
         } else {
             app.t(s.label())
         };
-        spans.push(Span::styled(
+        let entry_w = 1 + label.width();
+        let line = lines.last_mut().expect("one line at least");
+        let used = line.width();
+        if used > 0 && used + 1 + entry_w > width {
+            lines.push(Line::default());
+        } else if used > 0 {
+            line.push_span(Span::raw(" "));
+        }
+        let line = lines.last_mut().expect("one line at least");
+        line.push_span(Span::styled(
             s.glyph(app.session.ascii).to_string(),
             s.style(color(app)),
         ));
-        spans.push(Span::raw(format!("{label} ")));
+        line.push_span(Span::raw(label.to_string()));
     }
-    Line::from(spans)
+    lines
 }

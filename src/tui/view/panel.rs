@@ -16,7 +16,7 @@ use crate::i18n::Msg;
 use crate::store::{BayView, StayDetail};
 use crate::tui::app::App;
 use crate::tui::bay_state::BayState;
-use crate::tui::flows::{test_msg, zone_msg};
+use crate::tui::flows::{mode_msg, result_msg, service_msg, test_msg, zone_msg};
 
 fn bold() -> Style {
     Style::new().add_modifier(Modifier::BOLD)
@@ -129,10 +129,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             .style(Style::new().add_modifier(Modifier::DIM)),
         keys,
     );
-    f.render_widget(
-        Paragraph::new(legend(app, false)).wrap(Wrap { trim: true }),
-        leg,
-    );
+    f.render_widget(Paragraph::new(legend(app, false, leg.width as usize)), leg);
 }
 
 fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
@@ -199,8 +196,9 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
             .map(|t| format!(" ✓ {}", hhmm(app, t)))
             .unwrap_or_default();
         lines.push(Line::from(format!(
-            "{} {mode} {} {}{done}",
+            "{} {} {} {}{done}",
             app.t(Msg::HandoffLabel),
+            app.t(mode_msg(mode)),
             d.handoff_counterpart.as_deref().unwrap_or(""),
             hhmm(app, at)
         )));
@@ -208,7 +206,7 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
     for s in &d.samples {
         let test = app.t(test_msg(s.test));
         let text = match (s.result, s.result_at) {
-            (Some(r), Some(at)) => format!("{test} {r} {}", hhmm(app, at)),
+            (Some(r), Some(at)) => format!("{test} {} {}", app.t(result_msg(r)), hhmm(app, at)),
             _ if app.now > s.due_at => format!(
                 "{test} ! {} {}",
                 app.t(Msg::OverdueBy),
@@ -230,12 +228,12 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
             None => format!(
                 "{} {} {}",
                 app.t(Msg::ServiceOpen),
-                s.service,
+                app.t(service_msg(s.service)),
                 hhmm(app, s.requested_at)
             ),
             Some(done) => format!(
                 "{} {} → {} ({} {})",
-                s.service,
+                app.t(service_msg(s.service)),
                 hhmm(app, s.requested_at),
                 hhmm(app, done),
                 app.t(Msg::ServedIn),
@@ -277,7 +275,7 @@ pub fn strip(app: &App, f: &mut Frame, area: Rect) {
             if let Some(d) = d.as_ref().filter(|d| d.stay == o.stay) {
                 for s in &d.samples {
                     let state = match s.result {
-                        Some(r) => r.to_string(),
+                        Some(r) => app.t(result_msg(r)).to_string(),
                         None if app.now > s.due_at => format!("! {}", span(app.now - s.due_at)),
                         None => format!("→ {}", hhmm(app, s.due_at)),
                     };
