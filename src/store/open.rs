@@ -79,7 +79,7 @@ fn create_private_dir(dir: &Path) -> Result<()> {
 /// Creates the file with mode 0600 before SQLite ever opens it, so personal
 /// data is never readable by others, not even for a moment. The handle is
 /// closed before SQLite opens the path.
-fn create_private_file(path: &Path, must_be_new: bool) -> Result<()> {
+pub(super) fn create_private_file(path: &Path, must_be_new: bool) -> Result<()> {
     let mut o = OpenOptions::new();
     o.write(true).create_new(true);
     #[cfg(unix)]
@@ -130,13 +130,17 @@ fn unreadable(path: &Path, e: rusqlite::Error) -> StoreError {
 /// is written before the identity checks pass: switching to WAL rewrites the
 /// file header, so it comes after them.
 fn prepare(conn: &Connection, path: &Path, seed_layout: Option<&str>) -> Result<Layout> {
-    let read = |sql: &str| -> Result<i64> {
-        conn.query_row(sql, [], |r| r.get(0))
-            .map_err(|e| unreadable(path, e))
-    };
-    let app_id = read("PRAGMA application_id")?;
-    let version = read("PRAGMA user_version")?;
-    let tables = read("SELECT count(*) FROM sqlite_master")?;
+    // One statement, so one snapshot: read apart, another gate's setup could
+    // commit in between and a brand-new lot look foreign.
+    let (app_id, version, tables): (i64, i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT application_id FROM pragma_application_id()),
+                    (SELECT user_version FROM pragma_user_version()),
+                    (SELECT count(*) FROM sqlite_master)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .map_err(|e| unreadable(path, e))?;
     let blank = app_id == 0 && version == 0 && tables == 0;
     if !blank && app_id != APPLICATION_ID {
         return Err(StoreError::Foreign {
@@ -157,7 +161,7 @@ fn prepare(conn: &Connection, path: &Path, seed_layout: Option<&str>) -> Result<
             detail: "the file is empty; create the database with init".into(),
         });
     }
-    conn.pragma_update(None, "journal_mode", "WAL")?;
+    wal(conn)?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     migrate(conn, path, seed_layout)?;
@@ -167,6 +171,30 @@ fn prepare(conn: &Connection, path: &Path, seed_layout: Option<&str>) -> Result<
         })
         .map_err(|e| StoreError::Decode(format!("layout: {e}")))?;
     Ok(Layout::parse(&text)?)
+}
+
+/// Switches to WAL. SQLite answers "busy" at once, without the busy timeout,
+/// when another connection holds the write lock (a second gate starting on a
+/// new file while the first sets it up), so wait for it here, up to the same
+/// five seconds.
+fn wal(conn: &Connection) -> Result<()> {
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+    if mode.eq_ignore_ascii_case("wal") {
+        return Ok(());
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Ok(()) => return Ok(()),
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 /// Applies missing migrations in one `BEGIN IMMEDIATE` transaction that reads

@@ -1,0 +1,279 @@
+//! Helpers shared by the store, ops and property tests: a lot on a real file
+//! in a temporary directory, a fixed clock, and short constructors for the
+//! values an operation needs.
+
+// Each test crate uses a different subset of these helpers.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use tempfile::TempDir;
+use trucklot::domain::bay::{BayId, Zone};
+use trucklot::domain::clock::FixedClock;
+use trucklot::domain::event::{ArrivalRecord, StayId};
+use trucklot::domain::layout::DEFAULT_LAYOUT;
+use trucklot::domain::plate::Plate;
+use trucklot::domain::policy::{Cargo, HealthCode, Policy, Temperature};
+use trucklot::ops::{self, Ctx, Op, OpError, Outcome, Refusal};
+use trucklot::store::{LotView, Store};
+
+/// A fixed start time for tests: 2026-11-25 08:00 UTC (16:00 in Shanghai).
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 8, 0, 0).unwrap()
+}
+
+pub fn plate(s: &str) -> Plate {
+    Plate::parse(s).unwrap_or_else(|e| panic!("test plate {s}: {e}"))
+}
+
+pub fn bay(s: &str) -> BayId {
+    BayId::parse(s).unwrap_or_else(|e| panic!("test bay {s}: {e}"))
+}
+
+/// A clean arrival: green code, 36.5 °C, no travel flag, ordinary cargo.
+pub fn arrival(p: &str) -> ArrivalRecord {
+    ArrivalRecord {
+        plate: plate(p),
+        driver: Some("张三".into()),
+        phone: None,
+        cargo: Cargo::Other,
+        origin: Some("太原".into()),
+        destination: Some("长治".into()),
+        temperature: Some(Temperature::new(36.5).unwrap()),
+        code: HealthCode::Green,
+        travel_flag: false,
+        handoff_required: false,
+    }
+}
+
+pub fn arrive_op(a: ArrivalRecord) -> Op {
+    Op::Arrive {
+        arrival: a,
+        bay: None,
+        override_reason: None,
+    }
+}
+
+/// Deterministic plates: 晋D10000, 晋D10001, …
+pub fn nth_plate(n: usize) -> Plate {
+    plate(&format!("晋D{:05}", 10_000 + n))
+}
+
+/// A lot on a real database file in its own temporary directory, with a
+/// clock that only moves when told to.
+pub struct Lot {
+    pub dir: TempDir,
+    pub path: PathBuf,
+    pub store: Store,
+    pub clock: FixedClock,
+    pub policy: Policy,
+}
+
+impl Lot {
+    /// The default layout (about 1,300 bays).
+    pub fn new() -> Lot {
+        Lot::with_layout(DEFAULT_LAYOUT)
+    }
+
+    pub fn with_layout(layout: &str) -> Lot {
+        Lot::in_dir(tempfile::tempdir().expect("tempdir"), layout)
+    }
+
+    /// A lot on a file in a temporary directory on a RAM disk when there is
+    /// one (`/dev/shm`): still a real WAL database file, but commits do not
+    /// wait for the disk. For tests that write thousands of events and
+    /// check logic, not durability.
+    pub fn in_ram(layout: &str) -> Lot {
+        let shm = Path::new("/dev/shm");
+        let dir = if shm.is_dir()
+            && let Ok(d) = tempfile::tempdir_in(shm)
+        {
+            d
+        } else {
+            tempfile::tempdir().expect("tempdir")
+        };
+        Lot::in_dir(dir, layout)
+    }
+
+    fn in_dir(dir: TempDir, layout: &str) -> Lot {
+        let path = dir.path().join("lot.db");
+        let store = Store::create(&path, layout).expect("create store");
+        Lot {
+            dir,
+            path,
+            store,
+            clock: FixedClock::new(t0()),
+            policy: Policy::default(),
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        use trucklot::domain::clock::Clock;
+        self.clock.now()
+    }
+
+    pub fn advance(&self, by: Duration) {
+        self.clock.advance(by);
+    }
+
+    pub fn exec(&mut self, op: &Op) -> Result<Outcome, OpError> {
+        let ctx = Ctx {
+            operator: "tester",
+            terminal: "gate-1",
+            clock: &self.clock,
+            policy: &self.policy,
+        };
+        ops::execute(&mut self.store, &ctx, op)
+    }
+
+    /// Runs `op`, which must succeed.
+    pub fn ok(&mut self, op: Op) -> Outcome {
+        match self.exec(&op) {
+            Ok(o) => o,
+            Err(e) => panic!("{op:?} failed: {e}"),
+        }
+    }
+
+    /// Arrives a clean truck into the suggested bay; returns its bay.
+    pub fn arrive(&mut self, p: &str) -> BayId {
+        self.ok(arrive_op(arrival(p)))
+            .bay
+            .expect("arrival has a bay")
+    }
+
+    /// Arrives a clean truck into `b`.
+    pub fn arrive_in(&mut self, p: &str, b: &str) -> Outcome {
+        self.ok(Op::Arrive {
+            arrival: arrival(p),
+            bay: Some(bay(b)),
+            override_reason: None,
+        })
+    }
+
+    pub fn events(&self) -> i64 {
+        self.store.event_count().expect("event count")
+    }
+
+    pub fn lot(&self) -> LotView {
+        self.store.lot().expect("lot")
+    }
+
+    /// Runs `op`, which must be refused, and checks that nothing was
+    /// written: the log and the lot are exactly as before. Returns the
+    /// refusal.
+    pub fn refused(&mut self, op: Op) -> Refusal {
+        match self.rejected(op) {
+            OpError::Refused(r) => r,
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    /// Runs `op`, which must fail (refused or invalid), and checks that
+    /// nothing was written. Returns the error.
+    pub fn rejected(&mut self, op: Op) -> OpError {
+        let events = self.events();
+        let lot = self.lot();
+        let err = match self.exec(&op) {
+            Ok(o) => panic!("{op:?} should have failed, but did {o:?}"),
+            Err(e) => e,
+        };
+        assert_eq!(self.events(), events, "a failed {op:?} wrote an event");
+        assert_eq!(self.lot(), lot, "a failed {op:?} changed the lot");
+        err
+    }
+
+    /// Bay id → stay, for every occupied bay.
+    pub fn occupancy(&self) -> BTreeMap<BayId, StayId> {
+        occupancy(&self.store)
+    }
+
+    /// The bay a plate is in now, from the map.
+    pub fn bay_of(&self, p: &str) -> Option<BayId> {
+        let p = plate(p);
+        let lot = self.lot();
+        lot.bays.iter().enumerate().find_map(|(i, b)| {
+            b.occupant
+                .as_ref()
+                .filter(|o| o.plate == p)
+                .map(|_| self.store.layout().bays[i].id.clone())
+        })
+    }
+}
+
+pub fn occupancy(store: &Store) -> BTreeMap<BayId, StayId> {
+    let lot = store.lot().expect("lot");
+    lot.bays
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| {
+            b.occupant
+                .as_ref()
+                .map(|o| (store.layout().bays[i].id.clone(), o.stay))
+        })
+        .collect()
+}
+
+/// A tiny lot: a few bays per zone, so that zones fill up and bays collide.
+pub const SMALL_LAYOUT: &str = r#"
+name = "small test lot"
+exit = "east"
+
+[[zones]]
+zone = "work"
+rows = [2]
+
+[[zones]]
+zone = "living"
+rows = [2]
+
+[[zones]]
+zone = "parking"
+ids = "row-bay"
+rows = [3, 3]
+
+[[zones]]
+zone = "isolation"
+rows = [3]
+
+[[zones]]
+zone = "handoff"
+rows = [2]
+"#;
+
+/// All bays of a zone in the store's layout.
+pub fn bays_of(store: &Store, zone: Zone) -> Vec<BayId> {
+    let l = store.layout();
+    l.zone(zone)
+        .bays
+        .clone()
+        .map(|i| l.bays[i].id.clone())
+        .collect()
+}
+
+/// The files beside a database that SQLite may create.
+pub fn wal_path(db: &Path) -> PathBuf {
+    let mut s = db.as_os_str().to_owned();
+    s.push("-wal");
+    PathBuf::from(s)
+}
+
+pub fn shm_path(db: &Path) -> PathBuf {
+    let mut s = db.as_os_str().to_owned();
+    s.push("-shm");
+    PathBuf::from(s)
+}
+
+/// Runs `op` on any store handle, at `t0()`, as "tester" at `terminal`.
+pub fn exec_on(store: &mut Store, terminal: &str, op: &Op) -> Result<Outcome, OpError> {
+    let clock = FixedClock::new(t0());
+    let policy = Policy::default();
+    let ctx = Ctx {
+        operator: "tester",
+        terminal,
+        clock: &clock,
+        policy: &policy,
+    };
+    ops::execute(store, &ctx, op)
+}

@@ -1,0 +1,762 @@
+//! The store on a real file: creation and file modes, refusing files that
+//! are not ours (and leaving them untouched), constraints the database
+//! enforces on its own, two handles on one file, the log and its replay.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::sync::{Arc, Barrier};
+
+use chrono::Duration;
+use common::*;
+use rusqlite::Connection;
+use trucklot::domain::Zone;
+use trucklot::domain::event::{
+    Event, HandoffMode, ServiceKind, StayId, Target, TestKind, TestResult,
+};
+use trucklot::domain::layout::DEFAULT_LAYOUT;
+use trucklot::domain::phone::Phone;
+use trucklot::domain::policy::{Cargo, HealthCode, Temperature};
+use trucklot::ops::{Op, OpError, Refusal};
+use trucklot::store::{LogFilter, SCHEMA_VERSION, Store, StoreError};
+
+fn mode(p: &Path) -> u32 {
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+/// A raw connection, as another program (or a careless admin) would open it.
+fn raw(path: &Path) -> Connection {
+    let c = Connection::open(path).unwrap();
+    c.pragma_update(None, "foreign_keys", "ON").unwrap();
+    c
+}
+
+/// The file's bytes; only call with every SQLite handle on it closed.
+fn bytes(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap()
+}
+
+fn err_text<T>(r: Result<T, StoreError>) -> (StoreError, String) {
+    match r {
+        Ok(_) => panic!("expected the store to refuse"),
+        Err(e) => {
+            let s = e.to_string();
+            (e, s)
+        }
+    }
+}
+
+// ---------------------------------------------------------------- files
+
+#[test]
+fn create_makes_a_private_file_and_keeps_it_private() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lot.db");
+    let mut store = Store::create(&path, DEFAULT_LAYOUT).unwrap();
+    assert_eq!(mode(&path), 0o600, "database file mode");
+
+    // SQLite gives its -wal and -shm files the database file's mode.
+    exec_on(&mut store, "gate-1", &arrive_op(arrival("晋D12345"))).unwrap();
+    assert!(wal_path(&path).exists(), "the database runs in WAL mode");
+    assert_eq!(mode(&wal_path(&path)), 0o600, "-wal file mode");
+    assert_eq!(mode(&shm_path(&path)), 0o600, "-shm file mode");
+    let s = store.status().unwrap();
+    assert_eq!(
+        s.iter().map(|z| z.capacity).sum::<usize>(),
+        trucklot::domain::layout::Layout::default_lot().capacity()
+    );
+    assert_eq!(s[Zone::Parking.index()].occupied, 1);
+}
+
+#[test]
+fn create_refuses_an_existing_file_and_leaves_it_alone() {
+    let mut lot = Lot::new();
+    lot.arrive("晋D12345");
+    let path = lot.path.clone();
+    drop(lot.store);
+    let before = bytes(&path);
+    let (e, msg) = err_text(Store::create(&path, DEFAULT_LAYOUT));
+    assert!(matches!(e, StoreError::AlreadyExists { .. }), "{e:?}");
+    assert!(msg.contains("already exists"), "{msg}");
+    assert_eq!(bytes(&path), before);
+    // Still the same lot.
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.event_count().unwrap(), 1);
+}
+
+#[test]
+fn create_with_a_bad_layout_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lot.db");
+    let (e, _) = err_text(Store::create(&path, "name = 'x'\nexit = 'east'\n"));
+    assert!(matches!(e, StoreError::Layout(_)), "{e:?}");
+    assert!(!path.exists());
+}
+
+#[test]
+fn open_or_create_makes_private_parent_directories() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("share");
+    let parent = data.join("trucklot");
+    let path = parent.join("lot.db");
+    let store = Store::open_or_create(&path, DEFAULT_LAYOUT).unwrap();
+    assert_eq!(mode(&data), 0o700, "intermediate directory mode");
+    assert_eq!(mode(&parent), 0o700, "parent directory mode");
+    assert_eq!(mode(&path), 0o600, "database file mode");
+    drop(store);
+
+    // The second time it opens what is there, and does not reseed it.
+    let mut lot_store = Store::open_or_create(&path, DEFAULT_LAYOUT).unwrap();
+    exec_on(&mut lot_store, "gate-1", &arrive_op(arrival("晋D12345"))).unwrap();
+    drop(lot_store);
+    let store = Store::open_or_create(&path, DEFAULT_LAYOUT).unwrap();
+    assert_eq!(store.event_count().unwrap(), 1);
+    assert_eq!(
+        store.layout().capacity(),
+        trucklot::domain::layout::Layout::default_lot().capacity()
+    );
+}
+
+#[test]
+fn opening_a_missing_path_is_not_found_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("typo").join("lot.db");
+    let (e, msg) = err_text(Store::open(&path));
+    assert!(
+        matches!(&e, StoreError::NotFound { path: p } if p == &path),
+        "{e:?}"
+    );
+    assert!(
+        msg.contains("init"),
+        "the message says how to create one: {msg}"
+    );
+    assert!(!path.exists());
+    assert!(!dir.path().join("typo").exists(), "no directory was made");
+
+    let path = dir.path().join("lot.db");
+    let (e, _) = err_text(Store::open(&path));
+    assert!(matches!(e, StoreError::NotFound { .. }), "{e:?}");
+    assert!(!path.exists());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+/// Checks `path` is refused by both `open` and `open_or_create`, and that it
+/// is byte-for-byte unchanged afterwards, with no WAL file left behind.
+fn assert_refused_untouched(path: &Path, expect: impl Fn(&StoreError) -> bool) -> String {
+    let before = bytes(path);
+    let (e, msg) = err_text(Store::open(path));
+    assert!(expect(&e), "open: unexpected error {e:?}");
+    assert_eq!(bytes(path), before, "open changed the file");
+    assert!(!wal_path(path).exists(), "open left a -wal file");
+    let (e, _) = err_text(Store::open_or_create(path, DEFAULT_LAYOUT));
+    assert!(expect(&e), "open_or_create: unexpected error {e:?}");
+    assert_eq!(bytes(path), before, "open_or_create changed the file");
+    assert!(!wal_path(path).exists(), "open_or_create left a -wal file");
+    msg
+}
+
+#[test]
+fn a_foreign_sqlite_file_is_refused_and_left_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, app_id, with_table) in [
+        ("plain.db", 0i64, true),
+        ("other-app.db", 0x4750_4B47, true),
+        ("other-app-empty.db", 0x1234_5678, false),
+    ] {
+        let path = dir.path().join(name);
+        {
+            let c = Connection::open(&path).unwrap();
+            if with_table {
+                c.execute_batch(
+                    "CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount REAL);
+                     INSERT INTO invoices (amount) VALUES (12.5), (99.0);",
+                )
+                .unwrap();
+            }
+            c.pragma_update(None, "application_id", app_id).unwrap();
+        }
+        let msg = assert_refused_untouched(
+            &path,
+            |e| matches!(e, StoreError::Foreign { found, .. } if *found == app_id),
+        );
+        assert!(msg.contains("not a trucklot database"), "{name}: {msg}");
+        assert!(msg.contains("left unchanged"), "{name}: {msg}");
+        assert!(msg.contains(name), "the message names the file: {msg}");
+    }
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused_and_left_unchanged() {
+    let mut lot = Lot::new();
+    lot.arrive("晋D12345");
+    let path = lot.path.clone();
+    drop(lot.store);
+    {
+        let c = raw(&path);
+        c.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        c.close().unwrap();
+    }
+    assert!(!wal_path(&path).exists(), "the raw connection checkpointed");
+    let msg = assert_refused_untouched(&path, |e| {
+        matches!(e, StoreError::Newer { found, known, .. }
+            if *found == SCHEMA_VERSION + 1 && *known == SCHEMA_VERSION)
+    });
+    assert!(msg.contains("newer"), "{msg}");
+    assert!(msg.contains("upgrade"), "{msg}");
+}
+
+#[test]
+fn a_garbage_file_is_refused_with_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.db");
+    let text = "Shift notes: 晋D12345 left at 14:00.\n".repeat(200);
+    std::fs::write(&path, &text).unwrap();
+    let msg = assert_refused_untouched(&path, |e| matches!(e, StoreError::Unreadable { .. }));
+    assert!(msg.contains("not a SQLite database"), "{msg}");
+    assert!(
+        msg.contains("notes.db"),
+        "the message names the file: {msg}"
+    );
+}
+
+#[test]
+fn an_empty_file_is_refused_by_open_but_initialised_by_open_or_create() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.db");
+    std::fs::write(&path, b"").unwrap();
+    let (e, msg) = err_text(Store::open(&path));
+    assert!(matches!(e, StoreError::Unreadable { .. }), "{e:?}");
+    assert!(msg.contains("init"), "{msg}");
+    assert_eq!(bytes(&path).len(), 0, "open wrote to the empty file");
+    let store = Store::open_or_create(&path, DEFAULT_LAYOUT).unwrap();
+    assert_eq!(
+        store.layout().capacity(),
+        trucklot::domain::layout::Layout::default_lot().capacity()
+    );
+}
+
+#[test]
+fn two_gates_starting_on_a_new_file_at_once_both_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    for round in 0..40 {
+        let path = dir.path().join(format!("gate{round}")).join("lot.db");
+        let barrier = Arc::new(Barrier::new(2));
+        let handles: Vec<_> = (0..2)
+            .map(|_| {
+                let path = path.clone();
+                let barrier = barrier.clone();
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    Store::open_or_create(&path, DEFAULT_LAYOUT).map(|s| s.status().unwrap())
+                })
+            })
+            .collect();
+        for h in handles {
+            match h.join().unwrap() {
+                Ok(status) => {
+                    assert_eq!(
+                        status.iter().map(|z| z.capacity).sum::<usize>(),
+                        trucklot::domain::layout::Layout::default_lot().capacity()
+                    )
+                }
+                Err(e) => panic!("round {round}: a gate failed to start: {e}"),
+            }
+        }
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.event_count().unwrap(), 0);
+        assert!(store.check().unwrap().ok());
+    }
+}
+
+// ---------------------------------------------------------- constraints
+
+#[test]
+fn the_event_log_refuses_update_and_delete() {
+    let mut lot = Lot::new();
+    lot.arrive("晋D12345");
+    lot.ok(Op::Depart {
+        plate: plate("晋D12345"),
+        force_reason: None,
+    });
+    let c = raw(&lot.path);
+    for sql in [
+        "UPDATE events SET operator = 'someone else'",
+        "UPDATE events SET details = '{}' WHERE kind = 'departed'",
+        "DELETE FROM events WHERE kind = 'departed'",
+        "DELETE FROM events",
+    ] {
+        let e = c.execute(sql, []).expect_err(sql);
+        assert!(e.to_string().contains("append-only"), "{sql}: {e}");
+    }
+    drop(c);
+    assert_eq!(lot.events(), 2);
+    let log = lot.store.log(&LogFilter::default()).unwrap();
+    assert!(log.iter().all(|e| e.operator == "tester"));
+    assert!(lot.store.check().unwrap().ok());
+}
+
+#[test]
+fn the_database_itself_refuses_double_occupancy() {
+    let mut lot = Lot::new();
+    let a = lot.arrive_in("晋D11111", "P-01-01").stay.unwrap();
+    let b = lot.arrive_in("晋D22222", "P-01-02").stay.unwrap();
+    lot.ok(Op::Sample {
+        plate: plate("晋D11111"),
+        test: TestKind::Antigen,
+    });
+    let events = lot.events();
+    let lot_before = lot.lot();
+    let c = raw(&lot.path);
+    let refused = |sql: &str, why: &str| {
+        let e = c.execute(sql, []).expect_err(sql);
+        assert!(e.to_string().contains(why), "{sql}: {e}");
+    };
+    // A stay already in a bay cannot take a second one, free or occupied.
+    refused(
+        &format!("UPDATE bays SET occupant = {} WHERE id = 'P-01-03'", a.0),
+        "UNIQUE constraint failed: bays.occupant",
+    );
+    refused(
+        &format!("UPDATE bays SET occupant = {} WHERE id = 'P-01-01'", b.0),
+        "UNIQUE constraint failed: bays.occupant",
+    );
+    // A plate is on site at most once.
+    refused(
+        "INSERT INTO stays (id, plate, status, cargo, code, travel_flag, handoff_required,
+                            flags, arrived_at, bay_since)
+         VALUES (99, '晋D11111', 'parked', 'other', 'green', 0, 0, '',
+                 '2026-11-25T09:00:00.000Z', '2026-11-25T09:00:00.000Z')",
+        "UNIQUE constraint failed: stays.plate",
+    );
+    // A closed bay holds no truck, and no bay holds a stay that does not exist.
+    refused(
+        "UPDATE bays SET closed_reason = 'oil spill' WHERE id = 'P-01-01'",
+        "CHECK constraint failed",
+    );
+    refused(
+        "UPDATE bays SET occupant = 999 WHERE id = 'P-01-04'",
+        "FOREIGN KEY constraint failed",
+    );
+    // One pending sample per test per stay.
+    refused(
+        &format!(
+            "INSERT INTO samples (id, stay, test, taken_at, due_at)
+             VALUES (9999, {}, 'antigen', '2026-11-25T09:00:00.000Z', '2026-11-25T09:15:00.000Z')",
+            a.0
+        ),
+        "UNIQUE constraint failed: samples.stay, samples.test",
+    );
+    // The unique index is partial: a plate's past stays do not block it.
+    c.execute_batch(
+        "BEGIN;
+         INSERT INTO stays (id, plate, status, cargo, code, travel_flag, handoff_required,
+                            flags, arrived_at, bay_since, departed_at)
+         VALUES (98, '晋D11111', 'departed', 'other', 'green', 0, 0, '',
+                 '2026-11-24T09:00:00.000Z', '2026-11-24T09:00:00.000Z', '2026-11-24T10:00:00.000Z');
+         ROLLBACK;",
+    )
+    .unwrap();
+    drop(c);
+    assert_eq!(lot.events(), events);
+    assert_eq!(lot.lot(), lot_before);
+    assert!(lot.store.check().unwrap().ok());
+}
+
+// ------------------------------------------------------ two handles, one file
+
+#[test]
+fn two_handles_racing_for_one_bay_exactly_one_wins() {
+    let lot = Lot::new();
+    let path = lot.path.clone();
+    for (round, target) in ["P-05-05", "I-07", "L-03", "W-01"].into_iter().enumerate() {
+        let barrier = Arc::new(Barrier::new(2));
+        let handles: Vec<_> = (0..2)
+            .map(|i| {
+                let path = path.clone();
+                let barrier = barrier.clone();
+                std::thread::spawn(move || {
+                    let mut store = Store::open(&path).unwrap();
+                    let terminal = if i == 0 { "gate-1" } else { "gate-2" };
+                    let p = nth_plate(round * 2 + i);
+                    let op = Op::Arrive {
+                        arrival: arrival(p.as_str()),
+                        bay: Some(bay(target)),
+                        override_reason: Some("test: chosen bay".into()),
+                    };
+                    barrier.wait();
+                    (p, exec_on(&mut store, terminal, &op))
+                })
+            })
+            .collect();
+        let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        let winners: Vec<_> = results.iter().filter(|(_, r)| r.is_ok()).collect();
+        assert_eq!(winners.len(), 1, "{target}: {results:?}");
+        let (winner, _) = winners[0];
+        let (_, loser) = results.iter().find(|(_, r)| r.is_err()).unwrap();
+        match loser {
+            Err(OpError::Refused(Refusal::BayOccupied { bay: b, plate: p })) => {
+                assert_eq!(b, &bay(target));
+                assert_eq!(p, winner);
+            }
+            other => panic!("{target}: the loser should be refused, got {other:?}"),
+        }
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.event_count().unwrap(), 4);
+    assert_eq!(occupancy(&store).len(), 4);
+}
+
+#[test]
+fn two_handles_arriving_at_once_get_different_bays() {
+    let lot = Lot::new();
+    let path = lot.path.clone();
+    let barrier = Arc::new(Barrier::new(2));
+    let handles: Vec<_> = (0..2)
+        .map(|i| {
+            let path = path.clone();
+            let barrier = barrier.clone();
+            std::thread::spawn(move || {
+                let mut store = Store::open(&path).unwrap();
+                barrier.wait();
+                (0..8)
+                    .map(|n| {
+                        let op = arrive_op(arrival(nth_plate(i * 100 + n).as_str()));
+                        exec_on(&mut store, "gate", &op)
+                            .unwrap_or_else(|e| panic!("gate {i} arrival {n}: {e}"))
+                            .bay
+                            .unwrap()
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut all: Vec<_> = handles
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 16, "every arrival got its own bay");
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(occupancy(&store).len(), 16);
+    assert!(store.check().unwrap().ok());
+}
+
+#[test]
+fn a_handle_sees_what_another_handle_wrote() {
+    let mut lot = Lot::new();
+    let other = Store::open(&lot.path).unwrap();
+    let v0 = other.data_version().unwrap();
+    lot.arrive_in("晋D12345", "P-02-02");
+    assert_ne!(other.data_version().unwrap(), v0, "data_version moves");
+    assert_eq!(
+        other.stay_in_bay(&bay("P-02-02")).unwrap(),
+        lot.store.stay_in_bay(&bay("P-02-02")).unwrap()
+    );
+    assert_eq!(other.lot().unwrap(), lot.lot());
+}
+
+// ------------------------------------------------------------ refusals
+
+#[test]
+fn a_refused_operation_leaves_the_log_and_the_lot_unchanged() {
+    let mut lot = Lot::new();
+    lot.arrive_in("晋D11111", "P-03-03");
+    let events = lot.events();
+    let map = lot.lot();
+    let status = lot.store.status().unwrap();
+    let log = lot.store.log(&LogFilter::default()).unwrap();
+    for op in [
+        Op::Arrive {
+            arrival: arrival("晋D22222"),
+            bay: Some(bay("P-03-03")),
+            override_reason: None,
+        },
+        arrive_op(arrival("晋D11111")),
+        Op::Move {
+            plate: plate("晋D33333"),
+            to: bay("P-01-01"),
+        },
+        Op::CloseBay {
+            bay: bay("P-03-03"),
+            reason: "spill".into(),
+        },
+    ] {
+        assert!(lot.exec(&op).is_err(), "{op:?}");
+    }
+    assert_eq!(lot.events(), events);
+    assert_eq!(lot.lot(), map);
+    assert_eq!(lot.store.status().unwrap(), status);
+    assert_eq!(lot.store.log(&LogFilter::default()).unwrap(), log);
+}
+
+// ------------------------------------------------------- log and replay
+
+/// A day at the gate that touches every kind of event.
+fn scripted_day(lot: &mut Lot) {
+    let min = Duration::minutes;
+    lot.arrive("晋D11111");
+    lot.advance(min(3));
+    let mut fever = arrival("晋D22222");
+    fever.temperature = Some(Temperature::new(38.1).unwrap());
+    lot.ok(arrive_op(fever));
+    lot.advance(min(2));
+    let mut priority = arrival("晋D33333");
+    priority.cargo = Cargo::Emergency;
+    priority.handoff_required = true;
+    priority.phone = Some(Phone::parse("+86 138-0013-8000").unwrap());
+    lot.ok(arrive_op(priority));
+    lot.ok(Op::Sample {
+        plate: plate("晋D11111"),
+        test: TestKind::Antigen,
+    });
+    lot.ok(Op::Sample {
+        plate: plate("晋D11111"),
+        test: TestKind::Pcr,
+    });
+    lot.advance(min(10));
+    lot.ok(Op::Result {
+        plate: plate("晋D11111"),
+        test: TestKind::Antigen,
+        result: TestResult::Positive,
+    });
+    lot.ok(Op::Isolate {
+        plate: plate("晋D11111"),
+        reason: "antigen positive".into(),
+        bay: None,
+    });
+    lot.ok(Op::Escalate {
+        plate: plate("晋D11111"),
+        note: "called the district office".into(),
+    });
+    lot.ok(Op::Move {
+        plate: plate("晋D22222"),
+        to: bay("I-10"),
+    });
+    lot.ok(Op::ServiceRequest {
+        plate: plate("晋D22222"),
+        service: ServiceKind::Water,
+    });
+    lot.advance(min(20));
+    lot.ok(Op::ServiceDone {
+        plate: plate("晋D22222"),
+        service: None,
+    });
+    lot.ok(Op::Release {
+        plate: plate("晋D22222"),
+        reason: "re-measured 36.6".into(),
+        bay: None,
+    });
+    lot.ok(Op::HandoffStart {
+        plate: plate("晋D33333"),
+        mode: HandoffMode::Transfer,
+        counterpart: Some("晋D99999, 长治物流".into()),
+        bay: None,
+    });
+    lot.advance(min(45));
+    lot.ok(Op::HandoffDone {
+        plate: plate("晋D33333"),
+    });
+    lot.ok(Op::Depart {
+        plate: plate("晋D33333"),
+        force_reason: None,
+    });
+    lot.ok(Op::Disinfect {
+        target: Target::Zone(Zone::Handoff),
+    });
+    lot.ok(Op::Disinfect {
+        target: Target::Bay(bay("H-01")),
+    });
+    lot.ok(Op::CloseBay {
+        bay: bay("P-10-10"),
+        reason: "pothole".into(),
+    });
+    lot.ok(Op::CloseBay {
+        bay: bay("P-10-11"),
+        reason: "pothole".into(),
+    });
+    lot.ok(Op::OpenBay {
+        bay: bay("P-10-11"),
+    });
+    lot.ok(Op::Depart {
+        plate: plate("晋D11111"),
+        force_reason: Some("escorted to the district hospital".into()),
+    });
+    // The same plate comes back: a new stay.
+    lot.advance(min(60));
+    lot.arrive("晋D33333");
+}
+
+#[test]
+fn check_is_ok_after_a_day_and_rebuild_reproduces_the_lot() {
+    let mut lot = Lot::new();
+    scripted_day(&mut lot);
+    let report = lot.store.check().unwrap();
+    assert!(report.ok(), "{:#?}", report.differences);
+    assert_eq!(report.events as i64, lot.events());
+    assert_eq!(report.events, 22);
+
+    let map = lot.lot();
+    let status = lot.store.status().unwrap();
+    let facts = lot.store.clock_facts().unwrap();
+    let details: Vec<_> = (1..=4)
+        .map(|s| lot.store.stay_detail(StayId(s)).unwrap().unwrap())
+        .collect();
+    let report = lot.store.rebuild().unwrap();
+    assert!(report.ok(), "{:#?}", report.differences);
+    assert_eq!(lot.lot(), map);
+    assert_eq!(lot.store.status().unwrap(), status);
+    assert_eq!(lot.store.clock_facts().unwrap(), facts);
+    for (s, d) in (1..=4).zip(&details) {
+        assert_eq!(&lot.store.stay_detail(StayId(s)).unwrap().unwrap(), d);
+    }
+}
+
+#[test]
+fn check_finds_state_that_drifted_from_the_log_and_rebuild_repairs_it() {
+    let mut lot = Lot::new();
+    scripted_day(&mut lot);
+    let map = lot.lot();
+    {
+        let c = raw(&lot.path);
+        c.execute("UPDATE bays SET occupant = NULL WHERE occupant = 4", [])
+            .unwrap();
+        c.execute(
+            "UPDATE bays SET closed_reason = NULL WHERE id = 'P-10-10'",
+            [],
+        )
+        .unwrap();
+    }
+    assert_ne!(lot.lot(), map);
+    let report = lot.store.check().unwrap();
+    assert!(!report.ok());
+    assert_eq!(report.differences.len(), 4, "{:#?}", report.differences);
+    assert!(
+        report.differences.iter().any(|d| d.contains("P-10-10")),
+        "{:#?}",
+        report.differences
+    );
+    // check changed nothing.
+    assert!(!lot.store.check().unwrap().ok());
+    let report = lot.store.rebuild().unwrap();
+    assert_eq!(report.differences.len(), 4);
+    assert_eq!(lot.lot(), map);
+    assert!(lot.store.check().unwrap().ok());
+}
+
+#[test]
+fn the_log_holds_every_event_as_recorded_newest_first() {
+    let mut lot = Lot::new();
+    let mut recorded: Vec<(i64, Event)> = Vec::new();
+    let mut times = Vec::new();
+    for (i, p) in ["晋D11111", "晋D22222", "晋D33333"].iter().enumerate() {
+        lot.advance(Duration::minutes(i as i64 + 1));
+        let out = lot.ok(arrive_op(arrival(p)));
+        times.extend(out.events.iter().map(|_| lot.now()));
+        recorded.extend(out.events);
+    }
+    let out = lot.ok(Op::Move {
+        plate: plate("晋D22222"),
+        to: bay("L-01"),
+    });
+    times.extend(out.events.iter().map(|_| lot.now()));
+    recorded.extend(out.events);
+
+    let log = lot.store.log(&LogFilter::default()).unwrap();
+    let mut got: Vec<(i64, Event)> = log.iter().map(|e| (e.id, e.event.clone())).collect();
+    got.reverse();
+    assert_eq!(got, recorded);
+    let mut at: Vec<_> = log.iter().map(|e| e.at).collect();
+    at.reverse();
+    assert_eq!(at, times);
+    assert!(
+        log.iter()
+            .all(|e| e.operator == "tester" && e.terminal == "gate-1")
+    );
+
+    let only = lot
+        .store
+        .log(&LogFilter {
+            plate: Some(plate("晋D22222")),
+            ..LogFilter::default()
+        })
+        .unwrap();
+    let kinds: Vec<_> = only.iter().map(|e| e.event.kind()).collect();
+    assert_eq!(kinds, ["moved", "arrived"]);
+}
+
+#[test]
+fn an_arrival_round_trips_through_the_store() {
+    let mut lot = Lot::new();
+    let mut a = arrival("晋D12345");
+    a.driver = Some("李四".into());
+    a.phone = Some(Phone::parse("0086 139 1234 5678").unwrap());
+    a.cargo = Cargo::Production;
+    a.temperature = Some(Temperature::new(36.8).unwrap());
+    a.code = HealthCode::Green;
+    a.handoff_required = true;
+    let out = lot.ok(arrive_op(a.clone()));
+    let d = lot.store.stay_detail(out.stay.unwrap()).unwrap().unwrap();
+    assert_eq!(d.plate, a.plate);
+    assert_eq!(d.driver.as_deref(), Some("李四"));
+    assert_eq!(d.phone.as_ref().map(|p| p.as_str()), Some("13912345678"));
+    assert_eq!(d.cargo, Cargo::Production);
+    assert_eq!(d.temperature, Some(36.8));
+    assert_eq!(d.code, HealthCode::Green);
+    assert!(d.handoff_required && !d.travel_flag);
+    assert_eq!(d.origin.as_deref(), Some("太原"));
+    assert_eq!(d.destination.as_deref(), Some("长治"));
+    assert_eq!(d.arrived_at, t0());
+    assert_eq!(d.bay, out.bay);
+    assert_eq!(d.departed_at, None);
+    assert_eq!(
+        lot.store.stay_of_plate(&a.plate).unwrap(),
+        Some(out.stay.unwrap())
+    );
+}
+
+#[test]
+fn the_state_survives_close_and_reopen() {
+    let mut lot = Lot::new();
+    scripted_day(&mut lot);
+    let map = lot.lot();
+    let status = lot.store.status().unwrap();
+    let facts = lot.store.clock_facts().unwrap();
+    let log = lot.store.log(&LogFilter::default()).unwrap();
+    let path = lot.path.clone();
+    drop(lot.store);
+    assert!(!wal_path(&path).exists(), "closing checkpointed the WAL");
+
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.lot().unwrap(), map);
+    assert_eq!(store.status().unwrap(), status);
+    assert_eq!(store.clock_facts().unwrap(), facts);
+    assert_eq!(store.log(&LogFilter::default()).unwrap(), log);
+    assert!(store.check().unwrap().ok());
+    assert_eq!(mode(&path), 0o600);
+}
+
+#[test]
+fn a_gate_starting_while_another_holds_the_write_lock_waits_for_it() {
+    // Another gate has begun creating the schema on the new, empty file and
+    // holds the write lock for a moment. This gate must wait for it (the
+    // busy timeout), not fail with "database is busy".
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lot.db");
+    std::fs::write(&path, b"").unwrap();
+    let other = Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let gate = {
+        let path = path.clone();
+        std::thread::spawn(move || Store::open_or_create(&path, DEFAULT_LAYOUT).map(|_| ()))
+    };
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    other.execute_batch("ROLLBACK").unwrap();
+    drop(other);
+    if let Err(e) = gate.join().unwrap() {
+        panic!("the second gate failed to start: {e}");
+    }
+    assert!(Store::open(&path).unwrap().check().unwrap().ok());
+}
