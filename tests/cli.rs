@@ -735,6 +735,34 @@ fn demo_fills_a_new_database_and_check_agrees() {
 }
 
 #[test]
+fn backup_writes_a_private_consistent_copy_and_never_overwrites() {
+    let lot = Lot::new();
+    lot.arrive("晋D12345", &[]);
+    let copy = lot.dir.path().join("copy.db");
+    let out = lot.ok(&["backup", copy.to_str().unwrap()]);
+    assert!(out.contains("backed up 1 events"), "{out}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let from_copy = Lot {
+        dir: tempfile::tempdir().unwrap(),
+        db: copy.clone(),
+    };
+    assert!(from_copy.ok(&["check"]).starts_with("ok: 1 events"));
+    assert_eq!(
+        from_copy.json(&["show", "晋D12345", "--json"])["stay"]["bay"],
+        "P-01-01"
+    );
+    // An existing file is never overwritten.
+    let before = std::fs::read(&copy).unwrap();
+    lot.refused(&["backup", copy.to_str().unwrap()], 3, "already exists");
+    assert_eq!(std::fs::read(&copy).unwrap(), before);
+}
+
+#[test]
 fn help_and_completions() {
     let lot = Lot::empty();
     for sub in [

@@ -233,6 +233,12 @@ pub enum Command {
     Check,
     /// Replace the state tables with a replay of the log
     Rebuild,
+    /// Copy the database, consistent even while terminals write, to a new file (mode 0600)
+    Backup {
+        /// Where to write the copy; must not exist
+        #[arg(value_name = "FILE")]
+        to: std::path::PathBuf,
+    },
     /// Fill a new database with 12 hours of simulated traffic
     Demo {
         /// Arrivals to simulate [default: enough to fill about 70% of parking]

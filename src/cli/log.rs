@@ -5,8 +5,6 @@
 //! What lives elsewhere: the query (`Store::log`), cell formatting
 //! (`cli::output`).
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::io::Write;
 
 use chrono::{DateTime, Utc};
@@ -136,25 +134,10 @@ pub(super) fn log(
         limit: a.limit,
     };
     let events = store.log(&filter)?;
-    // The plate of each stay, looked up once.
-    let mut plates: HashMap<StayId, Option<Plate>> = HashMap::new();
-    for e in &events {
-        let Some(s) = e.event.stay() else { continue };
-        if let Entry::Vacant(v) = plates.entry(s) {
-            let p = match &e.event {
-                Event::Arrived { arrival, .. } => Some(arrival.plate.clone()),
-                _ => store.stay_detail(s)?.map(|d| d.plate),
-            };
-            v.insert(p);
-        }
-    }
-    let plate_of = |e: &Event| e.stay().and_then(|s| plates.get(&s).cloned().flatten());
     if a.format.json {
-        let owned: Vec<Option<Plate>> = events.iter().map(|e| plate_of(&e.event)).collect();
         let rows: Vec<LogJson<'_>> = events
             .iter()
-            .zip(&owned)
-            .map(|(e, p)| LogJson {
+            .map(|e| LogJson {
                 id: e.id,
                 at: e.at,
                 operator: &e.operator,
@@ -163,7 +146,7 @@ pub(super) fn log(
                 stay: e.event.stay(),
                 bay: e.event.bay(),
                 details: details(&e.event, a.unmasked),
-                plate: p.as_ref(),
+                plate: e.plate.as_ref(),
             })
             .collect();
         output::json(out, &rows)?;
@@ -178,9 +161,7 @@ pub(super) fn log(
                     e.terminal.clone(),
                     e.event.kind().to_string(),
                     e.event.stay().map(|s| s.to_string()).unwrap_or_default(),
-                    plate_of(&e.event)
-                        .map(|p| p.to_string())
-                        .unwrap_or_default(),
+                    e.plate.as_ref().map(|p| p.to_string()).unwrap_or_default(),
                     e.event.bay().map(|b| b.to_string()).unwrap_or_default(),
                     details(&e.event, a.unmasked).to_string(),
                 ]
@@ -205,9 +186,7 @@ pub(super) fn log(
                 e.operator.clone(),
                 e.terminal.clone(),
                 e.event.kind().to_string(),
-                plate_of(&e.event)
-                    .map(|p| p.to_string())
-                    .unwrap_or_default(),
+                e.plate.as_ref().map(|p| p.to_string()).unwrap_or_default(),
                 e.event.bay().map(|b| b.to_string()).unwrap_or_default(),
                 summary(&e.event, tz),
             ]);

@@ -288,6 +288,7 @@ fn run_to(g: &Global, cmd: Command, out: &mut dyn Write) -> Result<(), Failure> 
                 }
                 Command::Check => read::check(&mut store, out),
                 Command::Rebuild => read::rebuild(&mut store, out),
+                Command::Backup { to } => read::backup(&store, &to, out),
                 other => write::run(&mut store, &setup, other, out),
             }
         }

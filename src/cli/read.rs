@@ -74,6 +74,21 @@ pub(super) fn check(store: &mut Store, out: &mut dyn Write) -> Result<(), Failur
     )))
 }
 
+pub(super) fn backup(
+    store: &Store,
+    to: &std::path::Path,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    store.backup(to)?;
+    writeln!(
+        out,
+        "backed up {} events to {}",
+        store.event_count()?,
+        to.display()
+    )?;
+    Ok(())
+}
+
 pub(super) fn rebuild(store: &mut Store, out: &mut dyn Write) -> Result<(), Failure> {
     let r = store.rebuild()?;
     if r.ok() {

@@ -144,17 +144,14 @@ fn stay_json(d: StayDetail, unmasked: bool) -> StayJson {
 }
 
 fn bay_json(store: &Store, bay: &BayId) -> Result<BayJson, Failure> {
-    let i = store
-        .layout()
-        .find(bay)
+    let view = store
+        .bay_view(bay)?
         .ok_or_else(|| Failure::Refused(Refusal::UnknownBay(bay.clone()).to_string()))?;
-    let lot = store.lot()?;
-    let view = lot.bays.get(i).cloned();
     Ok(BayJson {
         bay: bay.clone(),
         zone: bay.zone(),
-        closed: view.as_ref().and_then(|v| v.closed.clone()),
-        disinfected_at: view.and_then(|v| v.disinfected_at),
+        closed: view.closed,
+        disinfected_at: view.disinfected_at,
     })
 }
 

@@ -46,23 +46,7 @@ impl TimeArg {
 }
 
 /// Every kind of event in the log, as `log --kind` accepts it.
-pub const EVENT_KINDS: [&str; 15] = [
-    "arrived",
-    "moved",
-    "departed",
-    "sample_taken",
-    "result_recorded",
-    "isolated",
-    "released",
-    "escalated",
-    "handoff_started",
-    "handoff_completed",
-    "service_requested",
-    "service_done",
-    "disinfected",
-    "bay_closed",
-    "bay_opened",
-];
+pub const EVENT_KINDS: [&str; 15] = crate::domain::event::Event::KINDS;
 
 pub(super) fn plate(s: &str) -> Result<Plate, String> {
     Plate::parse(s).map_err(|e| e.to_string())

@@ -155,6 +155,25 @@ pub enum Event {
 }
 
 impl Event {
+    /// Every kind, as `kind()` names them (a test checks the two agree).
+    pub const KINDS: [&'static str; 15] = [
+        "arrived",
+        "moved",
+        "departed",
+        "sample_taken",
+        "result_recorded",
+        "isolated",
+        "released",
+        "escalated",
+        "handoff_started",
+        "handoff_completed",
+        "service_requested",
+        "service_done",
+        "disinfected",
+        "bay_closed",
+        "bay_opened",
+    ];
+
     /// The snake_case kind, as stored in the log's `kind` column.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -222,6 +241,8 @@ pub struct LoggedEvent {
     pub operator: String,
     pub terminal: String,
     pub event: Event,
+    /// The plate of the event's stay, if it is about one.
+    pub plate: Option<Plate>,
 }
 
 #[cfg(test)]
@@ -252,6 +273,7 @@ mod tests {
         assert!(json.contains("\"kind\":\"arrived\""));
         assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), e);
         assert_eq!(e.kind(), "arrived");
+        assert!(Event::KINDS.contains(&e.kind()));
         assert_eq!(e.stay(), Some(StayId(7)));
     }
 }

@@ -135,6 +135,22 @@ impl Store {
         Ok(out)
     }
 
+    /// Writes a consistent copy of the whole database to `to`, a new file
+    /// created private (0600) first; other terminals may keep writing.
+    pub fn backup(&self, to: &Path) -> Result<()> {
+        open::create_private_file(to, true)?;
+        let target = to.to_str().ok_or_else(|| StoreError::Create {
+            path: to.to_path_buf(),
+            detail: "the path is not valid UTF-8".into(),
+        })?;
+        if let Err(e) = self.conn.execute("VACUUM INTO ?1", [target]) {
+            // Leave no half-written copy behind.
+            let _ = std::fs::remove_file(to);
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
     /// Stops waiting for the disk on every commit (`synchronous = NORMAL`:
     /// in WAL mode the file stays consistent, but the last commits before a
     /// power cut may be lost). Only for loading simulated demo traffic; this

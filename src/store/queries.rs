@@ -178,25 +178,16 @@ impl Store {
             };
             n
         ];
-        let mut st = self.conn.prepare_cached(
-            "SELECT b.ord, b.closed_reason, b.disinfected_at,
-                    s.id, s.plate, s.status, s.cargo, s.driver, s.arrived_at, s.bay_since,
-                    (SELECT min(due_at) FROM samples WHERE stay = s.id AND result IS NULL),
-                    EXISTS (SELECT 1 FROM samples WHERE stay = s.id AND result = 'positive')
-               FROM bays b LEFT JOIN stays s ON s.id = b.occupant
-              WHERE b.occupant IS NOT NULL OR b.closed_reason IS NOT NULL
-                 OR b.disinfected_at IS NOT NULL",
-        )?;
+        // Only bays with something to show; the rest stay free.
+        let mut st = self.conn.prepare_cached(&format!(
+            "{BAY_VIEW} WHERE b.occupant IS NOT NULL OR b.closed_reason IS NOT NULL
+                 OR b.disinfected_at IS NOT NULL"
+        ))?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
             let ord = r.get::<_, i64>(0)? as usize;
-            let Some(view) = bays.get_mut(ord) else {
-                continue;
-            };
-            view.closed = r.get(1)?;
-            view.disinfected_at = opt_ts(r.get(2)?)?;
-            if let Some(stay) = r.get::<_, Option<i64>>(3)? {
-                view.occupant = Some(occupant(stay, r)?);
+            if let Some(view) = bays.get_mut(ord) {
+                *view = bay_view(r)?;
             }
         }
         let mut zone_disinfected = vec![None; Zone::ALL.len()];
@@ -212,6 +203,15 @@ impl Store {
             bays,
             zone_disinfected,
         })
+    }
+
+    /// One bay as the map shows it; `None` if the lot has no such bay.
+    pub fn bay_view(&self, bay: &BayId) -> Result<Option<BayView>> {
+        let mut st = self
+            .conn
+            .prepare_cached(&format!("{BAY_VIEW} WHERE b.id = ?1"))?;
+        let mut rows = st.query([bay.as_str()])?;
+        rows.next()?.map(bay_view).transpose()
     }
 
     /// The open stay of a plate, or its most recent one.
@@ -331,7 +331,8 @@ impl Store {
     /// The event log, newest first.
     pub fn log(&self, f: &LogFilter) -> Result<Vec<LoggedEvent>> {
         let mut st = self.conn.prepare_cached(
-            "SELECT e.id, e.at, e.operator, e.terminal, e.details FROM events e
+            "SELECT e.id, e.at, e.operator, e.terminal, e.details, s.plate
+               FROM events e LEFT JOIN stays s ON s.id = e.stay
               WHERE (?1 IS NULL OR e.stay IN (SELECT id FROM stays WHERE plate = ?1))
                 AND (?2 IS NULL OR e.bay = ?2)
                 AND (?3 IS NULL OR e.bay IN (SELECT id FROM bays WHERE zone = ?3))
@@ -377,11 +378,34 @@ pub(super) fn logged(r: &Row<'_>) -> Result<LoggedEvent> {
         operator: r.get(2)?,
         terminal: r.get(3)?,
         event,
+        plate: r
+            .get::<_, Option<String>>(5)?
+            .map(|p| decode(Plate::parse(&p)))
+            .transpose()?,
     })
 }
 
 fn status(s: &str) -> Result<Status> {
     Status::parse(s).ok_or_else(|| StoreError::Decode(format!("status '{s}'")))
+}
+
+/// A bay and its truck as the map needs them: `ord` first, then what
+/// `bay_view` reads.
+const BAY_VIEW: &str = "SELECT b.ord, b.closed_reason, b.disinfected_at,
+        s.id, s.plate, s.status, s.cargo, s.driver, s.arrived_at, s.bay_since,
+        (SELECT min(due_at) FROM samples WHERE stay = s.id AND result IS NULL),
+        EXISTS (SELECT 1 FROM samples WHERE stay = s.id AND result = 'positive')
+   FROM bays b LEFT JOIN stays s ON s.id = b.occupant";
+
+fn bay_view(r: &Row<'_>) -> Result<BayView> {
+    Ok(BayView {
+        closed: r.get(1)?,
+        disinfected_at: opt_ts(r.get(2)?)?,
+        occupant: match r.get::<_, Option<i64>>(3)? {
+            Some(stay) => Some(occupant(stay, r)?),
+            None => None,
+        },
+    })
 }
 
 /// Columns 3..=11 of the map query.
