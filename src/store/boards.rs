@@ -27,6 +27,11 @@ fn truck(r: &Row<'_>, at: usize) -> Result<TruckRef> {
     })
 }
 
+/// A word column (a test, a zone, a mode…) parsed into its domain type.
+fn word<T: std::str::FromStr<Err = String>>(r: &Row<'_>, at: usize) -> Result<T> {
+    decode(r.get::<_, String>(at)?.parse())
+}
+
 fn time(r: &Row<'_>, at: usize) -> Result<DateTime<Utc>> {
     parse_ts(&r.get::<_, String>(at)?)
 }
@@ -51,91 +56,89 @@ impl Store {
             ..ClockFacts::default()
         };
 
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT s.id, s.plate, b.id, x.test, x.taken_at, x.due_at
-               FROM samples x JOIN stays s ON s.id = x.stay {BAY_OF_S}
-              WHERE x.result IS NULL AND s.departed_at IS NULL ORDER BY x.due_at"
-        ))?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            facts.samples.push(PendingSample {
-                truck: truck(r, 0)?,
-                test: decode(r.get::<_, String>(3)?.parse())?,
-                taken_at: time(r, 4)?,
-                due_at: time(r, 5)?,
-            });
-        }
-
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT s.id, s.plate, b.id, s.isolation_reason, s.isolated_at, s.escalation_note
-               FROM {ON_SITE} WHERE s.status = 'isolated' ORDER BY s.isolated_at"
-        ))?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            facts.isolations.push(Isolation {
-                truck: truck(r, 0)?,
-                reason: r.get(3)?,
-                since: time(r, 4)?,
-                escalation: r.get(5)?,
-                results_since: Vec::new(),
-            });
-        }
-        let mut st = self.conn.prepare_cached(
-            "SELECT test, result FROM samples
-              WHERE stay = ?1 AND result IS NOT NULL AND result_at >= ?2 ORDER BY result_at",
+        facts.samples = self.all(
+            &format!(
+                "SELECT s.id, s.plate, b.id, x.test, x.taken_at, x.due_at
+                   FROM samples x JOIN stays s ON s.id = x.stay {BAY_OF_S}
+                  WHERE x.result IS NULL AND s.departed_at IS NULL ORDER BY x.due_at"
+            ),
+            [],
+            |r| {
+                Ok(PendingSample {
+                    truck: truck(r, 0)?,
+                    test: word(r, 3)?,
+                    taken_at: time(r, 4)?,
+                    due_at: time(r, 5)?,
+                })
+            },
+        )?;
+        facts.isolations = self.all(
+            &format!(
+                "SELECT s.id, s.plate, b.id, s.isolation_reason, s.isolated_at, s.escalation_note
+                   FROM {ON_SITE} WHERE s.status = 'isolated' ORDER BY s.isolated_at"
+            ),
+            [],
+            |r| {
+                Ok(Isolation {
+                    truck: truck(r, 0)?,
+                    reason: r.get(3)?,
+                    since: time(r, 4)?,
+                    escalation: r.get(5)?,
+                    results_since: Vec::new(),
+                })
+            },
         )?;
         for i in &mut facts.isolations {
-            let mut rows = st.query((i.truck.stay.0, super::ts(i.since)))?;
-            while let Some(r) = rows.next()? {
-                let test: TestKind = decode(r.get::<_, String>(0)?.parse())?;
-                let result: TestResult = decode(r.get::<_, String>(1)?.parse())?;
-                i.results_since.push((test, result));
-            }
+            i.results_since = self.all(
+                "SELECT test, result FROM samples
+                  WHERE stay = ?1 AND result IS NOT NULL AND result_at >= ?2 ORDER BY result_at",
+                (i.truck.stay.0, super::ts(i.since)),
+                |r| Ok((word::<TestKind>(r, 0)?, word::<TestResult>(r, 1)?)),
+            )?;
         }
-
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT s.id, s.plate, b.id, c.service, c.requested_at
-               FROM service_calls c JOIN stays s ON s.id = c.stay {BAY_OF_S}
-              WHERE c.done_at IS NULL AND s.departed_at IS NULL ORDER BY c.requested_at"
-        ))?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            facts.services.push(OpenService {
-                truck: truck(r, 0)?,
-                service: decode(r.get::<_, String>(3)?.parse())?,
-                requested_at: time(r, 4)?,
-            });
-        }
-
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT s.id, s.plate, b.id, s.handoff_mode, s.handoff_counterpart, s.handoff_started_at
-               FROM {ON_SITE} WHERE s.status = 'handoff' ORDER BY s.handoff_started_at"
-        ))?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            facts.handoffs.push(OpenHandoff {
-                truck: truck(r, 0)?,
-                mode: decode(r.get::<_, String>(3)?.parse())?,
-                counterpart: r.get(4)?,
-                started_at: time(r, 5)?,
-            });
-        }
-
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT zone, disinfected_at FROM zones")?;
-        let mut rows = st.query([])?;
-        let mut zones = Vec::new();
-        while let Some(r) = rows.next()? {
-            let zone: Zone = decode(r.get::<_, String>(0)?.parse())?;
-            let at = r
-                .get::<_, Option<String>>(1)?
-                .map(|s| parse_ts(&s))
-                .transpose()?;
-            zones.push((zone, at));
-        }
-        zones.sort_by_key(|(z, _)| *z);
-        facts.zone_disinfected = zones;
+        facts.services = self.all(
+            &format!(
+                "SELECT s.id, s.plate, b.id, c.service, c.requested_at
+                   FROM service_calls c JOIN stays s ON s.id = c.stay {BAY_OF_S}
+                  WHERE c.done_at IS NULL AND s.departed_at IS NULL ORDER BY c.requested_at"
+            ),
+            [],
+            |r| {
+                Ok(OpenService {
+                    truck: truck(r, 0)?,
+                    service: word(r, 3)?,
+                    requested_at: time(r, 4)?,
+                })
+            },
+        )?;
+        facts.handoffs = self.all(
+            &format!(
+                "SELECT s.id, s.plate, b.id, s.handoff_mode, s.handoff_counterpart,
+                        s.handoff_started_at
+                   FROM {ON_SITE} WHERE s.status = 'handoff' ORDER BY s.handoff_started_at"
+            ),
+            [],
+            |r| {
+                Ok(OpenHandoff {
+                    truck: truck(r, 0)?,
+                    mode: word(r, 3)?,
+                    counterpart: r.get(4)?,
+                    started_at: time(r, 5)?,
+                })
+            },
+        )?;
+        facts.zone_disinfected = self.all(
+            "SELECT zone, disinfected_at FROM zones ORDER BY zone",
+            [],
+            |r| {
+                let at = r.get::<_, Option<String>>(1)?;
+                Ok((
+                    word::<Zone>(r, 0)?,
+                    at.as_deref().map(parse_ts).transpose()?,
+                ))
+            },
+        )?;
+        facts.zone_disinfected.sort_by_key(|(z, _)| *z);
         Ok(facts)
     }
 }
