@@ -26,6 +26,15 @@ const SUFFIXES: &str = "挂学警港澳领";
 const MAX_CHARS: usize = 16;
 
 /// A validated plate, always held in its normalised form, e.g. `晋D12345`.
+///
+/// ```
+/// use trucklot::domain::plate::{Plate, PlateQuery};
+///
+/// let p = Plate::parse("晋d 12345").unwrap();
+/// assert_eq!(p.as_str(), "晋D12345");
+/// assert!(p.matches(&PlateQuery::new("jinD123")));
+/// assert!(Plate::parse("晋I12345").is_err()); // no I or O on plates
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Plate(String);
