@@ -40,7 +40,7 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                     .filter(|_| flags.is_empty())
                     .unwrap_or_else(|| flags_text.clone())
             });
-            db.execute(
+            exec(db,
                 "INSERT INTO stays (id, plate, status, driver, phone, cargo, origin, destination,
                     temperature, code, travel_flag, handoff_required, flags, override_reason,
                     arrived_at, bay_since, isolation_reason, isolated_at)
@@ -71,7 +71,8 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
         Event::Departed { stay, from, forced } => {
             leave_bay(db, *stay, from)?;
             one_row(
-                db.execute(
+                exec(
+                    db,
                     "UPDATE stays SET status = 'departed', departed_at = ?2, forced_reason = ?3
                       WHERE id = ?1 AND departed_at IS NULL",
                     (stay.0, &at, forced),
@@ -80,14 +81,16 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
             )
         }
         Event::SampleTaken { stay, test, due } => {
-            db.execute(
+            exec(
+                db,
                 "INSERT INTO samples (id, stay, test, taken_at, due_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 (id, stay.0, test.as_str(), &at, ts(*due)),
             )?;
             Ok(())
         }
         Event::ResultRecorded { stay, test, result } => one_row(
-            db.execute(
+            exec(
+                db,
                 "UPDATE samples SET result = ?3, result_at = ?4
                   WHERE stay = ?1 AND test = ?2 AND result IS NULL",
                 (stay.0, test.as_str(), result.as_str(), &at),
@@ -152,14 +155,16 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
             &[&at],
         ),
         Event::ServiceRequested { stay, service } => {
-            db.execute(
+            exec(
+                db,
                 "INSERT INTO service_calls (id, stay, service, requested_at) VALUES (?1, ?2, ?3, ?4)",
                 (id, stay.0, service.as_str(), &at),
             )?;
             Ok(())
         }
         Event::ServiceDone { stay, call } => one_row(
-            db.execute(
+            exec(
+                db,
                 "UPDATE service_calls SET done_at = ?3 WHERE id = ?1 AND stay = ?2 AND done_at IS NULL",
                 (call, stay.0, &at),
             )?,
@@ -167,14 +172,16 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
         ),
         Event::Disinfected { target } => match target {
             Target::Zone(z) => one_row(
-                db.execute(
+                exec(
+                    db,
                     "UPDATE zones SET disinfected_at = ?2 WHERE zone = ?1",
                     (z.as_str(), &at),
                 )?,
                 || format!("zone {z} is not in this lot"),
             ),
             Target::Bay(b) => one_row(
-                db.execute(
+                exec(
+                    db,
                     "UPDATE bays SET disinfected_at = ?2 WHERE id = ?1",
                     (b.as_str(), &at),
                 )?,
@@ -182,7 +189,8 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
             ),
         },
         Event::BayClosed { bay, reason } => one_row(
-            db.execute(
+            exec(
+                db,
                 "UPDATE bays SET closed_reason = ?2
                   WHERE id = ?1 AND occupant IS NULL AND closed_reason IS NULL",
                 (bay.as_str(), reason),
@@ -190,13 +198,20 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
             || format!("bay {bay} is occupied or already closed"),
         ),
         Event::BayOpened { bay } => one_row(
-            db.execute(
+            exec(
+                db,
                 "UPDATE bays SET closed_reason = NULL WHERE id = ?1 AND closed_reason IS NOT NULL",
                 [bay.as_str()],
             )?,
             || format!("bay {bay} is not closed"),
         ),
     }
+}
+
+/// Runs one statement through the connection's statement cache: replaying
+/// thousands of events prepares each statement once, not once per event.
+fn exec(db: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
+    Ok(db.prepare_cached(sql)?.execute(params)?)
 }
 
 fn one_row(changed: usize, what: impl FnOnce() -> String) -> Result<()> {
@@ -218,7 +233,8 @@ fn set_stay(db: &Connection, stay: StayId, set: &str, values: &[&dyn ToSql]) -> 
 
 fn take_bay(db: &Connection, stay: StayId, bay: &BayId) -> Result<()> {
     one_row(
-        db.execute(
+        exec(
+            db,
             "UPDATE bays SET occupant = ?1 WHERE id = ?2 AND occupant IS NULL AND closed_reason IS NULL",
             (stay.0, bay.as_str()),
         )?,
@@ -228,7 +244,8 @@ fn take_bay(db: &Connection, stay: StayId, bay: &BayId) -> Result<()> {
 
 fn leave_bay(db: &Connection, stay: StayId, bay: &BayId) -> Result<()> {
     one_row(
-        db.execute(
+        exec(
+            db,
             "UPDATE bays SET occupant = NULL WHERE id = ?2 AND occupant = ?1",
             (stay.0, bay.as_str()),
         )?,
