@@ -443,6 +443,24 @@ fn clocks_and_isolation_boards() {
 }
 
 #[test]
+fn esc_then_a_key_typed_fast_is_not_taken_as_alt() {
+    let mut r = Rig::new(Lang::En);
+    r.press(KeyCode::Char('a'));
+    r.typed("晋D1234");
+    // A terminal sends Esc followed at once by `i` as Alt-i.
+    r.app
+        .key(&KeyEvent::new(KeyCode::Char('i'), KeyModifiers::ALT));
+    r.settle();
+    let s = r.screen(160, 45);
+    assert!(!s.contains("Arrival 入场登记"), "Esc closed the form\n{s}");
+    assert!(
+        s.contains("Isolation —"),
+        "and i opened the isolation board\n{s}"
+    );
+    assert_eq!(r.events(), 0);
+}
+
+#[test]
 fn help_lists_every_key_of_the_screen() {
     let mut r = Rig::new(Lang::En);
     r.press(KeyCode::Char('?'));

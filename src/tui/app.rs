@@ -7,7 +7,7 @@
 //! event loop. What happened comes back through `op_done` and `set_snapshot`.
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::Session;
 use super::keymap::{self, Action, Key, Mode};
@@ -188,6 +188,16 @@ impl App {
 
     /// A key from the terminal.
     pub fn key(&mut self, event: &KeyEvent) {
+        // Esc and a key pressed quickly after it reach us as one Alt-key
+        // (terminals send both as ESC + key). Nothing here uses Alt, so it
+        // means what the operator did: Esc, then the key.
+        if event.modifiers.contains(KeyModifiers::ALT) {
+            self.key(&KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+            let mut plain = *event;
+            plain.modifiers.remove(KeyModifiers::ALT);
+            self.key(&plain);
+            return;
+        }
         let mode = self.mode();
         let key = Key::from_event(event);
         if let Some(action) = keymap::lookup(mode, key) {

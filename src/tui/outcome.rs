@@ -23,8 +23,12 @@ pub(super) fn op_done(app: &mut App, op: &Op, result: Result<Outcome, OpError>) 
                 .map(|p| p.to_string())
                 .unwrap_or_default();
             let bay = out.bay.as_ref().map(|b| b.to_string()).unwrap_or_default();
-            let text = format!("✓ {} {plate} {bay}", app.t(op_msg(op)));
-            app.toast(text.trim_end().to_string(), false);
+            let text = ["✓", app.t(op_msg(op)), &plate, &bay]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            app.toast(text, false);
             if let (Some(b), true) = (
                 out.bay.as_ref().and_then(|b| app.layout.find(b)),
                 moves_truck(op),
