@@ -248,13 +248,14 @@ pub fn isolation(app: &App, b: &Board, f: &mut Frame, area: Rect) {
             row.style(late_style(app))
         }
     });
+    // Plates are up to 10 cells; the next action matters most, so it grows most.
     let widths = [
-        Constraint::Length(16),
-        Constraint::Length(11),
-        Constraint::Length(6),
+        Constraint::Length(17),
+        Constraint::Length(10),
+        Constraint::Length(5),
         Constraint::Fill(1),
-        Constraint::Length(12),
-        Constraint::Fill(1),
+        Constraint::Length(10),
+        Constraint::Fill(2),
     ];
     let table = Table::new(body, widths)
         .header(header)
