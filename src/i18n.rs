@@ -221,6 +221,7 @@ catalogue! {
     PickFreeBay => ("pick a free bay", "请选择空闲车位"),
     HintPickArrival => ("Pick a bay for the arrival:", "为入场车辆选择车位:"),
     HintPickMove => ("Pick the new bay for", "选择新车位:"),
+    AlreadyOnSiteIn => ("already on site, in", "已在场内，车位"),
     NoTruckHere => ("no truck in this bay", "此车位无车"),
     BayOccupiedCannotClose => ("the bay is occupied: move the truck first", "车位有车，请先挪车"),
     ErrRequired => ("required", "必填"),

@@ -443,6 +443,19 @@ fn clocks_and_isolation_boards() {
 }
 
 #[test]
+fn a_plate_already_on_site_is_named_with_its_bay_as_you_type() {
+    let mut r = Rig::busy(Lang::En);
+    r.press(KeyCode::Char('a'));
+    r.typed("晋d 12345");
+    let s = r.screen(160, 45);
+    assert!(s.contains("already on site, in P-01-60"), "{s}");
+    let before = r.events();
+    r.press(KeyCode::Enter);
+    assert_eq!(r.events(), before, "refused on submit too");
+    assert!(r.screen(160, 45).contains("晋D12345 is already on site, in bay P-01-60"));
+}
+
+#[test]
 fn esc_then_a_key_typed_fast_is_not_taken_as_alt() {
     let mut r = Rig::new(Lang::En);
     r.press(KeyCode::Char('a'));

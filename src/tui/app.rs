@@ -150,6 +150,15 @@ impl App {
             .and_then(|b| b.occupant.as_ref())
     }
 
+    /// The bay of a plate on site, from the snapshot.
+    pub fn bay_of_plate(&self, plate: &crate::domain::plate::Plate) -> Option<usize> {
+        self.snap
+            .lot
+            .bays
+            .iter()
+            .position(|b| b.occupant.as_ref().is_some_and(|o| &o.plate == plate))
+    }
+
     pub fn cursor_bay(&self) -> &BayId {
         &self.layout.bays[self.cursor].id
     }

@@ -115,13 +115,28 @@ pub fn form(app: &App, form: &ArrivalForm, f: &mut Frame, body: Rect) {
                 let mut v = vec![Span::raw(shown)];
                 let problem = form.problem(*field);
                 let typed = !input.is_empty();
-                match problem {
-                    Some(e) if typed || focused => v.push(Span::styled(
-                        format!("  ✗ {}", app.t(e.msg)),
+                // A valid plate already on site is named with its bay at once.
+                let on_site = (*field == Field::Plate && problem.is_none())
+                    .then(|| form.record().and_then(|r| app.bay_of_plate(&r.plate)))
+                    .flatten();
+                if let Some(bay) = on_site {
+                    v.push(Span::styled(
+                        format!(
+                            "  ✗ {} {}",
+                            app.t(Msg::AlreadyOnSiteIn),
+                            app.layout.bays[bay].id
+                        ),
                         bad_style(app),
-                    )),
-                    None if typed => v.push(Span::styled("  ✓", ok_style(app))),
-                    _ => {}
+                    ));
+                } else {
+                    match problem {
+                        Some(e) if typed || focused => v.push(Span::styled(
+                            format!("  ✗ {}", app.t(e.msg)),
+                            bad_style(app),
+                        )),
+                        None if typed => v.push(Span::styled("  ✓", ok_style(app))),
+                        _ => {}
+                    }
                 }
                 if *field == Field::Temp
                     && let Some(p) = &plan
