@@ -452,7 +452,10 @@ fn a_plate_already_on_site_is_named_with_its_bay_as_you_type() {
     let before = r.events();
     r.press(KeyCode::Enter);
     assert_eq!(r.events(), before, "refused on submit too");
-    assert!(r.screen(160, 45).contains("晋D12345 is already on site, in bay P-01-60"));
+    assert!(
+        r.screen(160, 45)
+            .contains("晋D12345 is already on site, in bay P-01-60")
+    );
 }
 
 #[test]
