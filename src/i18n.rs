@@ -222,6 +222,8 @@ catalogue! {
     HintPickArrival => ("Pick a bay for the arrival:", "为入场车辆选择车位:"),
     HintPickMove => ("Pick the new bay for", "选择新车位:"),
     AlreadyOnSiteIn => ("already on site, in", "已在场内，车位"),
+    AllSamplesPending => ("both samples are already waiting for results", "两种样本都在等结果"),
+    NoSampleWaiting => ("no sample is waiting for a result: take one with s", "没有等结果的样本：按 s 采样"),
     NoTruckHere => ("no truck in this bay", "此车位无车"),
     BayOccupiedCannotClose => ("the bay is occupied: move the truck first", "车位有车，请先挪车"),
     ErrRequired => ("required", "必填"),

@@ -394,8 +394,9 @@ fn results_propose_the_next_step() {
     r.press(KeyCode::Char('/'));
     r.typed("jia8");
     r.press(KeyCode::Enter);
+    // Only the antigen is waiting, so `r` goes straight to its result.
     r.press(KeyCode::Char('r'));
-    r.press(KeyCode::Char('a'));
+    assert!(r.screen(160, 45).contains("冀A8B9C1  antigen"));
     r.press(KeyCode::Char('p'));
     let s = r.screen(160, 45);
     assert!(s.contains("Positive result: move to isolation?"), "{s}");
@@ -404,6 +405,18 @@ fn results_propose_the_next_step() {
         r.app.cursor_bay().zone(),
         trucklot::domain::bay::Zone::Isolation
     );
+    // Nothing waiting now: `r` says so; `s` offers both tests.
+    let before = r.events();
+    r.press(KeyCode::Char('r'));
+    assert!(
+        r.screen(160, 45)
+            .contains("no sample is waiting for a result")
+    );
+    r.press(KeyCode::Char('s'));
+    let s = r.screen(160, 45);
+    assert!(s.contains("Take which sample?") && s.contains("PCR"), "{s}");
+    r.press(KeyCode::Char('p'));
+    assert_eq!(r.events(), before + 1);
 }
 
 #[test]

@@ -219,30 +219,55 @@ impl App {
                     force_reason: None,
                 },
             })),
-            Action::Sample => self.menu(
-                Msg::MenuSample,
-                subject,
-                vec![
-                    option(
-                        'a',
-                        Msg::TestAntigen,
-                        MenuPick::Sample(plate.clone(), TestKind::Antigen),
-                    ),
-                    option('p', Msg::TestPcr, MenuPick::Sample(plate, TestKind::Pcr)),
-                ],
-            ),
-            Action::Result => self.menu(
-                Msg::MenuResultTest,
-                subject,
-                vec![
-                    option(
-                        'a',
-                        Msg::TestAntigen,
-                        MenuPick::ResultFor(plate.clone(), TestKind::Antigen),
-                    ),
-                    option('p', Msg::TestPcr, MenuPick::ResultFor(plate, TestKind::Pcr)),
-                ],
-            ),
+            Action::Sample | Action::Result => {
+                // What is pending decides what can be asked, when the detail
+                // is loaded (it is, for the bay under the cursor).
+                let pending: Option<Vec<TestKind>> =
+                    self.detail.as_ref().filter(|d| d.stay == o.stay).map(|d| {
+                        d.samples
+                            .iter()
+                            .filter(|s| s.result.is_none())
+                            .map(|s| s.test)
+                            .collect()
+                    });
+                let sampling = a == Action::Sample;
+                let tests: Vec<TestKind> = [TestKind::Antigen, TestKind::Pcr]
+                    .into_iter()
+                    .filter(|t| pending.as_ref().is_none_or(|p| p.contains(t) != sampling))
+                    .collect();
+                match tests.as_slice() {
+                    [] => {
+                        let why = if sampling {
+                            Msg::AllSamplesPending
+                        } else {
+                            Msg::NoSampleWaiting
+                        };
+                        self.toast(self.t(why), true);
+                    }
+                    // One test waiting for its result: straight to the result.
+                    [t] if !sampling => self.menu_pick(MenuPick::ResultFor(plate, *t)),
+                    _ => {
+                        let options = tests
+                            .iter()
+                            .map(|t| {
+                                let key = if *t == TestKind::Antigen { 'a' } else { 'p' };
+                                let pick = if sampling {
+                                    MenuPick::Sample(plate.clone(), *t)
+                                } else {
+                                    MenuPick::ResultFor(plate.clone(), *t)
+                                };
+                                option(key, test_msg(*t), pick)
+                            })
+                            .collect();
+                        let title = if sampling {
+                            Msg::MenuSample
+                        } else {
+                            Msg::MenuResultTest
+                        };
+                        self.menu(title, subject, options);
+                    }
+                }
+            }
             Action::Isolate => self.prompt(
                 Msg::PromptIsolateReason,
                 subject,
