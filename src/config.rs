@@ -219,21 +219,6 @@ pub fn default_operator() -> String {
         .unwrap_or_else(|| FALLBACK_OPERATOR.to_string())
 }
 
-/// Creates `dir` (and its parents) private to the user (0700), if missing.
-pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    let mut b = std::fs::DirBuilder::new();
-    b.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
-    b.create(dir)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

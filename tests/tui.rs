@@ -431,7 +431,7 @@ fn clocks_and_isolation_boards() {
         .unwrap();
     let pcr = s.lines().position(|l| l.contains("result PCR")).unwrap();
     assert!(late < pcr, "soonest first");
-    assert!(s.lines().nth(late).unwrap().contains("-25 m"), "{s}");
+    assert!(s.lines().nth(late).unwrap().contains("-25m"), "{s}");
     insta::assert_snapshot!("clocks_160x45", s);
     r.press(KeyCode::Char('i'));
     let s = r.screen(160, 45);

@@ -303,14 +303,7 @@ fn init(g: &Global, layout: Option<&Path>, out: &mut dyn Write) -> Result<(), Fa
     };
     let path = match &g.db {
         Some(p) => p.clone(),
-        None => {
-            let p = default_db()?;
-            if let Some(dir) = p.parent() {
-                config::create_private_dir(dir)
-                    .map_err(|e| Failure::Env(format!("cannot create '{}': {e}", dir.display())))?;
-            }
-            p
-        }
+        None => default_db()?,
     };
     let store = Store::create(&path, &text)?;
     let zones: Vec<String> = store

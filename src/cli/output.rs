@@ -30,19 +30,7 @@ pub fn local_hm(t: DateTime<Utc>, tz: Tz) -> String {
     t.with_timezone(&tz).format("%H:%M").to_string()
 }
 
-/// A duration as `2h 05m`, `15m`, `3d 04h`; negative durations have no sign
-/// (callers say "late" or "left").
-pub fn duration(d: Duration) -> String {
-    let m = d.num_minutes().unsigned_abs();
-    let (days, hours, mins) = (m / 1440, (m / 60) % 24, m % 60);
-    if days > 0 {
-        format!("{days}d {hours:02}h")
-    } else if hours > 0 {
-        format!("{hours}h {mins:02}m")
-    } else {
-        format!("{mins}m")
-    }
-}
+pub use crate::humanize::duration;
 
 /// "in 12m" or "5m late".
 pub fn remaining(d: Duration) -> String {
@@ -231,10 +219,6 @@ mod tests {
 
     #[test]
     fn durations_read_naturally() {
-        assert_eq!(duration(Duration::minutes(15)), "15m");
-        assert_eq!(duration(Duration::minutes(125)), "2h 05m");
-        assert_eq!(duration(Duration::minutes(-125)), "2h 05m");
-        assert_eq!(duration(Duration::minutes(3 * 1440 + 60 * 4)), "3d 04h");
         assert_eq!(remaining(Duration::minutes(-5)), "5m late");
         assert_eq!(remaining(Duration::minutes(5)), "in 5m");
     }

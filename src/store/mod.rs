@@ -99,7 +99,8 @@ impl Store {
         open::open_existing(path)
     }
 
-    /// Creates a new database seeded with `layout_text`; refuses an existing file.
+    /// Creates a new database seeded with `layout_text` (and its missing
+    /// parent directories, private); refuses an existing file.
     pub fn create(path: &Path, layout_text: &str) -> Result<Store> {
         open::create(path, layout_text)
     }

@@ -34,6 +34,9 @@ pub(super) fn open_existing(path: &Path) -> Result<Store> {
 pub(super) fn create(path: &Path, layout_text: &str) -> Result<Store> {
     // Parse first: a bad layout must not leave an empty file behind.
     Layout::parse(layout_text)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        create_private_dir(dir)?;
+    }
     create_private_file(path, true)?;
     let conn = connect(path)?;
     let layout = prepare(&conn, path, Some(layout_text))?;

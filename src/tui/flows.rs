@@ -7,7 +7,7 @@ use super::form::ArrivalForm;
 use super::input::TextInput;
 use super::keymap::Action;
 use super::screens::*;
-use crate::domain::bay::Zone;
+use crate::domain::bay::{BayId, Zone};
 use crate::domain::event::{HandoffMode, ServiceKind, TestKind, TestResult};
 use crate::domain::plate::Plate;
 use crate::domain::policy::CheckFlag;
@@ -456,10 +456,7 @@ impl App {
             ),
             PromptNext::Isolate(plate) => {
                 let bay = bay_of(self, Zone::Isolation, &plate);
-                let to = bay
-                    .as_ref()
-                    .map(|b| b.to_string())
-                    .unwrap_or_else(|| "—".into());
+                let to = bay_text(bay.as_ref());
                 self.confirm(
                     Msg::ConfirmIsolate,
                     vec![format!("{}  → {to}", p.subject), value.clone()],
@@ -472,10 +469,7 @@ impl App {
             }
             PromptNext::Release(plate) => {
                 let bay = bay_of(self, Zone::Parking, &plate);
-                let to = bay
-                    .as_ref()
-                    .map(|b| b.to_string())
-                    .unwrap_or_else(|| "—".into());
+                let to = bay_text(bay.as_ref());
                 self.confirm(
                     Msg::ConfirmRelease,
                     vec![format!("{}  → {to}", p.subject), value.clone()],
@@ -490,10 +484,7 @@ impl App {
             PromptNext::CloseBay(bay) => self.run(Op::CloseBay { bay, reason: value }),
             PromptNext::HandoffCounterpart { plate, mode } => {
                 let bay = bay_of(self, Zone::Handoff, &plate);
-                let to = bay
-                    .as_ref()
-                    .map(|b| b.to_string())
-                    .unwrap_or_else(|| "—".into());
+                let to = bay_text(bay.as_ref());
                 self.confirm(
                     Msg::ConfirmHandoff,
                     vec![
@@ -510,6 +501,11 @@ impl App {
             }
         }
     }
+}
+
+/// A bay for a confirmation line, or a dash when none is free.
+pub(super) fn bay_text(bay: Option<&BayId>) -> String {
+    bay.map_or_else(|| "—".to_string(), |b| b.to_string())
 }
 
 pub(super) fn zone_msg(z: Zone) -> Msg {

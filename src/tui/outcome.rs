@@ -3,7 +3,7 @@
 //! and the offer to force a refused departure with a reason.
 
 use super::app::App;
-use super::flows::test_msg;
+use super::flows::{bay_text, test_msg};
 use super::screens::{PromptNext, Screen};
 use crate::domain::stay::RuleRefusal;
 use crate::i18n::Msg;
@@ -37,10 +37,7 @@ pub(super) fn op_done(app: &mut App, op: &Op, result: Result<Outcome, OpError>) 
             }
             match (out.proposal, out.plate) {
                 (Some(Proposal::Isolate { bay }), Some(plate)) => {
-                    let to = bay
-                        .as_ref()
-                        .map(|b| b.to_string())
-                        .unwrap_or_else(|| "—".into());
+                    let to = bay_text(bay.as_ref());
                     let reason = app.t(Msg::PositiveResult).to_string();
                     app.confirm(
                         Msg::ProposeIsolate,

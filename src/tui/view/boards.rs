@@ -108,7 +108,7 @@ pub fn clocks(app: &App, b: &Board, f: &mut Frame, area: Rect) {
         }
     });
     let widths = [
-        Constraint::Length(6),
+        Constraint::Length(11),
         Constraint::Length(10),
         Constraint::Length(20),
         Constraint::Length(11),

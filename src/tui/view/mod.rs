@@ -101,17 +101,9 @@ pub fn hhmm(app: &App, t: chrono::DateTime<chrono::Utc>) -> String {
     }
 }
 
-/// A duration as `1 h 25 m`, `12 m`, or `2 d 3 h`.
+/// A duration as people read it (`2h 05m`); see `humanize`.
 pub fn span(d: chrono::Duration) -> String {
-    let m = d.num_minutes().abs();
-    let (days, hours, mins) = (m / 1440, (m % 1440) / 60, m % 60);
-    if days > 0 {
-        format!("{days} d {hours} h")
-    } else if hours > 0 {
-        format!("{hours} h {mins:02} m")
-    } else {
-        format!("{mins} m")
-    }
+    crate::humanize::duration(d)
 }
 
 /// Whether to use colour: not when NO_COLOR is set (https://no-color.org).
