@@ -760,3 +760,25 @@ fn a_gate_starting_while_another_holds_the_write_lock_waits_for_it() {
     }
     assert!(Store::open(&path).unwrap().check().unwrap().ok());
 }
+
+/// What the TUI relies on to show another terminal's writes within a second:
+/// `data_version` moves when another connection commits, and the other
+/// terminal's read then sees the new truck.
+#[test]
+fn another_terminals_commit_is_seen_through_data_version() {
+    let mut a = Lot::new();
+    let mut b = Store::open(&a.path).unwrap();
+    let before = b.data_version().unwrap();
+    a.arrive("晋D12345");
+    let after = b.data_version().unwrap();
+    assert_ne!(before, after, "the other terminal's commit is noticed");
+    assert!(b.lot().unwrap().bays.iter().any(|v| {
+        v.occupant
+            .as_ref()
+            .is_some_and(|o| o.plate == plate("晋D12345"))
+    }));
+    // A terminal's own commit does not make it refresh twice.
+    let own = b.data_version().unwrap();
+    exec_on(&mut b, "gate-2", &arrive_op(arrival("晋D22222"))).unwrap();
+    assert_eq!(b.data_version().unwrap(), own);
+}
