@@ -15,18 +15,19 @@ pub(super) fn start(
     bay: Option<&BayId>,
 ) -> Result<Outcome, OpError> {
     let counterpart = optional("handoff counterpart", counterpart)?;
-    let stay = w.stay_for(plate, Action::HandoffStart)?;
-    let from = w.current_bay(&stay)?;
-    let priority = w.is_priority(stay.id)?;
-    let to = w.pick_bay(bay, &[Zone::Handoff], priority)?;
-    w.record(Event::HandoffStarted {
-        stay: stay.id,
-        from,
-        to: to.clone(),
-        mode,
-        counterpart,
-    })?;
-    Ok(outcome(&stay, Some(to)))
+    w.relocate(
+        plate,
+        Action::HandoffStart,
+        bay,
+        &[Zone::Handoff],
+        |stay, from, to| Event::HandoffStarted {
+            stay,
+            from,
+            to,
+            mode,
+            counterpart,
+        },
+    )
 }
 
 pub(super) fn done(w: &mut Writer<'_, '_>, plate: &Plate) -> Result<Outcome, OpError> {

@@ -14,16 +14,18 @@ pub(super) fn isolate(
     bay: Option<&BayId>,
 ) -> Result<Outcome, OpError> {
     let reason = required("reason", reason)?;
-    let stay = w.stay_for(plate, Action::Isolate)?;
-    let from = w.current_bay(&stay)?;
-    let to = w.pick_bay(bay, &[Zone::Isolation], false)?;
-    w.record(Event::Isolated {
-        stay: stay.id,
-        from,
-        to: to.clone(),
-        reason,
-    })?;
-    Ok(outcome(&stay, Some(to)))
+    w.relocate(
+        plate,
+        Action::Isolate,
+        bay,
+        &[Zone::Isolation],
+        |stay, from, to| Event::Isolated {
+            stay,
+            from,
+            to,
+            reason,
+        },
+    )
 }
 
 pub(super) fn release(
@@ -33,17 +35,15 @@ pub(super) fn release(
     bay: Option<&BayId>,
 ) -> Result<Outcome, OpError> {
     let reason = required("reason", reason)?;
-    let stay = w.stay_for(plate, Action::Release)?;
-    let from = w.current_bay(&stay)?;
-    let priority = w.is_priority(stay.id)?;
-    let to = w.pick_bay(bay, &[Zone::Parking, Zone::Living, Zone::Work], priority)?;
-    w.record(Event::Released {
-        stay: stay.id,
-        from,
-        to: to.clone(),
-        reason,
-    })?;
-    Ok(outcome(&stay, Some(to)))
+    let zones = [Zone::Parking, Zone::Living, Zone::Work];
+    w.relocate(plate, Action::Release, bay, &zones, |stay, from, to| {
+        Event::Released {
+            stay,
+            from,
+            to,
+            reason,
+        }
+    })
 }
 
 pub(super) fn escalate(

@@ -271,6 +271,25 @@ impl Writer<'_, '_> {
         Ok(())
     }
 
+    /// Moves a truck that `action` allows into a bay of `zones` (the one
+    /// requested, or the suggestion: nearest the exit for priority cargo),
+    /// recording the event `made` builds from the stay and both bays.
+    fn relocate(
+        &mut self,
+        plate: &Plate,
+        action: Action,
+        requested: Option<&BayId>,
+        zones: &[Zone],
+        made: impl FnOnce(StayId, BayId, BayId) -> Event,
+    ) -> Result<Outcome, OpError> {
+        let stay = self.stay_for(plate, action)?;
+        let from = self.current_bay(&stay)?;
+        let priority = self.is_priority(stay.id)?;
+        let to = self.pick_bay(requested, zones, priority)?;
+        self.record(made(stay.id, from, to.clone()))?;
+        Ok(outcome(&stay, Some(to)))
+    }
+
     fn is_priority(&self, stay: StayId) -> Result<bool, OpError> {
         Ok(self.tx.cargo_of(stay)?.is_priority())
     }

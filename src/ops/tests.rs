@@ -40,9 +40,12 @@ pub(super) fn result(
     })?;
     let mut out = outcome(&stay, stay.bay.clone());
     out.proposal = match result {
-        TestResult::Positive if stay.status != Status::Isolated => Some(Proposal::Isolate {
-            bay: w.pick_bay(None, &[Zone::Isolation], false).ok(),
-        }),
+        TestResult::Positive if stay.status != Status::Isolated => {
+            let priority = w.is_priority(stay.id)?;
+            Some(Proposal::Isolate {
+                bay: w.pick_bay(None, &[Zone::Isolation], priority).ok(),
+            })
+        }
         TestResult::Invalid => Some(Proposal::Resample(test)),
         _ => None,
     };
