@@ -763,6 +763,43 @@ fn backup_writes_a_private_consistent_copy_and_never_overwrites() {
 }
 
 #[test]
+fn a_process_killed_mid_write_leaves_a_consistent_file() {
+    let lot = Lot::empty();
+    // Thousands of transactions; kill -9 lands in the middle of one.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("trucklot"))
+        .args(["--db", lot.db.to_str().unwrap(), "demo", "--trucks", "3000"])
+        .env("HOME", lot.dir.path())
+        .env("TRUCKLOT_OPERATOR", "tester")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // Wait until it has committed something, then kill it hard.
+    let start = std::time::Instant::now();
+    while start.elapsed() < std::time::Duration::from_secs(20) {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        if lot.db.exists()
+            && lot
+                .cmd(&["log", "--limit", "1", "--json"])
+                .output()
+                .is_ok_and(|o| o.status.success() && o.stdout.len() > 3)
+        {
+            break;
+        }
+    }
+    assert!(
+        child.try_wait().expect("wait").is_none(),
+        "the demo should still be writing when killed"
+    );
+    child.kill().expect("kill");
+    let _ = child.wait();
+    // Every committed event is there and the state equals their replay.
+    let out = lot.ok(&["check"]);
+    assert!(out.starts_with("ok: "), "{out}");
+    assert!(lot.log_len() > 0);
+}
+
+#[test]
 fn help_and_completions() {
     let lot = Lot::empty();
     for sub in [
