@@ -96,29 +96,21 @@ impl Rig {
         self.settle();
     }
 
+    fn arrive(&mut self, plate: &str, cargo: Cargo, temp: f64, bay: Option<&str>) {
+        self.op(Op::Arrive {
+            arrival: arrival(plate, cargo, temp, HealthCode::Green),
+            bay: bay.map(|b| BayId::parse(b).unwrap()),
+            override_reason: None,
+        });
+    }
+
     /// A small busy lot: clean, priority, pending, overdue and isolated trucks.
     fn busy(lang: Lang) -> Rig {
         let mut r = Rig::new(lang);
-        r.op(Op::Arrive {
-            arrival: arrival("晋D12345", Cargo::Emergency, 36.5, HealthCode::Green),
-            bay: None,
-            override_reason: None,
-        });
-        r.op(Op::Arrive {
-            arrival: arrival("冀A8B9C1", Cargo::Other, 36.8, HealthCode::Green),
-            bay: None,
-            override_reason: None,
-        });
-        r.op(Op::Arrive {
-            arrival: arrival("豫B12345", Cargo::Other, 38.4, HealthCode::Green),
-            bay: None,
-            override_reason: None,
-        });
-        r.op(Op::Arrive {
-            arrival: arrival("晋D1234挂", Cargo::Living, 36.6, HealthCode::Green),
-            bay: Some(BayId::parse("P-05-30").unwrap()),
-            override_reason: None,
-        });
+        r.arrive("晋D12345", Cargo::Emergency, 36.5, None);
+        r.arrive("冀A8B9C1", Cargo::Other, 36.8, None);
+        r.arrive("豫B12345", Cargo::Other, 38.4, None);
+        r.arrive("晋D1234挂", Cargo::Living, 36.6, Some("P-05-30"));
         r.op(Op::Sample {
             plate: Plate::parse("冀A8B9C1").unwrap(),
             test: TestKind::Antigen,

@@ -15,7 +15,7 @@ use super::args::TableFormat;
 use super::output::{self, Table, csv, duration, local, remaining};
 use super::{Failure, Setup};
 use crate::domain::bay::{BayId, Zone};
-use crate::domain::clocks::{self, ClockKind, NextAction};
+use crate::domain::clocks::{self, Clock, ClockKind, NextAction};
 use crate::domain::event::{StayId, TestKind};
 use crate::domain::plate::Plate;
 use crate::store::Store;
@@ -231,15 +231,8 @@ pub(super) fn clocks(
                 vec![
                     c.kind.key().to_string(),
                     clock_what(&c.kind).1,
-                    c.truck
-                        .as_ref()
-                        .map(|t| t.plate.to_string())
-                        .unwrap_or_default(),
-                    c.truck
-                        .as_ref()
-                        .and_then(|t| t.bay.as_ref())
-                        .map(|b| b.to_string())
-                        .unwrap_or_default(),
+                    plate_of(c),
+                    bay_of(c),
                     rfc(c.started),
                     rfc(c.due),
                     c.remaining(now).num_minutes().to_string(),
@@ -268,15 +261,8 @@ pub(super) fn clocks(
                 local(c.due, tz),
                 remaining(c.remaining(now)),
                 clock_what(&c.kind).0,
-                c.truck
-                    .as_ref()
-                    .map(|t| t.plate.to_string())
-                    .unwrap_or_default(),
-                c.truck
-                    .as_ref()
-                    .and_then(|t| t.bay.as_ref())
-                    .map(|b| b.to_string())
-                    .unwrap_or_default(),
+                plate_of(c),
+                bay_of(c),
             ]);
         }
         if t.is_empty() {
@@ -291,4 +277,21 @@ pub(super) fn clocks(
         }
     }
     Ok(())
+}
+
+/// The plate of a clock's truck, or empty (a zone's disinfection).
+fn plate_of(c: &Clock) -> String {
+    c.truck
+        .as_ref()
+        .map(|t| t.plate.to_string())
+        .unwrap_or_default()
+}
+
+/// The bay of a clock's truck, or empty.
+fn bay_of(c: &Clock) -> String {
+    c.truck
+        .as_ref()
+        .and_then(|t| t.bay.as_ref())
+        .map(|b| b.to_string())
+        .unwrap_or_default()
 }
