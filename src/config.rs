@@ -28,6 +28,11 @@ pub const FALLBACK_OPERATOR: &str = "operator";
 pub struct Config {
     pub policy: Policy,
     pub timezone: Tz,
+    /// The site's gates (highway exits), as arrivals record them.
+    pub gates: Vec<String>,
+    /// The gate this terminal stands at: what an arrival records unless
+    /// told otherwise. Always one of `gates`.
+    pub gate: String,
     /// The file that was read, if any.
     pub source: Option<PathBuf>,
 }
@@ -37,6 +42,8 @@ impl Default for Config {
         Config {
             policy: Policy::default(),
             timezone: DEFAULT_TIMEZONE,
+            gates: default_gates(),
+            gate: default_gates()[0].clone(),
             source: None,
         }
     }
@@ -73,14 +80,23 @@ struct FileShape {
 struct SiteShape {
     #[serde(deserialize_with = "timezone")]
     timezone: Tz,
+    gates: Vec<String>,
+    gate: Option<String>,
 }
 
 impl Default for SiteShape {
     fn default() -> SiteShape {
         SiteShape {
             timezone: DEFAULT_TIMEZONE,
+            gates: default_gates(),
+            gate: None,
         }
     }
+}
+
+/// The Tunliu lot's two highway exits.
+fn default_gates() -> Vec<String> {
+    vec!["east".to_string(), "west".to_string()]
 }
 
 fn timezone<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Tz, D::Error> {
@@ -158,9 +174,44 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         }
         PolicyError::Syntax(m) => invalid(None, one_line(m)),
     })?;
+    let site = shape.site;
+    let mut gates = Vec::new();
+    for g in &site.gates {
+        let g = text::clean("gate", g, true).map_err(|e| {
+            invalid(
+                find_key(text, "site", "gates"),
+                format!("[site] gates: {e}"),
+            )
+        })?;
+        if !gates.contains(&g) {
+            gates.push(g);
+        }
+    }
+    if gates.is_empty() {
+        return Err(invalid(
+            find_key(text, "site", "gates"),
+            "[site] gates is empty: name at least one gate".into(),
+        ));
+    }
+    let gate = match site.gate {
+        None => gates[0].clone(),
+        Some(g) if gates.contains(&g) => g,
+        Some(g) => {
+            return Err(invalid(
+                find_key(text, "site", "gate"),
+                format!(
+                    "[site] gate = '{}' is not one of the gates ({})",
+                    text::echo(&g),
+                    gates.join(", ")
+                ),
+            ));
+        }
+    };
     Ok(Config {
         policy: shape.policy,
-        timezone: shape.site.timezone,
+        timezone: site.timezone,
+        gates,
+        gate,
         source: Some(path.to_path_buf()),
     })
 }
@@ -279,6 +330,26 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(m.contains("line 2"), "{m}");
+    }
+
+    #[test]
+    fn gates_come_from_the_site_section() {
+        let c = parse("", p()).unwrap();
+        assert_eq!(
+            (c.gates.join(","), c.gate.as_str()),
+            ("east,west".into(), "east")
+        );
+        let c = parse(
+            "[site]\ngates = [\"北口\", \"南口\"]\ngate = \"南口\"\n",
+            p(),
+        )
+        .unwrap();
+        assert_eq!(c.gate, "南口");
+        let m = parse("[site]\ngate = \"north\"\n", p())
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("line 2") && m.contains("north"), "{m}");
+        assert!(parse("[site]\ngates = []\n", p()).is_err());
     }
 
     #[test]

@@ -47,6 +47,13 @@ fn next_text(n: &NextAction, tz: Tz) -> String {
         NextAction::AwaitResult { test, due } => {
             format!("await {test} result by {}", output::local_hm(*due, tz))
         }
+        NextAction::WaitForBay => "waiting for isolation: isolate when a bay frees".into(),
+        NextAction::EscortUnderWay => "escort under way: mark the handoff done".into(),
+        NextAction::LetOutUnderEscort => "escort done: let it out".into(),
+        NextAction::AwaitDecision { at, note } => format!(
+            "escalated {} — await decision ({note})",
+            output::local_hm(*at, tz)
+        ),
         NextAction::Escalate => "escalate (positive result)".into(),
         NextAction::TakeSample => "take a PCR sample".into(),
         NextAction::Review => "review: release or escalate".into(),
@@ -185,6 +192,8 @@ fn clock_what(k: &ClockKind) -> (String, String) {
         ClockKind::Disinfection { zone } => (format!("disinfect {zone}"), zone.to_string()),
         ClockKind::Service { service } => (format!("{service} call"), service.to_string()),
         ClockKind::Handoff { mode } => (format!("{mode} handoff"), mode.to_string()),
+        ClockKind::HandoffConfirm { mode } => (format!("confirm {mode} arrival"), mode.to_string()),
+        ClockKind::WaitingForIsolation => ("waiting for isolation".into(), String::new()),
     }
 }
 

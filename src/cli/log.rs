@@ -72,35 +72,114 @@ fn summary(e: &Event, tz: Tz) -> String {
             s
         }
         Event::Moved { from, to, .. } => format!("{from} → {to}"),
-        Event::Departed { forced, .. } => forced
-            .as_ref()
-            .map(|r| format!("forced: {r}"))
-            .unwrap_or_default(),
-        Event::SampleTaken { test, due, .. } => format!("{test}, due {}", local(*due, tz)),
-        Event::ResultRecorded { test, result, .. } => format!("{test} {result}"),
+        Event::Departed {
+            forced, overridden, ..
+        } => match forced {
+            Some(r) if !overridden.is_empty() => {
+                format!("forced ({}): {r}", overridden.join(", "))
+            }
+            Some(r) => format!("forced: {r}"),
+            None => String::new(),
+        },
+        Event::SampleTaken {
+            test,
+            due,
+            tube,
+            batch,
+            ..
+        } => {
+            let mut s = test.to_string();
+            if let Some(t) = tube {
+                s.push_str(&format!(" tube {t}"));
+            }
+            if let Some(b) = batch {
+                s.push_str(&format!(" batch {b}"));
+            }
+            format!("{s}, due {}", local(*due, tz))
+        }
+        Event::ResultRecorded {
+            test,
+            result,
+            reported_at,
+            ..
+        } => match reported_at {
+            Some(t) => format!("{test} {result}, reported {}", local(*t, tz)),
+            None => format!("{test} {result}"),
+        },
         Event::Isolated {
             from, to, reason, ..
         }
         | Event::Released {
-            from, to, reason, ..
+            from,
+            to,
+            reason,
+            by: None,
+            ..
         } => format!("{from} → {to}: {reason}"),
+        Event::Released {
+            from,
+            to,
+            reason,
+            by: Some(by),
+            ..
+        } => format!("{from} → {to}: {reason} (by {by})"),
         Event::Escalated { note, .. } => note.clone(),
         Event::HandoffStarted {
             from,
             to,
             mode,
             counterpart,
+            receiver,
+            company,
+            escort,
+            by,
             ..
         } => {
-            let c = counterpart
-                .as_ref()
-                .map(|c| format!(" to {c}"))
-                .unwrap_or_default();
-            format!("{mode}{c}, {from} → {to}")
+            let who: Vec<String> = [
+                receiver.as_ref().map(|p| p.to_string()),
+                company.clone(),
+                escort.clone(),
+                counterpart.clone(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            let c = if who.is_empty() {
+                String::new()
+            } else {
+                format!(" to {}", who.join(" "))
+            };
+            let by = by.as_ref().map(|b| format!(", by {b}")).unwrap_or_default();
+            format!("{mode}{c}, {from} → {to}{by}")
         }
-        Event::HandoffCompleted { .. } | Event::BayOpened { .. } => String::new(),
+        Event::HandoffCompleted { .. }
+        | Event::HandoffConfirmed { .. }
+        | Event::BayOpened { .. } => String::new(),
+        Event::Rechecked {
+            person,
+            temperature,
+            code,
+            findings,
+            ..
+        } => {
+            let who = crate::domain::event::person_label(*person, None);
+            let mut s = format!("{who}: {temperature}, {code} code");
+            if !findings.is_empty() {
+                let w: Vec<&str> = findings.iter().map(|f| f.flag.as_str()).collect();
+                s.push_str(&format!("; checks: {}", w.join(", ")));
+            }
+            s
+        }
         Event::ServiceRequested { service, .. } => service.to_string(),
-        Event::ServiceDone { call, .. } => format!("call #{call}"),
+        Event::ServiceDone {
+            call, at_departure, ..
+        } => {
+            if *at_departure {
+                format!("call #{call}, closed at departure")
+            } else {
+                format!("call #{call}")
+            }
+        }
         Event::Disinfected { target } => match target {
             Target::Zone(z) => format!("{z} zone"),
             Target::Bay(b) => format!("bay {b}"),

@@ -46,7 +46,7 @@ impl TimeArg {
 }
 
 /// Every kind of event in the log, as `log --kind` accepts it.
-pub const EVENT_KINDS: [&str; 15] = crate::domain::event::Event::KINDS;
+pub const EVENT_KINDS: [&str; 17] = crate::domain::event::Event::KINDS;
 
 pub(super) fn plate(s: &str) -> Result<Plate, String> {
     Plate::parse(s).map_err(|e| e.to_string())

@@ -77,7 +77,12 @@ pub(super) fn run(
             Ok(())
         }
         Command::Sample { plate, test } => {
-            let o = exec(&Op::Sample { plate, test })?;
+            let o = exec(&Op::Sample {
+                plate,
+                test,
+                tube: None,
+                batch: None,
+            })?;
             let due = o.events.iter().find_map(|(_, e)| match e {
                 Event::SampleTaken { due, .. } => Some(*due),
                 _ => None,
@@ -112,7 +117,7 @@ pub(super) fn run(
                 Some(Proposal::Resample(t)) => {
                     writeln!(out, "propose: resample (trucklot sample {p} {t})")?
                 }
-                None => {}
+                Some(Proposal::IsolateWaiting { .. }) | None => {}
             }
             Ok(())
         }
@@ -122,7 +127,12 @@ pub(super) fn run(
             Ok(())
         }
         Command::Release { plate, reason, bay } => {
-            let o = exec(&Op::Release { plate, reason, bay })?;
+            let o = exec(&Op::Release {
+                plate,
+                reason,
+                by: setup.operator.clone(),
+                bay,
+            })?;
             writeln!(out, "{} released to {}", plate_of(&o), bay_of(&o))?;
             Ok(())
         }
@@ -136,7 +146,10 @@ pub(super) fn run(
                 let o = exec(&Op::HandoffStart {
                     plate,
                     mode,
-                    counterpart: to.filter(|t| !t.is_empty()),
+                    receiver: None,
+                    company: None,
+                    escort: to.filter(|t| !t.is_empty()),
+                    by: None,
                     bay,
                 })?;
                 writeln!(
@@ -223,6 +236,9 @@ fn arrive_op(a: ArriveArgs) -> Op {
             code: a.code,
             travel_flag: a.travel,
             handoff_required: a.handoff_required,
+            passengers: vec![],
+            gate: None,
+            venue_code: None,
         },
         bay: a.bay,
         override_reason: a.override_reason,
@@ -238,6 +254,7 @@ fn arrived(o: &Outcome, json: bool, out: &mut dyn Write) -> Result<(), Failure> 
                 flags,
                 override_reason,
                 arrival,
+                ..
             } => Some((stay, bay, flags, override_reason, &arrival.plate)),
             _ => None,
         })

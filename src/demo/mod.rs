@@ -21,8 +21,11 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::clock::FixedClock;
-use crate::domain::event::{ArrivalRecord, HandoffMode, ServiceKind, Target, TestKind, TestResult};
+use crate::domain::event::{
+    ArrivalRecord, HandoffMode, Passenger, ServiceKind, Target, TestKind, TestResult,
+};
 use crate::domain::layout::Layout;
+use crate::domain::plate::Plate;
 use crate::domain::policy::Policy;
 use crate::domain::suggest::suggest;
 use crate::ops::{self, Ctx, Op, OpError, Outcome};
@@ -78,6 +81,8 @@ struct Truck {
     lane: Option<Zone>,
     leaves: bool,
     isolated: bool,
+    /// Departures the rules have refused so far.
+    tries: u8,
 }
 
 struct Sim<'a> {
@@ -91,6 +96,8 @@ struct Sim<'a> {
     summary: DemoSummary,
     /// Results the lab will be late with, so that a few are overdue at the end.
     late_results: usize,
+    /// The hour (UTC, since the epoch) of the step being simulated.
+    clock_hour: i64,
 }
 
 impl Sim<'_> {
@@ -126,6 +133,7 @@ pub fn populate(
         policy,
         summary: DemoSummary::default(),
         late_results: 2,
+        clock_hour: 0,
     };
     plan(&mut sim, trucks, start);
 
@@ -135,6 +143,7 @@ pub fn populate(
             continue;
         };
         clock.set(t);
+        sim.clock_hour = t.timestamp().div_euclid(3600);
         let (operator, terminal) = staff(&step, t, &mut sim.rng);
         let ctx = Ctx {
             operator,
@@ -150,7 +159,17 @@ pub fn populate(
                 sim.summary.operations += 1;
                 follow_up(&mut sim, &step, &out, t);
             }
-            Err(OpError::Refused(_) | OpError::Invalid(_)) => sim.summary.skipped += 1,
+            Err(OpError::Refused(_) | OpError::Invalid(_)) => {
+                sim.summary.skipped += 1;
+                // The gate sends a truck back to wait when the rules hold it
+                // (a PCR still at the lab): it tries again an hour later.
+                if let Step::Depart(n) = step {
+                    if sim.trucks[n].tries < 4 {
+                        sim.trucks[n].tries += 1;
+                        sim.at(t + Duration::hours(1), Step::Depart(n));
+                    }
+                }
+            }
             Err(OpError::Store(e)) => {
                 return Err(e).with_context(|| format!("demo stopped at {t}"));
             }
@@ -185,13 +204,29 @@ fn plan(sim: &mut Sim<'_>, trucks: usize, start: DateTime<Utc>) {
             code: code(rng),
             travel_flag: rng.chance(0.001),
             handoff_required: rng.chance(0.04),
+            passengers: Vec::new(),
+            gate: Some(if rng.chance(0.6) { "east" } else { "west" }.to_string()),
+            venue_code: Some(rng.chance(0.97)),
         };
+        let mut arrival = arrival;
+        // About one cab in five carries a co-driver.
+        if rng.chance(0.2) {
+            if let Some(t) = temperature(rng) {
+                arrival.passengers.push(Passenger {
+                    name: Some(driver(rng)),
+                    phone: phone(rng),
+                    temperature: t,
+                    code: code(rng),
+                });
+            }
+        }
         let leaves = rng.chance(0.16);
         sim.trucks.push(Truck {
             arrival,
             lane,
             leaves,
             isolated: false,
+            tries: 0,
         });
         let n = sim.trucks.len() - 1;
         sim.at(at, Step::Arrive(n));
@@ -281,6 +316,12 @@ fn op_for(sim: &mut Sim<'_>, store: &Store, step: &Step) -> anyhow::Result<Optio
         Step::Sample(n, test) => Op::Sample {
             plate: plate(*n),
             test: *test,
+            tube: None,
+            // The lab collects PCR tubes in four batches a day.
+            batch: (*test == TestKind::Pcr).then(|| {
+                let hour = (sim.clock_hour + 8).rem_euclid(24);
+                format!("PCR-B{}", hour / 6 + 1)
+            }),
         },
         Step::Result(n, test) => {
             let p = sim.rng.unit();
@@ -306,6 +347,7 @@ fn op_for(sim: &mut Sim<'_>, store: &Store, step: &Step) -> anyhow::Result<Optio
         Step::Release(n) => Op::Release {
             plate: plate(*n),
             reason: "PCR negative, no symptoms".into(),
+            by: "区卫健局 王医生".into(),
             bay: None,
         },
         Step::Escalate(n) => Op::Escalate {
@@ -323,21 +365,32 @@ fn op_for(sim: &mut Sim<'_>, store: &Store, step: &Step) -> anyhow::Result<Optio
             }
         }
         Step::HandoffStart(n) => {
-            let escort = sim.rng.chance(0.4);
-            let counterpart = if escort {
-                sim.rng.word(ESCORT_TO)
+            if sim.rng.chance(0.4) {
+                Op::HandoffStart {
+                    plate: plate(*n),
+                    mode: HandoffMode::Escort,
+                    receiver: None,
+                    company: None,
+                    escort: Some(sim.rng.word(ESCORT_TO).to_string()),
+                    by: None,
+                    bay: None,
+                }
             } else {
-                sim.rng.word(TRANSFER_TO)
-            };
-            Op::HandoffStart {
-                plate: plate(*n),
-                mode: if escort {
-                    HandoffMode::Escort
-                } else {
-                    HandoffMode::Transfer
-                },
-                counterpart: Some(counterpart.to_string()),
-                bay: None,
+                // "晋D5K231 长治市物资公司": the receiving vehicle, then its company.
+                let (receiver, company) = sim
+                    .rng
+                    .word(TRANSFER_TO)
+                    .split_once(' ')
+                    .unwrap_or_default();
+                Op::HandoffStart {
+                    plate: plate(*n),
+                    mode: HandoffMode::Transfer,
+                    receiver: Plate::parse(receiver).ok(),
+                    company: Some(company.to_string()),
+                    escort: None,
+                    by: None,
+                    bay: None,
+                }
             }
         }
         Step::HandoffDone(n) => Op::HandoffDone { plate: plate(*n) },
@@ -366,13 +419,7 @@ fn op_for(sim: &mut Sim<'_>, store: &Store, step: &Step) -> anyhow::Result<Optio
 
 /// Whether the checks let this arrival into a bay outside isolation.
 fn is_clean(policy: &Policy, a: &ArrivalRecord) -> bool {
-    policy
-        .flags(&crate::domain::policy::Checks {
-            temperature: a.temperature,
-            code: a.code,
-            travel_flag: a.travel_flag,
-        })
-        .is_empty()
+    policy.findings(&a.people(), a.travel_flag).is_empty()
 }
 
 /// What a recorded step sets in motion.

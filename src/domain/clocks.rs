@@ -12,6 +12,7 @@ use super::bay::{BayId, Zone};
 use super::event::{HandoffMode, ServiceKind, StayId, TestKind, TestResult};
 use super::plate::Plate;
 use super::policy::Policy;
+use super::stay::{Status, standing_positive};
 
 /// A truck on site, as a clock refers to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -32,11 +33,17 @@ pub struct PendingSample {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Isolation {
     pub truck: TruckRef,
+    /// Isolated, holding (waiting for a bay), or in an escorted handoff
+    /// that has not yet left the isolation zone's authority.
+    pub status: Status,
     pub reason: Option<String>,
     pub since: DateTime<Utc>,
+    pub escalated_at: Option<DateTime<Utc>>,
     pub escalation: Option<String>,
     /// Results recorded since the truck was isolated, oldest first.
     pub results_since: Vec<(TestKind, TestResult)>,
+    /// Every result of the stay, oldest first.
+    pub results: Vec<(TestKind, TestResult)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -50,8 +57,13 @@ pub struct OpenService {
 pub struct OpenHandoff {
     pub truck: TruckRef,
     pub mode: HandoffMode,
+    /// Who or what receives it: the receiving vehicle and company, or the
+    /// escorting unit.
     pub counterpart: Option<String>,
     pub started_at: DateTime<Utc>,
+    /// Done, waiting for confirmation of its arrival at the destination
+    /// (the truck may have left already).
+    pub done_at: Option<DateTime<Utc>>,
 }
 
 /// What the store knows that clocks are computed from.
@@ -71,11 +83,25 @@ pub struct ClockFacts {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ClockKind {
-    Result { test: TestKind },
+    Result {
+        test: TestKind,
+    },
     IsolationReview,
-    Disinfection { zone: Zone },
-    Service { service: ServiceKind },
-    Handoff { mode: HandoffMode },
+    Disinfection {
+        zone: Zone,
+    },
+    Service {
+        service: ServiceKind,
+    },
+    Handoff {
+        mode: HandoffMode,
+    },
+    /// A finished handoff whose arrival at the destination is unconfirmed.
+    HandoffConfirm {
+        mode: HandoffMode,
+    },
+    /// A flagged truck on the holding list, waiting for an isolation bay.
+    WaitingForIsolation,
 }
 
 impl ClockKind {
@@ -86,6 +112,8 @@ impl ClockKind {
             ClockKind::Disinfection { .. } => "disinfection",
             ClockKind::Service { .. } => "service",
             ClockKind::Handoff { .. } => "handoff",
+            ClockKind::HandoffConfirm { .. } => "handoff_confirm",
+            ClockKind::WaitingForIsolation => "waiting_for_isolation",
         }
     }
 }
@@ -123,6 +151,17 @@ pub fn clocks(facts: &ClockFacts, policy: &Policy) -> Vec<Clock> {
         });
     }
     for i in &facts.isolations {
+        if i.status == Status::Holding {
+            // Due at once: a flagged truck outside isolation is an alarm
+            // until a bay takes it.
+            out.push(Clock {
+                kind: ClockKind::WaitingForIsolation,
+                truck: Some(i.truck.clone()),
+                started: i.since,
+                due: i.since,
+            });
+            continue;
+        }
         out.push(Clock {
             kind: ClockKind::IsolationReview,
             truck: Some(i.truck.clone()),
@@ -148,11 +187,19 @@ pub fn clocks(facts: &ClockFacts, policy: &Policy) -> Vec<Clock> {
         });
     }
     for h in &facts.handoffs {
-        out.push(Clock {
-            kind: ClockKind::Handoff { mode: h.mode },
-            truck: Some(h.truck.clone()),
-            started: h.started_at,
-            due: h.started_at + policy.handoff_due(),
+        out.push(match h.done_at {
+            None => Clock {
+                kind: ClockKind::Handoff { mode: h.mode },
+                truck: Some(h.truck.clone()),
+                started: h.started_at,
+                due: h.started_at + policy.handoff_due(),
+            },
+            Some(done) => Clock {
+                kind: ClockKind::HandoffConfirm { mode: h.mode },
+                truck: Some(h.truck.clone()),
+                started: done,
+                due: done + policy.handoff_confirm(),
+            },
         });
     }
     out.sort_by(|a, b| {
@@ -175,12 +222,20 @@ pub fn overdue_count(clocks: &[Clock], now: DateTime<Utc>) -> usize {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum NextAction {
+    /// On the holding list: isolate it when a bay frees.
+    WaitForBay,
+    /// An authorised escort is under way: mark it done when it sets off.
+    EscortUnderWay,
+    /// The escort is done: let it out of the gate.
+    LetOutUnderEscort,
     /// A result is late: chase the lab.
     ChaseResult { test: TestKind },
     /// A result is pending and not yet due.
     AwaitResult { test: TestKind, due: DateTime<Utc> },
-    /// A positive result since isolation: escalate or hand off under escort.
+    /// A positive result stands: escalate, or hand off under escort.
     Escalate,
+    /// Escalated: the decision is awaited.
+    AwaitDecision { at: DateTime<Utc>, note: String },
     /// No test since isolation: take a PCR sample.
     TakeSample,
     /// The review time has passed with negative results: release or escalate.
@@ -192,6 +247,10 @@ pub enum NextAction {
 impl NextAction {
     pub fn key(&self) -> &'static str {
         match self {
+            NextAction::WaitForBay => "wait_for_bay",
+            NextAction::EscortUnderWay => "escort_under_way",
+            NextAction::LetOutUnderEscort => "let_out_under_escort",
+            NextAction::AwaitDecision { .. } => "await_decision",
             NextAction::ChaseResult { .. } => "chase_result",
             NextAction::AwaitResult { .. } => "await_result",
             NextAction::Escalate => "escalate",
@@ -206,6 +265,7 @@ impl NextAction {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IsolationRow {
     pub truck: TruckRef,
+    pub status: Status,
     pub reason: Option<String>,
     pub since: DateTime<Utc>,
     pub minutes: i64,
@@ -238,18 +298,23 @@ pub fn isolation_board(
                 .map(|s| s.test)
                 .collect();
             let review_due = i.since + policy.isolation_review();
-            let next = if let Some(&test) = overdue.first() {
+            let escalated = i.escalated_at.zip(i.escalation.clone());
+            let next = if i.status == Status::Holding {
+                NextAction::WaitForBay
+            } else if i.status == Status::Handoff {
+                NextAction::EscortUnderWay
+            } else if i.status == Status::HandoffDone {
+                NextAction::LetOutUnderEscort
+            } else if let Some(&test) = overdue.first() {
                 NextAction::ChaseResult { test }
             } else if let Some(s) = mine.iter().min_by_key(|s| s.due_at) {
                 NextAction::AwaitResult {
                     test: s.test,
                     due: s.due_at,
                 }
-            } else if i
-                .results_since
-                .iter()
-                .any(|(_, r)| *r == TestResult::Positive)
-            {
+            } else if let Some((at, note)) = escalated {
+                NextAction::AwaitDecision { at, note }
+            } else if standing_positive(&i.results).is_some() {
                 NextAction::Escalate
             } else if !i
                 .results_since
@@ -264,6 +329,7 @@ pub fn isolation_board(
             };
             IsolationRow {
                 truck: i.truck.clone(),
+                status: i.status,
                 reason: i.reason.clone(),
                 since: i.since,
                 minutes: (now - i.since).num_minutes(),
@@ -318,10 +384,13 @@ mod tests {
             ],
             isolations: vec![Isolation {
                 truck: truck(2, "晋D22222"),
+                status: Status::Isolated,
                 reason: Some("fever".into()),
                 since: t(1, 30),
+                escalated_at: None,
                 escalation: None,
                 results_since: vec![],
+                results: vec![],
             }],
             services: vec![OpenService {
                 truck: truck(1, "晋D12345"),
@@ -389,8 +458,48 @@ mod tests {
             "review"
         );
         f.isolations[0]
-            .results_since
+            .results
             .push((TestKind::Pcr, TestResult::Positive));
         assert_eq!(isolation_board(&f, &p, t(3, 0))[0].next.key(), "escalate");
+        f.isolations[0].escalated_at = Some(t(2, 45));
+        f.isolations[0].escalation = Some("reported to CDC".into());
+        assert_eq!(
+            isolation_board(&f, &p, t(3, 0))[0].next,
+            NextAction::AwaitDecision {
+                at: t(2, 45),
+                note: "reported to CDC".into()
+            }
+        );
+        f.isolations[0].status = Status::Handoff;
+        assert_eq!(
+            isolation_board(&f, &p, t(3, 0))[0].next.key(),
+            "escort_under_way"
+        );
+    }
+
+    #[test]
+    fn the_holding_list_is_an_alarm_at_once_and_unconfirmed_handoffs_come_due() {
+        let p = Policy::default();
+        let mut f = facts();
+        f.isolations[0].status = Status::Holding;
+        f.handoffs.push(OpenHandoff {
+            truck: truck(3, "晋D33333"),
+            mode: HandoffMode::Transfer,
+            counterpart: None,
+            started_at: t(1, 0),
+            done_at: Some(t(2, 0)),
+        });
+        let c = clocks(&f, &p);
+        let waiting = c.iter().find(|c| c.kind == ClockKind::WaitingForIsolation);
+        assert!(waiting.unwrap().overdue(t(1, 31)));
+        let confirm = c
+            .iter()
+            .find(|c| c.kind.key() == "handoff_confirm")
+            .unwrap();
+        assert_eq!(confirm.due, t(2, 0) + Duration::hours(24));
+        assert_eq!(
+            isolation_board(&f, &p, t(2, 0))[0].next.key(),
+            "wait_for_bay"
+        );
     }
 }

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use super::bay::{BayId, Zone};
 use super::phone::Phone;
 use super::plate::Plate;
-use super::policy::{Cargo, CheckFlag, HealthCode, Temperature, word_enum};
+use super::policy::{
+    Cargo, CheckFlag, Finding, HealthCode, PersonCheck, Temperature, flags_of, word_enum,
+};
 
 /// A stay: one visit of one truck, gate in to gate out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -48,7 +50,9 @@ word_enum! {
     expected "a service (expected meal, water or medical)"
 }
 
-/// Everything recorded at the gate for a new arrival.
+/// Everything recorded at the gate for a new arrival. The driver's own
+/// measurement sits at the top level (as the first version of the log wrote
+/// it); everyone else in the cab is a `Passenger`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ArrivalRecord {
     pub plate: Plate,
@@ -57,10 +61,89 @@ pub struct ArrivalRecord {
     pub cargo: Cargo,
     pub origin: Option<String>,
     pub destination: Option<String>,
+    /// The driver's temperature. Every new arrival has one (`ops` refuses
+    /// one without); only events of the first schema version may lack it.
     pub temperature: Option<Temperature>,
+    /// The driver's health code.
     pub code: HealthCode,
     pub travel_flag: bool,
     pub handoff_required: bool,
+    /// Up to three passengers, each checked like the driver.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub passengers: Vec<Passenger>,
+    /// The gate (highway exit) the truck came through.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate: Option<String>,
+    /// Whether the driver scanned the venue code (`None`: not recorded, as
+    /// in logs written before it was).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue_code: Option<bool>,
+}
+
+/// Someone in the cab besides the driver.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Passenger {
+    pub name: Option<String>,
+    pub phone: Option<Phone>,
+    pub temperature: Temperature,
+    pub code: HealthCode,
+}
+
+impl ArrivalRecord {
+    /// Everyone's measurement, driver first.
+    pub fn people(&self) -> Vec<PersonCheck> {
+        let mut v = vec![PersonCheck {
+            temperature: self.temperature,
+            code: Some(self.code),
+        }];
+        v.extend(self.passengers.iter().map(|p| PersonCheck {
+            temperature: Some(p.temperature),
+            code: Some(p.code),
+        }));
+        v
+    }
+
+    /// The name of person `n` (0 = the driver), if one was given.
+    pub fn name_of(&self, n: u8) -> Option<&str> {
+        match n {
+            0 => self.driver.as_deref(),
+            n => self
+                .passengers
+                .get(n as usize - 1)
+                .and_then(|p| p.name.as_deref()),
+        }
+    }
+}
+
+/// Who in the cab person `n` is, for a reason or a table: "driver 张三",
+/// "passenger 2".
+pub fn person_label(n: u8, name: Option<&str>) -> String {
+    let role = if n == 0 {
+        "driver".to_string()
+    } else {
+        format!("passenger {n}")
+    };
+    match name {
+        Some(name) => format!("{role} {name}"),
+        None => role,
+    }
+}
+
+/// The findings of the checks as one line that names who was flagged:
+/// "fever: passenger 1 李四; yellow code: driver". Empty findings give "".
+pub fn describe_findings(findings: &[Finding], name: impl Fn(u8) -> Option<String>) -> String {
+    flags_of(findings)
+        .into_iter()
+        .map(|flag| {
+            let who: Vec<String> = findings
+                .iter()
+                .filter(|f| f.flag == flag)
+                .map(|f| person_label(f.person, name(f.person).as_deref()))
+                .collect();
+            format!("{}: {}", flag.as_str(), who.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Where a disinfection round was done.
@@ -84,6 +167,13 @@ pub enum Event {
         bay: BayId,
         flags: Vec<CheckFlag>,
         override_reason: Option<String>,
+        /// Who the checks flagged, and for what (empty in first-version logs).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        findings: Vec<Finding>,
+        /// Flagged, but the isolation zone was full: the truck waits in
+        /// `bay` (a work lane) on the holding list.
+        #[serde(default, skip_serializing_if = "is_false")]
+        holding: bool,
     },
     Moved {
         stay: StayId,
@@ -95,16 +185,29 @@ pub enum Event {
         from: BayId,
         /// Set when a departure rule was overridden, with the typed reason.
         forced: Option<String>,
+        /// The rules that were overridden, by key (see `stay::Blocker::key`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        overridden: Vec<String>,
     },
     SampleTaken {
         stay: StayId,
         test: TestKind,
         due: DateTime<Utc>,
+        /// The tube's barcode (typed, scanned or generated).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tube: Option<String>,
+        /// The lab batch the sample goes with.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        batch: Option<String>,
     },
     ResultRecorded {
         stay: StayId,
         test: TestKind,
         result: TestResult,
+        /// When the lab reported it, if that is known (an imported file);
+        /// otherwise the time of the event.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reported_at: Option<DateTime<Utc>>,
     },
     Isolated {
         stay: StayId,
@@ -117,6 +220,9 @@ pub enum Event {
         from: BayId,
         to: BayId,
         reason: String,
+        /// Who decided the release (absent only in first-version logs).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<String>,
     },
     Escalated {
         stay: StayId,
@@ -127,11 +233,37 @@ pub enum Event {
         from: BayId,
         to: BayId,
         mode: HandoffMode,
-        /// Receiving vehicle and company, or destination and escort.
+        /// Free text of first-version logs ("receiving vehicle and company,
+        /// or destination and escort"); new events use the fields below.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         counterpart: Option<String>,
+        /// A transfer's receiving vehicle.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        receiver: Option<Plate>,
+        /// A transfer's receiving company.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        company: Option<String>,
+        /// An escort's escorting unit.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        escort: Option<String>,
+        /// Who authorised it, for a truck under isolation's authority.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<String>,
     },
     HandoffCompleted {
         stay: StayId,
+    },
+    /// The handoff's arrival at its destination was confirmed.
+    HandoffConfirmed {
+        stay: StayId,
+    },
+    /// A new measurement of one person in the cab (0 = the driver).
+    Rechecked {
+        stay: StayId,
+        person: u8,
+        temperature: Temperature,
+        code: HealthCode,
+        findings: Vec<Finding>,
     },
     ServiceRequested {
         stay: StayId,
@@ -141,6 +273,9 @@ pub enum Event {
         stay: StayId,
         /// The id of the `ServiceRequested` event this closes.
         call: i64,
+        /// Closed because the truck departed, not because it was served.
+        #[serde(default, skip_serializing_if = "is_false")]
+        at_departure: bool,
     },
     Disinfected {
         target: Target,
@@ -156,7 +291,7 @@ pub enum Event {
 
 impl Event {
     /// Every kind, as `kind()` names them (a test checks the two agree).
-    pub const KINDS: [&'static str; 15] = [
+    pub const KINDS: [&'static str; 17] = [
         "arrived",
         "moved",
         "departed",
@@ -167,6 +302,8 @@ impl Event {
         "escalated",
         "handoff_started",
         "handoff_completed",
+        "handoff_confirmed",
+        "rechecked",
         "service_requested",
         "service_done",
         "disinfected",
@@ -187,6 +324,8 @@ impl Event {
             Event::Escalated { .. } => "escalated",
             Event::HandoffStarted { .. } => "handoff_started",
             Event::HandoffCompleted { .. } => "handoff_completed",
+            Event::HandoffConfirmed { .. } => "handoff_confirmed",
+            Event::Rechecked { .. } => "rechecked",
             Event::ServiceRequested { .. } => "service_requested",
             Event::ServiceDone { .. } => "service_done",
             Event::Disinfected { .. } => "disinfected",
@@ -208,6 +347,8 @@ impl Event {
             | Event::Escalated { stay, .. }
             | Event::HandoffStarted { stay, .. }
             | Event::HandoffCompleted { stay }
+            | Event::HandoffConfirmed { stay }
+            | Event::Rechecked { stay, .. }
             | Event::ServiceRequested { stay, .. }
             | Event::ServiceDone { stay, .. } => Some(*stay),
             Event::Disinfected { .. } | Event::BayClosed { .. } | Event::BayOpened { .. } => None,
@@ -231,6 +372,10 @@ impl Event {
             _ => None,
         }
     }
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// An event as it sits in the log, with who, where and when.
@@ -264,10 +409,15 @@ mod tests {
                 code: HealthCode::Green,
                 travel_flag: false,
                 handoff_required: false,
+                passengers: vec![],
+                gate: Some("east".into()),
+                venue_code: Some(true),
             },
             bay: BayId::parse("P-01-60").unwrap(),
             flags: vec![],
             override_reason: None,
+            findings: vec![],
+            holding: false,
         };
         let json = serde_json::to_string(&e).unwrap();
         assert!(json.contains("\"kind\":\"arrived\""));
@@ -275,5 +425,54 @@ mod tests {
         assert_eq!(e.kind(), "arrived");
         assert!(Event::KINDS.contains(&e.kind()));
         assert_eq!(e.stay(), Some(StayId(7)));
+    }
+
+    /// Events written by the first schema version, before passengers, gates,
+    /// tubes, deciders and handoff details, still read.
+    #[test]
+    fn first_version_events_still_read() {
+        let old = r#"{"kind":"handoff_started","stay":3,"from":"I-01","to":"H-01","mode":"transfer","counterpart":"晋K11111 顺丰"}"#;
+        match serde_json::from_str::<Event>(old).unwrap() {
+            Event::HandoffStarted {
+                counterpart, by, ..
+            } => {
+                assert_eq!(counterpart.as_deref(), Some("晋K11111 顺丰"));
+                assert_eq!(by, None);
+            }
+            e => panic!("{e:?}"),
+        }
+        let old = r#"{"kind":"arrived","stay":2,"plate":"晋A00001","driver":null,"phone":null,"cargo":"other","origin":null,"destination":null,"temperature":null,"code":"green","travel_flag":false,"handoff_required":false,"bay":"P-01-01","flags":[],"override_reason":null}"#;
+        match serde_json::from_str::<Event>(old).unwrap() {
+            Event::Arrived {
+                arrival, findings, ..
+            } => {
+                assert!(arrival.passengers.is_empty() && findings.is_empty());
+                assert_eq!(arrival.venue_code, None);
+            }
+            e => panic!("{e:?}"),
+        }
+    }
+
+    #[test]
+    fn findings_name_the_person() {
+        let f = [
+            Finding {
+                person: 0,
+                flag: CheckFlag::Fever,
+            },
+            Finding {
+                person: 2,
+                flag: CheckFlag::Fever,
+            },
+            Finding {
+                person: 1,
+                flag: CheckFlag::YellowCode,
+            },
+        ];
+        let names = |n: u8| (n == 2).then(|| "李四".to_string());
+        assert_eq!(
+            describe_findings(&f, names),
+            "fever: driver, passenger 2 李四; yellow code: passenger 1"
+        );
     }
 }

@@ -8,6 +8,7 @@ pub mod bay;
 pub mod clock;
 pub mod clocks;
 pub mod event;
+pub mod gate;
 pub mod layout;
 pub mod phone;
 pub mod plate;

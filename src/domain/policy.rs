@@ -9,6 +9,8 @@ use std::fmt;
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
+use super::event::TestKind;
+
 /// Body temperature in °C, as measured at the gate.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, Deserialize)]
 pub struct Temperature(f64);
@@ -142,13 +144,24 @@ impl CheckFlag {
     }
 }
 
-/// The gate checks of one arrival.
+/// One person's gate measurement, as far as it is known (a form being
+/// filled in may not have both yet).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Checks {
+pub struct PersonCheck {
     pub temperature: Option<Temperature>,
-    pub code: HealthCode,
-    pub travel_flag: bool,
+    pub code: Option<HealthCode>,
 }
+
+/// What the checks found, and about whom: person 0 is the driver, 1–3 the
+/// passengers in the order they were registered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub person: u8,
+    pub flag: CheckFlag,
+}
+
+/// The most people a cab holds: the driver and three passengers.
+pub const MAX_PEOPLE: usize = 4;
 
 /// Thresholds and due times. Every field has a safe default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -170,6 +183,13 @@ pub struct Policy {
     pub service_due_min: i64,
     /// Minutes a point-to-point handoff is expected to take.
     pub handoff_due_min: i64,
+    /// Hours after a handoff is done within which its arrival at the
+    /// destination must be confirmed.
+    pub handoff_confirm_h: i64,
+    /// A negative antigen result is needed before departure.
+    pub require_antigen: bool,
+    /// A negative PCR result is needed before departure.
+    pub require_pcr: bool,
 }
 
 impl Default for Policy {
@@ -183,6 +203,9 @@ impl Default for Policy {
             travel_flag_isolates: true,
             service_due_min: 30,
             handoff_due_min: 120,
+            handoff_confirm_h: 24,
+            require_antigen: true,
+            require_pcr: false,
         }
     }
 }
@@ -262,6 +285,13 @@ impl Policy {
             7 * 24 * 60,
             "1–10080",
         )?;
+        range(
+            "handoff_confirm_h",
+            self.handoff_confirm_h,
+            1,
+            24 * 30,
+            "1–720",
+        )?;
         Ok(())
     }
 
@@ -285,49 +315,94 @@ impl Policy {
         Duration::minutes(self.handoff_due_min)
     }
 
+    pub fn handoff_confirm(&self) -> Duration {
+        Duration::hours(self.handoff_confirm_h)
+    }
+
+    /// The tests every stay needs a negative result of before departure.
+    pub fn required_tests(&self) -> Vec<TestKind> {
+        let mut t = Vec::new();
+        if self.require_antigen {
+            t.push(TestKind::Antigen);
+        }
+        if self.require_pcr {
+            t.push(TestKind::Pcr);
+        }
+        t
+    }
+
     pub fn disinfection_every(&self) -> Duration {
         Duration::hours(self.disinfection_every_h)
     }
 
-    /// What the gate checks say: an empty list means a clean arrival.
-    pub fn flags(&self, checks: &Checks) -> Vec<CheckFlag> {
-        let mut flags = Vec::new();
-        if checks
-            .temperature
-            .is_some_and(|t| t.celsius() >= self.fever_c)
-        {
-            flags.push(CheckFlag::Fever);
+    /// What the gate checks say about the people in a cab (driver first) and
+    /// the truck's travel flag: an empty list means a clean arrival. A missing
+    /// measurement flags nothing here; that it is missing is the form's and
+    /// the operation's business.
+    pub fn findings(&self, people: &[PersonCheck], travel_flag: bool) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for (n, p) in people.iter().enumerate() {
+            let person = n as u8;
+            if p.temperature.is_some_and(|t| t.celsius() >= self.fever_c) {
+                out.push(Finding {
+                    person,
+                    flag: CheckFlag::Fever,
+                });
+            }
+            match p.code {
+                Some(HealthCode::Yellow) => out.push(Finding {
+                    person,
+                    flag: CheckFlag::YellowCode,
+                }),
+                Some(HealthCode::Red) => out.push(Finding {
+                    person,
+                    flag: CheckFlag::RedCode,
+                }),
+                Some(HealthCode::Green) | None => {}
+            }
         }
-        match checks.code {
-            HealthCode::Green => {}
-            HealthCode::Yellow => flags.push(CheckFlag::YellowCode),
-            HealthCode::Red => flags.push(CheckFlag::RedCode),
+        if travel_flag && self.travel_flag_isolates {
+            out.push(Finding {
+                person: 0,
+                flag: CheckFlag::TravelHistory,
+            });
         }
-        if checks.travel_flag && self.travel_flag_isolates {
-            flags.push(CheckFlag::TravelHistory);
-        }
-        flags
+        out
     }
+}
+
+/// The distinct flags among `findings`, in first-seen order.
+pub fn flags_of(findings: &[Finding]) -> Vec<CheckFlag> {
+    let mut flags = Vec::new();
+    for f in findings {
+        if !flags.contains(&f.flag) {
+            flags.push(f.flag);
+        }
+    }
+    flags
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn checks(t: f64, code: HealthCode, travel: bool) -> Checks {
-        Checks {
+    fn person(t: f64, code: HealthCode) -> PersonCheck {
+        PersonCheck {
             temperature: Some(Temperature::new(t).unwrap()),
-            code,
-            travel_flag: travel,
+            code: Some(code),
         }
+    }
+
+    fn flags(p: &Policy, t: f64, code: HealthCode, travel: bool) -> Vec<CheckFlag> {
+        flags_of(&p.findings(&[person(t, code)], travel))
     }
 
     #[test]
     fn fever_threshold_is_inclusive() {
         let p = Policy::default();
-        assert!(p.flags(&checks(37.2, HealthCode::Green, false)).is_empty());
+        assert!(flags(&p, 37.2, HealthCode::Green, false).is_empty());
         assert_eq!(
-            p.flags(&checks(37.3, HealthCode::Green, false)),
+            flags(&p, 37.3, HealthCode::Green, false),
             vec![CheckFlag::Fever]
         );
     }
@@ -336,17 +411,51 @@ mod tests {
     fn codes_and_travel_flag_isolate() {
         let p = Policy::default();
         assert_eq!(
-            p.flags(&checks(36.5, HealthCode::Yellow, false)),
+            flags(&p, 36.5, HealthCode::Yellow, false),
             vec![CheckFlag::YellowCode]
         );
         assert_eq!(
-            p.flags(&checks(38.0, HealthCode::Red, true)),
+            flags(&p, 38.0, HealthCode::Red, true),
             vec![
                 CheckFlag::Fever,
                 CheckFlag::RedCode,
                 CheckFlag::TravelHistory
             ]
         );
+    }
+
+    #[test]
+    fn every_person_in_the_cab_is_checked_and_named() {
+        let p = Policy::default();
+        let cab = [
+            person(36.5, HealthCode::Green),
+            person(38.1, HealthCode::Green),
+            PersonCheck {
+                temperature: None,
+                code: Some(HealthCode::Yellow),
+            },
+        ];
+        assert_eq!(
+            p.findings(&cab, false),
+            vec![
+                Finding {
+                    person: 1,
+                    flag: CheckFlag::Fever
+                },
+                Finding {
+                    person: 2,
+                    flag: CheckFlag::YellowCode
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn the_tests_needed_before_departure_follow_the_policy() {
+        let mut p = Policy::default();
+        assert_eq!(p.required_tests(), vec![TestKind::Antigen]);
+        p.require_pcr = true;
+        assert_eq!(p.required_tests(), vec![TestKind::Antigen, TestKind::Pcr]);
     }
 
     #[test]

@@ -1,14 +1,17 @@
 //! The stay state machine: what may follow what in a truck's visit, and the
-//! reason when it may not.
+//! reason when it may not; and what stands between a truck and the gate out.
 //!
-//! `check` is a pure function of a `StayState` snapshot and an `Action`; the
-//! ops layer loads the snapshot, asks here, and only then writes.
+//! `check` and `departure_blockers` are pure functions of a `StayState`
+//! snapshot; the ops layer loads the snapshot, asks here, and only then
+//! writes. The TUI asks the same functions for its previews, so what the
+//! screen promises is what the operation does.
 
 use serde::{Deserialize, Serialize};
 
 use super::bay::{BayId, Zone};
-use super::event::{StayId, TestKind};
+use super::event::{HandoffMode, ServiceKind, StayId, TestKind, TestResult};
 use super::plate::Plate;
+use super::policy::Policy;
 
 /// Where a stay is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -16,6 +19,9 @@ use super::plate::Plate;
 pub enum Status {
     /// In a work, living or parking bay.
     Parked,
+    /// Flagged by the checks, but the isolation zone was full: waiting in a
+    /// work lane for the next free isolation bay.
+    Holding,
     /// Held in the isolation zone, not yet released.
     Isolated,
     /// In a handoff bay, transfer or escort under way.
@@ -26,8 +32,9 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [
+    pub const ALL: [Status; 6] = [
         Status::Parked,
+        Status::Holding,
         Status::Isolated,
         Status::Handoff,
         Status::HandoffDone,
@@ -37,6 +44,7 @@ impl Status {
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Parked => "parked",
+            Status::Holding => "holding",
             Status::Isolated => "isolated",
             Status::Handoff => "handoff",
             Status::HandoffDone => "handoff_done",
@@ -49,6 +57,16 @@ impl Status {
     }
 }
 
+/// A stay's handoff, once started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandoffState {
+    pub mode: HandoffMode,
+    /// Who authorised it (needed for a truck under isolation's authority).
+    pub by: Option<String>,
+    pub done: bool,
+    pub confirmed: bool,
+}
+
 /// What the rules need to know about a stay.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StayState {
@@ -58,24 +76,81 @@ pub struct StayState {
     pub bay: Option<BayId>,
     /// Tests sampled and still waiting for a result.
     pub pending: Vec<TestKind>,
+    /// Every result of the stay, oldest first.
+    pub results: Vec<(TestKind, TestResult)>,
     pub handoff_required: bool,
-    pub open_service_calls: usize,
+    pub handoff: Option<HandoffState>,
+    /// The kinds of the service calls still open, oldest first.
+    pub open_services: Vec<ServiceKind>,
+    /// How many people the cab holds (the driver and passengers).
+    pub people: u8,
 }
 
-/// Something an operator wants to do to a stay.
+impl StayState {
+    /// The latest result of `test`, if it has one.
+    pub fn latest(&self, test: TestKind) -> Option<TestResult> {
+        self.results
+            .iter()
+            .rev()
+            .find(|(t, _)| *t == test)
+            .map(|(_, r)| *r)
+    }
+
+    /// The test of a positive result that still stands: positive results are
+    /// cleared only by a negative PCR recorded after the last of them (a
+    /// negative antigen does not clear a positive).
+    pub fn standing_positive(&self) -> Option<TestKind> {
+        standing_positive(&self.results)
+    }
+
+    /// Under the isolation zone's authority: held there, waiting for it, or
+    /// with a positive result that stands. Such a truck leaves only by a
+    /// decision: a release, or an escorted handoff someone authorised.
+    pub fn under_isolation(&self) -> bool {
+        matches!(self.status, Status::Isolated | Status::Holding)
+            || self.standing_positive().is_some()
+    }
+
+    /// Leaving under an escort that a named person authorised.
+    fn authorised_escort(&self) -> bool {
+        self.status == Status::HandoffDone
+            && self
+                .handoff
+                .as_ref()
+                .is_some_and(|h| h.mode == HandoffMode::Escort && h.by.is_some())
+    }
+}
+
+/// The test of a positive result among `results` (oldest first) that still
+/// stands: positive results are cleared only by a negative PCR recorded after
+/// the last of them.
+pub fn standing_positive(results: &[(TestKind, TestResult)]) -> Option<TestKind> {
+    let last = results
+        .iter()
+        .rposition(|(_, r)| *r == TestResult::Positive)?;
+    let cleared = results[last + 1..]
+        .iter()
+        .any(|&(t, r)| t == TestKind::Pcr && r == TestResult::Negative);
+    (!cleared).then_some(results[last].0)
+}
+
+/// Something an operator wants to do to a stay (departure has its own
+/// function, `departure_blockers`, since it can be refused for many reasons
+/// at once).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Move { to: Zone },
-    Depart { forced: bool },
     Sample(TestKind),
     Result(TestKind),
     Isolate,
     Release,
     Escalate,
-    HandoffStart,
+    HandoffStart { mode: HandoffMode, decided: bool },
     HandoffDone,
+    HandoffConfirm,
     ServiceRequest,
     ServiceDone,
+    Recheck { person: u8 },
 }
 
 /// Why the rules say no. Each becomes one line for the user.
@@ -87,22 +162,12 @@ pub enum RuleRefusal {
     IsolatedUseRelease { plate: Plate },
     #[error("{plate} is not isolated: use isolate to move a truck into the isolation zone")]
     UseIsolate { plate: Plate },
+    #[error("{plate} is waiting for an isolation bay: isolate it when one is free")]
+    HoldingUseIsolate { plate: Plate },
     #[error("{plate} is in a handoff: complete it or move it to another handoff bay")]
     InHandoff { plate: Plate },
     #[error("use handoff start to move {plate} into the handoff zone")]
     UseHandoff { plate: Plate },
-    #[error(
-        "{plate} has a {test} result pending: record it before departure, or force with a reason"
-    )]
-    ResultPending { plate: Plate, test: TestKind },
-    #[error(
-        "{plate} is in isolation and has not been released: release it, or force with a reason"
-    )]
-    NotReleased { plate: Plate },
-    #[error(
-        "{plate} needs a point-to-point handoff before leaving: complete it, or force with a reason"
-    )]
-    HandoffRequired { plate: Plate },
     #[error("{plate} already has a {test} sample waiting for its result")]
     SampleAlreadyPending { plate: Plate, test: TestKind },
     #[error("{plate} has no {test} sample waiting for a result")]
@@ -111,12 +176,30 @@ pub enum RuleRefusal {
     AlreadyIsolated { plate: Plate },
     #[error("{plate} is not in isolation")]
     NotIsolated { plate: Plate },
+    #[error(
+        "{plate} has a positive {test} result that stands: it cannot be released (only a later negative PCR clears it); it leaves only under an authorised escort"
+    )]
+    PositiveNoRelease { plate: Plate, test: TestKind },
+    #[error(
+        "{plate} is under the isolation zone's authority: no cargo transfer; it leaves only under escort, authorised by a named person"
+    )]
+    TransferUnderIsolation { plate: Plate },
+    #[error(
+        "{plate} is under the isolation zone's authority: an escorted handoff needs who authorised it"
+    )]
+    EscortNeedsDecider { plate: Plate },
     #[error("{plate} already has a handoff under way or done")]
     HandoffAlreadyStarted { plate: Plate },
     #[error("{plate} has no handoff under way")]
     NoHandoff { plate: Plate },
+    #[error("{plate} has no finished handoff waiting for confirmation")]
+    NoHandoffToConfirm { plate: Plate },
     #[error("{plate} has no open service call")]
     NoServiceCall { plate: Plate },
+    #[error(
+        "{plate} has no person {person} in the cab (0 is the driver, then passengers 1–{last})"
+    )]
+    NoSuchPerson { plate: Plate, person: u8, last: u8 },
 }
 
 impl RuleRefusal {
@@ -126,18 +209,21 @@ impl RuleRefusal {
             RuleRefusal::AlreadyDeparted { .. } => "already_departed",
             RuleRefusal::IsolatedUseRelease { .. } => "isolated_use_release",
             RuleRefusal::UseIsolate { .. } => "use_isolate",
+            RuleRefusal::HoldingUseIsolate { .. } => "holding_use_isolate",
             RuleRefusal::InHandoff { .. } => "in_handoff",
             RuleRefusal::UseHandoff { .. } => "use_handoff",
-            RuleRefusal::ResultPending { .. } => "result_pending",
-            RuleRefusal::NotReleased { .. } => "not_released",
-            RuleRefusal::HandoffRequired { .. } => "handoff_required",
             RuleRefusal::SampleAlreadyPending { .. } => "sample_already_pending",
             RuleRefusal::NoPendingSample { .. } => "no_pending_sample",
             RuleRefusal::AlreadyIsolated { .. } => "already_isolated",
             RuleRefusal::NotIsolated { .. } => "not_isolated",
+            RuleRefusal::PositiveNoRelease { .. } => "positive_no_release",
+            RuleRefusal::TransferUnderIsolation { .. } => "transfer_under_isolation",
+            RuleRefusal::EscortNeedsDecider { .. } => "escort_needs_decider",
             RuleRefusal::HandoffAlreadyStarted { .. } => "handoff_already_started",
             RuleRefusal::NoHandoff { .. } => "no_handoff",
+            RuleRefusal::NoHandoffToConfirm { .. } => "no_handoff_to_confirm",
             RuleRefusal::NoServiceCall { .. } => "no_service_call",
+            RuleRefusal::NoSuchPerson { .. } => "no_such_person",
         }
     }
 }
@@ -146,7 +232,10 @@ impl RuleRefusal {
 pub fn check(stay: &StayState, action: Action) -> Result<(), RuleRefusal> {
     use RuleRefusal as R;
     let plate = || stay.plate.clone();
-    if stay.status == Status::Departed {
+    // A result can come back, and a handoff be confirmed at its destination,
+    // after the truck has left; nothing else can happen to a departed stay.
+    let after_departure = matches!(action, Action::Result(_) | Action::HandoffConfirm);
+    if stay.status == Status::Departed && !after_departure {
         return Err(R::AlreadyDeparted {
             plate: plate(),
             stay: stay.id,
@@ -154,6 +243,8 @@ pub fn check(stay: &StayState, action: Action) -> Result<(), RuleRefusal> {
     }
     match action {
         Action::Move { to } => match (stay.status, to) {
+            (Status::Holding, Zone::Isolation) => Err(R::UseIsolate { plate: plate() }),
+            (Status::Holding, _) => Err(R::HoldingUseIsolate { plate: plate() }),
             (Status::Isolated, Zone::Isolation) => Ok(()),
             (Status::Isolated, _) => Err(R::IsolatedUseRelease { plate: plate() }),
             (_, Zone::Isolation) => Err(R::UseIsolate { plate: plate() }),
@@ -162,21 +253,6 @@ pub fn check(stay: &StayState, action: Action) -> Result<(), RuleRefusal> {
             (_, Zone::Handoff) => Err(R::UseHandoff { plate: plate() }),
             _ => Ok(()),
         },
-        Action::Depart { forced: true } => Ok(()),
-        Action::Depart { forced: false } => {
-            if let Some(&test) = stay.pending.first() {
-                Err(R::ResultPending {
-                    plate: plate(),
-                    test,
-                })
-            } else if stay.status == Status::Isolated {
-                Err(R::NotReleased { plate: plate() })
-            } else if stay.handoff_required && stay.status != Status::HandoffDone {
-                Err(R::HandoffRequired { plate: plate() })
-            } else {
-                Ok(())
-            }
-        }
         Action::Sample(test) if stay.pending.contains(&test) => Err(R::SampleAlreadyPending {
             plate: plate(),
             test,
@@ -191,26 +267,170 @@ pub fn check(stay: &StayState, action: Action) -> Result<(), RuleRefusal> {
             Status::Isolated => Err(R::AlreadyIsolated { plate: plate() }),
             _ => Ok(()),
         },
-        Action::Release | Action::Escalate => match stay.status {
-            Status::Isolated => Ok(()),
+        Action::Release => match (stay.status, stay.standing_positive()) {
+            (Status::Isolated, Some(test)) => Err(R::PositiveNoRelease {
+                plate: plate(),
+                test,
+            }),
+            (Status::Isolated, None) => Ok(()),
             _ => Err(R::NotIsolated { plate: plate() }),
         },
-        Action::HandoffStart => match stay.status {
+        Action::Escalate => match stay.status {
+            Status::Isolated | Status::Holding => Ok(()),
+            _ => Err(R::NotIsolated { plate: plate() }),
+        },
+        Action::HandoffStart { mode, decided } => match stay.status {
             Status::Handoff | Status::HandoffDone => {
                 Err(R::HandoffAlreadyStarted { plate: plate() })
             }
+            _ if stay.under_isolation() => match mode {
+                HandoffMode::Transfer => Err(R::TransferUnderIsolation { plate: plate() }),
+                HandoffMode::Escort if !decided => Err(R::EscortNeedsDecider { plate: plate() }),
+                HandoffMode::Escort => Ok(()),
+            },
             _ => Ok(()),
         },
         Action::HandoffDone => match stay.status {
             Status::Handoff => Ok(()),
             _ => Err(R::NoHandoff { plate: plate() }),
         },
+        Action::HandoffConfirm => match &stay.handoff {
+            Some(h) if h.done && !h.confirmed => Ok(()),
+            _ => Err(R::NoHandoffToConfirm { plate: plate() }),
+        },
         Action::ServiceRequest => Ok(()),
-        Action::ServiceDone if stay.open_service_calls == 0 => {
+        Action::ServiceDone if stay.open_services.is_empty() => {
             Err(R::NoServiceCall { plate: plate() })
         }
         Action::ServiceDone => Ok(()),
+        Action::Recheck { person } if person >= stay.people.max(1) => Err(R::NoSuchPerson {
+            plate: plate(),
+            person,
+            last: stay.people.saturating_sub(1),
+        }),
+        Action::Recheck { .. } => Ok(()),
     }
+}
+
+/// One thing that stands between a truck and the gate out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "blocker", rename_all = "snake_case")]
+pub enum Blocker {
+    /// A positive result stands. Never overridden: such a truck leaves only
+    /// as an escorted handoff that a named person authorised.
+    Positive { test: TestKind },
+    /// Flagged and waiting for an isolation bay.
+    WaitingForIsolation,
+    /// In isolation and not released.
+    NotReleased,
+    /// The policy needs this test and it was never sampled.
+    NoSample { test: TestKind },
+    /// A sample is waiting for its result.
+    ResultPending { test: TestKind },
+    /// The latest result of this test is invalid: sample again.
+    InvalidResult { test: TestKind },
+    /// The handoff has started and is not done.
+    HandoffUnderWay,
+    /// The cargo needs a point-to-point handoff that has not happened.
+    HandoffRequired,
+    /// A medical call is open: someone in the cab asked for a doctor.
+    MedicalCall,
+}
+
+impl Blocker {
+    /// A stable key, for scripts, translation and the `departed` event.
+    pub fn key(self) -> &'static str {
+        match self {
+            Blocker::Positive { .. } => "positive",
+            Blocker::WaitingForIsolation => "waiting_for_isolation",
+            Blocker::NotReleased => "not_released",
+            Blocker::NoSample { .. } => "no_sample",
+            Blocker::ResultPending { .. } => "result_pending",
+            Blocker::InvalidResult { .. } => "invalid_result",
+            Blocker::HandoffUnderWay => "handoff_under_way",
+            Blocker::HandoffRequired => "handoff_required",
+            Blocker::MedicalCall => "medical_call",
+        }
+    }
+
+    /// Whether an operator may override it with a reason.
+    pub fn forceable(self) -> bool {
+        !matches!(self, Blocker::Positive { .. })
+    }
+}
+
+impl std::fmt::Display for Blocker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Blocker::Positive { test } => write!(f, "a positive {test} result stands"),
+            Blocker::WaitingForIsolation => f.write_str("it is waiting for an isolation bay"),
+            Blocker::NotReleased => f.write_str("it is in isolation and not released"),
+            Blocker::NoSample { test } => write!(f, "no {test} sample was taken"),
+            Blocker::ResultPending { test } => write!(f, "the {test} result is pending"),
+            Blocker::InvalidResult { test } => {
+                write!(f, "the latest {test} result is invalid (sample again)")
+            }
+            Blocker::HandoffUnderWay => f.write_str("its handoff is under way (mark it done)"),
+            Blocker::HandoffRequired => {
+                f.write_str("it needs a point-to-point handoff that has not been done")
+            }
+            Blocker::MedicalCall => f.write_str("a medical call is open"),
+        }
+    }
+}
+
+/// Everything that stands between the stay and the gate out, in the order
+/// an operator should deal with them. Empty: it may leave.
+pub fn departure_blockers(stay: &StayState, policy: &Policy) -> Vec<Blocker> {
+    let mut out = Vec::new();
+    if stay.status == Status::Departed {
+        return out;
+    }
+    // An escort that a named person authorised is the one way out for a
+    // positive truck; that decision stands in for the tests.
+    let escorted = stay.authorised_escort();
+    if !escorted {
+        if let Some(test) = stay.standing_positive() {
+            out.push(Blocker::Positive { test });
+        }
+        match stay.status {
+            Status::Holding => out.push(Blocker::WaitingForIsolation),
+            Status::Isolated => out.push(Blocker::NotReleased),
+            _ => {}
+        }
+        for &test in &stay.pending {
+            out.push(Blocker::ResultPending { test });
+        }
+        for test in policy.required_tests() {
+            if !stay.pending.contains(&test) && stay.latest(test).is_none() {
+                out.push(Blocker::NoSample { test });
+            }
+        }
+        for test in [TestKind::Antigen, TestKind::Pcr] {
+            if !stay.pending.contains(&test) && stay.latest(test) == Some(TestResult::Invalid) {
+                out.push(Blocker::InvalidResult { test });
+            }
+        }
+    }
+    match stay.status {
+        Status::Handoff => out.push(Blocker::HandoffUnderWay),
+        Status::HandoffDone => {}
+        _ if stay.handoff_required => out.push(Blocker::HandoffRequired),
+        _ => {}
+    }
+    if stay.open_services.contains(&ServiceKind::Medical) {
+        out.push(Blocker::MedicalCall);
+    }
+    out
+}
+
+/// The blockers as one line: "no antigen sample was taken; a medical call is open".
+pub fn blocker_list(blockers: &[Blocker]) -> String {
+    blockers
+        .iter()
+        .map(|b| b.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 #[cfg(test)]
@@ -224,15 +444,16 @@ mod tests {
             status,
             bay: Some(BayId::parse("P-01-01").unwrap()),
             pending: vec![],
+            results: vec![],
             handoff_required: false,
-            open_service_calls: 0,
+            handoff: None,
+            open_services: vec![],
+            people: 1,
         }
     }
 
     fn all_actions() -> Vec<Action> {
         let mut v = vec![
-            Action::Depart { forced: false },
-            Action::Depart { forced: true },
             Action::Sample(TestKind::Antigen),
             Action::Sample(TestKind::Pcr),
             Action::Result(TestKind::Antigen),
@@ -240,11 +461,18 @@ mod tests {
             Action::Isolate,
             Action::Release,
             Action::Escalate,
-            Action::HandoffStart,
             Action::HandoffDone,
+            Action::HandoffConfirm,
             Action::ServiceRequest,
             Action::ServiceDone,
+            Action::Recheck { person: 0 },
+            Action::Recheck { person: 1 },
         ];
+        for mode in [HandoffMode::Transfer, HandoffMode::Escort] {
+            for decided in [false, true] {
+                v.push(Action::HandoffStart { mode, decided });
+            }
+        }
         v.extend(Zone::ALL.map(|to| Action::Move { to }));
         v
     }
@@ -256,22 +484,41 @@ mod tests {
         use Status::*;
         let expect = |status: Status, action: Action| -> &'static str {
             match (status, action) {
-                (Departed, _) => "already_departed",
-                (_, Action::Depart { forced: true }) => "ok",
-                (Isolated, Action::Depart { .. }) => "not_released",
-                (_, Action::Depart { .. }) => "ok",
-                (_, Action::Sample(_)) => "ok",
                 (_, Action::Result(_)) => "no_pending_sample",
+                (_, Action::HandoffConfirm) => "no_handoff_to_confirm",
+                (Departed, _) => "already_departed",
+                (_, Action::Sample(_)) => "ok",
                 (Isolated, Action::Isolate) => "already_isolated",
                 (_, Action::Isolate) => "ok",
-                (Isolated, Action::Release | Action::Escalate) => "ok",
-                (_, Action::Release | Action::Escalate) => "not_isolated",
-                (Handoff | HandoffDone, Action::HandoffStart) => "handoff_already_started",
-                (_, Action::HandoffStart) => "ok",
+                (Isolated, Action::Release) => "ok",
+                (_, Action::Release) => "not_isolated",
+                (Isolated | Holding, Action::Escalate) => "ok",
+                (_, Action::Escalate) => "not_isolated",
+                (Handoff | HandoffDone, Action::HandoffStart { .. }) => "handoff_already_started",
+                (
+                    Isolated | Holding,
+                    Action::HandoffStart {
+                        mode: HandoffMode::Transfer,
+                        ..
+                    },
+                ) => "transfer_under_isolation",
+                (Isolated | Holding, Action::HandoffStart { decided: false, .. }) => {
+                    "escort_needs_decider"
+                }
+                (_, Action::HandoffStart { .. }) => "ok",
                 (Handoff, Action::HandoffDone) => "ok",
                 (_, Action::HandoffDone) => "no_handoff",
                 (_, Action::ServiceRequest) => "ok",
                 (_, Action::ServiceDone) => "no_service_call",
+                (_, Action::Recheck { person: 0 }) => "ok",
+                (_, Action::Recheck { .. }) => "no_such_person",
+                (
+                    Holding,
+                    Action::Move {
+                        to: Zone::Isolation,
+                    },
+                ) => "use_isolate",
+                (Holding, Action::Move { .. }) => "holding_use_isolate",
                 (
                     Isolated,
                     Action::Move {
@@ -302,36 +549,117 @@ mod tests {
         }
     }
 
-    #[test]
-    fn departure_waits_for_results_and_handoff() {
-        let mut s = stay(Status::Parked);
-        s.pending = vec![TestKind::Pcr];
-        let e = check(&s, Action::Depart { forced: false }).unwrap_err();
-        assert_eq!(e.key(), "result_pending");
-        assert!(e.to_string().contains("pcr"));
-        assert!(check(&s, Action::Depart { forced: true }).is_ok());
-        assert_eq!(
-            check(&s, Action::Sample(TestKind::Pcr)).unwrap_err().key(),
-            "sample_already_pending"
-        );
-        assert!(check(&s, Action::Result(TestKind::Pcr)).is_ok());
+    fn keys(s: &StayState) -> Vec<&'static str> {
+        departure_blockers(s, &Policy::default())
+            .into_iter()
+            .map(|b| b.key())
+            .collect()
+    }
 
-        let mut h = stay(Status::Parked);
-        h.handoff_required = true;
-        assert_eq!(
-            check(&h, Action::Depart { forced: false })
-                .unwrap_err()
-                .key(),
-            "handoff_required"
-        );
-        h.status = Status::HandoffDone;
-        assert!(check(&h, Action::Depart { forced: false }).is_ok());
+    fn negative_antigen(s: &mut StayState) {
+        s.results.push((TestKind::Antigen, TestResult::Negative));
     }
 
     #[test]
-    fn service_done_needs_an_open_call() {
+    fn departure_needs_the_tests_the_policy_names() {
         let mut s = stay(Status::Parked);
-        s.open_service_calls = 2;
-        assert!(check(&s, Action::ServiceDone).is_ok());
+        assert_eq!(keys(&s), ["no_sample"]);
+        s.pending = vec![TestKind::Antigen];
+        assert_eq!(keys(&s), ["result_pending"]);
+        s.pending.clear();
+        s.results.push((TestKind::Antigen, TestResult::Invalid));
+        assert_eq!(keys(&s), ["invalid_result"]);
+        negative_antigen(&mut s);
+        assert!(keys(&s).is_empty());
+        // A pending PCR holds the truck even when the policy does not need one.
+        s.pending = vec![TestKind::Pcr];
+        assert_eq!(keys(&s), ["result_pending"]);
+        s.pending.clear();
+        let p = Policy {
+            require_pcr: true,
+            ..Policy::default()
+        };
+        let b = departure_blockers(&s, &p);
+        assert_eq!(
+            b,
+            [Blocker::NoSample {
+                test: TestKind::Pcr
+            }]
+        );
+        assert!(b[0].forceable());
+    }
+
+    #[test]
+    fn a_positive_leaves_only_under_an_authorised_escort() {
+        let mut s = stay(Status::Isolated);
+        s.results.push((TestKind::Antigen, TestResult::Positive));
+        assert_eq!(keys(&s), ["positive", "not_released"]);
+        assert!(!departure_blockers(&s, &Policy::default())[0].forceable());
+        // A negative antigen later does not clear it; a negative PCR does.
+        negative_antigen(&mut s);
+        assert_eq!(s.standing_positive(), Some(TestKind::Antigen));
+        assert_eq!(
+            check(&s, Action::Release).unwrap_err().key(),
+            "positive_no_release"
+        );
+        s.status = Status::HandoffDone;
+        s.handoff = Some(HandoffState {
+            mode: HandoffMode::Escort,
+            by: Some("李队长".into()),
+            done: true,
+            confirmed: false,
+        });
+        assert!(keys(&s).is_empty());
+        s.handoff.as_mut().unwrap().by = None;
+        assert_eq!(keys(&s), ["positive"]);
+        s.status = Status::Isolated;
+        s.results.push((TestKind::Pcr, TestResult::Negative));
+        assert_eq!(s.standing_positive(), None);
+        assert!(check(&s, Action::Release).is_ok());
+    }
+
+    #[test]
+    fn handoffs_and_service_calls_hold_the_truck() {
+        let mut s = stay(Status::Parked);
+        negative_antigen(&mut s);
+        s.handoff_required = true;
+        assert_eq!(keys(&s), ["handoff_required"]);
+        s.status = Status::Handoff;
+        assert_eq!(keys(&s), ["handoff_under_way"]);
+        s.status = Status::HandoffDone;
+        assert!(keys(&s).is_empty());
+        s.open_services = vec![ServiceKind::Water];
+        assert!(
+            keys(&s).is_empty(),
+            "meal and water calls close at departure"
+        );
+        s.open_services.push(ServiceKind::Medical);
+        assert_eq!(keys(&s), ["medical_call"]);
+        let mut h = stay(Status::Holding);
+        negative_antigen(&mut h);
+        assert_eq!(keys(&h), ["waiting_for_isolation"]);
+    }
+
+    #[test]
+    fn a_positive_outside_isolation_is_still_under_its_authority() {
+        let mut s = stay(Status::Parked);
+        s.results.push((TestKind::Pcr, TestResult::Positive));
+        let transfer = Action::HandoffStart {
+            mode: HandoffMode::Transfer,
+            decided: true,
+        };
+        assert_eq!(
+            check(&s, transfer).unwrap_err().key(),
+            "transfer_under_isolation"
+        );
+    }
+
+    #[test]
+    fn rechecks_name_a_person_in_the_cab() {
+        let mut s = stay(Status::Parked);
+        s.people = 3;
+        assert!(check(&s, Action::Recheck { person: 2 }).is_ok());
+        let e = check(&s, Action::Recheck { person: 3 }).unwrap_err();
+        assert!(e.to_string().contains("passengers 1–2"), "{e}");
     }
 }

@@ -1,25 +1,67 @@
-//! Arrival at the gate: the checks decide the zone, the best free bay is
-//! taken (or the one the operator picked, with a reason if it goes against
-//! the checks), and the stay begins.
+//! Arrival at the gate: everyone in the cab is checked, the checks decide
+//! the zone, the best free bay is taken (or the one the operator picked, with
+//! a reason if it goes against the checks), and the stay begins. A flagged
+//! truck that finds the isolation zone full waits on the holding list.
 
-use super::{OpError, Outcome, Refusal, Writer, optional};
+use super::{Note, OpError, Outcome, Refusal, Writer, optional};
 use crate::domain::bay::{BayId, Zone};
-use crate::domain::event::{ArrivalRecord, Event};
-use crate::domain::policy::{CheckFlag, Checks, Policy};
+use crate::domain::event::{ArrivalRecord, Event, Passenger};
+use crate::domain::gate::{ArrivalPlan, plan_arrival};
+use crate::domain::layout::Layout;
+use crate::domain::policy::{MAX_PEOPLE, Policy, flags_of};
 
-/// The zone the gate checks send an arrival to, and why.
-pub fn triage(policy: &Policy, a: &ArrivalRecord) -> (Zone, Vec<CheckFlag>) {
-    let flags = policy.flags(&Checks {
-        temperature: a.temperature,
-        code: a.code,
-        travel_flag: a.travel_flag,
-    });
-    let zone = if flags.is_empty() {
-        Zone::Parking
-    } else {
-        Zone::Isolation
-    };
-    (zone, flags)
+/// What the arrival would do on a lot whose free bays `is_free` names: the
+/// one rule both `execute` and the TUI's form follow.
+pub fn plan(
+    policy: &Policy,
+    layout: &Layout,
+    is_free: impl Fn(usize) -> bool,
+    arrival: &ArrivalRecord,
+    picked: Option<usize>,
+) -> ArrivalPlan {
+    plan_arrival(
+        policy,
+        layout,
+        is_free,
+        &arrival.people(),
+        arrival.travel_flag,
+        arrival.cargo.is_priority(),
+        picked,
+    )
+}
+
+/// Refuses an arrival whose checks are incomplete or whose text is not clean,
+/// and returns it cleaned.
+fn validated(arrival: &ArrivalRecord) -> Result<ArrivalRecord, OpError> {
+    let mut a = arrival.clone();
+    if a.temperature.is_none() {
+        return Err(OpError::Invalid(
+            "the driver's temperature is required: every person in the cab is checked".into(),
+        ));
+    }
+    if a.passengers.len() + 1 > MAX_PEOPLE {
+        return Err(OpError::Invalid(format!(
+            "{} passengers: a cab holds the driver and at most {}",
+            a.passengers.len(),
+            MAX_PEOPLE - 1
+        )));
+    }
+    a.driver = optional("driver", a.driver.as_deref())?;
+    a.origin = optional("origin", a.origin.as_deref())?;
+    a.destination = optional("destination", a.destination.as_deref())?;
+    a.gate = optional("gate", a.gate.as_deref())?;
+    a.passengers = a
+        .passengers
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            Ok(Passenger {
+                name: optional(&format!("passenger {} name", i + 1), p.name.as_deref())?,
+                ..p.clone()
+            })
+        })
+        .collect::<Result<_, OpError>>()?;
+    Ok(a)
 }
 
 pub(super) fn run(
@@ -28,10 +70,7 @@ pub(super) fn run(
     bay: Option<&BayId>,
     override_reason: Option<&str>,
 ) -> Result<Outcome, OpError> {
-    let mut a = arrival.clone();
-    a.driver = optional("driver", a.driver.as_deref())?;
-    a.origin = optional("origin", a.origin.as_deref())?;
-    a.destination = optional("destination", a.destination.as_deref())?;
+    let a = validated(arrival)?;
     let override_reason = optional("override reason", override_reason)?;
 
     if let Some(on_site) = w.tx.open_stay(&a.plate)? {
@@ -41,26 +80,40 @@ pub(super) fn run(
         }
         .into());
     }
-    let (suggested, flags) = triage(w.policy, &a);
-    let bay = match bay {
+    let layout = w.tx.layout();
+    let picked = match bay {
         Some(b) => {
             w.free_bay(b)?;
             if b.zone() == Zone::Handoff {
                 return Err(Refusal::ArriveInHandoff.into());
             }
-            let against_checks = (suggested == Zone::Isolation) != (b.zone() == Zone::Isolation);
-            if against_checks && override_reason.is_none() {
-                return Err(Refusal::OverrideNeedsReason {
-                    suggested,
-                    flags,
-                    bay: b.clone(),
-                }
-                .into());
-            }
-            b.clone()
+            Some(
+                layout
+                    .find(b)
+                    .ok_or_else(|| Refusal::UnknownBay(b.clone()))?,
+            )
         }
-        None => w.pick_bay(None, &[suggested], a.cargo.is_priority())?,
+        None => None,
     };
+    let free = w.tx.free_mask_all()?;
+    let p = plan(w.policy, layout, |i| free[i], &a, picked);
+    let flags = flags_of(&p.findings);
+    // Only a picked bay can go against the checks.
+    if let (true, None, Some(picked)) = (p.against, &override_reason, bay) {
+        return Err(Refusal::OverrideNeedsReason {
+            suggested: p.zone,
+            flags,
+            bay: picked.clone(),
+        }
+        .into());
+    }
+    if override_reason.is_some() && !p.against {
+        return Err(Refusal::NothingToOverride.into());
+    }
+    let Some(i) = p.bay else {
+        return Err(Refusal::NoFreeBay(p.zone).into());
+    };
+    let bay = layout.bays[i].id.clone();
     let stay = w.tx.next_stay_id()?;
     let plate = a.plate.clone();
     w.record(Event::Arrived {
@@ -69,6 +122,8 @@ pub(super) fn run(
         bay: bay.clone(),
         flags,
         override_reason,
+        findings: p.findings,
+        holding: p.holding,
     })?;
     Ok(Outcome {
         stay: Some(stay),
@@ -76,5 +131,10 @@ pub(super) fn run(
         bay: Some(bay),
         events: Vec::new(),
         proposal: None,
+        notes: if p.holding {
+            vec![Note::Holding]
+        } else {
+            vec![]
+        },
     })
 }

@@ -12,6 +12,7 @@ fn bay_outcome(bay: Option<BayId>) -> Outcome {
         bay,
         events: Vec::new(),
         proposal: None,
+        notes: Vec::new(),
     }
 }
 

@@ -1,5 +1,6 @@
-//! The isolation zone: holding a truck, releasing it (with a reason and who
-//! decided), and escalating a case to the shift lead's superiors.
+//! The isolation zone: holding a truck (also one from the holding list),
+//! releasing it (with a reason and who decided), and escalating a case to the
+//! shift lead's superiors.
 
 use super::{OpError, Outcome, Writer, outcome, required};
 use crate::domain::bay::{BayId, Zone};
@@ -28,13 +29,17 @@ pub(super) fn isolate(
     )
 }
 
+/// Out of isolation by a decision: who decided and why are both required,
+/// and a positive result that stands forbids it (`stay::check`).
 pub(super) fn release(
     w: &mut Writer<'_, '_>,
     plate: &Plate,
     reason: &str,
+    by: &str,
     bay: Option<&BayId>,
 ) -> Result<Outcome, OpError> {
     let reason = required("reason", reason)?;
+    let by = required("decided by", by)?;
     let zones = [Zone::Parking, Zone::Living, Zone::Work];
     w.relocate(plate, Action::Release, bay, &zones, |stay, from, to| {
         Event::Released {
@@ -42,6 +47,7 @@ pub(super) fn release(
             from,
             to,
             reason,
+            by: Some(by),
         }
     })
 }

@@ -8,9 +8,12 @@
 
 mod arrive;
 mod bays;
+mod depart;
 mod handoff;
+mod import;
 mod isolation;
 mod move_truck;
+mod recheck;
 mod refusal;
 mod service;
 mod tests;
@@ -21,13 +24,14 @@ use crate::domain::event::{
     ArrivalRecord, Event, HandoffMode, ServiceKind, StayId, Target, TestKind, TestResult,
 };
 use crate::domain::plate::Plate;
-use crate::domain::policy::Policy;
-use crate::domain::stay::{self, Action, StayState};
+use crate::domain::policy::{HealthCode, Policy, Temperature};
+use crate::domain::stay::{self, Action, Blocker, StayState};
 use crate::domain::suggest::suggest;
 use crate::domain::text;
 use crate::store::{EventMeta, Store, StoreError, Tx};
 
-pub use arrive::triage;
+pub use arrive::plan;
+pub use import::{ImportMode, ImportReport, ImportRow, ResultRow, RowVerdict, import_results};
 pub use refusal::{OpError, Refusal};
 
 /// Who is acting, from where, by which clock and policy.
@@ -60,6 +64,9 @@ pub enum Op {
     Sample {
         plate: Plate,
         test: TestKind,
+        /// The tube's barcode; generated when absent.
+        tube: Option<String>,
+        batch: Option<String>,
     },
     Result {
         plate: Plate,
@@ -74,6 +81,8 @@ pub enum Op {
     Release {
         plate: Plate,
         reason: String,
+        /// Who decided the release.
+        by: String,
         bay: Option<BayId>,
     },
     Escalate {
@@ -83,11 +92,29 @@ pub enum Op {
     HandoffStart {
         plate: Plate,
         mode: HandoffMode,
-        counterpart: Option<String>,
+        /// A transfer's receiving vehicle (required for a transfer).
+        receiver: Option<Plate>,
+        /// A transfer's receiving company (required for a transfer).
+        company: Option<String>,
+        /// An escort's escorting unit (required for an escort).
+        escort: Option<String>,
+        /// Who authorised it (required for a truck under isolation's authority).
+        by: Option<String>,
         bay: Option<BayId>,
     },
     HandoffDone {
         plate: Plate,
+    },
+    /// The handoff arrived at its destination (the truck may have left).
+    HandoffConfirm {
+        plate: Plate,
+    },
+    /// A new measurement of person `person` (0 = the driver).
+    Recheck {
+        plate: Plate,
+        person: u8,
+        temperature: Temperature,
+        code: HealthCode,
     },
     ServiceRequest {
         plate: Plate,
@@ -112,8 +139,11 @@ pub enum Op {
 /// What an operation proposes next (the operator confirms or ignores it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Proposal {
-    /// A positive result: move the truck to this isolation bay.
+    /// A positive result or a flagged recheck: move the truck to this
+    /// isolation bay (`None`: the zone is full).
     Isolate { bay: Option<BayId> },
+    /// An isolation bay freed while a truck waits on the holding list.
+    IsolateWaiting { plate: Plate, bay: BayId },
     /// An invalid result: take the sample again.
     Resample(TestKind),
 }
@@ -127,6 +157,18 @@ pub struct Outcome {
     pub bay: Option<BayId>,
     pub events: Vec<(i64, Event)>,
     pub proposal: Option<Proposal>,
+    /// What else happened that the operator should be told.
+    pub notes: Vec<Note>,
+}
+
+/// Something an operation did besides its main event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    /// Flagged, but the isolation zone is full: the truck waits on the
+    /// holding list in a work lane.
+    Holding,
+    /// An open service call was closed because the truck departed.
+    ServiceClosedAtDeparture(ServiceKind),
 }
 
 /// Runs `op` in one transaction.
@@ -153,8 +195,13 @@ pub fn execute(store: &mut Store, ctx: &Ctx<'_>, op: &Op) -> Result<Outcome, OpE
             Op::Depart {
                 plate,
                 force_reason,
-            } => move_truck::run_depart(&mut w, plate, force_reason.as_deref()),
-            Op::Sample { plate, test } => tests::sample(&mut w, plate, *test),
+            } => depart::run(&mut w, plate, force_reason.as_deref()),
+            Op::Sample {
+                plate,
+                test,
+                tube,
+                batch,
+            } => tests::sample(&mut w, plate, *test, tube.as_deref(), batch.as_deref()),
             Op::Result {
                 plate,
                 test,
@@ -163,25 +210,67 @@ pub fn execute(store: &mut Store, ctx: &Ctx<'_>, op: &Op) -> Result<Outcome, OpE
             Op::Isolate { plate, reason, bay } => {
                 isolation::isolate(&mut w, plate, reason, bay.as_ref())
             }
-            Op::Release { plate, reason, bay } => {
-                isolation::release(&mut w, plate, reason, bay.as_ref())
-            }
+            Op::Release {
+                plate,
+                reason,
+                by,
+                bay,
+            } => isolation::release(&mut w, plate, reason, by, bay.as_ref()),
             Op::Escalate { plate, note } => isolation::escalate(&mut w, plate, note),
             Op::HandoffStart {
                 plate,
                 mode,
-                counterpart,
+                receiver,
+                company,
+                escort,
+                by,
                 bay,
-            } => handoff::start(&mut w, plate, *mode, counterpart.as_deref(), bay.as_ref()),
+            } => handoff::start(
+                &mut w,
+                plate,
+                &handoff::Start {
+                    mode: *mode,
+                    receiver: receiver.as_ref(),
+                    company: company.as_deref(),
+                    escort: escort.as_deref(),
+                    by: by.as_deref(),
+                },
+                bay.as_ref(),
+            ),
             Op::HandoffDone { plate } => handoff::done(&mut w, plate),
+            Op::HandoffConfirm { plate } => handoff::confirm(&mut w, plate),
+            Op::Recheck {
+                plate,
+                person,
+                temperature,
+                code,
+            } => recheck::run(&mut w, plate, *person, *temperature, *code),
             Op::ServiceRequest { plate, service } => service::request(&mut w, plate, *service),
             Op::ServiceDone { plate, service } => service::done(&mut w, plate, *service),
             Op::Disinfect { target } => bays::disinfect(&mut w, target),
             Op::CloseBay { bay, reason } => bays::close(&mut w, bay, reason),
             Op::OpenBay { bay } => bays::open(&mut w, bay),
         }?;
+        if out.proposal.is_none() {
+            out.proposal = w.propose_for_holding()?;
+        }
         out.events = std::mem::take(&mut w.events);
         Ok(out)
+    })
+}
+
+/// What stands between the truck and the gate out, as `Op::Depart` would
+/// find it now (empty: it may leave). For the TUI's departure confirmation.
+pub fn departure_blockers(
+    store: &mut Store,
+    policy: &Policy,
+    plate: &Plate,
+) -> Result<Vec<Blocker>, OpError> {
+    store.read(|tx| {
+        let stay = tx
+            .open_stay(plate)?
+            .ok_or_else(|| Refusal::NotOnSite(plate.clone()))?;
+        Ok(stay::departure_blockers(&stay, policy))
     })
 }
 
@@ -194,6 +283,28 @@ struct Writer<'w, 'c> {
 }
 
 impl Writer<'_, '_> {
+    /// When this operation freed an isolation bay and a truck waits on the
+    /// holding list, the bay to propose for it.
+    fn propose_for_holding(&self) -> Result<Option<Proposal>, OpError> {
+        let freed = self.events.iter().any(|(_, e)| match e {
+            Event::Moved { from, .. }
+            | Event::Released { from, .. }
+            | Event::HandoffStarted { from, .. }
+            | Event::Departed { from, .. } => from.zone() == Zone::Isolation,
+            _ => false,
+        });
+        if !freed {
+            return Ok(None);
+        }
+        let Some(plate) = self.tx.first_holding()? else {
+            return Ok(None);
+        };
+        Ok(self
+            .pick_bay(None, &[Zone::Isolation], false)
+            .ok()
+            .map(|bay| Proposal::IsolateWaiting { plate, bay }))
+    }
+
     fn record(&mut self, event: Event) -> Result<i64, OpError> {
         let id = self.tx.record(self.meta, &event)?;
         self.events.push((id, event));
@@ -318,5 +429,6 @@ fn outcome(stay: &StayState, bay: Option<BayId>) -> Outcome {
         bay,
         events: Vec::new(),
         proposal: None,
+        notes: Vec::new(),
     }
 }

@@ -1,6 +1,6 @@
-//! Moving a truck between bays, and letting it leave through the gate.
+//! Moving a truck between bays.
 
-use super::{OpError, Outcome, Refusal, Writer, outcome, required};
+use super::{OpError, Outcome, Refusal, Writer, outcome};
 use crate::domain::bay::BayId;
 use crate::domain::event::Event;
 use crate::domain::plate::Plate;
@@ -27,27 +27,4 @@ pub(super) fn run_move(
         to: to.clone(),
     })?;
     Ok(outcome(&stay, Some(to.clone())))
-}
-
-pub(super) fn run_depart(
-    w: &mut Writer<'_, '_>,
-    plate: &Plate,
-    force_reason: Option<&str>,
-) -> Result<Outcome, OpError> {
-    let forced = force_reason
-        .map(|r| required("force reason", r))
-        .transpose()?;
-    let stay = w.stay_for(
-        plate,
-        Action::Depart {
-            forced: forced.is_some(),
-        },
-    )?;
-    let from = w.current_bay(&stay)?;
-    w.record(Event::Departed {
-        stay: stay.id,
-        from: from.clone(),
-        forced,
-    })?;
-    Ok(outcome(&stay, Some(from)))
 }

@@ -3,9 +3,10 @@
 //! TUI.
 
 use crate::domain::bay::{BayId, Zone};
+use crate::domain::event::{ServiceKind, TestKind, TestResult};
 use crate::domain::plate::Plate;
 use crate::domain::policy::CheckFlag;
-use crate::domain::stay::RuleRefusal;
+use crate::domain::stay::{Blocker, RuleRefusal, blocker_list};
 use crate::store::StoreError;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -38,6 +39,47 @@ pub enum Refusal {
     },
     #[error("the handoff zone is entered with handoff start, not at arrival")]
     ArriveInHandoff,
+    #[error(
+        "an override reason was given, but the bay agrees with the checks: there is nothing to override"
+    )]
+    NothingToOverride,
+    #[error("{plate} may not leave: {}; {}", blocker_list(.blockers), force_hint(.blockers))]
+    DepartureBlocked {
+        plate: Plate,
+        blockers: Vec<Blocker>,
+    },
+    #[error("tube {tube} is already used by {plate}'s {test} sample")]
+    TubeInUse {
+        tube: String,
+        plate: Plate,
+        test: TestKind,
+    },
+    #[error("{plate} has no open {kind} call (open: {})", service_list(.open))]
+    NoServiceCallOfKind {
+        plate: Plate,
+        kind: ServiceKind,
+        open: Vec<ServiceKind>,
+    },
+    #[error("no sample has tube id {0}")]
+    UnknownTube(String),
+    #[error("tube {tube} already has a {recorded} result; the file says {given}")]
+    ResultConflict {
+        tube: String,
+        recorded: TestResult,
+        given: TestResult,
+    },
+}
+
+fn service_list(s: &[ServiceKind]) -> String {
+    s.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+fn force_hint(b: &[Blocker]) -> &'static str {
+    if b.iter().all(|b| b.forceable()) {
+        "deal with it, or force the departure with a reason"
+    } else {
+        "a truck with a positive result leaves only under escort: handoff start --mode escort with the escorting unit and who authorised it"
+    }
 }
 
 fn zone_list(z: &[Zone]) -> String {

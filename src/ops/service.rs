@@ -25,14 +25,22 @@ pub(super) fn done(
     service: Option<ServiceKind>,
 ) -> Result<Outcome, OpError> {
     let stay = w.stay_for(plate, Action::ServiceDone)?;
-    let call = w.tx.open_service_call(stay.id, service)?.ok_or_else(|| {
-        Refusal::Rule(RuleRefusal::NoServiceCall {
-            plate: plate.clone(),
-        })
-    })?;
+    let call =
+        w.tx.open_service_call(stay.id, service)?
+            .ok_or_else(|| match service {
+                Some(kind) => Refusal::NoServiceCallOfKind {
+                    plate: plate.clone(),
+                    kind,
+                    open: stay.open_services.clone(),
+                },
+                None => Refusal::Rule(RuleRefusal::NoServiceCall {
+                    plate: plate.clone(),
+                }),
+            })?;
     w.record(Event::ServiceDone {
         stay: stay.id,
         call,
+        at_departure: false,
     })?;
     Ok(outcome(&stay, stay.bay.clone()))
 }

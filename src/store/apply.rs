@@ -10,7 +10,7 @@ use rusqlite::{Connection, ToSql};
 
 use super::{Result, StoreError, ts};
 use crate::domain::bay::{BayId, Zone};
-use crate::domain::event::{Event, StayId, Target};
+use crate::domain::event::{Event, HandoffMode, StayId, Target, describe_findings};
 use crate::domain::stay::Status;
 
 pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) -> Result<()> {
@@ -22,9 +22,12 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
             bay,
             flags,
             override_reason,
+            findings,
+            holding,
         } => {
-            let isolated = bay.zone() == Zone::Isolation;
-            let status = if isolated {
+            let status = if *holding {
+                Status::Holding
+            } else if bay.zone() == Zone::Isolation {
                 Status::Isolated
             } else {
                 Status::Parked
@@ -34,17 +37,28 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                 .map(|f| f.as_str())
                 .collect::<Vec<_>>()
                 .join(", ");
-            let isolation_reason = isolated.then(|| {
+            let findings_text = describe_findings(findings, |n| a.name_of(n).map(str::to_string));
+            // Why it is held: who the checks flagged (first-version logs only
+            // know the flags), or the operator's reason for isolating a
+            // truck whose checks were clean.
+            let checks_text = if findings_text.is_empty() {
+                flags_text.clone()
+            } else {
+                findings_text.clone()
+            };
+            let held = status != Status::Parked;
+            let isolation_reason = held.then(|| {
                 override_reason
                     .clone()
                     .filter(|_| flags.is_empty())
-                    .unwrap_or_else(|| flags_text.clone())
+                    .unwrap_or(checks_text)
             });
             exec(db,
                 "INSERT INTO stays (id, plate, status, driver, phone, cargo, origin, destination,
                     temperature, code, travel_flag, handoff_required, flags, override_reason,
-                    arrived_at, bay_since, isolation_reason, isolated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17)",
+                    arrived_at, bay_since, isolation_reason, isolated_at, gate, venue_code, findings)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17,
+                         ?18, ?19, ?20)",
                 rusqlite::params![
                     stay.0,
                     a.plate.as_str(),
@@ -62,13 +76,43 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                     override_reason,
                     at,
                     isolation_reason,
-                    isolated.then_some(&at),
+                    held.then_some(&at),
+                    a.gate,
+                    a.venue_code,
+                    findings_text,
                 ],
             )?;
+            let person =
+                |n: i64, name: Option<&str>, phone: Option<&str>, t: Option<f64>, code: &str| {
+                    exec(
+                    db,
+                    "INSERT INTO people (stay, person, name, phone, temperature, code, checked_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    rusqlite::params![stay.0, n, name, phone, t, code, at],
+                )
+                };
+            person(
+                0,
+                a.driver.as_deref(),
+                a.phone.as_ref().map(|p| p.as_str()),
+                a.temperature.map(|t| t.celsius()),
+                a.code.as_str(),
+            )?;
+            for (i, p) in a.passengers.iter().enumerate() {
+                person(
+                    i as i64 + 1,
+                    p.name.as_deref(),
+                    p.phone.as_ref().map(|p| p.as_str()),
+                    Some(p.temperature.celsius()),
+                    p.code.as_str(),
+                )?;
+            }
             take_bay(db, *stay, bay)
         }
         Event::Moved { stay, from, to } => move_between(db, *stay, from, to, &at),
-        Event::Departed { stay, from, forced } => {
+        Event::Departed {
+            stay, from, forced, ..
+        } => {
             leave_bay(db, *stay, from)?;
             one_row(
                 exec(
@@ -80,20 +124,37 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                 || format!("stay {stay} is not on site"),
             )
         }
-        Event::SampleTaken { stay, test, due } => {
+        Event::SampleTaken {
+            stay,
+            test,
+            due,
+            tube,
+            batch,
+        } => {
             exec(
                 db,
-                "INSERT INTO samples (id, stay, test, taken_at, due_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                (id, stay.0, test.as_str(), &at, ts(*due)),
+                "INSERT INTO samples (id, stay, test, taken_at, due_at, tube, batch)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                (id, stay.0, test.as_str(), &at, ts(*due), tube, batch),
             )?;
             Ok(())
         }
-        Event::ResultRecorded { stay, test, result } => one_row(
+        Event::ResultRecorded {
+            stay,
+            test,
+            result,
+            reported_at,
+        } => one_row(
             exec(
                 db,
                 "UPDATE samples SET result = ?3, result_at = ?4
                   WHERE stay = ?1 AND test = ?2 AND result IS NULL",
-                (stay.0, test.as_str(), result.as_str(), &at),
+                (
+                    stay.0,
+                    test.as_str(),
+                    result.as_str(),
+                    reported_at.map(ts).unwrap_or_else(|| at.clone()),
+                ),
             )?,
             || format!("stay {stay} has no pending {test} sample"),
         ),
@@ -117,13 +178,14 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
             from,
             to,
             reason,
+            by,
         } => {
             move_between(db, *stay, from, to, &at)?;
             set_stay(
                 db,
                 *stay,
-                "status = 'parked', released_at = ?3, release_reason = ?2",
-                &[reason, &at],
+                "status = 'parked', released_at = ?3, release_reason = ?2, released_by = ?4",
+                &[reason, &at, by],
             )
         }
         Event::Escalated { stay, note } => set_stay(
@@ -138,14 +200,34 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
             to,
             mode,
             counterpart,
+            receiver,
+            company,
+            escort,
+            by,
         } => {
             move_between(db, *stay, from, to, &at)?;
+            // One line for boards and tables: who or what receives it.
+            let parts: Vec<&str> = match mode {
+                HandoffMode::Transfer => {
+                    [receiver.as_ref().map(|p| p.as_str()), company.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .collect()
+                }
+                HandoffMode::Escort => escort.as_deref().into_iter().collect(),
+            };
+            let counterpart = if parts.is_empty() {
+                counterpart.clone()
+            } else {
+                Some(parts.join(" "))
+            };
             set_stay(
                 db,
                 *stay,
                 "status = 'handoff', handoff_mode = ?2, handoff_counterpart = ?3,
-                 handoff_started_at = ?4, handoff_done_at = NULL",
-                &[&mode.as_str(), counterpart, &at],
+                 handoff_started_at = ?4, handoff_done_at = NULL, handoff_by = ?5,
+                 handoff_confirmed_at = NULL",
+                &[&mode.as_str(), &counterpart, &at, by],
             )
         }
         Event::HandoffCompleted { stay } => set_stay(
@@ -153,6 +235,38 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
             *stay,
             "status = 'handoff_done', handoff_done_at = ?2",
             &[&at],
+        ),
+        Event::HandoffConfirmed { stay } => one_row(
+            // The truck may have left already: a handoff is confirmed at
+            // its destination.
+            exec(
+                db,
+                "UPDATE stays SET handoff_confirmed_at = ?2
+                  WHERE id = ?1 AND handoff_done_at IS NOT NULL AND handoff_confirmed_at IS NULL",
+                (stay.0, &at),
+            )?,
+            || format!("stay {stay} has no finished, unconfirmed handoff"),
+        ),
+        Event::Rechecked {
+            stay,
+            person,
+            temperature,
+            code,
+            ..
+        } => one_row(
+            exec(
+                db,
+                "UPDATE people SET temperature = ?3, code = ?4, checked_at = ?5
+                  WHERE stay = ?1 AND person = ?2",
+                (
+                    stay.0,
+                    *person as i64,
+                    temperature.celsius(),
+                    code.as_str(),
+                    &at,
+                ),
+            )?,
+            || format!("stay {stay} has no person {person}"),
         ),
         Event::ServiceRequested { stay, service } => {
             exec(
@@ -162,11 +276,16 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
             )?;
             Ok(())
         }
-        Event::ServiceDone { stay, call } => one_row(
+        Event::ServiceDone {
+            stay,
+            call,
+            at_departure,
+        } => one_row(
             exec(
                 db,
-                "UPDATE service_calls SET done_at = ?3 WHERE id = ?1 AND stay = ?2 AND done_at IS NULL",
-                (call, stay.0, &at),
+                "UPDATE service_calls SET done_at = ?3, at_departure = ?4
+                  WHERE id = ?1 AND stay = ?2 AND done_at IS NULL",
+                (call, stay.0, &at, at_departure),
             )?,
             || format!("service call {call} of stay {stay} is not open"),
         ),

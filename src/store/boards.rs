@@ -7,13 +7,14 @@ use chrono::{DateTime, Utc};
 use rusqlite::Row;
 
 use super::queries::decode;
-use super::{Result, Store, parse_ts};
+use super::{Result, Store, StoreError, parse_ts};
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::clocks::{
     ClockFacts, Isolation, OpenHandoff, OpenService, PendingSample, TruckRef,
 };
 use crate::domain::event::{StayId, TestKind, TestResult};
 use crate::domain::plate::Plate;
+use crate::domain::stay::Status;
 
 /// Reads a `TruckRef` from columns `at`, `at + 1` (plate) and `at + 2` (bay).
 fn truck(r: &Row<'_>, at: usize) -> Result<TruckRef> {
@@ -72,29 +73,56 @@ impl Store {
                 })
             },
         )?;
+        // Under the isolation zone's authority until released or gone:
+        // isolated, on the holding list, or leaving under an escort.
         facts.isolations = self.all(
             &format!(
-                "SELECT s.id, s.plate, b.id, s.isolation_reason, s.isolated_at, s.escalation_note
-                   FROM {ON_SITE} WHERE s.status = 'isolated' ORDER BY s.isolated_at"
+                "SELECT s.id, s.plate, b.id, s.isolation_reason, s.isolated_at, s.escalation_note,
+                        s.status, s.escalated_at
+                   FROM {ON_SITE}
+                  WHERE s.isolated_at IS NOT NULL AND s.released_at IS NULL
+                    AND s.departed_at IS NULL
+                  ORDER BY s.isolated_at"
             ),
             [],
             |r| {
+                let status: String = r.get(6)?;
                 Ok(Isolation {
                     truck: truck(r, 0)?,
+                    status: Status::parse(&status)
+                        .ok_or_else(|| StoreError::Decode(format!("status '{status}'")))?,
                     reason: r.get(3)?,
                     since: time(r, 4)?,
+                    escalated_at: r
+                        .get::<_, Option<String>>(7)?
+                        .as_deref()
+                        .map(parse_ts)
+                        .transpose()?,
                     escalation: r.get(5)?,
                     results_since: Vec::new(),
+                    results: Vec::new(),
                 })
             },
         )?;
         for i in &mut facts.isolations {
-            i.results_since = self.all(
-                "SELECT test, result FROM samples
-                  WHERE stay = ?1 AND result IS NOT NULL AND result_at >= ?2 ORDER BY result_at",
-                (i.truck.stay.0, super::ts(i.since)),
-                |r| Ok((word::<TestKind>(r, 0)?, word::<TestResult>(r, 1)?)),
+            let all = self.all(
+                "SELECT test, result, result_at FROM samples
+                  WHERE stay = ?1 AND result IS NOT NULL ORDER BY result_at, id",
+                [i.truck.stay.0],
+                |r| {
+                    Ok((
+                        word::<TestKind>(r, 0)?,
+                        word::<TestResult>(r, 1)?,
+                        time(r, 2)?,
+                    ))
+                },
             )?;
+            i.results_since = all
+                .iter()
+                .filter(|(_, _, at)| *at >= i.since)
+                .map(|&(t, r, _)| (t, r))
+                .collect();
+            i.results = all.into_iter().map(|(t, r, _)| (t, r)).collect();
         }
         facts.services = self.all(
             &format!(
@@ -111,11 +139,16 @@ impl Store {
                 })
             },
         )?;
+        // Under way, or done and not yet confirmed at the destination
+        // (the truck may have left: a departed stay has no bay).
         facts.handoffs = self.all(
             &format!(
                 "SELECT s.id, s.plate, b.id, s.handoff_mode, s.handoff_counterpart,
-                        s.handoff_started_at
-                   FROM {ON_SITE} WHERE s.status = 'handoff' ORDER BY s.handoff_started_at"
+                        s.handoff_started_at, s.handoff_done_at
+                   FROM {ON_SITE}
+                  WHERE s.handoff_started_at IS NOT NULL AND s.handoff_confirmed_at IS NULL
+                    AND (s.handoff_done_at IS NOT NULL OR s.status = 'handoff')
+                  ORDER BY s.handoff_started_at"
             ),
             [],
             |r| {
@@ -124,6 +157,11 @@ impl Store {
                     mode: word(r, 3)?,
                     counterpart: r.get(4)?,
                     started_at: time(r, 5)?,
+                    done_at: r
+                        .get::<_, Option<String>>(6)?
+                        .as_deref()
+                        .map(parse_ts)
+                        .transpose()?,
                 })
             },
         )?;

@@ -23,7 +23,7 @@ use crate::domain::layout::{Layout, LayoutError};
 pub use open::{APPLICATION_ID, SCHEMA_VERSION};
 pub use queries::*;
 pub use rebuild::CheckReport;
-pub use tx::{EventMeta, Tx};
+pub use tx::{EventMeta, TubeSample, Tx};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -134,6 +134,22 @@ impl Store {
         let out = f(&mut tx)?;
         tx.commit()?;
         Ok(out)
+    }
+
+    /// Runs `f` in a read transaction (one consistent snapshot; nothing it
+    /// does is kept): for previews that ask the same questions an operation
+    /// would, without taking the write lock.
+    pub fn read<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&mut Tx<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)
+            .map_err(StoreError::from)?;
+        let mut tx = Tx::new(tx, &self.layout);
+        // Dropped, not committed: a read leaves nothing behind.
+        f(&mut tx)
     }
 
     /// Writes a consistent copy of the whole database to `to`, a new file

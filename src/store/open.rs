@@ -13,7 +13,10 @@ use crate::domain::layout::Layout;
 pub const APPLICATION_ID: i64 = 0x5452_4B4C;
 
 /// Migrations, in order; the schema version is their count.
-const MIGRATIONS: &[&str] = &[include_str!("sql/001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("sql/001_initial.sql"),
+    include_str!("sql/002_closed_loop.sql"),
+];
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 pub(super) fn open_existing(path: &Path) -> Result<Store> {
@@ -225,6 +228,13 @@ fn migrate(conn: &Connection, path: &Path, seed_layout: Option<&str>) -> Result<
             detail: "the file has no layout".into(),
         })?;
         seed(&tx, text)?;
+    } else {
+        // Migrations recreate state tables (projections) rather than edit
+        // them in place; the log fills them again, in this transaction.
+        super::rebuild::replay_log(&tx).map_err(|e| StoreError::Unreadable {
+            path: path.to_path_buf(),
+            detail: format!("upgrading from schema version {version}: {e}"),
+        })?;
     }
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;

@@ -39,6 +39,10 @@ pub struct Occupant {
     pub next_due: Option<DateTime<Utc>>,
     /// A positive result is on record for this stay.
     pub positive: bool,
+    /// Put where it is against what the checks said, with a reason.
+    pub overridden: bool,
+    /// Escalated and not released since.
+    pub escalated: bool,
 }
 
 /// One bay on the map, in layout order.
@@ -61,6 +65,8 @@ pub struct LotView {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SampleView {
     pub test: TestKind,
+    pub tube: Option<String>,
+    pub batch: Option<String>,
     pub taken_at: DateTime<Utc>,
     pub due_at: DateTime<Utc>,
     pub result: Option<TestResult>,
@@ -73,6 +79,18 @@ pub struct ServiceView {
     pub service: ServiceKind,
     pub requested_at: DateTime<Utc>,
     pub done_at: Option<DateTime<Utc>>,
+}
+
+/// Someone in the cab, with their latest measurement.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PersonView {
+    /// 0 is the driver, then the passengers.
+    pub person: u8,
+    pub name: Option<String>,
+    pub phone: Option<Phone>,
+    pub temperature: Option<f64>,
+    pub code: HealthCode,
+    pub checked_at: DateTime<Utc>,
 }
 
 /// Everything about one stay.
@@ -92,6 +110,10 @@ pub struct StayDetail {
     pub travel_flag: bool,
     pub handoff_required: bool,
     pub flags: String,
+    /// The checks' findings, naming who was flagged.
+    pub findings: String,
+    pub gate: Option<String>,
+    pub venue_code: Option<bool>,
     pub override_reason: Option<String>,
     pub arrived_at: DateTime<Utc>,
     pub bay_since: DateTime<Utc>,
@@ -101,12 +123,16 @@ pub struct StayDetail {
     pub isolated_at: Option<DateTime<Utc>>,
     pub released_at: Option<DateTime<Utc>>,
     pub release_reason: Option<String>,
+    pub released_by: Option<String>,
     pub escalated_at: Option<DateTime<Utc>>,
     pub escalation_note: Option<String>,
     pub handoff_mode: Option<HandoffMode>,
     pub handoff_counterpart: Option<String>,
     pub handoff_started_at: Option<DateTime<Utc>>,
     pub handoff_done_at: Option<DateTime<Utc>>,
+    pub handoff_by: Option<String>,
+    pub handoff_confirmed_at: Option<DateTime<Utc>>,
+    pub people: Vec<PersonView>,
     pub samples: Vec<SampleView>,
     pub services: Vec<ServiceView>,
 }
@@ -247,7 +273,9 @@ impl Store {
                     s.temperature, s.code, s.travel_flag, s.handoff_required, s.flags, s.override_reason,
                     s.arrived_at, s.bay_since, s.departed_at, s.forced_reason, s.isolation_reason,
                     s.isolated_at, s.released_at, s.release_reason, s.escalated_at, s.escalation_note,
-                    s.handoff_mode, s.handoff_counterpart, s.handoff_started_at, s.handoff_done_at
+                    s.handoff_mode, s.handoff_counterpart, s.handoff_started_at, s.handoff_done_at,
+                    s.findings, s.gate, s.venue_code, s.released_by, s.handoff_by,
+                    s.handoff_confirmed_at
                FROM stays s LEFT JOIN bays b ON b.occupant = s.id WHERE s.id = ?1",
         )?;
         let mut rows = st.query([stay.0])?;
@@ -293,16 +321,44 @@ impl Store {
             handoff_counterpart: r.get(26)?,
             handoff_started_at: opt_ts(r.get(27)?)?,
             handoff_done_at: opt_ts(r.get(28)?)?,
+            findings: r.get(29)?,
+            gate: r.get(30)?,
+            venue_code: r.get(31)?,
+            released_by: r.get(32)?,
+            handoff_by: r.get(33)?,
+            handoff_confirmed_at: opt_ts(r.get(34)?)?,
+            people: vec![],
             samples: vec![],
             services: vec![],
         };
         drop(rows);
+        d.people = self.all(
+            "SELECT person, name, phone, temperature, code, checked_at FROM people
+              WHERE stay = ?1 ORDER BY person",
+            [stay.0],
+            |r| {
+                Ok(PersonView {
+                    person: r.get::<_, i64>(0)?.clamp(0, 255) as u8,
+                    name: r.get(1)?,
+                    phone: r
+                        .get::<_, Option<String>>(2)?
+                        .map(|p| decode(Phone::parse(&p)))
+                        .transpose()?,
+                    temperature: r.get(3)?,
+                    code: decode(r.get::<_, String>(4)?.parse())?,
+                    checked_at: parse_ts(&r.get::<_, String>(5)?)?,
+                })
+            },
+        )?;
         let mut st = self.conn.prepare_cached(
-            "SELECT test, taken_at, due_at, result, result_at FROM samples WHERE stay = ?1 ORDER BY id",
+            "SELECT test, taken_at, due_at, result, result_at, tube, batch
+               FROM samples WHERE stay = ?1 ORDER BY id",
         )?;
         let mut rows = st.query([stay.0])?;
         while let Some(r) = rows.next()? {
             d.samples.push(SampleView {
+                tube: r.get(5)?,
+                batch: r.get(6)?,
                 test: decode(r.get::<_, String>(0)?.parse())?,
                 taken_at: parse_ts(&r.get::<_, String>(1)?)?,
                 due_at: parse_ts(&r.get::<_, String>(2)?)?,
@@ -394,7 +450,8 @@ fn status(s: &str) -> Result<Status> {
 const BAY_VIEW: &str = "SELECT b.ord, b.closed_reason, b.disinfected_at,
         s.id, s.plate, s.status, s.cargo, s.driver, s.arrived_at, s.bay_since,
         (SELECT min(due_at) FROM samples WHERE stay = s.id AND result IS NULL),
-        EXISTS (SELECT 1 FROM samples WHERE stay = s.id AND result = 'positive')
+        EXISTS (SELECT 1 FROM samples WHERE stay = s.id AND result = 'positive'),
+        s.override_reason IS NOT NULL, s.escalated_at IS NOT NULL
    FROM bays b LEFT JOIN stays s ON s.id = b.occupant";
 
 fn bay_view(r: &Row<'_>) -> Result<BayView> {
@@ -408,7 +465,7 @@ fn bay_view(r: &Row<'_>) -> Result<BayView> {
     })
 }
 
-/// Columns 3..=11 of the map query.
+/// Columns 3..=13 of the map query.
 fn occupant(stay: i64, r: &Row<'_>) -> Result<Occupant> {
     Ok(Occupant {
         stay: StayId(stay),
@@ -420,5 +477,7 @@ fn occupant(stay: i64, r: &Row<'_>) -> Result<Occupant> {
         bay_since: parse_ts(&r.get::<_, String>(9)?)?,
         next_due: opt_ts(r.get(10)?)?,
         positive: r.get(11)?,
+        overridden: r.get::<_, Option<bool>>(12)?.unwrap_or(false),
+        escalated: r.get::<_, Option<bool>>(13)?.unwrap_or(false),
     })
 }

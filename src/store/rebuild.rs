@@ -9,7 +9,14 @@ use super::{Result, Store, StoreError, apply, parse_ts};
 use crate::domain::event::Event;
 
 /// The state tables, in a fixed order; `events` and `meta` are not state.
-const STATE_TABLES: &[&str] = &["stays", "bays", "samples", "service_calls", "zones"];
+const STATE_TABLES: &[&str] = &[
+    "stays",
+    "people",
+    "bays",
+    "samples",
+    "service_calls",
+    "zones",
+];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CheckReport {
@@ -41,23 +48,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let before = dump(&tx)?;
-        tx.execute_batch(
-            "UPDATE bays SET occupant = NULL, closed_reason = NULL, disinfected_at = NULL;
-             UPDATE zones SET disinfected_at = NULL;
-             DELETE FROM samples; DELETE FROM service_calls; DELETE FROM stays;",
-        )?;
-        let events: Vec<(i64, String, String)> = {
-            let mut st = tx.prepare("SELECT id, at, details FROM events ORDER BY id")?;
-            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                .collect::<rusqlite::Result<_>>()?
-        };
-        for (id, at, details) in &events {
-            let event: Event = serde_json::from_str(details)
-                .map_err(|e| StoreError::Decode(format!("event {id}: {e}")))?;
-            apply::apply(&tx, *id, parse_ts(at)?, &event).map_err(|e| {
-                StoreError::Conflict(format!("replaying event {id} ({}): {e}", event.kind()))
-            })?;
-        }
+        let events = replay_log(&tx)?;
         let after = dump(&tx)?;
         let differences = diff(&before, &after);
         if keep {
@@ -65,10 +56,35 @@ impl Store {
         }
         // Dropping an uncommitted transaction rolls it back.
         Ok(CheckReport {
-            events: events.len(),
+            events,
             differences,
         })
     }
+}
+
+/// Empties the state tables and replays every event of the log into them,
+/// through the same `apply` live writes use. Returns how many events it
+/// replayed. Run inside a transaction the caller commits or drops.
+pub(super) fn replay_log(db: &Connection) -> Result<usize> {
+    db.execute_batch(
+        "UPDATE bays SET occupant = NULL, closed_reason = NULL, disinfected_at = NULL;
+         UPDATE zones SET disinfected_at = NULL;
+         DELETE FROM samples; DELETE FROM service_calls; DELETE FROM people;
+         DELETE FROM stays;",
+    )?;
+    let mut st = db.prepare("SELECT id, at, details FROM events ORDER BY id")?;
+    let mut rows = st.query([])?;
+    let mut n = 0;
+    while let Some(r) = rows.next()? {
+        let (id, at, details): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let event: Event = serde_json::from_str(&details)
+            .map_err(|e| StoreError::Decode(format!("event {id}: {e}")))?;
+        apply::apply(db, id, parse_ts(&at)?, &event).map_err(|e| {
+            StoreError::Conflict(format!("replaying event {id} ({}): {e}", event.kind()))
+        })?;
+        n += 1;
+    }
+    Ok(n)
 }
 
 fn dump(db: &Connection) -> Result<Vec<String>> {

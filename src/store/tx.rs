@@ -6,11 +6,11 @@ use rusqlite::{OptionalExtension, Transaction};
 
 use super::{Result, StoreError, apply, ts};
 use crate::domain::bay::{BayId, Zone};
-use crate::domain::event::{Event, ServiceKind, StayId, TestKind};
+use crate::domain::event::{Event, HandoffMode, ServiceKind, StayId, TestKind, TestResult};
 use crate::domain::layout::Layout;
 use crate::domain::plate::Plate;
 use crate::domain::policy::Cargo;
-use crate::domain::stay::{Status, StayState};
+use crate::domain::stay::{HandoffState, Status, StayState};
 
 /// Who recorded an event, where and when.
 #[derive(Debug, Clone)]
@@ -25,6 +25,16 @@ pub struct EventMeta<'a> {
 pub struct BayOccupancy {
     pub occupant: Option<(StayId, Plate)>,
     pub closed_reason: Option<String>,
+}
+
+/// A sample found by its tube id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TubeSample {
+    pub stay: StayId,
+    pub plate: Plate,
+    pub test: TestKind,
+    pub result: Option<TestResult>,
+    pub result_at: Option<DateTime<Utc>>,
 }
 
 pub struct Tx<'c> {
@@ -47,53 +57,234 @@ impl<'c> Tx<'c> {
 
     /// The open (not departed) stay of `plate`, if it is on site.
     pub fn open_stay(&self, plate: &Plate) -> Result<Option<StayState>> {
+        self.stay_where("s.plate = ?1 AND s.departed_at IS NULL", plate.as_str())
+    }
+
+    /// A stay by its id, on site or departed.
+    pub fn stay_by_id(&self, stay: StayId) -> Result<Option<StayState>> {
+        self.stay_where("s.id = ?1", stay.0)
+    }
+
+    /// The latest stay of `plate`, on site or departed.
+    pub fn latest_stay(&self, plate: &Plate) -> Result<Option<StayState>> {
+        self.stay_where(
+            "s.id = (SELECT max(id) FROM stays WHERE plate = ?1)",
+            plate.as_str(),
+        )
+    }
+
+    /// The stay of `plate` with a sample of `test` waiting for its result:
+    /// the one on site, or else the latest that left before the lab answered.
+    pub fn stay_awaiting(&self, plate: &Plate, test: TestKind) -> Result<Option<StayState>> {
+        if let Some(s) = self.open_stay(plate)? {
+            return Ok(Some(s));
+        }
+        let id: Option<i64> = self
+            .tx
+            .query_row(
+                "SELECT max(x.stay) FROM samples x JOIN stays s ON s.id = x.stay
+                  WHERE s.plate = ?1 AND x.test = ?2 AND x.result IS NULL",
+                (plate.as_str(), test.as_str()),
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        match id {
+            Some(id) => self.stay_where("s.id = ?1", id),
+            None => Ok(None),
+        }
+    }
+
+    /// One stay with everything the rules need, selected by `cond` over
+    /// `stays s` with `?1` bound to `arg`.
+    fn stay_where(&self, cond: &str, arg: impl rusqlite::ToSql) -> Result<Option<StayState>> {
+        let row = self
+            .tx
+            .prepare_cached(&format!(
+                "SELECT s.id, s.plate, s.status, s.handoff_required, b.id, s.handoff_mode,
+                        s.handoff_by, s.handoff_done_at IS NOT NULL,
+                        s.handoff_confirmed_at IS NOT NULL
+                   FROM stays s LEFT JOIN bays b ON b.occupant = s.id
+                  WHERE {cond}"
+            ))?
+            .query_row([arg], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, bool>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                    r.get::<_, bool>(7)?,
+                    r.get::<_, bool>(8)?,
+                ))
+            })
+            .optional()?;
+        let Some((id, plate, status, handoff_required, bay, mode, by, done, confirmed)) = row
+        else {
+            return Ok(None);
+        };
+        let decode = |what: &str, e: String| StoreError::Decode(format!("stay {id}: {what}: {e}"));
+        let plate = Plate::parse(&plate).map_err(|e| decode("plate", e.to_string()))?;
+        let status = Status::parse(&status).ok_or_else(|| decode("status", status.clone()))?;
+        let bay = bay
+            .map(|b| BayId::parse(&b).map_err(|e| decode("bay", e.to_string())))
+            .transpose()?;
+        let handoff = match mode {
+            Some(m) => Some(HandoffState {
+                mode: m.parse::<HandoffMode>().map_err(|e| decode("handoff", e))?,
+                by,
+                done,
+                confirmed,
+            }),
+            None => None,
+        };
+        let mut pending = Vec::new();
+        let mut results = Vec::new();
+        let mut st = self.tx.prepare_cached(
+            "SELECT test, result FROM samples WHERE stay = ?1
+              ORDER BY result IS NULL, result_at, id",
+        )?;
+        let mut rows = st.query([id])?;
+        while let Some(r) = rows.next()? {
+            let test: TestKind = r.get::<_, String>(0)?.parse().map_err(StoreError::Decode)?;
+            match r.get::<_, Option<String>>(1)? {
+                None => pending.push(test),
+                Some(res) => {
+                    results.push((test, res.parse::<TestResult>().map_err(StoreError::Decode)?))
+                }
+            }
+        }
+        let mut open_services = Vec::new();
+        let mut st = self.tx.prepare_cached(
+            "SELECT service FROM service_calls WHERE stay = ?1 AND done_at IS NULL ORDER BY id",
+        )?;
+        let mut rows = st.query([id])?;
+        while let Some(r) = rows.next()? {
+            open_services.push(
+                r.get::<_, String>(0)?
+                    .parse::<ServiceKind>()
+                    .map_err(StoreError::Decode)?,
+            );
+        }
+        let people: i64 =
+            self.tx
+                .query_row("SELECT count(*) FROM people WHERE stay = ?1", [id], |r| {
+                    r.get(0)
+                })?;
+        Ok(Some(StayState {
+            id: StayId(id),
+            plate,
+            status,
+            bay,
+            pending,
+            results,
+            handoff_required,
+            handoff,
+            open_services,
+            people: people.clamp(0, 255) as u8,
+        }))
+    }
+
+    /// Every open service call of a stay: its id and kind, oldest first.
+    pub fn open_service_calls(&self, stay: StayId) -> Result<Vec<(i64, ServiceKind)>> {
+        let mut st = self.tx.prepare_cached(
+            "SELECT id, service FROM service_calls WHERE stay = ?1 AND done_at IS NULL ORDER BY id",
+        )?;
+        let mut rows = st.query([stay.0])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push((
+                r.get(0)?,
+                r.get::<_, String>(1)?
+                    .parse::<ServiceKind>()
+                    .map_err(StoreError::Decode)?,
+            ));
+        }
+        Ok(out)
+    }
+
+    /// The sample with this tube id: its stay, plate, test and result (with
+    /// the time the result was reported), if any.
+    pub fn sample_by_tube(&self, tube: &str) -> Result<Option<TubeSample>> {
         let row = self
             .tx
             .query_row(
-                "SELECT s.id, s.status, s.handoff_required, b.id
-                   FROM stays s LEFT JOIN bays b ON b.occupant = s.id
-                  WHERE s.plate = ?1 AND s.departed_at IS NULL",
-                [plate.as_str()],
+                "SELECT x.stay, s.plate, x.test, x.result, x.result_at
+                   FROM samples x JOIN stays s ON s.id = x.stay WHERE x.tube = ?1",
+                [tube],
                 |r| {
                     Ok((
                         r.get::<_, i64>(0)?,
                         r.get::<_, String>(1)?,
-                        r.get::<_, bool>(2)?,
+                        r.get::<_, String>(2)?,
                         r.get::<_, Option<String>>(3)?,
+                        r.get::<_, Option<String>>(4)?,
                     ))
                 },
             )
             .optional()?;
-        let Some((id, status, handoff_required, bay)) = row else {
+        let Some((stay, plate, test, result, result_at)) = row else {
             return Ok(None);
         };
-        let status = Status::parse(&status)
-            .ok_or_else(|| StoreError::Decode(format!("stay {id}: status '{status}'")))?;
-        let bay = bay
-            .map(|b| BayId::parse(&b).map_err(|e| StoreError::Decode(e.to_string())))
-            .transpose()?;
-        let mut pending = Vec::new();
-        let mut st = self.tx.prepare_cached(
-            "SELECT test FROM samples WHERE stay = ?1 AND result IS NULL ORDER BY id",
-        )?;
-        for t in st.query_map([id], |r| r.get::<_, String>(0))? {
-            let t = t?;
-            pending.push(t.parse::<TestKind>().map_err(StoreError::Decode)?);
-        }
-        let open_service_calls: i64 = self.tx.query_row(
-            "SELECT count(*) FROM service_calls WHERE stay = ?1 AND done_at IS NULL",
-            [id],
-            |r| r.get(0),
-        )?;
-        Ok(Some(StayState {
-            id: StayId(id),
-            plate: plate.clone(),
-            status,
-            bay,
-            pending,
-            handoff_required,
-            open_service_calls: open_service_calls as usize,
+        Ok(Some(TubeSample {
+            stay: StayId(stay),
+            plate: Plate::parse(&plate).map_err(|e| StoreError::Decode(e.to_string()))?,
+            test: test.parse().map_err(StoreError::Decode)?,
+            result: result
+                .map(|r| r.parse::<TestResult>().map_err(StoreError::Decode))
+                .transpose()?,
+            result_at: result_at.as_deref().map(super::parse_ts).transpose()?,
         }))
+    }
+
+    /// The latest result of `test` for a stay, with when it was reported.
+    pub fn latest_result(
+        &self,
+        stay: StayId,
+        test: TestKind,
+    ) -> Result<Option<(TestResult, DateTime<Utc>)>> {
+        let row = self
+            .tx
+            .query_row(
+                "SELECT result, result_at FROM samples
+                  WHERE stay = ?1 AND test = ?2 AND result IS NOT NULL
+                  ORDER BY result_at DESC, id DESC LIMIT 1",
+                (stay.0, test.as_str()),
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+            )
+            .optional()?;
+        row.map(|(r, at)| {
+            Ok((
+                r.parse::<TestResult>().map_err(StoreError::Decode)?,
+                super::parse_ts(&at)?,
+            ))
+        })
+        .transpose()
+    }
+
+    /// How many samples of `test` the stay has had.
+    pub fn sample_count(&self, stay: StayId, test: TestKind) -> Result<i64> {
+        Ok(self.tx.query_row(
+            "SELECT count(*) FROM samples WHERE stay = ?1 AND test = ?2",
+            (stay.0, test.as_str()),
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The truck that has waited longest on the holding list, if any.
+    pub fn first_holding(&self) -> Result<Option<Plate>> {
+        let p: Option<String> = self
+            .tx
+            .query_row(
+                "SELECT plate FROM stays WHERE status = 'holding' ORDER BY arrived_at, id LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        p.map(|p| Plate::parse(&p).map_err(|e| StoreError::Decode(e.to_string())))
+            .transpose()
     }
 
     /// The oldest open service call of a stay, optionally of one kind.
@@ -150,11 +341,20 @@ impl<'c> Tx<'c> {
 
     /// Which bays of `zone` are open and free, as a mask over `layout.bays`.
     pub fn free_mask(&self, zone: Zone) -> Result<Vec<bool>> {
+        self.mask_where("zone = ?1 AND", zone.as_str())
+    }
+
+    /// Which bays of the whole lot are open and free, as a mask over `layout.bays`.
+    pub fn free_mask_all(&self) -> Result<Vec<bool>> {
+        self.mask_where("?1 IS NOT NULL AND", "")
+    }
+
+    fn mask_where(&self, cond: &str, arg: &str) -> Result<Vec<bool>> {
         let mut mask = vec![false; self.layout.bays.len()];
-        let mut st = self.tx.prepare_cached(
-            "SELECT ord FROM bays WHERE zone = ?1 AND occupant IS NULL AND closed_reason IS NULL",
-        )?;
-        for ord in st.query_map([zone.as_str()], |r| r.get::<_, i64>(0))? {
+        let mut st = self.tx.prepare_cached(&format!(
+            "SELECT ord FROM bays WHERE {cond} occupant IS NULL AND closed_reason IS NULL"
+        ))?;
+        for ord in st.query_map([arg], |r| r.get::<_, i64>(0))? {
             if let Some(m) = mask.get_mut(ord? as usize) {
                 *m = true;
             }

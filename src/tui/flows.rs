@@ -14,7 +14,7 @@ use crate::domain::policy::CheckFlag;
 use crate::domain::stay::Status;
 use crate::domain::text;
 use crate::i18n::Msg;
-use crate::ops::{self, Op};
+use crate::ops::Op;
 
 /// Where an arrival in the form would go, and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,24 +51,16 @@ impl App {
     /// The plan for the arrival form, if one is open.
     pub fn arrival_plan(&self) -> Option<ArrivalPlan> {
         let f = self.form()?;
-        let record = f.record();
-        let (zone, flags) = match &record {
-            Some(r) => ops::triage(&self.session.policy, r),
-            None => {
-                // Before the plate is valid, still show what the checks say.
-                let probe = crate::domain::policy::Checks {
-                    temperature: f.temperature(),
-                    code: f.code,
-                    travel_flag: f.travel,
-                };
-                let flags = self.session.policy.flags(&probe);
-                let zone = if flags.is_empty() {
-                    Zone::Parking
-                } else {
-                    Zone::Isolation
-                };
-                (zone, flags)
-            }
+        let people = [crate::domain::policy::PersonCheck {
+            temperature: f.temperature(),
+            code: Some(f.code),
+        }];
+        let findings = self.session.policy.findings(&people, f.travel);
+        let flags = crate::domain::policy::flags_of(&findings);
+        let zone = if flags.is_empty() {
+            Zone::Parking
+        } else {
+            Zone::Isolation
         };
         let bay = f
             .picked
@@ -364,7 +356,12 @@ impl App {
 
     pub(super) fn menu_pick(&mut self, pick: MenuPick) {
         match pick {
-            MenuPick::Sample(plate, test) => self.run(Op::Sample { plate, test }),
+            MenuPick::Sample(plate, test) => self.run(Op::Sample {
+                plate,
+                test,
+                tube: None,
+                batch: None,
+            }),
             MenuPick::ResultFor(plate, test) => self.menu(
                 Msg::MenuResult,
                 format!("{plate}  {}", self.t(test_msg(test))),
@@ -476,6 +473,7 @@ impl App {
                     Op::Release {
                         plate,
                         reason: value,
+                        by: self.session.operator.clone(),
                         bay,
                     },
                 )
@@ -494,7 +492,10 @@ impl App {
                     Op::HandoffStart {
                         plate,
                         mode,
-                        counterpart: (!value.is_empty()).then_some(value),
+                        receiver: None,
+                        company: None,
+                        escort: (!value.is_empty()).then_some(value),
+                        by: None,
                         bay,
                     },
                 )

@@ -325,6 +325,9 @@ impl ArrivalForm {
             code: self.code,
             travel_flag: self.travel,
             handoff_required: self.handoff_required,
+            passengers: vec![],
+            gate: None,
+            venue_code: None,
         })
     }
 

@@ -5,7 +5,6 @@
 use super::app::App;
 use super::flows::{bay_text, test_msg};
 use super::screens::{PromptNext, Screen};
-use crate::domain::stay::RuleRefusal;
 use crate::i18n::Msg;
 use crate::ops::{Op, OpError, Outcome, Proposal, Refusal};
 
@@ -48,7 +47,12 @@ pub(super) fn op_done(app: &mut App, op: &Op, result: Result<Outcome, OpError>) 
                 (Some(Proposal::Resample(test)), Some(plate)) => app.confirm(
                     Msg::ProposeResample,
                     vec![format!("{plate}  {}", app.t(test_msg(test)))],
-                    Op::Sample { plate, test },
+                    Op::Sample {
+                        plate,
+                        test,
+                        tube: None,
+                        batch: None,
+                    },
                 ),
                 _ => {}
             }
@@ -56,11 +60,8 @@ pub(super) fn op_done(app: &mut App, op: &Op, result: Result<Outcome, OpError>) 
         Err(e) => {
             let forceable = matches!(
                 &e,
-                OpError::Refused(Refusal::Rule(
-                    RuleRefusal::ResultPending { .. }
-                        | RuleRefusal::NotReleased { .. }
-                        | RuleRefusal::HandoffRequired { .. }
-                ))
+                OpError::Refused(Refusal::DepartureBlocked { blockers, .. })
+                    if blockers.iter().all(|b| b.forceable())
             );
             app.toast(super::refusal_text::text(app.session.lang, &e), true);
             if let (
@@ -105,6 +106,8 @@ fn op_msg(op: &Op) -> Msg {
         Op::Escalate { .. } => Msg::DoneEscalate,
         Op::HandoffStart { .. } => Msg::DoneHandoffStart,
         Op::HandoffDone { .. } => Msg::DoneHandoffDone,
+        Op::HandoffConfirm { .. } => Msg::DoneHandoffDone,
+        Op::Recheck { .. } => Msg::DoneResult,
         Op::ServiceRequest { .. } => Msg::DoneService,
         Op::ServiceDone { .. } => Msg::DoneServiceDone,
         Op::Disinfect { .. } => Msg::DoneDisinfect,

@@ -33,9 +33,6 @@ fn parts(e: &OpError) -> (Option<Msg>, String, String, String) {
                     R::UseIsolate { plate } => (Msg::RefUseIsolate, plate, none()),
                     R::InHandoff { plate } => (Msg::RefInHandoff, plate, none()),
                     R::UseHandoff { plate } => (Msg::RefUseHandoff, plate, none()),
-                    R::ResultPending { plate, test } => (Msg::RefResultPending, plate, s(test)),
-                    R::NotReleased { plate } => (Msg::RefNotReleased, plate, none()),
-                    R::HandoffRequired { plate } => (Msg::RefHandoffRequired, plate, none()),
                     R::SampleAlreadyPending { plate, test } => {
                         (Msg::RefSamplePending, plate, s(test))
                     }
@@ -45,6 +42,7 @@ fn parts(e: &OpError) -> (Option<Msg>, String, String, String) {
                     R::HandoffAlreadyStarted { plate } => (Msg::RefHandoffStarted, plate, none()),
                     R::NoHandoff { plate } => (Msg::RefNoHandoff, plate, none()),
                     R::NoServiceCall { plate } => (Msg::RefNoServiceCall, plate, none()),
+                    _ => return (None, none(), none(), none()),
                 };
                 (Some(m), s(p), none(), x)
             }
@@ -76,6 +74,7 @@ fn parts(e: &OpError) -> (Option<Msg>, String, String, String) {
                 (Some(Msg::RefOverrideNeedsReason), none(), s(bay), none())
             }
             Refusal::ArriveInHandoff => (Some(Msg::RefArriveInHandoff), none(), none(), none()),
+            _ => (None, none(), none(), none()),
         },
         OpError::Invalid(_) | OpError::Store(_) => (None, none(), none(), none()),
     }

@@ -45,6 +45,9 @@ pub fn arrival(p: &str) -> ArrivalRecord {
         code: HealthCode::Green,
         travel_flag: false,
         handoff_required: false,
+        passengers: vec![],
+        gate: Some("east".into()),
+        venue_code: Some(true),
     }
 }
 

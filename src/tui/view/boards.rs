@@ -81,6 +81,12 @@ pub fn clocks(app: &App, b: &Board, f: &mut Frame, area: Rect) {
             ClockKind::Handoff { mode } => {
                 format!("{} {}", app.t(Msg::KindHandoff), app.t(mode_msg(*mode)))
             }
+            ClockKind::HandoffConfirm { mode } => format!(
+                "{} {}",
+                app.t(mode_msg(*mode)),
+                app.t(Msg::KindHandoffConfirm)
+            ),
+            ClockKind::WaitingForIsolation => app.t(Msg::KindWaitingIsolation).to_string(),
         };
         let (plate, bay) = match &c.truck {
             Some(t) => (
@@ -165,6 +171,14 @@ fn next_text(app: &App, n: &NextAction) -> String {
             )
         }
         NextAction::Escalate => app.t(Msg::NextEscalate).to_string(),
+        NextAction::WaitForBay => app.t(Msg::NextWaitForBay).to_string(),
+        NextAction::EscortUnderWay => app.t(Msg::NextEscortUnderWay).to_string(),
+        NextAction::LetOutUnderEscort => app.t(Msg::NextLetOut).to_string(),
+        NextAction::AwaitDecision { at, note } => format!(
+            "{} ({note})",
+            app.t(Msg::NextAwaitDecision)
+                .replace("{x}", &hhmm(app, *at))
+        ),
         NextAction::TakeSample => app.t(Msg::NextSample).to_string(),
         NextAction::Review => app.t(Msg::NextReview).to_string(),
         NextAction::ReviewAt { due } => format!("{} {}", app.t(Msg::NextReviewAt), hhmm(app, *due)),

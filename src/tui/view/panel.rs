@@ -26,6 +26,7 @@ fn status_msg(s: Status) -> Msg {
     match s {
         Status::Parked => Msg::StatusParked,
         Status::Isolated => Msg::StatusIsolated,
+        Status::Holding => Msg::StatusHolding,
         Status::Handoff => Msg::StatusHandoff,
         Status::HandoffDone => Msg::StatusHandoffDone,
         Status::Departed => Msg::StatusDeparted,

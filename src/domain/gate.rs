@@ -1,0 +1,127 @@
+//! The gate's decision for an arrival: the zone the checks send it to, the
+//! bay it takes (the one picked on the map, or the suggestion), whether that
+//! bay goes against the checks, and whether a flagged truck must wait on the
+//! holding list because the isolation zone is full.
+//!
+//! Pure: the caller says which bays are free. The arrival operation and the
+//! TUI's form both call `plan_arrival`, so the form shows exactly what the
+//! operation will do.
+
+use super::bay::Zone;
+use super::layout::Layout;
+use super::policy::{Finding, PersonCheck, Policy};
+use super::suggest::suggest;
+
+/// What an arrival would do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArrivalPlan {
+    /// The zone the checks decide: parking when clean, isolation when flagged.
+    pub zone: Zone,
+    pub findings: Vec<Finding>,
+    /// The bay it takes (an index into `Layout::bays`): the picked one, or
+    /// the suggestion. `None`: no free bay where it must go.
+    pub bay: Option<usize>,
+    /// The operator picked the bay.
+    pub picked: bool,
+    /// Flagged, but the isolation zone is full: it waits in a work lane.
+    pub holding: bool,
+    /// The picked bay goes against the checks: an override reason is needed.
+    pub against: bool,
+}
+
+/// The plan for an arrival whose people measured `people` (driver first).
+pub fn plan_arrival(
+    policy: &Policy,
+    layout: &Layout,
+    is_free: impl Fn(usize) -> bool,
+    people: &[PersonCheck],
+    travel_flag: bool,
+    priority: bool,
+    picked: Option<usize>,
+) -> ArrivalPlan {
+    let findings = policy.findings(people, travel_flag);
+    let zone = if findings.is_empty() {
+        Zone::Parking
+    } else {
+        Zone::Isolation
+    };
+    if let Some(i) = picked {
+        let bay_zone = layout.bays[i].zone;
+        return ArrivalPlan {
+            zone,
+            findings,
+            bay: Some(i),
+            picked: true,
+            holding: false,
+            against: (zone == Zone::Isolation) != (bay_zone == Zone::Isolation),
+        };
+    }
+    let mut bay = suggest(layout, zone, priority, &is_free);
+    let mut holding = false;
+    if bay.is_none() && zone == Zone::Isolation {
+        // A flagged truck is never turned away: it waits at the gate's work
+        // lanes until an isolation bay frees.
+        bay = suggest(layout, Zone::Work, priority, &is_free);
+        holding = bay.is_some();
+    }
+    ArrivalPlan {
+        zone,
+        findings,
+        bay,
+        picked: false,
+        holding,
+        against: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::policy::{HealthCode, Temperature};
+
+    fn lot() -> Layout {
+        Layout::parse(crate::domain::layout::DEFAULT_LAYOUT).unwrap()
+    }
+
+    fn person(t: f64) -> PersonCheck {
+        PersonCheck {
+            temperature: Some(Temperature::new(t).unwrap()),
+            code: Some(HealthCode::Green),
+        }
+    }
+
+    #[test]
+    fn a_flagged_truck_waits_in_a_work_lane_when_isolation_is_full() {
+        let l = lot();
+        let iso_full = |i: usize| l.bays[i].zone != Zone::Isolation;
+        let p = plan_arrival(
+            &Policy::default(),
+            &l,
+            iso_full,
+            &[person(38.5)],
+            false,
+            false,
+            None,
+        );
+        assert_eq!(p.zone, Zone::Isolation);
+        assert!(p.holding);
+        assert_eq!(l.bays[p.bay.unwrap()].zone, Zone::Work);
+    }
+
+    #[test]
+    fn a_picked_bay_against_the_checks_needs_a_reason() {
+        let l = lot();
+        let parking = l.zone(Zone::Parking).bays.start;
+        let p = plan_arrival(
+            &Policy::default(),
+            &l,
+            |_| true,
+            &[person(36.5), person(38.0)],
+            false,
+            false,
+            Some(parking),
+        );
+        assert!(p.against && p.picked);
+        assert_eq!(p.findings[0].person, 1);
+    }
+}

@@ -1,0 +1,217 @@
+//! Results from the lab in bulk: one row per sample (its tube id, or the
+//! truck's plate), checked and recorded in one transaction. By default the
+//! file is all-or-nothing: one refused row and nothing is recorded. A row
+//! already recorded with the same result is reported and skipped, so the
+//! same file imported twice never records anything twice; a row that
+//! contradicts a recorded result is refused.
+//!
+//! Reading the file (CSV, times) is the edge's job; this module takes rows.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+use super::tests::record_result;
+use super::{Ctx, OpError, Refusal, Writer};
+use crate::domain::event::{TestKind, TestResult};
+use crate::domain::plate::Plate;
+use crate::store::{EventMeta, Store, StoreError};
+
+/// One row of a results file, parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultRow {
+    /// The tube id, or a plate (its pending sample of `test`).
+    pub sample: String,
+    /// Needed when `sample` is a plate; checked against the tube when given.
+    pub test: Option<TestKind>,
+    pub result: TestResult,
+    /// When the lab reported it.
+    pub time: DateTime<Utc>,
+}
+
+/// A row as read: its line in the file and what parsing made of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportRow {
+    pub line: usize,
+    pub row: Result<ResultRow, String>,
+}
+
+/// How to treat the file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportMode {
+    /// Check every row and record nothing.
+    pub dry_run: bool,
+    /// Record the good rows even when others are refused.
+    pub partial: bool,
+}
+
+/// What became of one row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum RowVerdict {
+    /// Recorded (or, in a dry run or a file that was refused, would be).
+    Applied {
+        plate: Plate,
+        test: TestKind,
+    },
+    /// The same result is already on record: skipped.
+    AlreadyRecorded {
+        plate: Plate,
+        test: TestKind,
+    },
+    Refused {
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    /// Per row, in file order: the line number and its verdict.
+    pub rows: Vec<(usize, RowVerdict)>,
+    /// Whether anything was recorded.
+    pub committed: bool,
+}
+
+impl ImportReport {
+    pub fn count(&self, key: &str) -> usize {
+        self.rows
+            .iter()
+            .filter(|(_, v)| match v {
+                RowVerdict::Applied { .. } => key == "applied",
+                RowVerdict::AlreadyRecorded { .. } => key == "already_recorded",
+                RowVerdict::Refused { .. } => key == "refused",
+            })
+            .count()
+    }
+}
+
+/// Results recorded through a committed import: an error carrying the
+/// report rolls the transaction back.
+enum Abort {
+    Report(ImportReport),
+    Op(OpError),
+}
+
+impl From<StoreError> for Abort {
+    fn from(e: StoreError) -> Abort {
+        Abort::Op(e.into())
+    }
+}
+
+pub fn import_results(
+    store: &mut Store,
+    ctx: &Ctx<'_>,
+    rows: &[ImportRow],
+    mode: ImportMode,
+) -> Result<ImportReport, OpError> {
+    let meta = EventMeta {
+        at: ctx.clock.now(),
+        operator: ctx.operator,
+        terminal: ctx.terminal,
+    };
+    let outcome = store.write(|tx| {
+        let mut w = Writer {
+            tx,
+            meta: &meta,
+            policy: ctx.policy,
+            events: Vec::new(),
+        };
+        let mut report = ImportReport {
+            rows: Vec::new(),
+            committed: false,
+        };
+        for r in rows {
+            let verdict = match &r.row {
+                Err(e) => RowVerdict::Refused { reason: e.clone() },
+                // A refused row wrote nothing: every refusal comes before
+                // the row's one event is recorded.
+                Ok(row) => match one(&mut w, row) {
+                    Ok(v) => v,
+                    Err(OpError::Store(e)) => return Err(Abort::Op(e.into())),
+                    Err(e) => RowVerdict::Refused {
+                        reason: e.to_string(),
+                    },
+                },
+            };
+            report.rows.push((r.line, verdict));
+        }
+        let refused = report.count("refused") > 0;
+        if mode.dry_run || (refused && !mode.partial) {
+            return Err(Abort::Report(report));
+        }
+        report.committed = report.count("applied") > 0;
+        Ok(report)
+    });
+    match outcome {
+        Ok(r) | Err(Abort::Report(r)) => Ok(r),
+        Err(Abort::Op(e)) => Err(e),
+    }
+}
+
+fn one(w: &mut Writer<'_, '_>, row: &ResultRow) -> Result<RowVerdict, OpError> {
+    // A lab clock a little ahead is normal; a result from tomorrow is a typo.
+    if row.time > w.meta.at + Duration::minutes(10) {
+        return Err(OpError::Invalid(format!(
+            "the time {} is in the future",
+            row.time.format("%Y-%m-%d %H:%M UTC")
+        )));
+    }
+    if let Ok(plate) = Plate::parse(&row.sample) {
+        return by_plate(w, &plate, row);
+    }
+    let s =
+        w.tx.sample_by_tube(&row.sample)?
+            .ok_or_else(|| Refusal::UnknownTube(row.sample.clone()))?;
+    if let Some(t) = row.test.filter(|t| *t != s.test) {
+        return Err(OpError::Invalid(format!(
+            "tube {} is a {} sample, not {t}",
+            row.sample, s.test
+        )));
+    }
+    match s.result {
+        Some(r) if r == row.result => Ok(RowVerdict::AlreadyRecorded {
+            plate: s.plate,
+            test: s.test,
+        }),
+        Some(recorded) => Err(Refusal::ResultConflict {
+            tube: row.sample.clone(),
+            recorded,
+            given: row.result,
+        }
+        .into()),
+        None => {
+            let stay =
+                w.tx.stay_by_id(s.stay)?
+                    .ok_or_else(|| StoreError::Decode(format!("stay {} is missing", s.stay)))?;
+            record_result(w, stay, s.test, row.result, Some(row.time))?;
+            Ok(RowVerdict::Applied {
+                plate: s.plate,
+                test: s.test,
+            })
+        }
+    }
+}
+
+fn by_plate(w: &mut Writer<'_, '_>, plate: &Plate, row: &ResultRow) -> Result<RowVerdict, OpError> {
+    let test = row
+        .test
+        .ok_or_else(|| OpError::Invalid(format!("{plate}: a row naming a plate needs its test")))?;
+    let stay =
+        w.tx.stay_awaiting(plate, test)?
+            .ok_or_else(|| Refusal::NotOnSite(plate.clone()))?;
+    if !stay.pending.contains(&test) {
+        // Imported before? The same result at the same time is on record.
+        if let Some((recorded, at)) = w.tx.latest_result(stay.id, test)? {
+            if recorded == row.result && at == row.time {
+                return Ok(RowVerdict::AlreadyRecorded {
+                    plate: plate.clone(),
+                    test,
+                });
+            }
+        }
+    }
+    record_result(w, stay, test, row.result, Some(row.time))?;
+    Ok(RowVerdict::Applied {
+        plate: plate.clone(),
+        test,
+    })
+}
