@@ -91,12 +91,61 @@ impl Lot {
         assert_eq!(self.log_len(), before, "{args:?} wrote to the log");
     }
 
+    /// Arrives with `extra`; a normal temperature and a green code unless
+    /// `extra` gives them.
     fn arrive(&self, plate: &str, extra: &[&str]) -> Value {
-        let mut args = vec!["arrive", plate, "--json"];
-        args.extend_from_slice(extra);
-        self.json(&args)
+        self.json(&with_checks(&["arrive", plate, "--json"], extra))
+    }
+
+    /// A negative antigen result: what the default policy needs before
+    /// departure.
+    fn clear(&self, plate: &str) {
+        self.ok(&["sample", plate, "antigen"]);
+        self.ok(&["result", plate, "antigen", "negative"]);
+    }
+
+    /// Runs and expects exit `code`; returns (stdout, stderr).
+    fn fails(&self, args: &[&str], code: i32) -> (String, String) {
+        let out = self.cmd(args).output().expect("run");
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {err}");
+        (String::from_utf8(out.stdout).expect("utf-8 stdout"), err)
+    }
+
+    /// How many events of `kind` the log holds.
+    fn count(&self, kind: &str) -> usize {
+        self.json(&["log", "--json", "--kind", kind])
+            .as_array()
+            .map(Vec::len)
+            .expect("log is an array")
+    }
+
+    /// Writes `text` to a file in the temporary home; returns its path.
+    fn file(&self, name: &str, text: &str) -> String {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
     }
 }
+
+/// `args` + `extra`, with `--temp 36.5` and `--code green` unless given.
+fn with_checks<'a>(args: &[&'a str], extra: &[&'a str]) -> Vec<&'a str> {
+    let mut v = args.to_vec();
+    v.extend_from_slice(extra);
+    if !v.contains(&"--temp") {
+        v.extend(["--temp", "36.5"]);
+    }
+    if !v.contains(&"--code") {
+        v.extend(["--code", "green"]);
+    }
+    v
+}
+
+/// A lot with one isolation bay, so the holding list can be reached.
+const SMALL_LAYOUT: &str = "name = \"small\"\nexit = \"east\"\n\
+     [[zones]]\nzone = \"work\"\nrows = [2]\n[[zones]]\nzone = \"living\"\nrows = [2]\n\
+     [[zones]]\nzone = \"parking\"\nids = \"row-bay\"\nrows = [3, 3]\n\
+     [[zones]]\nzone = \"isolation\"\nrows = [1]\n[[zones]]\nzone = \"handoff\"\nrows = [1]\n";
 
 /// The keys of a JSON object, sorted.
 fn keys(v: &Value) -> Vec<&str> {
@@ -188,7 +237,8 @@ fn a_foreign_sqlite_file_is_refused_and_left_byte_for_byte() {
             .unwrap();
     }
     let before = std::fs::read(&lot.db).unwrap();
-    for args in [&["status"][..], &["arrive", "晋D12345"], &["check"]] {
+    let arrive = ["arrive", "晋D12345", "--temp", "36.5", "--code", "green"];
+    for args in [&["status"][..], &arrive, &["check"]] {
         lot.cmd(args)
             .assert()
             .code(3)
@@ -233,6 +283,8 @@ fn the_gate_loop_arrive_status_show_move_depart_log() {
         "屯留",
         "--temp",
         "36.5",
+        "--code",
+        "green",
     ]);
     // The documented keys come first, in order.
     assert!(
@@ -248,7 +300,14 @@ fn the_gate_loop_arrive_status_show_move_depart_log() {
     assert!(a["stay"].is_i64());
     let bay = a["bay"].as_str().unwrap().to_string();
 
-    let human = lot.ok(&["arrive", "晋Ｄ５４３２１", "--code", "GREEN"]);
+    let human = lot.ok(&[
+        "arrive",
+        "晋Ｄ５４３２１",
+        "--code",
+        "GREEN",
+        "--temp",
+        "36.4",
+    ]);
     assert!(human.contains("晋D54321 arrived"), "{human}");
 
     let s = lot.json(&["status", "--json"]);
@@ -288,6 +347,7 @@ fn the_gate_loop_arrive_status_show_move_depart_log() {
 
     let out = lot.ok(&["move", "晋D12345", "P-10-10"]);
     assert!(out.contains("P-10-10"), "{out}");
+    lot.clear("晋D12345");
     let out = lot.ok(&["depart", "晋D12345"]);
     assert!(out.contains("departed"), "{out}");
     let gone = lot.json(&["show", "晋D12345", "--json"]);
@@ -297,7 +357,17 @@ fn the_gate_loop_arrive_status_show_move_depart_log() {
     let log = lot.json(&["log", "--json"]);
     let log = log.as_array().unwrap();
     let kinds: Vec<&str> = log.iter().map(|e| e["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["departed", "moved", "arrived", "arrived"]);
+    assert_eq!(
+        kinds,
+        [
+            "departed",
+            "result_recorded",
+            "sample_taken",
+            "moved",
+            "arrived",
+            "arrived"
+        ]
+    );
     assert_eq!(
         keys(&log[0]),
         sorted(&[
@@ -308,9 +378,9 @@ fn the_gate_loop_arrive_status_show_move_depart_log() {
     assert_eq!(log[0]["terminal"], "gate");
     assert!(log[0]["at"].as_str().unwrap().ends_with('Z'));
     assert!(log[0]["id"].as_i64() > log[1]["id"].as_i64());
-    assert_eq!(log[3]["details"]["phone"], "138****8000");
+    assert_eq!(log[5]["details"]["phone"], "138****8000");
     let mine = lot.json(&["log", "--json", "--plate", "晋D12345"]);
-    assert_eq!(mine.as_array().unwrap().len(), 3);
+    assert_eq!(mine.as_array().unwrap().len(), 5);
     let csv = lot.ok(&["log", "--csv", "--limit", "1"]);
     assert!(csv.starts_with("id,at,operator,terminal,kind,stay,plate,bay,details\r\n"));
     assert_eq!(csv.lines().count(), 2);
@@ -349,6 +419,44 @@ fn bad_input_and_refusals_name_the_value_and_write_nothing() {
         (vec!["arrive", "晋D33333", "--cargo", "gold"], 2, "'gold'"),
         (vec!["arrive", "晋D33333", "--code", "blue"], 2, "'blue'"),
         (vec!["arrive", "晋D33333", "--bogus"], 2, "--bogus"),
+        (vec!["arrive", "晋D12345", "--temp", "36.5"], 2, "--code"),
+        (vec!["arrive", "晋D12345", "--code", "green"], 2, "--temp"),
+        (
+            vec!["arrive", "晋D33333", "--passenger", "李四,36.5,green"],
+            2,
+            "--passenger",
+        ),
+        (
+            vec!["arrive", "晋D33333", "--passenger", "李四,,36.5,blue"],
+            2,
+            "health code",
+        ),
+        (
+            vec!["arrive", "晋D33333", "--passenger", ",12345,36.5,green"],
+            2,
+            "phone",
+        ),
+        (
+            vec![
+                "arrive",
+                "晋D33333",
+                "--passenger",
+                ",,36.5,green",
+                "--passenger",
+                ",,36.5,green",
+                "--passenger",
+                ",,36.5,green",
+                "--passenger",
+                ",,36.5,green",
+            ],
+            2,
+            "at most 3",
+        ),
+        (
+            vec!["arrive", "晋D33333", "--gate", "north"],
+            2,
+            "east, west",
+        ),
         (vec!["arrive", "晋D12345"], 1, "already on site"),
         (
             vec!["arrive", "晋D33333", "--bay", &occupied],
@@ -394,9 +502,98 @@ fn bad_input_and_refusals_name_the_value_and_write_nothing() {
             "isolation",
         ),
         (
-            vec!["release", "晋D12345", "--reason", "x"],
+            vec!["release", "晋D12345", "--reason", "x", "--by", "王"],
             1,
             "not in isolation",
+        ),
+        (vec!["release", "晋D12345", "--reason", "x"], 2, "--by"),
+        (vec!["recheck", "晋D12345", "--temp", "36.5"], 2, "--code"),
+        (
+            vec![
+                "recheck",
+                "晋D12345",
+                "--code",
+                "green",
+                "--temp",
+                "36.5",
+                "--person",
+                "4",
+            ],
+            2,
+            "4",
+        ),
+        (
+            vec![
+                "recheck",
+                "晋D12345",
+                "--code",
+                "green",
+                "--temp",
+                "36.5",
+                "--person",
+                "1",
+            ],
+            1,
+            "no person 1",
+        ),
+        (vec!["sample", "晋D12345", "pcr", "--id", " "], 2, "tube id"),
+        (
+            vec![
+                "handoff",
+                "晋D12345",
+                "start",
+                "--mode",
+                "transfer",
+                "--to",
+                "晋D5K231",
+            ],
+            2,
+            "--company",
+        ),
+        (
+            vec![
+                "handoff",
+                "晋D12345",
+                "start",
+                "--mode",
+                "transfer",
+                "--to",
+                "晋I1",
+                "--company",
+                "x",
+            ],
+            2,
+            "晋I1",
+        ),
+        (
+            vec!["handoff", "晋D12345", "start", "--mode", "escort"],
+            2,
+            "--escort",
+        ),
+        (
+            vec![
+                "handoff",
+                "晋D12345",
+                "start",
+                "--mode",
+                "escort",
+                "--escort",
+                "120",
+                "--company",
+                "x",
+            ],
+            2,
+            "--mode transfer",
+        ),
+        (
+            vec!["handoff", "晋D12345", "confirm"],
+            1,
+            "no finished handoff",
+        ),
+        (
+            vec!["results", "import", "/nonexistent/results.csv"],
+            3,
+            "/nonexistent/results.csv",
         ),
         (vec!["escalate", "晋D12345", "--note", ""], 2, "note"),
         (vec!["handoff", "晋D12345", "done"], 1, "no handoff"),
@@ -437,7 +634,14 @@ fn bad_input_and_refusals_name_the_value_and_write_nothing() {
         (vec!["completions", "tcsh"], 2, "tcsh"),
     ];
     for (args, code, needle) in &cases {
-        lot.refused(args, *code, needle);
+        // Arrivals get the checks they need unless the case is about them.
+        let args = match args.first() {
+            Some(&"arrive") if args.len() > 1 && !needle.starts_with("--") => {
+                with_checks(args, &[])
+            }
+            _ => args.clone(),
+        };
+        lot.refused(&args, *code, needle);
     }
     lot.ok(&["check"]);
 }
@@ -517,8 +721,13 @@ fn the_checkpoint_workflow_from_the_command_line() {
     assert_eq!(row["bay"], "I-10");
     assert_eq!(row["reason"], "positive antigen");
     assert_eq!(row["escalation"], "reported to CDC");
-    // The positive came before isolation: the board asks for a new sample.
-    assert_eq!(row["next"]["action"], "take_sample");
+    // Escalated: the board waits for the decision, with the note.
+    assert_eq!(row["next"]["action"], "await_decision");
+    let human = lot.ok(&["isolation"]);
+    assert!(
+        human.contains("await decision (reported to CDC)"),
+        "{human}"
+    );
     let other = trucks.iter().find(|t| t["plate"] == "晋D11111").unwrap();
     assert_eq!(other["pending"], serde_json::json!(["pcr"]));
     assert_eq!(other["next"]["action"], "await_result");
@@ -529,15 +738,30 @@ fn the_checkpoint_workflow_from_the_command_line() {
     assert!(human.contains("2 of 40 isolation bays held"), "{human}");
     let csv = lot.ok(&["isolation", "--csv"]);
     assert_eq!(csv.lines().count(), 3);
+    // A positive stands until a later negative PCR: no release before it.
+    lot.refused(
+        &["release", "晋D22222", "--reason", "x", "--by", "王主任"],
+        1,
+        "positive",
+    );
+    lot.ok(&["sample", "晋D22222", "pcr"]);
+    lot.ok(&["result", "晋D22222", "pcr", "negative"]);
     let out = lot.ok(&[
         "release",
         "晋D22222",
         "--reason",
         "PCR negative",
+        "--by",
+        "王主任",
         "--bay",
         "P-06-06",
     ]);
-    assert!(out.contains("P-06-06"), "{out}");
+    assert!(
+        out.contains("P-06-06") && out.contains("by 王主任"),
+        "{out}"
+    );
+    let released = lot.json(&["show", "晋D22222", "--json"]);
+    assert_eq!(released["stay"]["isolation"]["released_by"], "王主任");
 
     // Departure rules: pending result, not released, handoff required.
     lot.refused(&["depart", "晋D11111"], 1, "pending");
@@ -560,13 +784,25 @@ fn the_checkpoint_workflow_from_the_command_line() {
         "--mode",
         "transfer",
         "--to",
-        "晋D5K231 物资公司",
+        "晋d 5k231",
+        "--company",
+        "物资公司",
     ]);
-    assert!(out.contains("H-"), "{out}");
+    assert!(out.contains("H-") && out.contains("to 晋D5K231"), "{out}");
     let h = lot.json(&["show", "晋D33333", "--json"]);
     assert_eq!(h["stay"]["handoff"]["mode"], "transfer");
     assert_eq!(h["stay"]["handoff"]["counterpart"], "晋D5K231 物资公司");
-    lot.ok(&["handoff", "晋D33333", "done"]);
+    let out = lot.ok(&["handoff", "晋D33333", "done"]);
+    assert!(
+        out.contains("before it departs: no antigen sample"),
+        "{out}"
+    );
+    assert!(out.contains("trucklot handoff 晋D33333 confirm"), "{out}");
+    lot.clear("晋D33333");
+    // Its invalid PCR still stands until it is sampled again.
+    lot.refused(&["depart", "晋D33333"], 1, "pcr result is invalid");
+    lot.ok(&["sample", "晋D33333", "pcr"]);
+    lot.ok(&["result", "晋D33333", "pcr", "negative"]);
     lot.ok(&["depart", "晋D33333"]);
 
     // Service calls.
@@ -575,7 +811,7 @@ fn the_checkpoint_workflow_from_the_command_line() {
     lot.refused(
         &["service", "晋D22222", "done", "--kind", "medical"],
         1,
-        "no open service call",
+        "no open medical call (open: meal, water)",
     );
     lot.ok(&["service", "晋D22222", "done", "--kind", "water"]);
     let s = lot.json(&["show", "晋D22222", "--json"]);
@@ -602,7 +838,11 @@ fn the_checkpoint_workflow_from_the_command_line() {
     let b = lot.json(&["show", "P-01-01", "--json"]);
     assert_eq!(b["bay"]["closed"], "路面维修");
     assert_eq!(lot.json(&["status", "--json"])["zones"][2]["closed"], 1);
-    lot.refused(&["arrive", "晋D44444", "--bay", "P-01-01"], 1, "closed");
+    lot.refused(
+        &with_checks(&["arrive", "晋D44444", "--bay", "P-01-01"], &[]),
+        1,
+        "closed",
+    );
     lot.ok(&["open", "P-01-01"]);
 
     let out = lot.ok(&["check"]);
@@ -619,10 +859,13 @@ fn the_checkpoint_workflow_from_the_command_line() {
 #[test]
 fn operator_terminal_and_time_zone_come_from_options_env_and_config() {
     let lot = Lot::new();
-    lot.cmd(&["arrive", "晋D12345", "--operator", "li.na"])
-        .env("TRUCKLOT_TERMINAL", "gate-2")
-        .assert()
-        .success();
+    lot.cmd(&with_checks(
+        &["arrive", "晋D12345", "--operator", "li.na"],
+        &[],
+    ))
+    .env("TRUCKLOT_TERMINAL", "gate-2")
+    .assert()
+    .success();
     // Global options also work before the subcommand.
     lot.bare()
         .args(["--operator", "wang.qiang", "--db"])
@@ -661,6 +904,8 @@ fn operator_terminal_and_time_zone_come_from_options_env_and_config() {
         "晋D54321",
         "--temp",
         "38.0",
+        "--code",
+        "green",
         "--json",
     ]);
     assert_eq!(a["zone"], "parking");
@@ -689,7 +934,11 @@ fn config_errors_name_the_file_and_line() {
     for (text, line) in cases {
         std::fs::write(&cfg, text).unwrap();
         lot.refused(&["status", "--config", c], 3, line);
-        lot.refused(&["arrive", "晋D12345", "--config", c], 3, "bad.toml");
+        lot.refused(
+            &with_checks(&["arrive", "晋D12345", "--config", c], &[]),
+            3,
+            "bad.toml",
+        );
     }
     lot.refused(
         &["status", "--config", "/nonexistent/trucklot.toml"],
@@ -812,6 +1061,8 @@ fn help_and_completions() {
         "log",
         "sample",
         "result",
+        "results",
+        "recheck",
         "isolate",
         "release",
         "escalate",
@@ -845,4 +1096,485 @@ fn help_and_completions() {
             .success()
             .stdout(predicate::str::contains("trucklot"));
     }
+}
+
+#[test]
+fn an_arrival_checks_everyone_in_the_cab_and_records_the_gate() {
+    let lot = Lot::new();
+    // No temperature, no code: refused by name, nothing written.
+    lot.refused(&["arrive", "晋D12345", "--code", "green"], 2, "--temp");
+    lot.refused(&["arrive", "晋D12345", "--temp", "36.5"], 2, "--code");
+
+    // A passenger with a fever sends the truck to isolation, by name.
+    let out = lot.ok(&[
+        "arrive",
+        "晋D12345",
+        "--driver",
+        "张三",
+        "--temp",
+        "36.5",
+        "--code",
+        "green",
+        "--passenger",
+        "李四,13800138000,38.5,green",
+        "--passenger",
+        ",,36.6,yellow",
+        "--venue-scanned",
+    ]);
+    assert!(out.contains("(isolation)"), "{out}");
+    assert!(
+        out.contains("fever: passenger 1 李四; yellow code: passenger 2"),
+        "{out}"
+    );
+    let s = lot.json(&["show", "晋D12345", "--json"]);
+    let stay = &s["stay"];
+    assert_eq!(stay["status"], "isolated");
+    assert_eq!(stay["gate"], "east");
+    assert_eq!(stay["venue_code"], true);
+    assert_eq!(
+        stay["findings"],
+        "fever: passenger 1 李四; yellow code: passenger 2"
+    );
+    let people = stay["people"].as_array().unwrap();
+    assert_eq!(people.len(), 3);
+    assert_eq!(people[0]["label"], "driver");
+    assert_eq!(people[0]["name"], "张三");
+    assert_eq!(people[1]["label"], "passenger 1");
+    assert_eq!(people[1]["phone"], "138****8000");
+    assert_eq!(people[1]["temperature"], 38.5);
+    assert_eq!(people[2]["code"], "yellow");
+    let unmasked = lot.json(&["show", "晋D12345", "--json", "--unmasked"]);
+    assert_eq!(unmasked["stay"]["people"][1]["phone"], "13800138000");
+    let human = lot.ok(&["show", "晋D12345"]);
+    assert!(human.contains("passenger 1  李四"), "{human}");
+    assert!(
+        human.contains("138****8000") && !human.contains("13800138000"),
+        "{human}"
+    );
+    assert!(human.contains("east, venue code scanned"), "{human}");
+
+    // JSON: the documented keys first, then holding and findings.
+    let raw = lot.ok(&with_checks(
+        &["arrive", "晋D22222", "--json", "--gate", "WEST"],
+        &["--passenger", ",,38.5,green"],
+    ));
+    assert!(
+        raw.starts_with("{\"stay\":2,\"plate\":\"晋D22222\",\"bay\":\"I-"),
+        "{raw}"
+    );
+    let a: Value = serde_json::from_str(&raw).unwrap();
+    assert_eq!(
+        keys(&a),
+        sorted(&[
+            "stay",
+            "plate",
+            "bay",
+            "zone",
+            "flags",
+            "override_reason",
+            "holding",
+            "findings"
+        ])
+    );
+    assert_eq!(a["holding"], false);
+    assert_eq!(
+        a["findings"],
+        serde_json::json!([{"person": 1, "flag": "fever"}])
+    );
+    let s = lot.json(&["show", "晋D22222", "--json"]);
+    assert_eq!(s["stay"]["gate"], "west");
+    assert_eq!(s["stay"]["venue_code"], false);
+    lot.refused(
+        &with_checks(&["arrive", "晋D33333", "--gate", "north"], &[]),
+        2,
+        "(east, west)",
+    );
+    lot.ok(&["check"]);
+}
+
+#[test]
+fn departure_needs_a_negative_antigen_and_a_positive_never_leaves_by_force() {
+    let lot = Lot::new();
+    lot.arrive("晋D12345", &[]);
+    lot.refused(&["depart", "晋D12345"], 1, "no antigen sample");
+    lot.ok(&["sample", "晋D12345", "antigen"]);
+    lot.refused(&["depart", "晋D12345"], 1, "the antigen result is pending");
+    lot.ok(&["result", "晋D12345", "antigen", "positive"]);
+    // A positive is never forced out: the hint names the escort.
+    lot.refused(
+        &["depart", "晋D12345", "--force", "--reason", "x"],
+        1,
+        "only under escort",
+    );
+    assert_eq!(lot.count("departed"), 0);
+
+    // Other blockers give way to a forced departure, which names them.
+    lot.arrive("晋D22222", &[]);
+    lot.ok(&["service", "晋D22222", "water"]);
+    let out = lot.ok(&["depart", "晋D22222", "--force", "--reason", "driver ill"]);
+    assert!(out.contains("forced past no_sample: driver ill"), "{out}");
+    assert!(out.contains("closed the open water call"), "{out}");
+    let gone = lot.json(&["show", "晋D22222", "--json"]);
+    assert!(!gone["stay"]["services"][0]["done_at"].is_null());
+
+    // A clean truck leaves and its open meal call is closed with it.
+    lot.arrive("晋D33333", &[]);
+    lot.clear("晋D33333");
+    lot.ok(&["service", "晋D33333", "meal"]);
+    let out = lot.ok(&["depart", "晋D33333"]);
+    assert!(out.contains("departed") && !out.contains("forced"), "{out}");
+    assert!(out.contains("closed the open meal call"), "{out}");
+    lot.ok(&["check"]);
+}
+
+#[test]
+fn a_positive_truck_leaves_under_an_authorised_escort_and_the_handoff_is_confirmed() {
+    let lot = Lot::new();
+    lot.arrive("晋D12345", &[]);
+    lot.ok(&["sample", "晋D12345", "antigen"]);
+    let out = lot.ok(&["result", "晋D12345", "antigen", "positive"]);
+    assert!(out.contains("propose: isolate in I-"), "{out}");
+    lot.ok(&["isolate", "晋D12345", "--reason", "positive antigen"]);
+    // From isolation: no cargo transfer, and an escort needs a decider.
+    lot.refused(
+        &[
+            "handoff",
+            "晋D12345",
+            "start",
+            "--mode",
+            "transfer",
+            "--to",
+            "晋D5K231",
+            "--company",
+            "物资公司",
+        ],
+        1,
+        "no cargo transfer",
+    );
+    lot.refused(
+        &[
+            "handoff",
+            "晋D12345",
+            "start",
+            "--mode",
+            "escort",
+            "--escort",
+            "县疾控 120",
+        ],
+        1,
+        "authorised",
+    );
+    let out = lot.ok(&[
+        "handoff",
+        "晋D12345",
+        "start",
+        "--mode",
+        "escort",
+        "--escort",
+        "县疾控 120",
+        "--by",
+        "王主任",
+    ]);
+    assert!(
+        out.contains("escort handoff started in H-")
+            && out.contains("escort 县疾控 120, authorised by 王主任"),
+        "{out}"
+    );
+    lot.refused(
+        &["handoff", "晋D12345", "confirm"],
+        1,
+        "no finished handoff",
+    );
+    let out = lot.ok(&["handoff", "晋D12345", "done"]);
+    assert!(out.contains("it may depart"), "{out}");
+    lot.ok(&["depart", "晋D12345"]);
+    // Confirmed at the destination after the truck left; once.
+    let out = lot.ok(&["handoff", "晋D12345", "confirm"]);
+    assert!(out.contains("confirmed"), "{out}");
+    lot.refused(
+        &["handoff", "晋D12345", "confirm"],
+        1,
+        "no finished handoff",
+    );
+    assert_eq!(lot.count("handoff_confirmed"), 1);
+    let s = lot.json(&["show", "晋D12345", "--json"]);
+    let h = &s["stay"]["handoff"];
+    assert_eq!(h["mode"], "escort");
+    assert_eq!(h["counterpart"], "县疾控 120");
+    assert_eq!(h["by"], "王主任");
+    assert!(h["confirmed_at"].is_string() && h["done_at"].is_string());
+    let human = lot.ok(&["show", "晋D12345"]);
+    assert!(
+        human.contains("authorised by 王主任") && human.contains("arrival confirmed"),
+        "{human}"
+    );
+    lot.ok(&["check"]);
+}
+
+#[test]
+fn a_cargo_transfer_needs_the_receiving_vehicle_and_company() {
+    let lot = Lot::new();
+    lot.arrive("晋D12345", &["--handoff-required"]);
+    let start = ["handoff", "晋D12345", "start", "--mode", "transfer"];
+    let with = |extra: &[&'static str]| -> Vec<&'static str> {
+        let mut v = start.to_vec();
+        v.extend_from_slice(extra);
+        v
+    };
+    lot.refused(&with(&["--to", "晋D5K231"]), 2, "missing --company");
+    lot.refused(&with(&["--company", "物资公司"]), 2, "missing --to");
+    lot.refused(&with(&["--to", "5K231", "--company", "x"]), 2, "5K231");
+    lot.refused(
+        &with(&["--to", "晋D12345", "--company", "x"]),
+        2,
+        "the truck itself",
+    );
+    lot.refused(
+        &with(&["--to", "晋D5K231", "--company", "x", "--escort", "120"]),
+        2,
+        "--mode escort",
+    );
+    assert_eq!(lot.count("handoff_started"), 0);
+    lot.ok(&with(&["--to", "晋D5K231", "--company", "物资公司"]));
+    assert_eq!(lot.count("handoff_started"), 1);
+}
+
+#[test]
+fn tube_ids_are_recorded_and_never_used_twice() {
+    let lot = Lot::new();
+    lot.arrive("晋D12345", &[]);
+    lot.arrive("晋D22222", &[]);
+    let out = lot.ok(&["sample", "晋D12345", "pcr", "--id", "T1", "--batch", "B-07"]);
+    assert!(out.contains("tube T1, batch B-07"), "{out}");
+    lot.refused(
+        &["sample", "晋D22222", "antigen", "--id", "T1"],
+        1,
+        "tube T1 is already used by 晋D12345",
+    );
+    // Without --id a tube id is generated.
+    let out = lot.ok(&["sample", "晋D22222", "antigen"]);
+    assert!(out.contains("tube AG-000002-1"), "{out}");
+    let s = lot.json(&["show", "晋D12345", "--json"]);
+    assert_eq!(s["stay"]["samples"][0]["tube"], "T1");
+    assert_eq!(s["stay"]["samples"][0]["batch"], "B-07");
+    let human = lot.ok(&["show", "晋D12345"]);
+    assert!(human.contains("T1") && human.contains("B-07"), "{human}");
+}
+
+#[test]
+fn a_recheck_is_recorded_and_a_fever_proposes_isolation() {
+    let lot = Lot::new();
+    lot.arrive(
+        "晋D12345",
+        &["--driver", "张三", "--passenger", "李四,,36.5,green"],
+    );
+    let out = lot.ok(&["recheck", "晋D12345", "--temp", "36.8", "--code", "green"]);
+    assert!(out.contains("driver 张三 rechecked: 36.8 °C"), "{out}");
+    assert!(!out.contains("propose"), "{out}");
+    let out = lot.ok(&[
+        "recheck",
+        "晋D12345",
+        "--person",
+        "1",
+        "--temp",
+        "38.6",
+        "--code",
+        "green",
+    ]);
+    assert!(out.contains("checks: fever: passenger 1 李四"), "{out}");
+    assert!(
+        out.contains("propose: isolate in I-01 (trucklot isolate 晋D12345 --reason"),
+        "{out}"
+    );
+    assert_eq!(lot.count("rechecked"), 2);
+    let s = lot.json(&["show", "晋D12345", "--json"]);
+    assert_eq!(s["stay"]["people"][1]["temperature"], 38.6);
+    assert_eq!(s["stay"]["people"][0]["temperature"], 36.8);
+    lot.refused(
+        &[
+            "recheck",
+            "晋D12345",
+            "--person",
+            "2",
+            "--temp",
+            "36.5",
+            "--code",
+            "green",
+        ],
+        1,
+        "no person 2",
+    );
+}
+
+#[test]
+fn a_freed_isolation_bay_is_proposed_for_the_truck_on_the_holding_list() {
+    let lot = Lot::empty();
+    let layout = lot.file("small.toml", SMALL_LAYOUT);
+    lot.ok(&["init", "--layout", &layout]);
+    lot.arrive("晋D11111", &["--temp", "38.9"]);
+    let out = lot.ok(&with_checks(&["arrive", "晋D22222", "--code", "red"], &[]));
+    assert!(
+        out.contains("isolation is full: waiting on the holding list in W-01"),
+        "{out}"
+    );
+    let a = lot.arrive("晋D33333", &["--code", "yellow"]);
+    assert_eq!(a["holding"], true);
+    assert_eq!(a["zone"], "work");
+    // Waiting trucks may not leave.
+    lot.refused(&["depart", "晋D22222"], 1, "waiting for an isolation bay");
+    let clocks = lot.json(&["clocks", "--json"]);
+    let waiting = clocks["clocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "waiting_for_isolation")
+        .count();
+    assert_eq!(waiting, 2);
+    let board = lot.ok(&["isolation"]);
+    assert!(
+        board.contains("1 of 1 isolation bays held; 2 waiting for isolation"),
+        "{board}"
+    );
+    // Releasing the isolated truck frees I-01: proposed for the first waiting.
+    let out = lot.ok(&[
+        "release",
+        "晋D11111",
+        "--reason",
+        "fever gone",
+        "--by",
+        "王主任",
+    ]);
+    assert!(
+        out.contains(
+            "propose: an isolation bay is free: isolate 晋D22222 (waiting for isolation) in I-01 \
+             (trucklot isolate 晋D22222 --bay I-01 --reason …)"
+        ),
+        "{out}"
+    );
+    lot.ok(&[
+        "isolate",
+        "晋D22222",
+        "--bay",
+        "I-01",
+        "--reason",
+        "red code",
+    ]);
+    lot.ok(&["check"]);
+}
+
+/// A lot with two trucks sampled: 晋D12345 (antigen, tube AG-000001-1) and
+/// 晋D22222 (antigen, tube LAB-2).
+fn sampled_lot() -> Lot {
+    let lot = Lot::new();
+    lot.arrive("晋D12345", &[]);
+    lot.arrive("晋D22222", &[]);
+    lot.ok(&["sample", "晋D12345", "antigen"]);
+    lot.ok(&["sample", "晋D22222", "antigen", "--id", "LAB-2"]);
+    lot
+}
+
+#[test]
+fn results_import_is_all_or_nothing_and_never_records_twice() {
+    let lot = sampled_lot();
+    // Nanoseconds: the second import must still find the first one's record.
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
+    let good = format!(
+        "sample,test,result,time\n晋D12345,antigen,negative,{now}\nLAB-2,,negative,{now}\n"
+    );
+    let bad = format!("{good}NOPE-9,,negative,{now}\nLAB-2,antigen,soon,{now}\n");
+    let bad = lot.file("bad.csv", &bad);
+
+    // One refused row and nothing is recorded.
+    let (out, err) = lot.fails(&["results", "import", &bad], 1);
+    assert!(
+        out.contains("line 2: would apply 晋D12345 antigen negative\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("line 3: would apply 晋D22222 antigen negative (tube LAB-2)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("line 4: refused: no sample has tube id NOPE-9"),
+        "{out}"
+    );
+    assert!(out.contains("line 5: refused: result: 'soon'"), "{out}");
+    assert!(
+        err.contains("2 would apply, 0 already recorded, 2 refused: nothing was recorded"),
+        "{err}"
+    );
+    assert_eq!(lot.count("result_recorded"), 0);
+
+    // A dry run of a good file records nothing either.
+    let good = lot.file("good.csv", &good);
+    let out = lot.ok(&["results", "import", &good, "--dry-run"]);
+    assert!(out.contains("dry run, nothing was recorded"), "{out}");
+    assert_eq!(lot.count("result_recorded"), 0);
+
+    // --partial records the good rows (and still exits 1).
+    let (out, _) = lot.fails(&["results", "import", &bad, "--partial"], 1);
+    assert!(
+        out.contains("line 2: applied 晋D12345 antigen negative"),
+        "{out}"
+    );
+    assert_eq!(lot.count("result_recorded"), 2);
+
+    // The same rows again: already recorded, nothing twice.
+    let out = lot.ok(&["results", "import", &good]);
+    assert!(
+        out.contains("line 2: already recorded 晋D12345 antigen negative, skipped"),
+        "{out}"
+    );
+    assert!(
+        out.contains("0 applied, 2 already recorded, 0 refused"),
+        "{out}"
+    );
+    assert_eq!(lot.count("result_recorded"), 2);
+    lot.ok(&["depart", "晋D12345"]);
+    lot.ok(&["check"]);
+}
+
+#[test]
+fn results_import_records_a_good_file_and_refuses_a_conflict() {
+    let lot = sampled_lot();
+    let file = lot.file(
+        "r.csv",
+        "sample,test,result,time\nAG-000001-1,,positive,2026-01-01 08:00\nLAB-2,,negative,2026-01-01T00:00:00Z\n",
+    );
+    let r = lot.json(&["results", "import", &file, "--json"]);
+    assert_eq!(r["committed"], true);
+    assert_eq!(r["applied"], 2);
+    assert_eq!(r["refused"], 0);
+    let rows = r["rows"].as_array().unwrap();
+    assert_eq!(rows[0]["line"], 2);
+    assert_eq!(rows[0]["verdict"], "applied");
+    assert_eq!(rows[0]["plate"], "晋D12345");
+    assert_eq!(rows[0]["result"], "positive");
+    assert_eq!(rows[1]["sample"], "LAB-2");
+    assert_eq!(lot.count("result_recorded"), 2);
+    let log = lot.json(&["log", "--json", "--kind", "result_recorded"]);
+    // The site time zone (Asia/Shanghai) reads 08:00 as 00:00 UTC.
+    assert_eq!(log[1]["details"]["reported_at"], "2026-01-01T00:00:00Z");
+    // A conflicting result for the same tube is refused, nothing recorded.
+    let conflict = lot.file(
+        "c.csv",
+        "sample,test,result,time\nLAB-2,,positive,2026-01-01T00:00:00Z\n",
+    );
+    let (_, err) = lot.fails(&["results", "import", &conflict], 1);
+    assert!(err.contains("1 refused"), "{err}");
+    assert_eq!(lot.count("result_recorded"), 2);
+}
+
+#[test]
+fn a_file_that_is_not_a_results_file_is_refused_whole() {
+    let lot = sampled_lot();
+    let no_time = lot.file("a.csv", "sample,test,result\nLAB-2,,negative\n");
+    lot.refused(&["results", "import", &no_time], 2, "lacks time");
+    let empty = lot.file("b.csv", "");
+    lot.refused(&["results", "import", &empty], 2, "empty");
+    let dir = lot.dir.path().to_str().unwrap().to_string();
+    lot.refused(&["results", "import", &dir], 3, "cannot open");
+    let header_only = lot.file("c.csv", "sample,test,result,time\n");
+    let out = lot.ok(&["results", "import", &header_only]);
+    assert!(out.contains("no rows"), "{out}");
 }

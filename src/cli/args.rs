@@ -12,11 +12,11 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use super::values::{
-    EVENT_KINDS, bay, optional_text, phone, plate, plate_or_bay, required_text, target,
+    EVENT_KINDS, bay, optional_text, passenger, phone, plate, plate_or_bay, required_text, target,
     temperature, time, word,
 };
 use crate::domain::bay::{BayId, Zone};
-use crate::domain::event::{HandoffMode, ServiceKind, Target, TestKind, TestResult};
+use crate::domain::event::{HandoffMode, Passenger, ServiceKind, Target, TestKind, TestResult};
 use crate::domain::phone::Phone;
 use crate::domain::plate::Plate;
 use crate::domain::policy::{Cargo, HealthCode, Temperature};
@@ -94,7 +94,8 @@ pub enum Command {
         /// The plate of a truck on site
         #[arg(value_parser = plate)]
         plate: Plate,
-        /// Override the departure rules (pending result, not released, handoff required)
+        /// Override the departure rules (no sample, pending result, not released,
+        /// handoff required); never a positive result
         #[arg(long, requires = "reason")]
         force: bool,
         /// Why the rules are overridden (recorded)
@@ -121,7 +122,7 @@ pub enum Command {
     },
     /// The event log, newest first
     Log(LogArgs),
-    /// Record an antigen or PCR sample; its result clock starts
+    /// Record an antigen or PCR sample with its tube id; its result clock starts
     Sample {
         /// The plate of a truck on site
         #[arg(value_parser = plate)]
@@ -129,6 +130,33 @@ pub enum Command {
         /// Which test
         #[arg(value_parser = word::<TestKind>(), ignore_case = true)]
         test: TestKind,
+        /// The tube's barcode, typed or scanned [default: generated, e.g. AG-000012-1]
+        #[arg(long, value_name = "TUBE", value_parser = required_text("tube id"))]
+        id: Option<String>,
+        /// The lab batch the sample goes with
+        #[arg(long, value_name = "B", value_parser = required_text("batch"))]
+        batch: Option<String>,
+    },
+    /// Lab results in bulk
+    Results {
+        #[command(subcommand)]
+        step: ResultsStep,
+    },
+    /// A new measurement of someone in the cab; a flagged one proposes isolation
+    Recheck {
+        /// The plate of a truck on site
+        #[arg(value_parser = plate)]
+        plate: Plate,
+        /// Who: 0 is the driver, 1–3 the passengers in the order registered
+        #[arg(long, value_name = "N", default_value_t = 0,
+              value_parser = clap::value_parser!(u8).range(0..=3))]
+        person: u8,
+        /// Body temperature in °C (34.0–42.0)
+        #[arg(long, value_name = "C", value_parser = temperature)]
+        temp: Temperature,
+        /// Health-code colour
+        #[arg(long, value_parser = word::<HealthCode>(), ignore_case = true)]
+        code: HealthCode,
     },
     /// Record a test result; a positive proposes isolation, an invalid one a resample
     Result {
@@ -154,7 +182,7 @@ pub enum Command {
         #[arg(long, value_parser = bay)]
         bay: Option<BayId>,
     },
-    /// Release an isolated truck back to a parking (or living, work) bay
+    /// Release an isolated truck back to a parking (or living, work) bay: a decision, by name
     Release {
         /// The plate of a truck on site
         #[arg(value_parser = plate)]
@@ -162,6 +190,9 @@ pub enum Command {
         /// Why (recorded)
         #[arg(long, value_name = "R", value_parser = required_text("reason"))]
         reason: String,
+        /// Who decided the release (recorded)
+        #[arg(long, value_name = "NAME", value_parser = required_text("decider"))]
+        by: String,
         /// A bay instead of the suggested parking bay
         #[arg(long, value_parser = bay)]
         bay: Option<BayId>,
@@ -175,7 +206,7 @@ pub enum Command {
         #[arg(long, value_name = "N", value_parser = required_text("note"))]
         note: String,
     },
-    /// Point-to-point handoff: start it in a handoff bay, then mark it done
+    /// Point-to-point handoff: start it in a handoff bay, mark it done, confirm its arrival
     Handoff {
         /// The plate of a truck on site
         #[arg(value_parser = plate)]
@@ -276,12 +307,23 @@ pub struct ArriveArgs {
     /// Where the truck is going
     #[arg(long, value_name = "Y", value_parser = optional_text("destination"))]
     pub destination: Option<String>,
-    /// Body temperature in °C (34.0–42.0)
+    /// The driver's body temperature in °C (34.0–42.0)
     #[arg(long, value_name = "C", value_parser = temperature)]
-    pub temp: Option<Temperature>,
-    /// Health-code colour
-    #[arg(long, value_parser = word::<HealthCode>(), ignore_case = true, default_value = "green")]
+    pub temp: Temperature,
+    /// The driver's health-code colour
+    #[arg(long, value_parser = word::<HealthCode>(), ignore_case = true)]
     pub code: HealthCode,
+    /// Someone else in the cab, checked like the driver: "NAME,PHONE,TEMP,CODE"
+    /// (NAME and PHONE may be empty); repeat for each, at most 3
+    #[arg(long = "passenger", value_name = "NAME,PHONE,TEMP,CODE", value_parser = passenger)]
+    pub passengers: Vec<Passenger>,
+    /// The gate (highway exit) the truck came through [default: this terminal's
+    /// gate, from the config]
+    #[arg(long, value_name = "NAME", value_parser = required_text("gate"))]
+    pub gate: Option<String>,
+    /// The driver scanned the venue code
+    #[arg(long)]
+    pub venue_scanned: bool,
     /// The driver has a flagged travel history
     #[arg(long)]
     pub travel: bool,
@@ -294,7 +336,7 @@ pub struct ArriveArgs {
     /// Why the chosen bay goes against the checks (recorded)
     #[arg(long, value_name = "R", value_parser = required_text("override reason"))]
     pub override_reason: Option<String>,
-    /// Print {"stay","plate","bay","zone","flags","override_reason"} as JSON
+    /// Print {"stay","plate","bay","zone","flags","override_reason","holding","findings"} as JSON
     #[arg(long)]
     pub json: bool,
 }
@@ -347,15 +389,53 @@ pub enum HandoffStep {
         /// Cargo transfer to a receiving vehicle, or escorted departure
         #[arg(long, value_parser = word::<HandoffMode>(), ignore_case = true)]
         mode: HandoffMode,
-        /// Receiving vehicle and company, or destination and escort
-        #[arg(long, value_name = "X", value_parser = optional_text("handoff counterpart"))]
-        to: Option<String>,
+        /// Transfer: the receiving vehicle's plate
+        #[arg(long, value_name = "PLATE", value_parser = plate)]
+        to: Option<Plate>,
+        /// Transfer: the receiving company
+        #[arg(long, value_name = "NAME", value_parser = required_text("receiving company"))]
+        company: Option<String>,
+        /// Escort: the escorting unit
+        #[arg(long, value_name = "UNIT", value_parser = required_text("escorting unit"))]
+        escort: Option<String>,
+        /// Who authorised it (required for a truck under isolation's authority)
+        #[arg(long, value_name = "NAME", value_parser = required_text("authorised by"))]
+        by: Option<String>,
         /// A handoff bay instead of the suggested one
         #[arg(long, value_parser = bay)]
         bay: Option<BayId>,
     },
     /// Mark the handoff done
     Done,
+    /// Confirm the handoff arrived at its destination (also after the truck left)
+    Confirm,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ResultsStep {
+    /// Record a lab's results file (CSV with the header sample,test,result,time):
+    /// all-or-nothing, rows already recorded are skipped
+    #[command(after_help = "\
+Columns: sample is the tube id or the truck's plate; test is antigen or pcr
+(may be empty for a tube id); result is negative, positive or invalid; time is
+when the lab reported it: RFC 3339 or 'YYYY-MM-DD HH:MM' in the site time zone.
+
+Exit codes: 0 every row recorded or already recorded, 1 a row was refused,
+2 the file is not a results file, 3 the file cannot be opened.")]
+    Import {
+        /// The CSV file
+        #[arg(value_name = "FILE.csv")]
+        file: PathBuf,
+        /// Check every row and record nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Record the good rows even when others are refused
+        #[arg(long)]
+        partial: bool,
+        /// Print the report as JSON
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -160,7 +160,27 @@ pub(super) fn isolation(
         }
         t.print(out)?;
         let cap = store.layout().zone(Zone::Isolation).capacity();
-        writeln!(out, "{} of {cap} isolation bays held", rows.len())?;
+        // The board also lists trucks under isolation's authority elsewhere
+        // (waiting for a bay, escorted out through a handoff bay).
+        let held = rows
+            .iter()
+            .filter(|r| {
+                r.truck
+                    .bay
+                    .as_ref()
+                    .is_some_and(|b| b.zone() == Zone::Isolation)
+            })
+            .count();
+        let waiting = rows
+            .iter()
+            .filter(|r| matches!(r.next, NextAction::WaitForBay))
+            .count();
+        let waiting = if waiting > 0 {
+            format!("; {waiting} waiting for isolation")
+        } else {
+            String::new()
+        };
+        writeln!(out, "{held} of {cap} isolation bays held{waiting}")?;
     }
     Ok(())
 }

@@ -55,16 +55,35 @@ fn summary(e: &Event, tz: Tz) -> String {
             arrival: a,
             flags,
             override_reason,
+            findings,
+            holding,
             ..
         } => {
             let mut s = a.cargo.to_string();
+            if let Some(g) = &a.gate {
+                s.push_str(&format!(", gate {g}"));
+            }
             if let Some(t) = a.temperature {
                 s.push_str(&format!(", {t}"));
             }
             s.push_str(&format!(", {} code", a.code));
-            if !flags.is_empty() {
+            match a.passengers.len() {
+                0 => {}
+                1 => s.push_str(", 1 passenger"),
+                n => s.push_str(&format!(", {n} passengers")),
+            }
+            if !findings.is_empty() {
+                // Who, by role only: the log table is no place for names.
+                s.push_str(&format!(
+                    "; checks: {}",
+                    crate::domain::event::describe_findings(findings, |_| None)
+                ));
+            } else if !flags.is_empty() {
                 let w: Vec<&str> = flags.iter().map(|f| f.as_str()).collect();
                 s.push_str(&format!("; checks: {}", w.join(", ")));
+            }
+            if *holding {
+                s.push_str("; isolation full: holding");
             }
             if let Some(r) = override_reason {
                 s.push_str(&format!("; override: {r}"));

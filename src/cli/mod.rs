@@ -5,12 +5,13 @@
 //! Here: dispatch, the commands that manage whole databases (`init`, `demo`,
 //! `completions`), opening the store, and the `Failure` every error becomes
 //! (one line, an exit code). The clap definitions are in `args`, writes in
-//! `write`, reads in `read`, `show`, `log` and `boards`, formatting
+//! `write` (results files in `import`), reads in `read`, `show`, `log` and `boards`, formatting
 //! primitives in `output`. No SQL and no
 //! rules live here; printing the error line is `main`'s job.
 
 mod args;
 mod boards;
+mod import;
 mod log;
 mod output;
 mod read;
@@ -128,12 +129,19 @@ fn config_help() -> String {
         .unwrap_or_else(|| "config.toml in the user's config directory".into());
     let policy = toml::to_string(&crate::domain::policy::Policy::default()).unwrap_or_default();
     let indent = |s: &str| -> String { s.lines().map(|l| format!("  {l}\n")).collect() };
+    let site = Config::default();
+    let quoted = |s: &str| format!("\"{s}\"");
+    let gates: Vec<String> = site.gates.iter().map(|g| quoted(g)).collect();
     format!(
         "Config file (or --config FILE):\n  {path}\n\
          Every key is optional; unknown keys and bad values are refused.\n\
-         The defaults:\n\n  [policy]\n{}\n  [site]\n  timezone = \"{}\"",
+         The defaults:\n\n  [policy]\n{}\n  [site]\n  timezone = \"{}\"\n\
+         \x20 gates = [{}]    # the gates arrivals may name (arrive --gate)\n\
+         \x20 gate = {}    # this terminal's gate: what arrive records by default",
         indent(&policy),
-        config::DEFAULT_TIMEZONE.name()
+        config::DEFAULT_TIMEZONE.name(),
+        gates.join(", "),
+        quoted(&site.gate)
     )
 }
 

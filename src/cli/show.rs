@@ -1,5 +1,6 @@
-//! `show PLATE|BAY`: one stay (driver, checks, samples, services, isolation
-//! and handoff) or one bay, as a human summary or JSON. Phones are masked
+//! `show PLATE|BAY`: one stay (everyone in the cab and their checks, the
+//! gate, samples with their tubes, services, isolation and the decisions
+//! taken, the handoff to its confirmation) or one bay, as a human summary or JSON. Phones are masked
 //! unless `--unmasked`.
 //!
 //! What lives elsewhere: the queries (`Store::stay_detail`, `Store::lot`),
@@ -15,7 +16,7 @@ use super::args::PlateOrBay;
 use super::output::{self, Fields, Table, duration, local, remaining};
 use super::{Failure, Setup};
 use crate::domain::bay::{BayId, Zone};
-use crate::domain::event::{HandoffMode, StayId};
+use crate::domain::event::{HandoffMode, StayId, person_label};
 use crate::domain::phone::Phone;
 use crate::domain::plate::Plate;
 use crate::domain::policy::{Cargo, HealthCode};
@@ -46,6 +47,8 @@ struct IsolationJson {
     release_reason: Option<String>,
     escalated_at: Option<DateTime<Utc>>,
     escalation_note: Option<String>,
+    /// Who decided the release.
+    released_by: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -54,6 +57,23 @@ struct HandoffJson {
     counterpart: Option<String>,
     started_at: Option<DateTime<Utc>>,
     done_at: Option<DateTime<Utc>>,
+    /// Who authorised it (a truck under isolation's authority).
+    by: Option<String>,
+    /// When its arrival at the destination was confirmed.
+    confirmed_at: Option<DateTime<Utc>>,
+}
+
+/// Someone in the cab with their latest measurement; person 0 is the driver.
+#[derive(Serialize)]
+struct PersonJson {
+    person: u8,
+    /// "driver", "passenger 1", …
+    label: String,
+    name: Option<String>,
+    phone: Option<String>,
+    temperature: Option<f64>,
+    code: HealthCode,
+    checked_at: DateTime<Utc>,
 }
 
 #[derive(Serialize)]
@@ -74,6 +94,12 @@ struct StayJson {
     travel_flag: bool,
     handoff_required: bool,
     flags: Vec<String>,
+    /// Who the checks flagged, for what: "fever: passenger 1 李四".
+    findings: Option<String>,
+    gate: Option<String>,
+    /// Whether the venue code was scanned (null: not recorded).
+    venue_code: Option<bool>,
+    people: Vec<PersonJson>,
     override_reason: Option<String>,
     arrived_at: DateTime<Utc>,
     bay_since: DateTime<Utc>,
@@ -107,18 +133,38 @@ fn stay_json(d: StayDetail, unmasked: bool) -> StayJson {
             release_reason: d.release_reason.clone(),
             escalated_at: d.escalated_at,
             escalation_note: d.escalation_note.clone(),
+            released_by: d.released_by.clone(),
         });
     let handoff = d.handoff_mode.map(|mode| HandoffJson {
         mode: Some(mode),
         counterpart: d.handoff_counterpart.clone(),
         started_at: d.handoff_started_at,
         done_at: d.handoff_done_at,
+        by: d.handoff_by.clone(),
+        confirmed_at: d.handoff_confirmed_at,
     });
+    let people = d
+        .people
+        .iter()
+        .map(|p| PersonJson {
+            person: p.person,
+            label: person_label(p.person, None),
+            name: p.name.clone(),
+            phone: phone_text(&p.phone, unmasked),
+            temperature: p.temperature,
+            code: p.code,
+            checked_at: p.checked_at,
+        })
+        .collect();
     StayJson {
         phone: phone_text(&d.phone, unmasked),
         zone: d.bay.as_ref().map(BayId::zone),
         priority: d.cargo.is_priority(),
         flags: flag_words(&d.flags),
+        findings: (!d.findings.is_empty()).then(|| d.findings.clone()),
+        gate: d.gate.clone(),
+        venue_code: d.venue_code,
+        people,
         isolation,
         handoff,
         stay: d.stay,
@@ -234,6 +280,18 @@ fn show_stay(d: &StayDetail, unmasked: bool, tz: Tz, out: &mut dyn Write) -> Res
         ""
     };
     f.add("cargo", format!("{}{prio}", d.cargo));
+    let venue = match d.venue_code {
+        Some(true) => "venue code scanned",
+        Some(false) => "venue code not scanned",
+        None => "venue code not recorded",
+    };
+    f.add(
+        "gate",
+        match &d.gate {
+            Some(g) => format!("{g}, {venue}"),
+            None => format!("not recorded, {venue}"),
+        },
+    );
     if d.origin.is_some() || d.destination.is_some() {
         f.add(
             "route",
@@ -249,10 +307,10 @@ fn show_stay(d: &StayDetail, unmasked: bool, tz: Tz, out: &mut dyn Write) -> Res
     } else {
         ""
     };
-    let flags = if d.flags.is_empty() {
-        String::new()
-    } else {
-        format!("; flags: {}", d.flags)
+    let flags = match (d.findings.is_empty(), d.flags.is_empty()) {
+        (false, _) => format!("; flagged: {}", d.findings),
+        (true, false) => format!("; flags: {}", d.flags),
+        (true, true) => String::new(),
     };
     f.add("checks", format!("{temp}, {} code{travel}{flags}", d.code));
     if d.handoff_required {
@@ -281,9 +339,14 @@ fn show_stay(d: &StayDetail, unmasked: bool, tz: Tz, out: &mut dyn Write) -> Res
         );
     }
     if let Some(t) = d.released_at {
+        let by = d
+            .released_by
+            .as_ref()
+            .map(|b| format!(" (by {b})"))
+            .unwrap_or_default();
         f.add(
             "released",
-            format!("{}: {}", local(t, tz), dash(&d.release_reason)),
+            format!("{}: {}{by}", local(t, tz), dash(&d.release_reason)),
         );
     }
     if let Some(mode) = d.handoff_mode {
@@ -296,16 +359,43 @@ fn show_stay(d: &StayDetail, unmasked: bool, tz: Tz, out: &mut dyn Write) -> Res
             .handoff_started_at
             .map(|t| format!(", started {}", local(t, tz)))
             .unwrap_or_default();
-        let done = match d.handoff_done_at {
-            Some(t) => format!(", done {}", local(t, tz)),
-            None => ", under way".into(),
+        let by = d
+            .handoff_by
+            .as_ref()
+            .map(|b| format!(", authorised by {b}"))
+            .unwrap_or_default();
+        let done = match (d.handoff_done_at, d.handoff_confirmed_at) {
+            (Some(t), Some(c)) => format!(
+                ", done {}, arrival confirmed {}",
+                local(t, tz),
+                local(c, tz)
+            ),
+            (Some(t), None) => format!(", done {}, arrival not confirmed yet", local(t, tz)),
+            (None, _) => ", under way".into(),
         };
-        f.add("handoff", format!("{mode}{to}{when}{done}"));
+        f.add("handoff", format!("{mode}{to}{by}{when}{done}"));
     }
     f.print(out)?;
+    if !d.people.is_empty() {
+        writeln!(out)?;
+        let mut t = Table::new(&["PERSON", "NAME", "PHONE", "TEMP", "CODE", "CHECKED"]);
+        for p in &d.people {
+            t.row(vec![
+                person_label(p.person, None),
+                dash(&p.name),
+                phone_text(&p.phone, unmasked).unwrap_or_else(|| "-".into()),
+                p.temperature
+                    .map(|t| format!("{t:.1} °C"))
+                    .unwrap_or_else(|| "-".into()),
+                p.code.to_string(),
+                local(p.checked_at, tz),
+            ]);
+        }
+        t.print(out)?;
+    }
     if !d.samples.is_empty() {
         writeln!(out)?;
-        let mut t = Table::new(&["TEST", "TAKEN", "DUE", "RESULT"]);
+        let mut t = Table::new(&["TEST", "TUBE", "BATCH", "TAKEN", "DUE", "RESULT"]);
         for s in &d.samples {
             let result = match (s.result, s.result_at) {
                 (Some(r), Some(at)) => format!("{r} ({})", local(at, tz)),
@@ -315,6 +405,8 @@ fn show_stay(d: &StayDetail, unmasked: bool, tz: Tz, out: &mut dyn Write) -> Res
             };
             t.row(vec![
                 s.test.to_string(),
+                dash(&s.tube),
+                dash(&s.batch),
                 local(s.taken_at, tz),
                 local(s.due_at, tz),
                 result,

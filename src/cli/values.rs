@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 
 use crate::domain::bay::{BayId, Zone};
-use crate::domain::event::{HandoffMode, ServiceKind, Target, TestKind, TestResult};
+use crate::domain::event::{HandoffMode, Passenger, ServiceKind, Target, TestKind, TestResult};
 use crate::domain::phone::Phone;
 use crate::domain::plate::Plate;
 use crate::domain::policy::{Cargo, HealthCode, Temperature};
@@ -62,6 +62,42 @@ pub(super) fn phone(s: &str) -> Result<Phone, String> {
 
 pub(super) fn temperature(s: &str) -> Result<Temperature, String> {
     Temperature::parse(s).map_err(|e| e.to_string())
+}
+
+/// `--passenger "NAME,PHONE,TEMP,CODE"`: name and phone may be empty, the
+/// temperature and the code may not. A full-width comma (，) also separates.
+pub(super) fn passenger(s: &str) -> Result<Passenger, String> {
+    const FORM: &str = "NAME,PHONE,TEMP,CODE, e.g. '李四,13800138000,36.5,green' or ',,36.5,green'";
+    let parts: Vec<&str> = s.split([',', '，']).map(str::trim).collect();
+    if parts.len() != 4 {
+        return Err(format!(
+            "'{}' has {} part{} separated by commas; expected 4: {FORM}",
+            text::echo(s),
+            parts.len(),
+            if parts.len() == 1 { "" } else { "s" }
+        ));
+    }
+    let name = text::clean("passenger name", parts[0], false).map_err(|e| e.to_string())?;
+    let phone = match parts[1] {
+        "" => None,
+        p => Some(Phone::parse(p).map_err(|e| format!("the phone (2nd part): {e}"))?),
+    };
+    let temperature = match parts[2] {
+        "" => return Err(format!("the temperature (3rd part) is missing: {FORM}")),
+        t => Temperature::parse(t).map_err(|e| format!("the temperature (3rd part): {e}"))?,
+    };
+    let code = match parts[3] {
+        "" => return Err(format!("the health code (4th part) is missing: {FORM}")),
+        c => c
+            .parse::<HealthCode>()
+            .map_err(|e| format!("the health code (4th part): {e}"))?,
+    };
+    Ok(Passenger {
+        name: (!name.is_empty()).then_some(name),
+        phone,
+        temperature,
+        code,
+    })
 }
 
 pub(super) fn plate_or_bay(s: &str) -> Result<PlateOrBay, String> {
@@ -185,6 +221,29 @@ mod tests {
             .resolve(chrono_tz::Asia::Shanghai)
             .unwrap();
         assert_eq!(shanghai.to_rfc3339(), "2026-11-25T02:00:00+00:00");
+    }
+
+    #[test]
+    fn passengers_parse_and_name_the_bad_part() {
+        let p = passenger("李四, 138-0013-8000 ,36.5,Yellow").unwrap();
+        assert_eq!(p.name.as_deref(), Some("李四"));
+        assert!(p.phone.is_some());
+        assert_eq!(p.code, HealthCode::Yellow);
+        let anon = passenger(",,38.5,green").unwrap();
+        assert_eq!((anon.name, anon.phone), (None, None));
+        assert!(passenger("王五，，36.6，green").is_ok());
+        let err = |s: &str| passenger(s).unwrap_err();
+        assert!(
+            err("李四,36.5,green").contains("3 parts"),
+            "{}",
+            err("李四,36.5,green")
+        );
+        assert!(err("李四,12345,36.5,green").contains("phone"));
+        assert!(err("李四,,,green").contains("temperature"));
+        assert!(err("李四,,hot,green").contains("temperature"));
+        assert!(err("李四,,36.5,").contains("health code"));
+        assert!(err("李四,,36.5,blue").contains("health code"));
+        assert!(err("\x1b[31m,,36.5,green").contains("control character"));
     }
 
     #[test]

@@ -163,11 +163,11 @@ pub fn populate(
                 sim.summary.skipped += 1;
                 // The gate sends a truck back to wait when the rules hold it
                 // (a PCR still at the lab): it tries again an hour later.
-                if let Step::Depart(n) = step {
-                    if sim.trucks[n].tries < 4 {
-                        sim.trucks[n].tries += 1;
-                        sim.at(t + Duration::hours(1), Step::Depart(n));
-                    }
+                if let Step::Depart(n) = step
+                    && sim.trucks[n].tries < 4
+                {
+                    sim.trucks[n].tries += 1;
+                    sim.at(t + Duration::hours(1), Step::Depart(n));
                 }
             }
             Err(OpError::Store(e)) => {
@@ -210,15 +210,15 @@ fn plan(sim: &mut Sim<'_>, trucks: usize, start: DateTime<Utc>) {
         };
         let mut arrival = arrival;
         // About one cab in five carries a co-driver.
-        if rng.chance(0.2) {
-            if let Some(t) = temperature(rng) {
-                arrival.passengers.push(Passenger {
-                    name: Some(driver(rng)),
-                    phone: phone(rng),
-                    temperature: t,
-                    code: code(rng),
-                });
-            }
+        if rng.chance(0.2)
+            && let Some(t) = temperature(rng)
+        {
+            arrival.passengers.push(Passenger {
+                name: Some(driver(rng)),
+                phone: phone(rng),
+                temperature: t,
+                code: code(rng),
+            });
         }
         let leaves = rng.chance(0.16);
         sim.trucks.push(Truck {

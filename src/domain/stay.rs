@@ -196,10 +196,17 @@ pub enum RuleRefusal {
     NoHandoffToConfirm { plate: Plate },
     #[error("{plate} has no open service call")]
     NoServiceCall { plate: Plate },
-    #[error(
-        "{plate} has no person {person} in the cab (0 is the driver, then passengers 1–{last})"
-    )]
+    #[error("{plate} has no person {person} in the cab ({})", cab_people(*.last))]
     NoSuchPerson { plate: Plate, person: u8, last: u8 },
+}
+
+/// Who a cab of persons 0..=last holds, for a refusal.
+fn cab_people(last: u8) -> String {
+    match last {
+        0 => "only the driver, person 0".to_string(),
+        1 => "0 is the driver, 1 the passenger".to_string(),
+        n => format!("0 is the driver, then passengers 1–{n}"),
+    }
 }
 
 impl RuleRefusal {
@@ -661,5 +668,8 @@ mod tests {
         assert!(check(&s, Action::Recheck { person: 2 }).is_ok());
         let e = check(&s, Action::Recheck { person: 3 }).unwrap_err();
         assert!(e.to_string().contains("passengers 1–2"), "{e}");
+        s.people = 1;
+        let e = check(&s, Action::Recheck { person: 1 }).unwrap_err();
+        assert!(e.to_string().contains("only the driver"), "{e}");
     }
 }

@@ -7,7 +7,7 @@
 //!
 //! Reading the file (CSV, times) is the edge's job; this module takes rows.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use serde::Serialize;
 
 use super::tests::record_result;
@@ -148,6 +148,12 @@ pub fn import_results(
 }
 
 fn one(w: &mut Writer<'_, '_>, row: &ResultRow) -> Result<RowVerdict, OpError> {
+    // The log keeps milliseconds: a file with finer times must still be
+    // recognised as imported before.
+    let row = &ResultRow {
+        time: row.time.trunc_subsecs(3),
+        ..row.clone()
+    };
     // A lab clock a little ahead is normal; a result from tomorrow is a typo.
     if row.time > w.meta.at + Duration::minutes(10) {
         return Err(OpError::Invalid(format!(
@@ -198,16 +204,16 @@ fn by_plate(w: &mut Writer<'_, '_>, plate: &Plate, row: &ResultRow) -> Result<Ro
     let stay =
         w.tx.stay_awaiting(plate, test)?
             .ok_or_else(|| Refusal::NotOnSite(plate.clone()))?;
-    if !stay.pending.contains(&test) {
-        // Imported before? The same result at the same time is on record.
-        if let Some((recorded, at)) = w.tx.latest_result(stay.id, test)? {
-            if recorded == row.result && at == row.time {
-                return Ok(RowVerdict::AlreadyRecorded {
-                    plate: plate.clone(),
-                    test,
-                });
-            }
-        }
+    // Imported before? The same result at the same time is on record.
+    if !stay.pending.contains(&test)
+        && let Some((recorded, at)) = w.tx.latest_result(stay.id, test)?
+        && recorded == row.result
+        && at == row.time
+    {
+        return Ok(RowVerdict::AlreadyRecorded {
+            plate: plate.clone(),
+            test,
+        });
     }
     record_result(w, stay, test, row.result, Some(row.time))?;
     Ok(RowVerdict::Applied {
