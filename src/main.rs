@@ -47,6 +47,8 @@ fn tui(g: &Global) -> Result<(), Failure> {
         // https://no-color.org: glyphs carry every state without colour.
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         tz: setup.config.timezone,
+        gates: setup.config.gates.clone(),
+        gate: setup.config.gate.clone(),
     };
     trucklot::tui::run(store, session).map_err(|e| Failure::Env(format!("{e:#}")))
 }

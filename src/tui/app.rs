@@ -15,6 +15,7 @@ use super::screens::*;
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::clocks::{self, Clock, ClockFacts, IsolationRow};
 use crate::domain::event::StayId;
+use crate::domain::gate::ArrivalPlan;
 use crate::domain::layout::Layout;
 use crate::domain::plate::PlateQuery;
 use crate::domain::suggest::suggest;
@@ -31,10 +32,16 @@ pub struct Snapshot {
 }
 
 /// Work for the event loop.
+// A handful per key press, consumed at once: boxing the operation would buy
+// nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Run(Op),
     LoadDetail(StayId),
+    /// Ask what stands between this truck and the gate out, then show the
+    /// departure confirmation (`App::departure_checked`).
+    DepartureCheck(crate::domain::plate::Plate),
     Quit,
 }
 
@@ -56,6 +63,9 @@ pub struct App {
     /// Last cursor per zone, so Tab and 1–5 come back where you were.
     zone_cursor: [usize; 5],
     pub detail: Option<StayDetail>,
+    /// Where the open arrival form would go: computed by the same rule as
+    /// the arrival operation, whenever the form or the lot changes.
+    pub plan: Option<ArrivalPlan>,
     pub screens: Vec<Screen>,
     pub toast: Option<Toast>,
     pub now: DateTime<Utc>,
@@ -76,6 +86,7 @@ impl App {
             cursor,
             zone_cursor,
             detail: None,
+            plan: None,
             screens: Vec::new(),
             toast: None,
             now,
@@ -138,6 +149,16 @@ impl App {
         clocks::overdue_count(&self.clocks, self.now)
     }
 
+    /// Trucks on the holding list: flagged, waiting for an isolation bay.
+    pub fn waiting_for_isolation(&self) -> usize {
+        self.snap
+            .facts
+            .isolations
+            .iter()
+            .filter(|i| i.status == crate::domain::stay::Status::Holding)
+            .count()
+    }
+
     pub fn isolation_rows(&self) -> Vec<IsolationRow> {
         clocks::isolation_board(&self.snap.facts, &self.session.policy, self.now)
     }
@@ -163,7 +184,7 @@ impl App {
         &self.layout.bays[self.cursor].id
     }
 
-    fn is_free(&self, i: usize) -> bool {
+    pub(super) fn is_free(&self, i: usize) -> bool {
         self.snap
             .lot
             .bays
@@ -219,7 +240,7 @@ impl App {
                     && matches!(event.code, KeyCode::Char(' ') | KeyCode::Char('b')) =>
             {
                 let from_cursor = self.cursor;
-                if let Some(bay) = self.arrival_plan().and_then(|p| p.bay) {
+                if let Some(bay) = self.plan.as_ref().and_then(|p| p.bay) {
                     self.set_cursor(bay);
                 }
                 self.screens.push(Screen::PickBay(PickBay {
@@ -288,11 +309,13 @@ impl App {
                             MenuOption {
                                 key: 'y',
                                 label: Msg::QuitDiscardYes,
+                                detail: String::new(),
                                 pick: MenuPick::QuitDiscard,
                             },
                             MenuOption {
                                 key: 'n',
                                 label: Msg::QuitDiscardNo,
+                                detail: String::new(),
                                 pick: MenuPick::Stay,
                             },
                         ],
@@ -364,13 +387,25 @@ impl App {
                 self.refresh_search();
             }
             (Mode::Map, Action::Arrive) => {
-                self.screens.push(Screen::Form(Default::default()));
+                let form = super::form::ArrivalForm::new(&self.session.gates, &self.session.gate);
+                self.screens.push(Screen::Form(form));
                 self.sync_form();
             }
+            (Mode::Clocks, Action::HandoffArrived) => self.confirm_handoff_from_clocks(),
             (Mode::Map, a) => self.truck_action(a),
             (Mode::Form, Action::NextField) => self.with_form(|f| f.next_field()),
             (Mode::Form, Action::PrevField) => self.with_form(|f| f.prev_field()),
             (Mode::Form, Action::Confirm) => self.submit_form(),
+            (Mode::Form, Action::AddPerson) => {
+                let mut added = true;
+                self.with_form(|f| added = f.add_passenger());
+                if !added {
+                    self.toast(self.t(Msg::CabFull), true);
+                }
+            }
+            (Mode::Form, Action::RemovePerson) => self.with_form(|f| {
+                f.remove_passenger();
+            }),
             (Mode::PickBay, Action::Confirm) => self.pick_confirm(),
             (Mode::Search, Action::Up | Action::Down) => {
                 if let Some(Screen::Search(s)) = self.screens.last_mut() {
@@ -397,7 +432,15 @@ impl App {
             }
             (Mode::Confirm, Action::Confirm) => {
                 if let Some(Screen::Confirm(c)) = self.screens.pop() {
-                    self.effects.push(Effect::Run(c.op));
+                    match c.then {
+                        Then::Run(op) => self.effects.push(Effect::Run(op)),
+                        Then::Prompt {
+                            title,
+                            subject,
+                            next,
+                        } => self.prompt(title, subject, true, next),
+                        Then::Close => {}
+                    }
                 }
             }
             (Mode::Prompt, Action::Confirm) => self.prompt_confirm(),

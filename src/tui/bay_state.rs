@@ -16,20 +16,26 @@ pub enum BayState {
     Overdue,
     Positive,
     Isolated,
+    /// Flagged, waiting in a work lane for an isolation bay.
+    Holding,
     Handoff,
+    /// Parked against what the checks said, with a reason.
+    Overridden,
     Closed,
     DisinfectionDue,
 }
 
 impl BayState {
     /// The legend, in the order it is shown.
-    pub const LEGEND: [BayState; 9] = [
+    pub const LEGEND: [BayState; 11] = [
         BayState::Free,
         BayState::Clear,
         BayState::Pending,
         BayState::Overdue,
         BayState::Positive,
         BayState::Isolated,
+        BayState::Holding,
+        BayState::Overridden,
         BayState::Handoff,
         BayState::Closed,
         BayState::DisinfectionDue,
@@ -45,8 +51,12 @@ impl BayState {
                     BayState::Positive
                 } else if o.status == Status::Isolated {
                     BayState::Isolated
+                } else if o.status == Status::Holding {
+                    BayState::Holding
                 } else if matches!(o.status, Status::Handoff | Status::HandoffDone) {
                     BayState::Handoff
+                } else if o.overridden && o.status == Status::Parked {
+                    BayState::Overridden
                 } else if o.next_due.is_some() {
                     BayState::Pending
                 } else {
@@ -67,7 +77,9 @@ impl BayState {
             BayState::Overdue => ("!", "!"),
             BayState::Positive => ("●", "@"),
             BayState::Isolated => ("✚", "X"),
+            BayState::Holding => ("◎", "%"),
             BayState::Handoff => ("⇄", "="),
+            BayState::Overridden => ("◆", "&"),
             BayState::Closed => ("▨", "/"),
             BayState::DisinfectionDue => ("✱", "*"),
         };
@@ -77,7 +89,9 @@ impl BayState {
     pub fn style(self, color: bool) -> Style {
         if !color {
             return match self {
-                BayState::Overdue | BayState::Positive => Style::new().add_modifier(Modifier::BOLD),
+                BayState::Overdue | BayState::Positive | BayState::Overridden => {
+                    Style::new().add_modifier(Modifier::BOLD)
+                }
                 _ => Style::new(),
             };
         }
@@ -93,7 +107,14 @@ impl BayState {
                 .fg(Color::LightRed)
                 .add_modifier(Modifier::BOLD),
             BayState::Isolated => Style::new().fg(Color::Magenta),
+            BayState::Holding => Style::new()
+                .fg(Color::LightMagenta)
+                .add_modifier(Modifier::BOLD),
             BayState::Handoff => Style::new().fg(Color::Cyan),
+            BayState::Overridden => Style::new()
+                .fg(Color::Black)
+                .bg(Color::LightMagenta)
+                .add_modifier(Modifier::BOLD),
             BayState::Closed => Style::new().fg(Color::Gray),
             BayState::DisinfectionDue => Style::new().fg(Color::LightYellow),
         }
@@ -108,7 +129,9 @@ impl BayState {
             BayState::Overdue => Msg::ShortOverdue,
             BayState::Positive => Msg::ShortPositive,
             BayState::Isolated => Msg::ShortIsolated,
+            BayState::Holding => Msg::ShortHolding,
             BayState::Handoff => Msg::ShortHandoff,
+            BayState::Overridden => Msg::ShortOverridden,
             BayState::Closed => Msg::ShortClosed,
             BayState::DisinfectionDue => Msg::ShortDisinfect,
         }
@@ -122,7 +145,9 @@ impl BayState {
             BayState::Overdue => Msg::StateOverdue,
             BayState::Positive => Msg::StatePositive,
             BayState::Isolated => Msg::StateIsolated,
+            BayState::Holding => Msg::StateHolding,
             BayState::Handoff => Msg::StateHandoff,
+            BayState::Overridden => Msg::StateOverridden,
             BayState::Closed => Msg::StateClosed,
             BayState::DisinfectionDue => Msg::StateDisinfect,
         }

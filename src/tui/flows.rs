@@ -8,29 +8,24 @@ use super::input::TextInput;
 use super::keymap::Action;
 use super::screens::*;
 use crate::domain::bay::{BayId, Zone};
+use crate::domain::clocks::ClockKind;
 use crate::domain::event::{HandoffMode, ServiceKind, TestKind, TestResult};
+use crate::domain::gate::{ArrivalPlan, plan_arrival};
 use crate::domain::plate::Plate;
-use crate::domain::policy::CheckFlag;
-use crate::domain::stay::Status;
+use crate::domain::policy::{CheckFlag, Finding, HealthCode, Temperature, flags_of};
+use crate::domain::stay::{Blocker, Status, standing_positive};
 use crate::domain::text;
 use crate::i18n::Msg;
-use crate::ops::Op;
-
-/// Where an arrival in the form would go, and why.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ArrivalPlan {
-    /// The zone the checks decide.
-    pub zone: Zone,
-    pub flags: Vec<CheckFlag>,
-    /// The bay the arrival takes: the picked one, or the suggestion.
-    pub bay: Option<usize>,
-    pub picked: bool,
-    /// The chosen bay goes against the checks (an override reason is needed).
-    pub against: bool,
-}
+use crate::ops::{self, Op, OpError};
+use crate::store::Occupant;
 
 fn option(key: char, label: Msg, pick: MenuPick) -> MenuOption {
-    MenuOption { key, label, pick }
+    MenuOption {
+        key,
+        label,
+        detail: String::new(),
+        pick,
+    }
 }
 
 impl App {
@@ -48,38 +43,36 @@ impl App {
         })
     }
 
-    /// The plan for the arrival form, if one is open.
-    pub fn arrival_plan(&self) -> Option<ArrivalPlan> {
+    /// The plan for the arrival form, if one is open (kept by `sync_form`).
+    pub fn arrival_plan(&self) -> Option<&ArrivalPlan> {
+        self.plan.as_ref()
+    }
+
+    /// Where the form's arrival would go, asked of the very rule the
+    /// arrival operation applies: `ops::plan` once the form is complete,
+    /// the same `plan_arrival` on what has been measured before that.
+    fn compute_plan(&self) -> Option<ArrivalPlan> {
         let f = self.form()?;
-        let people = [crate::domain::policy::PersonCheck {
-            temperature: f.temperature(),
-            code: Some(f.code),
-        }];
-        let findings = self.session.policy.findings(&people, f.travel);
-        let flags = crate::domain::policy::flags_of(&findings);
-        let zone = if flags.is_empty() {
-            Zone::Parking
-        } else {
-            Zone::Isolation
-        };
-        let bay = f
-            .picked
-            .or_else(|| self.suggest(zone, f.cargo.is_priority()));
-        let against = f.picked.is_some_and(|b| {
-            (self.layout.bays[b].zone == Zone::Isolation) != (zone == Zone::Isolation)
-        });
-        Some(ArrivalPlan {
-            zone,
-            flags,
-            bay,
-            picked: f.picked.is_some(),
-            against,
+        let (policy, layout) = (&self.session.policy, &self.layout);
+        let is_free = |i: usize| self.is_free(i);
+        Some(match f.record() {
+            Some(r) => ops::plan(policy, layout, is_free, &r, f.picked),
+            None => plan_arrival(
+                policy,
+                layout,
+                is_free,
+                &f.people(),
+                f.travel,
+                f.cargo.is_priority(),
+                f.picked,
+            ),
         })
     }
 
     /// Keeps the form's override field in step with the plan.
     pub(super) fn sync_form(&mut self) {
-        let Some(plan) = self.arrival_plan() else {
+        self.plan = self.compute_plan();
+        let Some(plan) = self.plan.clone() else {
             return;
         };
         if let Some(f) = self.form_mut() {
@@ -93,7 +86,11 @@ impl App {
     pub(super) fn submit_form(&mut self) {
         let Some(f) = self.form() else { return };
         if let Some((field, err)) = f.first_problem() {
-            let text = format!("{}: {}", self.t(field.label()), self.t(err.msg));
+            let text = format!(
+                "{}: {}",
+                field.label_text(self.session.lang),
+                self.t(err.msg)
+            );
             if let Some(f) = self.form_mut() {
                 f.focus = field;
             }
@@ -110,9 +107,12 @@ impl App {
             );
             return;
         };
+        // A suggestion is left to the operation, which asks the same rule
+        // (and so also sends a flagged truck to the holding list); only a
+        // bay picked on the map is named.
         let op = Op::Arrive {
             arrival: record,
-            bay: Some(self.layout.bays[bay].id.clone()),
+            bay: plan.picked.then(|| self.layout.bays[bay].id.clone()),
             override_reason: f.override_text(),
         };
         self.push_effect(Effect::Run(op));
@@ -140,11 +140,11 @@ impl App {
             PickPurpose::Move { plate } => {
                 let to = self.layout.bays[target].id.clone();
                 let from = self.layout.bays[p.from_cursor].id.clone();
-                self.screens.push(Screen::Confirm(Confirm {
-                    title: Msg::ConfirmMove,
-                    lines: vec![format!("{plate}   {from} → {to}")],
-                    op: Op::Move { plate, to },
-                }));
+                self.confirm(
+                    Msg::ConfirmMove,
+                    vec![format!("{plate}   {from} → {to}")],
+                    Op::Move { plate, to },
+                );
             }
         }
     }
@@ -168,11 +168,7 @@ impl App {
             }
             Action::CloseOpen => {
                 if view.closed.is_some() {
-                    self.screens.push(Screen::Confirm(Confirm {
-                        title: Msg::ConfirmOpen,
-                        lines: vec![bay.to_string()],
-                        op: Op::OpenBay { bay },
-                    }));
+                    self.confirm(Msg::ConfirmOpen, vec![bay.to_string()], Op::OpenBay { bay });
                 } else if view.occupant.is_some() {
                     self.toast(self.t(Msg::BayOccupiedCannotClose), true);
                 } else {
@@ -203,14 +199,44 @@ impl App {
                     from_cursor,
                 }));
             }
-            Action::Depart => self.screens.push(Screen::Confirm(Confirm {
-                title: Msg::ConfirmDepart,
-                lines: vec![subject],
-                op: Op::Depart {
-                    plate,
-                    force_reason: None,
-                },
-            })),
+            // What stands in the way is asked of the store first, so the
+            // confirmation can show it before anything is tried.
+            Action::Depart => self.push_effect(Effect::DepartureCheck(plate)),
+            Action::Recheck => {
+                let people: Vec<(u8, Option<String>)> = self
+                    .detail
+                    .as_ref()
+                    .filter(|d| d.stay == o.stay)
+                    .map(|d| {
+                        d.people
+                            .iter()
+                            .map(|p| (p.person, p.name.clone()))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if people.len() <= 1 {
+                    self.menu_pick(MenuPick::RecheckPerson(plate, 0));
+                } else {
+                    let options = people
+                        .into_iter()
+                        .map(|(n, name)| MenuOption {
+                            key: if n == 0 { 'd' } else { char::from(b'0' + n) },
+                            label: if n == 0 {
+                                Msg::PersonDriver
+                            } else {
+                                Msg::PersonPassengerN
+                            },
+                            detail: match (n, name) {
+                                (0, None) => String::new(),
+                                (0, Some(name)) => format!(" {name}"),
+                                (n, name) => format!(" {n} {}", name.unwrap_or_default()),
+                            },
+                            pick: MenuPick::RecheckPerson(plate.clone(), n),
+                        })
+                        .collect();
+                    self.menu(Msg::MenuRecheck, subject, options);
+                }
+            }
             Action::Sample | Action::Result => {
                 // What is pending decides what can be asked, when the detail
                 // is loaded (it is, for the bay under the cursor).
@@ -278,29 +304,49 @@ impl App {
                 true,
                 PromptNext::Escalate(plate),
             ),
-            Action::Handoff if o.status == Status::Handoff => {
-                self.screens.push(Screen::Confirm(Confirm {
-                    title: Msg::ConfirmHandoffDone,
-                    lines: vec![subject],
-                    op: Op::HandoffDone { plate },
-                }))
+            Action::Handoff if o.status == Status::Handoff => self.confirm(
+                Msg::ConfirmHandoffDone,
+                vec![subject],
+                Op::HandoffDone { plate },
+            ),
+            Action::Handoff if o.status == Status::HandoffDone => {
+                let confirmed = self
+                    .detail
+                    .as_ref()
+                    .filter(|d| d.stay == o.stay)
+                    .is_some_and(|d| d.handoff_confirmed_at.is_some());
+                if confirmed {
+                    self.toast(self.t(Msg::HandoffAlreadyConfirmed), false);
+                } else {
+                    self.confirm(
+                        Msg::ConfirmHandoffArrived,
+                        vec![subject],
+                        Op::HandoffConfirm { plate },
+                    )
+                }
             }
-            Action::Handoff => self.menu(
-                Msg::MenuHandoff,
-                subject,
-                vec![
-                    option(
+            Action::Handoff => {
+                let under = self.under_isolation(&o);
+                let mut options = Vec::new();
+                if !under {
+                    options.push(option(
                         't',
                         Msg::HandoffTransfer,
-                        MenuPick::HandoffMode(plate.clone(), HandoffMode::Transfer),
-                    ),
-                    option(
-                        'e',
-                        Msg::HandoffEscort,
-                        MenuPick::HandoffMode(plate, HandoffMode::Escort),
-                    ),
-                ],
-            ),
+                        MenuPick::HandoffMode(plate.clone(), HandoffMode::Transfer, false),
+                    ));
+                }
+                options.push(option(
+                    'e',
+                    Msg::HandoffEscort,
+                    MenuPick::HandoffMode(plate, HandoffMode::Escort, under),
+                ));
+                let title = if under {
+                    Msg::MenuHandoffUnderIsolation
+                } else {
+                    Msg::MenuHandoff
+                };
+                self.menu(title, subject, options);
+            }
             Action::Service => self.menu(
                 Msg::MenuService,
                 subject,
@@ -346,8 +392,118 @@ impl App {
     }
 
     pub(super) fn confirm(&mut self, title: Msg, lines: Vec<String>, op: Op) {
-        self.screens
-            .push(Screen::Confirm(Confirm { title, lines, op }));
+        self.screens.push(Screen::Confirm(Confirm {
+            title,
+            lines,
+            warnings: Vec::new(),
+            then: Then::Run(op),
+        }));
+    }
+
+    /// Under the isolation zone's authority: isolated, waiting for a bay, or
+    /// a positive result that stands (from the loaded detail; without it,
+    /// any positive on record counts, so nothing is offered that `ops`
+    /// would refuse).
+    pub(super) fn under_isolation(&self, o: &Occupant) -> bool {
+        if matches!(o.status, Status::Isolated | Status::Holding) {
+            return true;
+        }
+        match self.detail.as_ref().filter(|d| d.stay == o.stay) {
+            Some(d) => {
+                let mut results: Vec<_> = d
+                    .samples
+                    .iter()
+                    .filter_map(|s| Some((s.result_at?, s.test, s.result?)))
+                    .collect();
+                results.sort_by_key(|r| r.0);
+                let results: Vec<_> = results.into_iter().map(|(_, t, r)| (t, r)).collect();
+                standing_positive(&results).is_some()
+            }
+            None => o.positive,
+        }
+    }
+
+    /// The store's answer to "what stands between this truck and the gate
+    /// out": the departure confirmation, with the blockers up front.
+    pub fn departure_checked(&mut self, plate: &Plate, result: Result<Vec<Blocker>, OpError>) {
+        let blockers = match result {
+            Ok(b) => b,
+            Err(e) => {
+                self.toast(super::refusal_text::text(self.session.lang, &e), true);
+                return;
+            }
+        };
+        let bay = self
+            .bay_of_plate(plate)
+            .map(|b| self.layout.bays[b].id.to_string())
+            .unwrap_or_default();
+        let subject = format!("{plate}  {bay}");
+        let lang = self.session.lang;
+        let warnings: Vec<String> = blockers
+            .iter()
+            .map(|b| format!("✗ {}", super::refusal_text::blocker_text(lang, b)))
+            .collect();
+        let (title, lines, then) = if blockers.is_empty() {
+            (
+                Msg::ConfirmDepart,
+                vec![subject],
+                Then::Run(Op::Depart {
+                    plate: plate.clone(),
+                    force_reason: None,
+                }),
+            )
+        } else if blockers.iter().all(|b| b.forceable()) {
+            (
+                Msg::ConfirmDepartBlocked,
+                vec![subject.clone(), self.t(Msg::DepartForceHint).to_string()],
+                Then::Prompt {
+                    title: Msg::PromptForceReason,
+                    subject,
+                    next: PromptNext::ForceDepart(plate.clone()),
+                },
+            )
+        } else {
+            (
+                Msg::DepartNever,
+                vec![subject, self.t(Msg::DepartEscortOnly).to_string()],
+                Then::Close,
+            )
+        };
+        self.screens.push(Screen::Confirm(Confirm {
+            title,
+            lines,
+            warnings,
+            then,
+        }));
+    }
+
+    /// `a` on the clocks board: the selected finished handoff arrived.
+    pub(super) fn confirm_handoff_from_clocks(&mut self) {
+        let Some(Screen::Clocks(b)) = self.screens.last() else {
+            return;
+        };
+        let clock = self.clocks.get(b.selected);
+        match clock.and_then(|c| match (&c.kind, &c.truck) {
+            (ClockKind::HandoffConfirm { mode }, Some(t)) => Some((*mode, t.clone())),
+            _ => None,
+        }) {
+            Some((mode, t)) => {
+                let bay = t
+                    .bay
+                    .as_ref()
+                    .map(|b| b.to_string())
+                    .unwrap_or_else(|| self.t(Msg::LeftTheLot).to_string());
+                self.confirm(
+                    Msg::ConfirmHandoffArrived,
+                    vec![
+                        format!("{}  {bay}", t.plate),
+                        self.t(mode_msg(mode)).to_string(),
+                    ],
+                    Op::HandoffConfirm { plate: t.plate },
+                );
+            }
+            None => self.toast(self.t(Msg::SelectHandoffToConfirm), true),
+        }
     }
 
     fn run(&mut self, op: Op) {
@@ -393,12 +549,41 @@ impl App {
                 plate,
                 service: None,
             }),
-            MenuPick::HandoffMode(plate, mode) => self.prompt(
-                Msg::PromptCounterpart,
+            MenuPick::HandoffMode(plate, HandoffMode::Transfer, _) => self.prompt(
+                Msg::PromptReceiver,
                 plate.to_string(),
-                false,
-                PromptNext::HandoffCounterpart { plate, mode },
+                true,
+                PromptNext::HandoffReceiver(plate),
             ),
+            MenuPick::HandoffMode(plate, HandoffMode::Escort, under_isolation) => self.prompt(
+                Msg::PromptEscort,
+                plate.to_string(),
+                true,
+                PromptNext::HandoffEscort {
+                    plate,
+                    under_isolation,
+                },
+            ),
+            MenuPick::RecheckPerson(plate, person) => {
+                let name = self
+                    .detail
+                    .as_ref()
+                    .and_then(|d| d.people.iter().find(|p| p.person == person))
+                    .and_then(|p| p.name.clone());
+                let who = person_text(self, person, name.as_deref());
+                self.prompt(
+                    Msg::PromptRecheckTemp,
+                    format!("{plate}  {who}"),
+                    true,
+                    PromptNext::RecheckTemp { plate, person },
+                )
+            }
+            MenuPick::RecheckCode(plate, person, temperature, code) => self.run(Op::Recheck {
+                plate,
+                person,
+                temperature,
+                code,
+            }),
             MenuPick::DisinfectBay(bay) => self.run(Op::Disinfect {
                 target: crate::domain::event::Target::Bay(bay),
             }),
@@ -429,6 +614,38 @@ impl App {
                 return;
             }
         };
+        // Values that must parse are checked before the prompt closes, so a
+        // typo is corrected in place.
+        let receiver = match &p.next {
+            PromptNext::HandoffReceiver(own) => match Plate::parse(&value) {
+                Ok(r) if &r == own => {
+                    self.toast(self.t(Msg::ReceiverIsItself), true);
+                    return;
+                }
+                Ok(r) => Some(r),
+                Err(e) => {
+                    let msg = super::form::plate_msg(&e);
+                    self.toast(
+                        format!("{}: {}", self.t(Msg::FieldPlate), self.t(msg)),
+                        true,
+                    );
+                    return;
+                }
+            },
+            _ => None,
+        };
+        let temperature = match &p.next {
+            PromptNext::RecheckTemp { .. } => {
+                match super::form::temp_problem(&TextInput::new(&value)) {
+                    Some(msg) => {
+                        self.toast(self.t(msg), true);
+                        return;
+                    }
+                    None => Temperature::parse(&value).ok(),
+                }
+            }
+            _ => None,
+        };
         self.screens.pop();
         let bay_of = |app: &App, zone: Zone, plate: &Plate| {
             let priority = app
@@ -442,6 +659,7 @@ impl App {
             app.suggest(zone, priority)
                 .map(|i| app.layout.bays[i].id.clone())
         };
+        let labelled = |app: &App, m: Msg, v: &str| format!("{}: {v}", app.t(m));
         match p.next {
             PromptNext::ForceDepart(plate) => self.confirm(
                 Msg::ConfirmForceDepart,
@@ -464,43 +682,170 @@ impl App {
                     },
                 )
             }
-            PromptNext::Release(plate) => {
+            PromptNext::Release(plate) => self.prompt(
+                Msg::PromptReleaseBy,
+                p.subject,
+                true,
+                PromptNext::ReleaseBy {
+                    plate,
+                    reason: value,
+                },
+            ),
+            PromptNext::ReleaseBy { plate, reason } => {
                 let bay = bay_of(self, Zone::Parking, &plate);
                 let to = bay_text(bay.as_ref());
                 self.confirm(
                     Msg::ConfirmRelease,
-                    vec![format!("{}  → {to}", p.subject), value.clone()],
+                    vec![
+                        format!("{}  → {to}", p.subject),
+                        labelled(self, Msg::Reason, &reason),
+                        labelled(self, Msg::DecidedBy, &value),
+                    ],
                     Op::Release {
                         plate,
-                        reason: value,
-                        by: self.session.operator.clone(),
+                        reason,
+                        by: value,
                         bay,
                     },
                 )
             }
             PromptNext::Escalate(plate) => self.run(Op::Escalate { plate, note: value }),
             PromptNext::CloseBay(bay) => self.run(Op::CloseBay { bay, reason: value }),
-            PromptNext::HandoffCounterpart { plate, mode } => {
+            PromptNext::HandoffReceiver(plate) => {
+                let Some(receiver) = receiver else { return };
+                self.prompt(
+                    Msg::PromptCompany,
+                    format!("{plate}  → {receiver}"),
+                    true,
+                    PromptNext::HandoffCompany { plate, receiver },
+                )
+            }
+            PromptNext::HandoffCompany { plate, receiver } => {
                 let bay = bay_of(self, Zone::Handoff, &plate);
                 let to = bay_text(bay.as_ref());
                 self.confirm(
                     Msg::ConfirmHandoff,
                     vec![
                         format!("{plate}  → {to}"),
-                        format!("{}  {value}", self.t(mode_msg(mode))),
+                        format!(
+                            "{}: {receiver}  {value}",
+                            self.t(mode_msg(HandoffMode::Transfer))
+                        ),
                     ],
                     Op::HandoffStart {
                         plate,
-                        mode,
-                        receiver: None,
-                        company: None,
-                        escort: (!value.is_empty()).then_some(value),
+                        mode: HandoffMode::Transfer,
+                        receiver: Some(receiver),
+                        company: Some(value),
+                        escort: None,
                         by: None,
                         bay,
                     },
                 )
             }
+            PromptNext::HandoffEscort {
+                plate,
+                under_isolation,
+            } => {
+                let title = if under_isolation {
+                    Msg::PromptAuthorisedByRequired
+                } else {
+                    Msg::PromptAuthorisedBy
+                };
+                self.prompt(
+                    title,
+                    format!("{plate}  {value}"),
+                    under_isolation,
+                    PromptNext::HandoffBy {
+                        plate,
+                        escort: value,
+                        under_isolation,
+                    },
+                )
+            }
+            PromptNext::HandoffBy { plate, escort, .. } => {
+                let bay = bay_of(self, Zone::Handoff, &plate);
+                let to = bay_text(bay.as_ref());
+                let by = (!value.is_empty()).then_some(value);
+                let mut lines = vec![
+                    format!("{plate}  → {to}"),
+                    format!("{}: {escort}", self.t(mode_msg(HandoffMode::Escort))),
+                ];
+                if let Some(by) = &by {
+                    lines.push(labelled(self, Msg::AuthorisedBy, by));
+                }
+                self.confirm(
+                    Msg::ConfirmHandoff,
+                    lines,
+                    Op::HandoffStart {
+                        plate,
+                        mode: HandoffMode::Escort,
+                        receiver: None,
+                        company: None,
+                        escort: Some(escort),
+                        by,
+                        bay,
+                    },
+                )
+            }
+            PromptNext::RecheckTemp { plate, person } => {
+                let Some(t) = temperature else { return };
+                let subject = format!("{}  {t}", p.subject);
+                let options = [
+                    ('g', Msg::CodeGreen, HealthCode::Green),
+                    ('y', Msg::CodeYellow, HealthCode::Yellow),
+                    ('r', Msg::CodeRed, HealthCode::Red),
+                ]
+                .into_iter()
+                .map(|(k, m, c)| option(k, m, MenuPick::RecheckCode(plate.clone(), person, t, c)))
+                .collect();
+                self.menu(Msg::MenuRecheckCode, subject, options);
+            }
         }
+    }
+}
+
+/// Who person `n` in the cab is, in the interface language: "driver 张三",
+/// "passenger 1 李四".
+pub(super) fn person_text(app: &App, n: u8, name: Option<&str>) -> String {
+    let role = if n == 0 {
+        app.t(Msg::PersonDriver).to_string()
+    } else {
+        format!("{} {n}", app.t(Msg::PersonPassengerN))
+    };
+    match name {
+        Some(name) if !name.is_empty() => format!("{role} {name}"),
+        _ => role,
+    }
+}
+
+/// The checks' findings naming who was flagged, in the interface language:
+/// "fever: passenger 1 李四; yellow code: driver".
+pub(super) fn findings_text(
+    app: &App,
+    findings: &[Finding],
+    name: impl Fn(u8) -> Option<String>,
+) -> String {
+    flags_of(findings)
+        .into_iter()
+        .map(|flag| {
+            let who: Vec<String> = findings
+                .iter()
+                .filter(|f| f.flag == flag)
+                .map(|f| person_text(app, f.person, name(f.person).as_deref()))
+                .collect();
+            format!("{}: {}", app.t(flag_msg(flag)), who.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+pub(super) fn flag_msg(f: CheckFlag) -> Msg {
+    match f {
+        CheckFlag::Fever => Msg::FlagFever,
+        CheckFlag::YellowCode => Msg::FlagYellow,
+        CheckFlag::RedCode => Msg::FlagRed,
+        CheckFlag::TravelHistory => Msg::FlagTravel,
     }
 }
 
@@ -546,5 +891,13 @@ pub(super) fn test_msg(t: TestKind) -> Msg {
     match t {
         TestKind::Antigen => Msg::TestAntigen,
         TestKind::Pcr => Msg::TestPcr,
+    }
+}
+
+pub(super) fn code_msg(c: HealthCode) -> Msg {
+    match c {
+        HealthCode::Green => Msg::CodeGreen,
+        HealthCode::Yellow => Msg::CodeYellow,
+        HealthCode::Red => Msg::CodeRed,
     }
 }

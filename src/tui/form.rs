@@ -5,18 +5,21 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::input::TextInput;
-use crate::domain::event::ArrivalRecord;
+use crate::domain::event::{ArrivalRecord, Passenger};
 use crate::domain::phone::Phone;
 use crate::domain::plate::{Plate, PlateError};
-use crate::domain::policy::{Cargo, HealthCode, Temperature, TemperatureError};
+use crate::domain::policy::{
+    Cargo, HealthCode, MAX_PEOPLE, PersonCheck, Temperature, TemperatureError,
+};
 use crate::domain::text::{self, TextError};
-use crate::i18n::Msg;
+use crate::i18n::{Lang, Msg};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
     Plate,
     Temp,
     Code,
+    Venue,
     Cargo,
     Driver,
     Phone,
@@ -24,15 +27,23 @@ pub enum Field {
     Destination,
     Travel,
     Handoff,
+    Gate,
+    /// Passenger `n` (0-based), name.
+    PName(usize),
+    PPhone(usize),
+    PTemp(usize),
+    PCode(usize),
     Bay,
     Override,
 }
 
 impl Field {
-    pub const ORDER: [Field; 12] = [
+    /// The fields before the passengers, in the order the gate works.
+    pub const HEAD: [Field; 12] = [
         Field::Plate,
         Field::Temp,
         Field::Code,
+        Field::Venue,
         Field::Cargo,
         Field::Driver,
         Field::Phone,
@@ -40,8 +51,7 @@ impl Field {
         Field::Destination,
         Field::Travel,
         Field::Handoff,
-        Field::Bay,
-        Field::Override,
+        Field::Gate,
     ];
 
     pub fn label(self) -> Msg {
@@ -49,6 +59,7 @@ impl Field {
             Field::Plate => Msg::FieldPlate,
             Field::Temp => Msg::FieldTemp,
             Field::Code => Msg::FieldCode,
+            Field::Venue => Msg::FieldVenue,
             Field::Cargo => Msg::FieldCargo,
             Field::Driver => Msg::FieldDriver,
             Field::Phone => Msg::FieldPhone,
@@ -56,8 +67,30 @@ impl Field {
             Field::Destination => Msg::FieldDestination,
             Field::Travel => Msg::FieldTravel,
             Field::Handoff => Msg::FieldHandoff,
+            Field::Gate => Msg::FieldGate,
+            Field::PName(_) => Msg::FieldPName,
+            Field::PPhone(_) => Msg::FieldPPhone,
+            Field::PTemp(_) => Msg::FieldPTemp,
+            Field::PCode(_) => Msg::FieldPCode,
             Field::Bay => Msg::FieldBay,
             Field::Override => Msg::FieldOverride,
+        }
+    }
+
+    /// The passenger a field belongs to (0-based), if any.
+    pub fn passenger(self) -> Option<usize> {
+        match self {
+            Field::PName(n) | Field::PPhone(n) | Field::PTemp(n) | Field::PCode(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The label with the passenger's number filled in ("P1 temp °C").
+    pub fn label_text(self, lang: Lang) -> String {
+        let text = self.label().text(lang);
+        match self.passenger() {
+            Some(n) => text.replace("{n}", &(n + 1).to_string()),
+            None => text.to_string(),
         }
     }
 }
@@ -69,12 +102,25 @@ pub struct FieldError {
     pub msg: Msg,
 }
 
+/// Someone in the cab besides the driver, as typed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PassengerInput {
+    pub name: TextInput,
+    pub phone: TextInput,
+    pub temp: TextInput,
+    /// Never preselected: someone has to look at the code.
+    pub code: Option<HealthCode>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArrivalForm {
     pub focus: Field,
     pub plate: TextInput,
     pub temp: TextInput,
-    pub code: HealthCode,
+    /// The driver's code. Never preselected: someone has to look at it.
+    pub code: Option<HealthCode>,
+    /// Whether the venue code was scanned; asked, never assumed.
+    pub venue: Option<bool>,
     pub cargo: Cargo,
     pub driver: TextInput,
     pub phone: TextInput,
@@ -82,6 +128,10 @@ pub struct ArrivalForm {
     pub destination: TextInput,
     pub travel: bool,
     pub handoff_required: bool,
+    /// The site's gates, and the one chosen (an index into `gates`).
+    pub gates: Vec<String>,
+    pub gate: usize,
+    pub passengers: Vec<PassengerInput>,
     /// A bay the operator picked on the map instead of the suggestion.
     pub picked: Option<usize>,
     pub override_reason: TextInput,
@@ -96,7 +146,8 @@ impl Default for ArrivalForm {
             focus: Field::Plate,
             plate: TextInput::default(),
             temp: TextInput::default(),
-            code: HealthCode::Green,
+            code: None,
+            venue: None,
             cargo: Cargo::Other,
             driver: TextInput::default(),
             phone: TextInput::default(),
@@ -104,6 +155,9 @@ impl Default for ArrivalForm {
             destination: TextInput::default(),
             travel: false,
             handoff_required: false,
+            gates: Vec::new(),
+            gate: 0,
+            passengers: Vec::new(),
             picked: None,
             override_reason: TextInput::default(),
             needs_override: false,
@@ -111,7 +165,7 @@ impl Default for ArrivalForm {
     }
 }
 
-fn plate_msg(e: &PlateError) -> Msg {
+pub fn plate_msg(e: &PlateError) -> Msg {
     match e.reason_key() {
         "empty" => Msg::ErrRequired,
         "province" => Msg::ErrPlateProvince,
@@ -131,11 +185,53 @@ fn text_msg(e: &TextError) -> Msg {
     }
 }
 
+/// A required temperature: empty, not a number, or out of range.
+pub fn temp_problem(t: &TextInput) -> Option<Msg> {
+    if t.is_empty() {
+        return Some(Msg::ErrRequired);
+    }
+    match Temperature::parse(&t.text()) {
+        Ok(_) => None,
+        Err(TemperatureError::NotANumber(_)) => Some(Msg::ErrTempNumber),
+        Err(TemperatureError::OutOfRange(_)) => Some(Msg::ErrTempRange),
+    }
+}
+
+fn code_pick(c: char) -> Option<HealthCode> {
+    match c.to_ascii_lowercase() {
+        'g' => Some(HealthCode::Green),
+        'y' => Some(HealthCode::Yellow),
+        'r' => Some(HealthCode::Red),
+        _ => None,
+    }
+}
+
 impl ArrivalForm {
-    /// The fields in the form now (the override only when it is needed).
+    /// A new form at the gate this terminal stands at.
+    pub fn new(gates: &[String], gate: &str) -> ArrivalForm {
+        ArrivalForm {
+            gates: gates.to_vec(),
+            gate: gates.iter().position(|g| g == gate).unwrap_or(0),
+            ..ArrivalForm::default()
+        }
+    }
+
+    /// The fields in the form now: the passengers' blocks, and the override
+    /// only when it is needed.
     pub fn fields(&self) -> impl Iterator<Item = Field> + '_ {
-        Field::ORDER
+        let people = (0..self.passengers.len()).flat_map(|n| {
+            [
+                Field::PName(n),
+                Field::PPhone(n),
+                Field::PTemp(n),
+                Field::PCode(n),
+            ]
+        });
+        Field::HEAD
             .into_iter()
+            .filter(|f| *f != Field::Gate || !self.gates.is_empty())
+            .chain(people)
+            .chain([Field::Bay, Field::Override])
             .filter(|f| *f != Field::Override || self.needs_override)
     }
 
@@ -151,6 +247,33 @@ impl ArrivalForm {
         self.focus = fields[(i + fields.len() - 1) % fields.len()];
     }
 
+    /// Adds a passenger block and puts the cursor on its name. False when
+    /// the cab is full (the driver and three passengers).
+    pub fn add_passenger(&mut self) -> bool {
+        if self.passengers.len() + 1 >= MAX_PEOPLE {
+            return false;
+        }
+        self.passengers.push(PassengerInput::default());
+        self.focus = Field::PName(self.passengers.len() - 1);
+        true
+    }
+
+    /// Removes the last passenger block. False when there is none.
+    pub fn remove_passenger(&mut self) -> bool {
+        if self.passengers.pop().is_none() {
+            return false;
+        }
+        let n = self.passengers.len();
+        if self.focus.passenger().is_some_and(|p| p >= n) {
+            self.focus = match n {
+                0 if self.gates.is_empty() => Field::Handoff,
+                0 => Field::Gate,
+                n => Field::PCode(n - 1),
+            };
+        }
+        true
+    }
+
     fn input(&mut self, field: Field) -> Option<&mut TextInput> {
         Some(match field {
             Field::Plate => &mut self.plate,
@@ -160,6 +283,9 @@ impl ArrivalForm {
             Field::Origin => &mut self.origin,
             Field::Destination => &mut self.destination,
             Field::Override => &mut self.override_reason,
+            Field::PName(n) => &mut self.passengers.get_mut(n)?.name,
+            Field::PPhone(n) => &mut self.passengers.get_mut(n)?.phone,
+            Field::PTemp(n) => &mut self.passengers.get_mut(n)?.temp,
             _ => return None,
         })
     }
@@ -173,8 +299,20 @@ impl ArrivalForm {
             Field::Origin => &self.origin,
             Field::Destination => &self.destination,
             Field::Override => &self.override_reason,
+            Field::PName(n) => &self.passengers.get(n)?.name,
+            Field::PPhone(n) => &self.passengers.get(n)?.phone,
+            Field::PTemp(n) => &self.passengers.get(n)?.temp,
             _ => return None,
         })
+    }
+
+    /// The code of person `field` (the driver's for `Code`).
+    fn code_mut(&mut self, field: Field) -> Option<&mut Option<HealthCode>> {
+        match field {
+            Field::Code => Some(&mut self.code),
+            Field::PCode(n) => self.passengers.get_mut(n).map(|p| &mut p.code),
+            _ => None,
+        }
     }
 
     /// A key that the keymap did not claim. Returns true if it changed the form.
@@ -194,20 +332,23 @@ impl ArrivalForm {
             }
             return true;
         }
-        let pick = |c: char| match c.to_ascii_lowercase() {
-            'g' => Some(HealthCode::Green),
-            'y' => Some(HealthCode::Yellow),
-            'r' => Some(HealthCode::Red),
-            _ => None,
-        };
+        if let Some(code) = self.code_mut(focus) {
+            match key.code {
+                KeyCode::Char(c) if code_pick(c).is_some() => {
+                    *code = code_pick(c);
+                    self.next_field();
+                }
+                KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') => {
+                    *code = Some(match *code {
+                        None => HealthCode::Green,
+                        Some(c) => cycle(HealthCode::ALL, c, key.code == KeyCode::Left),
+                    });
+                }
+                _ => return false,
+            }
+            return true;
+        }
         match (focus, key.code) {
-            (Field::Code, KeyCode::Char(c)) if pick(c).is_some() => {
-                self.code = pick(c).unwrap_or(self.code);
-                self.next_field();
-            }
-            (Field::Code, KeyCode::Left | KeyCode::Right | KeyCode::Char(' ')) => {
-                self.code = cycle(HealthCode::ALL, self.code, key.code == KeyCode::Left);
-            }
             (Field::Cargo, KeyCode::Char(c)) => {
                 let chosen = match c.to_ascii_lowercase() {
                     'e' => Cargo::Emergency,
@@ -225,9 +366,25 @@ impl ArrivalForm {
             (Field::Cargo, KeyCode::Left | KeyCode::Right) => {
                 self.cargo = cycle(Cargo::ALL, self.cargo, key.code == KeyCode::Left);
             }
-            (Field::Travel | Field::Handoff, KeyCode::Char(c)) => {
+            (Field::Gate, KeyCode::Char(c)) if c.is_ascii_digit() => {
+                let n = c.to_digit(10).unwrap_or(0) as usize;
+                if n == 0 || n > self.gates.len() {
+                    return false;
+                }
+                self.gate = n - 1;
+                self.next_field();
+            }
+            (Field::Gate, KeyCode::Left | KeyCode::Right | KeyCode::Char(' ')) => {
+                let n = self.gates.len().max(1);
+                self.gate = if key.code == KeyCode::Left {
+                    (self.gate + n - 1) % n
+                } else {
+                    (self.gate + 1) % n
+                };
+            }
+            (Field::Travel | Field::Handoff | Field::Venue, KeyCode::Char(c)) => {
                 let v = match c.to_ascii_lowercase() {
-                    ' ' | 'x' => !self.flag(focus),
+                    ' ' | 'x' => !self.flag(focus).unwrap_or(false),
                     'y' => true,
                     'n' => false,
                     _ => return false,
@@ -242,19 +399,31 @@ impl ArrivalForm {
         true
     }
 
-    fn flag(&self, f: Field) -> bool {
-        if f == Field::Travel {
-            self.travel
-        } else {
-            self.handoff_required
+    /// A yes/no field's value (`None`: the venue code not answered yet).
+    pub fn flag(&self, f: Field) -> Option<bool> {
+        match f {
+            Field::Travel => Some(self.travel),
+            Field::Handoff => Some(self.handoff_required),
+            Field::Venue => self.venue,
+            _ => None,
         }
     }
 
     fn set_flag(&mut self, f: Field, v: bool) {
-        if f == Field::Travel {
-            self.travel = v;
-        } else {
-            self.handoff_required = v;
+        match f {
+            Field::Travel => self.travel = v,
+            Field::Handoff => self.handoff_required = v,
+            Field::Venue => self.venue = Some(v),
+            _ => {}
+        }
+    }
+
+    /// A choice field's code, if it is one (`Some(None)`: not chosen yet).
+    pub fn code_of(&self, f: Field) -> Option<Option<HealthCode>> {
+        match f {
+            Field::Code => Some(self.code),
+            Field::PCode(n) => self.passengers.get(n).map(|p| p.code),
+            _ => None,
         }
     }
 
@@ -266,23 +435,32 @@ impl ArrivalForm {
                 .err()
                 .map(|e| FieldError { msg: text_msg(&e) })
         };
+        let phone = |t: &TextInput| {
+            if t.is_empty() {
+                None
+            } else {
+                Phone::parse(&t.text())
+                    .err()
+                    .map(|_| FieldError { msg: Msg::ErrPhone })
+            }
+        };
         match field {
             Field::Plate => Plate::parse(&self.plate.text())
                 .err()
                 .map(|e| FieldError { msg: plate_msg(&e) }),
-            Field::Temp if self.temp.is_empty() => None,
-            Field::Temp => match Temperature::parse(&self.temp.text()) {
-                Ok(_) => None,
-                Err(TemperatureError::NotANumber(_)) => err(Msg::ErrTempNumber),
-                Err(TemperatureError::OutOfRange(_)) => err(Msg::ErrTempRange),
-            },
-            Field::Phone if self.phone.is_empty() => None,
-            Field::Phone => Phone::parse(&self.phone.text())
-                .err()
-                .map(|_| FieldError { msg: Msg::ErrPhone }),
+            Field::Temp => temp_problem(&self.temp).map(|msg| FieldError { msg }),
+            Field::Code if self.code.is_none() => err(Msg::ErrRequired),
+            Field::Venue if self.venue.is_none() => err(Msg::ErrRequired),
+            Field::Phone => phone(&self.phone),
             Field::Driver => opt_text("driver", &self.driver),
             Field::Origin => opt_text("origin", &self.origin),
             Field::Destination => opt_text("destination", &self.destination),
+            Field::PName(n) => opt_text("name", &self.passengers.get(n)?.name),
+            Field::PPhone(n) => phone(&self.passengers.get(n)?.phone),
+            Field::PTemp(n) => {
+                temp_problem(&self.passengers.get(n)?.temp).map(|msg| FieldError { msg })
+            }
+            Field::PCode(n) if self.passengers.get(n)?.code.is_none() => err(Msg::ErrRequired),
             Field::Override if self.needs_override => {
                 text::clean("reason", &self.override_reason.text(), true)
                     .err()
@@ -301,6 +479,30 @@ impl ArrivalForm {
         Temperature::parse(&self.temp.text()).ok()
     }
 
+    /// What has been measured so far, driver first: the checks of a form
+    /// that is not complete yet.
+    pub fn people(&self) -> Vec<PersonCheck> {
+        let mut v = vec![PersonCheck {
+            temperature: self.temperature(),
+            code: self.code,
+        }];
+        v.extend(self.passengers.iter().map(|p| PersonCheck {
+            temperature: Temperature::parse(&p.temp.text()).ok(),
+            code: p.code,
+        }));
+        v
+    }
+
+    /// The name of person `n` (0 = the driver), as typed.
+    pub fn name_of(&self, n: u8) -> Option<String> {
+        let t = match n {
+            0 => &self.driver,
+            n => &self.passengers.get(n as usize - 1)?.name,
+        };
+        let s = t.text().trim().to_string();
+        (!s.is_empty()).then_some(s)
+    }
+
     /// The arrival, if every field is valid.
     pub fn record(&self) -> Option<ArrivalRecord> {
         if self.first_problem().is_some() {
@@ -310,24 +512,36 @@ impl ArrivalForm {
             let s = t.text().trim().to_string();
             (!s.is_empty()).then_some(s)
         };
+        let phone = |t: &TextInput| -> Result<Option<Phone>, ()> {
+            if t.is_empty() {
+                Ok(None)
+            } else {
+                Phone::parse(&t.text()).map(Some).map_err(|_| ())
+            }
+        };
+        let mut passengers = Vec::new();
+        for p in &self.passengers {
+            passengers.push(Passenger {
+                name: opt(&p.name),
+                phone: phone(&p.phone).ok()?,
+                temperature: Temperature::parse(&p.temp.text()).ok()?,
+                code: p.code?,
+            });
+        }
         Some(ArrivalRecord {
             plate: Plate::parse(&self.plate.text()).ok()?,
             driver: opt(&self.driver),
-            phone: if self.phone.is_empty() {
-                None
-            } else {
-                Some(Phone::parse(&self.phone.text()).ok()?)
-            },
+            phone: phone(&self.phone).ok()?,
             cargo: self.cargo,
             origin: opt(&self.origin),
             destination: opt(&self.destination),
             temperature: self.temperature(),
-            code: self.code,
+            code: self.code?,
             travel_flag: self.travel,
             handoff_required: self.handoff_required,
-            passengers: vec![],
-            gate: None,
-            venue_code: None,
+            passengers,
+            gate: self.gates.get(self.gate).cloned(),
+            venue_code: self.venue,
         })
     }
 
@@ -372,6 +586,11 @@ mod tests {
         press(&mut f, KeyCode::Backspace);
         typed(&mut f, "38.1");
         assert!(f.problem(Field::Temp).is_none());
+        // No code is preselected, and the venue code is asked.
+        assert_eq!(f.first_problem().unwrap().0, Field::Code);
+        assert!(f.record().is_none());
+        f.focus = Field::Code;
+        typed(&mut f, "gy");
         assert_eq!(f.record().unwrap().plate.as_str(), "晋D12345");
     }
 
@@ -382,7 +601,9 @@ mod tests {
             ..ArrivalForm::default()
         };
         typed(&mut f, "y");
-        assert_eq!((f.code, f.focus), (HealthCode::Yellow, Field::Cargo));
+        assert_eq!((f.code, f.focus), (Some(HealthCode::Yellow), Field::Venue));
+        typed(&mut f, "n");
+        assert_eq!((f.venue, f.focus), (Some(false), Field::Cargo));
         typed(&mut f, "e");
         assert_eq!((f.cargo, f.focus), (Cargo::Emergency, Field::Driver));
     }
@@ -394,6 +615,43 @@ mod tests {
         f.needs_override = true;
         assert!(f.fields().any(|x| x == Field::Override));
         typed(&mut f, "晋D12345");
+        f.temp = TextInput::new("36.5");
+        f.code = Some(HealthCode::Green);
+        f.venue = Some(true);
         assert_eq!(f.first_problem().unwrap().0, Field::Override);
+    }
+
+    #[test]
+    fn passengers_are_added_and_removed_and_each_is_checked() {
+        let mut f = ArrivalForm::new(&["east".into(), "west".into()], "west");
+        assert_eq!(f.gate, 1);
+        for _ in 0..3 {
+            assert!(f.add_passenger());
+        }
+        assert!(
+            !f.add_passenger(),
+            "the driver and three passengers at most"
+        );
+        assert_eq!(f.focus, Field::PName(2));
+        assert!(f.remove_passenger());
+        assert_eq!(f.focus, Field::PCode(1));
+        assert_eq!(f.passengers.len(), 2);
+        f.plate = TextInput::new("晋D12345");
+        f.temp = TextInput::new("36.5");
+        f.code = Some(HealthCode::Green);
+        f.venue = Some(true);
+        assert_eq!(f.first_problem().unwrap().0, Field::PTemp(0));
+        f.focus = Field::PTemp(0);
+        typed(&mut f, "38.5");
+        press(&mut f, KeyCode::Tab);
+        f.focus = Field::PCode(0);
+        typed(&mut f, "g");
+        f.passengers[1].temp = TextInput::new("36.6");
+        f.passengers[1].code = Some(HealthCode::Green);
+        let r = f.record().unwrap();
+        assert_eq!(r.passengers.len(), 2);
+        assert_eq!(r.gate.as_deref(), Some("west"));
+        assert_eq!(r.venue_code, Some(true));
+        assert!(r.people()[1].temperature.unwrap().celsius() > 38.0);
     }
 }

@@ -97,6 +97,13 @@ pub enum Action {
     SortReverse,
     SortBy(usize),
     Jump,
+    /// The arrival form: another person in the cab, or one fewer.
+    AddPerson,
+    RemovePerson,
+    /// Measure someone in the cab again.
+    Recheck,
+    /// The clocks board: the selected handoff arrived at its destination.
+    HandoffArrived,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -206,6 +213,7 @@ pub static BINDINGS: &[Binding] = &[
     Binding { modes: &[M::Map, M::Isolation], keys: &[k('u')], action: Action::Release, help: Msg::KeyRelease, footer: false },
     Binding { modes: &[M::Map, M::Isolation], keys: &[k('e')], action: Action::Escalate, help: Msg::KeyEscalate, footer: false },
     Binding { modes: &[M::Map, M::Isolation], keys: &[k('p')], action: Action::Handoff, help: Msg::KeyHandoff, footer: false },
+    Binding { modes: &[M::Map], keys: &[k('t')], action: Action::Recheck, help: Msg::KeyRecheck, footer: false },
     Binding { modes: &[M::Map], keys: &[k('v')], action: Action::Service, help: Msg::KeyService, footer: false },
     Binding { modes: &[M::Map], keys: &[k('D')], action: Action::Disinfect, help: Msg::KeyDisinfect, footer: false },
     Binding { modes: &[M::Map], keys: &[k('C')], action: Action::CloseOpen, help: Msg::KeyCloseOpen, footer: false },
@@ -215,6 +223,7 @@ pub static BINDINGS: &[Binding] = &[
     Binding { modes: BOARDS, keys: &[code(KeyCode::Up), k('k')], action: Action::Up, help: Msg::KeyRowUp, footer: false },
     Binding { modes: BOARDS, keys: &[code(KeyCode::Down), k('j')], action: Action::Down, help: Msg::KeyRowDown, footer: false },
     Binding { modes: BOARDS, keys: &[code(KeyCode::Enter)], action: Action::Jump, help: Msg::KeyJump, footer: true },
+    Binding { modes: &[M::Clocks], keys: &[k('a')], action: Action::HandoffArrived, help: Msg::KeyHandoffArrived, footer: true },
     Binding { modes: &[M::Isolation], keys: &[k('s'), code(KeyCode::Tab)], action: Action::SortNext, help: Msg::KeySortNext, footer: true },
     Binding { modes: &[M::Isolation], keys: &[k('S')], action: Action::SortReverse, help: Msg::KeySortReverse, footer: true },
     Binding { modes: &[M::Isolation], keys: &[k('1')], action: Action::SortBy(0), help: Msg::KeySortSince, footer: false },
@@ -226,6 +235,8 @@ pub static BINDINGS: &[Binding] = &[
     // Forms and prompts.
     Binding { modes: &[M::Form], keys: &[code(KeyCode::Tab), code(KeyCode::Down)], action: Action::NextField, help: Msg::KeyNextField, footer: true },
     Binding { modes: &[M::Form], keys: &[code(KeyCode::BackTab), code(KeyCode::Up)], action: Action::PrevField, help: Msg::KeyPrevField, footer: false },
+    Binding { modes: &[M::Form], keys: &[ctrl('p')], action: Action::AddPerson, help: Msg::KeyAddPerson, footer: true },
+    Binding { modes: &[M::Form], keys: &[ctrl('r')], action: Action::RemovePerson, help: Msg::KeyRemovePerson, footer: false },
     Binding { modes: &[M::Form, M::Prompt, M::Confirm, M::PickBay], keys: &[code(KeyCode::Enter)], action: Action::Confirm, help: Msg::KeyConfirm, footer: true },
     Binding { modes: &[M::Search], keys: &[code(KeyCode::Up)], action: Action::Up, help: Msg::KeyRowUp, footer: false },
     Binding { modes: &[M::Search], keys: &[code(KeyCode::Down), code(KeyCode::Tab)], action: Action::Down, help: Msg::KeyRowDown, footer: false },

@@ -47,6 +47,10 @@ pub struct Session {
     /// carry every state).
     pub color: bool,
     pub tz: Tz,
+    /// The site's gates (config `[site] gates`), offered in the arrival form.
+    pub gates: Vec<String>,
+    /// The gate this terminal stands at (config `[site] gate`): the form's default.
+    pub gate: String,
 }
 
 /// Everything the app shows, read from the store in one go.
@@ -186,6 +190,10 @@ pub fn run_effects(app: &mut App, store: &mut Store, ctx: &Ctx<'_>) -> bool {
                 Ok(d) => app.set_detail(d),
                 Err(e) => app.toast(e.to_string(), true),
             },
+            Effect::DepartureCheck(plate) => {
+                let result = ops::departure_blockers(store, ctx.policy, &plate);
+                app.departure_checked(&plate, result);
+            }
             Effect::Quit => {}
         }
     }

@@ -3,10 +3,10 @@
 //! and the offer to force a refused departure with a reason.
 
 use super::app::App;
-use super::flows::{bay_text, test_msg};
+use super::flows::{bay_text, code_msg, person_text, service_msg, test_msg};
 use super::screens::{PromptNext, Screen};
 use crate::i18n::Msg;
-use crate::ops::{Op, OpError, Outcome, Proposal, Refusal};
+use crate::ops::{Note, Op, OpError, Outcome, Proposal, Refusal};
 
 /// What an operation's result does to the screen.
 pub(super) fn op_done(app: &mut App, op: &Op, result: Result<Outcome, OpError>) {
@@ -15,6 +15,7 @@ pub(super) fn op_done(app: &mut App, op: &Op, result: Result<Outcome, OpError>) 
             if matches!(op, Op::Arrive { .. }) {
                 app.screens
                     .retain(|s| !matches!(s, Screen::Form(_) | Screen::PickBay(_)));
+                app.sync_form();
             }
             let plate = out
                 .plate
@@ -22,11 +23,21 @@ pub(super) fn op_done(app: &mut App, op: &Op, result: Result<Outcome, OpError>) 
                 .map(|p| p.to_string())
                 .unwrap_or_default();
             let bay = out.bay.as_ref().map(|b| b.to_string()).unwrap_or_default();
-            let text = ["✓", app.t(op_msg(op)), &plate, &bay]
+            let mut text = ["✓", app.t(op_msg(op)), &plate, &bay]
                 .into_iter()
                 .filter(|s| !s.is_empty())
                 .collect::<Vec<_>>()
                 .join(" ");
+            // What else happened is said on the same line.
+            for note in &out.notes {
+                text.push_str(" · ");
+                text.push_str(&match note {
+                    Note::Holding => app.t(Msg::NoteHolding).to_string(),
+                    Note::ServiceClosedAtDeparture(kind) => app
+                        .t(Msg::NoteServiceClosed)
+                        .replace("{x}", app.t(service_msg(*kind))),
+                });
+            }
             app.toast(text, false);
             if let (Some(b), true) = (
                 out.bay.as_ref().and_then(|b| app.layout.find(b)),
@@ -37,11 +48,43 @@ pub(super) fn op_done(app: &mut App, op: &Op, result: Result<Outcome, OpError>) 
             match (out.proposal, out.plate) {
                 (Some(Proposal::Isolate { bay }), Some(plate)) => {
                     let to = bay_text(bay.as_ref());
-                    let reason = app.t(Msg::PositiveResult).to_string();
+                    let (title, reason) = match op {
+                        Op::Recheck {
+                            person,
+                            temperature,
+                            code,
+                            ..
+                        } => (
+                            Msg::ProposeIsolateRecheck,
+                            format!(
+                                "{}: {} {temperature} {}",
+                                app.t(Msg::RecheckReason),
+                                person_text(app, *person, None),
+                                app.t(code_msg(*code))
+                            ),
+                        ),
+                        _ => (Msg::ProposeIsolate, app.t(Msg::PositiveResult).to_string()),
+                    };
                     app.confirm(
-                        Msg::ProposeIsolate,
+                        title,
                         vec![format!("{plate}  → {to}"), reason.clone()],
                         Op::Isolate { plate, reason, bay },
+                    );
+                }
+                (Some(Proposal::IsolateWaiting { plate, bay }), _) => {
+                    let reason = app.t(Msg::FromHoldingList).to_string();
+                    app.confirm(
+                        Msg::ProposeIsolateWaiting,
+                        vec![
+                            app.t(Msg::IsolationBayFree)
+                                .replace("{bay}", bay.as_str())
+                                .replace("{plate}", plate.as_str()),
+                        ],
+                        Op::Isolate {
+                            plate,
+                            reason,
+                            bay: Some(bay),
+                        },
                     );
                 }
                 (Some(Proposal::Resample(test)), Some(plate)) => app.confirm(
@@ -106,8 +149,8 @@ fn op_msg(op: &Op) -> Msg {
         Op::Escalate { .. } => Msg::DoneEscalate,
         Op::HandoffStart { .. } => Msg::DoneHandoffStart,
         Op::HandoffDone { .. } => Msg::DoneHandoffDone,
-        Op::HandoffConfirm { .. } => Msg::DoneHandoffDone,
-        Op::Recheck { .. } => Msg::DoneResult,
+        Op::HandoffConfirm { .. } => Msg::DoneHandoffConfirm,
+        Op::Recheck { .. } => Msg::DoneRecheck,
         Op::ServiceRequest { .. } => Msg::DoneService,
         Op::ServiceDone { .. } => Msg::DoneServiceDone,
         Op::Disinfect { .. } => Msg::DoneDisinfect,

@@ -2,7 +2,8 @@
 //! the error's own text (the same line the CLI prints); Chinese comes from
 //! the catalogue's templates, filled with the same values.
 
-use crate::domain::stay::RuleRefusal as R;
+use crate::domain::event::{ServiceKind, TestKind, TestResult};
+use crate::domain::stay::{Blocker, RuleRefusal as R};
 use crate::i18n::{Lang, Msg};
 use crate::ops::{OpError, Refusal};
 
@@ -14,16 +15,71 @@ pub fn text(lang: Lang, e: &OpError) -> String {
     let Some(msg) = msg else {
         return format!("{}: {e}", Msg::Refused.text(lang));
     };
+    // Several extra values travel joined by the unit separator (a control
+    // character, so never inside a reason), into `{x}`, `{y}`, `{z}`.
+    let mut extras = extra.split('\u{1f}');
+    let (x, y, z) = (
+        extras.next().unwrap_or(""),
+        extras.next().unwrap_or(""),
+        extras.next().unwrap_or(""),
+    );
     msg.text(lang)
         .replace("{plate}", &plate)
         .replace("{bay}", &place)
-        .replace("{x}", &extra)
+        .replace("{x}", x)
+        .replace("{y}", y)
+        .replace("{z}", z)
+}
+
+/// One departure blocker in the interface language.
+pub fn blocker_text(lang: Lang, b: &Blocker) -> String {
+    if lang == Lang::En {
+        return b.to_string();
+    }
+    let test = |t: &TestKind| test_word(lang, *t);
+    match b {
+        Blocker::Positive { test: t } => Msg::BlockPositive.text(lang).replace("{x}", test(t)),
+        Blocker::WaitingForIsolation => Msg::BlockWaiting.text(lang).into(),
+        Blocker::NotReleased => Msg::BlockNotReleased.text(lang).into(),
+        Blocker::NoSample { test: t } => Msg::BlockNoSample.text(lang).replace("{x}", test(t)),
+        Blocker::ResultPending { test: t } => {
+            Msg::BlockResultPending.text(lang).replace("{x}", test(t))
+        }
+        Blocker::InvalidResult { test: t } => Msg::BlockInvalid.text(lang).replace("{x}", test(t)),
+        Blocker::HandoffUnderWay => Msg::BlockHandoffUnderWay.text(lang).into(),
+        Blocker::HandoffRequired => Msg::BlockHandoffRequired.text(lang).into(),
+        Blocker::MedicalCall => Msg::BlockMedicalCall.text(lang).into(),
+    }
+}
+
+fn test_word(lang: Lang, t: TestKind) -> &'static str {
+    match t {
+        TestKind::Antigen => Msg::TestAntigen.text(lang),
+        TestKind::Pcr => Msg::TestPcr.text(lang),
+    }
+}
+
+fn service_word(lang: Lang, s: ServiceKind) -> &'static str {
+    match s {
+        ServiceKind::Meal => Msg::ServiceMeal.text(lang),
+        ServiceKind::Water => Msg::ServiceWater.text(lang),
+        ServiceKind::Medical => Msg::ServiceMedical.text(lang),
+    }
+}
+
+fn result_word(lang: Lang, r: TestResult) -> &'static str {
+    match r {
+        TestResult::Negative => Msg::ResultNegative.text(lang),
+        TestResult::Positive => Msg::ResultPositive.text(lang),
+        TestResult::Invalid => Msg::ResultInvalid.text(lang),
+    }
 }
 
 /// The template, and the plate, bay (or zone) and extra value to fill it with.
 fn parts(e: &OpError) -> (Option<Msg>, String, String, String) {
     let s = |x: &dyn std::fmt::Display| x.to_string();
     let none = String::new;
+    let zh = Lang::Zh;
     match e {
         OpError::Refused(r) => match r {
             Refusal::Rule(rule) => {
@@ -31,18 +87,35 @@ fn parts(e: &OpError) -> (Option<Msg>, String, String, String) {
                     R::AlreadyDeparted { plate, .. } => (Msg::RefDeparted, plate, none()),
                     R::IsolatedUseRelease { plate } => (Msg::RefIsolatedUseRelease, plate, none()),
                     R::UseIsolate { plate } => (Msg::RefUseIsolate, plate, none()),
+                    R::HoldingUseIsolate { plate } => (Msg::RefHoldingUseIsolate, plate, none()),
                     R::InHandoff { plate } => (Msg::RefInHandoff, plate, none()),
                     R::UseHandoff { plate } => (Msg::RefUseHandoff, plate, none()),
                     R::SampleAlreadyPending { plate, test } => {
-                        (Msg::RefSamplePending, plate, s(test))
+                        (Msg::RefSamplePending, plate, test_word(zh, *test).into())
                     }
-                    R::NoPendingSample { plate, test } => (Msg::RefNoPendingSample, plate, s(test)),
+                    R::NoPendingSample { plate, test } => {
+                        (Msg::RefNoPendingSample, plate, test_word(zh, *test).into())
+                    }
                     R::AlreadyIsolated { plate } => (Msg::RefAlreadyIsolated, plate, none()),
                     R::NotIsolated { plate } => (Msg::RefNotIsolated, plate, none()),
+                    R::PositiveNoRelease { plate, test } => (
+                        Msg::RefPositiveNoRelease,
+                        plate,
+                        test_word(zh, *test).into(),
+                    ),
+                    R::TransferUnderIsolation { plate } => {
+                        (Msg::RefTransferUnderIsolation, plate, none())
+                    }
+                    R::EscortNeedsDecider { plate } => (Msg::RefEscortNeedsDecider, plate, none()),
                     R::HandoffAlreadyStarted { plate } => (Msg::RefHandoffStarted, plate, none()),
                     R::NoHandoff { plate } => (Msg::RefNoHandoff, plate, none()),
+                    R::NoHandoffToConfirm { plate } => (Msg::RefNoHandoffToConfirm, plate, none()),
                     R::NoServiceCall { plate } => (Msg::RefNoServiceCall, plate, none()),
-                    _ => return (None, none(), none(), none()),
+                    R::NoSuchPerson {
+                        plate,
+                        person,
+                        last,
+                    } => (Msg::RefNoSuchPerson, plate, format!("{person}\u{1f}{last}")),
                 };
                 (Some(m), s(p), none(), x)
             }
@@ -74,7 +147,47 @@ fn parts(e: &OpError) -> (Option<Msg>, String, String, String) {
                 (Some(Msg::RefOverrideNeedsReason), none(), s(bay), none())
             }
             Refusal::ArriveInHandoff => (Some(Msg::RefArriveInHandoff), none(), none(), none()),
-            _ => (None, none(), none(), none()),
+            Refusal::NothingToOverride => (Some(Msg::RefNothingToOverride), none(), none(), none()),
+            Refusal::DepartureBlocked { plate, blockers } => {
+                let list = blockers
+                    .iter()
+                    .map(|b| blocker_text(zh, b))
+                    .collect::<Vec<_>>()
+                    .join("；");
+                let m = if blockers.iter().all(|b| b.forceable()) {
+                    Msg::RefDepartureBlocked
+                } else {
+                    Msg::RefDepartureBlockedPositive
+                };
+                (Some(m), s(plate), none(), list)
+            }
+            Refusal::TubeInUse { tube, plate, test } => (
+                Some(Msg::RefTubeInUse),
+                s(plate),
+                none(),
+                format!("{tube}\u{1f}{}", test_word(zh, *test)),
+            ),
+            Refusal::NoServiceCallOfKind { plate, kind, .. } => (
+                Some(Msg::RefNoServiceCallOfKind),
+                s(plate),
+                none(),
+                service_word(zh, *kind).into(),
+            ),
+            Refusal::UnknownTube(t) => (Some(Msg::RefUnknownTube), none(), none(), t.clone()),
+            Refusal::ResultConflict {
+                tube,
+                recorded,
+                given,
+            } => (
+                Some(Msg::RefResultConflict),
+                none(),
+                none(),
+                format!(
+                    "{tube}\u{1f}{}\u{1f}{}",
+                    result_word(zh, *recorded),
+                    result_word(zh, *given)
+                ),
+            ),
         },
         OpError::Invalid(_) | OpError::Store(_) => (None, none(), none(), none()),
     }

@@ -6,6 +6,7 @@ use super::input::TextInput;
 use crate::domain::bay::BayId;
 use crate::domain::event::{HandoffMode, ServiceKind, TestKind, TestResult};
 use crate::domain::plate::Plate;
+use crate::domain::policy::{HealthCode, Temperature};
 use crate::i18n::Msg;
 use crate::ops::Op;
 
@@ -53,7 +54,24 @@ pub struct Search {
 pub struct Confirm {
     pub title: Msg,
     pub lines: Vec<String>,
-    pub op: Op,
+    /// What stands in the way, shown in the alarm style (a departure's
+    /// blockers).
+    pub warnings: Vec<String>,
+    pub then: Then,
+}
+
+/// What Enter on a confirmation does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Then {
+    Run(Op),
+    /// Ask for a line of text first (the reason to force a departure).
+    Prompt {
+        title: Msg,
+        subject: String,
+        next: PromptNext,
+    },
+    /// Nothing may be done from here: Enter closes it, like Esc.
+    Close,
 }
 
 /// One line of text the next step needs (a reason, a note).
@@ -70,10 +88,36 @@ pub struct Prompt {
 pub enum PromptNext {
     ForceDepart(Plate),
     Isolate(Plate),
+    /// The release's reason; who decided comes next.
     Release(Plate),
+    ReleaseBy {
+        plate: Plate,
+        reason: String,
+    },
     Escalate(Plate),
     CloseBay(BayId),
-    HandoffCounterpart { plate: Plate, mode: HandoffMode },
+    /// A transfer's receiving vehicle, then its company.
+    HandoffReceiver(Plate),
+    HandoffCompany {
+        plate: Plate,
+        receiver: Plate,
+    },
+    /// An escort's escorting unit, then who authorised it (required when
+    /// the truck is under isolation's authority).
+    HandoffEscort {
+        plate: Plate,
+        under_isolation: bool,
+    },
+    HandoffBy {
+        plate: Plate,
+        escort: String,
+        under_isolation: bool,
+    },
+    /// A new temperature of person `person`; the code comes next.
+    RecheckTemp {
+        plate: Plate,
+        person: u8,
+    },
 }
 
 /// A one-key choice.
@@ -88,6 +132,8 @@ pub struct Menu {
 pub struct MenuOption {
     pub key: char,
     pub label: Msg,
+    /// Data after the label (a person's number and name).
+    pub detail: String,
     pub pick: MenuPick,
 }
 
@@ -98,7 +144,10 @@ pub enum MenuPick {
     Result(Plate, TestKind, TestResult),
     Service(Plate, ServiceKind),
     ServiceDone(Plate),
-    HandoffMode(Plate, HandoffMode),
+    /// A handoff mode; `bool`: the truck is under isolation's authority.
+    HandoffMode(Plate, HandoffMode, bool),
+    RecheckPerson(Plate, u8),
+    RecheckCode(Plate, u8, Temperature, HealthCode),
     DisinfectBay(BayId),
     DisinfectZone(crate::domain::bay::Zone),
     QuitDiscard,

@@ -37,6 +37,28 @@ pub fn status_line(app: &App, f: &mut Frame, area: Rect) {
     } else {
         Span::styled(format!(" {} ", app.t(Msg::NoneOverdue)), Style::new())
     };
+    // The holding list is an alarm too: flagged trucks without a bay.
+    let waiting = app.waiting_for_isolation();
+    let alarm = if waiting > 0 {
+        let style = if c {
+            Style::new()
+                .fg(Color::Black)
+                .bg(Color::LightMagenta)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+        };
+        let text = app
+            .t(Msg::WaitingForIsolationN)
+            .replace("{n}", &waiting.to_string());
+        Line::from(vec![
+            Span::styled(format!(" {text} "), style),
+            Span::raw(" "),
+            alarm,
+        ])
+    } else {
+        Line::from(alarm)
+    };
     let lot = match (app.session.lang, &app.layout.name_zh) {
         (Lang::Zh, Some(zh)) => zh.clone(),
         _ => app.layout.name.clone(),
@@ -72,11 +94,12 @@ pub fn status_line(app: &App, f: &mut Frame, area: Rect) {
     }
     let left = parts.join("   ");
     let pad = avail.saturating_sub(left.width() + alarm_w);
-    let line = Line::from(vec![
+    let mut spans = vec![
         Span::styled(left, Style::new().add_modifier(Modifier::BOLD)),
         Span::raw(" ".repeat(pad)),
-        alarm,
-    ]);
+    ];
+    spans.extend(alarm.spans);
+    let line = Line::from(spans);
     let bg = if c {
         Style::new().bg(Color::Indexed(236))
     } else {

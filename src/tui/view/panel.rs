@@ -16,7 +16,9 @@ use crate::i18n::Msg;
 use crate::store::{BayView, StayDetail};
 use crate::tui::app::App;
 use crate::tui::bay_state::BayState;
-use crate::tui::flows::{mode_msg, result_msg, service_msg, test_msg, zone_msg};
+use crate::tui::flows::{
+    code_msg, mode_msg, person_text, result_msg, service_msg, test_msg, zone_msg,
+};
 
 fn bold() -> Style {
     Style::new().add_modifier(Modifier::BOLD)
@@ -174,22 +176,99 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
         app.t(Msg::InBaySince),
         hhmm(app, d.bay_since)
     )));
-    let temp = d
-        .temperature
-        .map(|t| format!("{t:.1} °C  "))
-        .unwrap_or_default();
-    lines.push(Line::from(format!("{temp}{} {}", app.t(Msg::Code), d.code)));
+    // Everyone in the cab, with their latest measurement.
+    if d.people.is_empty() {
+        let temp = d
+            .temperature
+            .map(|t| format!("{t:.1} °C  "))
+            .unwrap_or_default();
+        lines.push(Line::from(format!(
+            "{temp}{} {}",
+            app.t(Msg::Code),
+            app.t(code_msg(d.code))
+        )));
+    }
+    for p in &d.people {
+        let temp = p
+            .temperature
+            .map(|t| format!("{t:.1} °C"))
+            .unwrap_or_else(|| "—".into());
+        let fever = p
+            .temperature
+            .is_some_and(|t| t >= app.session.policy.fever_c);
+        let flagged = fever || p.code != crate::domain::policy::HealthCode::Green;
+        let text = format!(
+            "{}  {temp}  {}",
+            person_text(app, p.person, p.name.as_deref()),
+            app.t(code_msg(p.code))
+        );
+        lines.push(if flagged {
+            Line::styled(text, BayState::Positive.style(color(app)))
+        } else {
+            Line::from(text)
+        });
+    }
+    let mut gate = Vec::new();
+    if let Some(g) = &d.gate {
+        gate.push(format!("{} {g}", app.t(Msg::GateLabel)));
+    }
+    if let Some(v) = d.venue_code {
+        let m = if v {
+            Msg::VenueScanned
+        } else {
+            Msg::VenueNotScanned
+        };
+        gate.push(format!("{} {}", app.t(Msg::VenueLabel), app.t(m)));
+    }
+    if !gate.is_empty() {
+        lines.push(Line::from(gate.join(" · ")));
+    }
+    if !d.findings.is_empty() {
+        lines.push(Line::styled(
+            format!("{}: {}", app.t(Msg::Flagged), findings_in(app, &d.findings)),
+            BayState::Positive.style(color(app)),
+        ));
+    }
     lines.push(Line::from(Span::styled(
         app.t(status_msg(d.status)).to_string(),
         bold(),
     )));
+    if let Some(r) = &d.override_reason {
+        lines.push(Line::styled(
+            format!(
+                "{} {}: {r}",
+                BayState::Overridden.glyph(app.session.ascii),
+                app.t(Msg::AgainstChecksReason)
+            ),
+            BayState::Overridden.style(color(app)),
+        ));
+    }
     if let Some(r) = &d.isolation_reason
-        && d.status == Status::Isolated
+        && matches!(d.status, Status::Isolated | Status::Holding)
     {
         lines.push(Line::from(format!("{}: {r}", app.t(Msg::Reason))));
     }
     if let Some(n) = &d.escalation_note {
-        lines.push(Line::from(format!("{}: {n}", app.t(Msg::Escalated))));
+        let at = d
+            .escalated_at
+            .map(|t| format!(" {}", hhmm(app, t)))
+            .unwrap_or_default();
+        lines.push(Line::from(format!("⚑ {}{at}: {n}", app.t(Msg::Escalated))));
+    }
+    if let Some(by) = &d.released_by {
+        let at = d
+            .released_at
+            .map(|t| format!(" {}", hhmm(app, t)))
+            .unwrap_or_default();
+        let why = d
+            .release_reason
+            .as_ref()
+            .map(|r| format!(": {r}"))
+            .unwrap_or_default();
+        lines.push(Line::from(format!(
+            "{} {by}{at}{why}",
+            app.t(Msg::ReleasedBy)
+        )));
     }
     if let (Some(mode), Some(at)) = (d.handoff_mode, d.handoff_started_at) {
         let done = d
@@ -203,6 +282,15 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
             d.handoff_counterpart.as_deref().unwrap_or(""),
             hhmm(app, at)
         )));
+        if let Some(by) = &d.handoff_by {
+            lines.push(Line::from(format!("{} {by}", app.t(Msg::AuthorisedBy))));
+        }
+        if d.handoff_done_at.is_some() {
+            lines.push(Line::from(match d.handoff_confirmed_at {
+                Some(t) => format!("{} {}", app.t(Msg::HandoffConfirmedAt), hhmm(app, t)),
+                None => app.t(Msg::HandoffUnconfirmed).to_string(),
+            }));
+        }
     }
     for s in &d.samples {
         let test = app.t(test_msg(s.test));
@@ -301,4 +389,25 @@ pub fn strip(app: &App, f: &mut Frame, area: Rect) {
         Paragraph::new(vec![Line::from(first), Line::from(second)]),
         area,
     );
+}
+
+/// The store's findings line ("fever: passenger 1 李四") in the interface
+/// language.
+fn findings_in(app: &App, findings: &str) -> String {
+    if app.session.lang == crate::i18n::Lang::En {
+        return findings.to_string();
+    }
+    let lang = app.session.lang;
+    [
+        ("fever", Msg::FlagFever),
+        ("yellow code", Msg::FlagYellow),
+        ("red code", Msg::FlagRed),
+        ("travel history", Msg::FlagTravel),
+        ("passenger", Msg::PersonPassengerN),
+        ("driver", Msg::PersonDriver),
+    ]
+    .iter()
+    .fold(findings.to_string(), |s, (en, m)| {
+        s.replace(en, m.text(lang))
+    })
 }

@@ -10,14 +10,15 @@ use unicode_width::UnicodeWidthStr;
 
 use super::map::block;
 use super::{centered, color};
-use crate::domain::policy::{Cargo, HealthCode};
+use crate::domain::gate::ArrivalPlan;
+use crate::domain::policy::{Cargo, CheckFlag, HealthCode};
 use crate::domain::text::fit;
 use crate::i18n::Msg;
 use crate::tui::app::App;
-use crate::tui::flows::zone_msg;
+use crate::tui::flows::{code_msg, findings_text, zone_msg};
 use crate::tui::form::{ArrivalForm, Field};
 use crate::tui::keymap::{self, Mode};
-use crate::tui::screens::{Confirm, Menu, Prompt, Search};
+use crate::tui::screens::{Confirm, Menu, Prompt, Search, Then};
 
 fn bold() -> Style {
     Style::new().add_modifier(Modifier::BOLD)
@@ -54,11 +55,18 @@ fn frame_popup(app: &App, f: &mut Frame, area: Rect, title: &str) -> Rect {
 }
 
 /// The arrival form sits at the right of the body, so the map (and the
-/// suggested bay blinking on it) stays in view.
+/// suggested bay blinking on it) stays in view. When its fields do not fit
+/// (four people on a small terminal) they scroll with the focus.
 pub fn form(app: &App, form: &ArrivalForm, f: &mut Frame, body: Rect) {
     let w = 66.min(body.width);
     let fields: Vec<Field> = form.fields().collect();
-    let h = (fields.len() as u16 + 5).min(body.height);
+    let plan = app.arrival_plan();
+    let summary = plan_summary(app, form, plan);
+    let keys = app.t(Msg::FormKeys);
+    let inner_w = w.saturating_sub(2) as usize;
+    let wrapped = |t: &str| t.width().div_ceil(inner_w.max(1)).max(1) as u16;
+    let tail_h = 1 + wrapped(&summary.0) + wrapped(keys);
+    let h = (fields.len() as u16 + tail_h + 2).min(body.height);
     let area = Rect {
         x: body.right().saturating_sub(w),
         y: body.y,
@@ -66,14 +74,24 @@ pub fn form(app: &App, form: &ArrivalForm, f: &mut Frame, body: Rect) {
         height: h,
     };
     let inner = frame_popup(app, f, area, app.t(Msg::FormTitle));
+    let rows_avail = (inner.height.saturating_sub(tail_h) as usize).max(1);
+    let focus_i = fields.iter().position(|x| *x == form.focus).unwrap_or(0);
+    let first = if fields.len() <= rows_avail {
+        0
+    } else {
+        focus_i
+            .saturating_sub(rows_avail / 2)
+            .min(fields.len() - rows_avail)
+    };
     let label_w = 14usize;
     let value_w = (inner.width as usize).saturating_sub(label_w + 2);
-    let plan = app.arrival_plan();
     let mut lines = Vec::new();
     let mut cursor = None;
-    for (row, field) in fields.iter().enumerate() {
+    for (row, field) in fields.iter().enumerate().skip(first).take(rows_avail) {
+        let row = row - first;
         let focused = *field == form.focus;
-        let label = fit(app.t(field.label()), label_w);
+        let label_text = field.label_text(app.session.lang);
+        let label = fit(&label_text, label_w);
         let pad = label_w.saturating_sub(label.width());
         let mut spans = vec![Span::styled(
             format!(
@@ -83,26 +101,64 @@ pub fn form(app: &App, form: &ArrivalForm, f: &mut Frame, body: Rect) {
             ),
             if focused { bold() } else { Style::new() },
         )];
+        let required = |chosen: bool| -> Option<Span<'static>> {
+            (!chosen && focused)
+                .then(|| Span::styled(format!("  ✗ {}", app.t(Msg::ErrRequired)), bad_style(app)))
+        };
         let value: Vec<Span> = match field {
-            Field::Code => choices(
-                app,
-                HealthCode::ALL
-                    .iter()
-                    .map(|c| (*c == form.code, code_msg(*c), code_key(*c))),
-            ),
+            Field::Code | Field::PCode(_) => {
+                let chosen = form.code_of(*field).flatten();
+                let mut v = choices(
+                    app,
+                    HealthCode::ALL
+                        .iter()
+                        .map(|c| (Some(*c) == chosen, code_msg(*c), code_key(*c))),
+                );
+                v.extend(required(chosen.is_some()));
+                v
+            }
+            Field::Venue => {
+                let mut v = choices(
+                    app,
+                    [
+                        (form.venue == Some(true), Msg::VenueScanned, 'y'),
+                        (form.venue == Some(false), Msg::VenueNotScanned, 'n'),
+                    ]
+                    .into_iter(),
+                );
+                v.extend(required(form.venue.is_some()));
+                v
+            }
             Field::Cargo => choices(
                 app,
                 Cargo::ALL
                     .iter()
                     .map(|c| (*c == form.cargo, cargo_msg(*c), cargo_key(*c))),
             ),
-            Field::Travel => vec![Span::raw(if form.travel { "[x] y/n" } else { "[ ] y/n" })],
-            Field::Handoff => vec![Span::raw(if form.handoff_required {
-                "[x] y/n"
-            } else {
-                "[ ] y/n"
-            })],
-            Field::Bay => bay_value(app, plan.as_ref()),
+            Field::Gate => form
+                .gates
+                .iter()
+                .enumerate()
+                .flat_map(|(i, g)| {
+                    let text = format!("{}:{g}", i + 1);
+                    if i == form.gate {
+                        [Span::styled(
+                            format!("[{text}]"),
+                            bold().add_modifier(Modifier::REVERSED),
+                        )]
+                    } else {
+                        [Span::raw(format!(" {text} "))]
+                    }
+                })
+                .collect(),
+            Field::Travel | Field::Handoff => {
+                vec![Span::raw(if form.flag(*field) == Some(true) {
+                    "[x] y/n"
+                } else {
+                    "[ ] y/n"
+                })]
+            }
+            Field::Bay => bay_value(app, plan),
             _ => {
                 let input = form.input_ref(*field).cloned().unwrap_or_default();
                 let (shown, cx) = input.view(value_w.saturating_sub(14).max(8));
@@ -117,7 +173,11 @@ pub fn form(app: &App, form: &ArrivalForm, f: &mut Frame, body: Rect) {
                 let typed = !input.is_empty();
                 // A valid plate already on site is named with its bay at once.
                 let on_site = (*field == Field::Plate && problem.is_none())
-                    .then(|| form.record().and_then(|r| app.bay_of_plate(&r.plate)))
+                    .then(|| {
+                        crate::domain::plate::Plate::parse(&form.plate.text())
+                            .ok()
+                            .and_then(|p| app.bay_of_plate(&p))
+                    })
                     .flatten();
                 if let Some(bay) = on_site {
                     v.push(Span::styled(
@@ -138,9 +198,16 @@ pub fn form(app: &App, form: &ArrivalForm, f: &mut Frame, body: Rect) {
                         _ => {}
                     }
                 }
-                if *field == Field::Temp
-                    && let Some(p) = &plan
-                    && p.flags.contains(&crate::domain::policy::CheckFlag::Fever)
+                // A fever is named where it was typed.
+                let person = match field {
+                    Field::Temp => Some(0u8),
+                    Field::PTemp(n) => Some(*n as u8 + 1),
+                    _ => None,
+                };
+                if let (Some(n), Some(p)) = (person, plan)
+                    && p.findings
+                        .iter()
+                        .any(|x| x.person == n && x.flag == CheckFlag::Fever)
                 {
                     v.push(Span::styled(
                         format!(
@@ -157,15 +224,53 @@ pub fn form(app: &App, form: &ArrivalForm, f: &mut Frame, body: Rect) {
         spans.extend(value);
         lines.push(Line::from(spans));
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        app.t(Msg::FormKeys),
-        Style::new().add_modifier(Modifier::DIM),
-    ));
+    let fields_h = lines.len() as u16;
     f.render_widget(Paragraph::new(lines), inner);
+    let tail = Rect {
+        y: inner.y + fields_h,
+        height: inner.height.saturating_sub(fields_h),
+        ..inner
+    };
+    let tail_lines = vec![
+        Line::raw(""),
+        Line::styled(
+            summary.0,
+            if summary.1 {
+                bad_style(app)
+            } else {
+                ok_style(app)
+            },
+        ),
+        Line::styled(keys, Style::new().add_modifier(Modifier::DIM)),
+    ];
+    f.render_widget(Paragraph::new(tail_lines).wrap(Wrap { trim: false }), tail);
     if let Some((x, y)) = cursor {
         f.set_cursor_position((x.min(inner.right().saturating_sub(1)), y));
     }
+}
+
+/// Where the arrival goes and why, naming who the checks flagged; true
+/// when it is flagged.
+fn plan_summary(app: &App, form: &ArrivalForm, plan: Option<&ArrivalPlan>) -> (String, bool) {
+    let Some(p) = plan else {
+        return (String::new(), false);
+    };
+    let zone = app.t(zone_msg(p.zone));
+    if p.findings.is_empty() {
+        return (format!("→ {zone}: {}", app.t(Msg::ChecksClean)), false);
+    }
+    let who = findings_text(app, &p.findings, |n| form.name_of(n));
+    let mut text = format!("→ {zone}: {who}");
+    if p.holding
+        && let Some(b) = p.bay
+    {
+        text.push_str(&format!(
+            " · {} {}",
+            app.t(Msg::HoldingWait),
+            app.layout.bays[b].id
+        ));
+    }
+    (text, true)
 }
 
 fn choices(app: &App, items: impl Iterator<Item = (bool, Msg, char)>) -> Vec<Span<'static>> {
@@ -184,23 +289,19 @@ fn choices(app: &App, items: impl Iterator<Item = (bool, Msg, char)>) -> Vec<Spa
     v
 }
 
-fn bay_value(app: &App, plan: Option<&crate::tui::flows::ArrivalPlan>) -> Vec<Span<'static>> {
+fn bay_value(app: &App, plan: Option<&ArrivalPlan>) -> Vec<Span<'static>> {
     let Some(p) = plan else { return vec![] };
-    let why = if p.flags.is_empty() {
-        app.t(Msg::ChecksClean).to_string()
-    } else {
-        p.flags
-            .iter()
-            .map(|f| app.t(flag_msg(*f)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     let bay = p
         .bay
         .map(|b| app.layout.bays[b].id.to_string())
         .unwrap_or_else(|| format!("{} {}", app.t(Msg::NoFreeBay), app.t(zone_msg(p.zone))));
     let mut v = vec![Span::styled(bay, bold())];
-    v.push(Span::raw(format!(" ({}: {why})", app.t(zone_msg(p.zone)))));
+    if p.holding {
+        v.push(Span::styled(
+            format!(" ({})", app.t(Msg::StateHolding)),
+            bad_style(app),
+        ));
+    }
     if p.against {
         v.push(Span::styled(
             format!(" {}", app.t(Msg::AgainstChecks)),
@@ -213,24 +314,6 @@ fn bay_value(app: &App, plan: Option<&crate::tui::flows::ArrivalPlan>) -> Vec<Sp
         ));
     }
     v
-}
-
-fn flag_msg(f: crate::domain::policy::CheckFlag) -> Msg {
-    use crate::domain::policy::CheckFlag as F;
-    match f {
-        F::Fever => Msg::FlagFever,
-        F::YellowCode => Msg::FlagYellow,
-        F::RedCode => Msg::FlagRed,
-        F::TravelHistory => Msg::FlagTravel,
-    }
-}
-
-fn code_msg(c: HealthCode) -> Msg {
-    match c {
-        HealthCode::Green => Msg::CodeGreen,
-        HealthCode::Yellow => Msg::CodeYellow,
-        HealthCode::Red => Msg::CodeRed,
-    }
 }
 
 fn code_key(c: HealthCode) -> char {
@@ -302,21 +385,47 @@ pub fn confirm(app: &App, c: &Confirm, f: &mut Frame, body: Rect) {
     let w = c
         .lines
         .iter()
+        .chain(&c.warnings)
         .map(|l| l.width() as u16 + 4)
         .max()
         .unwrap_or(30)
         .max(title_w)
-        .clamp(36, body.width);
-    let area = centered(body, w, c.lines.len() as u16 + 4);
+        .clamp(36, body.width.min(100));
+    let inner_w = w.saturating_sub(2).max(1) as usize;
+    let rows: u16 = c
+        .lines
+        .iter()
+        .chain(&c.warnings)
+        .map(|l| l.width().div_ceil(inner_w).max(1) as u16)
+        .sum();
+    let area = centered(body, w, rows + 4);
     let inner = frame_popup(app, f, area, app.t(c.title));
+    // The subject first, then what stands in the way, then what Enter does.
     let mut lines: Vec<Line> = c
         .lines
         .iter()
+        .take(1)
         .map(|l| Line::styled(l.clone(), bold()))
         .collect();
+    lines.extend(
+        c.warnings
+            .iter()
+            .map(|l| Line::styled(l.clone(), bad_style(app))),
+    );
+    lines.extend(
+        c.lines
+            .iter()
+            .skip(1)
+            .map(|l| Line::styled(l.clone(), bold())),
+    );
     lines.push(Line::raw(""));
+    let keys = if c.then == Then::Close {
+        Msg::CloseKeys
+    } else {
+        Msg::ConfirmKeys
+    };
     lines.push(Line::styled(
-        app.t(Msg::ConfirmKeys),
+        app.t(keys),
         Style::new().add_modifier(Modifier::DIM),
     ));
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
@@ -349,7 +458,7 @@ pub fn menu(app: &App, m: &Menu, f: &mut Frame, body: Rect) {
                 format!(" {} ", o.key),
                 bold().add_modifier(Modifier::REVERSED),
             ),
-            Span::raw(format!("  {}", app.t(o.label))),
+            Span::raw(format!("  {}{}", app.t(o.label), o.detail)),
         ]));
     }
     lines.push(Line::styled(
