@@ -52,6 +52,9 @@ fn busy_app() -> (tempfile::TempDir, App) {
             code: HealthCode::Green,
             travel_flag: false,
             handoff_required: false,
+            passengers: vec![],
+            gate: Some("east".into()),
+            venue_code: Some(true),
         };
         ops::execute(
             &mut store,
@@ -70,6 +73,8 @@ fn busy_app() -> (tempfile::TempDir, App) {
                 &Op::Sample {
                     plate,
                     test: TestKind::Pcr,
+                    tube: None,
+                    batch: None,
                 },
             )
             .expect("sample");
@@ -84,6 +89,8 @@ fn busy_app() -> (tempfile::TempDir, App) {
         ascii: false,
         color: true,
         tz: chrono_tz::Asia::Shanghai,
+        gates: vec!["east".into(), "west".into()],
+        gate: "east".into(),
     };
     let app = App::new(
         session,

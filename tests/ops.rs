@@ -12,7 +12,7 @@ use trucklot::domain::event::{
     Event, HandoffMode, ServiceKind, StayId, Target, TestKind, TestResult,
 };
 use trucklot::domain::policy::{Cargo, CheckFlag, HealthCode, Policy, Temperature};
-use trucklot::domain::stay::{RuleRefusal, Status};
+use trucklot::domain::stay::{Blocker, RuleRefusal, Status};
 use trucklot::ops::{Op, OpError, Proposal, Refusal};
 use trucklot::store::StayDetail;
 
@@ -37,25 +37,15 @@ fn rule(r: Refusal) -> RuleRefusal {
 }
 
 fn sample(p: &str, test: TestKind) -> Op {
-    Op::Sample {
-        plate: plate(p),
-        test,
-    }
+    sample_op(p, test)
 }
 
 fn result(p: &str, test: TestKind, result: TestResult) -> Op {
-    Op::Result {
-        plate: plate(p),
-        test,
-        result,
-    }
+    result_op(p, test, result)
 }
 
 fn depart(p: &str) -> Op {
-    Op::Depart {
-        plate: plate(p),
-        force_reason: None,
-    }
+    depart_op(p)
 }
 
 fn isolate(p: &str) -> Op {
@@ -67,11 +57,7 @@ fn isolate(p: &str) -> Op {
 }
 
 fn release(p: &str) -> Op {
-    Op::Release {
-        plate: plate(p),
-        reason: "PCR negative".into(),
-        bay: None,
-    }
+    release_op(p)
 }
 
 fn mv(p: &str, to: &str) -> Op {
@@ -82,11 +68,14 @@ fn mv(p: &str, to: &str) -> Op {
 }
 
 fn handoff(p: &str) -> Op {
-    Op::HandoffStart {
-        plate: plate(p),
-        mode: HandoffMode::Transfer,
-        counterpart: Some("晋D99999 长治物流".into()),
-        bay: None,
+    transfer_op(p)
+}
+
+/// The keys of the blockers a departure was refused for.
+fn blocked(r: Refusal) -> Vec<&'static str> {
+    match r {
+        Refusal::DepartureBlocked { blockers, .. } => blockers.iter().map(|b| b.key()).collect(),
+        other => panic!("expected a blocked departure, got {other:?}"),
     }
 }
 
@@ -101,6 +90,13 @@ fn with_temp(p: &str, c: f64) -> trucklot::domain::event::ArrivalRecord {
     let mut a = arrival(p);
     a.temperature = Some(Temperature::new(c).unwrap());
     a
+}
+
+fn depart_forced(p: &str) -> Op {
+    Op::Depart {
+        plate: plate(p),
+        force_reason: Some("sent back to the highway".into()),
+    }
 }
 
 fn invalid(e: OpError) -> String {
@@ -130,10 +126,13 @@ fn a_clean_arrival_parks_from_the_far_side_of_the_lot() {
                     flags,
                     override_reason,
                     arrival: a,
+                    findings,
+                    holding,
                 },
             ),
         ] => {
             assert_eq!(*stay, StayId(1));
+            assert!(findings.is_empty() && !holding);
             assert_eq!(b, &bay("P-01-01"));
             assert!(flags.is_empty());
             assert_eq!(override_reason, &None);
@@ -288,10 +287,12 @@ fn checks_decide_the_zone() {
             assert_eq!(d.status, Status::Parked, "{p}");
         }
     }
-    // Without a temperature reading, a green code parks.
+    // Changed with the closed loop (issue 7): without a temperature reading
+    // a green code no longer parks; the arrival is refused as incomplete.
     let mut a = arrival("晋D10008");
     a.temperature = None;
-    assert_eq!(lot.ok(arrive_op(a)).bay.unwrap().zone(), Zone::Parking);
+    let msg = invalid(lot.rejected(arrive_op(a)));
+    assert!(msg.contains("temperature"), "{msg}");
 }
 
 #[test]
@@ -454,6 +455,16 @@ fn a_full_zone_has_no_free_bay() {
     for i in 1..=40 {
         lot.ok(close(&format!("I-{i:02}")));
     }
+    // Changed with the closed loop (issue 7): a flagged truck finding the
+    // isolation zone full is no longer turned away but waits in a work lane
+    // on the holding list; only with the work lanes full too is there no bay.
+    let out = lot.ok(arrive_op(with_temp("晋D10001", 38.5)));
+    assert_eq!(out.bay.as_ref().map(|b| b.zone()), Some(Zone::Work));
+    assert_eq!(out.notes, vec![trucklot::ops::Note::Holding]);
+    lot.ok(depart_forced("晋D10001"));
+    for i in 1..=6 {
+        lot.ok(close(&format!("W-{i:02}")));
+    }
     assert_eq!(
         lot.refused(arrive_op(with_temp("晋D11111", 38.5))),
         Refusal::NoFreeBay(Zone::Isolation)
@@ -577,7 +588,10 @@ fn samples_are_due_fifteen_minutes_or_six_hours_later() {
         Event::SampleTaken {
             stay: StayId(1),
             test: TestKind::Antigen,
-            due: t0() + mins(7 + 15)
+            due: t0() + mins(7 + 15),
+            // Generated from the stay and the count of its samples of the test.
+            tube: Some("AG-000001-1".into()),
+            batch: None,
         }
     );
     lot.ok(sample("晋D11111", TestKind::Pcr));
@@ -778,16 +792,21 @@ fn clocks_come_soonest_first_and_go_overdue_with_the_clock() {
 fn a_clean_departure_frees_the_bay() {
     let mut lot = Lot::new();
     lot.arrive("晋D11111");
+    lot.cleared("晋D11111");
     lot.advance(mins(90));
     let out = lot.ok(depart("晋D11111"));
     assert_eq!(out.bay, Some(bay("P-01-01")));
     assert_eq!(
-        out.events[0].1,
-        Event::Departed {
-            stay: StayId(1),
-            from: bay("P-01-01"),
-            forced: None
-        }
+        out.events,
+        vec![(
+            4,
+            Event::Departed {
+                stay: StayId(1),
+                from: bay("P-01-01"),
+                forced: None,
+                overridden: vec![],
+            }
+        )]
     );
     assert!(lot.occupancy().is_empty());
     let d = detail(&lot, "晋D11111");
@@ -809,11 +828,20 @@ fn departure_is_refused_with_a_result_pending_unless_forced() {
     let mut lot = Lot::new();
     lot.arrive("晋D11111");
     lot.ok(sample("晋D11111", TestKind::Pcr));
+    // Now every blocker is named: the pending PCR and the antigen the
+    // default policy needs and nobody took.
     assert_eq!(
-        rule(lot.refused(depart("晋D11111"))),
-        RuleRefusal::ResultPending {
+        lot.refused(depart("晋D11111")),
+        Refusal::DepartureBlocked {
             plate: plate("晋D11111"),
-            test: TestKind::Pcr
+            blockers: vec![
+                Blocker::ResultPending {
+                    test: TestKind::Pcr
+                },
+                Blocker::NoSample {
+                    test: TestKind::Antigen
+                },
+            ]
         }
     );
     // Forcing needs a real reason.
@@ -828,7 +856,8 @@ fn departure_is_refused_with_a_result_pending_unless_forced() {
     });
     assert!(matches!(
         &out.events[0].1,
-        Event::Departed { forced: Some(r), .. } if r.starts_with("lab closed")
+        Event::Departed { forced: Some(r), overridden, .. }
+            if r.starts_with("lab closed") && overridden == &["result_pending", "no_sample"]
     ));
     let d = detail(&lot, "晋D11111");
     assert_eq!(d.status, Status::Departed);
@@ -845,12 +874,8 @@ fn departure_is_refused_with_a_result_pending_unless_forced() {
 fn departure_from_isolation_needs_a_release_unless_forced() {
     let mut lot = Lot::new();
     lot.ok(arrive_op(with_temp("晋D11111", 38.0)));
-    assert_eq!(
-        rule(lot.refused(depart("晋D11111"))),
-        RuleRefusal::NotReleased {
-            plate: plate("晋D11111")
-        }
-    );
+    lot.cleared("晋D11111");
+    assert_eq!(blocked(lot.refused(depart("晋D11111"))), ["not_released"]);
     lot.ok(release("晋D11111"));
     lot.ok(depart("晋D11111"));
 
@@ -873,18 +898,15 @@ fn departure_of_cargo_needing_a_handoff_waits_for_it() {
     a.handoff_required = true;
     a.cargo = Cargo::Living;
     lot.ok(arrive_op(a));
+    lot.cleared("晋D11111");
     assert_eq!(
-        rule(lot.refused(depart("晋D11111"))),
-        RuleRefusal::HandoffRequired {
-            plate: plate("晋D11111")
-        }
+        blocked(lot.refused(depart("晋D11111"))),
+        ["handoff_required"]
     );
     lot.ok(handoff("晋D11111"));
     assert_eq!(
-        rule(lot.refused(depart("晋D11111"))),
-        RuleRefusal::HandoffRequired {
-            plate: plate("晋D11111")
-        }
+        blocked(lot.refused(depart("晋D11111"))),
+        ["handoff_under_way"]
     );
     lot.ok(Op::HandoffDone {
         plate: plate("晋D11111"),
@@ -968,6 +990,7 @@ fn isolate_release_and_escalate() {
         lot.refused(Op::Release {
             plate: plate("晋D11111"),
             reason: "negative".into(),
+            by: "王班长".into(),
             bay: Some(bay("I-03")),
         }),
         Refusal::WrongZone {
@@ -979,6 +1002,7 @@ fn isolate_release_and_escalate() {
         invalid(lot.rejected(Op::Release {
             plate: plate("晋D11111"),
             reason: " ".into(),
+            by: "王班长".into(),
             bay: None,
         })),
         m if m.contains("reason")
@@ -989,6 +1013,7 @@ fn isolate_release_and_escalate() {
     let d = detail(&lot, "晋D11111");
     assert_eq!(d.status, Status::Parked);
     assert_eq!(d.release_reason.as_deref(), Some("PCR negative"));
+    assert_eq!(d.released_by.as_deref(), Some("王班长"));
     assert_eq!(d.released_at, Some(t0() + mins(65)));
 
     // Released into a bay of the operator's choosing.
@@ -996,6 +1021,7 @@ fn isolate_release_and_escalate() {
     let out = lot.ok(Op::Release {
         plate: plate("晋D11111"),
         reason: "cleared".into(),
+        by: "王班长".into(),
         bay: Some(bay("L-07")),
     });
     assert_eq!(out.bay, Some(bay("L-07")));
@@ -1043,7 +1069,8 @@ fn the_isolation_board_lists_exactly_the_trucks_in_isolation() {
     // Longest held first, with reason, duration, what is pending and next.
     let plates: Vec<String> = rows.iter().map(|r| r.truck.plate.to_string()).collect();
     assert_eq!(plates, ["晋D11111", "晋D22222", "晋D33333"]);
-    assert_eq!(rows[0].reason.as_deref(), Some("fever"));
+    // The reason names who the checks flagged.
+    assert_eq!(rows[0].reason.as_deref(), Some("fever: driver 张三"));
     assert_eq!(rows[0].minutes, 30);
     assert_eq!(rows[0].next, NextAction::TakeSample);
     assert_eq!(rows[0].truck.bay, Some(bay("I-01")));
@@ -1068,9 +1095,21 @@ fn the_isolation_board_lists_exactly_the_trucks_in_isolation() {
         }
     );
 
-    // Released or handed off: off the board.
+    // Released: off the board. Changed with the closed loop (issue 7): a
+    // truck leaving isolation under an authorised escort stays on the board
+    // (still under isolation's authority) until it has gone through the gate.
     lot.ok(release("晋D11111"));
-    lot.ok(handoff("晋D22222"));
+    lot.ok(escort_op("晋D22222", Some("李队长")));
+    let rows = board(&lot);
+    let stays: Vec<StayId> = rows.iter().map(|r| r.truck.stay).collect();
+    assert_eq!(stays, vec![StayId(2), StayId(3)]);
+    assert_eq!(in_isolation_bays(&lot), vec![StayId(3)]);
+    assert_eq!(rows[0].next, NextAction::EscortUnderWay);
+    lot.ok(Op::HandoffDone {
+        plate: plate("晋D22222"),
+    });
+    assert_eq!(board(&lot)[0].next, NextAction::LetOutUnderEscort);
+    lot.ok(depart("晋D22222"));
     let rows = board(&lot);
     let stays: Vec<StayId> = rows.iter().map(|r| r.truck.stay).collect();
     assert_eq!(stays, in_isolation_bays(&lot));
@@ -1099,7 +1138,10 @@ fn a_handoff_starts_in_a_handoff_bay_and_is_marked_done() {
         lot.refused(Op::HandoffStart {
             plate: plate("晋D11111"),
             mode: HandoffMode::Escort,
-            counterpart: None,
+            receiver: None,
+            company: None,
+            escort: Some("交警大队".into()),
+            by: None,
             bay: Some(bay("P-09-09")),
         }),
         Refusal::WrongZone {
@@ -1117,16 +1159,15 @@ fn a_handoff_starts_in_a_handoff_bay_and_is_marked_done() {
             from: bay("P-01-01"),
             to: bay("H-01"),
             mode: HandoffMode::Transfer,
-            counterpart: Some("晋D99999 长治物流".into())
+            counterpart: None,
+            receiver: Some(plate("晋D99999")),
+            company: Some("长治物流".into()),
+            escort: None,
+            by: None,
         }
     );
     // Priority cargo gets the handoff bay nearest the exit.
-    let out = lot.ok(Op::HandoffStart {
-        plate: plate("晋D22222"),
-        mode: HandoffMode::Escort,
-        counterpart: Some("to 长治 with 2 officers".into()),
-        bay: None,
-    });
+    let out = lot.ok(escort_op("晋D22222", None));
     assert_eq!(out.bay, Some(bay("H-12")));
     assert_eq!(
         rule(lot.refused(handoff("晋D11111"))),
@@ -1138,6 +1179,7 @@ fn a_handoff_starts_in_a_handoff_bay_and_is_marked_done() {
     assert_eq!(d.status, Status::Handoff);
     assert_eq!(d.handoff_mode, Some(HandoffMode::Transfer));
     assert_eq!(d.handoff_started_at, Some(t0() + mins(3)));
+    assert_eq!(d.handoff_counterpart.as_deref(), Some("晋D99999 长治物流"));
 
     // A handoff under way has a clock.
     let facts = lot.store.clock_facts().unwrap();
@@ -1170,11 +1212,33 @@ fn a_handoff_starts_in_a_handoff_bay_and_is_marked_done() {
             plate: plate("晋D11111")
         }
     );
+    // Changed with the closed loop (issue 7): a finished handoff stays on
+    // the clocks board until its arrival at the destination is confirmed.
+    let facts = lot.store.clock_facts().unwrap();
+    assert_eq!(facts.handoffs.len(), 2);
+    assert!(clocks::clocks(&facts, &lot.policy).iter().any(|c| c.kind
+        == ClockKind::HandoffConfirm {
+            mode: HandoffMode::Transfer
+        }
+        && c.due == t0() + mins(43) + lot.policy.handoff_confirm()));
+    lot.ok(Op::HandoffConfirm {
+        plate: plate("晋D11111"),
+    });
     assert_eq!(lot.store.clock_facts().unwrap().handoffs.len(), 1);
-    // An isolated truck may be sent to handoff from the isolation board.
+    // Changed with the closed loop (issue 7): an isolated truck is no
+    // longer sent to a cargo transfer; it leaves isolation only under an
+    // escort that someone authorised.
     lot.ok(arrive_op(with_temp("晋D33333", 38.0)));
-    lot.ok(handoff("晋D33333"));
-    assert_eq!(detail(&lot, "晋D33333").status, Status::Handoff);
+    assert_eq!(
+        rule(lot.refused(handoff("晋D33333"))),
+        RuleRefusal::TransferUnderIsolation {
+            plate: plate("晋D33333")
+        }
+    );
+    lot.ok(escort_op("晋D33333", Some("李队长")));
+    let d = detail(&lot, "晋D33333");
+    assert_eq!(d.status, Status::Handoff);
+    assert_eq!(d.handoff_by.as_deref(), Some("李队长"));
 }
 
 // ------------------------------------------------------------- services
@@ -1204,14 +1268,16 @@ fn service_calls_are_requested_and_done() {
     let facts = lot.store.clock_facts().unwrap();
     let open: Vec<_> = facts.services.iter().map(|s| s.service).collect();
     assert_eq!(open, [ServiceKind::Meal, ServiceKind::Water]);
-    // Of a kind not called for: refused.
+    // Of a kind not called for: refused, naming the calls that are open.
     assert_eq!(
-        rule(lot.refused(Op::ServiceDone {
+        lot.refused(Op::ServiceDone {
             plate: plate("晋D11111"),
             service: Some(ServiceKind::Medical)
-        })),
-        RuleRefusal::NoServiceCall {
-            plate: plate("晋D11111")
+        }),
+        Refusal::NoServiceCallOfKind {
+            plate: plate("晋D11111"),
+            kind: ServiceKind::Medical,
+            open: vec![ServiceKind::Meal, ServiceKind::Water],
         }
     );
     lot.advance(mins(10));
@@ -1362,7 +1428,7 @@ fn bays_are_closed_and_reopened_with_a_reason() {
 fn every_truck_operation_refuses_a_plate_not_on_site() {
     let mut lot = Lot::new();
     lot.arrive("晋D11111");
-    lot.ok(depart("晋D11111"));
+    lot.clear_and_depart("晋D11111");
     let p = || plate("晋D11111");
     for op in [
         mv("晋D11111", "P-05-05"),
@@ -1384,6 +1450,12 @@ fn every_truck_operation_refuses_a_plate_not_on_site() {
         Op::ServiceDone {
             plate: p(),
             service: None,
+        },
+        Op::Recheck {
+            plate: p(),
+            person: 0,
+            temperature: Temperature::new(36.5).unwrap(),
+            code: HealthCode::Green,
         },
     ] {
         assert_eq!(lot.refused(op), Refusal::NotOnSite(p()));

@@ -1,7 +1,9 @@
 //! Random sequences of everything an operator can do, on a small lot (so that
 //! bays collide and zones fill up), on a real WAL database file, with the
 //! clock moving. After every step the lot must be sound; at the end the state
-//! tables must equal a replay of the log.
+//! tables must equal a replay of the log. Before every arrival into the
+//! suggested bay, the plan the TUI's form would show (`ops::plan` over the
+//! read model) must be exactly what `ops::execute` then does.
 //!
 //! The file lives on a RAM disk when there is one (`Lot::in_ram`): these are
 //! thousands of commits, and what is tested here is the logic, not the
@@ -18,11 +20,13 @@ use trucklot::domain::Zone;
 use trucklot::domain::bay::BayId;
 use trucklot::domain::clocks::isolation_board;
 use trucklot::domain::event::{HandoffMode, ServiceKind, StayId, Target, TestKind, TestResult};
+use trucklot::domain::gate::ArrivalPlan;
 use trucklot::domain::layout::Layout;
 use trucklot::domain::plate::Plate;
 use trucklot::domain::policy::{Cargo, HealthCode, Temperature};
 use trucklot::domain::stay::Status;
-use trucklot::ops::{Op, OpError, Refusal};
+use trucklot::ops::{self, Op, OpError, Refusal};
+use trucklot::store::StayDetail;
 
 /// Few plates, so that the same truck is acted on again and again.
 const PLATES: usize = 8;
@@ -74,6 +78,8 @@ enum Step {
         travel: bool,
         cargo: Cargo,
         handoff_required: bool,
+        /// Each passenger's temperature, an index into `TEMPS`.
+        passengers: Vec<usize>,
         bay: Option<usize>,
         override_reason: bool,
     },
@@ -88,6 +94,8 @@ enum Step {
     Sample {
         who: Who,
         test: TestKind,
+        /// A tube id from a small pool (so tubes get reused), or generated.
+        tube: Option<usize>,
     },
     Result {
         who: Who,
@@ -102,15 +110,26 @@ enum Step {
         who: Who,
         bay: Option<usize>,
     },
+    Recheck {
+        who: Who,
+        person: u8,
+        temp: usize,
+        code: HealthCode,
+    },
     Escalate {
         who: Who,
     },
     HandoffStart {
         who: Who,
         mode: HandoffMode,
+        /// Who authorised it (needed from isolation).
+        decided: bool,
         bay: Option<usize>,
     },
     HandoffDone {
+        who: Who,
+    },
+    HandoffConfirm {
         who: Who,
     },
     ServiceRequest {
@@ -147,9 +166,11 @@ impl Step {
             | Step::Result { who, .. }
             | Step::Isolate { who, .. }
             | Step::Release { who, .. }
+            | Step::Recheck { who, .. }
             | Step::Escalate { who }
             | Step::HandoffStart { who, .. }
             | Step::HandoffDone { who }
+            | Step::HandoffConfirm { who }
             | Step::ServiceRequest { who, .. }
             | Step::ServiceDone { who, .. } => Some(who.resolve(on_site)),
             _ => None,
@@ -167,6 +188,7 @@ impl Step {
                 travel,
                 cargo,
                 handoff_required,
+                ref passengers,
                 bay,
                 override_reason,
                 ..
@@ -177,10 +199,24 @@ impl Step {
                 a.travel_flag = travel;
                 a.cargo = cargo;
                 a.handoff_required = handoff_required;
+                a.passengers = passengers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| {
+                        passenger(
+                            &format!("乘客{i}"),
+                            TEMPS[t % TEMPS.len()],
+                            HealthCode::Green,
+                        )
+                    })
+                    .collect();
                 Op::Arrive {
                     arrival: a,
                     bay: b(bay),
-                    override_reason: override_reason.then(|| "operator's call".into()),
+                    // A reason only with a picked bay: without one there is
+                    // nothing to override (refused since the closed loop).
+                    override_reason: (override_reason && bay.is_some())
+                        .then(|| "operator's call".into()),
                 }
             }
             Step::Move { bay, .. } => Op::Move {
@@ -191,7 +227,12 @@ impl Step {
                 plate: p(),
                 force_reason: force.then(|| "shift lead decided".into()),
             },
-            Step::Sample { test, .. } => Op::Sample { plate: p(), test },
+            Step::Sample { test, tube, .. } => Op::Sample {
+                plate: p(),
+                test,
+                tube: tube.map(|t| format!("TUBE-{t}")),
+                batch: None,
+            },
             Step::Result { test, result, .. } => Op::Result {
                 plate: p(),
                 test,
@@ -205,19 +246,37 @@ impl Step {
             Step::Release { bay, .. } => Op::Release {
                 plate: p(),
                 reason: "negative".into(),
+                by: "王班长".into(),
                 bay: b(bay),
+            },
+            Step::Recheck {
+                person, temp, code, ..
+            } => Op::Recheck {
+                plate: p(),
+                person,
+                temperature: Temperature::new(TEMPS[temp % TEMPS.len()]).unwrap(),
+                code,
             },
             Step::Escalate { .. } => Op::Escalate {
                 plate: p(),
                 note: "called the office".into(),
             },
-            Step::HandoffStart { mode, bay, .. } => Op::HandoffStart {
-                plate: p(),
-                mode,
-                counterpart: Some("晋D99999".into()),
-                bay: b(bay),
-            },
+            Step::HandoffStart {
+                mode, decided, bay, ..
+            } => {
+                let transfer = mode == HandoffMode::Transfer;
+                Op::HandoffStart {
+                    plate: p(),
+                    mode,
+                    receiver: transfer.then(|| nth_plate(99)),
+                    company: transfer.then(|| "长治物流".into()),
+                    escort: (!transfer).then(|| "交警大队".into()),
+                    by: decided.then(|| "李队长".into()),
+                    bay: b(bay),
+                }
+            }
             Step::HandoffDone { .. } => Op::HandoffDone { plate: p() },
+            Step::HandoffConfirm { .. } => Op::HandoffConfirm { plate: p() },
             Step::ServiceRequest { service, .. } => Op::ServiceRequest {
                 plate: p(),
                 service,
@@ -285,15 +344,26 @@ fn step() -> impl Strategy<Value = Step> {
         5 => (
             0..PLATES,
             0..TEMPS.len(),
-            code,
+            code.clone(),
             prop::bool::weighted(0.1),
             cargo,
             prop::bool::weighted(0.2),
+            prop::collection::vec(0..TEMPS.len(), 0..=3),
             maybe_bay.clone(),
             any::<bool>(),
         )
             .prop_map(
-                |(plate, temp, code, travel, cargo, handoff_required, bay, override_reason)| {
+                |(
+                    plate,
+                    temp,
+                    code,
+                    travel,
+                    cargo,
+                    handoff_required,
+                    passengers,
+                    bay,
+                    override_reason,
+                )| {
                     Step::Arrive {
                         plate,
                         temp,
@@ -301,6 +371,7 @@ fn step() -> impl Strategy<Value = Step> {
                         travel,
                         cargo,
                         handoff_required,
+                        passengers,
                         bay,
                         override_reason,
                     }
@@ -309,19 +380,24 @@ fn step() -> impl Strategy<Value = Step> {
         3 => (who(), bay.clone()).prop_map(|(who, bay)| Step::Move { who, bay }),
         4 => (who(), prop::bool::weighted(0.3))
             .prop_map(|(who, force)| Step::Depart { who, force }),
-        3 => (who(), test.clone()).prop_map(|(who, test)| Step::Sample { who, test }),
+        3 => (who(), test.clone(), prop::option::weighted(0.3, 0..6usize))
+            .prop_map(|(who, test, tube)| Step::Sample { who, test, tube }),
         3 => (who(), test, result)
             .prop_map(|(who, test, result)| Step::Result { who, test, result }),
         2 => (who(), maybe_bay.clone()).prop_map(|(who, bay)| Step::Isolate { who, bay }),
         2 => (who(), maybe_bay.clone()).prop_map(|(who, bay)| Step::Release { who, bay }),
         1 => who().prop_map(|who| Step::Escalate { who }),
+        2 => (who(), 0..4u8, 0..TEMPS.len(), code.clone())
+            .prop_map(|(who, person, temp, code)| Step::Recheck { who, person, temp, code }),
         2 => (
             who(),
             prop_oneof![Just(HandoffMode::Transfer), Just(HandoffMode::Escort)],
+            any::<bool>(),
             maybe_bay
         )
-            .prop_map(|(who, mode, bay)| Step::HandoffStart { who, mode, bay }),
+            .prop_map(|(who, mode, decided, bay)| Step::HandoffStart { who, mode, decided, bay }),
         2 => who().prop_map(|who| Step::HandoffDone { who }),
+        1 => who().prop_map(|who| Step::HandoffConfirm { who }),
         2 => (who(), service.clone())
             .prop_map(|(who, service)| Step::ServiceRequest { who, service }),
         2 => (who(), prop::option::weighted(0.3, service))
@@ -346,6 +422,10 @@ fn check_lot(lot: &Lot, on_site: &BTreeSet<Plate>) -> Result<(), TestCaseError> 
     let mut seen: BTreeMap<StayId, BayId> = BTreeMap::new();
     let mut plates = BTreeSet::new();
     let mut isolated_in_isolation = BTreeSet::new();
+    // Isolated or holding: under isolation's authority, on the board.
+    let mut under_isolation = BTreeSet::new();
+    // In an escorted handoff that someone authorised.
+    let mut authorised_escorts = BTreeSet::new();
     for (i, b) in view.bays.iter().enumerate() {
         let id = &layout.bays[i].id;
         let Some(o) = &b.occupant else { continue };
@@ -360,6 +440,12 @@ fn check_lot(lot: &Lot, on_site: &BTreeSet<Plate>) -> Result<(), TestCaseError> 
         prop_assert_eq!(d.bay.as_ref(), Some(id));
         prop_assert_eq!(&d.plate, &o.plate);
         prop_assert_eq!(d.status, o.status);
+        if matches!(o.status, Status::Handoff | Status::HandoffDone)
+            && d.handoff_mode == Some(HandoffMode::Escort)
+            && d.handoff_by.is_some()
+        {
+            authorised_escorts.insert(o.stay);
+        }
         // Isolation bays hold isolated trucks, and isolated trucks are in
         // isolation bays.
         let in_isolation = id.zone() == Zone::Isolation;
@@ -373,6 +459,12 @@ fn check_lot(lot: &Lot, on_site: &BTreeSet<Plate>) -> Result<(), TestCaseError> 
         );
         if in_isolation && o.status == Status::Isolated {
             isolated_in_isolation.insert(o.stay);
+        }
+        if o.status == Status::Holding {
+            prop_assert_eq!(id.zone(), Zone::Work, "{} is holding in {}", o.plate, id);
+        }
+        if matches!(o.status, Status::Isolated | Status::Holding) {
+            under_isolation.insert(o.stay);
         }
         if id.zone() == Zone::Handoff {
             prop_assert!(
@@ -391,7 +483,22 @@ fn check_lot(lot: &Lot, on_site: &BTreeSet<Plate>) -> Result<(), TestCaseError> 
         .iter()
         .map(|r| r.truck.stay)
         .collect();
-    prop_assert_eq!(board, isolated_in_isolation, "isolation board");
+    // The board holds every truck isolated or waiting for isolation, and
+    // besides them only trucks leaving under an authorised escort.
+    prop_assert!(
+        under_isolation.is_subset(&board),
+        "isolation board {:?} misses some of {:?}",
+        board,
+        under_isolation
+    );
+    prop_assert!(isolated_in_isolation.is_subset(&under_isolation));
+    for s in board.difference(&under_isolation) {
+        prop_assert!(
+            authorised_escorts.contains(s),
+            "stay {} is on the isolation board but neither isolated, holding nor under escort",
+            s
+        );
+    }
 
     for (z, c) in Zone::ALL.iter().zip(lot.store.status().unwrap()) {
         let occupied = seen.values().filter(|b| b.zone() == *z).count();
@@ -402,9 +509,103 @@ fn check_lot(lot: &Lot, on_site: &BTreeSet<Plate>) -> Result<(), TestCaseError> 
     Ok(())
 }
 
+/// What the TUI's form would promise for an arrival into the suggested bay:
+/// `ops::plan` over the read model (free = no occupant and not closed).
+fn preview(lot: &Lot, op: &Op) -> Option<ArrivalPlan> {
+    let Op::Arrive {
+        arrival, bay: None, ..
+    } = op
+    else {
+        return None;
+    };
+    let view = lot.lot();
+    let free = |i: usize| view.bays[i].occupant.is_none() && view.bays[i].closed.is_none();
+    Some(ops::plan(
+        &lot.policy,
+        lot.store.layout(),
+        free,
+        arrival,
+        None,
+    ))
+}
+
+/// The preview must be what the arrival did: the same bay (so the same
+/// zone), holding exactly when it said so, isolated exactly when the plan's
+/// zone is isolation and it was not holding; or no bay at all.
+fn same_as_preview(
+    lot: &Lot,
+    plan: &ArrivalPlan,
+    result: &Result<ops::Outcome, OpError>,
+) -> Result<(), TestCaseError> {
+    let layout = lot.store.layout();
+    match result {
+        Ok(out) => {
+            let want = plan.bay.map(|i| layout.bays[i].id.clone());
+            prop_assert_eq!(&out.bay, &want, "bay: plan {:?}", plan);
+            prop_assert_eq!(
+                out.notes.contains(&ops::Note::Holding),
+                plan.holding,
+                "holding: plan {:?}",
+                plan
+            );
+            let d = lot.store.stay_detail(out.stay.unwrap()).unwrap().unwrap();
+            let want_status = if plan.holding {
+                Status::Holding
+            } else if plan.zone == Zone::Isolation {
+                Status::Isolated
+            } else {
+                Status::Parked
+            };
+            prop_assert_eq!(d.status, want_status, "plan {:?}", plan);
+            match &out.events[0].1 {
+                trucklot::domain::event::Event::Arrived {
+                    findings, holding, ..
+                } => {
+                    prop_assert_eq!(findings, &plan.findings);
+                    prop_assert_eq!(*holding, plan.holding);
+                }
+                e => prop_assert!(false, "{:?}", e),
+            }
+        }
+        Err(OpError::Refused(Refusal::NoFreeBay(z))) => {
+            prop_assert_eq!(plan.bay, None, "ops found no bay, the plan did");
+            prop_assert_eq!(*z, plan.zone);
+        }
+        // Not a question of bays: the preview has nothing to say.
+        Err(OpError::Refused(Refusal::AlreadyOnSite { .. })) => {}
+        Err(e) => prop_assert!(false, "arrival failed: {}", e),
+    }
+    Ok(())
+}
+
+/// A positive result that stands, worked out here from the stay's samples
+/// (results in the order they were reported): the last positive, with no
+/// negative PCR reported after it.
+fn positive_stands(d: &StayDetail) -> bool {
+    let mut results: Vec<_> = d
+        .samples
+        .iter()
+        .filter_map(|s| Some((s.result_at?, s.test, s.result?)))
+        .collect();
+    // `samples` come in the order they were taken; a stable sort keeps it
+    // among results reported at the same time.
+    results.sort_by_key(|(at, _, _)| *at);
+    let Some(last) = results
+        .iter()
+        .rposition(|(_, _, r)| *r == TestResult::Positive)
+    else {
+        return false;
+    };
+    !results[last + 1..]
+        .iter()
+        .any(|(_, t, r)| *t == TestKind::Pcr && *r == TestResult::Negative)
+}
+
 fn run(steps: &[(i64, Step)]) -> Result<(), TestCaseError> {
     let mut lot = Lot::in_ram(SMALL_LAYOUT);
     let mut on_site: BTreeSet<Plate> = BTreeSet::new();
+    // Every plate that has ever arrived.
+    let mut ever: BTreeSet<Plate> = BTreeSet::new();
     for (n, (minutes, step)) in steps.iter().enumerate() {
         lot.advance(Duration::minutes(*minutes));
         let closed: Vec<BayId> = {
@@ -421,35 +622,76 @@ fn run(steps: &[(i64, Step)]) -> Result<(), TestCaseError> {
         let who = step.plate(&on_site);
         let events = lot.events();
         let before = lot.lot();
-        match lot.exec(&op) {
+        let plan = preview(&lot, &op);
+        let stay_before = match (step, &who) {
+            (Step::Depart { .. }, Some(p)) => lot
+                .store
+                .stay_of_plate(p)
+                .unwrap()
+                .and_then(|s| lot.store.stay_detail(s).unwrap())
+                .filter(|d| d.status != Status::Departed),
+            _ => None,
+        };
+        let result = lot.exec(&op);
+        if let Some(plan) = &plan {
+            same_as_preview(&lot, plan, &result)
+                .map_err(|e| TestCaseError::fail(format!("step {n}: {op:?}: {e}")))?;
+        }
+        match result {
             Ok(out) => {
                 prop_assert!(!out.events.is_empty(), "step {n}: {op:?} recorded nothing");
                 prop_assert_eq!(lot.events(), events + out.events.len() as i64);
                 match step {
                     Step::Arrive { .. } => {
                         let p = who.clone().unwrap();
+                        ever.insert(p.clone());
                         prop_assert!(on_site.insert(p), "step {}: arrived twice", n);
                     }
                     Step::Depart { .. } => {
                         prop_assert!(on_site.remove(who.as_ref().unwrap()));
+                        // No positive truck leaves but under an escort that
+                        // someone authorised and that is done.
+                        let d = stay_before.as_ref().unwrap();
+                        if positive_stands(d) {
+                            prop_assert!(
+                                d.status == Status::HandoffDone
+                                    && d.handoff_mode == Some(HandoffMode::Escort)
+                                    && d.handoff_by.is_some(),
+                                "step {}: {} left with a positive result: {:?}",
+                                n,
+                                d.plate,
+                                d
+                            );
+                        }
                     }
-                    _ => {}
+                    // After departure only a late result or the handoff's
+                    // confirmation may still be recorded.
+                    Step::Result { .. } | Step::HandoffConfirm { .. } => {}
+                    _ => {
+                        if let Some(p) = &who {
+                            prop_assert!(on_site.contains(p), "step {}: {:?} off site", n, op);
+                        }
+                    }
                 }
             }
             Err(OpError::Refused(r)) => {
                 prop_assert_eq!(lot.events(), events, "step {}: refused but logged", n);
                 prop_assert_eq!(&lot.lot(), &before, "step {}: refused but changed", n);
                 if let Some(p) = &who {
-                    let expect_not_on_site =
-                        !on_site.contains(p) && !matches!(step, Step::Arrive { .. });
-                    prop_assert_eq!(
-                        matches!(r, Refusal::NotOnSite(_)),
-                        expect_not_on_site,
-                        "step {}: {:?} → {}",
-                        n,
-                        op,
-                        r
-                    );
+                    let gone = !on_site.contains(p) && !matches!(step, Step::Arrive { .. });
+                    let not_on_site = matches!(r, Refusal::NotOnSite(_));
+                    match step {
+                        // A late result finds the departed stay's pending
+                        // sample, if it has one; a confirmation looks at the
+                        // latest stay, on site or not.
+                        Step::Result { .. } if ever.contains(p) => {
+                            prop_assert!(gone || !not_on_site, "step {}: {}", n, r)
+                        }
+                        Step::HandoffConfirm { .. } if ever.contains(p) => {
+                            prop_assert!(!not_on_site, "step {}: {}", n, r)
+                        }
+                        _ => prop_assert_eq!(not_on_site, gone, "step {}: {:?} → {}", n, op, r),
+                    }
                     if matches!(step, Step::Arrive { .. }) {
                         prop_assert_eq!(
                             matches!(r, Refusal::AlreadyOnSite { .. }),
@@ -515,6 +757,7 @@ fn a_crowded_small_lot_stays_sound() {
                     Cargo::Other
                 },
                 handoff_required: p % 3 == 0,
+                passengers: vec![],
                 bay: None,
                 override_reason: false,
             },
@@ -527,6 +770,7 @@ fn a_crowded_small_lot_stays_sound() {
             Step::Sample {
                 who,
                 test: TestKind::Antigen,
+                tube: None,
             },
         ));
         steps.push((
@@ -543,6 +787,7 @@ fn a_crowded_small_lot_stays_sound() {
             Step::HandoffStart {
                 who,
                 mode: HandoffMode::Escort,
+                decided: true,
                 bay: None,
             },
         ));
@@ -556,4 +801,171 @@ fn a_crowded_small_lot_stays_sound() {
         ));
     }
     run(&steps).unwrap();
+}
+
+/// One arrival into the suggested bay, or a change to the lot around it.
+#[derive(Debug, Clone)]
+enum GateStep {
+    Arrive {
+        plate: usize,
+        temp: usize,
+        passenger: Option<usize>,
+        code: HealthCode,
+        cargo: Cargo,
+    },
+    /// Frees a bay: the truck leaves (forced: this is about bays, not tests).
+    Leave {
+        who: usize,
+    },
+    Close {
+        bay: usize,
+    },
+    Open {
+        bay: usize,
+    },
+}
+
+fn gate_step() -> impl Strategy<Value = GateStep> {
+    let bays = bay_count();
+    prop_oneof![
+        6 => (
+            0..PLATES * 2,
+            0..TEMPS.len(),
+            prop::option::weighted(0.3, 0..TEMPS.len()),
+            prop_oneof![
+                4 => Just(HealthCode::Green),
+                1 => Just(HealthCode::Yellow),
+                1 => Just(HealthCode::Red)
+            ],
+            prop_oneof![Just(Cargo::Emergency), Just(Cargo::Other)],
+        )
+            .prop_map(|(plate, temp, passenger, code, cargo)| GateStep::Arrive {
+                plate,
+                temp,
+                passenger,
+                code,
+                cargo,
+            }),
+        2 => (0..PLATES * 2).prop_map(|who| GateStep::Leave { who }),
+        1 => (0..bays).prop_map(|bay| GateStep::Close { bay }),
+        1 => (0..bays).prop_map(|bay| GateStep::Open { bay }),
+    ]
+}
+
+/// Random arrivals, many of them flagged, on a small lot whose isolation
+/// zone starts nearly full (some of its bays closed): the plan the form
+/// shows from the read model is always what the arrival does, including
+/// the holding list when the isolation zone is full and "no bay" when the
+/// work lanes are full too.
+fn run_gate(closed_isolation: usize, steps: &[GateStep]) -> Result<(), TestCaseError> {
+    let mut lot = Lot::in_ram(SMALL_LAYOUT);
+    for b in bays_of(&lot.store, Zone::Isolation)
+        .into_iter()
+        .take(closed_isolation)
+    {
+        lot.ok(Op::CloseBay {
+            bay: b,
+            reason: "disinfection".into(),
+        });
+    }
+    for (n, step) in steps.iter().enumerate() {
+        lot.advance(Duration::minutes(1));
+        match *step {
+            GateStep::Arrive {
+                plate,
+                temp,
+                passenger: pass,
+                code,
+                cargo,
+            } => {
+                let mut a = arrival(nth_plate(plate).as_str());
+                a.temperature = Some(Temperature::new(TEMPS[temp]).unwrap());
+                a.code = code;
+                a.cargo = cargo;
+                a.passengers = pass
+                    .map(|t| passenger("李四", TEMPS[t], HealthCode::Green))
+                    .into_iter()
+                    .collect();
+                let op = arrive_op(a);
+                let plan = preview(&lot, &op).unwrap();
+                let result = lot.exec(&op);
+                same_as_preview(&lot, &plan, &result)
+                    .map_err(|e| TestCaseError::fail(format!("step {n}: {op:?}: {e}")))?;
+            }
+            GateStep::Leave { who } => {
+                let _ = lot.exec(&Op::Depart {
+                    plate: nth_plate(who),
+                    force_reason: Some("sent on".into()),
+                });
+            }
+            GateStep::Close { bay } => {
+                let _ = lot.exec(&Op::CloseBay {
+                    bay: bay_at(bay),
+                    reason: "disinfection".into(),
+                });
+            }
+            GateStep::Open { bay } => {
+                let _ = lot.exec(&Op::OpenBay { bay: bay_at(bay) });
+            }
+        }
+    }
+    prop_assert!(lot.store.check().unwrap().ok());
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 64,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn the_arrival_preview_is_what_ops_does(
+        closed_isolation in 1usize..=3,
+        steps in prop::collection::vec(gate_step(), 1..=40)
+    ) {
+        run_gate(closed_isolation, &steps)?;
+    }
+}
+
+/// The same on a fixed sequence: the isolation zone fills, the next flagged
+/// truck is planned and put on the holding list, the one after with the work
+/// lanes full has no bay in the plan nor in ops.
+#[test]
+fn the_preview_follows_the_lot_as_isolation_fills() {
+    let flagged = |plate| GateStep::Arrive {
+        plate,
+        temp: 3,
+        passenger: None,
+        code: HealthCode::Green,
+        cargo: Cargo::Other,
+    };
+    // 3 isolation bays, 2 closed: one flagged truck fills isolation, two
+    // more fill both work lanes on the holding list, the fourth finds no bay.
+    let steps: Vec<_> = (0..4).map(flagged).collect();
+    run_gate(2, &steps).unwrap();
+    let mut lot = Lot::in_ram(SMALL_LAYOUT);
+    for b in bays_of(&lot.store, Zone::Isolation).into_iter().take(2) {
+        lot.ok(Op::CloseBay {
+            bay: b,
+            reason: "disinfection".into(),
+        });
+    }
+    let mut notes = Vec::new();
+    for p in 0..4 {
+        let mut a = arrival(nth_plate(p).as_str());
+        a.temperature = Some(Temperature::new(38.6).unwrap());
+        let op = arrive_op(a);
+        let plan = preview(&lot, &op).unwrap();
+        notes.push((plan.holding, plan.bay.is_some(), lot.exec(&op).is_ok()));
+    }
+    assert_eq!(
+        notes,
+        [
+            (false, true, true),
+            (true, true, true),
+            (true, true, true),
+            (false, false, false)
+        ]
+    );
 }

@@ -276,10 +276,7 @@ fn two_gates_starting_on_a_new_file_at_once_both_succeed() {
 fn the_event_log_refuses_update_and_delete() {
     let mut lot = Lot::new();
     lot.arrive("晋D12345");
-    lot.ok(Op::Depart {
-        plate: plate("晋D12345"),
-        force_reason: None,
-    });
+    lot.clear_and_depart("晋D12345");
     let c = raw(&lot.path);
     for sql in [
         "UPDATE events SET operator = 'someone else'",
@@ -291,7 +288,7 @@ fn the_event_log_refuses_update_and_delete() {
         assert!(e.to_string().contains("append-only"), "{sql}: {e}");
     }
     drop(c);
-    assert_eq!(lot.events(), 2);
+    assert_eq!(lot.events(), 4, "arrival, sample, result, departure");
     let log = lot.store.log(&LogFilter::default()).unwrap();
     assert!(log.iter().all(|e| e.operator == "tester"));
     assert!(lot.store.check().unwrap().ok());
@@ -302,10 +299,7 @@ fn the_database_itself_refuses_double_occupancy() {
     let mut lot = Lot::new();
     let a = lot.arrive_in("晋D11111", "P-01-01").stay.unwrap();
     let b = lot.arrive_in("晋D22222", "P-01-02").stay.unwrap();
-    lot.ok(Op::Sample {
-        plate: plate("晋D11111"),
-        test: TestKind::Antigen,
-    });
+    lot.ok(sample_op("晋D11111", TestKind::Antigen));
     let events = lot.events();
     let lot_before = lot.lot();
     let c = raw(&lot.path);
@@ -383,7 +377,12 @@ fn two_handles_racing_for_one_bay_exactly_one_wins() {
                     let op = Op::Arrive {
                         arrival: arrival(p.as_str()),
                         bay: Some(bay(target)),
-                        override_reason: Some("test: chosen bay".into()),
+                        // Only a clean truck put into isolation goes against
+                        // the checks; since the closed loop a reason with
+                        // nothing to override is refused (NothingToOverride).
+                        override_reason: target
+                            .starts_with("I-")
+                            .then(|| "test: chosen bay".into()),
                     };
                     barrier.wait();
                     (p, exec_on(&mut store, terminal, &op))
@@ -508,13 +507,12 @@ fn scripted_day(lot: &mut Lot) {
     priority.handoff_required = true;
     priority.phone = Some(Phone::parse("+86 138-0013-8000").unwrap());
     lot.ok(arrive_op(priority));
-    lot.ok(Op::Sample {
-        plate: plate("晋D11111"),
-        test: TestKind::Antigen,
-    });
+    lot.ok(sample_op("晋D11111", TestKind::Antigen));
     lot.ok(Op::Sample {
         plate: plate("晋D11111"),
         test: TestKind::Pcr,
+        tube: Some("TUBE-0001".into()),
+        batch: Some("B-7".into()),
     });
     lot.advance(min(10));
     lot.ok(Op::Result {
@@ -544,24 +542,48 @@ fn scripted_day(lot: &mut Lot) {
         plate: plate("晋D22222"),
         service: None,
     });
+    lot.ok(Op::Recheck {
+        plate: plate("晋D22222"),
+        person: 0,
+        temperature: Temperature::new(36.6).unwrap(),
+        code: HealthCode::Green,
+    });
     lot.ok(Op::Release {
         plate: plate("晋D22222"),
         reason: "re-measured 36.6".into(),
+        by: "王班长".into(),
         bay: None,
     });
     lot.ok(Op::HandoffStart {
         plate: plate("晋D33333"),
         mode: HandoffMode::Transfer,
-        counterpart: Some("晋D99999, 长治物流".into()),
+        receiver: Some(plate("晋D99999")),
+        company: Some("长治物流".into()),
+        escort: None,
+        by: None,
         bay: None,
     });
     lot.advance(min(45));
     lot.ok(Op::HandoffDone {
         plate: plate("晋D33333"),
     });
+    lot.ok(Op::Sample {
+        plate: plate("晋D33333"),
+        test: TestKind::Antigen,
+        tube: None,
+        batch: Some("B-7".into()),
+    });
+    lot.ok(Op::Result {
+        plate: plate("晋D33333"),
+        test: TestKind::Antigen,
+        result: TestResult::Negative,
+    });
     lot.ok(Op::Depart {
         plate: plate("晋D33333"),
         force_reason: None,
+    });
+    lot.ok(Op::HandoffConfirm {
+        plate: plate("晋D33333"),
     });
     lot.ok(Op::Disinfect {
         target: Target::Zone(Zone::Handoff),
@@ -580,9 +602,30 @@ fn scripted_day(lot: &mut Lot) {
     lot.ok(Op::OpenBay {
         bay: bay("P-10-11"),
     });
+    // Changed with the closed loop (issue 7): a truck with a positive
+    // result is no longer forced out; it leaves under an escort that a named
+    // person authorised.
+    lot.ok(Op::HandoffStart {
+        plate: plate("晋D11111"),
+        mode: HandoffMode::Escort,
+        receiver: None,
+        company: None,
+        escort: Some("district hospital ambulance".into()),
+        by: Some("李队长".into()),
+        bay: None,
+    });
+    lot.ok(Op::HandoffDone {
+        plate: plate("晋D11111"),
+    });
     lot.ok(Op::Depart {
         plate: plate("晋D11111"),
-        force_reason: Some("escorted to the district hospital".into()),
+        force_reason: None,
+    });
+    // The lab's answer comes after the truck has gone.
+    lot.ok(Op::Result {
+        plate: plate("晋D11111"),
+        test: TestKind::Pcr,
+        result: TestResult::Positive,
     });
     // The same plate comes back: a new stay.
     lot.advance(min(60));
@@ -596,7 +639,16 @@ fn check_is_ok_after_a_day_and_rebuild_reproduces_the_lot() {
     let report = lot.store.check().unwrap();
     assert!(report.ok(), "{:#?}", report.differences);
     assert_eq!(report.events as i64, lot.events());
-    assert_eq!(report.events, 22);
+    assert_eq!(report.events, 29);
+    // The day really touches every kind of event (so the replay is tested
+    // on each of them).
+    let log = lot.store.log(&LogFilter::default()).unwrap();
+    for kind in Event::KINDS {
+        assert!(
+            log.iter().any(|e| e.event.kind() == kind),
+            "the scripted day has no {kind} event"
+        );
+    }
 
     let map = lot.lot();
     let status = lot.store.status().unwrap();

@@ -528,27 +528,19 @@ fn arrive_op(a: ArriveArgs, setup: &Setup) -> Result<Op, Failure> {
 }
 
 fn arrived(o: &Outcome, json: bool, out: &mut dyn Write) -> Result<(), Failure> {
-    let Some((stay, bay, flags, override_reason, arrival, findings, holding)) =
-        o.events.iter().find_map(|(_, e)| match e {
-            Event::Arrived {
-                stay,
-                bay,
-                flags,
-                override_reason,
-                arrival,
-                findings,
-                holding,
-            } => Some((
-                stay,
-                bay,
-                flags,
-                override_reason,
-                arrival,
-                findings,
-                *holding,
-            )),
-            _ => None,
-        })
+    let Some(Event::Arrived {
+        stay,
+        bay,
+        flags,
+        override_reason,
+        arrival,
+        findings,
+        holding,
+    }) = o
+        .events
+        .iter()
+        .map(|(_, e)| e)
+        .find(|e| matches!(e, Event::Arrived { .. }))
     else {
         return Err(Failure::Env(
             "internal: the arrival recorded no event".into(),
@@ -565,7 +557,7 @@ fn arrived(o: &Outcome, json: bool, out: &mut dyn Write) -> Result<(), Failure> 
                 zone: bay.zone(),
                 flags,
                 override_reason: override_reason.as_deref(),
-                holding,
+                holding: *holding,
                 findings,
             },
         )?;

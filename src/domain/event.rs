@@ -132,15 +132,29 @@ pub fn person_label(n: u8, name: Option<&str>) -> String {
 /// The findings of the checks as one line that names who was flagged:
 /// "fever: passenger 1 李四; yellow code: driver". Empty findings give "".
 pub fn describe_findings(findings: &[Finding], name: impl Fn(u8) -> Option<String>) -> String {
+    describe_findings_with(
+        findings,
+        |flag| flag.as_str().to_string(),
+        |n| person_label(n, name(n).as_deref()),
+    )
+}
+
+/// `describe_findings` with the words chosen by the caller (the interface
+/// translates the flag and the person).
+pub fn describe_findings_with(
+    findings: &[Finding],
+    flag_text: impl Fn(CheckFlag) -> String,
+    person_text: impl Fn(u8) -> String,
+) -> String {
     flags_of(findings)
         .into_iter()
         .map(|flag| {
             let who: Vec<String> = findings
                 .iter()
                 .filter(|f| f.flag == flag)
-                .map(|f| person_label(f.person, name(f.person).as_deref()))
+                .map(|f| person_text(f.person))
                 .collect();
-            format!("{}: {}", flag.as_str(), who.join(", "))
+            format!("{}: {}", flag_text(flag), who.join(", "))
         })
         .collect::<Vec<_>>()
         .join("; ")

@@ -201,9 +201,15 @@ fn by_plate(w: &mut Writer<'_, '_>, plate: &Plate, row: &ResultRow) -> Result<Ro
     let test = row
         .test
         .ok_or_else(|| OpError::Invalid(format!("{plate}: a row naming a plate needs its test")))?;
-    let stay =
-        w.tx.stay_awaiting(plate, test)?
-            .ok_or_else(|| Refusal::NotOnSite(plate.clone()))?;
+    // On site, or gone with the sample pending; else (imported before?)
+    // the plate's latest stay.
+    let stay = match w.tx.stay_awaiting(plate, test)? {
+        Some(s) => s,
+        None => {
+            w.tx.latest_stay(plate)?
+                .ok_or_else(|| Refusal::NotOnSite(plate.clone()))?
+        }
+    };
     // Imported before? The same result at the same time is on record.
     if !stay.pending.contains(&test)
         && let Some((recorded, at)) = w.tx.latest_result(stay.id, test)?

@@ -291,6 +291,7 @@ impl Writer<'_, '_> {
             | Event::Released { from, .. }
             | Event::HandoffStarted { from, .. }
             | Event::Departed { from, .. } => from.zone() == Zone::Isolation,
+            Event::BayOpened { bay } => bay.zone() == Zone::Isolation,
             _ => false,
         });
         if !freed {

@@ -147,13 +147,14 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
         } => one_row(
             exec(
                 db,
-                "UPDATE samples SET result = ?3, result_at = ?4
+                "UPDATE samples SET result = ?3, result_at = ?4, result_id = ?5
                   WHERE stay = ?1 AND test = ?2 AND result IS NULL",
                 (
                     stay.0,
                     test.as_str(),
                     result.as_str(),
                     reported_at.map(ts).unwrap_or_else(|| at.clone()),
+                    id,
                 ),
             )?,
             || format!("stay {stay} has no pending {test} sample"),
@@ -216,7 +217,10 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                 }
                 HandoffMode::Escort => escort.as_deref().into_iter().collect(),
             };
-            let counterpart = if parts.is_empty() {
+            // A first-version handoff names only free text: it was never
+            // asked for a confirmation at the destination.
+            let legacy = parts.is_empty();
+            let counterpart = if legacy {
                 counterpart.clone()
             } else {
                 Some(parts.join(" "))
@@ -226,8 +230,8 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                 *stay,
                 "status = 'handoff', handoff_mode = ?2, handoff_counterpart = ?3,
                  handoff_started_at = ?4, handoff_done_at = NULL, handoff_by = ?5,
-                 handoff_confirmed_at = NULL",
-                &[&mode.as_str(), &counterpart, &at, by],
+                 handoff_confirmed_at = NULL, handoff_confirm_due = ?6",
+                &[&mode.as_str(), &counterpart, &at, by, &!legacy],
             )
         }
         Event::HandoffCompleted { stay } => set_stay(

@@ -107,7 +107,7 @@ impl Store {
         for i in &mut facts.isolations {
             let all = self.all(
                 "SELECT test, result, result_at FROM samples
-                  WHERE stay = ?1 AND result IS NOT NULL ORDER BY result_at, id",
+                  WHERE stay = ?1 AND result IS NOT NULL ORDER BY result_at, result_id",
                 [i.truck.stay.0],
                 |r| {
                     Ok((
@@ -147,7 +147,8 @@ impl Store {
                         s.handoff_started_at, s.handoff_done_at
                    FROM {ON_SITE}
                   WHERE s.handoff_started_at IS NOT NULL AND s.handoff_confirmed_at IS NULL
-                    AND (s.handoff_done_at IS NOT NULL OR s.status = 'handoff')
+                    AND (s.status = 'handoff'
+                         OR (s.handoff_done_at IS NOT NULL AND s.handoff_confirm_due))
                   ORDER BY s.handoff_started_at"
             ),
             [],

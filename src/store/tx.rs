@@ -103,7 +103,7 @@ impl<'c> Tx<'c> {
             .prepare_cached(&format!(
                 "SELECT s.id, s.plate, s.status, s.handoff_required, b.id, s.handoff_mode,
                         s.handoff_by, s.handoff_done_at IS NOT NULL,
-                        s.handoff_confirmed_at IS NOT NULL
+                        s.handoff_confirmed_at IS NOT NULL OR NOT s.handoff_confirm_due
                    FROM stays s LEFT JOIN bays b ON b.occupant = s.id
                   WHERE {cond}"
             ))?
@@ -144,7 +144,7 @@ impl<'c> Tx<'c> {
         let mut results = Vec::new();
         let mut st = self.tx.prepare_cached(
             "SELECT test, result FROM samples WHERE stay = ?1
-              ORDER BY result IS NULL, result_at, id",
+              ORDER BY result IS NULL, result_at, result_id",
         )?;
         let mut rows = st.query([id])?;
         while let Some(r) = rows.next()? {
@@ -250,7 +250,7 @@ impl<'c> Tx<'c> {
             .query_row(
                 "SELECT result, result_at FROM samples
                   WHERE stay = ?1 AND test = ?2 AND result IS NOT NULL
-                  ORDER BY result_at DESC, id DESC LIMIT 1",
+                  ORDER BY result_at DESC, result_id DESC LIMIT 1",
                 (stay.0, test.as_str()),
                 |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
             )

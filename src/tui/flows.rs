@@ -12,7 +12,7 @@ use crate::domain::clocks::ClockKind;
 use crate::domain::event::{HandoffMode, ServiceKind, TestKind, TestResult};
 use crate::domain::gate::{ArrivalPlan, plan_arrival};
 use crate::domain::plate::Plate;
-use crate::domain::policy::{CheckFlag, Finding, HealthCode, Temperature, flags_of};
+use crate::domain::policy::{CheckFlag, Finding, HealthCode, Temperature};
 use crate::domain::stay::{Blocker, Status, standing_positive};
 use crate::domain::text;
 use crate::i18n::Msg;
@@ -826,18 +826,11 @@ pub(super) fn findings_text(
     findings: &[Finding],
     name: impl Fn(u8) -> Option<String>,
 ) -> String {
-    flags_of(findings)
-        .into_iter()
-        .map(|flag| {
-            let who: Vec<String> = findings
-                .iter()
-                .filter(|f| f.flag == flag)
-                .map(|f| person_text(app, f.person, name(f.person).as_deref()))
-                .collect();
-            format!("{}: {}", app.t(flag_msg(flag)), who.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
+    crate::domain::event::describe_findings_with(
+        findings,
+        |flag| app.t(flag_msg(flag)).to_string(),
+        |n| person_text(app, n, name(n).as_deref()),
+    )
 }
 
 pub(super) fn flag_msg(f: CheckFlag) -> Msg {

@@ -12,7 +12,9 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use tempfile::TempDir;
 use trucklot::domain::bay::{BayId, Zone};
 use trucklot::domain::clock::FixedClock;
-use trucklot::domain::event::{ArrivalRecord, StayId};
+use trucklot::domain::event::{
+    ArrivalRecord, HandoffMode, Passenger, StayId, TestKind, TestResult,
+};
 use trucklot::domain::layout::DEFAULT_LAYOUT;
 use trucklot::domain::plate::Plate;
 use trucklot::domain::policy::{Cargo, HealthCode, Policy, Temperature};
@@ -48,6 +50,77 @@ pub fn arrival(p: &str) -> ArrivalRecord {
         passengers: vec![],
         gate: Some("east".into()),
         venue_code: Some(true),
+    }
+}
+
+/// Someone else in the cab, checked like the driver.
+pub fn passenger(name: &str, celsius: f64, code: HealthCode) -> Passenger {
+    Passenger {
+        name: Some(name.into()),
+        phone: None,
+        temperature: Temperature::new(celsius).unwrap(),
+        code,
+    }
+}
+
+/// A sample with a generated tube id and no batch.
+pub fn sample_op(p: &str, test: TestKind) -> Op {
+    Op::Sample {
+        plate: plate(p),
+        test,
+        tube: None,
+        batch: None,
+    }
+}
+
+pub fn result_op(p: &str, test: TestKind, result: TestResult) -> Op {
+    Op::Result {
+        plate: plate(p),
+        test,
+        result,
+    }
+}
+
+pub fn depart_op(p: &str) -> Op {
+    Op::Depart {
+        plate: plate(p),
+        force_reason: None,
+    }
+}
+
+/// A release out of isolation, decided by the shift lead.
+pub fn release_op(p: &str) -> Op {
+    Op::Release {
+        plate: plate(p),
+        reason: "PCR negative".into(),
+        by: "王班长".into(),
+        bay: None,
+    }
+}
+
+/// A cargo transfer to a named receiving vehicle and company.
+pub fn transfer_op(p: &str) -> Op {
+    Op::HandoffStart {
+        plate: plate(p),
+        mode: HandoffMode::Transfer,
+        receiver: Some(plate("晋D99999")),
+        company: Some("长治物流".into()),
+        escort: None,
+        by: None,
+        bay: None,
+    }
+}
+
+/// An escorted departure with the escorting unit, authorised by `by`.
+pub fn escort_op(p: &str, by: Option<&str>) -> Op {
+    Op::HandoffStart {
+        plate: plate(p),
+        mode: HandoffMode::Escort,
+        receiver: None,
+        company: None,
+        escort: Some("交警大队".into()),
+        by: by.map(Into::into),
+        bay: None,
     }
 }
 
@@ -131,6 +204,21 @@ impl Lot {
         ops::execute(&mut self.store, &ctx, op)
     }
 
+    /// Imports lab results as the CLI's `results import` does.
+    pub fn import(
+        &mut self,
+        rows: &[ops::ImportRow],
+        mode: ops::ImportMode,
+    ) -> Result<ops::ImportReport, OpError> {
+        let ctx = Ctx {
+            operator: "tester",
+            terminal: "gate-1",
+            clock: &self.clock,
+            policy: &self.policy,
+        };
+        ops::import_results(&mut self.store, &ctx, rows, mode)
+    }
+
     /// Runs `op`, which must succeed.
     pub fn ok(&mut self, op: Op) -> Outcome {
         match self.exec(&op) {
@@ -153,6 +241,19 @@ impl Lot {
             bay: Some(bay(b)),
             override_reason: None,
         })
+    }
+
+    /// Samples an antigen test and records a negative result: what the
+    /// default policy needs before a truck may leave.
+    pub fn cleared(&mut self, p: &str) {
+        self.ok(sample_op(p, TestKind::Antigen));
+        self.ok(result_op(p, TestKind::Antigen, TestResult::Negative));
+    }
+
+    /// `cleared`, then a departure that must succeed.
+    pub fn clear_and_depart(&mut self, p: &str) -> Outcome {
+        self.cleared(p);
+        self.ok(depart_op(p))
     }
 
     pub fn events(&self) -> i64 {

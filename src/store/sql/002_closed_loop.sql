@@ -49,6 +49,8 @@ CREATE TABLE stays (
     handoff_started_at   TEXT,
     handoff_done_at      TEXT,
     handoff_confirmed_at TEXT,
+    -- First-version logs never asked for a confirmation at the destination.
+    handoff_confirm_due  INTEGER NOT NULL DEFAULT 1,
     CHECK ((status = 'departed') = (departed_at IS NOT NULL))
 ) STRICT;
 CREATE UNIQUE INDEX stays_one_open_per_plate ON stays (plate) WHERE departed_at IS NULL;
@@ -79,7 +81,8 @@ CREATE TABLE samples (
     taken_at  TEXT    NOT NULL,
     due_at    TEXT    NOT NULL,
     result    TEXT    CHECK (result IN ('negative', 'positive', 'invalid')),
-    result_at TEXT
+    result_at TEXT,
+    result_id INTEGER                           -- the id of its result_recorded event
 ) STRICT;
 CREATE UNIQUE INDEX samples_one_pending ON samples (stay, test) WHERE result IS NULL;
 CREATE UNIQUE INDEX samples_tube ON samples (tube) WHERE tube IS NOT NULL;

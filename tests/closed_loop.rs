@@ -1,0 +1,1441 @@
+//! The closed loop (issue 7), rule by rule, through `ops::execute` on a real
+//! database: every departure blocker, every way in and out of isolation,
+//! the checks of everyone in the cab, handoff confirmation, tube ids and
+//! late results.
+//!
+//! The tables set up one stay per row, try one operation and expect it to
+//! succeed or to be refused with a stable key (`Blocker::key`,
+//! `RuleRefusal::key`, or the `Refusal` variant). A refusal must leave the
+//! event log and the lot exactly as they were, and `check()` must still find
+//! the state equal to a replay of the log.
+
+mod common;
+
+use chrono::Duration;
+use common::*;
+use trucklot::domain::Zone;
+use trucklot::domain::clocks::{self, ClockKind, NextAction, isolation_board};
+use trucklot::domain::event::{Event, HandoffMode, ServiceKind, TestKind, TestResult};
+use trucklot::domain::layout::DEFAULT_LAYOUT;
+use trucklot::domain::policy::{CheckFlag, Finding, HealthCode, Policy, Temperature};
+use trucklot::domain::stay::Status;
+use trucklot::ops::{Note, Op, OpError, Proposal, Refusal};
+use trucklot::store::StayDetail;
+
+/// The truck every row is about.
+const T: &str = "晋D11111";
+
+fn mins(m: i64) -> Duration {
+    Duration::minutes(m)
+}
+
+/// What a row expects.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Expect {
+    Ok,
+    /// A departure refused, naming exactly these blockers (keys, in order).
+    Blocked(&'static [&'static str]),
+    /// Refused with this key: a `RuleRefusal::key`, or the name of the
+    /// `Refusal` variant (e.g. "TubeInUse").
+    Refused(&'static str),
+    /// Invalid input, the message containing this.
+    Invalid(&'static str),
+}
+
+struct Row {
+    name: &'static str,
+    setup: fn(&mut Lot),
+    op: fn() -> Op,
+    expect: Expect,
+}
+
+fn row(name: &'static str, setup: fn(&mut Lot), op: fn() -> Op, expect: Expect) -> Row {
+    Row {
+        name,
+        setup,
+        op,
+        expect,
+    }
+}
+
+/// A stable key for a refusal: the rule's key, or the variant's name.
+fn key(r: &Refusal) -> String {
+    match r {
+        Refusal::Rule(r) => r.key().to_string(),
+        other => format!("{other:?}")
+            .split([' ', '(', '{'])
+            .next()
+            .unwrap()
+            .to_string(),
+    }
+}
+
+/// Runs every row on a lot of its own and collects what went wrong, so
+/// that one run reports every failing row.
+fn run_table(rows: Vec<Row>, policy: fn() -> Policy) {
+    let mut failures = Vec::new();
+    for r in rows {
+        let mut lot = Lot::in_ram(DEFAULT_LAYOUT);
+        lot.policy = policy();
+        (r.setup)(&mut lot);
+        lot.advance(mins(1));
+        let op = (r.op)();
+        let events = lot.events();
+        let before = lot.lot();
+        let got = lot.exec(&op);
+        let verdict = match &got {
+            Ok(_) => Expect::Ok,
+            Err(OpError::Refused(Refusal::DepartureBlocked { blockers, .. })) => {
+                let keys: Vec<&'static str> = blockers.iter().map(|b| b.key()).collect();
+                // Leak: a handful of short strings in a test, to compare
+                // with the row's static slice.
+                Expect::Blocked(Box::leak(keys.into_boxed_slice()))
+            }
+            Err(OpError::Refused(refusal)) => {
+                Expect::Refused(Box::leak(key(refusal).into_boxed_str()))
+            }
+            Err(OpError::Invalid(m)) => match r.expect {
+                Expect::Invalid(want) if m.contains(want) => Expect::Invalid(want),
+                _ => Expect::Invalid(Box::leak(m.clone().into_boxed_str())),
+            },
+            Err(e) => {
+                failures.push(format!("{}: store error {e}", r.name));
+                continue;
+            }
+        };
+        if verdict != r.expect {
+            failures.push(format!(
+                "{}: expected {:?}, got {:?}",
+                r.name, r.expect, verdict
+            ));
+            continue;
+        }
+        if got.is_err() {
+            if lot.events() != events {
+                failures.push(format!("{}: refused but wrote events", r.name));
+            }
+            if lot.lot() != before {
+                failures.push(format!("{}: refused but changed the lot", r.name));
+            }
+        }
+        let report = lot.store.check().unwrap();
+        if !report.ok() {
+            failures.push(format!("{}: check: {:?}", r.name, report.differences));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+// ------------------------------------------------------------ setups
+
+fn arrive(lot: &mut Lot) {
+    lot.arrive(T);
+}
+
+fn arrive_fever(lot: &mut Lot) {
+    let mut a = arrival(T);
+    a.temperature = Some(Temperature::new(38.2).unwrap());
+    lot.ok(arrive_op(a));
+}
+
+fn sampled(lot: &mut Lot, test: TestKind, result: TestResult) {
+    lot.ok(sample_op(T, test));
+    // Results are ordered by when they were reported: a minute apart.
+    lot.advance(mins(1));
+    lot.ok(result_op(T, test, result));
+    lot.advance(mins(1));
+}
+
+fn positive(lot: &mut Lot) {
+    arrive(lot);
+    sampled(lot, TestKind::Antigen, TestResult::Positive);
+}
+
+fn isolated_positive(lot: &mut Lot) {
+    positive(lot);
+    lot.ok(Op::Isolate {
+        plate: plate(T),
+        reason: "antigen positive".into(),
+        bay: None,
+    });
+}
+
+fn isolated_cleared(lot: &mut Lot) {
+    arrive_fever(lot);
+    lot.cleared(T);
+}
+
+/// Closes every isolation bay but the first `keep`.
+fn fill_isolation(lot: &mut Lot, keep: usize) {
+    for b in bays_of(&lot.store, Zone::Isolation).into_iter().skip(keep) {
+        lot.ok(Op::CloseBay {
+            bay: b,
+            reason: "disinfection".into(),
+        });
+    }
+}
+
+fn holding(lot: &mut Lot) {
+    fill_isolation(lot, 0);
+    arrive_fever(lot);
+    lot.cleared(T);
+}
+
+fn needs_handoff(lot: &mut Lot) {
+    let mut a = arrival(T);
+    a.handoff_required = true;
+    lot.ok(arrive_op(a));
+    lot.cleared(T);
+}
+
+fn service(lot: &mut Lot, kind: ServiceKind) {
+    lot.ok(Op::ServiceRequest {
+        plate: plate(T),
+        service: kind,
+    });
+}
+
+fn done(lot: &mut Lot) {
+    lot.ok(Op::HandoffDone { plate: plate(T) });
+}
+
+// --------------------------------------------------------------- ops
+
+fn depart() -> Op {
+    depart_op(T)
+}
+
+fn force() -> Op {
+    Op::Depart {
+        plate: plate(T),
+        force_reason: Some("shift lead decided".into()),
+    }
+}
+
+fn release() -> Op {
+    release_op(T)
+}
+
+fn release_by(by: &str) -> Op {
+    Op::Release {
+        plate: plate(T),
+        reason: "PCR negative".into(),
+        by: by.into(),
+        bay: None,
+    }
+}
+
+fn transfer() -> Op {
+    transfer_op(T)
+}
+
+fn escort_by() -> Op {
+    escort_op(T, Some("李队长"))
+}
+
+fn escort_undecided() -> Op {
+    escort_op(T, None)
+}
+
+fn handoff(
+    mode: HandoffMode,
+    receiver: Option<&str>,
+    company: Option<&str>,
+    escort: Option<&str>,
+) -> Op {
+    Op::HandoffStart {
+        plate: plate(T),
+        mode,
+        receiver: receiver.map(plate),
+        company: company.map(Into::into),
+        escort: escort.map(Into::into),
+        by: Some("李队长".into()),
+        bay: None,
+    }
+}
+
+fn recheck(person: u8, c: f64) -> Op {
+    Op::Recheck {
+        plate: plate(T),
+        person,
+        temperature: Temperature::new(c).unwrap(),
+        code: HealthCode::Green,
+    }
+}
+
+// ------------------------------------------------------------ tables
+
+#[test]
+fn departure_rules() {
+    use Expect::*;
+    run_table(
+        vec![
+            row("never sampled", arrive, depart, Blocked(&["no_sample"])),
+            row("never sampled, forced", arrive, force, Ok),
+            row(
+                "antigen pending",
+                |l| {
+                    arrive(l);
+                    l.ok(sample_op(T, TestKind::Antigen));
+                },
+                depart,
+                Blocked(&["result_pending"]),
+            ),
+            row(
+                "a PCR pending the policy does not need",
+                |l| {
+                    arrive(l);
+                    l.cleared(T);
+                    l.ok(sample_op(T, TestKind::Pcr));
+                },
+                depart,
+                Blocked(&["result_pending"]),
+            ),
+            row(
+                "antigen pending, forced",
+                |l| {
+                    arrive(l);
+                    l.ok(sample_op(T, TestKind::Antigen));
+                },
+                force,
+                Ok,
+            ),
+            row(
+                "latest antigen invalid",
+                |l| {
+                    arrive(l);
+                    sampled(l, TestKind::Antigen, TestResult::Invalid);
+                },
+                depart,
+                Blocked(&["invalid_result"]),
+            ),
+            row(
+                "negative, then invalid",
+                |l| {
+                    arrive(l);
+                    sampled(l, TestKind::Antigen, TestResult::Negative);
+                    sampled(l, TestKind::Antigen, TestResult::Invalid);
+                },
+                depart,
+                Blocked(&["invalid_result"]),
+            ),
+            row(
+                "invalid, then negative",
+                |l| {
+                    arrive(l);
+                    sampled(l, TestKind::Antigen, TestResult::Invalid);
+                    sampled(l, TestKind::Antigen, TestResult::Negative);
+                },
+                depart,
+                Ok,
+            ),
+            row(
+                "negative antigen",
+                |l| {
+                    arrive(l);
+                    l.cleared(T);
+                },
+                depart,
+                Ok,
+            ),
+            row("positive", positive, depart, Blocked(&["positive"])),
+            row(
+                "positive: forcing is refused",
+                positive,
+                force,
+                Blocked(&["positive"]),
+            ),
+            row(
+                "positive, then a negative antigen: still positive",
+                |l| {
+                    positive(l);
+                    sampled(l, TestKind::Antigen, TestResult::Negative);
+                },
+                force,
+                Blocked(&["positive"]),
+            ),
+            row(
+                "positive, then a negative PCR: cleared",
+                |l| {
+                    positive(l);
+                    sampled(l, TestKind::Pcr, TestResult::Negative);
+                },
+                depart,
+                Ok,
+            ),
+            row(
+                "negative PCR, then positive antigen",
+                |l| {
+                    arrive(l);
+                    sampled(l, TestKind::Pcr, TestResult::Negative);
+                    sampled(l, TestKind::Antigen, TestResult::Positive);
+                },
+                force,
+                Blocked(&["positive"]),
+            ),
+            row(
+                "positive PCR, then negative antigen",
+                |l| {
+                    arrive(l);
+                    sampled(l, TestKind::Pcr, TestResult::Positive);
+                    sampled(l, TestKind::Antigen, TestResult::Negative);
+                },
+                force,
+                Blocked(&["positive"]),
+            ),
+            row(
+                "isolated, not released",
+                isolated_cleared,
+                depart,
+                Blocked(&["not_released"]),
+            ),
+            row(
+                "isolated, not released, forced",
+                isolated_cleared,
+                force,
+                Ok,
+            ),
+            row(
+                "isolated, released",
+                |l| {
+                    isolated_cleared(l);
+                    l.ok(release());
+                },
+                depart,
+                Ok,
+            ),
+            row(
+                "holding",
+                holding,
+                depart,
+                Blocked(&["waiting_for_isolation"]),
+            ),
+            row("holding, forced", holding, force, Ok),
+            row(
+                "handoff required, not started",
+                needs_handoff,
+                depart,
+                Blocked(&["handoff_required"]),
+            ),
+            row("handoff required, forced", needs_handoff, force, Ok),
+            row(
+                "handoff under way",
+                |l| {
+                    needs_handoff(l);
+                    l.ok(transfer());
+                },
+                depart,
+                Blocked(&["handoff_under_way"]),
+            ),
+            row(
+                "handoff done",
+                |l| {
+                    needs_handoff(l);
+                    l.ok(transfer());
+                    done(l);
+                },
+                depart,
+                Ok,
+            ),
+            row(
+                "a handoff not required, under way",
+                |l| {
+                    arrive(l);
+                    l.cleared(T);
+                    l.ok(transfer());
+                },
+                depart,
+                Blocked(&["handoff_under_way"]),
+            ),
+            row(
+                "open medical call",
+                |l| {
+                    arrive(l);
+                    l.cleared(T);
+                    service(l, ServiceKind::Medical);
+                },
+                depart,
+                Blocked(&["medical_call"]),
+            ),
+            row(
+                "open medical call, forced",
+                |l| {
+                    arrive(l);
+                    l.cleared(T);
+                    service(l, ServiceKind::Medical);
+                },
+                force,
+                Ok,
+            ),
+            row(
+                "open water and meal calls close at departure",
+                |l| {
+                    arrive(l);
+                    l.cleared(T);
+                    service(l, ServiceKind::Water);
+                    service(l, ServiceKind::Meal);
+                },
+                depart,
+                Ok,
+            ),
+            row(
+                "positive, under an authorised escort, done",
+                |l| {
+                    isolated_positive(l);
+                    l.ok(escort_by());
+                    done(l);
+                },
+                depart,
+                Ok,
+            ),
+            row(
+                "positive, under an authorised escort, not done",
+                |l| {
+                    isolated_positive(l);
+                    l.ok(escort_by());
+                },
+                force,
+                // Until the escort is done, the positive still stands.
+                Blocked(&["positive", "handoff_under_way"]),
+            ),
+            row(
+                "positive under escort, a medical call open",
+                |l| {
+                    isolated_positive(l);
+                    service(l, ServiceKind::Medical);
+                    l.ok(escort_by());
+                    done(l);
+                },
+                depart,
+                Blocked(&["medical_call"]),
+            ),
+            row(
+                "every blocker at once, in order",
+                |l| {
+                    isolated_positive(l);
+                    l.ok(sample_op(T, TestKind::Pcr));
+                    service(l, ServiceKind::Medical);
+                },
+                force,
+                Blocked(&["positive", "not_released", "result_pending", "medical_call"]),
+            ),
+            row("not on site", |_| {}, depart, Refused("NotOnSite")),
+            row(
+                "a blank force reason",
+                arrive,
+                || Op::Depart {
+                    plate: plate(T),
+                    force_reason: Some(" ".into()),
+                },
+                Invalid("reason"),
+            ),
+        ],
+        Policy::default,
+    );
+}
+
+#[test]
+fn departure_rules_under_a_policy_that_requires_pcr() {
+    use Expect::*;
+    let policy = || Policy {
+        require_pcr: true,
+        ..Policy::default()
+    };
+    run_table(
+        vec![
+            row(
+                "antigen only",
+                |l| {
+                    arrive(l);
+                    l.cleared(T);
+                },
+                depart,
+                Blocked(&["no_sample"]),
+            ),
+            row(
+                "antigen only, forced",
+                |l| {
+                    arrive(l);
+                    l.cleared(T);
+                },
+                force,
+                Ok,
+            ),
+            row(
+                "nothing",
+                arrive,
+                depart,
+                Blocked(&["no_sample", "no_sample"]),
+            ),
+            row(
+                "antigen and PCR negative",
+                |l| {
+                    arrive(l);
+                    l.cleared(T);
+                    sampled(l, TestKind::Pcr, TestResult::Negative);
+                },
+                depart,
+                Ok,
+            ),
+            row(
+                "PCR invalid",
+                |l| {
+                    arrive(l);
+                    l.cleared(T);
+                    sampled(l, TestKind::Pcr, TestResult::Invalid);
+                },
+                depart,
+                Blocked(&["invalid_result"]),
+            ),
+        ],
+        policy,
+    );
+    // And a policy that requires nothing lets a clean truck go untested.
+    run_table(
+        vec![row("no test required", arrive, depart, Expect::Ok)],
+        || Policy {
+            require_antigen: false,
+            require_pcr: false,
+            ..Policy::default()
+        },
+    );
+}
+
+#[test]
+fn isolation_and_handoff_rules() {
+    use Expect::*;
+    run_table(
+        vec![
+            row("release, decided", isolated_cleared, release, Ok),
+            row(
+                "release without who decided",
+                isolated_cleared,
+                || release_by("  "),
+                Invalid("decided by"),
+            ),
+            row(
+                "release a positive",
+                isolated_positive,
+                release,
+                Refused("positive_no_release"),
+            ),
+            row(
+                "release a positive after a negative antigen",
+                |l| {
+                    isolated_positive(l);
+                    sampled(l, TestKind::Antigen, TestResult::Negative);
+                },
+                release,
+                Refused("positive_no_release"),
+            ),
+            row(
+                "release a positive after a negative PCR",
+                |l| {
+                    isolated_positive(l);
+                    sampled(l, TestKind::Pcr, TestResult::Negative);
+                },
+                release,
+                Ok,
+            ),
+            row(
+                "release a truck not isolated",
+                arrive,
+                release,
+                Refused("not_isolated"),
+            ),
+            row(
+                "release a truck on the holding list",
+                holding,
+                release,
+                Refused("not_isolated"),
+            ),
+            row(
+                "transfer from isolation",
+                isolated_cleared,
+                transfer,
+                Refused("transfer_under_isolation"),
+            ),
+            row(
+                "transfer of a positive outside isolation",
+                positive,
+                transfer,
+                Refused("transfer_under_isolation"),
+            ),
+            row(
+                "transfer from the holding list",
+                holding,
+                transfer,
+                Refused("transfer_under_isolation"),
+            ),
+            row(
+                "escort from isolation without who authorised it",
+                isolated_positive,
+                escort_undecided,
+                Refused("escort_needs_decider"),
+            ),
+            row(
+                "escort from isolation, authorised",
+                isolated_positive,
+                escort_by,
+                Ok,
+            ),
+            row(
+                "escort of a positive outside isolation, authorised",
+                positive,
+                escort_by,
+                Ok,
+            ),
+            row(
+                "escort of a clean truck needs no decider",
+                arrive,
+                escort_undecided,
+                Ok,
+            ),
+            row(
+                "escort without the escorting unit",
+                isolated_positive,
+                || handoff(HandoffMode::Escort, None, None, None),
+                Invalid("escorting unit"),
+            ),
+            row(
+                "transfer without the receiving vehicle",
+                arrive,
+                || handoff(HandoffMode::Transfer, None, Some("长治物流"), None),
+                Invalid("receiving vehicle"),
+            ),
+            row(
+                "transfer without the company",
+                arrive,
+                || handoff(HandoffMode::Transfer, Some("晋D99999"), None, None),
+                Invalid("company"),
+            ),
+            row(
+                "transfer to itself",
+                arrive,
+                || handoff(HandoffMode::Transfer, Some(T), Some("长治物流"), None),
+                Invalid("the truck itself"),
+            ),
+            row(
+                "transfer with a blank company",
+                arrive,
+                || handoff(HandoffMode::Transfer, Some("晋D99999"), Some("  "), None),
+                Invalid("company"),
+            ),
+            row("a clean transfer", arrive, transfer, Ok),
+            row(
+                "escalate from the holding list",
+                holding,
+                || Op::Escalate {
+                    plate: plate(T),
+                    note: "no isolation bay".into(),
+                },
+                Ok,
+            ),
+            row(
+                "move a holding truck into isolation",
+                holding,
+                || Op::Move {
+                    plate: plate(T),
+                    to: bay("I-01"),
+                },
+                Refused("use_isolate"),
+            ),
+            row(
+                "move a holding truck elsewhere",
+                holding,
+                || Op::Move {
+                    plate: plate(T),
+                    to: bay("P-01-01"),
+                },
+                Refused("holding_use_isolate"),
+            ),
+            row(
+                "isolate a holding truck, the zone still full",
+                holding,
+                || Op::Isolate {
+                    plate: plate(T),
+                    reason: "fever".into(),
+                    bay: None,
+                },
+                Refused("NoFreeBay"),
+            ),
+            row(
+                "confirm a handoff not started",
+                arrive,
+                || Op::HandoffConfirm { plate: plate(T) },
+                Refused("no_handoff_to_confirm"),
+            ),
+            row(
+                "confirm a handoff under way",
+                |l| {
+                    arrive(l);
+                    l.ok(transfer());
+                },
+                || Op::HandoffConfirm { plate: plate(T) },
+                Refused("no_handoff_to_confirm"),
+            ),
+            row(
+                "confirm a handoff done",
+                |l| {
+                    arrive(l);
+                    l.ok(transfer());
+                    done(l);
+                },
+                || Op::HandoffConfirm { plate: plate(T) },
+                Ok,
+            ),
+            row(
+                "confirm a handoff twice",
+                |l| {
+                    arrive(l);
+                    l.ok(transfer());
+                    done(l);
+                    l.ok(Op::HandoffConfirm { plate: plate(T) });
+                },
+                || Op::HandoffConfirm { plate: plate(T) },
+                Refused("no_handoff_to_confirm"),
+            ),
+            row(
+                "confirm after departure",
+                |l| {
+                    arrive(l);
+                    l.ok(transfer());
+                    done(l);
+                    l.clear_and_depart(T);
+                },
+                || Op::HandoffConfirm { plate: plate(T) },
+                Ok,
+            ),
+            row(
+                "confirm for a plate never seen",
+                |_| {},
+                || Op::HandoffConfirm { plate: plate(T) },
+                Refused("NotOnSite"),
+            ),
+            row(
+                "recheck a passenger who is not there",
+                arrive,
+                || recheck(1, 36.5),
+                Refused("no_such_person"),
+            ),
+            row("recheck the driver", arrive, || recheck(0, 36.5), Ok),
+            row(
+                "reuse a tube",
+                |l| {
+                    l.arrive("晋D22222");
+                    l.ok(Op::Sample {
+                        plate: plate("晋D22222"),
+                        test: TestKind::Pcr,
+                        tube: Some("TUBE-0001".into()),
+                        batch: None,
+                    });
+                    arrive(l);
+                },
+                || Op::Sample {
+                    plate: plate(T),
+                    test: TestKind::Antigen,
+                    tube: Some("TUBE-0001".into()),
+                    batch: Some("B-1".into()),
+                },
+                Refused("TubeInUse"),
+            ),
+            row(
+                "reuse a tube whose result is in",
+                |l| {
+                    arrive(l);
+                    l.ok(Op::Sample {
+                        plate: plate(T),
+                        test: TestKind::Antigen,
+                        tube: Some("TUBE-0001".into()),
+                        batch: None,
+                    });
+                    l.ok(result_op(T, TestKind::Antigen, TestResult::Negative));
+                },
+                || Op::Sample {
+                    plate: plate(T),
+                    test: TestKind::Antigen,
+                    tube: Some("TUBE-0001".into()),
+                    batch: None,
+                },
+                Refused("TubeInUse"),
+            ),
+            row(
+                "a result after departure",
+                |l| {
+                    arrive(l);
+                    l.cleared(T);
+                    l.ok(sample_op(T, TestKind::Pcr));
+                    l.ok(force());
+                },
+                || result_op(T, TestKind::Pcr, TestResult::Negative),
+                Ok,
+            ),
+            row(
+                "a second result after departure",
+                |l| {
+                    arrive(l);
+                    l.cleared(T);
+                    l.ok(sample_op(T, TestKind::Pcr));
+                    l.ok(force());
+                    l.ok(result_op(T, TestKind::Pcr, TestResult::Negative));
+                },
+                || result_op(T, TestKind::Pcr, TestResult::Negative),
+                Refused("NotOnSite"),
+            ),
+            row(
+                "a sample after departure",
+                |l| {
+                    arrive(l);
+                    l.clear_and_depart(T);
+                },
+                || sample_op(T, TestKind::Pcr),
+                Refused("NotOnSite"),
+            ),
+        ],
+        Policy::default,
+    );
+}
+
+#[test]
+fn arrival_rules() {
+    use Expect::*;
+    fn with(f: fn(&mut trucklot::domain::event::ArrivalRecord)) -> Op {
+        let mut a = arrival(T);
+        f(&mut a);
+        arrive_op(a)
+    }
+    run_table(
+        vec![
+            row(
+                "no temperature",
+                |_| {},
+                || with(|a| a.temperature = None),
+                Invalid("temperature"),
+            ),
+            row(
+                "four passengers",
+                |_| {},
+                || {
+                    with(|a| {
+                        a.passengers = (0..4)
+                            .map(|i| passenger(&format!("乘客{i}"), 36.5, HealthCode::Green))
+                            .collect()
+                    })
+                },
+                Invalid("passengers"),
+            ),
+            row(
+                "three passengers",
+                |_| {},
+                || {
+                    with(|a| {
+                        a.passengers = (0..3)
+                            .map(|i| passenger(&format!("乘客{i}"), 36.5, HealthCode::Green))
+                            .collect()
+                    })
+                },
+                Ok,
+            ),
+            row(
+                "a passenger's name with control characters",
+                |_| {},
+                || {
+                    with(|a| {
+                        a.passengers = vec![passenger("李\u{1b}[2J四", 36.5, HealthCode::Green)]
+                    })
+                },
+                Invalid("passenger 1 name"),
+            ),
+            row(
+                "an override reason with nothing to override",
+                |_| {},
+                || Op::Arrive {
+                    arrival: arrival(T),
+                    bay: None,
+                    override_reason: Some("operator's call".into()),
+                },
+                Refused("NothingToOverride"),
+            ),
+            row(
+                "a fever with the isolation and work bays full",
+                |l| {
+                    fill_isolation(l, 0);
+                    for w in bays_of(&l.store, Zone::Work) {
+                        l.ok(Op::CloseBay {
+                            bay: w,
+                            reason: "x".into(),
+                        });
+                    }
+                },
+                || with(|a| a.temperature = Some(Temperature::new(38.0).unwrap())),
+                Refused("NoFreeBay"),
+            ),
+        ],
+        Policy::default,
+    );
+}
+
+// ------------------------------------------------- the rules' side effects
+
+fn detail(lot: &Lot, p: &str) -> StayDetail {
+    let stay = lot.store.stay_of_plate(&plate(p)).unwrap().unwrap();
+    lot.store.stay_detail(stay).unwrap().unwrap()
+}
+
+#[test]
+fn a_passenger_with_a_fever_sends_the_truck_to_isolation_naming_them() {
+    let mut lot = Lot::new();
+    let mut a = arrival(T);
+    a.passengers = vec![
+        passenger("李四", 38.1, HealthCode::Green),
+        passenger("王五", 36.6, HealthCode::Yellow),
+    ];
+    let out = lot.ok(arrive_op(a));
+    assert_eq!(out.bay.as_ref().map(|b| b.zone()), Some(Zone::Isolation));
+    match &out.events[0].1 {
+        Event::Arrived {
+            findings, flags, ..
+        } => {
+            assert_eq!(
+                findings,
+                &vec![
+                    Finding {
+                        person: 1,
+                        flag: CheckFlag::Fever
+                    },
+                    Finding {
+                        person: 2,
+                        flag: CheckFlag::YellowCode
+                    },
+                ]
+            );
+            assert_eq!(flags, &vec![CheckFlag::Fever, CheckFlag::YellowCode]);
+        }
+        e => panic!("{e:?}"),
+    }
+    let d = detail(&lot, T);
+    assert_eq!(d.status, Status::Isolated);
+    let reason = d.isolation_reason.unwrap();
+    assert!(reason.contains("fever: passenger 1 李四"), "{reason}");
+    assert!(reason.contains("yellow code: passenger 2 王五"), "{reason}");
+    assert!(!reason.contains("driver"), "{reason}");
+    let people: Vec<_> = d
+        .people
+        .iter()
+        .map(|p| (p.person, p.name.clone(), p.temperature, p.code))
+        .collect();
+    assert_eq!(
+        people,
+        [
+            (0, Some("张三".into()), Some(36.5), HealthCode::Green),
+            (1, Some("李四".into()), Some(38.1), HealthCode::Green),
+            (2, Some("王五".into()), Some(36.6), HealthCode::Yellow),
+        ]
+    );
+    assert_eq!(d.gate.as_deref(), Some("east"));
+    assert_eq!(d.venue_code, Some(true));
+}
+
+#[test]
+fn a_full_isolation_zone_puts_the_truck_on_hold_and_the_freed_bay_is_proposed() {
+    let mut lot = Lot::new();
+    fill_isolation(&mut lot, 1);
+    let fever = |p: &str| {
+        let mut a = arrival(p);
+        a.temperature = Some(Temperature::new(38.5).unwrap());
+        arrive_op(a)
+    };
+    assert_eq!(lot.ok(fever("晋D10001")).bay, Some(bay("I-01")));
+    lot.advance(mins(5));
+    let out = lot.ok(fever("晋D10002"));
+    let waiting = out.bay.clone().unwrap();
+    assert_eq!(waiting.zone(), Zone::Work);
+    assert_eq!(out.notes, [Note::Holding]);
+    assert!(matches!(
+        &out.events[0].1,
+        Event::Arrived { holding: true, .. }
+    ));
+    assert_eq!(detail(&lot, "晋D10002").status, Status::Holding);
+    // A second truck waits behind it, in the other lane.
+    lot.advance(mins(5));
+    let out = lot.ok(fever("晋D10003"));
+    assert_eq!(out.notes, [Note::Holding]);
+    assert_ne!(out.bay.as_ref(), Some(&waiting));
+
+    // On the clocks board at once, and on the isolation board: wait for a bay.
+    let facts = lot.store.clock_facts().unwrap();
+    let waits: Vec<_> = clocks::clocks(&facts, &lot.policy)
+        .into_iter()
+        .filter(|c| c.kind == ClockKind::WaitingForIsolation)
+        .map(|c| c.truck.unwrap().plate.to_string())
+        .collect();
+    assert_eq!(waits, ["晋D10002", "晋D10003"]);
+    let board = isolation_board(&facts, &lot.policy, lot.now());
+    assert_eq!(board.len(), 3);
+    assert_eq!(board[1].next, NextAction::WaitForBay);
+
+    // Unrelated operations propose nothing.
+    let out = lot.ok(sample_op("晋D10001", TestKind::Antigen));
+    assert_eq!(out.proposal, None);
+    lot.advance(mins(20));
+    lot.ok(result_op(
+        "晋D10001",
+        TestKind::Antigen,
+        TestResult::Negative,
+    ));
+    // The isolation bay frees: the next operation proposes it for the
+    // truck that has waited longest.
+    let out = lot.ok(release_op("晋D10001"));
+    assert_eq!(
+        out.proposal,
+        Some(Proposal::IsolateWaiting {
+            plate: plate("晋D10002"),
+            bay: bay("I-01")
+        })
+    );
+    // Confirmed: the truck goes there.
+    let out = lot.ok(Op::Isolate {
+        plate: plate("晋D10002"),
+        reason: "fever".into(),
+        bay: None,
+    });
+    assert_eq!(out.bay, Some(bay("I-01")));
+    assert_eq!(detail(&lot, "晋D10002").status, Status::Isolated);
+    assert_eq!(detail(&lot, "晋D10003").status, Status::Holding);
+    // Leaving isolation any other way frees the bay too: under escort.
+    lot.ok(sample_op("晋D10002", TestKind::Antigen));
+    lot.advance(mins(1));
+    lot.ok(result_op(
+        "晋D10002",
+        TestKind::Antigen,
+        TestResult::Positive,
+    ));
+    let out = lot.ok(escort_op("晋D10002", Some("李队长")));
+    assert_eq!(
+        out.proposal,
+        Some(Proposal::IsolateWaiting {
+            plate: plate("晋D10003"),
+            bay: bay("I-01")
+        })
+    );
+}
+
+#[test]
+fn a_recheck_is_recorded_and_proposes_isolation_when_it_flags() {
+    let mut lot = Lot::new();
+    let mut a = arrival(T);
+    a.passengers = vec![passenger("李四", 36.6, HealthCode::Green)];
+    lot.ok(arrive_op(a));
+    lot.advance(mins(30));
+    let out = lot.ok(recheck(1, 36.8));
+    assert_eq!(out.proposal, None);
+    let out = lot.ok(recheck(1, 38.0));
+    assert_eq!(
+        out.proposal,
+        Some(Proposal::Isolate {
+            bay: Some(bay("I-01"))
+        })
+    );
+    match &out.events[..] {
+        [
+            (
+                _,
+                Event::Rechecked {
+                    person,
+                    temperature,
+                    findings,
+                    ..
+                },
+            ),
+        ] => {
+            assert_eq!(*person, 1);
+            assert_eq!(temperature.celsius(), 38.0);
+            assert_eq!(
+                findings,
+                &vec![Finding {
+                    person: 1,
+                    flag: CheckFlag::Fever
+                }]
+            );
+        }
+        e => panic!("{e:?}"),
+    }
+    // Only a proposal: the truck has not moved; the person's latest
+    // measurement is the new one.
+    let d = detail(&lot, T);
+    assert_eq!(d.status, Status::Parked);
+    assert_eq!(d.people[1].temperature, Some(38.0));
+    assert_eq!(d.people[1].checked_at, t0() + mins(30));
+    // A red code at a recheck flags too; an isolated truck is proposed nothing.
+    let out = lot.ok(Op::Recheck {
+        plate: plate(T),
+        person: 0,
+        temperature: Temperature::new(36.5).unwrap(),
+        code: HealthCode::Red,
+    });
+    assert!(matches!(out.proposal, Some(Proposal::Isolate { .. })));
+    lot.ok(Op::Isolate {
+        plate: plate(T),
+        reason: "recheck".into(),
+        bay: None,
+    });
+    assert_eq!(lot.ok(recheck(1, 38.5)).proposal, None);
+    assert!(lot.store.check().unwrap().ok());
+}
+
+#[test]
+fn a_water_call_is_closed_at_departure_with_its_own_event() {
+    let mut lot = Lot::new();
+    lot.arrive(T);
+    lot.cleared(T);
+    service(&mut lot, ServiceKind::Water);
+    service(&mut lot, ServiceKind::Meal);
+    lot.advance(mins(3));
+    let out = lot.ok(depart_op(T));
+    let kinds: Vec<_> = out
+        .events
+        .iter()
+        .map(|(_, e)| match e {
+            Event::ServiceDone { at_departure, .. } => format!("service_done {at_departure}"),
+            e => e.kind().to_string(),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        ["service_done true", "service_done true", "departed"]
+    );
+    assert_eq!(
+        out.notes,
+        [
+            Note::ServiceClosedAtDeparture(ServiceKind::Water),
+            Note::ServiceClosedAtDeparture(ServiceKind::Meal)
+        ]
+    );
+    let d = detail(&lot, T);
+    assert!(d.services.iter().all(|s| s.done_at == Some(t0() + mins(3))));
+    assert!(lot.store.clock_facts().unwrap().services.is_empty());
+    assert!(lot.store.check().unwrap().ok());
+}
+
+#[test]
+fn forcing_records_what_was_overridden() {
+    let mut lot = Lot::new();
+    let mut a = arrival(T);
+    a.handoff_required = true;
+    lot.ok(arrive_op(a));
+    service(&mut lot, ServiceKind::Medical);
+    let out = lot.ok(Op::Depart {
+        plate: plate(T),
+        force_reason: Some("driver taken to hospital".into()),
+    });
+    match &out.events[..] {
+        [
+            (
+                _,
+                Event::ServiceDone {
+                    at_departure: true, ..
+                },
+            ),
+            (
+                _,
+                Event::Departed {
+                    forced, overridden, ..
+                },
+            ),
+        ] => {
+            assert_eq!(forced.as_deref(), Some("driver taken to hospital"));
+            assert_eq!(
+                overridden,
+                &["no_sample", "handoff_required", "medical_call"]
+            );
+        }
+        e => panic!("{e:?}"),
+    }
+    // The overridden medical call is closed as the truck leaves, marked as
+    // closed at departure (not as served).
+    assert_eq!(
+        out.notes,
+        [Note::ServiceClosedAtDeparture(ServiceKind::Medical)]
+    );
+    assert!(detail(&lot, T).services[0].done_at.is_some());
+    // A reason when nothing blocks is not a forced departure.
+    lot.arrive("晋D22222");
+    lot.cleared("晋D22222");
+    let out = lot.ok(Op::Depart {
+        plate: plate("晋D22222"),
+        force_reason: Some("just in case".into()),
+    });
+    assert!(matches!(
+        &out.events[0].1,
+        Event::Departed { forced: None, overridden, .. } if overridden.is_empty()
+    ));
+}
+
+#[test]
+fn a_refused_departure_names_every_blocker_and_says_a_positive_is_not_forceable() {
+    let mut lot = Lot::new();
+    isolated_positive(&mut lot);
+    service(&mut lot, ServiceKind::Medical);
+    let r = lot.refused(force());
+    let msg = r.to_string();
+    assert!(msg.contains("positive antigen result stands"), "{msg}");
+    assert!(msg.contains("in isolation and not released"), "{msg}");
+    assert!(msg.contains("medical call"), "{msg}");
+    assert!(msg.contains("only under escort"), "{msg}");
+    // The same blockers as the preview the TUI asks for.
+    let preview =
+        trucklot::ops::departure_blockers(&mut lot.store, &lot.policy, &plate(T)).unwrap();
+    match r {
+        Refusal::DepartureBlocked { blockers, .. } => assert_eq!(blockers, preview),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_handoff_is_confirmed_after_the_truck_left_and_only_once() {
+    let mut lot = Lot::new();
+    lot.arrive(T);
+    lot.ok(transfer());
+    lot.advance(mins(30));
+    done(&mut lot);
+    let confirm_clock = |lot: &Lot| {
+        let facts = lot.store.clock_facts().unwrap();
+        clocks::clocks(&facts, &lot.policy)
+            .into_iter()
+            .find(|c| matches!(c.kind, ClockKind::HandoffConfirm { .. }))
+    };
+    let c = confirm_clock(&lot).expect("a done handoff waits for confirmation");
+    assert_eq!(
+        c.kind,
+        ClockKind::HandoffConfirm {
+            mode: HandoffMode::Transfer
+        }
+    );
+    assert_eq!(c.due, t0() + mins(30) + Duration::hours(24));
+    lot.clear_and_depart(T);
+    // Gone, and still waiting for the destination's word.
+    let c = confirm_clock(&lot).expect("still open after departure");
+    assert_eq!(c.truck.as_ref().unwrap().bay, None);
+    lot.advance(Duration::hours(25));
+    assert!(c.overdue(lot.now()));
+    let out = lot.ok(Op::HandoffConfirm { plate: plate(T) });
+    assert!(matches!(
+        out.events[..],
+        [(_, Event::HandoffConfirmed { .. })]
+    ));
+    assert_eq!(confirm_clock(&lot), None);
+    let d = detail(&lot, T);
+    assert_eq!(d.handoff_confirmed_at, Some(lot.now()));
+    assert_eq!(d.status, Status::Departed);
+    assert_eq!(
+        key(&lot.refused(Op::HandoffConfirm { plate: plate(T) })),
+        "no_handoff_to_confirm"
+    );
+    // A new stay of the same plate: the confirmation is about the latest.
+    lot.arrive(T);
+    assert_eq!(
+        key(&lot.refused(Op::HandoffConfirm { plate: plate(T) })),
+        "no_handoff_to_confirm"
+    );
+}
+
+#[test]
+fn an_escalated_truck_awaits_the_decision_on_the_board() {
+    let mut lot = Lot::new();
+    isolated_positive(&mut lot);
+    let board = |lot: &Lot| {
+        let facts = lot.store.clock_facts().unwrap();
+        isolation_board(&facts, &lot.policy, lot.now())
+    };
+    assert_eq!(board(&lot)[0].next, NextAction::Escalate);
+    lot.advance(mins(10));
+    lot.ok(Op::Escalate {
+        plate: plate(T),
+        note: "reported to the district CDC".into(),
+    });
+    assert_eq!(
+        board(&lot)[0].next,
+        NextAction::AwaitDecision {
+            at: lot.now(),
+            note: "reported to the district CDC".into()
+        }
+    );
+    // The decision: an escort. On the board until it has gone.
+    lot.ok(escort_by());
+    assert_eq!(board(&lot)[0].next, NextAction::EscortUnderWay);
+    done(&mut lot);
+    assert_eq!(board(&lot)[0].next, NextAction::LetOutUnderEscort);
+    lot.ok(depart_op(T));
+    assert!(board(&lot).is_empty());
+}
+
+#[test]
+fn a_result_after_departure_is_recorded_but_proposes_nothing() {
+    let mut lot = Lot::new();
+    lot.arrive(T);
+    lot.cleared(T);
+    lot.ok(Op::Sample {
+        plate: plate(T),
+        test: TestKind::Pcr,
+        tube: Some("PCR-77".into()),
+        batch: Some("B-3".into()),
+    });
+    lot.ok(force());
+    lot.advance(Duration::hours(5));
+    let out = lot.ok(result_op(T, TestKind::Pcr, TestResult::Positive));
+    assert_eq!(out.proposal, None, "the truck is gone: nothing to isolate");
+    assert_eq!(out.bay, None);
+    let d = detail(&lot, T);
+    let pcr = d.samples.iter().find(|s| s.test == TestKind::Pcr).unwrap();
+    assert_eq!(pcr.result, Some(TestResult::Positive));
+    assert_eq!(pcr.result_at, Some(lot.now()));
+    assert_eq!(pcr.tube.as_deref(), Some("PCR-77"));
+    assert_eq!(pcr.batch.as_deref(), Some("B-3"));
+    assert!(lot.store.check().unwrap().ok());
+}
+
+#[test]
+fn generated_tube_ids_are_unique_per_stay_and_test() {
+    let mut lot = Lot::new();
+    lot.arrive(T);
+    let tube = |out: &trucklot::ops::Outcome| match &out.events[0].1 {
+        Event::SampleTaken { tube, .. } => tube.clone().unwrap(),
+        e => panic!("{e:?}"),
+    };
+    let a = tube(&lot.ok(sample_op(T, TestKind::Antigen)));
+    lot.ok(result_op(T, TestKind::Antigen, TestResult::Invalid));
+    let b = tube(&lot.ok(sample_op(T, TestKind::Antigen)));
+    let c = tube(&lot.ok(sample_op(T, TestKind::Pcr)));
+    assert_eq!(
+        [a.as_str(), &b, &c],
+        ["AG-000001-1", "AG-000001-2", "PCR-000001-1"]
+    );
+}
+
+/// Two results reported in the same millisecond (a fixed clock; or a lab
+/// file that gives both the same time): the one recorded later is the
+/// later one. Here the positive antigen is recorded after the negative PCR,
+/// so the positive stands and the truck may not leave.
+///
+/// CORE BUG (reported to the lead, not fixed here): `Tx::stay_where`
+/// (src/store/tx.rs) orders results by `result_at, id`, where `id` is the
+/// *sample's* id, so at equal times the earlier-taken sample counts as the
+/// earlier result: the antigen positive (sampled first) sorts before the
+/// PCR negative (sampled second, recorded first) and the positive is taken
+/// as cleared. `clock_facts` (src/store/boards.rs) orders the same way.
+#[test]
+fn results_at_the_same_time_count_in_the_order_they_were_recorded() {
+    let mut lot = Lot::new();
+    lot.arrive(T);
+    lot.ok(sample_op(T, TestKind::Antigen));
+    lot.ok(sample_op(T, TestKind::Pcr));
+    lot.advance(mins(20));
+    lot.ok(result_op(T, TestKind::Pcr, TestResult::Negative));
+    lot.ok(result_op(T, TestKind::Antigen, TestResult::Positive));
+    let keys: Vec<_> = trucklot::ops::departure_blockers(&mut lot.store, &lot.policy, &plate(T))
+        .unwrap()
+        .iter()
+        .map(|b| b.key())
+        .collect();
+    assert_eq!(keys, ["positive"]);
+}
