@@ -429,7 +429,7 @@ impl App {
         let blockers = match result {
             Ok(b) => b,
             Err(e) => {
-                self.toast(super::refusal_text::text(self.session.lang, &e), true);
+                self.toast(crate::i18n::refusal::text(self.session.lang, &e), true);
                 return;
             }
         };
@@ -441,7 +441,7 @@ impl App {
         let lang = self.session.lang;
         let warnings: Vec<String> = blockers
             .iter()
-            .map(|b| format!("✗ {}", super::refusal_text::blocker_text(lang, b)))
+            .map(|b| format!("✗ {}", crate::i18n::refusal::blocker_text(lang, b)))
             .collect();
         let (title, lines, then) = if blockers.is_empty() {
             (

@@ -13,7 +13,7 @@ pub mod form;
 pub mod input;
 pub mod keymap;
 pub mod outcome;
-pub mod refusal_text;
+
 pub mod screens;
 pub mod view;
 pub mod widgets;

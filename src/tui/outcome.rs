@@ -106,7 +106,7 @@ pub(super) fn op_done(app: &mut App, op: &Op, result: Result<Outcome, OpError>) 
                 OpError::Refused(Refusal::DepartureBlocked { blockers, .. })
                     if blockers.iter().all(|b| b.forceable())
             );
-            app.toast(super::refusal_text::text(app.session.lang, &e), true);
+            app.toast(crate::i18n::refusal::text(app.session.lang, &e), true);
             if let (
                 true,
                 Op::Depart {

@@ -1,6 +1,7 @@
-//! An operation's failure as one line in the interface language. English is
-//! the error's own text (the same line the CLI prints); Chinese comes from
-//! the catalogue's templates, filled with the same values.
+//! An operation's failure as one line in a language, for both faces (the
+//! interface's toasts and the command line's error line). English is the
+//! error's own text; Chinese comes from the catalogue's templates, filled
+//! with the same values.
 
 use crate::domain::event::{ServiceKind, TestKind, TestResult};
 use crate::domain::stay::{Blocker, RuleRefusal as R};

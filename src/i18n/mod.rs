@@ -1,7 +1,7 @@
-//! The string catalogue: every user-facing text of the TUI, in English and
-//! Chinese. A message is a `Msg` variant; `Msg::text(lang)` picks the
-//! language. The macro makes a missing translation a compile error, and a
-//! test refuses empty ones.
+//! The string catalogue: every user-facing text, in English and Chinese.
+//! The interface's messages are `Msg` variants (here); the command line's
+//! are `CliMsg` (`cli`). `text(lang)` picks the language. The macro makes a
+//! missing translation a compile error, and a test refuses empty ones.
 //!
 //! Plates, names and bay ids are data and never pass through here.
 
@@ -55,25 +55,36 @@ impl fmt::Display for Lang {
     }
 }
 
+pub mod cli;
+pub mod refusal;
+
+pub use cli::CliMsg;
+
+/// Declares a message enum `$enum` whose every variant has an English and a
+/// Chinese text.
 macro_rules! catalogue {
-    ($($name:ident => ($en:expr, $zh:expr)),+ $(,)?) => {
-        /// A user-facing message.
+    ($(#[$m:meta])* $enum:ident { $($name:ident => ($en:expr, $zh:expr)),+ $(,)? }) => {
+        $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum Msg { $($name),+ }
+        pub enum $enum { $($name),+ }
 
-        impl Msg {
-            pub const ALL: &'static [Msg] = &[$(Msg::$name),+];
+        impl $enum {
+            pub const ALL: &'static [$enum] = &[$($enum::$name),+];
 
-            pub fn text(self, lang: Lang) -> &'static str {
+            pub fn text(self, lang: $crate::i18n::Lang) -> &'static str {
+                use $crate::i18n::Lang;
                 match (self, lang) {
-                    $((Msg::$name, Lang::En) => $en, (Msg::$name, Lang::Zh) => $zh,)+
+                    $(($enum::$name, Lang::En) => $en, ($enum::$name, Lang::Zh) => $zh,)+
                 }
             }
         }
     };
 }
+pub(crate) use catalogue;
 
 catalogue! {
+    /// A message of the terminal interface.
+    Msg {
     AppName => ("trucklot", "trucklot 卡口停车场"),
     ModeMap => ("Map", "地图"),
     ModeForm => ("Arrival form", "入场登记"),
@@ -428,6 +439,7 @@ catalogue! {
     BlockHandoffRequired => ("it needs a point-to-point handoff that has not been done", "须点对点交接，尚未完成"),
     BlockMedicalCall => ("a medical call is open", "有未完成的医疗呼叫"),
 }
+}
 
 #[cfg(test)]
 mod tests {
@@ -435,8 +447,11 @@ mod tests {
 
     #[test]
     fn every_message_has_both_languages() {
-        for m in Msg::ALL {
-            for lang in [Lang::En, Lang::Zh] {
+        for lang in [Lang::En, Lang::Zh] {
+            for m in Msg::ALL {
+                assert!(!m.text(lang).trim().is_empty(), "{m:?} has no {lang} text");
+            }
+            for m in CliMsg::ALL {
                 assert!(!m.text(lang).trim().is_empty(), "{m:?} has no {lang} text");
             }
         }
