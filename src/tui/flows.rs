@@ -12,10 +12,11 @@ use crate::domain::clocks::ClockKind;
 use crate::domain::event::{HandoffMode, ServiceKind, TestKind, TestResult};
 use crate::domain::gate::{ArrivalPlan, plan_arrival};
 use crate::domain::plate::Plate;
-use crate::domain::policy::{CheckFlag, Finding, HealthCode, Temperature};
+use crate::domain::policy::{Finding, HealthCode, Temperature};
 use crate::domain::stay::{Blocker, Status, standing_positive};
 use crate::domain::text;
 use crate::i18n::Msg;
+use crate::i18n::words::word;
 use crate::ops::{self, Op, OpError};
 use crate::store::Occupant;
 
@@ -102,7 +103,7 @@ impl App {
         };
         let Some(bay) = plan.bay else {
             self.toast(
-                format!("{} {}", self.t(Msg::NoFreeBay), self.t(zone_msg(plan.zone))),
+                format!("{} {}", self.t(Msg::NoFreeBay), self.t(word(plan.zone))),
                 true,
             );
             return;
@@ -161,7 +162,7 @@ impl App {
                     subject: bay.to_string(),
                     options: vec![
                         option('b', Msg::OptThisBay, MenuPick::DisinfectBay(bay)),
-                        option('z', zone_msg(zone), MenuPick::DisinfectZone(zone)),
+                        option('z', word(zone), MenuPick::DisinfectZone(zone)),
                     ],
                 }));
                 return;
@@ -274,7 +275,7 @@ impl App {
                                 } else {
                                     MenuPick::ResultFor(plate.clone(), *t)
                                 };
-                                option(key, test_msg(*t), pick)
+                                option(key, word(*t), pick)
                             })
                             .collect();
                         let title = if sampling {
@@ -497,7 +498,7 @@ impl App {
                     Msg::ConfirmHandoffArrived,
                     vec![
                         format!("{}  {bay}", t.plate),
-                        self.t(mode_msg(mode)).to_string(),
+                        self.t(word(mode)).to_string(),
                     ],
                     Op::HandoffConfirm { plate: t.plate },
                 );
@@ -520,7 +521,7 @@ impl App {
             }),
             MenuPick::ResultFor(plate, test) => self.menu(
                 Msg::MenuResult,
-                format!("{plate}  {}", self.t(test_msg(test))),
+                format!("{plate}  {}", self.t(word(test))),
                 vec![
                     option(
                         'n',
@@ -729,7 +730,7 @@ impl App {
                         format!("{plate}  → {to}"),
                         format!(
                             "{}: {receiver}  {value}",
-                            self.t(mode_msg(HandoffMode::Transfer))
+                            self.t(word(HandoffMode::Transfer))
                         ),
                     ],
                     Op::HandoffStart {
@@ -769,7 +770,7 @@ impl App {
                 let by = (!value.is_empty()).then_some(value);
                 let mut lines = vec![
                     format!("{plate}  → {to}"),
-                    format!("{}: {escort}", self.t(mode_msg(HandoffMode::Escort))),
+                    format!("{}: {escort}", self.t(word(HandoffMode::Escort))),
                 ];
                 if let Some(by) = &by {
                     lines.push(labelled(self, Msg::AuthorisedBy, by));
@@ -805,92 +806,21 @@ impl App {
     }
 }
 
-/// Who person `n` in the cab is, in the interface language: "driver 张三",
-/// "passenger 1 李四".
+/// Who person `n` in the cab is, in the interface language.
 pub(super) fn person_text(app: &App, n: u8, name: Option<&str>) -> String {
-    let role = if n == 0 {
-        app.t(Msg::PersonDriver).to_string()
-    } else {
-        format!("{} {n}", app.t(Msg::PersonPassengerN))
-    };
-    match name {
-        Some(name) if !name.is_empty() => format!("{role} {name}"),
-        _ => role,
-    }
+    crate::i18n::words::person_in(app.session.lang, n, name)
 }
 
-/// The checks' findings naming who was flagged, in the interface language:
-/// "fever: passenger 1 李四; yellow code: driver".
+/// The checks' findings naming who was flagged, in the interface language.
 pub(super) fn findings_text(
     app: &App,
     findings: &[Finding],
     name: impl Fn(u8) -> Option<String>,
 ) -> String {
-    crate::domain::event::describe_findings_with(
-        findings,
-        |flag| app.t(flag_msg(flag)).to_string(),
-        |n| person_text(app, n, name(n).as_deref()),
-    )
-}
-
-pub(super) fn flag_msg(f: CheckFlag) -> Msg {
-    match f {
-        CheckFlag::Fever => Msg::FlagFever,
-        CheckFlag::YellowCode => Msg::FlagYellow,
-        CheckFlag::RedCode => Msg::FlagRed,
-        CheckFlag::TravelHistory => Msg::FlagTravel,
-    }
+    crate::i18n::words::findings_in(app.session.lang, findings, name)
 }
 
 /// A bay for a confirmation line, or a dash when none is free.
 pub(super) fn bay_text(bay: Option<&BayId>) -> String {
     bay.map_or_else(|| "—".to_string(), |b| b.to_string())
-}
-
-pub(super) fn zone_msg(z: Zone) -> Msg {
-    match z {
-        Zone::Work => Msg::ZoneWork,
-        Zone::Living => Msg::ZoneLiving,
-        Zone::Parking => Msg::ZoneParking,
-        Zone::Isolation => Msg::ZoneIsolation,
-        Zone::Handoff => Msg::ZoneHandoff,
-    }
-}
-
-pub(super) fn result_msg(r: TestResult) -> Msg {
-    match r {
-        TestResult::Negative => Msg::ResultNegative,
-        TestResult::Positive => Msg::ResultPositive,
-        TestResult::Invalid => Msg::ResultInvalid,
-    }
-}
-
-pub(super) fn mode_msg(m: HandoffMode) -> Msg {
-    match m {
-        HandoffMode::Transfer => Msg::HandoffTransfer,
-        HandoffMode::Escort => Msg::HandoffEscort,
-    }
-}
-
-pub(super) fn service_msg(s: ServiceKind) -> Msg {
-    match s {
-        ServiceKind::Meal => Msg::ServiceMeal,
-        ServiceKind::Water => Msg::ServiceWater,
-        ServiceKind::Medical => Msg::ServiceMedical,
-    }
-}
-
-pub(super) fn test_msg(t: TestKind) -> Msg {
-    match t {
-        TestKind::Antigen => Msg::TestAntigen,
-        TestKind::Pcr => Msg::TestPcr,
-    }
-}
-
-pub(super) fn code_msg(c: HealthCode) -> Msg {
-    match c {
-        HealthCode::Green => Msg::CodeGreen,
-        HealthCode::Yellow => Msg::CodeYellow,
-        HealthCode::Red => Msg::CodeRed,
-    }
 }

@@ -3,9 +3,10 @@
 //! and the offer to force a refused departure with a reason.
 
 use super::app::App;
-use super::flows::{bay_text, code_msg, person_text, service_msg, test_msg};
+use super::flows::{bay_text, person_text};
 use super::screens::{PromptNext, Screen};
 use crate::i18n::Msg;
+use crate::i18n::words::word;
 use crate::ops::{Note, Op, OpError, Outcome, Proposal, Refusal};
 
 /// What an operation's result does to the screen.
@@ -35,7 +36,7 @@ pub(super) fn op_done(app: &mut App, op: &Op, result: Result<Outcome, OpError>) 
                     Note::Holding => app.t(Msg::NoteHolding).to_string(),
                     Note::ServiceClosedAtDeparture(kind) => app
                         .t(Msg::NoteServiceClosed)
-                        .replace("{x}", app.t(service_msg(*kind))),
+                        .replace("{x}", app.t(word(*kind))),
                 });
             }
             app.toast(text, false);
@@ -60,7 +61,7 @@ pub(super) fn op_done(app: &mut App, op: &Op, result: Result<Outcome, OpError>) 
                                 "{}: {} {temperature} {}",
                                 app.t(Msg::RecheckReason),
                                 person_text(app, *person, None),
-                                app.t(code_msg(*code))
+                                app.t(word(*code))
                             ),
                         ),
                         _ => (Msg::ProposeIsolate, app.t(Msg::PositiveResult).to_string()),
@@ -89,7 +90,7 @@ pub(super) fn op_done(app: &mut App, op: &Op, result: Result<Outcome, OpError>) 
                 }
                 (Some(Proposal::Resample(test)), Some(plate)) => app.confirm(
                     Msg::ProposeResample,
-                    vec![format!("{plate}  {}", app.t(test_msg(test)))],
+                    vec![format!("{plate}  {}", app.t(word(test)))],
                     Op::Sample {
                         plate,
                         test,

@@ -1,6 +1,7 @@
 //! The status line on top (lot, time, per-zone counts, the overdue alarm),
 //! the footer of main keys, and the toast line for the last action's result.
 
+use crate::i18n::words::word;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -12,7 +13,6 @@ use super::color;
 use crate::domain::bay::Zone;
 use crate::i18n::{Lang, Msg};
 use crate::tui::app::App;
-use crate::tui::flows::zone_msg;
 use crate::tui::keymap;
 
 pub fn status_line(app: &App, f: &mut Frame, area: Rect) {
@@ -72,7 +72,7 @@ pub fn status_line(app: &App, f: &mut Frame, area: Rect) {
                 let name = if short {
                     z.zone.prefix().to_string()
                 } else {
-                    app.t(zone_msg(z.zone)).to_string()
+                    app.t(word(z.zone)).to_string()
                 };
                 format!("{name} {}/{}", z.occupied, z.capacity)
             })
@@ -184,7 +184,7 @@ pub fn toast(app: &App, f: &mut Frame, body: Rect) {
 pub fn zone_title(zone: Zone) -> String {
     format!(
         "{} {}",
-        zone_msg(zone).text(Lang::En),
-        zone_msg(zone).text(Lang::Zh)
+        word(zone).text(Lang::En),
+        word(zone).text(Lang::Zh)
     )
 }

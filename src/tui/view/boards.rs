@@ -1,6 +1,7 @@
 //! The shift lead's boards: clocks (everything due, soonest first, live) and
 //! the isolation board (sortable, with the next action per truck).
 
+use crate::i18n::words::word;
 use chrono::Duration;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -14,7 +15,6 @@ use crate::domain::clocks::{ClockKind, IsolationRow, NextAction};
 use crate::i18n::Msg;
 use crate::tui::app::App;
 use crate::tui::bay_state::BayState;
-use crate::tui::flows::{mode_msg, service_msg, test_msg, zone_msg};
 use crate::tui::screens::Board;
 
 fn bold() -> Style {
@@ -65,27 +65,21 @@ pub fn clocks(app: &App, b: &Board, f: &mut Frame, area: Rect) {
         };
         let what = match &c.kind {
             ClockKind::Result { test } => {
-                format!("{} {}", app.t(Msg::KindResult), app.t(test_msg(*test)))
+                format!("{} {}", app.t(Msg::KindResult), app.t(word(*test)))
             }
             ClockKind::IsolationReview => app.t(Msg::KindReview).to_string(),
             ClockKind::Disinfection { zone } => {
-                format!("{} {}", app.t(Msg::KindDisinfect), app.t(zone_msg(*zone)))
+                format!("{} {}", app.t(Msg::KindDisinfect), app.t(word(*zone)))
             }
             ClockKind::Service { service } => {
-                format!(
-                    "{} {}",
-                    app.t(Msg::KindService),
-                    app.t(service_msg(*service))
-                )
+                format!("{} {}", app.t(Msg::KindService), app.t(word(*service)))
             }
             ClockKind::Handoff { mode } => {
-                format!("{} {}", app.t(Msg::KindHandoff), app.t(mode_msg(*mode)))
+                format!("{} {}", app.t(Msg::KindHandoff), app.t(word(*mode)))
             }
-            ClockKind::HandoffConfirm { mode } => format!(
-                "{} {}",
-                app.t(mode_msg(*mode)),
-                app.t(Msg::KindHandoffConfirm)
-            ),
+            ClockKind::HandoffConfirm { mode } => {
+                format!("{} {}", app.t(word(*mode)), app.t(Msg::KindHandoffConfirm))
+            }
             ClockKind::WaitingForIsolation => app.t(Msg::KindWaitingIsolation).to_string(),
         };
         let (plate, bay) = match &c.truck {
@@ -160,13 +154,13 @@ pub fn sorted_isolation(app: &App, b: &Board) -> Vec<IsolationRow> {
 fn next_text(app: &App, n: &NextAction) -> String {
     match n {
         NextAction::ChaseResult { test } => {
-            format!("{} {}", app.t(Msg::NextChase), app.t(test_msg(*test)))
+            format!("{} {}", app.t(Msg::NextChase), app.t(word(*test)))
         }
         NextAction::AwaitResult { test, due } => {
             format!(
                 "{} {} {}",
                 app.t(Msg::NextAwait),
-                app.t(test_msg(*test)),
+                app.t(word(*test)),
                 hhmm(app, *due)
             )
         }
@@ -229,7 +223,7 @@ pub fn isolation(app: &App, b: &Board, f: &mut Frame, area: Rect) {
                 .iter()
                 .map(|t| {
                     let late = if r.overdue.contains(t) { "!" } else { "" };
-                    format!("{}{late}", app.t(test_msg(*t)))
+                    format!("{}{late}", app.t(word(*t)))
                 })
                 .collect::<Vec<_>>()
                 .join(" ")

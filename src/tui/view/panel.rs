@@ -2,6 +2,7 @@
 //! cargo, since when, checks, tests, isolation, handoff, service — and the
 //! keys that act on it. A two-line strip of the same on small terminals.
 
+use crate::i18n::words::word;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -16,33 +17,10 @@ use crate::i18n::Msg;
 use crate::store::{BayView, StayDetail};
 use crate::tui::app::App;
 use crate::tui::bay_state::BayState;
-use crate::tui::flows::{
-    code_msg, mode_msg, person_text, result_msg, service_msg, test_msg, zone_msg,
-};
+use crate::tui::flows::person_text;
 
 fn bold() -> Style {
     Style::new().add_modifier(Modifier::BOLD)
-}
-
-fn status_msg(s: Status) -> Msg {
-    match s {
-        Status::Parked => Msg::StatusParked,
-        Status::Isolated => Msg::StatusIsolated,
-        Status::Holding => Msg::StatusHolding,
-        Status::Handoff => Msg::StatusHandoff,
-        Status::HandoffDone => Msg::StatusHandoffDone,
-        Status::Departed => Msg::StatusDeparted,
-    }
-}
-
-fn cargo_msg(c: crate::domain::policy::Cargo) -> Msg {
-    use crate::domain::policy::Cargo;
-    match c {
-        Cargo::Emergency => Msg::CargoEmergency,
-        Cargo::Living => Msg::CargoLiving,
-        Cargo::Production => Msg::CargoProduction,
-        Cargo::Other => Msg::CargoOther,
-    }
 }
 
 /// The state line of a bay: glyph and words.
@@ -73,7 +51,7 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     .areas(inner);
 
     let mut lines = vec![Line::from(vec![
-        Span::raw(format!("{}  ", app.t(zone_msg(bay.zone)))),
+        Span::raw(format!("{}  ", app.t(word(bay.zone)))),
         state_span(app, view),
     ])];
     if let Some(reason) = &view.closed {
@@ -146,11 +124,11 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
     )];
     if d.cargo.is_priority() {
         head.push(Span::styled(
-            format!("  ★ {}", app.t(cargo_msg(d.cargo))),
+            format!("  ★ {}", app.t(word(d.cargo))),
             Style::new().fg(Color::Yellow),
         ));
     } else {
-        head.push(Span::raw(format!("  {}", app.t(cargo_msg(d.cargo)))));
+        head.push(Span::raw(format!("  {}", app.t(word(d.cargo)))));
     }
     lines.push(Line::from(head));
     let who = [d.driver.clone(), d.phone.as_ref().map(|p| p.masked())]
@@ -185,7 +163,7 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
         lines.push(Line::from(format!(
             "{temp}{} {}",
             app.t(Msg::Code),
-            app.t(code_msg(d.code))
+            app.t(word(d.code))
         )));
     }
     for p in &d.people {
@@ -200,7 +178,7 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
         let text = format!(
             "{}  {temp}  {}",
             person_text(app, p.person, p.name.as_deref()),
-            app.t(code_msg(p.code))
+            app.t(word(p.code))
         );
         lines.push(if flagged {
             Line::styled(text, BayState::Positive.style(color(app)))
@@ -230,7 +208,7 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
         ));
     }
     lines.push(Line::from(Span::styled(
-        app.t(status_msg(d.status)).to_string(),
+        app.t(word(d.status)).to_string(),
         bold(),
     )));
     if let Some(r) = &d.override_reason {
@@ -278,7 +256,7 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
         lines.push(Line::from(format!(
             "{} {} {} {}{done}",
             app.t(Msg::HandoffLabel),
-            app.t(mode_msg(mode)),
+            app.t(word(mode)),
             d.handoff_counterpart.as_deref().unwrap_or(""),
             hhmm(app, at)
         )));
@@ -293,9 +271,9 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
         }
     }
     for s in &d.samples {
-        let test = app.t(test_msg(s.test));
+        let test = app.t(word(s.test));
         let text = match (s.result, s.result_at) {
-            (Some(r), Some(at)) => format!("{test} {} {}", app.t(result_msg(r)), hhmm(app, at)),
+            (Some(r), Some(at)) => format!("{test} {} {}", app.t(word(r)), hhmm(app, at)),
             _ if app.now > s.due_at => format!(
                 "{test} ! {} {}",
                 app.t(Msg::OverdueBy),
@@ -317,12 +295,12 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
             None => format!(
                 "{} {} {}",
                 app.t(Msg::ServiceOpen),
-                app.t(service_msg(s.service)),
+                app.t(word(s.service)),
                 hhmm(app, s.requested_at)
             ),
             Some(done) => format!(
                 "{} {} → {} ({} {})",
-                app.t(service_msg(s.service)),
+                app.t(word(s.service)),
                 hhmm(app, s.requested_at),
                 hhmm(app, done),
                 app.t(Msg::ServedIn),
@@ -364,14 +342,14 @@ pub fn strip(app: &App, f: &mut Frame, area: Rect) {
             if let Some(d) = d.as_ref().filter(|d| d.stay == o.stay) {
                 for s in &d.samples {
                     let state = match s.result {
-                        Some(r) => app.t(result_msg(r)).to_string(),
+                        Some(r) => app.t(word(r)).to_string(),
                         None if app.now > s.due_at => format!("! {}", span(app.now - s.due_at)),
                         None => format!("→ {}", hhmm(app, s.due_at)),
                     };
-                    second.push(Span::raw(format!("{} {state}  ", app.t(test_msg(s.test)))));
+                    second.push(Span::raw(format!("{} {state}  ", app.t(word(s.test)))));
                 }
                 if d.status != Status::Parked {
-                    second.push(Span::raw(app.t(status_msg(d.status)).to_string()));
+                    second.push(Span::raw(app.t(word(d.status)).to_string()));
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! Everything drawn over the map: the arrival form, search, confirmations,
 //! prompts, one-key menus and help.
 
+use crate::i18n::words::word;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -15,7 +16,7 @@ use crate::domain::policy::{Cargo, CheckFlag, HealthCode};
 use crate::domain::text::fit;
 use crate::i18n::Msg;
 use crate::tui::app::App;
-use crate::tui::flows::{code_msg, findings_text, zone_msg};
+use crate::tui::flows::findings_text;
 use crate::tui::form::{ArrivalForm, Field};
 use crate::tui::keymap::{self, Mode};
 use crate::tui::screens::{Confirm, Menu, Prompt, Search, Then};
@@ -112,7 +113,7 @@ pub fn form(app: &App, form: &ArrivalForm, f: &mut Frame, body: Rect) {
                     app,
                     HealthCode::ALL
                         .iter()
-                        .map(|c| (Some(*c) == chosen, code_msg(*c), code_key(*c))),
+                        .map(|c| (Some(*c) == chosen, word(*c), code_key(*c))),
                 );
                 v.extend(required(chosen.is_some()));
                 v
@@ -133,7 +134,7 @@ pub fn form(app: &App, form: &ArrivalForm, f: &mut Frame, body: Rect) {
                 app,
                 Cargo::ALL
                     .iter()
-                    .map(|c| (*c == form.cargo, cargo_msg(*c), cargo_key(*c))),
+                    .map(|c| (*c == form.cargo, word(*c), cargo_key(*c))),
             ),
             Field::Gate => form
                 .gates
@@ -255,7 +256,7 @@ fn plan_summary(app: &App, form: &ArrivalForm, plan: Option<&ArrivalPlan>) -> (S
     let Some(p) = plan else {
         return (String::new(), false);
     };
-    let zone = app.t(zone_msg(p.zone));
+    let zone = app.t(word(p.zone));
     if p.findings.is_empty() {
         return (format!("→ {zone}: {}", app.t(Msg::ChecksClean)), false);
     }
@@ -294,7 +295,7 @@ fn bay_value(app: &App, plan: Option<&ArrivalPlan>) -> Vec<Span<'static>> {
     let bay = p
         .bay
         .map(|b| app.layout.bays[b].id.to_string())
-        .unwrap_or_else(|| format!("{} {}", app.t(Msg::NoFreeBay), app.t(zone_msg(p.zone))));
+        .unwrap_or_else(|| format!("{} {}", app.t(Msg::NoFreeBay), app.t(word(p.zone))));
     let mut v = vec![Span::styled(bay, bold())];
     if p.holding {
         v.push(Span::styled(
@@ -321,15 +322,6 @@ fn code_key(c: HealthCode) -> char {
         HealthCode::Green => 'g',
         HealthCode::Yellow => 'y',
         HealthCode::Red => 'r',
-    }
-}
-
-fn cargo_msg(c: Cargo) -> Msg {
-    match c {
-        Cargo::Emergency => Msg::CargoEmergency,
-        Cargo::Living => Msg::CargoLiving,
-        Cargo::Production => Msg::CargoProduction,
-        Cargo::Other => Msg::CargoOther,
     }
 }
 
