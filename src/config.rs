@@ -33,6 +33,9 @@ pub struct Config {
     /// The gate this terminal stands at: what an arrival records unless
     /// told otherwise. Always one of `gates`.
     pub gate: String,
+    /// The site's province: which one a pinyin typed in the arrival form
+    /// means when it names several (`jin` is 晋 and 津).
+    pub province: char,
     /// The file that was read, if any.
     pub source: Option<PathBuf>,
 }
@@ -44,6 +47,7 @@ impl Default for Config {
             timezone: DEFAULT_TIMEZONE,
             gates: default_gates(),
             gate: default_gates()[0].clone(),
+            province: DEFAULT_PROVINCE,
             source: None,
         }
     }
@@ -82,6 +86,7 @@ struct SiteShape {
     timezone: Tz,
     gates: Vec<String>,
     gate: Option<String>,
+    province: Option<String>,
 }
 
 impl Default for SiteShape {
@@ -90,9 +95,13 @@ impl Default for SiteShape {
             timezone: DEFAULT_TIMEZONE,
             gates: default_gates(),
             gate: None,
+            province: None,
         }
     }
 }
+
+/// Tunliu is in Shanxi.
+pub const DEFAULT_PROVINCE: char = '晋';
 
 /// The Tunliu lot's two highway exits.
 fn default_gates() -> Vec<String> {
@@ -207,11 +216,30 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             ));
         }
     };
+    let province = match site.province.as_deref().map(str::trim) {
+        None => DEFAULT_PROVINCE,
+        Some(p) => {
+            let mut chars = p.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) if crate::domain::plate::PROVINCES.contains(c) => c,
+                _ => {
+                    return Err(invalid(
+                        find_key(text, "site", "province"),
+                        format!(
+                            "[site] province = '{}' is not a province character (e.g. 晋)",
+                            text::echo(p)
+                        ),
+                    ));
+                }
+            }
+        }
+    };
     Ok(Config {
         policy: shape.policy,
         timezone: site.timezone,
         gates,
         gate,
+        province,
         source: Some(path.to_path_buf()),
     })
 }
@@ -350,6 +378,15 @@ mod tests {
             .to_string();
         assert!(m.contains("line 2") && m.contains("north"), "{m}");
         assert!(parse("[site]\ngates = []\n", p()).is_err());
+        assert_eq!(parse("", p()).unwrap().province, '晋');
+        assert_eq!(
+            parse("[site]\nprovince = \"津\"\n", p()).unwrap().province,
+            '津'
+        );
+        let m = parse("[site]\nprovince = \"X\"\n", p())
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("line 2") && m.contains("province"), "{m}");
     }
 
     #[test]

@@ -834,3 +834,26 @@ fn another_terminals_commit_is_seen_through_data_version() {
     exec_on(&mut b, "gate-2", &arrive_op(arrival("晋D22222"))).unwrap();
     assert_eq!(b.data_version().unwrap(), own);
 }
+
+#[test]
+fn departed_plates_are_listed_once_with_their_latest_stay_and_not_while_back_on_site() {
+    let mut lot = Lot::new();
+    lot.ok(arrive_op(arrival("晋D10001")));
+    lot.clear_and_depart("晋D10001");
+    lot.ok(arrive_op(arrival("晋D10002")));
+    lot.clear_and_depart("晋D10002");
+    lot.ok(arrive_op(arrival("晋D10002")));
+    lot.clear_and_depart("晋D10002");
+    lot.ok(arrive_op(arrival("晋D10003")));
+    lot.clear_and_depart("晋D10003");
+    lot.ok(arrive_op(arrival("晋D10003"))); // back on site
+    let gone = lot.store.departed_plates().unwrap();
+    let plates: Vec<String> = gone.iter().map(|d| d.plate.to_string()).collect();
+    assert_eq!(plates.len(), 2, "{plates:?}");
+    assert!(plates.contains(&"晋D10001".to_string()));
+    let d2 = gone
+        .iter()
+        .find(|d| d.plate.as_str() == "晋D10002")
+        .unwrap();
+    assert_eq!(d2.stay.0, 3, "the latest of its two stays");
+}

@@ -275,6 +275,37 @@ impl Plate {
         Ok(Plate(chars.into_iter().collect()))
     }
 
+    /// Like `parse`, but the province may also be typed as pinyin, as an
+    /// operator in gloves does (`jinD12345`). Where a pinyin names several
+    /// provinces (`JIN` is 晋 and 津), `home` — the site's province — wins;
+    /// otherwise the one that makes a valid plate. A plain `parse` error is
+    /// returned when no pinyin reading helps.
+    pub fn parse_loose(text: &str, home: char) -> Result<Plate, PlateError> {
+        let err = match Plate::parse(text) {
+            Ok(p) => return Ok(p),
+            Err(e) => e,
+        };
+        let norm = normalise(text);
+        if !norm.starts_with(|c: char| c.is_ascii_uppercase()) {
+            return Err(err);
+        }
+        let mut found: Vec<Plate> = PROVINCES
+            .chars()
+            .filter_map(|prov| {
+                let rest = norm.strip_prefix(pinyin(prov)?)?;
+                Plate::parse(&format!("{prov}{rest}")).ok()
+            })
+            .collect();
+        found.dedup();
+        if let Some(i) = found.iter().position(|p| p.0.starts_with(home)) {
+            return Ok(found.swap_remove(i));
+        }
+        match found.len() {
+            1 => Ok(found.swap_remove(0)),
+            _ => Err(err),
+        }
+    }
+
     /// The normalised plate, e.g. `晋D12345`.
     pub fn as_str(&self) -> &str {
         &self.0

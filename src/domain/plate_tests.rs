@@ -252,3 +252,27 @@ fn never_panics_on_odd_input() {
         Ok("晋A00000".to_owned())
     );
 }
+
+#[test]
+fn a_province_typed_as_pinyin_is_read_as_the_province() {
+    let home = '晋';
+    let p = |t: &str| Plate::parse_loose(t, home).map(|p| p.as_str().to_string());
+    assert_eq!(p("jinD12345").unwrap(), "晋D12345");
+    assert_eq!(p("JIN d 12345").unwrap(), "晋D12345");
+    // 津 is JIN too: the site's own province wins, another home picks its own.
+    assert_eq!(
+        Plate::parse_loose("jinD12345", '津').unwrap().as_str(),
+        "津D12345"
+    );
+    assert_eq!(p("jingA12345").unwrap(), "京A12345");
+    assert_eq!(p("chuanA12345").unwrap(), "川A12345");
+    assert_eq!(p("晋D12345").unwrap(), "晋D12345");
+    // No pinyin reading makes a plate: the plain error stands.
+    assert_eq!(
+        Plate::parse_loose("D12345", home).unwrap_err().reason_key(),
+        "province"
+    );
+    assert!(Plate::parse_loose("jinD1234", home).is_err());
+    // Ambiguous without the home province: GUI is 桂 and 贵.
+    assert!(Plate::parse_loose("guiA12345", '晋').is_err());
+}

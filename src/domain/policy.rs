@@ -39,12 +39,15 @@ impl Temperature {
         Ok(Temperature((celsius * 10.0).round() / 10.0))
     }
 
+    /// Parses `36.6`, `36.6°C`, and `36,6` (a comma decimal, as many
+    /// thermometers and keyboards write it).
     pub fn parse(text: &str) -> Result<Temperature, TemperatureError> {
         let t = text
             .trim()
             .trim_end_matches("°C")
             .trim_end_matches('C')
-            .trim();
+            .trim()
+            .replacen(',', ".", 1);
         let shown: String = text.chars().filter(|c| !c.is_control()).take(20).collect();
         let v: f64 = t
             .parse()
@@ -462,6 +465,8 @@ mod tests {
     fn temperatures_outside_the_human_range_are_refused() {
         assert!(Temperature::parse("36.6").is_ok());
         assert!(Temperature::parse("36.6°C").is_ok());
+        assert_eq!(Temperature::parse("37,8").unwrap().celsius(), 37.8);
+        assert!(Temperature::parse("37,8,1").is_err());
         for bad in ["33.9", "42.1", "abc", "", "NaN", "inf", "-1"] {
             assert!(Temperature::parse(bad).is_err(), "{bad}");
         }

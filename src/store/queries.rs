@@ -137,6 +137,14 @@ pub struct StayDetail {
     pub services: Vec<ServiceView>,
 }
 
+/// A truck that has left, for search.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DepartedPlate {
+    pub plate: Plate,
+    pub stay: StayId,
+    pub departed_at: DateTime<Utc>,
+}
+
 /// Which events `log` returns.
 #[derive(Debug, Clone, Default)]
 pub struct LogFilter {
@@ -251,6 +259,26 @@ impl Store {
             )
             .optional()?
             .map(StayId))
+    }
+
+    /// Every plate that has left and is not on site now, with its latest
+    /// stay and when it left, most recent first: what search offers besides
+    /// the trucks on the map.
+    pub fn departed_plates(&self) -> Result<Vec<DepartedPlate>> {
+        self.all(
+            "SELECT s.plate, s.id, s.departed_at FROM stays s
+              WHERE s.id = (SELECT max(id) FROM stays WHERE plate = s.plate)
+                AND s.departed_at IS NOT NULL
+              ORDER BY s.departed_at DESC",
+            [],
+            |r| {
+                Ok(DepartedPlate {
+                    plate: decode(Plate::parse(&r.get::<_, String>(0)?))?,
+                    stay: StayId(r.get(1)?),
+                    departed_at: parse_ts(&r.get::<_, String>(2)?)?,
+                })
+            },
+        )
     }
 
     /// The stay in a bay, if any.
