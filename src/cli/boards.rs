@@ -12,12 +12,14 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::args::TableFormat;
-use super::output::{self, Table, csv, duration, local, remaining};
+use super::checks::Checks;
+use super::output::{self, Table, csv, duration_in, local, remaining, say, wd};
 use super::{Failure, Setup};
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::clocks::{self, Clock, ClockKind, NextAction};
 use crate::domain::event::{StayId, TestKind};
 use crate::domain::plate::Plate;
+use crate::i18n::{CliMsg, Lang};
 use crate::store::Store;
 
 #[derive(Serialize)]
@@ -41,28 +43,38 @@ struct BoardRowJson<'a> {
     next: &'a NextAction,
 }
 
-fn next_text(n: &NextAction, tz: Tz) -> String {
+fn next_text(lang: Lang, n: &NextAction, tz: Tz) -> String {
+    let plain = |m: CliMsg| m.text(lang).to_string();
     match n {
-        NextAction::ChaseResult { test } => format!("chase the overdue {test} result"),
-        NextAction::AwaitResult { test, due } => {
-            format!("await {test} result by {}", output::local_hm(*due, tz))
-        }
-        NextAction::WaitForBay => "waiting for isolation: isolate when a bay frees".into(),
-        NextAction::EscortUnderWay => "escort under way: mark the handoff done".into(),
-        NextAction::LetOutUnderEscort => "escort done: let it out".into(),
-        NextAction::AwaitDecision { at, note } => format!(
-            "escalated {} — await decision ({note})",
-            output::local_hm(*at, tz)
+        NextAction::ChaseResult { test } => say(lang, CliMsg::NextChase, &[&wd(lang, *test)]),
+        NextAction::AwaitResult { test, due } => say(
+            lang,
+            CliMsg::NextAwait,
+            &[&wd(lang, *test), &output::local_hm(*due, tz)],
         ),
-        NextAction::Escalate => "escalate (positive result)".into(),
-        NextAction::TakeSample => "take a PCR sample".into(),
-        NextAction::Review => "review: release or escalate".into(),
-        NextAction::ReviewAt { due } => format!("review at {}", local(*due, tz)),
+        NextAction::WaitForBay => plain(CliMsg::NextWaitForBay),
+        NextAction::EscortUnderWay => plain(CliMsg::NextEscortUnderWay),
+        NextAction::LetOutUnderEscort => plain(CliMsg::NextLetOut),
+        NextAction::AwaitDecision { at, note } => say(
+            lang,
+            CliMsg::NextAwaitDecision,
+            &[&output::local_hm(*at, tz), note],
+        ),
+        NextAction::Escalate => plain(CliMsg::NextEscalate),
+        NextAction::TakeSample => plain(CliMsg::NextTakeSample),
+        NextAction::Review => plain(CliMsg::NextReview),
+        NextAction::ReviewAt { due } => say(lang, CliMsg::NextReviewAt, &[&local(*due, tz)]),
     }
 }
 
-fn tests_text(t: &[TestKind]) -> String {
+/// Tests as CSV keeps them: "antigen pcr".
+fn tests_key(t: &[TestKind]) -> String {
     t.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(" ")
+}
+
+/// Tests as people read them: "antigen pcr", "抗原 核酸".
+fn tests_text(lang: Lang, t: &[TestKind]) -> String {
+    t.iter().map(|t| wd(lang, *t)).collect::<Vec<_>>().join(" ")
 }
 
 fn rfc(t: DateTime<Utc>) -> String {
@@ -77,6 +89,7 @@ pub(super) fn isolation(
 ) -> Result<(), Failure> {
     let now = output::now();
     let tz = setup.config.timezone;
+    let lang = setup.lang;
     let rows = clocks::isolation_board(&store.clock_facts()?, &setup.config.policy, now);
     if format.json {
         let trucks = rows
@@ -111,8 +124,8 @@ pub(super) fn isolation(
                     r.reason.clone().unwrap_or_default(),
                     rfc(r.since),
                     r.minutes.to_string(),
-                    tests_text(&r.pending),
-                    tests_text(&r.overdue),
+                    tests_key(&r.pending),
+                    tests_key(&r.overdue),
                     r.escalation.clone().unwrap_or_default(),
                     rfc(r.review_due),
                     r.next.key().to_string(),
@@ -137,12 +150,31 @@ pub(super) fn isolation(
             &cells,
         )?;
     } else if rows.is_empty() {
-        writeln!(out, "no trucks in isolation")?;
+        writeln!(out, "{}", CliMsg::NoneIsolated.text(lang))?;
     } else {
+        let h = |m: CliMsg| m.text(lang);
         let mut t = Table::new(&[
-            "PLATE", "BAY", "REASON", "SINCE", "HELD", "PENDING", "OVERDUE", "NEXT",
+            h(CliMsg::ColPlate),
+            h(CliMsg::ColBay),
+            h(CliMsg::ColReason),
+            h(CliMsg::ColSince),
+            h(CliMsg::ColHeld),
+            h(CliMsg::ColPending),
+            h(CliMsg::ColOverdue),
+            h(CliMsg::ColNext),
         ]);
         for r in &rows {
+            // The reason the store wrote for a truck flagged at arrival is
+            // the checks' text: say it in the output language.
+            let reason = match (&r.reason, lang) {
+                (Some(reason), Lang::Zh) => {
+                    match Checks::of(store, &r.truck.plate, r.truck.stay)? {
+                        Some(c) => c.translate(lang, reason),
+                        None => reason.clone(),
+                    }
+                }
+                (reason, _) => reason.clone().unwrap_or_else(|| "-".into()),
+            };
             t.row(vec![
                 r.truck.plate.to_string(),
                 r.truck
@@ -150,12 +182,12 @@ pub(super) fn isolation(
                     .as_ref()
                     .map(|b| b.to_string())
                     .unwrap_or_default(),
-                crate::domain::text::fit(r.reason.as_deref().unwrap_or("-"), 30),
+                crate::domain::text::fit(&reason, 30),
                 local(r.since, tz),
-                duration(chrono::Duration::minutes(r.minutes)),
-                tests_text(&r.pending),
-                tests_text(&r.overdue),
-                next_text(&r.next, tz),
+                duration_in(lang, chrono::Duration::minutes(r.minutes)),
+                tests_text(lang, &r.pending),
+                tests_text(lang, &r.overdue),
+                next_text(lang, &r.next, tz),
             ]);
         }
         t.print(out)?;
@@ -176,11 +208,15 @@ pub(super) fn isolation(
             .filter(|r| matches!(r.next, NextAction::WaitForBay))
             .count();
         let waiting = if waiting > 0 {
-            format!("; {waiting} waiting for isolation")
+            say(lang, CliMsg::BoardWaiting, &[&waiting])
         } else {
             String::new()
         };
-        writeln!(out, "{held} of {cap} isolation bays held{waiting}")?;
+        writeln!(
+            out,
+            "{}",
+            say(lang, CliMsg::BoardHeld, &[&held, &cap, &waiting])
+        )?;
     }
     Ok(())
 }
@@ -205,15 +241,27 @@ struct ClockJson<'a> {
     overdue: bool,
 }
 
-fn clock_what(k: &ClockKind) -> (String, String) {
+/// What a clock is about, for people: "antigen result", "抗原结果".
+fn clock_what(lang: Lang, k: &ClockKind) -> String {
     match k {
-        ClockKind::Result { test } => (format!("{test} result"), test.to_string()),
-        ClockKind::IsolationReview => ("isolation review".into(), String::new()),
-        ClockKind::Disinfection { zone } => (format!("disinfect {zone}"), zone.to_string()),
-        ClockKind::Service { service } => (format!("{service} call"), service.to_string()),
-        ClockKind::Handoff { mode } => (format!("{mode} handoff"), mode.to_string()),
-        ClockKind::HandoffConfirm { mode } => (format!("confirm {mode} arrival"), mode.to_string()),
-        ClockKind::WaitingForIsolation => ("waiting for isolation".into(), String::new()),
+        ClockKind::Result { test } => say(lang, CliMsg::ClockResult, &[&wd(lang, *test)]),
+        ClockKind::IsolationReview => CliMsg::ClockReview.text(lang).into(),
+        ClockKind::Disinfection { zone } => say(lang, CliMsg::ClockDisinfect, &[&wd(lang, *zone)]),
+        ClockKind::Service { service } => say(lang, CliMsg::ClockService, &[&wd(lang, *service)]),
+        ClockKind::Handoff { mode } => say(lang, CliMsg::ClockHandoff, &[&wd(lang, *mode)]),
+        ClockKind::HandoffConfirm { mode } => say(lang, CliMsg::ClockConfirm, &[&wd(lang, *mode)]),
+        ClockKind::WaitingForIsolation => CliMsg::ClockWaiting.text(lang).into(),
+    }
+}
+
+/// The CSV's `what` column: the clock's subject as a stable key.
+fn clock_key(k: &ClockKind) -> String {
+    match k {
+        ClockKind::Result { test } => test.to_string(),
+        ClockKind::Disinfection { zone } => zone.to_string(),
+        ClockKind::Service { service } => service.to_string(),
+        ClockKind::Handoff { mode } | ClockKind::HandoffConfirm { mode } => mode.to_string(),
+        ClockKind::IsolationReview | ClockKind::WaitingForIsolation => String::new(),
     }
 }
 
@@ -226,6 +274,7 @@ pub(super) fn clocks(
 ) -> Result<(), Failure> {
     let now = output::now();
     let tz = setup.config.timezone;
+    let lang = setup.lang;
     let mut all = clocks::clocks(&store.clock_facts()?, &setup.config.policy);
     let overdue = clocks::overdue_count(&all, now);
     if only_overdue {
@@ -259,7 +308,7 @@ pub(super) fn clocks(
             .map(|c| {
                 vec![
                     c.kind.key().to_string(),
-                    clock_what(&c.kind).1,
+                    clock_key(&c.kind),
                     plate_of(c),
                     bay_of(c),
                     rfc(c.started),
@@ -284,25 +333,33 @@ pub(super) fn clocks(
             &cells,
         )?;
     } else {
-        let mut t = Table::new(&["DUE", "LEFT", "WHAT", "PLATE", "BAY"]);
+        let h = |m: CliMsg| m.text(lang);
+        let mut t = Table::new(&[
+            h(CliMsg::ColDue),
+            h(CliMsg::ColLeft),
+            h(CliMsg::ColWhat),
+            h(CliMsg::ColPlate),
+            h(CliMsg::ColBay),
+        ]);
         for c in &all {
             t.row(vec![
                 local(c.due, tz),
-                remaining(c.remaining(now)),
-                clock_what(&c.kind).0,
+                remaining(lang, c.remaining(now)),
+                clock_what(lang, &c.kind),
                 plate_of(c),
                 bay_of(c),
             ]);
         }
         if t.is_empty() {
-            writeln!(
-                out,
-                "nothing {}",
-                if only_overdue { "overdue" } else { "due" }
-            )?;
+            let m = if only_overdue {
+                CliMsg::NothingOverdue
+            } else {
+                CliMsg::NothingDue
+            };
+            writeln!(out, "{}", m.text(lang))?;
         } else {
             t.print(out)?;
-            writeln!(out, "{overdue} overdue")?;
+            writeln!(out, "{}", say(lang, CliMsg::NOverdue, &[&overdue]))?;
         }
     }
     Ok(())

@@ -12,13 +12,16 @@ use chrono::SubsecRound;
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use super::output::{self, safe};
-use super::values::time;
+use super::output::{self, safe, say, wd};
+use super::values::{ArgError, clean_required, time};
 use super::{Failure, Setup};
 use crate::domain::event::{TestKind, TestResult};
 use crate::domain::plate::Plate;
 use crate::domain::text;
-use crate::ops::{self, Ctx, ImportMode, ImportReport, ImportRow, ResultRow, RowVerdict};
+use crate::i18n::{CliMsg, Lang};
+use crate::ops::{
+    self, Ctx, ImportMode, ImportReport, ImportRow, OpError, Refusal, ResultRow, RowVerdict,
+};
 use crate::store::Store;
 
 /// The columns a results file must have, in the documented order.
@@ -58,19 +61,21 @@ pub(super) fn import(
     json: bool,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
+    let lang = setup.lang;
     let name = safe(&file.display().to_string());
     let bytes = std::fs::read(file)
-        .map_err(|e| Failure::Env(format!("cannot open the results file '{name}': {e}")))?;
-    let rows = parse(&bytes, setup.config.timezone)
-        .map_err(|e| Failure::Usage(format!("'{name}' is not a results file: {e}")))?;
-    let report = ops::import_results(store, ctx, &rows, mode)?;
-    let summary = summary(&report, mode);
+        .map_err(|e| Failure::Env(say(lang, CliMsg::CannotOpenResults, &[&name, &e])))?;
+    let (rows, reasons) = parse(&bytes, setup.config.timezone)
+        .map_err(|e| Failure::Usage(say(lang, CliMsg::NotAResultsFile, &[&name, &e.text(lang)])))?;
+    let report = ops::import_results(store, ctx, &rows, mode).map_err(|e| Failure::op(lang, e))?;
+    let summary = summary(lang, &report, mode);
     if json {
         output::json(out, &report_json(&name, &rows, &report, mode))?;
     } else {
         let recorded = report.committed;
-        for (row, (line, verdict)) in rows.iter().zip(&report.rows) {
-            writeln!(out, "line {line}: {}", row_text(row, verdict, recorded))?;
+        for ((row, reason), (line, verdict)) in rows.iter().zip(&reasons).zip(&report.rows) {
+            let text = row_text(lang, row, reason.as_ref(), verdict, recorded);
+            writeln!(out, "{}", say(lang, CliMsg::LineN, &[line, &text]))?;
         }
         if report.count("refused") == 0 {
             writeln!(out, "{summary}")?;
@@ -82,10 +87,14 @@ pub(super) fn import(
     Ok(())
 }
 
+/// The file's rows, and for each row that does not parse its reason in both
+/// languages (the rows carry the English one, for the report and JSON).
+type Parsed = (Vec<ImportRow>, Vec<Option<ArgError>>);
+
 /// Reads the file's rows; `Err` when it is not a results file at all (no
 /// header, a missing column). A row that does not parse is kept as a row
 /// with its reason, so the report names its line.
-fn parse(bytes: &[u8], tz: Tz) -> Result<Vec<ImportRow>, String> {
+fn parse(bytes: &[u8], tz: Tz) -> Result<Parsed, ArgError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -94,10 +103,13 @@ fn parse(bytes: &[u8], tz: Tz) -> Result<Vec<ImportRow>, String> {
     let expected = COLUMNS.join(",");
     let header = reader
         .headers()
-        .map_err(|e| format!("its header line cannot be read ({e}); expected {expected}"))?
+        .map_err(|e| {
+            let e = e.to_string();
+            bilingual(CliMsg::HeaderUnreadable, &[&e, &expected])
+        })?
         .clone();
     if header.iter().all(str::is_empty) {
-        return Err(format!("it is empty; expected the header {expected}"));
+        return Err(bilingual(CliMsg::FileEmpty, &[&expected]));
     }
     let mut cols = [0usize; 4];
     let mut missing = Vec::new();
@@ -109,10 +121,9 @@ fn parse(bytes: &[u8], tz: Tz) -> Result<Vec<ImportRow>, String> {
     }
     if !missing.is_empty() {
         let found: Vec<String> = header.iter().map(text::echo).collect();
-        return Err(format!(
-            "the header lacks {} (expected {expected}; found {})",
-            missing.join(", "),
-            found.join(",")
+        return Err(bilingual(
+            CliMsg::HeaderLacks,
+            &[&missing.join(", "), &expected, &found.join(",")],
         ));
     }
     // The line a record starts on, counted from its byte offset: the csv
@@ -131,20 +142,36 @@ fn parse(bytes: &[u8], tz: Tz) -> Result<Vec<ImportRow>, String> {
         line
     };
     let mut rows = Vec::new();
+    let mut reasons = Vec::new();
     for record in reader.records() {
-        let row = match record {
-            Ok(r) => ImportRow {
-                line: line_at(r.position()),
-                row: parse_row(&r, header.len(), &cols, tz),
-            },
-            Err(e) => ImportRow {
-                line: line_at(e.position()),
-                row: Err(format!("the line cannot be read ({e})")),
-            },
+        let (line, row) = match record {
+            Ok(r) => (
+                line_at(r.position()),
+                parse_row(&r, header.len(), &cols, tz),
+            ),
+            Err(e) => {
+                let detail = e.to_string();
+                (
+                    line_at(e.position()),
+                    Err(bilingual(CliMsg::LineUnreadable, &[&detail])),
+                )
+            }
         };
-        rows.push(row);
+        let (row, reason) = match row {
+            Ok(r) => (Ok(r), None),
+            Err(e) => (Err(e.en.clone()), Some(e)),
+        };
+        rows.push(ImportRow { line, row });
+        reasons.push(reason);
     }
-    Ok(rows)
+    Ok((rows, reasons))
+}
+
+fn bilingual(m: CliMsg, args: &[&dyn std::fmt::Display]) -> ArgError {
+    ArgError {
+        en: say(Lang::En, m, args),
+        zh: say(Lang::Zh, m, args),
+    }
 }
 
 fn parse_row(
@@ -152,36 +179,31 @@ fn parse_row(
     width: usize,
     cols: &[usize; 4],
     tz: Tz,
-) -> Result<ResultRow, String> {
+) -> Result<ResultRow, ArgError> {
     if r.len() != width {
-        return Err(format!(
-            "the row has {} fields; the header has {width}",
-            r.len()
-        ));
+        return Err(bilingual(CliMsg::RowFields, &[&r.len(), &width]));
     }
     let field = |i: usize| r.get(cols[i]).unwrap_or("");
-    let sample = text::clean("sample", field(0), true).map_err(|e| e.to_string())?;
+    let sample = clean_required("sample", field(0))?;
     let test = match field(1) {
         "" => None,
-        t => Some(t.parse::<TestKind>().map_err(|e| format!("test: {e}"))?),
+        t => Some(t.parse::<TestKind>().map_err(|e| ArgError {
+            en: format!("test: {e}"),
+            zh: say(Lang::Zh, CliMsg::BadTest, &[&text::echo(t)]),
+        })?),
     };
     let result = match field(2) {
-        "" => return Err("the result is empty (expected negative, positive or invalid)".into()),
-        t => t
-            .parse::<TestResult>()
-            .map_err(|e| format!("result: {e}"))?,
+        "" => return Err(bilingual(CliMsg::ResultEmpty, &[])),
+        t => t.parse::<TestResult>().map_err(|e| ArgError {
+            en: format!("result: {e}"),
+            zh: say(Lang::Zh, CliMsg::BadResult, &[&text::echo(t)]),
+        })?,
     };
     let time = match field(3) {
-        "" => return Err("the time is empty (expected RFC 3339 or 'YYYY-MM-DD HH:MM')".into()),
+        "" => return Err(bilingual(CliMsg::TimeEmpty, &[])),
         t => time(t)?
             .resolve(tz)
-            .ok_or_else(|| {
-                format!(
-                    "the time '{}' does not exist in the site time zone ({})",
-                    text::echo(t),
-                    tz.name()
-                )
-            })?
+            .ok_or_else(|| bilingual(CliMsg::TimeNotInZone, &[&text::echo(t), &tz.name()]))?
             // The database keeps milliseconds; a finer time would never
             // match its own record when the file is imported again.
             .trunc_subsecs(3),
@@ -195,75 +217,124 @@ fn parse_row(
 }
 
 /// One row of the report: "applied 晋D12345 antigen negative (tube AG-000001-1)".
-fn row_text(row: &ImportRow, verdict: &RowVerdict, recorded: bool) -> String {
+/// `parse_reason` is why the row did not parse, in both languages.
+fn row_text(
+    lang: Lang,
+    row: &ImportRow,
+    parse_reason: Option<&ArgError>,
+    verdict: &RowVerdict,
+    recorded: bool,
+) -> String {
     let what = |plate: &Plate, test: &TestKind| -> String {
+        let test_word = wd(lang, *test);
         let Ok(r) = &row.row else {
-            return format!("{plate} {test}");
+            return format!("{plate} {test_word}");
         };
         let tube = if Plate::parse(&r.sample).is_ok_and(|p| &p == plate) {
             String::new()
         } else {
-            format!(" (tube {})", r.sample)
+            say(lang, CliMsg::ParenTube, &[&r.sample])
         };
-        format!("{plate} {test} {}{tube}", r.result)
+        format!("{plate} {test_word} {}{tube}", wd(lang, r.result))
     };
     match verdict {
         RowVerdict::Applied { plate, test } if recorded => {
             let next = match row.row.as_ref().map(|r| r.result) {
-                Ok(TestResult::Positive) => {
-                    format!("; propose: isolate (trucklot isolate {plate} --reason …)")
-                }
-                Ok(TestResult::Invalid) => {
-                    format!("; propose: resample (trucklot sample {plate} {test})")
-                }
+                Ok(TestResult::Positive) => say(lang, CliMsg::RowProposeIsolate, &[plate]),
+                Ok(TestResult::Invalid) => say(lang, CliMsg::RowProposeResample, &[plate, test]),
                 _ => String::new(),
             };
-            format!("applied {}{next}", what(plate, test))
+            say(lang, CliMsg::RowApplied, &[&what(plate, test), &next])
         }
-        RowVerdict::Applied { plate, test } => format!("would apply {}", what(plate, test)),
+        RowVerdict::Applied { plate, test } => {
+            say(lang, CliMsg::RowWouldApply, &[&what(plate, test)])
+        }
         RowVerdict::AlreadyRecorded { plate, test } => {
-            format!("already recorded {}, skipped", what(plate, test))
+            say(lang, CliMsg::RowAlready, &[&what(plate, test)])
         }
-        RowVerdict::Refused { reason } => format!("refused: {reason}"),
+        // A refusal from `ops` arrives as its English text (the report
+        // keeps no typed error); a row that did not parse is ours.
+        RowVerdict::Refused { reason } => {
+            let reason = match (parse_reason, &row.row) {
+                (Some(r), _) => r.text(lang).to_string(),
+                (None, Ok(r)) => refusal_in(lang, r, reason),
+                (None, Err(_)) => reason.clone(),
+            };
+            say(lang, CliMsg::RowRefused, &[&reason])
+        }
     }
 }
 
+/// An `ops` refusal of a row, in `lang`. The report keeps only its English
+/// text, so the refusals a row can meet are rebuilt from the row and said in
+/// `lang` when one reads exactly the same; anything else stays as `ops` said it.
+fn refusal_in(lang: Lang, row: &ResultRow, english: &str) -> String {
+    if lang == Lang::En {
+        return english.to_string();
+    }
+    let mut candidates = vec![Refusal::UnknownTube(row.sample.clone())];
+    if let Ok(p) = Plate::parse(&row.sample) {
+        candidates.push(Refusal::NotOnSite(p));
+    }
+    for &recorded in TestResult::ALL {
+        candidates.push(Refusal::ResultConflict {
+            tube: row.sample.clone(),
+            recorded,
+            given: row.result,
+        });
+    }
+    candidates
+        .into_iter()
+        .find(|c| c.to_string() == english)
+        .map(|c| crate::i18n::refusal::text(lang, &OpError::Refused(c)))
+        .unwrap_or_else(|| english.to_string())
+}
+
 /// "2 applied, 1 already recorded, 1 refused: nothing was recorded (…)".
-fn summary(report: &ImportReport, mode: ImportMode) -> String {
+fn summary(lang: Lang, report: &ImportReport, mode: ImportMode) -> String {
     let (applied, already, refused) = (
         report.count("applied"),
         report.count("already_recorded"),
         report.count("refused"),
     );
     if report.rows.is_empty() {
-        return "the file has no rows: nothing to record".into();
+        return CliMsg::NoRows.text(lang).into();
     }
     // Rows that pass are "applied" only when the file was recorded.
     let recorded = !mode.dry_run && (refused == 0 || mode.partial);
-    let ok = if recorded { "applied" } else { "would apply" };
-    let counts = format!("{applied} {ok}, {already} already recorded, {refused} refused");
+    let counts = say(
+        lang,
+        if recorded {
+            CliMsg::CountsApplied
+        } else {
+            CliMsg::CountsWouldApply
+        },
+        &[&applied, &already, &refused],
+    );
+    let plain = |m: CliMsg| m.text(lang).to_string();
     let tail = if mode.dry_run {
         if refused > 0 && !mode.partial {
-            "dry run, nothing was recorded (as it stands the file would be refused whole; \
-             --partial records the good rows)"
-                .to_string()
+            plain(CliMsg::DryRunWouldRefuse)
         } else {
-            "dry run, nothing was recorded".to_string()
+            plain(CliMsg::DryRun)
         }
     } else if refused > 0 && !mode.partial {
-        "nothing was recorded (the file is all-or-nothing; --partial records the good rows)"
-            .to_string()
+        plain(CliMsg::AllOrNothing)
     } else if refused > 0 && applied == 0 {
-        "nothing new was recorded (--partial)".to_string()
+        plain(CliMsg::NothingNewPartial)
     } else if refused > 0 {
-        let s = if applied == 1 { "" } else { "s" };
-        format!("recorded {applied} good row{s}, not the refused ones (--partial)")
+        let m = if applied == 1 {
+            CliMsg::RecordedGoodRow
+        } else {
+            CliMsg::RecordedGoodRows
+        };
+        say(lang, m, &[&applied])
     } else if applied > 0 {
-        format!("{applied} recorded")
+        say(lang, CliMsg::NRecorded, &[&applied])
     } else {
-        "nothing new to record".to_string()
+        plain(CliMsg::NothingNew)
     };
-    format!("{counts}: {tail}")
+    say(lang, CliMsg::CountsTail, &[&counts, &tail])
 }
 
 fn report_json<'a>(
@@ -330,7 +401,9 @@ mod tests {
                     AG-3,antigen,,2026-11-25 10:00\n\
                     \"AG\n4\",antigen,negative,2026-11-25 10:00\n\
                     AG-5,antigen,negative,2026-11-25 10:00\n";
-        let rows = parse(file.as_bytes(), TZ).unwrap();
+        let (rows, reasons) = parse(file.as_bytes(), TZ).unwrap();
+        assert!(reasons[0].is_none());
+        assert!(reasons[2].as_ref().unwrap().zh.contains("检测"));
         let lines: Vec<usize> = rows.iter().map(|r| r.line).collect();
         assert_eq!(lines, [2, 3, 4, 5, 6, 8, 9, 11]);
         let first = rows[0].row.as_ref().unwrap();
@@ -348,8 +421,13 @@ mod tests {
     #[test]
     fn a_file_without_the_header_is_not_a_results_file() {
         let e = parse(b"sample,result,time\nx,negative,2026-11-25\n", TZ).unwrap_err();
-        assert!(e.contains("lacks test"), "{e}");
-        assert!(parse(b"", TZ).unwrap_err().contains("empty"));
-        assert!(parse(b"sample,test,result,time\n", TZ).unwrap().is_empty());
+        assert!(e.en.contains("lacks test"), "{e}");
+        assert!(parse(b"", TZ).unwrap_err().en.contains("empty"));
+        assert!(
+            parse(b"sample,test,result,time\n", TZ)
+                .unwrap()
+                .0
+                .is_empty()
+        );
     }
 }

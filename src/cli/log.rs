@@ -12,12 +12,16 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::args::{LogArgs, TimeArg};
-use super::output::{self, Table, csv, local};
+use super::checks;
+use super::output::{self, Table, csv, local, say, wd};
 use super::{Failure, Setup};
 use crate::domain::bay::BayId;
 use crate::domain::event::{Event, StayId, Target};
 use crate::domain::phone::Phone;
 use crate::domain::plate::Plate;
+use crate::domain::policy::HealthCode;
+use crate::i18n::words::person_in;
+use crate::i18n::{CliMsg, Lang};
 use crate::store::{LogFilter, Store};
 
 #[derive(Serialize)]
@@ -48,8 +52,55 @@ fn details(e: &Event, unmasked: bool) -> serde_json::Value {
     v
 }
 
+/// The kind of an event as people read it ("sample_taken" → "sample taken", "采样").
+fn kind_text(lang: Lang, kind: &str) -> String {
+    let m = match kind {
+        "arrived" => CliMsg::EvArrived,
+        "moved" => CliMsg::EvMoved,
+        "departed" => CliMsg::EvDeparted,
+        "sample_taken" => CliMsg::EvSampleTaken,
+        "result_recorded" => CliMsg::EvResultRecorded,
+        "isolated" => CliMsg::EvIsolated,
+        "released" => CliMsg::EvReleased,
+        "escalated" => CliMsg::EvEscalated,
+        "handoff_started" => CliMsg::EvHandoffStarted,
+        "handoff_completed" => CliMsg::EvHandoffCompleted,
+        "handoff_confirmed" => CliMsg::EvHandoffConfirmed,
+        "rechecked" => CliMsg::EvRechecked,
+        "service_requested" => CliMsg::EvServiceRequested,
+        "service_done" => CliMsg::EvServiceDone,
+        "disinfected" => CliMsg::EvDisinfected,
+        "bay_closed" => CliMsg::EvBayClosed,
+        "bay_opened" => CliMsg::EvBayOpened,
+        other => return other.to_string(),
+    };
+    match lang {
+        // The English table keeps the log's own key (what `--kind` takes).
+        Lang::En => kind.to_string(),
+        _ => m.text(lang).to_string(),
+    }
+}
+
 /// One short human line about an event.
-fn summary(e: &Event, tz: Tz) -> String {
+fn summary(lang: Lang, e: &Event, tz: Tz) -> String {
+    let code = |c: HealthCode| match lang {
+        Lang::En => format!("{c} code"),
+        _ => wd(lang, c).to_string(),
+    };
+    let sep = |s: &mut String, part: String| {
+        s.push_str(match lang {
+            Lang::En => ", ",
+            _ => "，",
+        });
+        s.push_str(&part);
+    };
+    let semi = |s: &mut String, part: String| {
+        s.push_str(match lang {
+            Lang::En => "; ",
+            _ => "；",
+        });
+        s.push_str(&part);
+    };
     match e {
         Event::Arrived {
             arrival: a,
@@ -59,34 +110,29 @@ fn summary(e: &Event, tz: Tz) -> String {
             holding,
             ..
         } => {
-            let mut s = a.cargo.to_string();
+            let mut s = wd(lang, a.cargo).to_string();
             if let Some(g) = &a.gate {
-                s.push_str(&format!(", gate {g}"));
+                sep(&mut s, say(lang, CliMsg::GateName, &[g]));
             }
             if let Some(t) = a.temperature {
-                s.push_str(&format!(", {t}"));
+                sep(&mut s, t.to_string());
             }
-            s.push_str(&format!(", {} code", a.code));
+            sep(&mut s, code(a.code));
             match a.passengers.len() {
                 0 => {}
-                1 => s.push_str(", 1 passenger"),
-                n => s.push_str(&format!(", {n} passengers")),
+                1 => sep(&mut s, CliMsg::OnePassenger.text(lang).into()),
+                n => sep(&mut s, say(lang, CliMsg::NPassengers, &[&n])),
             }
-            if !findings.is_empty() {
+            if !findings.is_empty() || !flags.is_empty() {
                 // Who, by role only: the log table is no place for names.
-                s.push_str(&format!(
-                    "; checks: {}",
-                    crate::domain::event::describe_findings(findings, |_| None)
-                ));
-            } else if !flags.is_empty() {
-                let w: Vec<&str> = flags.iter().map(|f| f.as_str()).collect();
-                s.push_str(&format!("; checks: {}", w.join(", ")));
+                let who = checks::described(lang, flags, findings, |_| None);
+                semi(&mut s, say(lang, CliMsg::ChecksSaid, &[&who]));
             }
             if *holding {
-                s.push_str("; isolation full: holding");
+                semi(&mut s, CliMsg::HoldingShort.text(lang).into());
             }
             if let Some(r) = override_reason {
-                s.push_str(&format!("; override: {r}"));
+                semi(&mut s, say(lang, CliMsg::OverrideSaid, &[r]));
             }
             s
         }
@@ -94,10 +140,11 @@ fn summary(e: &Event, tz: Tz) -> String {
         Event::Departed {
             forced, overridden, ..
         } => match forced {
+            // The overridden rules are the log's keys (English, stable).
             Some(r) if !overridden.is_empty() => {
-                format!("forced ({}): {r}", overridden.join(", "))
+                say(lang, CliMsg::ForcedPast, &[&overridden.join(", "), r])
             }
-            Some(r) => format!("forced: {r}"),
+            Some(r) => say(lang, CliMsg::ForcedSaid, &[r]),
             None => String::new(),
         },
         Event::SampleTaken {
@@ -107,24 +154,30 @@ fn summary(e: &Event, tz: Tz) -> String {
             batch,
             ..
         } => {
-            let mut s = test.to_string();
+            let mut s = wd(lang, *test).to_string();
             if let Some(t) = tube {
-                s.push_str(&format!(" tube {t}"));
+                s.push(' ');
+                s.push_str(&say(lang, CliMsg::TubeName, &[t]));
             }
             if let Some(b) = batch {
-                s.push_str(&format!(" batch {b}"));
+                s.push(' ');
+                s.push_str(&say(lang, CliMsg::BatchName, &[b]));
             }
-            format!("{s}, due {}", local(*due, tz))
+            sep(&mut s, say(lang, CliMsg::DueAt, &[&local(*due, tz)]));
+            s
         }
         Event::ResultRecorded {
             test,
             result,
             reported_at,
             ..
-        } => match reported_at {
-            Some(t) => format!("{test} {result}, reported {}", local(*t, tz)),
-            None => format!("{test} {result}"),
-        },
+        } => {
+            let mut s = format!("{} {}", wd(lang, *test), wd(lang, *result));
+            if let Some(t) = reported_at {
+                sep(&mut s, say(lang, CliMsg::ReportedAt, &[&local(*t, tz)]));
+            }
+            s
+        }
         Event::Isolated {
             from, to, reason, ..
         }
@@ -134,14 +187,18 @@ fn summary(e: &Event, tz: Tz) -> String {
             reason,
             by: None,
             ..
-        } => format!("{from} → {to}: {reason}"),
+        } => say(lang, CliMsg::MovedWhy, &[from, to, reason]),
         Event::Released {
             from,
             to,
             reason,
             by: Some(by),
             ..
-        } => format!("{from} → {to}: {reason} (by {by})"),
+        } => format!(
+            "{}{}",
+            say(lang, CliMsg::MovedWhy, &[from, to, reason]),
+            say(lang, CliMsg::ByName, &[by])
+        ),
         Event::Escalated { note, .. } => note.clone(),
         Event::HandoffStarted {
             from,
@@ -166,10 +223,14 @@ fn summary(e: &Event, tz: Tz) -> String {
             let c = if who.is_empty() {
                 String::new()
             } else {
-                format!(" to {}", who.join(" "))
+                say(lang, CliMsg::HandoffTo, &[&who.join(" ")])
             };
-            let by = by.as_ref().map(|b| format!(", by {b}")).unwrap_or_default();
-            format!("{mode}{c}, {from} → {to}{by}")
+            let mut s = format!("{}{c}", wd(lang, *mode));
+            sep(&mut s, format!("{from} → {to}"));
+            if let Some(b) = by {
+                s.push_str(&say(lang, CliMsg::CommaBy, &[b]));
+            }
+            s
         }
         Event::HandoffCompleted { .. }
         | Event::HandoffConfirmed { .. }
@@ -177,31 +238,38 @@ fn summary(e: &Event, tz: Tz) -> String {
         Event::Rechecked {
             person,
             temperature,
-            code,
+            code: c,
             findings,
             ..
         } => {
-            let who = crate::domain::event::person_label(*person, None);
-            let mut s = format!("{who}: {temperature}, {code} code");
+            let who = person_in(lang, *person, None);
+            let mut s = format!("{who}: {temperature}");
+            sep(&mut s, code(*c));
             if !findings.is_empty() {
-                let w: Vec<&str> = findings.iter().map(|f| f.flag.as_str()).collect();
-                s.push_str(&format!("; checks: {}", w.join(", ")));
+                let w: Vec<String> = findings
+                    .iter()
+                    .map(|f| wd(lang, f.flag).to_string())
+                    .collect();
+                semi(
+                    &mut s,
+                    say(lang, CliMsg::ChecksSaid, &[&output::list(lang, &w)]),
+                );
             }
             s
         }
-        Event::ServiceRequested { service, .. } => service.to_string(),
+        Event::ServiceRequested { service, .. } => wd(lang, *service).to_string(),
         Event::ServiceDone {
             call, at_departure, ..
         } => {
             if *at_departure {
-                format!("call #{call}, closed at departure")
+                say(lang, CliMsg::CallClosedAtDeparture, &[call])
             } else {
-                format!("call #{call}")
+                say(lang, CliMsg::CallN, &[call])
             }
         }
         Event::Disinfected { target } => match target {
-            Target::Zone(z) => format!("{z} zone"),
-            Target::Bay(b) => format!("bay {b}"),
+            Target::Zone(z) => say(lang, CliMsg::ZoneNamed, &[&wd(lang, *z)]),
+            Target::Bay(b) => say(lang, CliMsg::BayNamed, &[b]),
         },
         Event::BayClosed { reason, .. } => reason.clone(),
     }
@@ -214,11 +282,11 @@ pub(super) fn log(
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let tz = setup.config.timezone;
+    let lang = setup.lang;
     let resolve = |t: Option<TimeArg>, flag: &str| -> Result<_, Failure> {
         t.map(|t| {
-            t.resolve(tz).ok_or_else(|| {
-                Failure::Usage(format!("--{flag}: that local time does not exist in {tz}"))
-            })
+            t.resolve(tz)
+                .ok_or_else(|| Failure::Usage(say(lang, CliMsg::NoSuchLocalTime, &[&flag, &tz])))
         })
         .transpose()
     };
@@ -273,8 +341,16 @@ pub(super) fn log(
             &rows,
         )?;
     } else {
+        let h = |m: CliMsg| m.text(lang);
         let mut t = Table::new(&[
-            "#", "TIME", "OPERATOR", "TERMINAL", "KIND", "PLATE", "BAY", "DETAILS",
+            "#",
+            h(CliMsg::ColTime),
+            h(CliMsg::ColOperator),
+            h(CliMsg::ColTerminal),
+            h(CliMsg::ColKind),
+            h(CliMsg::ColPlate),
+            h(CliMsg::ColBay),
+            h(CliMsg::ColDetails),
         ])
         .right(&[0]);
         for e in &events {
@@ -283,14 +359,14 @@ pub(super) fn log(
                 local(e.at, tz),
                 e.operator.clone(),
                 e.terminal.clone(),
-                e.event.kind().to_string(),
+                kind_text(lang, e.event.kind()),
                 e.plate.as_ref().map(|p| p.to_string()).unwrap_or_default(),
                 e.event.bay().map(|b| b.to_string()).unwrap_or_default(),
-                summary(&e.event, tz),
+                summary(lang, &e.event, tz),
             ]);
         }
         if t.is_empty() {
-            writeln!(out, "no events")?;
+            writeln!(out, "{}", CliMsg::NoEvents.text(lang))?;
         } else {
             t.print(out)?;
         }

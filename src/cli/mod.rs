@@ -11,6 +11,7 @@
 
 mod args;
 mod boards;
+mod checks;
 mod import;
 mod log;
 mod output;
@@ -29,8 +30,10 @@ use clap::{CommandFactory, FromArgMatches};
 use crate::config::{self, Config, ConfigError};
 use crate::domain::layout::DEFAULT_LAYOUT;
 use crate::domain::text;
+use crate::i18n::{CliMsg, Lang};
 use crate::ops::OpError;
 use crate::store::{Store, StoreError};
+use output::{say, wd};
 
 pub use args::{Cli, Command, Global};
 
@@ -73,6 +76,79 @@ fn one_line(s: &str) -> String {
         .map(output::safe)
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+impl Failure {
+    /// An operation's failure in `lang`: refusals from the catalogue's
+    /// templates (`i18n::refusal`), the database's errors from `store`.
+    pub fn op(lang: Lang, e: OpError) -> Failure {
+        match e {
+            OpError::Refused(_) => Failure::Refused(crate::i18n::refusal::text(lang, &e)),
+            OpError::Invalid(m) => Failure::Usage(say(lang, CliMsg::InvalidInput, &[&m])),
+            OpError::Store(s) => Failure::store(lang, s),
+        }
+    }
+
+    /// A database error in `lang`; details from SQLite stay as it says them.
+    pub fn store(lang: Lang, e: StoreError) -> Failure {
+        if lang == Lang::En {
+            return e.into();
+        }
+        let path = |p: &Path| output::safe(&p.display().to_string());
+        let text = match &e {
+            StoreError::NotFound { path: p } => say(lang, CliMsg::DbNotFound, &[&path(p)]),
+            StoreError::AlreadyExists { path: p } => {
+                say(lang, CliMsg::DbAlreadyExists, &[&path(p)])
+            }
+            StoreError::Foreign { path: p, found } => say(
+                lang,
+                CliMsg::DbForeign,
+                &[&path(p), &format!("{found:#010x}")],
+            ),
+            StoreError::Newer {
+                path: p,
+                found,
+                known,
+            } => say(lang, CliMsg::DbNewer, &[&path(p), found, known]),
+            StoreError::Unreadable { path: p, detail } => {
+                say(lang, CliMsg::DbUnreadable, &[&path(p), detail])
+            }
+            StoreError::Create { path: p, detail } => {
+                say(lang, CliMsg::DbCreate, &[&path(p), detail])
+            }
+            StoreError::Busy => CliMsg::DbBusy.text(lang).to_string(),
+            StoreError::Conflict(d) => say(lang, CliMsg::DbConflict, &[d]),
+            _ => say(lang, CliMsg::DbError, &[&e]),
+        };
+        match e {
+            StoreError::Conflict(_) => Failure::Refused(text),
+            _ => Failure::Env(text),
+        }
+    }
+
+    /// A config file error in `lang`; the parser's own detail stays as it is.
+    pub fn config(lang: Lang, e: ConfigError) -> Failure {
+        if lang == Lang::En {
+            return e.into();
+        }
+        let path = |p: &Path| output::safe(&p.display().to_string());
+        Failure::Env(match &e {
+            ConfigError::NotFound(p) => say(lang, CliMsg::ConfigNotFound, &[&path(p)]),
+            ConfigError::Read { path: p, detail } => {
+                say(lang, CliMsg::ConfigRead, &[&path(p), detail])
+            }
+            ConfigError::Invalid {
+                path: p,
+                line: Some(l),
+                message,
+            } => say(lang, CliMsg::ConfigInvalidLine, &[&path(p), l, message]),
+            ConfigError::Invalid {
+                path: p,
+                line: None,
+                message,
+            } => say(lang, CliMsg::ConfigInvalid, &[&path(p), message]),
+        })
+    }
 }
 
 impl From<OpError> for Failure {
@@ -118,9 +194,39 @@ pub fn command() -> clap::Command {
 }
 
 /// Parses the process arguments; help and version are printed here.
+/// Errors are in the language of `--lang` (or the locale).
 pub fn parse() -> Result<Cli, Failure> {
-    let matches = command().try_get_matches().map_err(clap_failure)?;
-    Cli::from_arg_matches(&matches).map_err(clap_failure)
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = lang_in_args(&args).unwrap_or_else(Lang::from_env);
+    let fail = |e| clap_failure(e, lang);
+    let matches = command().try_get_matches_from(args).map_err(fail)?;
+    Cli::from_arg_matches(&matches).map_err(fail)
+}
+
+/// `--lang zh` or `--lang=zh` among the arguments, before clap has parsed
+/// them (its errors, and our value parsers', need the language). Stops at `--`.
+fn lang_in_args(args: &[std::ffi::OsString]) -> Option<Lang> {
+    let mut it = args.iter().skip(1).filter_map(|a| a.to_str());
+    let mut found = None;
+    while let Some(a) = it.next() {
+        if a == "--" {
+            break;
+        }
+        let value = match a.strip_prefix("--lang") {
+            Some("") => it.next(),
+            Some(v) => v.strip_prefix('='),
+            None => None,
+        };
+        if let Some(l) = value.and_then(|v| v.parse().ok()) {
+            found = Some(l);
+        }
+    }
+    found
+}
+
+/// The language of the command's output: `--lang`, else the locale.
+pub fn lang_of(g: &Global) -> Lang {
+    g.lang.unwrap_or_else(Lang::from_env)
 }
 
 fn config_help() -> String {
@@ -146,8 +252,9 @@ fn config_help() -> String {
 }
 
 /// Turns a clap error into a `Failure`: help and version are printed as
-/// clap prints them; anything else becomes one line naming the bad value.
-pub fn clap_failure(e: clap::Error) -> Failure {
+/// clap prints them; anything else becomes one line naming the bad value,
+/// in `lang` (clap's own generated words stay English).
+pub fn clap_failure(e: clap::Error, lang: Lang) -> Failure {
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             return match e.print() {
@@ -167,7 +274,11 @@ pub fn clap_failure(e: clap::Error) -> Failure {
                 context(&e, ContextKind::InvalidArg),
                 std::error::Error::source(&e),
             ) {
-                return Failure::Usage(format!("invalid {arg}: {source}"));
+                let why = match source.downcast_ref::<values::ArgError>() {
+                    Some(a) => a.text(lang).to_string(),
+                    None => source.to_string(),
+                };
+                return Failure::Usage(say(lang, CliMsg::InvalidArg, &[&arg, &why]));
             }
         }
         ErrorKind::InvalidValue => {
@@ -177,16 +288,16 @@ pub fn clap_failure(e: clap::Error) -> Failure {
             ) {
                 let valid = match e.get(ContextKind::ValidValue) {
                     Some(ContextValue::Strings(v)) if !v.is_empty() => {
-                        format!(" (expected {})", v.join(", "))
+                        say(lang, CliMsg::Expected, &[&v.join(", ")])
                     }
                     _ => String::new(),
                 };
                 let value = if value.is_empty() {
-                    "an empty value".to_string()
+                    CliMsg::EmptyValue.text(lang).to_string()
                 } else {
                     format!("'{}'", text::echo(&value))
                 };
-                return Failure::Usage(format!("{value} is not valid for {arg}{valid}"));
+                return Failure::Usage(say(lang, CliMsg::NotValidFor, &[&value, &arg, &valid]));
             }
         }
         _ => {}
@@ -213,7 +324,7 @@ pub fn clap_failure(e: clap::Error) -> Failure {
     if msg.chars().count() > 300 {
         msg = msg.chars().take(299).chain(['…']).collect();
     }
-    Failure::Usage(format!("{msg} (see --help)"))
+    Failure::Usage(say(lang, CliMsg::SeeHelp, &[&msg]))
 }
 
 fn context(e: &clap::Error, kind: ContextKind) -> Option<String> {
@@ -230,12 +341,16 @@ pub struct Setup {
     pub config: Config,
     pub operator: String,
     pub terminal: String,
+    /// The language of human output and errors (`--lang`, else the locale).
+    pub lang: Lang,
 }
 
 impl Setup {
     pub fn load(g: &Global) -> Result<Setup, Failure> {
+        let lang = lang_of(g);
         Ok(Setup {
-            config: config::load(g.config.as_deref())?,
+            lang,
+            config: config::load(g.config.as_deref()).map_err(|e| Failure::config(lang, e))?,
             operator: g.operator.clone().unwrap_or_else(config::default_operator),
             terminal: g
                 .terminal
@@ -245,19 +360,19 @@ impl Setup {
     }
 }
 
-fn default_db() -> Result<PathBuf, Failure> {
-    config::default_db_path().ok_or_else(|| {
-        Failure::Env("cannot find the user's data directory (is HOME set?); pass --db FILE".into())
-    })
+fn default_db(lang: Lang) -> Result<PathBuf, Failure> {
+    config::default_db_path().ok_or_else(|| Failure::Env(CliMsg::NoDataDir.text(lang).to_string()))
 }
 
 /// Opens the database: `--db FILE` must exist (a typo must not start an
 /// empty lot); the default database is created on first use.
 pub fn open_store(g: &Global) -> Result<Store, Failure> {
-    Ok(match &g.db {
-        Some(p) => Store::open(p)?,
-        None => Store::open_or_create(&default_db()?, DEFAULT_LAYOUT)?,
-    })
+    let lang = lang_of(g);
+    match &g.db {
+        Some(p) => Store::open(p),
+        None => Store::open_or_create(&default_db(lang)?, DEFAULT_LAYOUT),
+    }
+    .map_err(|e| Failure::store(lang, e))
 }
 
 /// Runs one subcommand, writing its output to stdout.
@@ -294,9 +409,9 @@ fn run_to(g: &Global, cmd: Command, out: &mut dyn Write) -> Result<(), Failure> 
                 Command::Clocks { format, overdue } => {
                     boards::clocks(&store, &setup, format, overdue, out)
                 }
-                Command::Check => read::check(&mut store, out),
-                Command::Rebuild => read::rebuild(&mut store, out),
-                Command::Backup { to } => read::backup(&store, &to, out),
+                Command::Check => read::check(&mut store, &setup, out),
+                Command::Rebuild => read::rebuild(&mut store, &setup, out),
+                Command::Backup { to } => read::backup(&store, &setup, &to, out),
                 other => write::run(&mut store, &setup, other, out),
             }
         }
@@ -304,52 +419,63 @@ fn run_to(g: &Global, cmd: Command, out: &mut dyn Write) -> Result<(), Failure> 
 }
 
 fn init(g: &Global, layout: Option<&Path>, out: &mut dyn Write) -> Result<(), Failure> {
+    let lang = lang_of(g);
     let text = match layout {
-        Some(p) => std::fs::read_to_string(p)
-            .map_err(|e| Failure::Env(format!("cannot read layout file '{}': {e}", p.display())))?,
+        Some(p) => std::fs::read_to_string(p).map_err(|e| {
+            Failure::Env(say(
+                lang,
+                CliMsg::CannotReadLayout,
+                &[&output::safe(&p.display().to_string()), &e],
+            ))
+        })?,
         None => DEFAULT_LAYOUT.to_string(),
     };
     let path = match &g.db {
         Some(p) => p.clone(),
-        None => default_db()?,
+        None => default_db(lang)?,
     };
-    let store = Store::create(&path, &text)?;
+    let store = Store::create(&path, &text).map_err(|e| Failure::store(lang, e))?;
     let zones: Vec<String> = store
         .layout()
         .zones
         .iter()
-        .map(|z| format!("{} {}", z.zone, z.capacity()))
+        .map(|z| format!("{} {}", wd(lang, z.zone), z.capacity()))
         .collect();
     writeln!(
         out,
-        "created {}: {} ({} bays: {})",
-        path.display(),
-        output::safe(&store.layout().name),
-        store.layout().capacity(),
-        zones.join(", ")
+        "{}",
+        say(
+            lang,
+            CliMsg::Created,
+            &[
+                &output::safe(&path.display().to_string()),
+                &output::safe(&store.layout().name),
+                &store.layout().capacity(),
+                &output::list(lang, &zones),
+            ]
+        )
     )?;
     Ok(())
 }
 
 fn demo(g: &Global, trucks: Option<u32>, seed: u64, out: &mut dyn Write) -> Result<(), Failure> {
+    let lang = lang_of(g);
     let Some(path) = &g.db else {
-        return Err(Failure::Usage(
-            "demo writes simulated trucks, so never into the default database; \
-             give it its own file: trucklot --db demo.db demo"
-                .into(),
-        ));
+        return Err(Failure::Usage(CliMsg::DemoNeedsDb.text(lang).to_string()));
     };
     let setup = Setup::load(g)?;
     let mut store = if path.exists() {
-        Store::open(path)?
+        Store::open(path)
     } else {
-        Store::create(path, DEFAULT_LAYOUT)?
-    };
+        Store::create(path, DEFAULT_LAYOUT)
+    }
+    .map_err(|e| Failure::store(lang, e))?;
     let existing = store.event_count()?;
     if existing > 0 {
-        return Err(Failure::Refused(format!(
-            "'{}' already holds {existing} events; demo only fills a new, empty database",
-            path.display()
+        return Err(Failure::Refused(say(
+            lang,
+            CliMsg::DemoNotEmpty,
+            &[&output::safe(&path.display().to_string()), &existing],
         )));
     }
     let trucks = trucks
@@ -359,14 +485,27 @@ fn demo(g: &Global, trucks: Option<u32>, seed: u64, out: &mut dyn Write) -> Resu
         .map_err(|e| Failure::Env(format!("{e:#}")))?;
     writeln!(
         out,
-        "demo: {} operations over 12 hours ({} arrivals, {} departures, {} refused and skipped)",
-        summary.operations, summary.arrivals, summary.departures, summary.skipped
+        "{}",
+        say(
+            lang,
+            CliMsg::DemoDone,
+            &[
+                &summary.operations,
+                &summary.arrivals,
+                &summary.departures,
+                &summary.skipped
+            ]
+        )
     )?;
     read::status(&store, &setup, false, out)?;
     writeln!(
         out,
-        "open it with: trucklot --db {}",
-        output::safe(&path.display().to_string())
+        "{}",
+        say(
+            lang,
+            CliMsg::DemoOpen,
+            &[&output::safe(&path.display().to_string())]
+        )
     )?;
     Ok(())
 }

@@ -12,6 +12,8 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use crate::domain::text;
+use crate::i18n::words::{Word, word};
+use crate::i18n::{CliMsg, Lang};
 
 /// Now, to the millisecond (as the database stores times).
 pub fn now() -> DateTime<Utc> {
@@ -30,15 +32,88 @@ pub fn local_hm(t: DateTime<Utc>, tz: Tz) -> String {
     t.with_timezone(&tz).format("%H:%M").to_string()
 }
 
-pub use crate::humanize::duration;
+pub use crate::humanize::duration_in;
 
-/// "in 12m" or "5m late".
-pub fn remaining(d: Duration) -> String {
-    if d < Duration::zero() {
-        format!("{} late", duration(d))
+/// "in 12m" or "5m late" ("12分后", "超时5分").
+pub fn remaining(lang: Lang, d: Duration) -> String {
+    let m = if d < Duration::zero() {
+        CliMsg::Late
     } else {
-        format!("in {}", duration(d))
+        CliMsg::In
+    };
+    say(lang, m, &[&duration_in(lang, d)])
+}
+
+/// A catalogue text with `{0}`, `{1}`, … filled in one pass (a value that
+/// itself contains `{1}` is never filled again).
+pub fn say(lang: Lang, m: CliMsg, args: &[&dyn std::fmt::Display]) -> String {
+    let template = m.text(lang);
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let n = after
+            .find('}')
+            .and_then(|j| after[..j].parse::<usize>().ok().map(|n| (n, j)));
+        match n.and_then(|(n, j)| args.get(n).map(|a| (a, j))) {
+            Some((a, j)) => {
+                out.push_str(&a.to_string());
+                rest = &after[j + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
+    out
+}
+
+/// A domain word (zone, status, cargo, code, test, …) in `lang`. English is
+/// the domain's own key (`parking`, `pcr`, `transfer`), as the command line
+/// has always printed it and as its options take it; other languages come
+/// from the catalogue (`i18n::words`).
+pub fn wd<W: Word + Key>(lang: Lang, w: W) -> &'static str {
+    match lang {
+        Lang::En => w.key(),
+        _ => word(w).text(lang),
+    }
+}
+
+/// A domain value's stable English key.
+pub trait Key: Copy {
+    fn key(self) -> &'static str;
+}
+
+macro_rules! keys {
+    ($($t:ty),+) => {$(
+        impl Key for $t {
+            fn key(self) -> &'static str {
+                self.as_str()
+            }
+        }
+    )+};
+}
+keys!(
+    crate::domain::bay::Zone,
+    crate::domain::stay::Status,
+    crate::domain::policy::Cargo,
+    crate::domain::policy::HealthCode,
+    crate::domain::policy::CheckFlag,
+    crate::domain::event::TestKind,
+    crate::domain::event::TestResult,
+    crate::domain::event::HandoffMode,
+    crate::domain::event::ServiceKind
+);
+
+/// Words joined as a list: "fever, yellow code" or "发热、黄码".
+pub fn list(lang: Lang, items: &[String]) -> String {
+    items.join(match lang {
+        Lang::En => ", ",
+        Lang::Zh => "、",
+    })
 }
 
 /// Data made safe for a terminal: control characters become `?`.
@@ -219,7 +294,21 @@ mod tests {
 
     #[test]
     fn durations_read_naturally() {
-        assert_eq!(remaining(Duration::minutes(-5)), "5m late");
-        assert_eq!(remaining(Duration::minutes(5)), "in 5m");
+        assert_eq!(remaining(Lang::En, Duration::minutes(-5)), "5m late");
+        assert_eq!(remaining(Lang::En, Duration::minutes(5)), "in 5m");
+        assert_eq!(
+            remaining(Lang::Zh, Duration::minutes(-149)),
+            "超时2小时29分"
+        );
+        assert_eq!(remaining(Lang::Zh, Duration::minutes(5)), "5分后");
+    }
+
+    #[test]
+    fn say_fills_each_placeholder_once() {
+        assert_eq!(
+            say(Lang::En, CliMsg::Late, &[&"{0}"]),
+            "{0} late",
+            "a value is never filled again"
+        );
     }
 }

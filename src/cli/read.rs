@@ -8,9 +8,10 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::output::{self, Table};
+use super::output::{self, Table, say, wd};
 use super::{Failure, Setup};
 use crate::domain::clocks;
+use crate::i18n::CliMsg;
 use crate::store::{Store, ZoneCount};
 
 #[derive(Serialize)]
@@ -29,81 +30,104 @@ pub(super) fn status(
         output::json(out, &StatusJson { zones: &zones })?;
         return Ok(());
     }
-    let mut t =
-        Table::new(&["ZONE", "CAPACITY", "OCCUPIED", "FREE", "CLOSED"]).right(&[1, 2, 3, 4]);
+    let lang = setup.lang;
+    let h = |m: CliMsg| m.text(lang);
+    let mut t = Table::new(&[
+        h(CliMsg::ColZone),
+        h(CliMsg::ColCapacity),
+        h(CliMsg::ColOccupied),
+        h(CliMsg::ColFree),
+        h(CliMsg::ColClosed),
+    ])
+    .right(&[1, 2, 3, 4]);
     let mut total = [0usize; 4];
     for z in &zones {
         let n = [z.capacity, z.occupied, z.free, z.closed];
         for (a, b) in total.iter_mut().zip(n) {
             *a += b;
         }
-        let mut row = vec![z.zone.to_string()];
+        let mut row = vec![wd(lang, z.zone).to_string()];
         row.extend(n.iter().map(|v| v.to_string()));
         t.row(row);
     }
-    let mut row = vec!["total".to_string()];
+    let mut row = vec![h(CliMsg::Total).to_string()];
     row.extend(total.iter().map(|v| v.to_string()));
     t.row(row);
     t.print(out)?;
     let all = clocks::clocks(&store.clock_facts()?, &setup.config.policy);
     let overdue = clocks::overdue_count(&all, output::now());
     if overdue > 0 {
-        writeln!(out, "{overdue} overdue (trucklot clocks --overdue)")?;
+        writeln!(out, "{}", say(lang, CliMsg::StatusOverdue, &[&overdue]))?;
     }
     Ok(())
 }
 
-pub(super) fn check(store: &mut Store, out: &mut dyn Write) -> Result<(), Failure> {
-    let r = store.check()?;
+pub(super) fn check(store: &mut Store, setup: &Setup, out: &mut dyn Write) -> Result<(), Failure> {
+    let lang = setup.lang;
+    let r = store.check().map_err(|e| Failure::store(lang, e))?;
     if r.ok() {
-        writeln!(out, "ok: {} events, state matches the log", r.events)?;
+        writeln!(out, "{}", say(lang, CliMsg::CheckOk, &[&r.events]))?;
         return Ok(());
     }
     writeln!(
         out,
-        "{} rows differ between the state tables and a replay of {} events:",
-        r.differences.len(),
-        r.events
+        "{}",
+        say(
+            lang,
+            CliMsg::CheckDiffers,
+            &[&r.differences.len(), &r.events]
+        )
     )?;
+    // The differences are the store's own description of rows (English).
     for d in &r.differences {
         writeln!(out, "  {}", output::safe(d))?;
     }
-    Err(Failure::Refused(format!(
-        "the state differs from the log in {} rows; 'trucklot rebuild' replaces it with the replay",
-        r.differences.len()
+    Err(Failure::Refused(say(
+        lang,
+        CliMsg::CheckFailed,
+        &[&r.differences.len()],
     )))
 }
 
 pub(super) fn backup(
     store: &Store,
+    setup: &Setup,
     to: &std::path::Path,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    store.backup(to)?;
+    let lang = setup.lang;
+    store.backup(to).map_err(|e| Failure::store(lang, e))?;
     writeln!(
         out,
-        "backed up {} events to {}",
-        store.event_count()?,
-        to.display()
+        "{}",
+        say(
+            lang,
+            CliMsg::BackedUp,
+            &[
+                &store.event_count()?,
+                &output::safe(&to.display().to_string())
+            ]
+        )
     )?;
     Ok(())
 }
 
-pub(super) fn rebuild(store: &mut Store, out: &mut dyn Write) -> Result<(), Failure> {
-    let r = store.rebuild()?;
-    if r.ok() {
-        writeln!(
-            out,
-            "rebuilt from {} events; the state already matched",
-            r.events
-        )?;
+pub(super) fn rebuild(
+    store: &mut Store,
+    setup: &Setup,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let lang = setup.lang;
+    let r = store.rebuild().map_err(|e| Failure::store(lang, e))?;
+    let line = if r.ok() {
+        say(lang, CliMsg::RebuiltSame, &[&r.events])
     } else {
-        writeln!(
-            out,
-            "rebuilt from {} events; {} rows were replaced",
-            r.events,
-            r.differences.len()
-        )?;
-    }
+        say(
+            lang,
+            CliMsg::RebuiltReplaced,
+            &[&r.events, &r.differences.len()],
+        )
+    };
+    writeln!(out, "{line}")?;
     Ok(())
 }

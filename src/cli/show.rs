@@ -13,14 +13,17 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::args::PlateOrBay;
-use super::output::{self, Fields, Table, duration, local, remaining};
+use super::checks::Checks;
+use super::output::{self, Fields, Table, duration_in, local, remaining, say, wd};
 use super::{Failure, Setup};
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::event::{HandoffMode, StayId, person_label};
 use crate::domain::phone::Phone;
 use crate::domain::plate::Plate;
-use crate::domain::policy::{Cargo, HealthCode};
+use crate::domain::policy::{Cargo, CheckFlag, HealthCode};
 use crate::domain::stay::Status;
+use crate::i18n::words::person_in;
+use crate::i18n::{CliMsg, Lang};
 use crate::ops::Refusal;
 use crate::store::{SampleView, ServiceView, StayDetail, Store};
 
@@ -189,10 +192,10 @@ fn stay_json(d: StayDetail, unmasked: bool) -> StayJson {
     }
 }
 
-fn bay_json(store: &Store, bay: &BayId) -> Result<BayJson, Failure> {
+fn bay_json(store: &Store, lang: Lang, bay: &BayId) -> Result<BayJson, Failure> {
     let view = store
         .bay_view(bay)?
-        .ok_or_else(|| Failure::Refused(Refusal::UnknownBay(bay.clone()).to_string()))?;
+        .ok_or_else(|| Failure::op(lang, Refusal::UnknownBay(bay.clone()).into()))?;
     Ok(BayJson {
         bay: bay.clone(),
         zone: bay.zone(),
@@ -209,20 +212,21 @@ pub(super) fn show(
     json: bool,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
+    let lang = setup.lang;
     let (bay, stay) = match target {
         PlateOrBay::Plate(p) => {
             let id = store
                 .stay_of_plate(p)?
-                .ok_or_else(|| Failure::Refused(format!("{p} has never been on site")))?;
+                .ok_or_else(|| Failure::Refused(say(lang, CliMsg::NeverOnSite, &[p])))?;
             let d = store.stay_detail(id)?;
             let bay = match d.as_ref().and_then(|d| d.bay.clone()) {
-                Some(b) => Some(bay_json(store, &b)?),
+                Some(b) => Some(bay_json(store, lang, &b)?),
                 None => None,
             };
             (bay, d)
         }
         PlateOrBay::Bay(b) => {
-            let bay = bay_json(store, b)?;
+            let bay = bay_json(store, lang, b)?;
             let d = match store.stay_in_bay(b)? {
                 Some(id) => store.stay_detail(id)?,
                 None => None,
@@ -236,175 +240,257 @@ pub(super) fn show(
         return Ok(());
     }
     let tz = setup.config.timezone;
+    let lang = setup.lang;
     if let Some(b) = &bay {
         let state = match (&b.closed, &stay) {
-            (Some(r), _) => format!("closed: {r}"),
-            (None, Some(d)) => format!("occupied by {}", d.plate),
-            (None, None) => "free".to_string(),
+            (Some(r), _) => say(lang, CliMsg::BayClosedBecause, &[r]),
+            (None, Some(d)) => say(lang, CliMsg::BayOccupiedBy, &[&d.plate]),
+            (None, None) => CliMsg::BayFree.text(lang).to_string(),
         };
         let dis = b
             .disinfected_at
-            .map(|t| format!("; disinfected {}", local(t, tz)))
+            .map(|t| say(lang, CliMsg::BayDisinfected, &[&local(t, tz)]))
             .unwrap_or_default();
-        writeln!(out, "bay {} ({}): {state}{dis}", b.bay, b.zone)?;
+        writeln!(
+            out,
+            "{}",
+            say(
+                lang,
+                CliMsg::BayLine,
+                &[&b.bay, &wd(lang, b.zone), &state, &dis]
+            )
+        )?;
     }
     if let Some(d) = stay {
-        show_stay(&d, unmasked, tz, out)?;
+        let checks = match lang {
+            Lang::En => None,
+            _ => Checks::of(store, &d.plate, d.stay)?,
+        };
+        show_stay(&d, checks.as_ref(), unmasked, tz, lang, out)?;
     }
     Ok(())
 }
 
-fn show_stay(d: &StayDetail, unmasked: bool, tz: Tz, out: &mut dyn Write) -> Result<(), Failure> {
+fn show_stay(
+    d: &StayDetail,
+    checks: Option<&Checks>,
+    unmasked: bool,
+    tz: Tz,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
     let now = output::now();
+    let t = |m: CliMsg| m.text(lang);
     let where_ = match &d.bay {
-        Some(b) => format!("in {b} ({}) since {}", b.zone(), local(d.bay_since, tz)),
+        Some(b) => say(
+            lang,
+            CliMsg::StayWhere,
+            &[b, &wd(lang, b.zone()), &local(d.bay_since, tz)],
+        ),
         None => String::new(),
     };
     let head = format!(
-        "{}  stay {}  {}  {where_}",
+        "{}  {}  {}  {where_}",
         d.plate,
-        d.stay,
-        d.status.as_str()
+        say(lang, CliMsg::StayN, &[&d.stay]),
+        wd(lang, d.status)
     );
     writeln!(out, "{}", head.trim_end())?;
+    // What the store wrote in English from the arrival's checks, in `lang`.
+    let program = |s: &str| match checks {
+        Some(c) => c.translate(lang, s),
+        None => s.to_string(),
+    };
     let mut f = Fields::new();
     let dash = |s: &Option<String>| s.clone().unwrap_or_else(|| "-".into());
-    f.add("driver", dash(&d.driver));
+    f.add(t(CliMsg::LabelDriver), dash(&d.driver));
     f.add(
-        "phone",
+        t(CliMsg::LabelPhone),
         phone_text(&d.phone, unmasked).unwrap_or_else(|| "-".into()),
     );
     let prio = if d.cargo.is_priority() {
-        " (priority)"
+        t(CliMsg::Priority)
     } else {
         ""
     };
-    f.add("cargo", format!("{}{prio}", d.cargo));
+    f.add(
+        t(CliMsg::LabelCargo),
+        format!("{}{prio}", wd(lang, d.cargo)),
+    );
     let venue = match d.venue_code {
-        Some(true) => "venue code scanned",
-        Some(false) => "venue code not scanned",
-        None => "venue code not recorded",
+        Some(true) => t(CliMsg::VenueScanned),
+        Some(false) => t(CliMsg::VenueNotScanned),
+        None => t(CliMsg::VenueNotRecorded),
     };
     f.add(
-        "gate",
+        t(CliMsg::LabelGate),
         match &d.gate {
-            Some(g) => format!("{g}, {venue}"),
-            None => format!("not recorded, {venue}"),
+            Some(g) => say(lang, CliMsg::GateVenue, &[g, &venue]),
+            None => say(lang, CliMsg::GateNotRecorded, &[&venue]),
         },
     );
     if d.origin.is_some() || d.destination.is_some() {
         f.add(
-            "route",
+            t(CliMsg::LabelRoute),
             format!("{} → {}", dash(&d.origin), dash(&d.destination)),
         );
     }
     let temp = d
         .temperature
         .map(|t| format!("{t:.1} °C"))
-        .unwrap_or_else(|| "no temperature".into());
+        .unwrap_or_else(|| t(CliMsg::NoTemperature).into());
     let travel = if d.travel_flag {
-        ", travel history"
+        say(
+            lang,
+            CliMsg::AlsoTravel,
+            &[&wd(lang, CheckFlag::TravelHistory)],
+        )
     } else {
-        ""
+        String::new()
     };
     let flags = match (d.findings.is_empty(), d.flags.is_empty()) {
-        (false, _) => format!("; flagged: {}", d.findings),
-        (true, false) => format!("; flags: {}", d.flags),
+        (false, _) => say(lang, CliMsg::Flagged, &[&program(&d.findings)]),
+        (true, false) => say(lang, CliMsg::Flags, &[&program(&d.flags)]),
         (true, true) => String::new(),
     };
-    f.add("checks", format!("{temp}, {} code{travel}{flags}", d.code));
+    f.add(
+        t(CliMsg::LabelChecks),
+        say(
+            lang,
+            CliMsg::ChecksLine,
+            &[&temp, &code_text(lang, d.code), &travel, &flags],
+        ),
+    );
     if d.handoff_required {
-        f.add("handoff", "required before departure");
+        f.add(t(CliMsg::LabelHandoff), t(CliMsg::HandoffRequired));
     }
     if let Some(r) = &d.override_reason {
-        f.add("override", r.clone());
+        f.add(t(CliMsg::LabelOverride), r.clone());
     }
-    f.add("arrived", local(d.arrived_at, tz));
-    if let Some(t) = d.departed_at {
+    f.add(t(CliMsg::LabelArrived), local(d.arrived_at, tz));
+    if let Some(at) = d.departed_at {
         let forced = d
             .forced_reason
             .as_ref()
-            .map(|r| format!(" (forced: {r})"))
+            .map(|r| say(lang, CliMsg::ForcedBecause, &[r]))
             .unwrap_or_default();
-        f.add("departed", format!("{}{forced}", local(t, tz)));
-    }
-    if let Some(since) = d.isolated_at {
-        let reason = d.isolation_reason.clone().unwrap_or_default();
-        f.add("isolated", format!("{} ({reason})", local(since, tz)));
-    }
-    if let Some(t) = d.escalated_at {
         f.add(
-            "escalated",
-            format!("{}: {}", local(t, tz), dash(&d.escalation_note)),
+            t(CliMsg::LabelDeparted),
+            format!("{}{forced}", local(at, tz)),
         );
     }
-    if let Some(t) = d.released_at {
+    if let Some(since) = d.isolated_at {
+        let reason = program(d.isolation_reason.as_deref().unwrap_or_default());
+        f.add(
+            t(CliMsg::LabelIsolated),
+            say(lang, CliMsg::WhenWhy, &[&local(since, tz), &reason]),
+        );
+    }
+    if let Some(at) = d.escalated_at {
+        f.add(
+            t(CliMsg::LabelEscalated),
+            say(
+                lang,
+                CliMsg::WhenNote,
+                &[&local(at, tz), &dash(&d.escalation_note)],
+            ),
+        );
+    }
+    if let Some(at) = d.released_at {
         let by = d
             .released_by
             .as_ref()
-            .map(|b| format!(" (by {b})"))
+            .map(|b| say(lang, CliMsg::ByName, &[b]))
             .unwrap_or_default();
         f.add(
-            "released",
-            format!("{}: {}{by}", local(t, tz), dash(&d.release_reason)),
+            t(CliMsg::LabelReleased),
+            format!(
+                "{}{by}",
+                say(
+                    lang,
+                    CliMsg::WhenNote,
+                    &[&local(at, tz), &dash(&d.release_reason)]
+                )
+            ),
         );
     }
     if let Some(mode) = d.handoff_mode {
         let to = d
             .handoff_counterpart
             .as_ref()
-            .map(|c| format!(" to {c}"))
+            .map(|c| say(lang, CliMsg::HandoffTo, &[c]))
             .unwrap_or_default();
         let when = d
             .handoff_started_at
-            .map(|t| format!(", started {}", local(t, tz)))
+            .map(|at| say(lang, CliMsg::HandoffStartedAt, &[&local(at, tz)]))
             .unwrap_or_default();
         let by = d
             .handoff_by
             .as_ref()
-            .map(|b| format!(", authorised by {b}"))
+            .map(|b| say(lang, CliMsg::AuthorisedByName, &[b]))
             .unwrap_or_default();
         let done = match (d.handoff_done_at, d.handoff_confirmed_at) {
-            (Some(t), Some(c)) => format!(
-                ", done {}, arrival confirmed {}",
-                local(t, tz),
-                local(c, tz)
+            (Some(at), Some(c)) => say(
+                lang,
+                CliMsg::HandoffDoneConfirmed,
+                &[&local(at, tz), &local(c, tz)],
             ),
-            (Some(t), None) => format!(", done {}, arrival not confirmed yet", local(t, tz)),
-            (None, _) => ", under way".into(),
+            (Some(at), None) => say(lang, CliMsg::HandoffDoneUnconfirmed, &[&local(at, tz)]),
+            (None, _) => t(CliMsg::HandoffUnderWay).into(),
         };
-        f.add("handoff", format!("{mode}{to}{by}{when}{done}"));
+        f.add(
+            t(CliMsg::LabelHandoff),
+            format!("{}{to}{by}{when}{done}", wd(lang, mode)),
+        );
     }
     f.print(out)?;
     if !d.people.is_empty() {
         writeln!(out)?;
-        let mut t = Table::new(&["PERSON", "NAME", "PHONE", "TEMP", "CODE", "CHECKED"]);
+        let mut table = Table::new(&[
+            t(CliMsg::ColPerson),
+            t(CliMsg::ColName),
+            t(CliMsg::ColPhone),
+            t(CliMsg::ColTemp),
+            t(CliMsg::ColCode),
+            t(CliMsg::ColChecked),
+        ]);
         for p in &d.people {
-            t.row(vec![
-                person_label(p.person, None),
+            table.row(vec![
+                person_in(lang, p.person, None),
                 dash(&p.name),
                 phone_text(&p.phone, unmasked).unwrap_or_else(|| "-".into()),
                 p.temperature
                     .map(|t| format!("{t:.1} °C"))
                     .unwrap_or_else(|| "-".into()),
-                p.code.to_string(),
+                wd(lang, p.code).to_string(),
                 local(p.checked_at, tz),
             ]);
         }
-        t.print(out)?;
+        table.print(out)?;
     }
     if !d.samples.is_empty() {
         writeln!(out)?;
-        let mut t = Table::new(&["TEST", "TUBE", "BATCH", "TAKEN", "DUE", "RESULT"]);
+        let mut table = Table::new(&[
+            t(CliMsg::ColTest),
+            t(CliMsg::ColTube),
+            t(CliMsg::ColBatch),
+            t(CliMsg::ColTaken),
+            t(CliMsg::ColDue),
+            t(CliMsg::ColResult),
+        ]);
         for s in &d.samples {
             let result = match (s.result, s.result_at) {
-                (Some(r), Some(at)) => format!("{r} ({})", local(at, tz)),
-                (Some(r), None) => r.to_string(),
-                (None, _) if d.departed_at.is_some() => "none".into(),
-                (None, _) => format!("pending, {}", remaining(s.due_at - now)),
+                (Some(r), Some(at)) => say(lang, CliMsg::WhenWhy, &[&wd(lang, r), &local(at, tz)]),
+                (Some(r), None) => wd(lang, r).to_string(),
+                (None, _) if d.departed_at.is_some() => t(CliMsg::NoResult).into(),
+                (None, _) => say(
+                    lang,
+                    CliMsg::PendingLeft,
+                    &[&remaining(lang, s.due_at - now)],
+                ),
             };
-            t.row(vec![
-                s.test.to_string(),
+            table.row(vec![
+                wd(lang, s.test).to_string(),
                 dash(&s.tube),
                 dash(&s.batch),
                 local(s.taken_at, tz),
@@ -412,23 +498,43 @@ fn show_stay(d: &StayDetail, unmasked: bool, tz: Tz, out: &mut dyn Write) -> Res
                 result,
             ]);
         }
-        t.print(out)?;
+        table.print(out)?;
     }
     if !d.services.is_empty() {
         writeln!(out)?;
-        let mut t = Table::new(&["SERVICE", "REQUESTED", "DONE"]);
+        let mut table = Table::new(&[
+            t(CliMsg::ColService),
+            t(CliMsg::ColRequested),
+            t(CliMsg::ColDone),
+        ]);
         for s in &d.services {
             let done = match s.done_at {
-                Some(at) => format!(
-                    "{} (after {})",
-                    local(at, tz),
-                    duration(at - s.requested_at)
+                Some(at) => say(
+                    lang,
+                    CliMsg::ServedAfter,
+                    &[&local(at, tz), &duration_in(lang, at - s.requested_at)],
                 ),
-                None => format!("open for {}", duration(now - s.requested_at)),
+                None => say(
+                    lang,
+                    CliMsg::OpenFor,
+                    &[&duration_in(lang, now - s.requested_at)],
+                ),
             };
-            t.row(vec![s.service.to_string(), local(s.requested_at, tz), done]);
+            table.row(vec![
+                wd(lang, s.service).to_string(),
+                local(s.requested_at, tz),
+                done,
+            ]);
         }
-        t.print(out)?;
+        table.print(out)?;
     }
     Ok(())
+}
+
+/// "green code" / "绿码".
+fn code_text(lang: Lang, code: HealthCode) -> String {
+    match lang {
+        Lang::En => format!("{code} code"),
+        _ => wd(lang, code).to_string(),
+    }
 }

@@ -10,12 +10,14 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 
-use crate::domain::bay::{BayId, Zone};
+use super::output::say;
+use crate::domain::bay::{BayId, BayIdError, Zone};
 use crate::domain::event::{HandoffMode, Passenger, ServiceKind, Target, TestKind, TestResult};
-use crate::domain::phone::Phone;
-use crate::domain::plate::Plate;
-use crate::domain::policy::{Cargo, HealthCode, Temperature};
-use crate::domain::text;
+use crate::domain::phone::{Phone, PhoneError};
+use crate::domain::plate::{Plate, PlateError};
+use crate::domain::policy::{Cargo, HealthCode, Temperature, TemperatureError};
+use crate::domain::text::{self, TextError};
+use crate::i18n::{CliMsg, Lang, Msg};
 
 /// `show`'s argument: a bay id or a plate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,49 +50,217 @@ impl TimeArg {
 /// Every kind of event in the log, as `log --kind` accepts it.
 pub const EVENT_KINDS: [&str; 17] = crate::domain::event::Event::KINDS;
 
-pub(super) fn plate(s: &str) -> Result<Plate, String> {
-    Plate::parse(s).map_err(|e| e.to_string())
+/// A value the command line refused, in both languages: clap runs the
+/// parsers before it knows `--lang`, so the error carries both texts and
+/// `clap_failure` picks one. `Display` is the English text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArgError {
+    pub en: String,
+    pub zh: String,
 }
 
-pub(super) fn bay(s: &str) -> Result<BayId, String> {
-    BayId::parse(s).map_err(|e| e.to_string())
+impl ArgError {
+    fn new(en: impl Into<String>, zh: impl Into<String>) -> ArgError {
+        ArgError {
+            en: en.into(),
+            zh: zh.into(),
+        }
+    }
+
+    /// From a catalogue template filled with the same values in both languages.
+    fn say(m: CliMsg, args: &[&dyn std::fmt::Display]) -> ArgError {
+        ArgError::new(say(Lang::En, m, args), say(Lang::Zh, m, args))
+    }
+
+    pub fn text(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Zh => &self.zh,
+        }
+    }
+
+    /// "the phone (2nd part): …" in both languages.
+    fn within(self, m: CliMsg) -> ArgError {
+        ArgError::new(say(Lang::En, m, &[&self.en]), say(Lang::Zh, m, &[&self.zh]))
+    }
 }
 
-pub(super) fn phone(s: &str) -> Result<Phone, String> {
-    Phone::parse(s).map_err(|e| e.to_string())
+impl std::fmt::Display for ArgError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en)
+    }
 }
 
-pub(super) fn temperature(s: &str) -> Result<Temperature, String> {
-    Temperature::parse(s).map_err(|e| e.to_string())
+impl std::error::Error for ArgError {}
+
+/// The Chinese reason a text is not a plate (the catalogue's form errors).
+fn plate_error(s: &str, e: &PlateError) -> ArgError {
+    let reason = match e.reason_key() {
+        "empty" => Msg::ErrRequired,
+        "province" => Msg::ErrPlateProvince,
+        "letter" => Msg::ErrPlateLetter,
+        "length" | "too_long" => Msg::ErrPlateLength,
+        "suffix" => Msg::ErrPlateSuffix,
+        "new_energy" => Msg::ErrPlateNewEnergy,
+        _ => Msg::ErrPlateCharacter,
+    };
+    ArgError::new(
+        e.to_string(),
+        say(
+            Lang::Zh,
+            CliMsg::BadPlate,
+            &[&text::echo(s), &reason.text(Lang::Zh)],
+        ),
+    )
+}
+
+fn text_error(e: &TextError) -> ArgError {
+    let reason = match e {
+        TextError::Empty { .. } => Msg::ErrRequired,
+        TextError::TooLong { .. } => Msg::ErrTooLong,
+        TextError::Control { .. } => Msg::ErrControl,
+    };
+    let field = match e {
+        TextError::Empty { field }
+        | TextError::TooLong { field, .. }
+        | TextError::Control { field } => field,
+    };
+    ArgError::new(
+        e.to_string(),
+        format!("{}：{}", field_zh(field), reason.text(Lang::Zh)),
+    )
+}
+
+/// The free-text fields the command line names, in Chinese.
+fn field_zh(field: &str) -> String {
+    let m = match field {
+        "operator" => CliMsg::FieldOperator,
+        "terminal" => CliMsg::FieldTerminal,
+        "reason" => CliMsg::FieldReason,
+        "tube id" => CliMsg::FieldTube,
+        "batch" => CliMsg::FieldBatch,
+        "decider" => CliMsg::FieldDecider,
+        "note" => CliMsg::FieldNote,
+        "driver" => CliMsg::FieldDriver,
+        "origin" => CliMsg::FieldOrigin,
+        "destination" => CliMsg::FieldDestination,
+        "gate" => CliMsg::FieldGate,
+        "override reason" => CliMsg::FieldOverride,
+        "receiving company" => CliMsg::FieldCompany,
+        "escorting unit" => CliMsg::FieldEscort,
+        "authorised by" => CliMsg::FieldAuthorisedBy,
+        "passenger name" => CliMsg::FieldPassengerName,
+        "sample" => CliMsg::FieldSample,
+        other => return other.to_string(),
+    };
+    m.text(Lang::Zh).to_string()
+}
+
+fn temperature_error(e: &TemperatureError) -> ArgError {
+    let reason = match e {
+        TemperatureError::NotANumber(_) => Msg::ErrTempNumber,
+        TemperatureError::OutOfRange(_) => Msg::ErrTempRange,
+    };
+    let given = match e {
+        TemperatureError::NotANumber(t) => text::echo(t),
+        TemperatureError::OutOfRange(c) => format!("{c:.1}"),
+    };
+    ArgError::new(
+        e.to_string(),
+        say(
+            Lang::Zh,
+            CliMsg::BadTemperature,
+            &[&given, &reason.text(Lang::Zh)],
+        ),
+    )
+}
+
+fn phone_error(s: &str, e: &PhoneError) -> ArgError {
+    ArgError::new(
+        e.to_string(),
+        say(
+            Lang::Zh,
+            CliMsg::BadPhone,
+            &[&text::echo(s), &Msg::ErrPhone.text(Lang::Zh)],
+        ),
+    )
+}
+
+fn bay_error(s: &str, e: &BayIdError) -> ArgError {
+    ArgError::new(
+        e.to_string(),
+        say(Lang::Zh, CliMsg::BadBay, &[&text::echo(s)]),
+    )
+}
+
+pub(super) fn plate(s: &str) -> Result<Plate, ArgError> {
+    Plate::parse(s).map_err(|e| plate_error(s, &e))
+}
+
+pub(super) fn bay(s: &str) -> Result<BayId, ArgError> {
+    BayId::parse(s).map_err(|e| bay_error(s, &e))
+}
+
+pub(super) fn phone(s: &str) -> Result<Phone, ArgError> {
+    Phone::parse(s).map_err(|e| phone_error(s, &e))
+}
+
+pub(super) fn temperature(s: &str) -> Result<Temperature, ArgError> {
+    Temperature::parse(s).map_err(|e| temperature_error(&e))
 }
 
 /// `--passenger "NAME,PHONE,TEMP,CODE"`: name and phone may be empty, the
 /// temperature and the code may not. A full-width comma (，) also separates.
-pub(super) fn passenger(s: &str) -> Result<Passenger, String> {
-    const FORM: &str = "NAME,PHONE,TEMP,CODE, e.g. '李四,13800138000,36.5,green' or ',,36.5,green'";
+pub(super) fn passenger(s: &str) -> Result<Passenger, ArgError> {
     let parts: Vec<&str> = s.split([',', '，']).map(str::trim).collect();
     if parts.len() != 4 {
-        return Err(format!(
-            "'{}' has {} part{} separated by commas; expected 4: {FORM}",
+        let en = format!(
+            "'{}' has {} part{} separated by commas; expected 4: {}",
             text::echo(s),
             parts.len(),
-            if parts.len() == 1 { "" } else { "s" }
-        ));
+            if parts.len() == 1 { "" } else { "s" },
+            CliMsg::PassengerForm.text(Lang::En)
+        );
+        let zh = say(
+            Lang::Zh,
+            CliMsg::PassengerParts,
+            &[
+                &text::echo(s),
+                &parts.len(),
+                &CliMsg::PassengerForm.text(Lang::Zh),
+            ],
+        );
+        return Err(ArgError::new(en, zh));
     }
-    let name = text::clean("passenger name", parts[0], false).map_err(|e| e.to_string())?;
+    let name = text::clean("passenger name", parts[0], false).map_err(|e| text_error(&e))?;
     let phone = match parts[1] {
         "" => None,
-        p => Some(Phone::parse(p).map_err(|e| format!("the phone (2nd part): {e}"))?),
+        p => Some(
+            Phone::parse(p).map_err(|e| phone_error(p, &e).within(CliMsg::PassengerPhonePart))?,
+        ),
     };
+    let form = |lang: Lang| CliMsg::PassengerForm.text(lang);
     let temperature = match parts[2] {
-        "" => return Err(format!("the temperature (3rd part) is missing: {FORM}")),
-        t => Temperature::parse(t).map_err(|e| format!("the temperature (3rd part): {e}"))?,
+        "" => {
+            return Err(ArgError::new(
+                say(Lang::En, CliMsg::PassengerTempMissing, &[&form(Lang::En)]),
+                say(Lang::Zh, CliMsg::PassengerTempMissing, &[&form(Lang::Zh)]),
+            ));
+        }
+        t => Temperature::parse(t)
+            .map_err(|e| temperature_error(&e).within(CliMsg::PassengerTempPart))?,
     };
     let code = match parts[3] {
-        "" => return Err(format!("the health code (4th part) is missing: {FORM}")),
-        c => c
-            .parse::<HealthCode>()
-            .map_err(|e| format!("the health code (4th part): {e}"))?,
+        "" => {
+            return Err(ArgError::new(
+                say(Lang::En, CliMsg::PassengerCodeMissing, &[&form(Lang::En)]),
+                say(Lang::Zh, CliMsg::PassengerCodeMissing, &[&form(Lang::Zh)]),
+            ));
+        }
+        c => c.parse::<HealthCode>().map_err(|e| {
+            ArgError::new(e, say(Lang::Zh, CliMsg::BadCode, &[&text::echo(c)]))
+                .within(CliMsg::PassengerCodePart)
+        })?,
     };
     Ok(Passenger {
         name: (!name.is_empty()).then_some(name),
@@ -100,45 +270,51 @@ pub(super) fn passenger(s: &str) -> Result<Passenger, String> {
     })
 }
 
-pub(super) fn plate_or_bay(s: &str) -> Result<PlateOrBay, String> {
+pub(super) fn plate_or_bay(s: &str) -> Result<PlateOrBay, ArgError> {
     if let Ok(b) = BayId::parse(s) {
         return Ok(PlateOrBay::Bay(b));
     }
     Plate::parse(s).map(PlateOrBay::Plate).map_err(|e| {
-        format!(
-            "'{}' is neither a bay id (e.g. P-03-17, I-05) nor a plate ({e})",
-            text::echo(s)
+        let zh = plate_error(s, &e).zh;
+        ArgError::new(
+            format!(
+                "'{}' is neither a bay id (e.g. P-03-17, I-05) nor a plate ({e})",
+                text::echo(s)
+            ),
+            say(Lang::Zh, CliMsg::NotPlateOrBay, &[&text::echo(s), &zh]),
         )
     })
 }
 
-pub(super) fn target(s: &str) -> Result<Target, String> {
+pub(super) fn target(s: &str) -> Result<Target, ArgError> {
     if let Ok(z) = s.parse::<Zone>() {
         return Ok(Target::Zone(z));
     }
-    BayId::parse(s).map(Target::Bay).map_err(|_| {
-        format!(
-            "'{}' is neither a zone (work, living, parking, isolation, handoff) nor a bay id (e.g. P-03-17)",
-            text::echo(s)
-        )
-    })
+    BayId::parse(s)
+        .map(Target::Bay)
+        .map_err(|_| ArgError::say(CliMsg::NotZoneOrBay, &[&text::echo(s)]))
 }
 
 /// A free-text value that must not be empty.
 pub(super) fn required_text(
     field: &'static str,
-) -> impl Fn(&str) -> Result<String, String> + Clone {
-    move |s| text::clean(field, s, true).map_err(|e| e.to_string())
+) -> impl Fn(&str) -> Result<String, ArgError> + Clone {
+    move |s| text::clean(field, s, true).map_err(|e| text_error(&e))
 }
 
 /// A free-text value; empty is allowed (and means none).
 pub(super) fn optional_text(
     field: &'static str,
-) -> impl Fn(&str) -> Result<String, String> + Clone {
-    move |s| text::clean(field, s, false).map_err(|e| e.to_string())
+) -> impl Fn(&str) -> Result<String, ArgError> + Clone {
+    move |s| text::clean(field, s, false).map_err(|e| text_error(&e))
 }
 
-pub(super) fn time(s: &str) -> Result<TimeArg, String> {
+/// A cleaned required text, as a results file's `sample` column.
+pub(super) fn clean_required(field: &'static str, s: &str) -> Result<String, ArgError> {
+    required_text(field)(s)
+}
+
+pub(super) fn time(s: &str) -> Result<TimeArg, ArgError> {
     let t = s.trim();
     if let Ok(x) = DateTime::parse_from_rfc3339(t) {
         return Ok(TimeArg::Exact(x.with_timezone(&Utc)));
@@ -159,10 +335,7 @@ pub(super) fn time(s: &str) -> Result<TimeArg, String> {
     {
         return Ok(TimeArg::Local(n));
     }
-    Err(format!(
-        "'{}' is not a time (expected RFC 3339, 'YYYY-MM-DD HH:MM' or 'YYYY-MM-DD')",
-        text::echo(s)
-    ))
+    Err(ArgError::say(CliMsg::NotATime, &[&text::echo(s)]))
 }
 
 /// A fixed set of words (the domain's enums), case-insensitive, listed in
@@ -232,7 +405,7 @@ mod tests {
         let anon = passenger(",,38.5,green").unwrap();
         assert_eq!((anon.name, anon.phone), (None, None));
         assert!(passenger("王五，，36.6，green").is_ok());
-        let err = |s: &str| passenger(s).unwrap_err();
+        let err = |s: &str| passenger(s).unwrap_err().to_string();
         assert!(
             err("李四,36.5,green").contains("3 parts"),
             "{}",
@@ -244,6 +417,22 @@ mod tests {
         assert!(err("李四,,36.5,").contains("health code"));
         assert!(err("李四,,36.5,blue").contains("health code"));
         assert!(err("\x1b[31m,,36.5,green").contains("control character"));
+        let zh = |s: &str| passenger(s).unwrap_err().zh;
+        assert!(
+            zh("李四,36.5,green").contains("3 段"),
+            "{}",
+            zh("李四,36.5,green")
+        );
+        assert!(
+            zh("李四,,hot,green").contains("体温"),
+            "{}",
+            zh("李四,,hot,green")
+        );
+        assert!(
+            zh("李四,,36.5,blue").contains("健康码"),
+            "{}",
+            zh("李四,,36.5,blue")
+        );
     }
 
     #[test]

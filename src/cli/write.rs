@@ -10,17 +10,18 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::args::{ArriveArgs, Command, HandoffStep, ResultsStep, ServiceStep};
-use super::output::{self, local};
+use super::checks;
+use super::output::{self, local, say, wd};
 use super::{Failure, Setup};
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::clock::SystemClock;
-use crate::domain::event::{
-    ArrivalRecord, Event, HandoffMode, ServiceKind, Target, describe_findings, person_label,
-};
+use crate::domain::event::{ArrivalRecord, Event, HandoffMode, ServiceKind, Target};
 use crate::domain::plate::Plate;
 use crate::domain::policy::{CheckFlag, Finding};
-use crate::domain::stay::blocker_list;
 use crate::domain::text;
+use crate::i18n::refusal::blocker_text;
+use crate::i18n::words::person_in;
+use crate::i18n::{CliMsg, Lang};
 use crate::ops::{self, Ctx, ImportMode, Note, Op, Outcome, Proposal};
 use crate::store::Store;
 
@@ -67,13 +68,24 @@ pub(super) fn run(
     }
     let (outcome, json) = one(store, &ctx, setup, command, out)?;
     if !json {
-        after(&outcome, out)?;
+        after(&outcome, setup.lang, out)?;
     }
     Ok(())
 }
 
-fn exec(store: &mut Store, ctx: &Ctx<'_>, op: &Op) -> Result<Outcome, Failure> {
-    ops::execute(store, ctx, op).map_err(Failure::from)
+fn exec(store: &mut Store, ctx: &Ctx<'_>, lang: Lang, op: &Op) -> Result<Outcome, Failure> {
+    ops::execute(store, ctx, op).map_err(|e| Failure::op(lang, e))
+}
+
+/// Writes one catalogue line.
+fn line(
+    out: &mut dyn Write,
+    lang: Lang,
+    m: CliMsg,
+    args: &[&dyn std::fmt::Display],
+) -> Result<(), Failure> {
+    writeln!(out, "{}", say(lang, m, args))?;
+    Ok(())
 }
 
 /// Runs one write command and prints its own line(s); returns what it did
@@ -87,16 +99,17 @@ fn one(
     out: &mut dyn Write,
 ) -> Result<(Outcome, bool), Failure> {
     let tz = setup.config.timezone;
+    let lang = setup.lang;
     let o = match command {
         Command::Arrive(a) => {
             let json = a.json;
-            let o = exec(store, ctx, &arrive_op(*a, setup)?)?;
-            arrived(&o, json, out)?;
+            let o = exec(store, ctx, lang, &arrive_op(*a, setup)?)?;
+            arrived(&o, json, lang, out)?;
             return Ok((o, json));
         }
         Command::Move { plate, bay } => {
-            let o = exec(store, ctx, &Op::Move { plate, to: bay })?;
-            writeln!(out, "{} moved to {}", plate_of(&o), bay_of(&o))?;
+            let o = exec(store, ctx, lang, &Op::Move { plate, to: bay })?;
+            line(out, lang, CliMsg::Moved, &[&plate_of(&o), &bay_of(&o)])?;
             o
         }
         Command::Depart {
@@ -107,12 +120,16 @@ fn one(
             let o = exec(
                 store,
                 ctx,
+                lang,
                 &Op::Depart {
                     plate,
                     force_reason: reason,
                 },
             )?;
-            let stay = o.stay.map(|s| format!(", stay {s}")).unwrap_or_default();
+            let stay = o
+                .stay
+                .map(|s| say(lang, CliMsg::CommaStay, &[&s]))
+                .unwrap_or_default();
             let forced = o
                 .events
                 .iter()
@@ -121,15 +138,19 @@ fn one(
                         forced: Some(r),
                         overridden,
                         ..
-                    } => Some(format!(", forced past {}: {r}", overridden.join(", "))),
+                    } => Some(say(
+                        lang,
+                        CliMsg::CommaForcedPast,
+                        &[&overridden.join(", "), r],
+                    )),
                     _ => None,
                 })
                 .unwrap_or_default();
-            writeln!(
+            line(
                 out,
-                "{} departed from {}{stay}{forced}",
-                plate_of(&o),
-                bay_of(&o)
+                lang,
+                CliMsg::Departed,
+                &[&plate_of(&o), &bay_of(&o), &stay, &forced],
             )?;
             o
         }
@@ -142,6 +163,7 @@ fn one(
             let o = exec(
                 store,
                 ctx,
+                lang,
                 &Op::Sample {
                     plate,
                     test,
@@ -159,15 +181,20 @@ fn one(
                     _ => None,
                 })
                 .unwrap_or_default();
-            let tube = tube.map(|t| format!(", tube {t}")).unwrap_or_default();
-            let batch = batch.map(|b| format!(", batch {b}")).unwrap_or_default();
-            let due = due
-                .map(|d| format!(", result due {}", local(d, tz)))
+            let tube = tube
+                .map(|t| say(lang, CliMsg::CommaTube, &[&t]))
                 .unwrap_or_default();
-            writeln!(
+            let batch = batch
+                .map(|b| say(lang, CliMsg::CommaBatch, &[&b]))
+                .unwrap_or_default();
+            let due = due
+                .map(|d| say(lang, CliMsg::CommaResultDue, &[&local(d, tz)]))
+                .unwrap_or_default();
+            line(
                 out,
-                "{}: {test} sample taken{tube}{batch}{due}",
-                plate_of(&o)
+                lang,
+                CliMsg::SampleTaken,
+                &[&plate_of(&o), &wd(lang, test), &tube, &batch, &due],
             )?;
             o
         }
@@ -179,13 +206,19 @@ fn one(
             let o = exec(
                 store,
                 ctx,
+                lang,
                 &Op::Result {
                     plate,
                     test,
                     result,
                 },
             )?;
-            writeln!(out, "{}: {test} {result}", plate_of(&o))?;
+            line(
+                out,
+                lang,
+                CliMsg::ResultLine,
+                &[&plate_of(&o), &wd(lang, test), &wd(lang, result)],
+            )?;
             o
         }
         Command::Recheck {
@@ -197,6 +230,7 @@ fn one(
             let o = exec(
                 store,
                 ctx,
+                lang,
                 &Op::Recheck {
                     plate,
                     person,
@@ -208,23 +242,25 @@ fn one(
                 let d = store.stay_detail(o.stay?).ok()??;
                 d.people.into_iter().find(|p| p.person == n)?.name
             };
-            let who = person_label(person, name(person).as_deref());
-            writeln!(
+            let who = person_in(lang, person, name(person).as_deref());
+            line(
                 out,
-                "{}: {who} rechecked: {temp}, {code} code",
-                plate_of(&o)
+                lang,
+                CliMsg::Rechecked,
+                &[&plate_of(&o), &who, &temp, &wd(lang, code)],
             )?;
             if let Some(findings) = o.events.iter().find_map(|(_, e)| match e {
                 Event::Rechecked { findings, .. } if !findings.is_empty() => Some(findings),
                 _ => None,
             }) {
-                writeln!(out, "checks: {}", describe_findings(findings, name))?;
+                let found = checks::described(lang, &[], findings, name);
+                line(out, lang, CliMsg::ChecksSaid, &[&found])?;
             }
             o
         }
         Command::Isolate { plate, reason, bay } => {
-            let o = exec(store, ctx, &Op::Isolate { plate, reason, bay })?;
-            writeln!(out, "{} isolated in {}", plate_of(&o), bay_of(&o))?;
+            let o = exec(store, ctx, lang, &Op::Isolate { plate, reason, bay })?;
+            line(out, lang, CliMsg::Isolated, &[&plate_of(&o), &bay_of(&o)])?;
             o
         }
         Command::Release {
@@ -236,6 +272,7 @@ fn one(
             let o = exec(
                 store,
                 ctx,
+                lang,
                 &Op::Release {
                     plate,
                     reason,
@@ -243,12 +280,17 @@ fn one(
                     bay,
                 },
             )?;
-            writeln!(out, "{} released to {} by {by}", plate_of(&o), bay_of(&o))?;
+            line(
+                out,
+                lang,
+                CliMsg::Released,
+                &[&plate_of(&o), &bay_of(&o), &by],
+            )?;
             o
         }
         Command::Escalate { plate, note } => {
-            let o = exec(store, ctx, &Op::Escalate { plate, note })?;
-            writeln!(out, "{} escalated", plate_of(&o))?;
+            let o = exec(store, ctx, lang, &Op::Escalate { plate, note })?;
+            line(out, lang, CliMsg::Escalated, &[&plate_of(&o)])?;
             o
         }
         Command::Handoff { plate, step } => handoff(store, ctx, setup, plate, step, out)?,
@@ -261,26 +303,37 @@ fn one(
             };
             match service {
                 Some(_) if kind.is_some() => {
-                    return Err(Failure::Usage(
-                        "--kind goes with 'service PLATE done' only (see --help)".into(),
-                    ));
+                    return Err(Failure::Usage(CliMsg::KindOnlyWithDone.text(lang).into()));
                 }
                 Some(service) => {
-                    let o = exec(store, ctx, &Op::ServiceRequest { plate, service })?;
-                    writeln!(out, "{}: {service} requested", plate_of(&o))?;
+                    let o = exec(store, ctx, lang, &Op::ServiceRequest { plate, service })?;
+                    line(
+                        out,
+                        lang,
+                        CliMsg::ServiceRequested,
+                        &[&plate_of(&o), &wd(lang, service)],
+                    )?;
                     o
                 }
                 None => {
                     let o = exec(
                         store,
                         ctx,
+                        lang,
                         &Op::ServiceDone {
                             plate,
                             service: kind,
                         },
                     )?;
-                    let k = kind.map(|k| format!("{k} ")).unwrap_or_default();
-                    writeln!(out, "{}: {k}service call done", plate_of(&o))?;
+                    match kind {
+                        Some(k) => line(
+                            out,
+                            lang,
+                            CliMsg::ServiceKindDone,
+                            &[&plate_of(&o), &wd(lang, k)],
+                        )?,
+                        None => line(out, lang, CliMsg::ServiceDone, &[&plate_of(&o)])?,
+                    }
                     o
                 }
             }
@@ -289,31 +342,34 @@ fn one(
             let o = exec(
                 store,
                 ctx,
+                lang,
                 &Op::Disinfect {
                     target: target.clone(),
                 },
             )?;
-            match target {
-                Target::Zone(z) => writeln!(out, "disinfected: {z} zone")?,
-                Target::Bay(b) => writeln!(out, "disinfected: bay {b}")?,
-            }
+            let what = match target {
+                Target::Zone(z) => say(lang, CliMsg::ZoneNamed, &[&wd(lang, z)]),
+                Target::Bay(b) => say(lang, CliMsg::BayNamed, &[&b]),
+            };
+            line(out, lang, CliMsg::Disinfected, &[&what])?;
             o
         }
         Command::Close { bay, reason } => {
             let o = exec(
                 store,
                 ctx,
+                lang,
                 &Op::CloseBay {
                     bay: bay.clone(),
                     reason: reason.clone(),
                 },
             )?;
-            writeln!(out, "bay {bay} closed: {reason}")?;
+            line(out, lang, CliMsg::BayClosed, &[&bay, &reason])?;
             o
         }
         Command::Open { bay } => {
-            let o = exec(store, ctx, &Op::OpenBay { bay: bay.clone() })?;
-            writeln!(out, "bay {bay} opened")?;
+            let o = exec(store, ctx, lang, &Op::OpenBay { bay: bay.clone() })?;
+            line(out, lang, CliMsg::BayOpened, &[&bay])?;
             o
         }
         other => {
@@ -333,6 +389,8 @@ fn handoff(
     step: HandoffStep,
     out: &mut dyn Write,
 ) -> Result<Outcome, Failure> {
+    let lang = setup.lang;
+    let usage = |m: CliMsg| Failure::Usage(m.text(lang).to_string());
     match step {
         HandoffStep::Start {
             mode,
@@ -345,38 +403,39 @@ fn handoff(
             match mode {
                 HandoffMode::Transfer => {
                     if escort.is_some() {
-                        return Err(Failure::Usage(
-                            "--escort goes with --mode escort; a transfer takes --to PLATE --company NAME".into(),
-                        ));
+                        return Err(usage(CliMsg::EscortGoesWithEscort));
                     }
                     if to.is_none() || company.is_none() {
                         let missing = match (&to, &company) {
-                            (None, None) => "--to PLATE and --company NAME",
+                            (None, None) => CliMsg::ToAndCompany.text(lang),
                             (None, Some(_)) => "--to PLATE",
                             _ => "--company NAME",
                         };
-                        return Err(Failure::Usage(format!(
-                            "a cargo transfer needs the receiving vehicle and its company: missing {missing}"
+                        return Err(Failure::Usage(say(
+                            lang,
+                            CliMsg::TransferMissing,
+                            &[&missing],
                         )));
+                    }
+                    if let (Some(t), Some(c)) = (&to, &company)
+                        && *t == plate
+                    {
+                        return Err(Failure::Usage(say(lang, CliMsg::ReceiverIsItself, &[t, c])));
                     }
                 }
                 HandoffMode::Escort => {
                     if to.is_some() || company.is_some() {
-                        return Err(Failure::Usage(
-                            "--to and --company go with --mode transfer; an escort takes --escort UNIT [--by NAME]".into(),
-                        ));
+                        return Err(usage(CliMsg::ToGoesWithTransfer));
                     }
                     if escort.is_none() {
-                        return Err(Failure::Usage(
-                            "an escorted departure needs the escorting unit: missing --escort UNIT"
-                                .into(),
-                        ));
+                        return Err(usage(CliMsg::EscortMissing));
                     }
                 }
             }
             let o = exec(
                 store,
                 ctx,
+                lang,
                 &Op::HandoffStart {
                     plate,
                     mode,
@@ -389,64 +448,64 @@ fn handoff(
             )?;
             let mut who: Vec<String> = Vec::new();
             if let Some(t) = to {
-                who.push(format!("to {t}"));
+                who.push(say(lang, CliMsg::WhoTo, &[&t]));
             }
             if let Some(c) = company {
-                who.push(format!("company {c}"));
+                who.push(say(lang, CliMsg::WhoCompany, &[&c]));
             }
             if let Some(e) = escort {
-                who.push(format!("escort {e}"));
+                who.push(say(lang, CliMsg::WhoEscort, &[&e]));
             }
             if let Some(b) = by {
-                who.push(format!("authorised by {b}"));
+                who.push(say(lang, CliMsg::WhoAuthorised, &[&b]));
             }
             let p = plate_of(&o);
-            writeln!(
+            line(
                 out,
-                "{p}: {mode} handoff started in {} ({})",
-                bay_of(&o),
-                who.join(", ")
+                lang,
+                CliMsg::HandoffStarted,
+                &[&p, &wd(lang, mode), &bay_of(&o), &output::list(lang, &who)],
             )?;
-            writeln!(out, "when it is done: trucklot handoff {p} done")?;
+            line(out, lang, CliMsg::WhenDone, &[&p])?;
             Ok(o)
         }
         HandoffStep::Done => {
             let o = exec(
                 store,
                 ctx,
+                lang,
                 &Op::HandoffDone {
                     plate: plate.clone(),
                 },
             )?;
             let p = plate_of(&o);
             let blockers = ops::departure_blockers(store, &setup.config.policy, &plate)
-                .map_err(Failure::from)?;
+                .map_err(|e| Failure::op(lang, e))?;
             if blockers.is_empty() {
-                writeln!(
-                    out,
-                    "{p}: handoff done; it may depart (trucklot depart {p})"
-                )?;
+                line(out, lang, CliMsg::HandoffDoneMayGo, &[&p])?;
             } else {
-                writeln!(
+                let list: Vec<String> = blockers.iter().map(|b| blocker_text(lang, b)).collect();
+                let sep = match lang {
+                    Lang::En => "; ",
+                    _ => "；",
+                };
+                line(
                     out,
-                    "{p}: handoff done; before it departs: {}",
-                    blocker_list(&blockers)
+                    lang,
+                    CliMsg::HandoffDoneBlocked,
+                    &[&p, &list.join(sep)],
                 )?;
             }
-            writeln!(
-                out,
-                "when it reaches its destination: trucklot handoff {p} confirm"
-            )?;
+            line(out, lang, CliMsg::WhenArrived, &[&p])?;
             Ok(o)
         }
         HandoffStep::Confirm => {
-            let o = exec(store, ctx, &Op::HandoffConfirm { plate })?;
-            let stay = o.stay.map(|s| format!(" (stay {s})")).unwrap_or_default();
-            writeln!(
-                out,
-                "{}: handoff arrival at the destination confirmed{stay}",
-                plate_of(&o)
-            )?;
+            let o = exec(store, ctx, lang, &Op::HandoffConfirm { plate })?;
+            let stay = o
+                .stay
+                .map(|s| say(lang, CliMsg::ParenStay, &[&s]))
+                .unwrap_or_default();
+            line(out, lang, CliMsg::HandoffConfirmed, &[&plate_of(&o), &stay])?;
             Ok(o)
         }
     }
@@ -454,36 +513,28 @@ fn handoff(
 
 /// What every write command prints after its own line: the notes (what else
 /// happened) and the proposal (what to do next).
-fn after(o: &Outcome, out: &mut dyn Write) -> Result<(), Failure> {
+fn after(o: &Outcome, lang: Lang, out: &mut dyn Write) -> Result<(), Failure> {
     let p = plate_of(o);
     for note in &o.notes {
         match note {
-            Note::Holding => writeln!(
-                out,
-                "isolation is full: waiting on the holding list in {} \
-                 (trucklot isolate {p} --reason … when a bay frees)",
-                bay_of(o)
-            )?,
-            Note::ServiceClosedAtDeparture(kind) => writeln!(out, "closed the open {kind} call")?,
+            Note::Holding => line(out, lang, CliMsg::NoteHolding, &[&bay_of(o), &p])?,
+            Note::ServiceClosedAtDeparture(kind) => {
+                line(out, lang, CliMsg::NoteServiceClosed, &[&wd(lang, *kind)])?
+            }
         }
     }
     match &o.proposal {
-        Some(Proposal::Isolate { bay: Some(b) }) => writeln!(
-            out,
-            "propose: isolate in {b} (trucklot isolate {p} --reason …)"
-        )?,
-        Some(Proposal::Isolate { bay: None }) => writeln!(
-            out,
-            "propose: isolate; no isolation bay is free now (trucklot isolate {p} --reason …)"
-        )?,
-        Some(Proposal::Resample(t)) => {
-            writeln!(out, "propose: resample (trucklot sample {p} {t})")?
+        Some(Proposal::Isolate { bay: Some(b) }) => {
+            line(out, lang, CliMsg::ProposeIsolateIn, &[b, &p])?
         }
-        Some(Proposal::IsolateWaiting { plate, bay }) => writeln!(
-            out,
-            "propose: an isolation bay is free: isolate {plate} (waiting for isolation) in {bay} \
-             (trucklot isolate {plate} --bay {bay} --reason …)"
-        )?,
+        Some(Proposal::Isolate { bay: None }) => {
+            line(out, lang, CliMsg::ProposeIsolateNoBay, &[&p])?
+        }
+        // The command keeps the test's key: it is what `sample` takes.
+        Some(Proposal::Resample(t)) => line(out, lang, CliMsg::ProposeResample, &[&p, t])?,
+        Some(Proposal::IsolateWaiting { plate, bay }) => {
+            line(out, lang, CliMsg::ProposeIsolateWaiting, &[plate, bay])?
+        }
         None => {}
     }
     Ok(())
@@ -499,13 +550,20 @@ fn arrive_op(a: ArriveArgs, setup: &Setup) -> Result<Op, Failure> {
             .find(|known| known.to_lowercase() == g.to_lowercase())
             .cloned()
             .ok_or_else(|| {
-                Failure::Usage(format!(
-                    "'{}' is not one of this site's gates ({}); the gates are set by [site] gates in the config",
-                    text::echo(&g),
-                    gates.join(", ")
+                Failure::Usage(say(
+                    setup.lang,
+                    CliMsg::UnknownGate,
+                    &[&text::echo(&g), &gates.join(", ")],
                 ))
             })?,
     };
+    if a.passengers.len() > 3 {
+        return Err(Failure::Usage(say(
+            setup.lang,
+            CliMsg::TooManyPassengers,
+            &[&a.passengers.len()],
+        )));
+    }
     Ok(Op::Arrive {
         arrival: ArrivalRecord {
             plate: a.plate,
@@ -527,7 +585,7 @@ fn arrive_op(a: ArriveArgs, setup: &Setup) -> Result<Op, Failure> {
     })
 }
 
-fn arrived(o: &Outcome, json: bool, out: &mut dyn Write) -> Result<(), Failure> {
+fn arrived(o: &Outcome, json: bool, lang: Lang, out: &mut dyn Write) -> Result<(), Failure> {
     let Some(Event::Arrived {
         stay,
         bay,
@@ -563,25 +621,25 @@ fn arrived(o: &Outcome, json: bool, out: &mut dyn Write) -> Result<(), Failure> 
         )?;
         return Ok(());
     }
-    writeln!(
+    line(
         out,
-        "{plate} arrived: stay {stay}, bay {bay} ({})",
-        bay.zone()
+        lang,
+        CliMsg::Arrived,
+        &[plate, stay, bay, &wd(lang, bay.zone())],
     )?;
     if !flags.is_empty() {
-        let who = if findings.is_empty() {
-            flags
-                .iter()
-                .map(|f| f.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        } else {
-            describe_findings(findings, |n| arrival.name_of(n).map(str::to_string))
-        };
-        writeln!(out, "checks: {who} → isolation")?;
+        let who = checks::described(lang, flags, findings, |n| {
+            arrival.name_of(n).map(str::to_string)
+        });
+        line(
+            out,
+            lang,
+            CliMsg::ChecksToIsolation,
+            &[&who, &wd(lang, Zone::Isolation)],
+        )?;
     }
     if let Some(r) = override_reason {
-        writeln!(out, "override: {r}")?;
+        line(out, lang, CliMsg::OverrideSaid, &[r])?;
     }
     Ok(())
 }
