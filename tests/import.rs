@@ -143,7 +143,7 @@ fn verdicts(r: &ImportReport) -> Vec<(usize, &'static str)> {
 
 fn reason(r: &ImportReport, line: usize) -> String {
     match r.rows.iter().find(|(l, _)| *l == line) {
-        Some((_, RowVerdict::Refused { reason })) => reason.clone(),
+        Some((_, RowVerdict::Refused { reason, .. })) => reason.clone(),
         other => panic!("line {line}: {other:?}"),
     }
 }

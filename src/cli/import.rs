@@ -20,7 +20,7 @@ use crate::domain::plate::Plate;
 use crate::domain::text;
 use crate::i18n::{CliMsg, Lang};
 use crate::ops::{
-    self, Ctx, ImportMode, ImportReport, ImportRow, OpError, Refusal, ResultRow, RowVerdict,
+    self, Ctx, ImportMode, ImportReport, ImportRow, OpError, ResultRow, RowRefusal, RowVerdict,
 };
 use crate::store::Store;
 
@@ -252,42 +252,34 @@ fn row_text(
         RowVerdict::AlreadyRecorded { plate, test } => {
             say(lang, CliMsg::RowAlready, &[&what(plate, test)])
         }
-        // A refusal from `ops` arrives as its English text (the report
-        // keeps no typed error); a row that did not parse is ours.
-        RowVerdict::Refused { reason } => {
-            let reason = match (parse_reason, &row.row) {
-                (Some(r), _) => r.text(lang).to_string(),
-                (None, Ok(r)) => refusal_in(lang, r, reason),
-                (None, Err(_)) => reason.clone(),
+        // A row that did not parse is ours; a refusal is typed by `ops`.
+        RowVerdict::Refused { why, .. } => {
+            let reason = match parse_reason {
+                Some(r) => r.text(lang).to_string(),
+                None => refusal_in(lang, why),
             };
             say(lang, CliMsg::RowRefused, &[&reason])
         }
     }
 }
 
-/// An `ops` refusal of a row, in `lang`. The report keeps only its English
-/// text, so the refusals a row can meet are rebuilt from the row and said in
-/// `lang` when one reads exactly the same; anything else stays as `ops` said it.
-fn refusal_in(lang: Lang, row: &ResultRow, english: &str) -> String {
-    if lang == Lang::En {
-        return english.to_string();
+/// Why `ops` refused a row, in `lang`.
+fn refusal_in(lang: Lang, why: &RowRefusal) -> String {
+    match why {
+        RowRefusal::Unreadable(m) => m.clone(),
+        RowRefusal::Refused(r) => crate::i18n::refusal::text(lang, &OpError::Refused(r.clone())),
+        RowRefusal::FutureTime(t) => say(
+            lang,
+            CliMsg::RowFutureTime,
+            &[&t.format("%Y-%m-%d %H:%M UTC")],
+        ),
+        RowRefusal::WrongTest { tube, is, given } => say(
+            lang,
+            CliMsg::RowWrongTest,
+            &[tube, &wd(lang, *is), &wd(lang, *given)],
+        ),
+        RowRefusal::PlateNeedsTest(p) => say(lang, CliMsg::RowPlateNeedsTest, &[p]),
     }
-    let mut candidates = vec![Refusal::UnknownTube(row.sample.clone())];
-    if let Ok(p) = Plate::parse(&row.sample) {
-        candidates.push(Refusal::NotOnSite(p));
-    }
-    for &recorded in TestResult::ALL {
-        candidates.push(Refusal::ResultConflict {
-            tube: row.sample.clone(),
-            recorded,
-            given: row.result,
-        });
-    }
-    candidates
-        .into_iter()
-        .find(|c| c.to_string() == english)
-        .map(|c| crate::i18n::refusal::text(lang, &OpError::Refused(c)))
-        .unwrap_or_else(|| english.to_string())
 }
 
 /// "2 applied, 1 already recorded, 1 refused: nothing was recorded (…)".
@@ -353,7 +345,7 @@ fn report_json<'a>(
                 RowVerdict::AlreadyRecorded { plate, test } => {
                     ("already_recorded", Some(plate), Some(*test), None)
                 }
-                RowVerdict::Refused { reason } => (
+                RowVerdict::Refused { reason, .. } => (
                     "refused",
                     None,
                     parsed.and_then(|r| r.test),

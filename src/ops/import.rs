@@ -49,18 +49,80 @@ pub struct ImportMode {
 #[serde(tag = "verdict", rename_all = "snake_case")]
 pub enum RowVerdict {
     /// Recorded (or, in a dry run or a file that was refused, would be).
-    Applied {
-        plate: Plate,
-        test: TestKind,
-    },
+    Applied { plate: Plate, test: TestKind },
     /// The same result is already on record: skipped.
-    AlreadyRecorded {
-        plate: Plate,
-        test: TestKind,
-    },
+    AlreadyRecorded { plate: Plate, test: TestKind },
     Refused {
+        /// The reason in English, for scripts (`--json`).
         reason: String,
+        /// The reason, typed, for a face to say in its language.
+        #[serde(skip)]
+        why: RowRefusal,
     },
+}
+
+/// Why a row was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RowRefusal {
+    /// The row itself did not parse; the reader said why.
+    #[error("{0}")]
+    Unreadable(String),
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    #[error("the time {} is in the future", .0.format("%Y-%m-%d %H:%M UTC"))]
+    FutureTime(DateTime<Utc>),
+    #[error("tube {tube} is a {is} sample, not {given}")]
+    WrongTest {
+        tube: String,
+        is: TestKind,
+        given: TestKind,
+    },
+    #[error("{0}: a row naming a plate needs its test")]
+    PlateNeedsTest(Plate),
+}
+
+impl RowRefusal {
+    fn verdict(self) -> RowVerdict {
+        RowVerdict::Refused {
+            reason: self.to_string(),
+            why: self,
+        }
+    }
+}
+
+/// A row that could not be recorded: refused, or the database failed.
+enum Failed {
+    Row(RowRefusal),
+    Store(StoreError),
+}
+
+impl From<RowRefusal> for Failed {
+    fn from(r: RowRefusal) -> Failed {
+        Failed::Row(r)
+    }
+}
+
+impl From<Refusal> for Failed {
+    fn from(r: Refusal) -> Failed {
+        Failed::Row(r.into())
+    }
+}
+
+impl From<StoreError> for Failed {
+    fn from(e: StoreError) -> Failed {
+        Failed::Store(e)
+    }
+}
+
+impl From<OpError> for Failed {
+    fn from(e: OpError) -> Failed {
+        match e {
+            OpError::Refused(r) => r.into(),
+            OpError::Store(e) => Failed::Store(e),
+            // `record_result` validates nothing the row did not.
+            OpError::Invalid(m) => Failed::Row(RowRefusal::Unreadable(m)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -121,15 +183,13 @@ pub fn import_results(
         };
         for r in rows {
             let verdict = match &r.row {
-                Err(e) => RowVerdict::Refused { reason: e.clone() },
+                Err(e) => RowRefusal::Unreadable(e.clone()).verdict(),
                 // A refused row wrote nothing: every refusal comes before
                 // the row's one event is recorded.
                 Ok(row) => match one(&mut w, row) {
                     Ok(v) => v,
-                    Err(OpError::Store(e)) => return Err(Abort::Op(e.into())),
-                    Err(e) => RowVerdict::Refused {
-                        reason: e.to_string(),
-                    },
+                    Err(Failed::Store(e)) => return Err(Abort::Op(e.into())),
+                    Err(Failed::Row(why)) => why.verdict(),
                 },
             };
             report.rows.push((r.line, verdict));
@@ -147,7 +207,7 @@ pub fn import_results(
     }
 }
 
-fn one(w: &mut Writer<'_, '_>, row: &ResultRow) -> Result<RowVerdict, OpError> {
+fn one(w: &mut Writer<'_, '_>, row: &ResultRow) -> Result<RowVerdict, Failed> {
     // The log keeps milliseconds: a file with finer times must still be
     // recognised as imported before.
     let row = &ResultRow {
@@ -156,10 +216,7 @@ fn one(w: &mut Writer<'_, '_>, row: &ResultRow) -> Result<RowVerdict, OpError> {
     };
     // A lab clock a little ahead is normal; a result from tomorrow is a typo.
     if row.time > w.meta.at + Duration::minutes(10) {
-        return Err(OpError::Invalid(format!(
-            "the time {} is in the future",
-            row.time.format("%Y-%m-%d %H:%M UTC")
-        )));
+        return Err(RowRefusal::FutureTime(row.time).into());
     }
     if let Ok(plate) = Plate::parse(&row.sample) {
         return by_plate(w, &plate, row);
@@ -167,11 +224,13 @@ fn one(w: &mut Writer<'_, '_>, row: &ResultRow) -> Result<RowVerdict, OpError> {
     let s =
         w.tx.sample_by_tube(&row.sample)?
             .ok_or_else(|| Refusal::UnknownTube(row.sample.clone()))?;
-    if let Some(t) = row.test.filter(|t| *t != s.test) {
-        return Err(OpError::Invalid(format!(
-            "tube {} is a {} sample, not {t}",
-            row.sample, s.test
-        )));
+    if let Some(given) = row.test.filter(|t| *t != s.test) {
+        return Err(RowRefusal::WrongTest {
+            tube: row.sample.clone(),
+            is: s.test,
+            given,
+        }
+        .into());
     }
     match s.result {
         Some(r) if r == row.result => Ok(RowVerdict::AlreadyRecorded {
@@ -197,10 +256,10 @@ fn one(w: &mut Writer<'_, '_>, row: &ResultRow) -> Result<RowVerdict, OpError> {
     }
 }
 
-fn by_plate(w: &mut Writer<'_, '_>, plate: &Plate, row: &ResultRow) -> Result<RowVerdict, OpError> {
+fn by_plate(w: &mut Writer<'_, '_>, plate: &Plate, row: &ResultRow) -> Result<RowVerdict, Failed> {
     let test = row
         .test
-        .ok_or_else(|| OpError::Invalid(format!("{plate}: a row naming a plate needs its test")))?;
+        .ok_or_else(|| RowRefusal::PlateNeedsTest(plate.clone()))?;
     // On site, or gone with the sample pending; else (imported before?)
     // the plate's latest stay.
     let stay = match w.tx.stay_awaiting(plate, test)? {

@@ -31,7 +31,9 @@ use crate::domain::text;
 use crate::store::{EventMeta, Store, StoreError, Tx};
 
 pub use arrive::plan;
-pub use import::{ImportMode, ImportReport, ImportRow, ResultRow, RowVerdict, import_results};
+pub use import::{
+    ImportMode, ImportReport, ImportRow, ResultRow, RowRefusal, RowVerdict, import_results,
+};
 pub use refusal::{OpError, Refusal};
 
 /// Who is acting, from where, by which clock and policy.
