@@ -228,17 +228,23 @@ fn the_whole_lot_is_on_one_screen_at_160x45() {
             .lines()
             .find(|l| l.contains(&format!("┃{label}")))
             .unwrap_or_else(|| panic!("row {row} missing\n{s}"));
+        // Sixty bays in six groups of ten, a blank column between groups.
         let cells = line
             .split(&format!("┃{label}"))
             .nth(1)
             .unwrap()
             .chars()
-            .take(60)
+            .take(65)
             .collect::<String>();
-        assert_eq!(cells.chars().count(), 60, "row {row}");
+        let groups: Vec<&str> = cells.split(' ').collect();
+        assert_eq!(groups.len(), 6, "row {row}: {cells:?}");
+        assert!(
+            groups.iter().all(|g| g.chars().count() == 10),
+            "row {row}: {cells:?}"
+        );
     }
     // State glyphs: a priority truck at the exit end of row 1, an overdue antigen, isolation.
-    assert!(s.contains("■┃"), "priority truck nearest the exit\n{s}");
+    assert!(s.contains("▪┃"), "priority truck nearest the exit\n{s}");
     assert!(s.contains('!') && s.contains('✚') && s.contains('◐'));
     assert!(
         s.contains("free") && s.contains("overdue") && s.contains("isolated"),
@@ -707,8 +713,7 @@ fn the_plan_the_form_shows_is_what_the_arrival_does() {
     let s = r.screen(160, 45);
     let work = r.app.layout.bays[plan.bay.unwrap()].id.to_string();
     assert!(
-        s.contains("isolation full: waits on the")
-            && s.contains(&format!("holding list in {work}")),
+        s.contains("isolation full: waits on") && s.contains(&format!("holding list in {work}")),
         "{s}"
     );
     r.press(KeyCode::Enter);

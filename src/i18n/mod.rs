@@ -165,6 +165,9 @@ catalogue! {
     StateDisinfect => ("disinfection due", "待消毒"),
     StateOverridden => ("against the checks", "违检安置"),
     StateHolding => ("waiting for isolation", "等待隔离"),
+    StateSuggested => ("suggested bay", "建议车位"),
+    ShortSuggested => ("sugg", "建议"),
+    ExitLabel => ("exit", "出口"),
     ShortOverridden => ("ovr", "违检"),
     ShortHolding => ("hold", "待隔"),
     ShortFree => ("free", "空闲"),
@@ -186,6 +189,10 @@ catalogue! {
     CargoLiving => ("living", "生活物资"),
     CargoProduction => ("production", "重点生产物资"),
     CargoOther => ("other", "其他"),
+    ChoiceEmergency => ("emergency", "应急"),
+    ChoiceLiving => ("living", "生活"),
+    ChoiceProduction => ("production", "重点生产"),
+    ChoiceOther => ("other", "其他"),
     CodeGreen => ("green", "绿码"),
     CodeYellow => ("yellow", "黄码"),
     CodeRed => ("red", "红码"),
@@ -221,7 +228,7 @@ catalogue! {
     PendingDue => ("pending, due", "待出结果，应于"),
     PanelKeysTruck => ("m move · d depart · s sample · r result · t recheck · x isolate · u release · p handoff · v service", "m 挪车 · d 离场 · s 采样 · r 结果 · t 复测 · x 隔离 · u 解除 · p 点对点 · v 服务"),
     PanelKeysFree => ("a arrive · C close/open · D disinfect", "a 入场 · C 关闭/开放 · D 消毒"),
-    FormTitle => ("Arrival 入场登记", "入场登记 Arrival"),
+    FormTitle => ("Arrival", "入场登记"),
     FormKeys => ("Tab next · Enter confirm · Esc cancel · letters pick choices · Ctrl-p add person · Ctrl-r remove", "Tab 下一项 · Enter 确认 · Esc 取消 · 字母键选择 · Ctrl-p 加人 · Ctrl-r 删人"),
     FieldPlate => ("Plate", "车牌"),
     FieldTemp => ("Temp °C", "体温 °C"),
@@ -442,6 +449,88 @@ catalogue! {
 }
 }
 
+/// A catalogue text in ASCII, for `--ascii` (terminals that draw
+/// ambiguous-width characters wide): the interface's symbols get plain
+/// forms (`→` `->`, `≥` `>=`, `°C` `C`, `·` `|`, `✓` `ok`, `✗` `x`, …).
+/// Chinese text is left as it is (it is wide, never ambiguous).
+pub fn ascii_form(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.is_ascii() {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            // "36.5 °C" reads "36.5 C".
+            '°' => {
+                if chars.peek() != Some(&'C') {
+                    out.push_str("deg");
+                }
+            }
+            _ => match ascii_symbol(c) {
+                Some(a) => out.push_str(a),
+                None => out.push(c),
+            },
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The ASCII form of one of the interface's symbols, if it has one.
+pub fn ascii_symbol(c: char) -> Option<&'static str> {
+    Some(match c {
+        '·' | '•' => "|",
+        '→' => "->",
+        '←' => "<-",
+        '↑' => "^",
+        '↓' => "v",
+        '≥' => ">=",
+        '≤' => "<=",
+        '–' => "-",
+        '—' => "--",
+        '×' => "x",
+        '✓' => "ok",
+        '✗' => "x",
+        '▲' => "^",
+        '▼' => "v",
+        '▶' | '▸' | '›' => ">",
+        '◀' | '‹' => "<",
+        '⚑' => "F",
+        '★' => "*",
+        '…' => "...",
+        '“' | '”' => "\"",
+        '‘' | '’' => "'",
+        _ => return None,
+    })
+}
+
+/// Text the store wrote at record time in English (an isolation reason
+/// made from the checks' findings, "fever: passenger 1 李四"; the
+/// interface's own reasons) in `lang`: the known words are translated, what
+/// people typed is left as typed.
+pub fn recorded_in(lang: Lang, text: &str) -> String {
+    if lang == Lang::En {
+        return text.to_string();
+    }
+    // Longest first, so "yellow code" wins over a shorter word inside it.
+    const KNOWN: [(&str, Msg); 11] = [
+        ("positive test result", Msg::PositiveResult),
+        ("from the holding list", Msg::FromHoldingList),
+        ("against the checks", Msg::AgainstChecksReason),
+        ("travel history", Msg::FlagTravel),
+        ("yellow code", Msg::FlagYellow),
+        ("red code", Msg::FlagRed),
+        ("passenger", Msg::PersonPassengerN),
+        ("recheck", Msg::RecheckReason),
+        ("driver", Msg::PersonDriver),
+        ("fever", Msg::FlagFever),
+        ("green", Msg::CodeGreen),
+    ];
+    KNOWN
+        .iter()
+        .fold(text.to_string(), |s, (en, m)| s.replace(en, m.text(lang)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -456,6 +545,33 @@ mod tests {
                 assert!(!m.text(lang).trim().is_empty(), "{m:?} has no {lang} text");
             }
         }
+    }
+
+    #[test]
+    fn ascii_forms_are_ascii() {
+        for lang in [Lang::En] {
+            for m in Msg::ALL {
+                let a = ascii_form(m.text(lang));
+                // Plate characters named in a message are wide, never ambiguous.
+                assert!(
+                    a.chars()
+                        .all(|c| c.is_ascii()
+                            || unicode_width::UnicodeWidthChar::width(c) == Some(2)),
+                    "{m:?}: {a}"
+                );
+            }
+        }
+        assert_eq!(ascii_form("36.5 °C"), "36.5 C");
+        assert_eq!(ascii_form("a → b"), "a -> b");
+    }
+
+    #[test]
+    fn recorded_reasons_read_in_chinese() {
+        assert_eq!(
+            recorded_in(Lang::Zh, "fever: passenger 1 李四; yellow code: driver"),
+            "发热: 乘客 1 李四; 黄码: 司机"
+        );
+        assert_eq!(recorded_in(Lang::En, "fever: driver"), "fever: driver");
     }
 
     #[test]

@@ -73,6 +73,24 @@ pub struct App {
     effects: Vec<Effect>,
 }
 
+/// The ASCII form of a catalogue text, made once per text and kept (the
+/// catalogue is finite, so this holds a few kilobytes at most).
+fn ascii_text(text: &'static str) -> &'static str {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<&'static str, &'static str>>> = OnceLock::new();
+    if text.is_ascii() {
+        return text;
+    }
+    let mut cache = CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    cache
+        .entry(text)
+        .or_insert_with(|| Box::leak(crate::i18n::ascii_form(text).into_owned().into_boxed_str()))
+}
+
 impl App {
     pub fn new(session: Session, layout: Layout, snap: Snapshot, now: DateTime<Utc>) -> App {
         let zone_cursor = Zone::ALL.map(|z| layout.zone(z).bays.start);
@@ -97,8 +115,14 @@ impl App {
         app
     }
 
+    /// A catalogue text in the session's language, in ASCII with `--ascii`.
     pub fn t(&self, m: Msg) -> &'static str {
-        m.text(self.session.lang)
+        let text = m.text(self.session.lang);
+        if self.session.ascii {
+            ascii_text(text)
+        } else {
+            text
+        }
     }
 
     pub fn mode(&self) -> Mode {

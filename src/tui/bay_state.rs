@@ -69,10 +69,26 @@ impl BayState {
         }
     }
 
+    /// The arrival's suggested bay (always a free one) as the map marks it:
+    /// its own glyph, so it shows without colour and without blinking.
+    pub fn suggested_glyph(ascii: bool) -> &'static str {
+        if ascii { "o" } else { "◇" }
+    }
+
+    /// The suggested bay's style: bright, steady, underlined.
+    pub fn suggested_style(color: bool) -> Style {
+        let s = Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
+        if color {
+            s.fg(Color::Black).bg(Color::LightCyan)
+        } else {
+            s
+        }
+    }
+
     pub fn glyph(self, ascii: bool) -> &'static str {
         let (u, a) = match self {
-            BayState::Free => ("·", "."),
-            BayState::Clear => ("■", "#"),
+            BayState::Free => ("▫", "."),
+            BayState::Clear => ("▪", "#"),
             BayState::Pending => ("◐", "?"),
             BayState::Overdue => ("!", "!"),
             BayState::Positive => ("●", "@"),
@@ -96,7 +112,7 @@ impl BayState {
             };
         }
         match self {
-            BayState::Free => Style::new().fg(Color::DarkGray),
+            BayState::Free => Style::new().fg(Color::Gray),
             BayState::Clear => Style::new().fg(Color::Green),
             BayState::Pending => Style::new().fg(Color::Yellow),
             BayState::Overdue => Style::new()
@@ -164,6 +180,7 @@ mod tests {
             let mut seen = std::collections::HashSet::new();
             for s in BayState::LEGEND {
                 assert!(seen.insert(s.glyph(ascii)), "{s:?} repeats a glyph");
+                assert_ne!(s.glyph(ascii), BayState::suggested_glyph(ascii));
                 assert_eq!(unicode_width::UnicodeWidthStr::width(s.glyph(ascii)), 1);
                 if ascii {
                     assert!(s.glyph(true).is_ascii());

@@ -70,7 +70,11 @@ pub fn status_line(app: &App, f: &mut Frame, area: Rect) {
             .iter()
             .map(|z| {
                 let name = if short {
-                    z.zone.prefix().to_string()
+                    match app.session.lang {
+                        // The zone word's first character: 工 生 停 隔 点.
+                        Lang::Zh => app.t(word(z.zone)).chars().take(1).collect(),
+                        Lang::En => z.zone.prefix().to_string(),
+                    }
                 } else {
                     app.t(word(z.zone)).to_string()
                 };
@@ -129,16 +133,33 @@ pub fn footer(app: &App, f: &mut Frame, area: Rect) {
             Style::new().add_modifier(Modifier::BOLD),
         ));
     }
-    for b in keymap::bindings(mode).filter(|b| b.footer) {
-        let key = b.keys[0].label();
-        let text = app.t(b.help);
-        let w = key.width() + text.width() + 4;
-        if used + w > area.width as usize {
-            break;
+    // Help and quit are always there; the rest as far as they fit.
+    let always = |b: &keymap::Binding| {
+        matches!(
+            b.action,
+            keymap::Action::Help | keymap::Action::Quit | keymap::Action::Back
+        )
+    };
+    let entry_w = |b: &keymap::Binding| b.keys[0].label().width() + app.t(b.help).width() + 4;
+    let footer: Vec<&keymap::Binding> = keymap::bindings(mode).filter(|b| b.footer).collect();
+    let reserved: usize = footer
+        .iter()
+        .filter(|b| always(b))
+        .map(|b| entry_w(b))
+        .sum();
+    let mut avail = (area.width as usize).saturating_sub(reserved);
+    for b in footer {
+        let w = entry_w(b);
+        if !always(b) {
+            if used + w > avail {
+                continue;
+            }
+        } else {
+            avail += w;
         }
         used += w;
-        spans.push(Span::styled(format!(" {key} "), key_style));
-        spans.push(Span::raw(format!(" {text} ")));
+        spans.push(Span::styled(format!(" {} ", b.keys[0].label()), key_style));
+        spans.push(Span::raw(format!(" {} ", app.t(b.help))));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -179,12 +200,18 @@ pub fn toast(app: &App, f: &mut Frame, body: Rect) {
     f.render_widget(Paragraph::new(format!(" {text}")).style(style), area);
 }
 
-/// The zone name as the map titles it: "Parking 停车区" in both languages,
-/// so an operator who reads either finds it.
-pub fn zone_title(zone: Zone) -> String {
-    format!(
-        "{} {}",
-        word(zone).text(Lang::En),
-        word(zone).text(Lang::Zh)
-    )
+/// The zone name as the map titles it: "Parking 停车区" in English, so an
+/// operator who reads either finds it; "停车区" in Chinese; "Parking" with
+/// `--ascii`.
+pub fn zone_title(app: &App, zone: Zone) -> String {
+    bilingual(app, word(zone))
+}
+
+/// A label in English with its Chinese beside it, in Chinese alone, or in
+/// English alone with `--ascii`.
+pub fn bilingual(app: &App, m: Msg) -> String {
+    match (app.session.lang, app.session.ascii) {
+        (Lang::En, false) => format!("{} {}", m.text(Lang::En), m.text(Lang::Zh)),
+        _ => app.t(m).to_string(),
+    }
 }

@@ -54,33 +54,22 @@ pub fn clocks(app: &App, b: &Board, f: &mut Frame, area: Rect) {
         .map(|m| Cell::from(app.t(m))),
     )
     .style(bold().add_modifier(Modifier::UNDERLINED));
-    let rows = app.clocks.iter().map(|c| {
+    let whats: Vec<String> = app.clocks.iter().map(|c| what_text(app, c)).collect();
+    // The "what" column as wide as its longest entry, so none is cut.
+    let what_w = whats
+        .iter()
+        .map(|w| unicode_width::UnicodeWidthStr::width(w.as_str()))
+        .chain([unicode_width::UnicodeWidthStr::width(app.t(Msg::ColWhat))])
+        .max()
+        .unwrap_or(20) as u16;
+    let rows = app.clocks.iter().zip(whats).map(|(c, what)| {
         let left = c.remaining(app.now);
         let late = c.overdue(app.now);
         let left_text = if late {
             // Round lateness up: a clock just past due says -1 m, never -0 m.
-            format!("-{}", span(left - Duration::seconds(59)))
+            format!("-{}", span(app, left - Duration::seconds(59)))
         } else {
-            span(left)
-        };
-        let what = match &c.kind {
-            ClockKind::Result { test } => {
-                format!("{} {}", app.t(Msg::KindResult), app.t(word(*test)))
-            }
-            ClockKind::IsolationReview => app.t(Msg::KindReview).to_string(),
-            ClockKind::Disinfection { zone } => {
-                format!("{} {}", app.t(Msg::KindDisinfect), app.t(word(*zone)))
-            }
-            ClockKind::Service { service } => {
-                format!("{} {}", app.t(Msg::KindService), app.t(word(*service)))
-            }
-            ClockKind::Handoff { mode } => {
-                format!("{} {}", app.t(Msg::KindHandoff), app.t(word(*mode)))
-            }
-            ClockKind::HandoffConfirm { mode } => {
-                format!("{} {}", app.t(word(*mode)), app.t(Msg::KindHandoffConfirm))
-            }
-            ClockKind::WaitingForIsolation => app.t(Msg::KindWaitingIsolation).to_string(),
+            span(app, left)
         };
         let (plate, bay) = match &c.truck {
             Some(t) => (
@@ -98,7 +87,7 @@ pub fn clocks(app: &App, b: &Board, f: &mut Frame, area: Rect) {
             Cell::from(format!(
                 "{} ({})",
                 hhmm(app, c.started),
-                span(app.now - c.started)
+                span(app, app.now - c.started)
             )),
         ]);
         if late {
@@ -110,7 +99,7 @@ pub fn clocks(app: &App, b: &Board, f: &mut Frame, area: Rect) {
     let widths = [
         Constraint::Length(11),
         Constraint::Length(10),
-        Constraint::Length(20),
+        Constraint::Length(what_w),
         Constraint::Length(11),
         Constraint::Length(8),
         Constraint::Fill(1),
@@ -120,6 +109,29 @@ pub fn clocks(app: &App, b: &Board, f: &mut Frame, area: Rect) {
         .row_highlight_style(bold().add_modifier(Modifier::REVERSED));
     let mut state = TableState::default().with_selected(Some(b.selected));
     f.render_stateful_widget(table, inner, &mut state);
+}
+
+/// What a clock is for, in the interface language.
+fn what_text(app: &App, c: &crate::domain::clocks::Clock) -> String {
+    match &c.kind {
+        ClockKind::Result { test } => {
+            format!("{} {}", app.t(Msg::KindResult), app.t(word(*test)))
+        }
+        ClockKind::IsolationReview => app.t(Msg::KindReview).to_string(),
+        ClockKind::Disinfection { zone } => {
+            format!("{} {}", app.t(Msg::KindDisinfect), app.t(word(*zone)))
+        }
+        ClockKind::Service { service } => {
+            format!("{} {}", app.t(Msg::KindService), app.t(word(*service)))
+        }
+        ClockKind::Handoff { mode } => {
+            format!("{} {}", app.t(Msg::KindHandoff), app.t(word(*mode)))
+        }
+        ClockKind::HandoffConfirm { mode } => {
+            format!("{} {}", app.t(word(*mode)), app.t(Msg::KindHandoffConfirm))
+        }
+        ClockKind::WaitingForIsolation => app.t(Msg::KindWaitingIsolation).to_string(),
+    }
 }
 
 /// How many columns the isolation board can be sorted by.
@@ -209,12 +221,26 @@ pub fn isolation(app: &App, b: &Board, f: &mut Frame, area: Rect) {
         Msg::ColTests,
         Msg::ColNext,
     ];
-    let arrow = if b.reverse { "▼" } else { "▲" };
+    let arrow = match (b.reverse, app.session.ascii) {
+        (true, false) => "▼",
+        (false, false) => "▲",
+        (true, true) => "v",
+        (false, true) => "^",
+    };
     let header = Row::new(cols.iter().enumerate().map(|(i, m)| {
         let mark = if i == b.sort { arrow } else { "" };
         Cell::from(format!("{}{mark}", app.t(*m)))
     }))
     .style(bold().add_modifier(Modifier::UNDERLINED));
+    let since =
+        |r: &IsolationRow| format!("{} ({})", hhmm(app, r.since), span(app, app.now - r.since));
+    // As wide as the longest "since" (Chinese durations are wider).
+    let since_w = rows
+        .iter()
+        .map(|r| unicode_width::UnicodeWidthStr::width(since(r).as_str()))
+        .max()
+        .unwrap_or(0)
+        .max(17) as u16;
     let body = rows.iter().map(|r| {
         let tests = if r.pending.is_empty() {
             "—".to_string()
@@ -228,16 +254,17 @@ pub fn isolation(app: &App, b: &Board, f: &mut Frame, area: Rect) {
                 .collect::<Vec<_>>()
                 .join(" ")
         };
-        let mut reason = r.reason.clone().unwrap_or_default();
+        let mut reason = r
+            .reason
+            .as_deref()
+            .map(|x| crate::i18n::recorded_in(app.session.lang, x))
+            .unwrap_or_default();
         if r.escalation.is_some() {
-            reason = format!("⚑ {reason}");
+            let flag = if app.session.ascii { "F" } else { "⚑" };
+            reason = format!("{flag} {reason}");
         }
         let row = Row::new(vec![
-            Cell::from(format!(
-                "{} ({})",
-                hhmm(app, r.since),
-                span(app.now - r.since)
-            )),
+            Cell::from(since(r)),
             Cell::from(r.truck.plate.to_string()),
             Cell::from(
                 r.truck
@@ -258,7 +285,7 @@ pub fn isolation(app: &App, b: &Board, f: &mut Frame, area: Rect) {
     });
     // Plates are up to 10 cells; the next action matters most, so it grows most.
     let widths = [
-        Constraint::Length(17),
+        Constraint::Length(since_w),
         Constraint::Length(10),
         Constraint::Length(5),
         Constraint::Fill(1),

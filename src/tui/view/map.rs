@@ -10,13 +10,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-use super::bars::zone_title;
+use super::bars::{bilingual, zone_title};
 use super::{color, panel};
 use crate::domain::bay::Zone;
 use crate::domain::layout::Side;
+use crate::i18n::Msg;
 use crate::tui::app::App;
 use crate::tui::bay_state::BayState;
-use crate::tui::widgets::bay_grid::BayGrid;
+use crate::tui::widgets::bay_grid::{BayGrid, grouped_width};
 
 /// The stacked zones, top to bottom.
 const STACK: [Zone; 4] = [Zone::Work, Zone::Living, Zone::Isolation, Zone::Handoff];
@@ -50,20 +51,33 @@ pub const ASCII_BORDER: ratatui::symbols::border::Set = ratatui::symbols::border
     horizontal_bottom: "-",
 };
 
-pub fn render(app: &App, f: &mut Frame, area: Rect) {
+/// The stacked zones' width and the parking block's, as `render` lays them out.
+fn widths(app: &App, area: Rect) -> (u16, u16) {
     let stack_w = STACK
         .iter()
         .map(|z| app.layout.zone(*z).widest_row() as u16 + 2)
         .chain(STACK.iter().map(|z| {
             let cap = app.layout.zone(*z).capacity();
             // Title, "occupied/capacity", the alarm glyph and the corners.
-            (zone_title(*z).width() + 2 * cap.to_string().len() + 8) as u16
+            (zone_title(app, *z).width() + 2 * cap.to_string().len() + 8) as u16
         }))
         .max()
         .unwrap_or(20)
         .min(area.width / 3);
     let parking = app.layout.zone(Zone::Parking);
-    let parking_w = parking.widest_row() as u16 + 3 + 2;
+    // Room for a blank column after every ten bays, when the screen has it.
+    let parking_w = grouped_width(parking.widest_row()) as u16 + 3 + 2;
+    (stack_w, parking_w)
+}
+
+/// The width of the zones (everything but the bay panel) at `area`.
+pub fn map_width(app: &App, area: Rect) -> u16 {
+    let (stack_w, parking_w) = widths(app, area);
+    stack_w + parking_w
+}
+
+pub fn render(app: &App, f: &mut Frame, area: Rect) {
+    let (stack_w, parking_w) = widths(app, area);
     let wide = area.width >= stack_w + parking_w + PANEL_MIN;
     let (map_area, panel_area, strip) = if wide {
         let [m, p] =
@@ -86,24 +100,40 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
 }
 
 fn grid<'a>(app: &'a App, zone: Zone, ruler: bool) -> BayGrid<'a> {
-    let plan_bay = app.arrival_plan().and_then(|p| p.bay);
     BayGrid {
         block: app.layout.zone(zone),
         lot: &app.snap.lot,
         now: app.now,
         cursor: app.cursor,
-        marked: plan_bay,
+        center: app.cursor,
+        marked: app.arrival_plan().and_then(|p| p.bay),
         disinfection_due: app.disinfection_due(zone),
         ascii: app.session.ascii,
         color: color(app),
         ruler,
+        groups: true,
     }
+}
+
+/// One zone alone, kept scrolled to `bay`: what the arrival form leaves
+/// visible on a small terminal (the suggested bay and its neighbours, or
+/// the cursor while a bay is picked).
+pub fn focus_zone(app: &App, f: &mut Frame, area: Rect, bay: usize) {
+    let zone = app.layout.bays[bay].zone;
+    let b = block(app, title(app, zone), true);
+    let inner = b.inner(area);
+    f.render_widget(ratatui::widgets::Clear, area);
+    let mut g = grid(app, zone, true);
+    g.center = bay;
+    let b = b.title_bottom(Line::from(format!(" {} ", app.layout.bays[bay].id)).right_aligned());
+    f.render_widget(b, area);
+    f.render_widget(g, inner);
 }
 
 fn title(app: &App, zone: Zone) -> Line<'static> {
     let count = app.snap.status.get(zone.index());
     let mut spans = vec![Span::styled(
-        format!(" {} ", zone_title(zone)),
+        format!(" {} ", zone_title(app, zone)),
         Style::new().add_modifier(Modifier::BOLD),
     )];
     if let Some(c) = count {
@@ -165,11 +195,12 @@ fn draw_stack(app: &App, f: &mut Frame, area: Rect) {
 
 fn draw_parking(app: &App, f: &mut Frame, area: Rect, legend_inside: bool) {
     let cursor_zone = app.layout.bays[app.cursor].zone;
+    let exit_word = bilingual(app, Msg::ExitLabel);
     let exit = match (app.layout.exit, app.session.ascii) {
-        (Side::East, false) => " exit 出口 ▶ ",
-        (Side::East, true) => " exit 出口 > ",
-        (Side::West, false) => " ◀ exit 出口 ",
-        (Side::West, true) => " < exit 出口 ",
+        (Side::East, false) => format!(" {exit_word} ▶ "),
+        (Side::East, true) => format!(" {exit_word} > "),
+        (Side::West, false) => format!(" ◀ {exit_word} "),
+        (Side::West, true) => format!(" < {exit_word} "),
     };
     let mut b = block(app, title(app, Zone::Parking), cursor_zone == Zone::Parking);
     b = match app.layout.exit {

@@ -59,6 +59,51 @@ pub fn render(app: &App, f: &mut Frame) {
         }
     }
     bars::toast(app, f, body);
+    if app.session.ascii {
+        asciify(f.buffer_mut(), area);
+    }
+}
+
+/// With `--ascii`, whatever symbol is left (a box-drawing line, an arrow
+/// in a key label, a mark in data-made text) becomes its ASCII form, one
+/// cell for one cell. Chinese characters stay: they are wide, never
+/// ambiguous. Texts from the catalogue are made ASCII before they are laid
+/// out (`App::t`); this is the net under everything else.
+pub fn asciify(buf: &mut ratatui::buffer::Buffer, area: Rect) {
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            let Some(cell) = buf.cell_mut((x, y)) else {
+                continue;
+            };
+            let sym = cell.symbol();
+            if sym.is_ascii() || unicode_width::UnicodeWidthStr::width(sym) != 1 {
+                continue;
+            }
+            let mut chars = sym.chars();
+            let c = chars.next().unwrap_or(' ');
+            let plain = ascii_cell(c);
+            cell.set_symbol(plain);
+        }
+    }
+}
+
+/// One cell's ASCII form.
+fn ascii_cell(c: char) -> &'static str {
+    match c {
+        '─' | '━' | '═' | '╌' | '┄' => "-",
+        '│' | '┃' | '║' | '╎' | '┆' => "|",
+        '┌' | '┐' | '└' | '┘' | '┏' | '┓' | '┗' | '┛' | '├' | '┤' | '┬' | '┴' | '┼' | '╭' | '╮'
+        | '╯' | '╰' => "+",
+        '✓' => "+",
+        '✗' => "x",
+        '°' => "o",
+        '≥' => ">",
+        '≤' => "<",
+        _ => match crate::i18n::ascii_symbol(c) {
+            Some(a) => &a[..1],
+            None => "?",
+        },
+    }
 }
 
 fn too_small(app: &App, f: &mut Frame, area: Rect) {
@@ -101,9 +146,10 @@ pub fn hhmm(app: &App, t: chrono::DateTime<chrono::Utc>) -> String {
     }
 }
 
-/// A duration as people read it (`2h 05m`); see `humanize`.
-pub fn span(d: chrono::Duration) -> String {
-    crate::humanize::duration(d)
+/// A duration as people read it in the interface language (`2h 05m`,
+/// `2小时05分`); see `humanize`.
+pub fn span(app: &App, d: chrono::Duration) -> String {
+    crate::humanize::duration_in(app.session.lang, d)
 }
 
 /// Whether to use colour: not when NO_COLOR is set (https://no-color.org).

@@ -8,6 +8,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use super::map::{block, legend};
 use super::{color, hhmm, span};
@@ -104,9 +105,22 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     } else {
         app.t(Msg::PanelKeysFree)
     };
+    // Broken between entries ("m move"), never inside one.
+    let sep = if app.session.ascii { " | " } else { " · " };
+    let mut key_lines: Vec<String> = vec![String::new()];
+    for entry in key_line.split(sep) {
+        let line = key_lines.last_mut().expect("one line at least");
+        if line.is_empty() {
+            line.push_str(entry);
+        } else if line.width() + sep.width() + entry.width() <= keys.width as usize {
+            line.push_str(sep);
+            line.push_str(entry);
+        } else {
+            key_lines.push(entry.to_string());
+        }
+    }
     f.render_widget(
-        Paragraph::new(key_line)
-            .wrap(Wrap { trim: true })
+        Paragraph::new(key_lines.into_iter().map(Line::from).collect::<Vec<_>>())
             .style(Style::new().add_modifier(Modifier::DIM)),
         keys,
     );
@@ -150,7 +164,7 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
         "{} {} ({})   {} {}",
         app.t(Msg::ArrivedAt),
         hhmm(app, d.arrived_at),
-        span(app.now - d.arrived_at),
+        span(app, app.now - d.arrived_at),
         app.t(Msg::InBaySince),
         hhmm(app, d.bay_since)
     )));
@@ -158,7 +172,7 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
     if d.people.is_empty() {
         let temp = d
             .temperature
-            .map(|t| format!("{t:.1} °C  "))
+            .map(|t| format!("{t:.1} {}  ", deg(app)))
             .unwrap_or_default();
         lines.push(Line::from(format!(
             "{temp}{} {}",
@@ -169,7 +183,7 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
     for p in &d.people {
         let temp = p
             .temperature
-            .map(|t| format!("{t:.1} °C"))
+            .map(|t| format!("{t:.1} {}", deg(app)))
             .unwrap_or_else(|| "—".into());
         let fever = p
             .temperature
@@ -224,14 +238,22 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
     if let Some(r) = &d.isolation_reason
         && matches!(d.status, Status::Isolated | Status::Holding)
     {
-        lines.push(Line::from(format!("{}: {r}", app.t(Msg::Reason))));
+        lines.push(Line::from(format!(
+            "{}: {}",
+            app.t(Msg::Reason),
+            crate::i18n::recorded_in(app.session.lang, r)
+        )));
     }
     if let Some(n) = &d.escalation_note {
         let at = d
             .escalated_at
             .map(|t| format!(" {}", hhmm(app, t)))
             .unwrap_or_default();
-        lines.push(Line::from(format!("⚑ {}{at}: {n}", app.t(Msg::Escalated))));
+        let flag = if app.session.ascii { "F" } else { "⚑" };
+        lines.push(Line::from(format!(
+            "{flag} {}{at}: {n}",
+            app.t(Msg::Escalated)
+        )));
     }
     if let Some(by) = &d.released_by {
         let at = d
@@ -277,7 +299,7 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
             _ if app.now > s.due_at => format!(
                 "{test} ! {} {}",
                 app.t(Msg::OverdueBy),
-                span(app.now - s.due_at)
+                span(app, app.now - s.due_at)
             ),
             _ => format!("{test} {} {}", app.t(Msg::PendingDue), hhmm(app, s.due_at)),
         };
@@ -304,7 +326,7 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
                 hhmm(app, s.requested_at),
                 hhmm(app, done),
                 app.t(Msg::ServedIn),
-                span(done - s.requested_at)
+                span(app, done - s.requested_at)
             ),
         };
         lines.push(Line::from(text));
@@ -337,13 +359,15 @@ pub fn strip(app: &App, f: &mut Frame, area: Rect) {
                 "  {} {} ({})",
                 app.t(Msg::ArrivedAt),
                 hhmm(app, o.arrived_at),
-                span(app.now - o.arrived_at)
+                span(app, app.now - o.arrived_at)
             )));
             if let Some(d) = d.as_ref().filter(|d| d.stay == o.stay) {
                 for s in &d.samples {
                     let state = match s.result {
                         Some(r) => app.t(word(r)).to_string(),
-                        None if app.now > s.due_at => format!("! {}", span(app.now - s.due_at)),
+                        None if app.now > s.due_at => {
+                            format!("! {}", span(app, app.now - s.due_at))
+                        }
                         None => format!("→ {}", hhmm(app, s.due_at)),
                     };
                     second.push(Span::raw(format!("{} {state}  ", app.t(word(s.test)))));
@@ -372,20 +396,10 @@ pub fn strip(app: &App, f: &mut Frame, area: Rect) {
 /// The store's findings line ("fever: passenger 1 李四") in the interface
 /// language.
 fn findings_in(app: &App, findings: &str) -> String {
-    if app.session.lang == crate::i18n::Lang::En {
-        return findings.to_string();
-    }
-    let lang = app.session.lang;
-    [
-        ("fever", Msg::FlagFever),
-        ("yellow code", Msg::FlagYellow),
-        ("red code", Msg::FlagRed),
-        ("travel history", Msg::FlagTravel),
-        ("passenger", Msg::PersonPassengerN),
-        ("driver", Msg::PersonDriver),
-    ]
-    .iter()
-    .fold(findings.to_string(), |s, (en, m)| {
-        s.replace(en, m.text(lang))
-    })
+    crate::i18n::recorded_in(app.session.lang, findings)
+}
+
+/// The degree sign, or none with `--ascii` ("36.5 C").
+fn deg(app: &App) -> &'static str {
+    if app.session.ascii { "C" } else { "°C" }
 }

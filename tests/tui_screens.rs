@@ -1,0 +1,716 @@
+//! Every screen of the interface, walked by keys on a busy lot and drawn on
+//! `TestBackend` at 160×45 and 80×24: in Chinese no English word of the
+//! catalogue may show, with `--ascii` no cell may hold anything but ASCII
+//! (or the Chinese characters of plates and names, which are data), and
+//! the main screens are kept as snapshots that carry every cell's colour and
+//! attributes, so a colour or `NO_COLOR` regression shows in review.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+use tempfile::TempDir;
+use trucklot::domain::bay::BayId;
+use trucklot::domain::clock::{Clock, FixedClock};
+use trucklot::domain::event::{
+    ArrivalRecord, HandoffMode, Passenger, ServiceKind, TestKind, TestResult,
+};
+use trucklot::domain::plate::Plate;
+use trucklot::domain::policy::{Cargo, HealthCode, Policy, Temperature};
+use trucklot::i18n::{Lang, Msg};
+use trucklot::ops::{self, Ctx, Op};
+use trucklot::store::Store;
+use trucklot::tui::app::App;
+use trucklot::tui::screens::Screen;
+use trucklot::tui::{Session, run_effects, snapshot, view};
+
+fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 19, 0, 0).unwrap()
+}
+
+/// Everything the walk types or records: Chinese, as people at this lot
+/// would, so any ASCII word on a Chinese screen comes from the program.
+const NAMES: [&str; 4] = ["张三", "李四", "王五", "赵六"];
+
+struct Rig {
+    _dir: TempDir,
+    store: Store,
+    clock: FixedClock,
+    policy: Policy,
+    app: App,
+}
+
+fn session(lang: Lang, ascii: bool, color: bool) -> Session {
+    Session {
+        operator: "值班员".into(),
+        terminal: "一号门".into(),
+        policy: Policy::default(),
+        lang,
+        ascii,
+        color,
+        tz: chrono_tz::Asia::Shanghai,
+        gates: vec!["东门".into(), "西门".into()],
+        gate: "东门".into(),
+    }
+}
+
+fn plate(s: &str) -> Plate {
+    Plate::parse(s).unwrap()
+}
+
+fn arrival(p: &str, cargo: Cargo, temp: f64, code: HealthCode) -> ArrivalRecord {
+    ArrivalRecord {
+        plate: plate(p),
+        driver: Some(NAMES[0].into()),
+        phone: None,
+        cargo,
+        origin: Some("太原".into()),
+        destination: Some("长治".into()),
+        temperature: Some(Temperature::new(temp).unwrap()),
+        code,
+        travel_flag: false,
+        handoff_required: false,
+        passengers: vec![],
+        gate: Some("东门".into()),
+        venue_code: Some(true),
+    }
+}
+
+impl Rig {
+    fn new(lang: Lang, ascii: bool, color: bool) -> Rig {
+        let dir = TempDir::new().unwrap();
+        let store = Store::create(
+            &dir.path().join("lot.db"),
+            trucklot::domain::layout::DEFAULT_LAYOUT,
+        )
+        .unwrap();
+        let app = App::new(
+            session(lang, ascii, color),
+            store.layout().clone(),
+            snapshot(&store).unwrap(),
+            start(),
+        );
+        let mut rig = Rig {
+            _dir: dir,
+            store,
+            clock: FixedClock::new(start()),
+            policy: Policy::default(),
+            app,
+        };
+        rig.settle();
+        rig
+    }
+
+    /// A lot with one of everything: priority cargo, a pending and an
+    /// overdue test, a positive, a fever with a flagged passenger in
+    /// isolation (escalated), one parked against the checks, a handoff done
+    /// and waiting for confirmation, an open service call, a closed bay.
+    fn busy(lang: Lang, ascii: bool, color: bool) -> Rig {
+        let mut r = Rig::new(lang, ascii, color);
+        r.arrive(
+            arrival("晋D12345", Cargo::Emergency, 36.5, HealthCode::Green),
+            None,
+            None,
+        );
+        r.arrive(
+            arrival("冀A8B9C1", Cargo::Other, 36.8, HealthCode::Green),
+            None,
+            None,
+        );
+        let mut fever = arrival("豫B12345", Cargo::Other, 38.4, HealthCode::Green);
+        fever.passengers = vec![Passenger {
+            name: Some(NAMES[1].into()),
+            phone: None,
+            temperature: Temperature::new(36.6).unwrap(),
+            code: HealthCode::Yellow,
+        }];
+        r.arrive(fever, None, None);
+        r.arrive(
+            arrival("晋D1234挂", Cargo::Living, 36.6, HealthCode::Green),
+            Some("P-05-30"),
+            None,
+        );
+        r.arrive(
+            arrival("晋E54321", Cargo::Production, 36.4, HealthCode::Yellow),
+            Some("P-03-10"),
+            Some("隔离区消毒中"),
+        );
+        r.arrive(
+            arrival("晋K66666", Cargo::Other, 36.2, HealthCode::Green),
+            None,
+            None,
+        );
+        r.arrive(
+            arrival("晋L77777", Cargo::Other, 36.3, HealthCode::Green),
+            None,
+            None,
+        );
+        r.op(Op::Sample {
+            plate: plate("冀A8B9C1"),
+            test: TestKind::Antigen,
+            tube: None,
+            batch: None,
+        });
+        r.op(Op::Sample {
+            plate: plate("晋D1234挂"),
+            test: TestKind::Pcr,
+            tube: None,
+            batch: None,
+        });
+        r.op(Op::Sample {
+            plate: plate("晋K66666"),
+            test: TestKind::Antigen,
+            tube: None,
+            batch: None,
+        });
+        r.op(Op::Result {
+            plate: plate("晋K66666"),
+            test: TestKind::Antigen,
+            result: TestResult::Positive,
+        });
+        r.op(Op::Escalate {
+            plate: plate("豫B12345"),
+            note: "已报区疾控".into(),
+        });
+        r.op(Op::HandoffStart {
+            plate: plate("晋L77777"),
+            mode: HandoffMode::Transfer,
+            receiver: Some(plate("晋M88888")),
+            company: Some("长治物流".into()),
+            escort: None,
+            by: None,
+            bay: None,
+        });
+        r.op(Op::HandoffDone {
+            plate: plate("晋L77777"),
+        });
+        r.op(Op::ServiceRequest {
+            plate: plate("晋D12345"),
+            service: ServiceKind::Meal,
+        });
+        r.op(Op::CloseBay {
+            bay: BayId::parse("P-20-01").unwrap(),
+            reason: "路面维修".into(),
+        });
+        r.clock.advance(Duration::minutes(40));
+        let now = r.clock.now();
+        r.app.set_now(now);
+        r
+    }
+
+    fn arrive(&mut self, a: ArrivalRecord, bay: Option<&str>, why: Option<&str>) {
+        self.op(Op::Arrive {
+            arrival: a,
+            bay: bay.map(|b| BayId::parse(b).unwrap()),
+            override_reason: why.map(str::to_string),
+        });
+    }
+
+    fn op(&mut self, op: Op) {
+        let ctx = Ctx {
+            operator: "值班员",
+            terminal: "一号门",
+            clock: &self.clock,
+            policy: &self.policy,
+        };
+        ops::execute(&mut self.store, &ctx, &op).unwrap();
+        self.app.set_snapshot(snapshot(&self.store).unwrap());
+        self.settle();
+    }
+
+    fn settle(&mut self) {
+        let ctx = Ctx {
+            operator: "值班员",
+            terminal: "一号门",
+            clock: &self.clock,
+            policy: &self.policy,
+        };
+        while run_effects(&mut self.app, &mut self.store, &ctx) {}
+    }
+
+    fn key(&mut self, code: KeyCode) {
+        self.app.key(&KeyEvent::new(code, KeyModifiers::NONE));
+        self.settle();
+    }
+
+    fn ctrl(&mut self, c: char) {
+        self.app
+            .key(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+        self.settle();
+    }
+
+    fn typed(&mut self, s: &str) {
+        for c in s.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    fn go_to(&mut self, p: &str) {
+        let bay = self.app.bay_of_plate(&plate(p)).expect("on site");
+        self.app.set_cursor(bay);
+        self.settle();
+    }
+
+    fn esc_all(&mut self) {
+        while !self.app.screens.is_empty() {
+            self.key(KeyCode::Esc);
+        }
+    }
+
+    fn buffer(&self, w: u16, h: u16) -> Buffer {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| view::render(&self.app, f)).unwrap();
+        t.backend().buffer().clone()
+    }
+
+    fn text(&self, w: u16, h: u16) -> String {
+        text(&self.buffer(w, h))
+    }
+
+    /// The arrival form's focus field, moved with Tab until `pred` holds.
+    fn tab_until(&mut self, pred: impl Fn(&trucklot::tui::form::Field) -> bool) {
+        for _ in 0..40 {
+            if let Some(Screen::Form(f)) = self.app.screens.last()
+                && pred(&f.focus)
+            {
+                return;
+            }
+            self.key(KeyCode::Tab);
+        }
+        panic!("field not reached");
+    }
+}
+
+/// The buffer as text, a wide character printed once.
+fn text(buf: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..buf.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+            line.push_str(sym);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The buffer as text with its styles: each row, then (marked `~`) one
+/// letter per cell naming the cell's foreground, background and attributes
+/// — a wide character's two cells get two letters, so the letters stand
+/// under the characters in a CJK-aware monospace view — and the key to the
+/// letters at the end. Cells in the default style are blank.
+fn styled(buf: &Buffer) -> String {
+    let mut keys: BTreeMap<String, char> = BTreeMap::new();
+    let mut order: Vec<(char, String)> = Vec::new();
+    let letters: Vec<char> = ('a'..='z').chain('A'..='Z').chain('0'..='9').collect();
+    let mut out = String::new();
+    let t = text(buf);
+    for (y, line) in t.lines().enumerate() {
+        out.push_str("  ");
+        out.push_str(line);
+        out.push('\n');
+        let mut codes = String::new();
+        for x in 0..buf.area.width {
+            let c = &buf[(x, y as u16)];
+            let desc = describe(c.fg, c.bg, c.modifier);
+            let code = if desc.is_empty() {
+                ' '
+            } else {
+                let n = keys.len();
+                *keys.entry(desc.clone()).or_insert_with(|| {
+                    let l = letters.get(n).copied().unwrap_or('+');
+                    order.push((l, desc.clone()));
+                    l
+                })
+            };
+            codes.push(code);
+        }
+        let codes = codes.trim_end();
+        if !codes.is_empty() {
+            out.push_str("~ ");
+            out.push_str(codes);
+            out.push('\n');
+        }
+    }
+    out.push_str("\nstyles:\n");
+    for (l, d) in order {
+        out.push_str(&format!("  {l} = {d}\n"));
+    }
+    out
+}
+
+fn describe(fg: Color, bg: Color, m: Modifier) -> String {
+    let mut parts = Vec::new();
+    if fg != Color::Reset {
+        parts.push(format!("fg {fg}"));
+    }
+    if bg != Color::Reset {
+        parts.push(format!("bg {bg}"));
+    }
+    if !m.is_empty() {
+        parts.push(format!("{m:?}").replace(" | ", "+"));
+    }
+    parts.join(" ")
+}
+
+/// Every screen, walked by keys: (name, what shows at 160×45, at 80×24).
+fn walk(lang: Lang, ascii: bool) -> Vec<(String, Buffer, Buffer)> {
+    let mut r = Rig::busy(lang, ascii, true);
+    let mut shots = Vec::new();
+    let mut shot = |r: &Rig, name: &str| {
+        shots.push((name.to_string(), r.buffer(160, 45), r.buffer(80, 24)));
+    };
+    // The map, on each kind of truck.
+    for p in [
+        "豫B12345",
+        "晋E54321",
+        "晋L77777",
+        "冀A8B9C1",
+        "晋K66666",
+        "晋D12345",
+    ] {
+        r.go_to(p);
+        shot(&r, &format!("map {p}"));
+    }
+    r.app.set_cursor(
+        r.app
+            .layout
+            .find(&BayId::parse("P-20-01").unwrap())
+            .unwrap(),
+    );
+    shot(&r, "map closed bay");
+    r.key(KeyCode::Char('?'));
+    shot(&r, "help");
+    r.esc_all();
+    // Search.
+    r.key(KeyCode::Char('/'));
+    r.typed("D12");
+    shot(&r, "search");
+    r.typed("999");
+    shot(&r, "search, no match");
+    r.esc_all();
+    // The arrival form: an invalid plate, then a fever with a passenger.
+    r.key(KeyCode::Char('a'));
+    shot(&r, "form, empty");
+    r.typed("晋I1");
+    shot(&r, "form, invalid plate");
+    for _ in 0..2 {
+        r.key(KeyCode::Backspace);
+    }
+    r.typed("D99887");
+    shot(&r, "form, plate");
+    r.key(KeyCode::Tab);
+    r.typed("38.6");
+    r.key(KeyCode::Tab);
+    r.key(KeyCode::Char('g'));
+    r.key(KeyCode::Char('y'));
+    r.key(KeyCode::Char('p'));
+    r.typed(NAMES[2]);
+    r.ctrl('p');
+    r.typed(NAMES[3]);
+    shot(&r, "form, passenger");
+    r.tab_until(|f| *f == trucklot::tui::form::Field::Bay);
+    shot(&r, "form, bay");
+    r.key(KeyCode::Char(' '));
+    shot(&r, "pick bay");
+    r.key(KeyCode::Char('3'));
+    r.key(KeyCode::Enter);
+    shot(&r, "form, against the checks");
+    r.ctrl('c');
+    shot(&r, "quit, discard the form?");
+    r.esc_all();
+    // Menus, prompts, confirmations.
+    r.go_to("冀A8B9C1");
+    r.key(KeyCode::Char('s'));
+    shot(&r, "sample menu");
+    r.esc_all();
+    r.key(KeyCode::Char('v'));
+    shot(&r, "service menu");
+    r.esc_all();
+    r.key(KeyCode::Char('p'));
+    shot(&r, "handoff menu");
+    r.esc_all();
+    r.key(KeyCode::Char('x'));
+    shot(&r, "isolate prompt");
+    r.esc_all();
+    r.key(KeyCode::Char('d'));
+    shot(&r, "departure with blockers");
+    r.key(KeyCode::Enter);
+    shot(&r, "force reason prompt");
+    r.esc_all();
+    r.go_to("晋K66666");
+    r.key(KeyCode::Char('d'));
+    shot(&r, "departure never (positive)");
+    r.esc_all();
+    r.go_to("冀A8B9C1");
+    r.key(KeyCode::Char('m'));
+    shot(&r, "move: pick bay");
+    r.key(KeyCode::Left);
+    r.key(KeyCode::Enter);
+    shot(&r, "move: confirm");
+    r.key(KeyCode::Enter);
+    shot(&r, "toast: moved");
+    r.app.set_cursor(
+        r.app
+            .layout
+            .find(&BayId::parse("P-19-01").unwrap())
+            .unwrap(),
+    );
+    r.key(KeyCode::Char('r'));
+    shot(&r, "toast: no truck here");
+    // A refusal, as the loop reports it.
+    let refused = Op::Move {
+        plate: plate("晋D12345"),
+        to: r.app.layout.bays[r.app.bay_of_plate(&plate("冀A8B9C1")).unwrap()]
+            .id
+            .clone(),
+    };
+    let ctx = Ctx {
+        operator: "值班员",
+        terminal: "一号门",
+        clock: &r.clock,
+        policy: &r.policy,
+    };
+    let err = ops::execute(&mut r.store, &ctx, &refused);
+    assert!(err.is_err());
+    r.app.op_done(&refused, err);
+    shot(&r, "toast: refused");
+    r.esc_all();
+    // The boards.
+    r.key(KeyCode::Char('c'));
+    shot(&r, "clocks");
+    r.key(KeyCode::Char('?'));
+    shot(&r, "clocks help");
+    r.esc_all();
+    r.key(KeyCode::Char('i'));
+    shot(&r, "isolation board");
+    r.key(KeyCode::Char('4'));
+    shot(&r, "isolation board by reason");
+    r.esc_all();
+    // Too small.
+    shots.push(("too small".into(), r.buffer(59, 17), r.buffer(40, 10)));
+    shots
+}
+
+/// ASCII words of two letters or more.
+fn words(s: &str) -> BTreeSet<String> {
+    s.split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() >= 2)
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_screen_in_chinese_shows_no_english_word_of_the_catalogue() {
+    // The English side's words, less those the Chinese side uses too
+    // (key names like Enter, Esc, Tab; PCR is not one: 核酸).
+    let zh: BTreeSet<String> = Msg::ALL
+        .iter()
+        .flat_map(|m| words(m.text(Lang::Zh)))
+        .collect();
+    let english: BTreeSet<String> = Msg::ALL
+        .iter()
+        .flat_map(|m| words(m.text(Lang::En)))
+        .filter(|w| !zh.contains(w))
+        .collect();
+    assert!(english.contains("overdue") && english.contains("Parking"));
+    let mut found = Vec::new();
+    for (name, wide, small) in walk(Lang::Zh, false) {
+        for (size, buf) in [("160x45", &wide), ("80x24", &small)] {
+            let t = text(buf);
+            for w in words(&t) {
+                if english.contains(&w) {
+                    found.push(format!("{name} at {size}: {w:?}\n{t}"));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "{} English words:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
+
+#[test]
+#[ignore = "prints every screen; run with --ignored --nocapture to look"]
+fn print_every_screen() {
+    let lang = match std::env::var("LANG_UNDER_TEST").as_deref() {
+        Ok("zh") => Lang::Zh,
+        _ => Lang::En,
+    };
+    let ascii = std::env::var("ASCII_UNDER_TEST").is_ok();
+    for (name, wide, small) in walk(lang, ascii) {
+        println!("=== {name}\n{}\n{}", text(&wide), text(&small));
+    }
+}
+
+#[test]
+fn every_screen_with_ascii_is_ascii() {
+    let mut bad = Vec::new();
+    for (name, wide, small) in walk(Lang::En, true) {
+        for (size, buf) in [("160x45", &wide), ("80x24", &small)] {
+            for cell in buf.content() {
+                let sym = cell.symbol();
+                // Plates, names and places are data, in Chinese: wide
+                // characters, never ambiguous ones.
+                let data = sym.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+                if !sym.is_ascii() && !data {
+                    bad.push(format!("{name} at {size}: {sym:?}"));
+                }
+            }
+            if bad.len() > 40 {
+                break;
+            }
+        }
+    }
+    assert!(bad.is_empty(), "not ASCII:\n{}", bad.join("\n"));
+}
+
+#[test]
+fn the_cursor_shows_its_row_and_column_and_the_suggestion_needs_no_blink() {
+    let mut r = Rig::busy(Lang::En, false, true);
+    r.app.set_cursor(
+        r.app
+            .layout
+            .find(&BayId::parse("P-07-23").unwrap())
+            .unwrap(),
+    );
+    let buf = r.buffer(160, 45);
+    let t = text(&buf);
+    let (y, line) = t
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("┃07 "))
+        .unwrap();
+    let _ = line;
+    let x = (0..buf.area.width - 2)
+        .find(|&x| {
+            buf[(x, y as u16)].symbol() == "┃"
+                && buf[(x + 1, y as u16)].symbol() == "0"
+                && buf[(x + 2, y as u16)].symbol() == "7"
+        })
+        .unwrap()
+        + 1;
+    assert!(
+        buf[(x, y as u16)].modifier.contains(Modifier::REVERSED),
+        "row label 07 in reverse video"
+    );
+    // The ruler names the cursor's column, in reverse video.
+    let ruler = t.lines().nth(y - 1).unwrap_or("");
+    let ruler = if ruler.contains(" 10 ") {
+        ruler
+    } else {
+        t.lines().nth(2).unwrap()
+    };
+    assert!(ruler.contains("23"), "{ruler}");
+    // The suggested bay: its own glyph and a steady colour, no blink.
+    r.key(KeyCode::Char('a'));
+    r.typed("晋D99887");
+    let buf = r.buffer(160, 45);
+    let marked: Vec<_> = buf.content().iter().filter(|c| c.symbol() == "◇").collect();
+    assert!(!marked.is_empty());
+    assert!(
+        marked
+            .iter()
+            .all(|c| !c.modifier.contains(Modifier::SLOW_BLINK))
+    );
+}
+
+#[test]
+fn the_gate_works_at_80x24() {
+    let mut r = Rig::busy(Lang::En, false, true);
+    // The footer keeps help and quit.
+    let t = r.text(80, 24);
+    let footer = t.lines().last().unwrap();
+    assert!(footer.contains("? ") && footer.contains("q "), "{footer}");
+    // With a plate typed the form leaves the suggested bay in view, marked.
+    r.key(KeyCode::Char('a'));
+    r.typed("晋D99887");
+    let bay = r.app.arrival_plan().unwrap().bay.unwrap();
+    let id = r.app.layout.bays[bay].id.to_string();
+    let t = r.text(80, 24);
+    let form_top = t.lines().position(|l| l.contains("Arrival")).unwrap();
+    let above: String = t.lines().take(form_top).collect::<Vec<_>>().join("\n");
+    assert!(above.contains('◇') && above.contains(&id), "{t}");
+    // Picking on the map shows the cursor's zone above the form.
+    r.tab_until(|f| *f == trucklot::tui::form::Field::Bay);
+    r.key(KeyCode::Char(' '));
+    r.key(KeyCode::Right);
+    let t = r.text(80, 24);
+    assert!(t.contains(r.app.cursor_bay().as_str()), "{t}");
+    // A long reason is never cut: it moves below the fields and wraps.
+    r.esc_all();
+    r.key(KeyCode::Char('a'));
+    r.typed("晋D9988");
+    let t = r.text(80, 24);
+    assert!(
+        t.contains("wrong length: province, letter and 5 characters"),
+        "{t}"
+    );
+}
+
+#[test]
+fn long_texts_are_whole_at_160_columns() {
+    let mut r = Rig::busy(Lang::En, false, true);
+    r.key(KeyCode::Char('a'));
+    r.typed("晋D99887");
+    r.tab_until(|f| *f == trucklot::tui::form::Field::Bay);
+    assert!(r.text(160, 45).contains("Space: pick on map"));
+    r.esc_all();
+    r.key(KeyCode::Char('c'));
+    let t = r.text(160, 45);
+    assert!(t.contains("cargo transfer confirm arrival"), "{t}");
+}
+
+fn snap(name: &str, buf: &Buffer) {
+    insta::assert_snapshot!(name, styled(buf));
+}
+
+#[test]
+fn snapshots_with_styles() {
+    for lang in [Lang::En, Lang::Zh] {
+        let mut r = Rig::busy(lang, false, true);
+        r.go_to("豫B12345");
+        for (w, h) in [(160, 45), (80, 24)] {
+            snap(&format!("map_{lang}_{w}x{h}"), &r.buffer(w, h));
+        }
+        r.key(KeyCode::Char('a'));
+        r.typed("晋D99887");
+        r.key(KeyCode::Tab);
+        r.typed("36.6");
+        for (w, h) in [(160, 45), (80, 24)] {
+            snap(&format!("form_{lang}_{w}x{h}"), &r.buffer(w, h));
+        }
+        r.esc_all();
+        r.key(KeyCode::Char('c'));
+        for (w, h) in [(160, 45), (80, 24)] {
+            snap(&format!("clocks_{lang}_{w}x{h}"), &r.buffer(w, h));
+        }
+        r.esc_all();
+        r.key(KeyCode::Char('i'));
+        for (w, h) in [(160, 45), (80, 24)] {
+            snap(&format!("isolation_{lang}_{w}x{h}"), &r.buffer(w, h));
+        }
+    }
+    // Without colour (NO_COLOR) and with ASCII, the glyphs carry the state.
+    let mut r = Rig::busy(Lang::En, false, false);
+    r.go_to("豫B12345");
+    snap("map_en_160x45_no_color", &r.buffer(160, 45));
+    let mut r = Rig::busy(Lang::En, true, false);
+    r.go_to("豫B12345");
+    snap("map_en_80x24_ascii_no_color", &r.buffer(80, 24));
+}
