@@ -1133,7 +1133,10 @@ fn an_arrival_checks_everyone_in_the_cab_and_records_the_gate() {
     assert_eq!(stay["venue_code"], true);
     assert_eq!(
         stay["findings"],
-        "fever: passenger 1 李四; yellow code: passenger 2"
+        serde_json::json!([
+            {"person": 1, "flag": "fever"},
+            {"person": 2, "flag": "yellow_code"}
+        ])
     );
     let people = stay["people"].as_array().unwrap();
     assert_eq!(people.len(), 3);

@@ -78,8 +78,13 @@ fn a_first_version_database_opens_migrated_with_every_event() {
         e5[0].next,
         NextAction::ChaseResult { .. } | NextAction::AwaitResult { .. }
     ));
-    // First-version arrivals have no findings: the reason is the flags.
-    assert_eq!(e5[0].reason.as_deref(), Some("fever"));
+    // First-version arrivals checked the driver alone: their flags become
+    // the driver's findings, and no typed reason is invented.
+    assert_eq!(e5[0].reason, None);
+    assert_eq!(
+        trucklot::domain::event::describe_findings(&e5[0].findings, |n| e5[0].name(n)),
+        "fever: driver 王五"
+    );
 
     // 晋B22222's old transfer from isolation is kept as it was recorded.
     let b2 = store

@@ -279,10 +279,10 @@ fn checks_decide_the_zone() {
         if zone == Zone::Isolation {
             assert_eq!(d.status, Status::Isolated, "{p}");
             assert_eq!(d.isolated_at, Some(t0()), "{p}");
-            let reason = d.isolation_reason.unwrap_or_default();
-            for f in &flags {
-                assert!(reason.contains(f.as_str()), "{p}: reason {reason:?}");
-            }
+            // The checks say why: the findings name each flag.
+            assert_eq!(d.isolation_reason, None, "{p}");
+            let found: Vec<CheckFlag> = d.findings.iter().map(|f| f.flag).collect();
+            assert_eq!(found, flags, "{p}");
         } else {
             assert_eq!(d.status, Status::Parked, "{p}");
         }
@@ -1069,8 +1069,12 @@ fn the_isolation_board_lists_exactly_the_trucks_in_isolation() {
     // Longest held first, with reason, duration, what is pending and next.
     let plates: Vec<String> = rows.iter().map(|r| r.truck.plate.to_string()).collect();
     assert_eq!(plates, ["晋D11111", "晋D22222", "晋D33333"]);
-    // The reason names who the checks flagged.
-    assert_eq!(rows[0].reason.as_deref(), Some("fever: driver 张三"));
+    // No reason was typed: the checks name who was flagged.
+    assert_eq!(rows[0].reason, None);
+    assert_eq!(
+        trucklot::domain::event::describe_findings(&rows[0].findings, |n| rows[0].name(n)),
+        "fever: driver 张三"
+    );
     assert_eq!(rows[0].minutes, 30);
     assert_eq!(rows[0].next, NextAction::TakeSample);
     assert_eq!(rows[0].truck.bay, Some(bay("I-01")));

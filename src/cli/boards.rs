@@ -12,11 +12,11 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::args::TableFormat;
-use super::checks::Checks;
+use super::checks::described;
 use super::output::{self, Table, csv, duration_in, local, remaining, say, wd};
 use super::{Failure, Setup};
 use crate::domain::bay::{BayId, Zone};
-use crate::domain::clocks::{self, Clock, ClockKind, NextAction};
+use crate::domain::clocks::{self, Clock, ClockKind, IsolationRow, NextAction};
 use crate::domain::event::{StayId, TestKind};
 use crate::domain::plate::Plate;
 use crate::i18n::{CliMsg, Lang};
@@ -33,7 +33,7 @@ struct BoardRowJson<'a> {
     stay: StayId,
     plate: &'a Plate,
     bay: Option<&'a BayId>,
-    reason: Option<&'a str>,
+    reason: String,
     since: DateTime<Utc>,
     minutes: i64,
     pending: &'a [TestKind],
@@ -73,6 +73,15 @@ fn tests_key(t: &[TestKind]) -> String {
 }
 
 /// Tests as people read them: "antigen pcr", "抗原 核酸".
+/// Why the truck is held: what someone typed, or else who the gate checks
+/// flagged, in `lang` (English, the domain's words, for JSON and CSV).
+fn reason_text(lang: Lang, r: &IsolationRow) -> String {
+    match &r.reason {
+        Some(typed) => typed.clone(),
+        None => described(lang, &[], &r.findings, |n| r.name(n)),
+    }
+}
+
 fn tests_text(lang: Lang, t: &[TestKind]) -> String {
     t.iter().map(|t| wd(lang, *t)).collect::<Vec<_>>().join(" ")
 }
@@ -98,7 +107,7 @@ pub(super) fn isolation(
                 stay: r.truck.stay,
                 plate: &r.truck.plate,
                 bay: r.truck.bay.as_ref(),
-                reason: r.reason.as_deref(),
+                reason: reason_text(Lang::En, r),
                 since: r.since,
                 minutes: r.minutes,
                 pending: &r.pending,
@@ -121,7 +130,7 @@ pub(super) fn isolation(
                         .map(|b| b.to_string())
                         .unwrap_or_default(),
                     r.truck.stay.to_string(),
-                    r.reason.clone().unwrap_or_default(),
+                    reason_text(Lang::En, r),
                     rfc(r.since),
                     r.minutes.to_string(),
                     tests_key(&r.pending),
@@ -164,17 +173,7 @@ pub(super) fn isolation(
             h(CliMsg::ColNext),
         ]);
         for r in &rows {
-            // The reason the store wrote for a truck flagged at arrival is
-            // the checks' text: say it in the output language.
-            let reason = match (&r.reason, lang) {
-                (Some(reason), Lang::Zh) => {
-                    match Checks::of(store, &r.truck.plate, r.truck.stay)? {
-                        Some(c) => c.translate(lang, reason),
-                        None => reason.clone(),
-                    }
-                }
-                (reason, _) => reason.clone().unwrap_or_else(|| "-".into()),
-            };
+            let reason = reason_text(lang, r);
             t.row(vec![
                 r.truck.plate.to_string(),
                 r.truck

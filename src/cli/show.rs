@@ -13,14 +13,14 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::args::PlateOrBay;
-use super::checks::Checks;
+use super::checks::described;
 use super::output::{self, Fields, Table, duration_in, local, remaining, say, wd};
 use super::{Failure, Setup};
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::event::{HandoffMode, StayId, person_label};
 use crate::domain::phone::Phone;
 use crate::domain::plate::Plate;
-use crate::domain::policy::{Cargo, CheckFlag, HealthCode};
+use crate::domain::policy::{Cargo, CheckFlag, Finding, HealthCode};
 use crate::domain::stay::Status;
 use crate::i18n::words::person_in;
 use crate::i18n::{CliMsg, Lang};
@@ -97,8 +97,8 @@ struct StayJson {
     travel_flag: bool,
     handoff_required: bool,
     flags: Vec<String>,
-    /// Who the checks flagged, for what: "fever: passenger 1 李四".
-    findings: Option<String>,
+    /// Who the checks flagged, for what: `[{"person":1,"flag":"fever"}]`.
+    findings: Vec<Finding>,
     gate: Option<String>,
     /// Whether the venue code was scanned (null: not recorded).
     venue_code: Option<bool>,
@@ -164,7 +164,7 @@ fn stay_json(d: StayDetail, unmasked: bool) -> StayJson {
         zone: d.bay.as_ref().map(BayId::zone),
         priority: d.cargo.is_priority(),
         flags: flag_words(&d.flags),
-        findings: (!d.findings.is_empty()).then(|| d.findings.clone()),
+        findings: d.findings.clone(),
         gate: d.gate.clone(),
         venue_code: d.venue_code,
         people,
@@ -262,18 +262,13 @@ pub(super) fn show(
         )?;
     }
     if let Some(d) = stay {
-        let checks = match lang {
-            Lang::En => None,
-            _ => Checks::of(store, &d.plate, d.stay)?,
-        };
-        show_stay(&d, checks.as_ref(), unmasked, tz, lang, out)?;
+        show_stay(&d, unmasked, tz, lang, out)?;
     }
     Ok(())
 }
 
 fn show_stay(
     d: &StayDetail,
-    checks: Option<&Checks>,
     unmasked: bool,
     tz: Tz,
     lang: Lang,
@@ -296,11 +291,13 @@ fn show_stay(
         wd(lang, d.status)
     );
     writeln!(out, "{}", head.trim_end())?;
-    // What the store wrote in English from the arrival's checks, in `lang`.
-    let program = |s: &str| match checks {
-        Some(c) => c.translate(lang, s),
-        None => s.to_string(),
+    let name = |n: u8| {
+        d.people
+            .iter()
+            .find(|p| p.person == n)
+            .and_then(|p| p.name.clone())
     };
+    let checks = described(lang, &[], &d.findings, name);
     let mut f = Fields::new();
     let dash = |s: &Option<String>| s.clone().unwrap_or_else(|| "-".into());
     f.add(t(CliMsg::LabelDriver), dash(&d.driver));
@@ -348,10 +345,10 @@ fn show_stay(
     } else {
         String::new()
     };
-    let flags = match (d.findings.is_empty(), d.flags.is_empty()) {
-        (false, _) => say(lang, CliMsg::Flagged, &[&program(&d.findings)]),
-        (true, false) => say(lang, CliMsg::Flags, &[&program(&d.flags)]),
-        (true, true) => String::new(),
+    let flags = if d.findings.is_empty() {
+        String::new()
+    } else {
+        say(lang, CliMsg::Flagged, &[&checks])
     };
     f.add(
         t(CliMsg::LabelChecks),
@@ -380,7 +377,8 @@ fn show_stay(
         );
     }
     if let Some(since) = d.isolated_at {
-        let reason = program(d.isolation_reason.as_deref().unwrap_or_default());
+        // What someone typed, or else the checks that sent it there.
+        let reason = d.isolation_reason.clone().unwrap_or_else(|| checks.clone());
         f.add(
             t(CliMsg::LabelIsolated),
             say(lang, CliMsg::WhenWhy, &[&local(since, tz), &reason]),

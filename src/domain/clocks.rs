@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::bay::{BayId, Zone};
 use super::event::{HandoffMode, ServiceKind, StayId, TestKind, TestResult};
 use super::plate::Plate;
-use super::policy::Policy;
+use super::policy::{Finding, Policy};
 use super::stay::{Status, standing_positive};
 
 /// A truck on site, as a clock refers to it.
@@ -44,6 +44,10 @@ pub struct Isolation {
     pub results_since: Vec<(TestKind, TestResult)>,
     /// Every result of the stay, oldest first.
     pub results: Vec<(TestKind, TestResult)>,
+    /// Who the gate checks flagged (the reason, when `reason` is none).
+    pub findings: Vec<Finding>,
+    /// The names of the people in the cab, by person number.
+    pub names: Vec<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -244,6 +248,13 @@ pub enum NextAction {
     ReviewAt { due: DateTime<Utc> },
 }
 
+impl IsolationRow {
+    /// The name of person `n` in the cab, if one was given.
+    pub fn name(&self, n: u8) -> Option<String> {
+        self.names.get(n as usize).cloned().flatten()
+    }
+}
+
 impl NextAction {
     pub fn key(&self) -> &'static str {
         match self {
@@ -266,6 +277,9 @@ impl NextAction {
 pub struct IsolationRow {
     pub truck: TruckRef,
     pub status: Status,
+    /// Who the gate checks flagged; `reason` is what someone typed.
+    pub findings: Vec<Finding>,
+    pub names: Vec<Option<String>>,
     pub reason: Option<String>,
     pub since: DateTime<Utc>,
     pub minutes: i64,
@@ -330,6 +344,8 @@ pub fn isolation_board(
             IsolationRow {
                 truck: i.truck.clone(),
                 status: i.status,
+                findings: i.findings.clone(),
+                names: i.names.clone(),
                 reason: i.reason.clone(),
                 since: i.since,
                 minutes: (now - i.since).num_minutes(),
@@ -391,6 +407,8 @@ mod tests {
                 escalation: None,
                 results_since: vec![],
                 results: vec![],
+                findings: vec![],
+                names: vec![],
             }],
             services: vec![OpenService {
                 truck: truck(1, "晋D12345"),

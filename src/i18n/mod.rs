@@ -504,33 +504,6 @@ pub fn ascii_symbol(c: char) -> Option<&'static str> {
     })
 }
 
-/// Text the store wrote at record time in English (an isolation reason
-/// made from the checks' findings, "fever: passenger 1 李四"; the
-/// interface's own reasons) in `lang`: the known words are translated, what
-/// people typed is left as typed.
-pub fn recorded_in(lang: Lang, text: &str) -> String {
-    if lang == Lang::En {
-        return text.to_string();
-    }
-    // Longest first, so "yellow code" wins over a shorter word inside it.
-    const KNOWN: [(&str, Msg); 11] = [
-        ("positive test result", Msg::PositiveResult),
-        ("from the holding list", Msg::FromHoldingList),
-        ("against the checks", Msg::AgainstChecksReason),
-        ("travel history", Msg::FlagTravel),
-        ("yellow code", Msg::FlagYellow),
-        ("red code", Msg::FlagRed),
-        ("passenger", Msg::PersonPassengerN),
-        ("recheck", Msg::RecheckReason),
-        ("driver", Msg::PersonDriver),
-        ("fever", Msg::FlagFever),
-        ("green", Msg::CodeGreen),
-    ];
-    KNOWN
-        .iter()
-        .fold(text.to_string(), |s, (en, m)| s.replace(en, m.text(lang)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -566,12 +539,23 @@ mod tests {
     }
 
     #[test]
-    fn recorded_reasons_read_in_chinese() {
+    fn findings_read_in_chinese() {
+        use crate::domain::policy::{CheckFlag, Finding};
+        let f = [
+            Finding {
+                person: 1,
+                flag: CheckFlag::Fever,
+            },
+            Finding {
+                person: 0,
+                flag: CheckFlag::YellowCode,
+            },
+        ];
+        let name = |n: u8| (n == 1).then(|| "李四".to_string());
         assert_eq!(
-            recorded_in(Lang::Zh, "fever: passenger 1 李四; yellow code: driver"),
+            words::findings_in(Lang::Zh, &f, name),
             "发热: 乘客 1 李四; 黄码: 司机"
         );
-        assert_eq!(recorded_in(Lang::En, "fever: driver"), "fever: driver");
     }
 
     #[test]

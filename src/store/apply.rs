@@ -10,7 +10,8 @@ use rusqlite::{Connection, ToSql};
 
 use super::{Result, StoreError, ts};
 use crate::domain::bay::{BayId, Zone};
-use crate::domain::event::{Event, HandoffMode, StayId, Target, describe_findings};
+use crate::domain::event::{Event, HandoffMode, StayId, Target};
+use crate::domain::policy::Finding;
 use crate::domain::stay::Status;
 
 pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) -> Result<()> {
@@ -37,22 +38,22 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                 .map(|f| f.as_str())
                 .collect::<Vec<_>>()
                 .join(", ");
-            let findings_text = describe_findings(findings, |n| a.name_of(n).map(str::to_string));
-            // Why it is held: who the checks flagged (first-version logs only
-            // know the flags), or the operator's reason for isolating a
-            // truck whose checks were clean.
-            let checks_text = if findings_text.is_empty() {
-                flags_text.clone()
+            // Who the checks flagged. First-version logs checked the driver
+            // alone and kept only the flags: those are the driver's.
+            let findings: Vec<Finding> = if findings.is_empty() {
+                flags
+                    .iter()
+                    .map(|&flag| Finding { person: 0, flag })
+                    .collect()
             } else {
-                findings_text.clone()
+                findings.clone()
             };
+            let findings_json =
+                serde_json::to_string(&findings).map_err(|e| StoreError::Decode(e.to_string()))?;
             let held = status != Status::Parked;
-            let isolation_reason = held.then(|| {
-                override_reason
-                    .clone()
-                    .filter(|_| flags.is_empty())
-                    .unwrap_or(checks_text)
-            });
+            // Held because of the checks: the findings say why. Held with
+            // clean checks: the operator's override reason does.
+            let isolation_reason = override_reason.clone().filter(|_| held && flags.is_empty());
             exec(db,
                 "INSERT INTO stays (id, plate, status, driver, phone, cargo, origin, destination,
                     temperature, code, travel_flag, handoff_required, flags, override_reason,
@@ -79,7 +80,7 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                     held.then_some(&at),
                     a.gate,
                     a.venue_code,
-                    findings_text,
+                    findings_json,
                 ],
             )?;
             let person =

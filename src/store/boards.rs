@@ -78,7 +78,7 @@ impl Store {
         facts.isolations = self.all(
             &format!(
                 "SELECT s.id, s.plate, b.id, s.isolation_reason, s.isolated_at, s.escalation_note,
-                        s.status, s.escalated_at
+                        s.status, s.escalated_at, s.findings
                    FROM {ON_SITE}
                   WHERE s.isolated_at IS NOT NULL AND s.released_at IS NULL
                     AND s.departed_at IS NULL
@@ -101,10 +101,23 @@ impl Store {
                     escalation: r.get(5)?,
                     results_since: Vec::new(),
                     results: Vec::new(),
+                    findings: decode(serde_json::from_str(&r.get::<_, String>(8)?))?,
+                    names: Vec::new(),
                 })
             },
         )?;
         for i in &mut facts.isolations {
+            for (n, name) in self.all(
+                "SELECT person, name FROM people WHERE stay = ?1 ORDER BY person",
+                [i.truck.stay.0],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?)),
+            )? {
+                let n = n.clamp(0, 3) as usize;
+                if i.names.len() <= n {
+                    i.names.resize(n + 1, None);
+                }
+                i.names[n] = name;
+            }
             let all = self.all(
                 "SELECT test, result, result_at FROM samples
                   WHERE stay = ?1 AND result IS NOT NULL ORDER BY result_at, result_id",

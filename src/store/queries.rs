@@ -12,7 +12,7 @@ use crate::domain::event::{
 };
 use crate::domain::phone::Phone;
 use crate::domain::plate::Plate;
-use crate::domain::policy::{Cargo, HealthCode};
+use crate::domain::policy::{Cargo, Finding, HealthCode};
 use crate::domain::stay::Status;
 
 /// Occupancy of one zone.
@@ -110,8 +110,8 @@ pub struct StayDetail {
     pub travel_flag: bool,
     pub handoff_required: bool,
     pub flags: String,
-    /// The checks' findings, naming who was flagged.
-    pub findings: String,
+    /// Who the gate checks flagged, and for what (names are in `people`).
+    pub findings: Vec<Finding>,
     pub gate: Option<String>,
     pub venue_code: Option<bool>,
     pub override_reason: Option<String>,
@@ -349,7 +349,7 @@ impl Store {
             handoff_counterpart: r.get(26)?,
             handoff_started_at: opt_ts(r.get(27)?)?,
             handoff_done_at: opt_ts(r.get(28)?)?,
-            findings: r.get(29)?,
+            findings: decode(serde_json::from_str(&r.get::<_, String>(29)?))?,
             gate: r.get(30)?,
             venue_code: r.get(31)?,
             released_by: r.get(32)?,

@@ -30,7 +30,7 @@ CREATE TABLE stays (
     gate                 TEXT,
     venue_code           INTEGER,           -- NULL: not recorded (first-version logs)
     flags                TEXT    NOT NULL,   -- what the gate checks found, comma-separated
-    findings             TEXT    NOT NULL DEFAULT '',  -- the same, naming who
+    findings             TEXT    NOT NULL DEFAULT '[]',  -- the same, naming who: JSON [{person, flag}]
     override_reason      TEXT,
     arrived_at           TEXT    NOT NULL,
     bay_since            TEXT    NOT NULL,

@@ -137,7 +137,7 @@ fn what_text(app: &App, c: &crate::domain::clocks::Clock) -> String {
 /// How many columns the isolation board can be sorted by.
 pub const ISOLATION_SORTS: usize = 6;
 
-fn sort_key(r: &IsolationRow, col: usize) -> String {
+fn sort_key(app: &App, r: &IsolationRow, col: usize) -> String {
     match col {
         0 => format!("{:020}", r.since.timestamp()),
         1 => r.truck.plate.to_string(),
@@ -147,7 +147,7 @@ fn sort_key(r: &IsolationRow, col: usize) -> String {
             .as_ref()
             .map(|b| b.to_string())
             .unwrap_or_default(),
-        3 => r.reason.clone().unwrap_or_default(),
+        3 => reason_text(app, r),
         4 => format!("{:03}", 999 - r.overdue.len().min(999)),
         _ => r.next.key().to_string(),
     }
@@ -156,7 +156,7 @@ fn sort_key(r: &IsolationRow, col: usize) -> String {
 /// The isolation rows in the board's sort order.
 pub fn sorted_isolation(app: &App, b: &Board) -> Vec<IsolationRow> {
     let mut rows = app.isolation_rows();
-    rows.sort_by_cached_key(|r| sort_key(r, b.sort));
+    rows.sort_by_cached_key(|r| sort_key(app, r, b.sort));
     if b.reverse {
         rows.reverse();
     }
@@ -254,11 +254,7 @@ pub fn isolation(app: &App, b: &Board, f: &mut Frame, area: Rect) {
                 .collect::<Vec<_>>()
                 .join(" ")
         };
-        let mut reason = r
-            .reason
-            .as_deref()
-            .map(|x| crate::i18n::recorded_in(app.session.lang, x))
-            .unwrap_or_default();
+        let mut reason = reason_text(app, r);
         if r.escalation.is_some() {
             let flag = if app.session.ascii { "F" } else { "⚑" };
             reason = format!("{flag} {reason}");
@@ -297,4 +293,13 @@ pub fn isolation(app: &App, b: &Board, f: &mut Frame, area: Rect) {
         .row_highlight_style(bold().add_modifier(Modifier::REVERSED));
     let mut state = TableState::default().with_selected(Some(b.selected));
     f.render_stateful_widget(table, inner, &mut state);
+}
+
+/// Why the truck is held: what someone typed, or else who the gate checks
+/// flagged, in the interface language.
+fn reason_text(app: &App, r: &crate::domain::clocks::IsolationRow) -> String {
+    match &r.reason {
+        Some(typed) => typed.clone(),
+        None => crate::i18n::words::findings_in(app.session.lang, &r.findings, |n| r.name(n)),
+    }
 }

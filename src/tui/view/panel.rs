@@ -215,9 +215,16 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
     if !gate.is_empty() {
         lines.push(Line::from(gate.join(" · ")));
     }
+    let name = |n: u8| {
+        d.people
+            .iter()
+            .find(|p| p.person == n)
+            .and_then(|p| p.name.clone())
+    };
+    let checks = crate::i18n::words::findings_in(app.session.lang, &d.findings, name);
     if !d.findings.is_empty() {
         lines.push(Line::styled(
-            format!("{}: {}", app.t(Msg::Flagged), findings_in(app, &d.findings)),
+            format!("{}: {checks}", app.t(Msg::Flagged)),
             BayState::Positive.style(color(app)),
         ));
     }
@@ -235,14 +242,10 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
             BayState::Overridden.style(color(app)),
         ));
     }
-    if let Some(r) = &d.isolation_reason
-        && matches!(d.status, Status::Isolated | Status::Holding)
-    {
-        lines.push(Line::from(format!(
-            "{}: {}",
-            app.t(Msg::Reason),
-            crate::i18n::recorded_in(app.session.lang, r)
-        )));
+    if matches!(d.status, Status::Isolated | Status::Holding) {
+        // What someone typed, or else the checks that sent it there.
+        let reason = d.isolation_reason.as_deref().unwrap_or(&checks);
+        lines.push(Line::from(format!("{}: {reason}", app.t(Msg::Reason))));
     }
     if let Some(n) = &d.escalation_note {
         let at = d
@@ -391,12 +394,6 @@ pub fn strip(app: &App, f: &mut Frame, area: Rect) {
         Paragraph::new(vec![Line::from(first), Line::from(second)]),
         area,
     );
-}
-
-/// The store's findings line ("fever: passenger 1 李四") in the interface
-/// language.
-fn findings_in(app: &App, findings: &str) -> String {
-    crate::i18n::recorded_in(app.session.lang, findings)
 }
 
 /// The degree sign, or none with `--ascii` ("36.5 C").
