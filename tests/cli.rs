@@ -1155,6 +1155,14 @@ fn an_arrival_checks_everyone_in_the_cab_and_records_the_gate() {
         "{human}"
     );
     assert!(human.contains("east, venue code scanned"), "{human}");
+    // The log masks every phone in an event, the passengers' too.
+    let log = lot.ok(&["log", "--json"]);
+    assert!(
+        log.contains("138****8000") && !log.contains("13800138000"),
+        "{log}"
+    );
+    let log = lot.ok(&["log", "--json", "--unmasked"]);
+    assert!(log.contains("13800138000"), "{log}");
 
     // JSON: the documented keys first, then holding and findings.
     let raw = lot.ok(&with_checks(

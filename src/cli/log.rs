@@ -37,19 +37,38 @@ struct LogJson<'a> {
     plate: Option<&'a Plate>,
 }
 
-/// The event's own fields, without the kind; the phone masked unless asked.
+/// The event's own fields, without the kind; every phone in it (the
+/// driver's and the passengers') masked unless asked.
 fn details(e: &Event, unmasked: bool) -> serde_json::Value {
     let mut v = serde_json::to_value(e).unwrap_or(serde_json::Value::Null);
     if let Some(m) = v.as_object_mut() {
         m.remove("kind");
-        if let (false, Some(serde_json::Value::String(p))) = (unmasked, m.get("phone")) {
-            let masked = Phone::parse(p)
-                .map(|p| p.masked())
-                .unwrap_or_else(|_| "***".into());
-            m.insert("phone".into(), masked.into());
-        }
+    }
+    if !unmasked {
+        mask_phones(&mut v);
     }
     v
+}
+
+/// Masks the value of every `phone` key, however deep.
+fn mask_phones(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                match x {
+                    serde_json::Value::String(p) if k == "phone" => {
+                        *x = Phone::parse(p)
+                            .map(|p| p.masked())
+                            .unwrap_or_else(|_| "***".into())
+                            .into();
+                    }
+                    _ => mask_phones(x),
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(mask_phones),
+        _ => {}
+    }
 }
 
 /// The kind of an event as people read it ("sample_taken" → "sample taken", "采样").
