@@ -349,12 +349,18 @@ pub struct LogArgs {
     /// Only events about this bay
     #[arg(long, value_parser = bay)]
     pub bay: Option<BayId>,
-    /// Only events about bays of this zone
+    /// Only events about this zone: its bays' events and zone-wide rounds
     #[arg(long, value_parser = word::<Zone>(), ignore_case = true)]
     pub zone: Option<Zone>,
     /// Event kind
     #[arg(long, value_name = "KIND", value_parser = PossibleValuesParser::new(EVENT_KINDS))]
     pub kind: Option<String>,
+    /// Only events this operator recorded
+    #[arg(long = "by", value_name = "OPERATOR", value_parser = required_text("operator"))]
+    pub by: Option<String>,
+    /// Only events recorded at this terminal or gate
+    #[arg(long = "from-terminal", value_name = "TERMINAL", value_parser = required_text("terminal"))]
+    pub from_terminal: Option<String>,
     /// From this time on: RFC 3339, or 'YYYY-MM-DD [HH:MM]' in the site time zone
     #[arg(long, value_name = "T", value_parser = time)]
     pub since: Option<TimeArg>,
@@ -364,6 +370,9 @@ pub struct LogArgs {
     /// At most N events
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+    /// Only events older than event ID: the next page after one that ended at ID
+    #[arg(long, value_name = "ID")]
+    pub before: Option<i64>,
     /// Show phone numbers in full
     #[arg(long)]
     pub unmasked: bool,

@@ -314,8 +314,11 @@ pub(super) fn log(
         bay: a.bay.clone(),
         zone: a.zone,
         kind: a.kind.clone(),
+        operator: a.by.clone(),
+        terminal: a.from_terminal.clone(),
         since: resolve(a.since, "since")?,
         until: resolve(a.until, "until")?,
+        before: a.before,
         limit: a.limit,
     };
     let events = store.log(&filter)?;
@@ -329,7 +332,7 @@ pub(super) fn log(
                 terminal: &e.terminal,
                 kind: e.event.kind(),
                 stay: e.event.stay(),
-                bay: e.event.bay(),
+                bay: e.bay.as_ref(),
                 details: details(&e.event, a.unmasked),
                 plate: e.plate.as_ref(),
             })
@@ -347,7 +350,7 @@ pub(super) fn log(
                     e.event.kind().to_string(),
                     e.event.stay().map(|s| s.to_string()).unwrap_or_default(),
                     e.plate.as_ref().map(|p| p.to_string()).unwrap_or_default(),
-                    e.event.bay().map(|b| b.to_string()).unwrap_or_default(),
+                    e.bay.as_ref().map(|b| b.to_string()).unwrap_or_default(),
                     details(&e.event, a.unmasked).to_string(),
                 ]
             })
@@ -380,7 +383,7 @@ pub(super) fn log(
                 e.terminal.clone(),
                 kind_text(lang, e.event.kind()),
                 e.plate.as_ref().map(|p| p.to_string()).unwrap_or_default(),
-                e.event.bay().map(|b| b.to_string()).unwrap_or_default(),
+                e.bay.as_ref().map(|b| b.to_string()).unwrap_or_default(),
                 summary(lang, &e.event, tz),
             ]);
         }
@@ -388,6 +391,12 @@ pub(super) fn log(
             writeln!(out, "{}", CliMsg::NoEvents.text(lang))?;
         } else {
             t.print(out)?;
+            // A full page: say how to ask for the next one.
+            if let (Some(limit), Some(last)) = (a.limit, events.last())
+                && events.len() == limit
+            {
+                writeln!(out, "{}", say(lang, CliMsg::LogNextPage, &[&last.id]))?;
+            }
         }
     }
     Ok(())

@@ -402,6 +402,9 @@ pub struct LoggedEvent {
     pub event: Event,
     /// The plate of the event's stay, if it is about one.
     pub plate: Option<Plate>,
+    /// Where it happened, as the log row records it: the event's bay, or
+    /// the bay its truck stood in (a sample, a result, a call).
+    pub bay: Option<BayId>,
 }
 
 #[cfg(test)]

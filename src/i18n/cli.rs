@@ -293,6 +293,7 @@ catalogue! {
         RowWouldApply => ("would apply {0}", "可记录 {0}"),
         RowAlready => ("already recorded {0}, skipped", "已有记录 {0}，跳过"),
         RowRefused => ("refused: {0}", "拒绝：{0}"),
+        LogNextPage => ("older: add --before {0}", "更早的记录：加 --before {0}"),
         RowFutureTime => ("the time {0} is in the future", "时间 {0} 在未来"),
         RowWrongTest => ("tube {0} is a {1} sample, not {2}", "试管 {0} 是{1}样本，不是{2}"),
         RowPlateNeedsTest => ("{0}: a row naming a plate needs its test", "{0}：按车牌记录的行须填写检测类型"),

@@ -16,6 +16,7 @@ pub const APPLICATION_ID: i64 = 0x5452_4B4C;
 const MIGRATIONS: &[&str] = &[
     include_str!("sql/001_initial.sql"),
     include_str!("sql/002_closed_loop.sql"),
+    include_str!("sql/003_log.sql"),
 ];
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 

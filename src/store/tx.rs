@@ -385,19 +385,41 @@ impl<'c> Tx<'c> {
     pub fn record(&mut self, meta: &EventMeta<'_>, event: &Event) -> Result<i64> {
         let details =
             serde_json::to_string(event).map_err(|e| StoreError::Decode(e.to_string()))?;
-        self.tx.execute(
-            "INSERT INTO events (at, operator, terminal, kind, stay, bay, details)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            (
+        // Where it happened: the event's own bay, or else the bay its truck
+        // stands in now (a sample, a result, a call); a zone-wide round has
+        // only a zone.
+        let bay = match (event.bay(), event.stay()) {
+            (Some(b), _) => Some(b.clone()),
+            (None, Some(stay)) => self
+                .tx
+                .prepare_cached("SELECT id FROM bays WHERE occupant = ?1")?
+                .query_row([stay.0], |r| r.get::<_, String>(0))
+                .optional()?
+                .map(|b| BayId::parse(&b).map_err(|e| StoreError::Decode(e.to_string())))
+                .transpose()?,
+            (None, None) => None,
+        };
+        let zone = match event {
+            Event::Disinfected {
+                target: crate::domain::event::Target::Zone(z),
+            } => Some(*z),
+            _ => bay.as_ref().map(BayId::zone),
+        };
+        self.tx
+            .prepare_cached(
+                "INSERT INTO events (at, operator, terminal, kind, stay, bay, zone, details)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute((
                 ts(meta.at),
                 meta.operator,
                 meta.terminal,
                 event.kind(),
                 event.stay().map(|s| s.0),
-                event.bay().map(|b| b.as_str()),
+                bay.as_ref().map(|b| b.as_str()),
+                zone.map(|z| z.as_str()),
                 details,
-            ),
-        )?;
+            ))?;
         let id = self.tx.last_insert_rowid();
         apply::apply(&self.tx, id, meta.at, event)?;
         Ok(id)
