@@ -1589,3 +1589,28 @@ fn a_file_that_is_not_a_results_file_is_refused_whole() {
     let out = lot.ok(&["results", "import", &header_only]);
     assert!(out.contains("no rows"), "{out}");
 }
+
+#[test]
+fn at_shows_the_lot_as_it_was() {
+    let lot = Lot::new();
+    lot.arrive("晋D12345", &[]);
+    let later = (chrono::Utc::now() + chrono::Duration::minutes(1)).to_rfc3339();
+    let now = lot.json(&["at", &later, "--json"]);
+    let occupants = now["occupants"].as_array().unwrap();
+    assert_eq!(occupants.len(), 1);
+    assert_eq!(occupants[0]["plate"], "晋D12345");
+    let parking = &now["zones"][2];
+    assert_eq!(
+        (parking["zone"].as_str(), parking["occupied"].as_u64()),
+        (Some("parking"), Some(1))
+    );
+    // Before the lot's first event, nothing stood anywhere.
+    let before = lot.json(&["at", "2026-01-01 08:00", "--json"]);
+    assert_eq!(before["occupants"].as_array().unwrap().len(), 0);
+    let human = lot.ok(&["at", &later]);
+    assert!(
+        human.contains("晋D12345") && human.contains("parking"),
+        "{human}"
+    );
+    lot.refused(&["at", "yesterday"], 2, "yesterday");
+}

@@ -252,6 +252,14 @@ pub enum Command {
         #[command(flatten)]
         format: TableFormat,
     },
+    /// The lot as it was at a past moment: occupancy per zone, trucks in bays, closed bays
+    At {
+        /// RFC 3339, or 'YYYY-MM-DD [HH:MM]' in the site time zone
+        #[arg(value_name = "TIME", value_parser = time)]
+        time: TimeArg,
+        #[command(flatten)]
+        format: TableFormat,
+    },
     /// Everything due or overdue, soonest first
     Clocks {
         #[command(flatten)]

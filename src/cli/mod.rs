@@ -15,6 +15,7 @@ mod checks;
 mod import;
 mod log;
 mod output;
+mod past;
 mod read;
 mod show;
 mod values;
@@ -405,6 +406,7 @@ fn run_to(g: &Global, cmd: Command, out: &mut dyn Write) -> Result<(), Failure> 
                     json,
                 } => show::show(&store, &setup, &target, unmasked, json, out),
                 Command::Log(a) => log::log(&store, &setup, &a, out),
+                Command::At { time, format } => past::at(&store, &setup, time, format, out),
                 Command::Isolation { format } => boards::isolation(&store, &setup, format, out),
                 Command::Clocks { format, overdue } => {
                     boards::clocks(&store, &setup, format, overdue, out)

@@ -108,13 +108,13 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                     p.code.as_str(),
                 )?;
             }
-            take_bay(db, *stay, bay)
+            take_bay(db, *stay, bay, id, &at)
         }
-        Event::Moved { stay, from, to } => move_between(db, *stay, from, to, &at),
+        Event::Moved { stay, from, to } => move_between(db, *stay, from, to, id, &at),
         Event::Departed {
             stay, from, forced, ..
         } => {
-            leave_bay(db, *stay, from)?;
+            leave_bay(db, *stay, from, &at)?;
             one_row(
                 exec(
                     db,
@@ -166,7 +166,7 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
             to,
             reason,
         } => {
-            move_between(db, *stay, from, to, &at)?;
+            move_between(db, *stay, from, to, id, &at)?;
             set_stay(
                 db,
                 *stay,
@@ -182,7 +182,7 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
             reason,
             by,
         } => {
-            move_between(db, *stay, from, to, &at)?;
+            move_between(db, *stay, from, to, id, &at)?;
             set_stay(
                 db,
                 *stay,
@@ -207,7 +207,7 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
             escort,
             by,
         } => {
-            move_between(db, *stay, from, to, &at)?;
+            move_between(db, *stay, from, to, id, &at)?;
             // One line for boards and tables: who or what receives it.
             let parts: Vec<&str> = match mode {
                 HandoffMode::Transfer => {
@@ -312,23 +312,39 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                 || format!("bay {b} is not in this lot"),
             ),
         },
-        Event::BayClosed { bay, reason } => one_row(
+        Event::BayClosed { bay, reason } => {
+            one_row(
+                exec(
+                    db,
+                    "UPDATE bays SET closed_reason = ?2
+                      WHERE id = ?1 AND occupant IS NULL AND closed_reason IS NULL",
+                    (bay.as_str(), reason),
+                )?,
+                || format!("bay {bay} is occupied or already closed"),
+            )?;
             exec(
                 db,
-                "UPDATE bays SET closed_reason = ?2
-                  WHERE id = ?1 AND occupant IS NULL AND closed_reason IS NULL",
-                (bay.as_str(), reason),
-            )?,
-            || format!("bay {bay} is occupied or already closed"),
-        ),
-        Event::BayOpened { bay } => one_row(
+                "INSERT INTO closures (id, bay, reason, from_at) VALUES (?1, ?2, ?3, ?4)",
+                (id, bay.as_str(), reason, &at),
+            )?;
+            Ok(())
+        }
+        Event::BayOpened { bay } => {
+            one_row(
+                exec(
+                    db,
+                    "UPDATE bays SET closed_reason = NULL WHERE id = ?1 AND closed_reason IS NOT NULL",
+                    [bay.as_str()],
+                )?,
+                || format!("bay {bay} is not closed"),
+            )?;
             exec(
                 db,
-                "UPDATE bays SET closed_reason = NULL WHERE id = ?1 AND closed_reason IS NOT NULL",
-                [bay.as_str()],
-            )?,
-            || format!("bay {bay} is not closed"),
-        ),
+                "UPDATE closures SET to_at = ?2 WHERE bay = ?1 AND to_at IS NULL",
+                (bay.as_str(), &at),
+            )?;
+            Ok(())
+        }
     }
 }
 
@@ -355,7 +371,10 @@ fn set_stay(db: &Connection, stay: StayId, set: &str, values: &[&dyn ToSql]) -> 
     one_row(changed, || format!("stay {stay} is not on site"))
 }
 
-fn take_bay(db: &Connection, stay: StayId, bay: &BayId) -> Result<()> {
+/// Puts the stay in the bay, and opens its stretch of occupancy there (the
+/// lot at a past moment reads these stretches). `event` is the id of the
+/// event that does it.
+fn take_bay(db: &Connection, stay: StayId, bay: &BayId, event: i64, at: &str) -> Result<()> {
     one_row(
         exec(
             db,
@@ -363,10 +382,16 @@ fn take_bay(db: &Connection, stay: StayId, bay: &BayId) -> Result<()> {
             (stay.0, bay.as_str()),
         )?,
         || format!("bay {bay} is not free"),
-    )
+    )?;
+    exec(
+        db,
+        "INSERT INTO occupancy (id, bay, stay, from_at) VALUES (?1, ?2, ?3, ?4)",
+        (event, bay.as_str(), stay.0, at),
+    )?;
+    Ok(())
 }
 
-fn leave_bay(db: &Connection, stay: StayId, bay: &BayId) -> Result<()> {
+fn leave_bay(db: &Connection, stay: StayId, bay: &BayId, at: &str) -> Result<()> {
     one_row(
         exec(
             db,
@@ -374,11 +399,26 @@ fn leave_bay(db: &Connection, stay: StayId, bay: &BayId) -> Result<()> {
             (stay.0, bay.as_str()),
         )?,
         || format!("stay {stay} is not in bay {bay}"),
+    )?;
+    one_row(
+        exec(
+            db,
+            "UPDATE occupancy SET to_at = ?3 WHERE stay = ?1 AND bay = ?2 AND to_at IS NULL",
+            (stay.0, bay.as_str(), at),
+        )?,
+        || format!("stay {stay} has no open stretch in bay {bay}"),
     )
 }
 
-fn move_between(db: &Connection, stay: StayId, from: &BayId, to: &BayId, at: &str) -> Result<()> {
-    leave_bay(db, stay, from)?;
-    take_bay(db, stay, to)?;
+fn move_between(
+    db: &Connection,
+    stay: StayId,
+    from: &BayId,
+    to: &BayId,
+    event: i64,
+    at: &str,
+) -> Result<()> {
+    leave_bay(db, stay, from, at)?;
+    take_bay(db, stay, to, event, at)?;
     set_stay(db, stay, "bay_since = ?2", &[&at])
 }

@@ -9,6 +9,7 @@
 mod apply;
 mod boards;
 mod open;
+mod past;
 pub mod queries;
 mod rebuild;
 mod tx;
@@ -21,6 +22,7 @@ use rusqlite::Connection;
 use crate::domain::layout::{Layout, LayoutError};
 
 pub use open::{APPLICATION_ID, SCHEMA_VERSION};
+pub use past::{PastClosure, PastLot, PastOccupant};
 pub use queries::*;
 pub use rebuild::CheckReport;
 pub use tx::{EventMeta, TubeSample, Tx};

@@ -11,6 +11,8 @@ use crate::domain::event::Event;
 /// The state tables, in a fixed order; `events` and `meta` are not state.
 const STATE_TABLES: &[&str] = &[
     "stays",
+    "occupancy",
+    "closures",
     "people",
     "bays",
     "samples",
@@ -70,7 +72,7 @@ pub(super) fn replay_log(db: &Connection) -> Result<usize> {
         "UPDATE bays SET occupant = NULL, closed_reason = NULL, disinfected_at = NULL;
          UPDATE zones SET disinfected_at = NULL;
          DELETE FROM samples; DELETE FROM service_calls; DELETE FROM people;
-         DELETE FROM stays;",
+         DELETE FROM occupancy; DELETE FROM closures; DELETE FROM stays;",
     )?;
     let mut st = db.prepare("SELECT id, at, details FROM events ORDER BY id")?;
     let mut rows = st.query([])?;
