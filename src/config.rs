@@ -33,6 +33,9 @@ pub struct Config {
     /// The gate this terminal stands at: what an arrival records unless
     /// told otherwise. Always one of `gates`.
     pub gate: String,
+    /// When the shifts start each day, in site time (the handover report's
+    /// boundaries), sorted.
+    pub shifts: Vec<chrono::NaiveTime>,
     /// The site's province: which one a pinyin typed in the arrival form
     /// means when it names several (`jin` is 晋 and 津).
     pub province: char,
@@ -48,6 +51,7 @@ impl Default for Config {
             gates: default_gates(),
             gate: default_gates()[0].clone(),
             province: DEFAULT_PROVINCE,
+            shifts: default_shifts(),
             source: None,
         }
     }
@@ -87,6 +91,7 @@ struct SiteShape {
     gates: Vec<String>,
     gate: Option<String>,
     province: Option<String>,
+    shifts: Option<Vec<String>>,
 }
 
 impl Default for SiteShape {
@@ -96,8 +101,17 @@ impl Default for SiteShape {
             gates: default_gates(),
             gate: None,
             province: None,
+            shifts: None,
         }
     }
+}
+
+/// The day shift starts at 08:00, the night shift at 20:00.
+fn default_shifts() -> Vec<chrono::NaiveTime> {
+    [8, 20]
+        .into_iter()
+        .filter_map(|h| chrono::NaiveTime::from_hms_opt(h, 0, 0))
+        .collect()
 }
 
 /// Tunliu is in Shanxi.
@@ -234,12 +248,40 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             }
         }
     };
+    let shifts = match &site.shifts {
+        None => default_shifts(),
+        Some(list) => {
+            let mut v = Vec::new();
+            for s in list {
+                let t = chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| {
+                    invalid(
+                        find_key(text, "site", "shifts"),
+                        format!(
+                            "[site] shifts: '{}' is not a time of day (expected HH:MM, e.g. 08:00)",
+                            text::echo(s)
+                        ),
+                    )
+                })?;
+                v.push(t);
+            }
+            v.sort();
+            v.dedup();
+            if v.is_empty() {
+                return Err(invalid(
+                    find_key(text, "site", "shifts"),
+                    "[site] shifts is empty: name when at least one shift starts".into(),
+                ));
+            }
+            v
+        }
+    };
     Ok(Config {
         policy: shape.policy,
         timezone: site.timezone,
         gates,
         gate,
         province,
+        shifts,
         source: Some(path.to_path_buf()),
     })
 }
@@ -379,6 +421,13 @@ mod tests {
         assert!(m.contains("line 2") && m.contains("north"), "{m}");
         assert!(parse("[site]\ngates = []\n", p()).is_err());
         assert_eq!(parse("", p()).unwrap().province, '晋');
+        assert_eq!(parse("", p()).unwrap().shifts.len(), 2);
+        let c = parse("[site]\nshifts = [\"20:00\", \"08:00\", \"14:00\"]\n", p()).unwrap();
+        assert_eq!(c.shifts[0].to_string(), "08:00:00");
+        let m = parse("[site]\nshifts = [\"8am\"]\n", p())
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("line 2") && m.contains("8am"), "{m}");
         assert_eq!(
             parse("[site]\nprovince = \"津\"\n", p()).unwrap().province,
             '津'

@@ -1614,3 +1614,28 @@ fn at_shows_the_lot_as_it_was() {
     );
     lot.refused(&["at", "yesterday"], 2, "yesterday");
 }
+
+#[test]
+fn report_sums_a_window_in_every_format() {
+    let lot = Lot::new();
+    lot.arrive("晋D12345", &["--cargo", "emergency"]);
+    lot.arrive("冀A11111", &[]);
+    let from = (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
+    let to = (chrono::Utc::now() + chrono::Duration::minutes(1)).to_rfc3339();
+    let j = lot.json(&["report", "--from", &from, "--to", &to, "--format", "json"]);
+    assert_eq!(j["arrivals_by_cargo"]["emergency"], 1);
+    assert_eq!(j["arrivals_by_province"]["冀"], 1);
+    assert_eq!(j["end"][2]["occupied"], 2);
+    let md = lot.ok(&["report", "--from", &from, "--to", &to]);
+    assert!(md.starts_with("# Shift report"), "{md}");
+    assert!(md.contains("arrivals: 2"), "{md}");
+    let csv = lot.ok(&["report", "--from", &from, "--to", &to, "--format", "csv"]);
+    assert!(csv.starts_with("section,item,value"), "{csv}");
+    assert!(csv.contains("arrivals_by_cargo,emergency,1"), "{csv}");
+    // The current shift, the previous one, a day: all run.
+    lot.ok(&["report"]);
+    lot.ok(&["report", "--shift", "previous"]);
+    lot.ok(&["report", "--day", "2026-11-25"]);
+    lot.refused(&["report", "--from", &from], 2, "--to");
+    lot.refused(&["report", "--from", &to, "--to", &from], 2, "after");
+}

@@ -252,6 +252,24 @@ pub enum Command {
         #[command(flatten)]
         format: TableFormat,
     },
+    /// The shift handover report: the current or previous shift, a day, or any window
+    Report {
+        /// Which shift (boundaries from [site] shifts; default the current one, up to now)
+        #[arg(long, value_enum, conflicts_with_all = ["from", "day"])]
+        shift: Option<ReportShift>,
+        /// The window's start (with --to): RFC 3339 or 'YYYY-MM-DD [HH:MM]' site time
+        #[arg(long, value_name = "T", value_parser = time, requires = "to")]
+        from: Option<TimeArg>,
+        /// The window's end (with --from)
+        #[arg(long, value_name = "T", value_parser = time, requires = "from")]
+        to: Option<TimeArg>,
+        /// A whole day, 00:00 to 24:00 site time: the daily numbers
+        #[arg(long, value_name = "DATE", value_parser = time, conflicts_with = "from")]
+        day: Option<TimeArg>,
+        /// Markdown for the meeting's notes, CSV, or JSON
+        #[arg(long, value_enum, default_value = "md")]
+        format: ReportFormat,
+    },
     /// The lot as it was at a past moment: occupancy per zone, trucks in bays, closed bays
     At {
         /// RFC 3339, or 'YYYY-MM-DD [HH:MM]' in the site time zone
@@ -453,6 +471,24 @@ Exit codes: 0 every row recorded or already recorded, 1 a row was refused,
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Which shift `report` covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportShift {
+    /// The shift under way, up to now
+    Current,
+    /// The shift before it
+    Previous,
+}
+
+/// How `report` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Markdown
+    Md,
+    Csv,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

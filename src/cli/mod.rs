@@ -17,6 +17,7 @@ mod log;
 mod output;
 mod past;
 mod read;
+mod report;
 mod show;
 mod values;
 mod write;
@@ -407,6 +408,24 @@ fn run_to(g: &Global, cmd: Command, out: &mut dyn Write) -> Result<(), Failure> 
                 } => show::show(&store, &setup, &target, unmasked, json, out),
                 Command::Log(a) => log::log(&store, &setup, &a, out),
                 Command::At { time, format } => past::at(&store, &setup, time, format, out),
+                Command::Report {
+                    shift,
+                    from,
+                    to,
+                    day,
+                    format,
+                } => report::report(
+                    &store,
+                    &setup,
+                    report::Window {
+                        shift,
+                        from,
+                        to,
+                        day,
+                    },
+                    format,
+                    out,
+                ),
                 Command::Isolation { format } => boards::isolation(&store, &setup, format, out),
                 Command::Clocks { format, overdue } => {
                     boards::clocks(&store, &setup, format, overdue, out)

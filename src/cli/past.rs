@@ -14,18 +14,8 @@ use serde::Serialize;
 use super::args::{TableFormat, TimeArg};
 use super::output::{self, Table, csv, local, say, wd};
 use super::{Failure, Setup};
-use crate::domain::bay::Zone;
 use crate::i18n::CliMsg;
-use crate::store::{PastClosure, PastOccupant, Store};
-
-#[derive(Serialize)]
-struct ZoneAt {
-    zone: Zone,
-    capacity: usize,
-    occupied: usize,
-    free: usize,
-    closed: usize,
-}
+use crate::store::{PastClosure, PastOccupant, Store, ZoneAt};
 
 #[derive(Serialize)]
 struct AtJson<'a> {
@@ -48,20 +38,7 @@ pub(super) fn at(
         .resolve(tz)
         .ok_or_else(|| Failure::Usage(say(lang, CliMsg::NoSuchLocalTime, &[&"TIME", &tz])))?;
     let past = store.lot_at(t)?;
-    let zones: Vec<ZoneAt> = Zone::ALL
-        .iter()
-        .map(|&zone| {
-            let capacity = store.layout().zone(zone).capacity();
-            let (occupied, closed) = past.count(zone);
-            ZoneAt {
-                zone,
-                capacity,
-                occupied,
-                free: capacity.saturating_sub(occupied + closed),
-                closed,
-            }
-        })
-        .collect();
+    let zones = past.zones(store.layout());
     if format.json {
         output::json(
             out,

@@ -13,6 +13,7 @@ pub mod layout;
 pub mod phone;
 pub mod plate;
 pub mod policy;
+pub mod report;
 pub mod stay;
 pub mod suggest;
 pub mod text;

@@ -72,7 +72,7 @@ impl fmt::Display for Temperature {
 macro_rules! word_enum {
     ($(#[$m:meta])* $name:ident { $($var:ident = $s:literal),+ $(,)? } expected $exp:literal) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($var),+ }
 

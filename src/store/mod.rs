@@ -12,6 +12,7 @@ mod open;
 mod past;
 pub mod queries;
 mod rebuild;
+mod report;
 mod tx;
 
 use std::path::{Path, PathBuf};
@@ -22,9 +23,10 @@ use rusqlite::Connection;
 use crate::domain::layout::{Layout, LayoutError};
 
 pub use open::{APPLICATION_ID, SCHEMA_VERSION};
-pub use past::{PastClosure, PastLot, PastOccupant};
+pub use past::{PastClosure, PastLot, PastOccupant, ZoneAt};
 pub use queries::*;
 pub use rebuild::CheckReport;
+pub use report::{OverdueLine, Report};
 pub use tx::{EventMeta, TubeSample, Tx};
 
 #[derive(Debug, thiserror::Error)]

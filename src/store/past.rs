@@ -43,16 +43,38 @@ pub struct PastLot {
     pub closed: Vec<PastClosure>,
 }
 
+/// Occupied, free and closed bays of a zone at one moment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ZoneAt {
+    pub zone: Zone,
+    pub capacity: usize,
+    pub occupied: usize,
+    pub free: usize,
+    pub closed: usize,
+}
+
 impl PastLot {
-    /// Occupied and closed bays of `zone`.
-    pub fn count(&self, zone: Zone) -> (usize, usize) {
-        (
-            self.occupants
-                .iter()
-                .filter(|o| o.bay.zone() == zone)
-                .count(),
-            self.closed.iter().filter(|c| c.bay.zone() == zone).count(),
-        )
+    /// Every zone's counts, in `Zone::ALL` order.
+    pub fn zones(&self, layout: &crate::domain::layout::Layout) -> Vec<ZoneAt> {
+        Zone::ALL
+            .iter()
+            .map(|&zone| {
+                let capacity = layout.zone(zone).capacity();
+                let occupied = self
+                    .occupants
+                    .iter()
+                    .filter(|o| o.bay.zone() == zone)
+                    .count();
+                let closed = self.closed.iter().filter(|c| c.bay.zone() == zone).count();
+                ZoneAt {
+                    zone,
+                    capacity,
+                    occupied,
+                    free: capacity.saturating_sub(occupied + closed),
+                    closed,
+                }
+            })
+            .collect()
     }
 }
 
