@@ -91,6 +91,7 @@ fn busy_app() -> (tempfile::TempDir, App) {
         tz: chrono_tz::Asia::Shanghai,
         gates: vec!["east".into(), "west".into()],
         gate: "east".into(),
+        province: '晋',
     };
     let app = App::new(
         session,

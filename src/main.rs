@@ -49,6 +49,7 @@ fn tui(g: &Global) -> Result<(), Failure> {
         tz: setup.config.timezone,
         gates: setup.config.gates.clone(),
         gate: setup.config.gate.clone(),
+        province: setup.config.province,
     };
     trucklot::tui::run(store, session).map_err(|e| Failure::Env(format!("{e:#}")))
 }

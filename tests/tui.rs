@@ -41,6 +41,7 @@ fn session(lang: Lang) -> Session {
         tz: chrono_tz::Asia::Shanghai,
         gates: vec!["east".into(), "west".into()],
         gate: "east".into(),
+        province: '晋',
     }
 }
 
@@ -335,6 +336,11 @@ fn the_form_validates_as_you_type_and_esc_changes_nothing() {
     r.press(KeyCode::Enter);
     assert_eq!(r.events(), 0, "an invalid form is not submitted");
     r.press(KeyCode::Esc);
+    assert!(
+        r.screen(160, 45).contains("Discard this arrival?"),
+        "typed data is not dropped on one key"
+    );
+    r.press(KeyCode::Char('y'));
     assert!(!r.screen(160, 45).contains("Arrival"));
     assert_eq!(r.events(), 0);
 }
@@ -410,7 +416,7 @@ fn results_propose_the_next_step() {
     r.press(KeyCode::Char('/'));
     r.typed("jina8");
     assert!(
-        r.screen(160, 45).contains("0 on site match"),
+        r.screen(160, 45).contains("0 found"),
         "pinyin jin is not 冀"
     );
     r.press(KeyCode::Esc);
@@ -517,7 +523,14 @@ fn esc_then_a_key_typed_fast_is_not_taken_as_alt() {
     let mut r = Rig::new(Lang::En);
     r.press(KeyCode::Char('a'));
     r.typed("晋D1234");
-    // A terminal sends Esc followed at once by `i` as Alt-i.
+    // A terminal sends Esc followed at once by `y` as Alt-y: Esc asks
+    // whether to discard what was typed, `y` says yes.
+    r.app
+        .key(&KeyEvent::new(KeyCode::Char('y'), KeyModifiers::ALT));
+    r.settle();
+    assert!(!r.screen(160, 45).contains("Arrival 入场登记"));
+    // The same from a form with nothing typed: Esc closes it, `i` is a key.
+    r.press(KeyCode::Char('a'));
     r.app
         .key(&KeyEvent::new(KeyCode::Char('i'), KeyModifiers::ALT));
     r.settle();

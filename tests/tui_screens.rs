@@ -55,6 +55,7 @@ fn session(lang: Lang, ascii: bool, color: bool) -> Session {
         tz: chrono_tz::Asia::Shanghai,
         gates: vec!["东门".into(), "西门".into()],
         gate: "东门".into(),
+        province: '晋',
     }
 }
 
@@ -255,9 +256,15 @@ impl Rig {
         self.settle();
     }
 
+    /// Esc until the map; a form with typed data asks first: discard it.
     fn esc_all(&mut self) {
         while !self.app.screens.is_empty() {
             self.key(KeyCode::Esc);
+            if let Some(Screen::Menu(m)) = self.app.screens.last()
+                && m.title == Msg::DiscardFormTitle
+            {
+                self.key(KeyCode::Char('y'));
+            }
         }
     }
 

@@ -16,7 +16,7 @@ use super::checks::described;
 use super::output::{self, Table, csv, duration_in, local, remaining, say, wd};
 use super::{Failure, Setup};
 use crate::domain::bay::{BayId, Zone};
-use crate::domain::clocks::{self, Clock, ClockKind, IsolationRow, NextAction};
+use crate::domain::clocks::{self, ClockKind, DueItem, IsolationRow, NextAction};
 use crate::domain::event::{StayId, TestKind};
 use crate::domain::plate::Plate;
 use crate::i18n::{CliMsg, Lang};
@@ -365,7 +365,7 @@ pub(super) fn clocks(
 }
 
 /// The plate of a clock's truck, or empty (a zone's disinfection).
-fn plate_of(c: &Clock) -> String {
+fn plate_of(c: &DueItem) -> String {
     c.truck
         .as_ref()
         .map(|t| t.plate.to_string())
@@ -373,7 +373,7 @@ fn plate_of(c: &Clock) -> String {
 }
 
 /// The bay of a clock's truck, or empty.
-fn bay_of(c: &Clock) -> String {
+fn bay_of(c: &DueItem) -> String {
     c.truck
         .as_ref()
         .and_then(|t| t.bay.as_ref())

@@ -124,7 +124,7 @@ impl ClockKind {
 
 /// One thing that is due.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Clock {
+pub struct DueItem {
     #[serde(flatten)]
     pub kind: ClockKind,
     pub truck: Option<TruckRef>,
@@ -132,7 +132,7 @@ pub struct Clock {
     pub due: DateTime<Utc>,
 }
 
-impl Clock {
+impl DueItem {
     /// Time left; negative when late.
     pub fn remaining(&self, now: DateTime<Utc>) -> Duration {
         self.due - now
@@ -144,10 +144,10 @@ impl Clock {
 }
 
 /// Every clock, soonest (or most overdue) first.
-pub fn clocks(facts: &ClockFacts, policy: &Policy) -> Vec<Clock> {
+pub fn clocks(facts: &ClockFacts, policy: &Policy) -> Vec<DueItem> {
     let mut out = Vec::new();
     for s in &facts.samples {
-        out.push(Clock {
+        out.push(DueItem {
             kind: ClockKind::Result { test: s.test },
             truck: Some(s.truck.clone()),
             started: s.taken_at,
@@ -158,7 +158,7 @@ pub fn clocks(facts: &ClockFacts, policy: &Policy) -> Vec<Clock> {
         if i.status == Status::Holding {
             // Due at once: a flagged truck outside isolation is an alarm
             // until a bay takes it.
-            out.push(Clock {
+            out.push(DueItem {
                 kind: ClockKind::WaitingForIsolation,
                 truck: Some(i.truck.clone()),
                 started: i.since,
@@ -166,7 +166,7 @@ pub fn clocks(facts: &ClockFacts, policy: &Policy) -> Vec<Clock> {
             });
             continue;
         }
-        out.push(Clock {
+        out.push(DueItem {
             kind: ClockKind::IsolationReview,
             truck: Some(i.truck.clone()),
             started: i.since,
@@ -175,7 +175,7 @@ pub fn clocks(facts: &ClockFacts, policy: &Policy) -> Vec<Clock> {
     }
     for (zone, last) in &facts.zone_disinfected {
         let since = last.unwrap_or(facts.lot_created);
-        out.push(Clock {
+        out.push(DueItem {
             kind: ClockKind::Disinfection { zone: *zone },
             truck: None,
             started: since,
@@ -183,7 +183,7 @@ pub fn clocks(facts: &ClockFacts, policy: &Policy) -> Vec<Clock> {
         });
     }
     for s in &facts.services {
-        out.push(Clock {
+        out.push(DueItem {
             kind: ClockKind::Service { service: s.service },
             truck: Some(s.truck.clone()),
             started: s.requested_at,
@@ -192,13 +192,13 @@ pub fn clocks(facts: &ClockFacts, policy: &Policy) -> Vec<Clock> {
     }
     for h in &facts.handoffs {
         out.push(match h.done_at {
-            None => Clock {
+            None => DueItem {
                 kind: ClockKind::Handoff { mode: h.mode },
                 truck: Some(h.truck.clone()),
                 started: h.started_at,
                 due: h.started_at + policy.handoff_due(),
             },
-            Some(done) => Clock {
+            Some(done) => DueItem {
                 kind: ClockKind::HandoffConfirm { mode: h.mode },
                 truck: Some(h.truck.clone()),
                 started: done,
@@ -211,14 +211,14 @@ pub fn clocks(facts: &ClockFacts, policy: &Policy) -> Vec<Clock> {
             .cmp(&b.due)
             .then_with(|| a.kind.key().cmp(b.kind.key()))
             .then_with(|| {
-                let p = |c: &Clock| c.truck.as_ref().map(|t| t.plate.clone());
+                let p = |c: &DueItem| c.truck.as_ref().map(|t| t.plate.clone());
                 p(a).cmp(&p(b))
             })
     });
     out
 }
 
-pub fn overdue_count(clocks: &[Clock], now: DateTime<Utc>) -> usize {
+pub fn overdue_count(clocks: &[DueItem], now: DateTime<Utc>) -> usize {
     clocks.iter().filter(|c| c.overdue(now)).count()
 }
 

@@ -5,6 +5,8 @@
 //! for a field); `update` gives the action its meaning on the top screen and
 //! may queue `Effect`s (run an operation, load a stay's detail, quit) for the
 //! event loop. What happened comes back through `op_done` and `set_snapshot`.
+//!
+//! (Over 400 lines: it still routes every screen's actions itself; splitting it into per-screen `handle`s is the next step, see issue 8.)
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -13,7 +15,7 @@ use super::Session;
 use super::keymap::{self, Action, Key, Mode};
 use super::screens::*;
 use crate::domain::bay::{BayId, Zone};
-use crate::domain::clocks::{self, Clock, ClockFacts, IsolationRow};
+use crate::domain::clocks::{self, ClockFacts, DueItem, IsolationRow};
 use crate::domain::event::StayId;
 use crate::domain::gate::ArrivalPlan;
 use crate::domain::layout::Layout;
@@ -21,7 +23,8 @@ use crate::domain::plate::PlateQuery;
 use crate::domain::suggest::suggest;
 use crate::i18n::Msg;
 use crate::ops::{Op, OpError, Outcome};
-use crate::store::{LotView, Occupant, StayDetail, ZoneCount};
+use crate::store::{DepartedPlate, LotView};
+use crate::store::{Occupant, StayDetail, ZoneCount};
 
 /// What the loop read from the store for the app to show.
 #[derive(Debug, Clone)]
@@ -39,6 +42,8 @@ pub struct Snapshot {
 pub enum Effect {
     Run(Op),
     LoadDetail(StayId),
+    /// Read the trucks that left, for search (`App::set_departed`).
+    LoadDeparted,
     /// Ask what stands between this truck and the gate out, then show the
     /// departure confirmation (`App::departure_checked`).
     DepartureCheck(crate::domain::plate::Plate),
@@ -57,11 +62,19 @@ pub struct App {
     pub layout: Layout,
     pub snap: Snapshot,
     /// Clocks computed from the snapshot and the policy.
-    pub clocks: Vec<Clock>,
+    pub clocks: Vec<DueItem>,
+    /// The isolation board's rows in the open board's order: computed when
+    /// the lot, the time or the order changes, never per frame.
+    isolation: Vec<IsolationRow>,
+    /// Zones whose disinfection round is overdue (by `Zone::index`).
+    disinfection_due: [bool; 5],
     /// The bay under the map cursor, as an index into `layout.bays`.
     pub cursor: usize,
     /// Last cursor per zone, so Tab and 1–5 come back where you were.
     zone_cursor: [usize; 5],
+    /// The stacked block (work, living, isolation, handoff) visited last:
+    /// where `←` from parking goes.
+    last_stacked: Zone,
     pub detail: Option<StayDetail>,
     /// Where the open arrival form would go: computed by the same rule as
     /// the arrival operation, whenever the form or the lot changes.
@@ -70,6 +83,8 @@ pub struct App {
     pub toast: Option<Toast>,
     pub now: DateTime<Utc>,
     pub quit: bool,
+    /// The terminal's size (width, height) as last drawn.
+    pub viewport: (u16, u16),
     effects: Vec<Effect>,
 }
 
@@ -101,18 +116,51 @@ impl App {
             layout,
             snap,
             clocks,
+            isolation: Vec::new(),
+            disinfection_due: [false; 5],
             cursor,
             zone_cursor,
+            last_stacked: Zone::Living,
             detail: None,
             plan: None,
             screens: Vec::new(),
             toast: None,
             now,
             quit: false,
+            viewport: (u16::MAX, u16::MAX),
             effects: Vec::new(),
         };
+        app.derive();
         app.cursor_moved();
         app
+    }
+
+    /// Recomputes what is derived from the lot, the time and the open
+    /// board's order: the isolation board and the zones due for
+    /// disinfection (the arrival plan follows the form, in `sync_form`).
+    fn derive(&mut self) {
+        self.disinfection_due = Zone::ALL.map(|zone| {
+            self.clocks
+                .iter()
+                .any(|c| c.kind == clocks::ClockKind::Disinfection { zone } && c.overdue(self.now))
+        });
+        self.sort_isolation();
+    }
+
+    /// The isolation board's rows, in the order of the board on the stack.
+    fn sort_isolation(&mut self) {
+        let mut rows = clocks::isolation_board(&self.snap.facts, &self.session.policy, self.now);
+        let order = self.screens.iter().rev().find_map(|s| match s {
+            Screen::Isolation(b) => Some((b.sort, b.reverse)),
+            _ => None,
+        });
+        let (col, reverse) = order.unwrap_or_default();
+        let lang = self.session.lang;
+        rows.sort_by(|a, b| compare_isolation(lang, col, a, b));
+        if reverse {
+            rows.reverse();
+        }
+        self.isolation = rows;
     }
 
     /// A catalogue text in the session's language, in ASCII with `--ascii`.
@@ -126,17 +174,15 @@ impl App {
     }
 
     pub fn mode(&self) -> Mode {
+        screen_mode(self.screens.last())
+    }
+
+    /// The mode help is about: the screen under it.
+    pub fn help_mode(&self) -> Mode {
+        let n = self.screens.len();
         match self.screens.last() {
-            None => Mode::Map,
-            Some(Screen::Form(_)) => Mode::Form,
-            Some(Screen::PickBay(_)) => Mode::PickBay,
-            Some(Screen::Search(_)) => Mode::Search,
-            Some(Screen::Confirm(_)) => Mode::Confirm,
-            Some(Screen::Prompt(_)) => Mode::Prompt,
-            Some(Screen::Menu(_)) => Mode::Menu,
-            Some(Screen::Help) => Mode::Help,
-            Some(Screen::Clocks(_)) => Mode::Clocks,
-            Some(Screen::Isolation(_)) => Mode::Isolation,
+            Some(Screen::Help) => screen_mode(n.checked_sub(2).and_then(|i| self.screens.get(i))),
+            _ => self.mode(),
         }
     }
 
@@ -145,7 +191,11 @@ impl App {
     }
 
     pub fn set_now(&mut self, now: DateTime<Utc>) {
+        let changed = self.now != now;
         self.now = now;
+        if changed {
+            self.derive();
+        }
         if self
             .toast
             .as_ref()
@@ -159,6 +209,7 @@ impl App {
     pub fn set_snapshot(&mut self, snap: Snapshot) {
         self.snap = snap;
         self.clocks = clocks::clocks(&self.snap.facts, &self.session.policy);
+        self.derive();
         self.refresh_search();
         self.sync_form();
         self.detail = None;
@@ -183,8 +234,9 @@ impl App {
             .count()
     }
 
-    pub fn isolation_rows(&self) -> Vec<IsolationRow> {
-        clocks::isolation_board(&self.snap.facts, &self.session.policy, self.now)
+    /// The isolation board's rows, sorted as the board shows them.
+    pub fn isolation_rows(&self) -> &[IsolationRow] {
+        &self.isolation
     }
 
     pub fn occupant(&self, bay: usize) -> Option<&Occupant> {
@@ -223,9 +275,7 @@ impl App {
 
     /// Whether a zone's disinfection round is overdue.
     pub fn disinfection_due(&self, zone: Zone) -> bool {
-        self.clocks
-            .iter()
-            .any(|c| c.kind == clocks::ClockKind::Disinfection { zone } && c.overdue(self.now))
+        self.disinfection_due[zone.index()]
     }
 
     pub fn toast(&mut self, text: impl Into<String>, error: bool) {
@@ -234,6 +284,14 @@ impl App {
             error,
             at: self.now,
         });
+    }
+
+    /// Something the loop could not do: said on the status line and written
+    /// to the log file with what was being done.
+    pub fn error(&mut self, doing: &str, e: &dyn std::fmt::Display) {
+        super::log::write("error", &format!("{doing}: {e}"));
+        let text = self.t(Msg::LoopError).replace("{e}", &e.to_string());
+        self.toast(text, true);
     }
 
     pub(super) fn push_effect(&mut self, e: Effect) {
@@ -254,70 +312,132 @@ impl App {
         }
         let mode = self.mode();
         let key = Key::from_event(event);
-        if let Some(action) = keymap::lookup(mode, key) {
-            self.update(action);
+        let action = keymap::lookup(mode, key);
+        // While the screen says it is too small, nothing is done blind:
+        // only quitting goes through.
+        if self.too_small() {
+            if matches!(action, Some(Action::Quit | Action::ForceQuit)) {
+                self.update(action.unwrap_or(Action::Quit));
+            }
             return;
         }
+        match action {
+            Some(Action::Choose) => self.choose(key),
+            Some(a) => self.update_with(a, key),
+            None => match (mode.takes_text(), key.code) {
+                // A printable character, never a Ctrl-letter, is text.
+                (true, KeyCode::Char(c)) if !key.ctrl => self.insert(c),
+                _ => self.not_a_key(mode, key),
+            },
+        }
+    }
+
+    /// A one-line hint for a key that means nothing here.
+    fn not_a_key(&mut self, mode: Mode, key: Key) {
+        // Esc where there is nothing to leave is no mistake.
+        if key.code == KeyCode::Esc {
+            return;
+        }
+        let text = self
+            .t(Msg::NotAKeyHere)
+            .replace("{key}", &key.label_in(self.session.lang))
+            .replace(
+                "{help}",
+                &keymap::help_key(mode).label_in(self.session.lang),
+            );
+        self.toast(text, true);
+    }
+
+    /// A printable character for the text field on top.
+    fn insert(&mut self, c: char) {
         match self.screens.last_mut() {
-            Some(Screen::Form(f))
-                if f.focus == super::form::Field::Bay
-                    && matches!(event.code, KeyCode::Char(' ') | KeyCode::Char('b')) =>
-            {
-                let from_cursor = self.cursor;
-                if let Some(bay) = self.plan.as_ref().and_then(|p| p.bay) {
-                    self.set_cursor(bay);
-                }
-                self.screens.push(Screen::PickBay(PickBay {
-                    purpose: PickPurpose::Arrival,
-                    from_cursor,
-                }));
-            }
             Some(Screen::Form(f)) => {
-                let changed = f.key(event);
+                let changed = f.insert(c);
                 if changed {
                     self.sync_form();
                 }
             }
             Some(Screen::Search(s)) => {
-                let changed = match event.code {
-                    KeyCode::Char(c) if !key.ctrl => {
-                        s.input.insert(c);
-                        true
-                    }
-                    KeyCode::Backspace => {
-                        s.input.backspace();
-                        true
-                    }
-                    _ => false,
-                };
-                if changed {
-                    self.refresh_search();
-                }
+                s.input.insert(c);
+                self.refresh_search();
             }
-            Some(Screen::Prompt(p)) => match event.code {
-                KeyCode::Char(c) if !key.ctrl => p.input.insert(c),
-                KeyCode::Backspace => p.input.backspace(),
-                KeyCode::Delete => p.input.delete(),
-                KeyCode::Left => p.input.left(),
-                KeyCode::Right => p.input.right(),
-                KeyCode::Home => p.input.home(),
-                KeyCode::End => p.input.end(),
-                _ => {}
-            },
+            Some(Screen::Prompt(p)) => p.input.insert(c),
+            _ => {}
+        }
+    }
+
+    /// `Action::Choose`: a menu's option by its letter, or the form's gate
+    /// by its number.
+    fn choose(&mut self, key: Key) {
+        let KeyCode::Char(c) = key.code else { return };
+        match self.screens.last_mut() {
             Some(Screen::Menu(m)) => {
-                if let KeyCode::Char(c) = event.code {
-                    let pick = m
-                        .options
-                        .iter()
-                        .find(|o| o.key == c)
-                        .map(|o| o.pick.clone());
-                    if let Some(pick) = pick {
+                let pick = m
+                    .options
+                    .iter()
+                    .find(|o| o.key == c)
+                    .map(|o| o.pick.clone());
+                match pick {
+                    Some(pick) => {
                         self.screens.pop();
                         self.menu_pick(pick);
                     }
+                    None => self.not_a_key(Mode::Menu, key),
+                }
+            }
+            Some(Screen::Form(f)) => {
+                let mode = f.mode();
+                if f.handle(Action::Choose, key) {
+                    self.sync_form();
+                } else {
+                    self.not_a_key(mode, key);
                 }
             }
             _ => {}
+        }
+    }
+
+    /// The terminal's size, as the loop last drew it.
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.viewport = (width, height);
+    }
+
+    /// Whether the screen is too small to show the lot (and so says so).
+    pub fn too_small(&self) -> bool {
+        let (w, h) = self.viewport;
+        w < super::MIN_WIDTH || h < super::MIN_HEIGHT
+    }
+
+    /// An action with the key that brought it (for the form's edits).
+    fn update_with(&mut self, action: Action, key: Key) {
+        let form_action = matches!(
+            action,
+            Action::Edit(_)
+                | Action::SetCode(_)
+                | Action::SetCargo(_)
+                | Action::SetFlag(_)
+                | Action::ToggleFlag
+                | Action::ChoiceNext
+                | Action::ChoicePrev
+        );
+        match self.screens.last_mut() {
+            Some(Screen::Form(f)) if form_action => {
+                if f.handle(action, key) {
+                    self.sync_form();
+                }
+            }
+            Some(Screen::Search(s)) if matches!(action, Action::Edit(_)) => {
+                if let Action::Edit(e) = action {
+                    s.input.edit(e);
+                }
+                self.refresh_search();
+            }
+            Some(Screen::Prompt(p)) if matches!(action, Action::Edit(_)) => {
+                if let Action::Edit(e) = action {
+                    p.input.edit(e);
+                }
+            }
+            _ => self.update(action),
         }
     }
 
@@ -349,6 +469,30 @@ impl App {
                 }
             }
             (_, Action::Quit) => self.request_quit(),
+            (m, Action::Back)
+                if m.is_form()
+                    && matches!(self.screens.last(), Some(Screen::Form(f)) if f.is_dirty()) =>
+            {
+                // Typed data is not thrown away on one key: ask, like Ctrl-C.
+                self.screens.push(Screen::Menu(Menu {
+                    title: Msg::DiscardFormTitle,
+                    subject: String::new(),
+                    options: vec![
+                        MenuOption {
+                            key: 'y',
+                            label: Msg::DiscardFormYes,
+                            detail: String::new(),
+                            pick: MenuPick::DiscardForm,
+                        },
+                        MenuOption {
+                            key: 'n',
+                            label: Msg::DiscardFormNo,
+                            detail: String::new(),
+                            pick: MenuPick::Stay,
+                        },
+                    ],
+                }));
+            }
             (_, Action::Back) => {
                 if let Some(Screen::PickBay(p)) = self.screens.last() {
                     let back = p.from_cursor;
@@ -375,17 +519,16 @@ impl App {
             (Mode::Isolation, Action::SortNext | Action::SortReverse | Action::SortBy(_)) => {
                 if let Some(Screen::Isolation(b)) = self.screens.last_mut() {
                     match action {
-                        Action::SortNext => {
-                            b.sort = (b.sort + 1) % super::view::boards::ISOLATION_SORTS
-                        }
+                        Action::SortNext => b.sort = b.sort.next(),
                         Action::SortBy(col) if col == b.sort => b.reverse = !b.reverse,
                         Action::SortBy(col) => {
-                            b.sort = col.min(super::view::boards::ISOLATION_SORTS - 1);
+                            b.sort = col;
                             b.reverse = false;
                         }
                         _ => b.reverse = !b.reverse,
                     }
                 }
+                self.sort_isolation();
             }
             (Mode::Clocks | Mode::Isolation, Action::Jump) => self.board_jump(),
             (Mode::Isolation, Action::Clocks) => {
@@ -395,6 +538,7 @@ impl App {
             (Mode::Clocks, Action::IsolationBoard) => {
                 self.screens.pop();
                 self.screens.push(Screen::Isolation(Board::default()));
+                self.sort_isolation();
             }
             (Mode::Isolation, a @ (Action::Release | Action::Escalate | Action::Handoff)) => {
                 if let Some(bay) = self.board_selected_bay() {
@@ -404,32 +548,52 @@ impl App {
             }
             (Mode::Map, Action::Clocks) => self.screens.push(Screen::Clocks(Board::default())),
             (Mode::Map, Action::IsolationBoard) => {
-                self.screens.push(Screen::Isolation(Board::default()))
+                self.screens.push(Screen::Isolation(Board::default()));
+                self.sort_isolation();
             }
             (Mode::Map, Action::Search) => {
                 self.screens.push(Screen::Search(Search::default()));
+                self.effects.push(Effect::LoadDeparted);
                 self.refresh_search();
             }
             (Mode::Map, Action::Arrive) => {
-                let form = super::form::ArrivalForm::new(&self.session.gates, &self.session.gate);
+                let form = super::form::ArrivalForm::new(
+                    &self.session.gates,
+                    &self.session.gate,
+                    self.session.province,
+                );
                 self.screens.push(Screen::Form(form));
                 self.sync_form();
             }
             (Mode::Clocks, Action::HandoffArrived) => self.confirm_handoff_from_clocks(),
             (Mode::Map, a) => self.truck_action(a),
-            (Mode::Form, Action::NextField) => self.with_form(|f| f.next_field()),
-            (Mode::Form, Action::PrevField) => self.with_form(|f| f.prev_field()),
-            (Mode::Form, Action::Confirm) => self.submit_form(),
-            (Mode::Form, Action::AddPerson) => {
+            (m, Action::NextField) if m.is_form() => self.with_form(|f| f.next_field()),
+            (m, Action::PrevField) if m.is_form() => self.with_form(|f| f.prev_field()),
+            (m, Action::Confirm) if m.is_form() => self.submit_form(),
+            (Mode::FormBay, Action::PickOnMap) => {
+                let from_cursor = self.cursor;
+                if let Some(bay) = self.plan.as_ref().and_then(|p| p.bay) {
+                    self.set_cursor(bay);
+                }
+                self.screens.push(Screen::PickBay(PickBay {
+                    purpose: PickPurpose::Arrival,
+                    from_cursor,
+                }));
+            }
+            (m, Action::AddPerson) if m.is_form() => {
                 let mut added = true;
                 self.with_form(|f| added = f.add_passenger());
                 if !added {
                     self.toast(self.t(Msg::CabFull), true);
                 }
             }
-            (Mode::Form, Action::RemovePerson) => self.with_form(|f| {
-                f.remove_passenger();
-            }),
+            (m, Action::RemovePerson) if m.is_form() => {
+                let mut removed = false;
+                self.with_form(|f| removed = f.remove_passenger());
+                if !removed {
+                    self.toast(self.t(Msg::NoPassengerToRemove), true);
+                }
+            }
             (Mode::PickBay, Action::Confirm) => self.pick_confirm(),
             (Mode::Search, Action::Up | Action::Down) => {
                 if let Some(Screen::Search(s)) = self.screens.last_mut() {
@@ -445,10 +609,17 @@ impl App {
             }
             (Mode::Search, Action::Jump) => {
                 if let Some(Screen::Search(s)) = self.screens.last() {
-                    match s.hits.get(s.selected).copied() {
-                        Some(bay) => {
+                    match s.hits.get(s.selected).cloned() {
+                        Some(Hit::Bay(bay)) => {
                             self.screens.pop();
                             self.set_cursor(bay);
+                        }
+                        Some(Hit::Departed { plate, at }) => {
+                            let text = self
+                                .t(Msg::SearchDepartedAt)
+                                .replace("{plate}", plate.as_str())
+                                .replace("{at}", &super::view::hhmm(self, at));
+                            self.toast(text, true);
                         }
                         None => self.toast(self.t(Msg::SearchNoMatch), true),
                     }
@@ -553,10 +724,7 @@ impl App {
     /// block is parking.
     fn beside(&self, zone: Zone, left: bool) -> Option<Zone> {
         match (zone, left) {
-            (Zone::Parking, true) => {
-                let prev = self.layout.bays[self.zone_cursor[Zone::Living.index()]].zone;
-                Some(prev)
-            }
+            (Zone::Parking, true) => Some(self.last_stacked),
             (Zone::Parking, false) => None,
             (_, false) => Some(Zone::Parking),
             (_, true) => None,
@@ -572,11 +740,7 @@ impl App {
         self.zone_cursor[zone.index()] = bay;
         if zone != Zone::Parking {
             // Remember which stacked block "left of parking" returns to.
-            self.zone_cursor[Zone::Living.index()] = if zone == Zone::Living {
-                bay
-            } else {
-                self.zone_cursor[Zone::Living.index()]
-            };
+            self.last_stacked = zone;
         }
         self.cursor_moved();
         self.sync_form();
@@ -593,24 +757,25 @@ impl App {
         }
     }
 
+    /// The search's hits for what is typed: trucks on site by plate or
+    /// driver's name, bays by id, and trucks that left by plate (last).
     fn refresh_search(&mut self) {
         let Some(Screen::Search(s)) = self.screens.last() else {
             return;
         };
-        let q = PlateQuery::new(&s.input.text());
-        let hits: Vec<usize> = self
-            .snap
-            .lot
-            .bays
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| b.occupant.as_ref().is_some_and(|o| o.plate.matches(&q)))
-            .map(|(i, _)| i)
-            .collect();
+        let hits = search_hits(&self.layout, &self.snap.lot, &s.departed, &s.input.text());
         if let Some(Screen::Search(s)) = self.screens.last_mut() {
             s.selected = s.selected.min(hits.len().saturating_sub(1));
             s.hits = hits;
         }
+    }
+
+    /// The trucks that left, for search (`Effect::LoadDeparted`).
+    pub fn set_departed(&mut self, departed: Vec<crate::store::DepartedPlate>) {
+        if let Some(Screen::Search(s)) = self.screens.last_mut() {
+            s.departed = departed;
+        }
+        self.refresh_search();
     }
 
     /// Called by the loop with the result of an `Effect::Run`.
@@ -629,8 +794,7 @@ impl App {
     fn board_selected_bay(&self) -> Option<usize> {
         match self.screens.last() {
             Some(Screen::Isolation(b)) => {
-                let rows = super::view::boards::sorted_isolation(self, b);
-                let bay = rows.get(b.selected)?.truck.bay.clone()?;
+                let bay = self.isolation.get(b.selected)?.truck.bay.clone()?;
                 self.layout.find(&bay)
             }
             Some(Screen::Clocks(b)) => {
@@ -652,5 +816,98 @@ impl App {
             self.screens.pop();
             self.set_cursor(bay);
         }
+    }
+}
+
+/// What search finds for `query`: trucks on site whose plate (the province
+/// may be pinyin or left out) or driver's name matches, bays whose id
+/// starts with it (`P-11-12`, `p1112`), then trucks that left.
+pub fn search_hits(
+    layout: &Layout,
+    lot: &LotView,
+    departed: &[DepartedPlate],
+    query: &str,
+) -> Vec<Hit> {
+    let q = PlateQuery::new(query);
+    let typed = query.trim();
+    let lower = typed.to_lowercase();
+    // A bay id: a zone letter and a digit, dashes optional.
+    let bay_q: String = typed
+        .chars()
+        .filter(|c| *c != '-' && !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    let is_bay_q = {
+        let mut c = bay_q.chars();
+        matches!((c.next(), c.next()), (Some(z), Some(d)) if "WLPIH".contains(z) && d.is_ascii_digit())
+    };
+    let mut hits: Vec<Hit> = Vec::new();
+    for (i, b) in lot.bays.iter().enumerate() {
+        let truck = b.occupant.as_ref().is_some_and(|o| {
+            o.plate.matches(&q)
+                || (!lower.is_empty()
+                    && o.driver
+                        .as_deref()
+                        .is_some_and(|d| d.to_lowercase().contains(&lower)))
+        });
+        let bay = is_bay_q
+            && layout
+                .bays
+                .get(i)
+                .is_some_and(|l| l.id.as_str().replace('-', "").starts_with(&bay_q));
+        if truck || bay {
+            hits.push(Hit::Bay(i));
+        }
+    }
+    if !typed.is_empty() {
+        hits.extend(
+            departed
+                .iter()
+                .filter(|d| d.plate.matches(&q))
+                .map(|d| Hit::Departed {
+                    plate: d.plate.clone(),
+                    at: d.departed_at,
+                }),
+        );
+    }
+    hits
+}
+
+/// The isolation board's order for one column: typed values, never their
+/// formatted text (the longest isolated first is the time ascending).
+fn compare_isolation(
+    lang: crate::i18n::Lang,
+    col: IsolationCol,
+    a: &IsolationRow,
+    b: &IsolationRow,
+) -> std::cmp::Ordering {
+    let reason = |r: &IsolationRow| match &r.reason {
+        Some(typed) => typed.clone(),
+        None => crate::i18n::words::findings_in(lang, &r.findings, |n| r.name(n)),
+    };
+    match col {
+        IsolationCol::Since => a.since.cmp(&b.since),
+        IsolationCol::Plate => a.truck.plate.as_str().cmp(b.truck.plate.as_str()),
+        IsolationCol::Bay => a.truck.bay.cmp(&b.truck.bay),
+        IsolationCol::Reason => reason(a).cmp(&reason(b)),
+        // Most overdue tests first.
+        IsolationCol::Tests => b.overdue.len().cmp(&a.overdue.len()),
+        IsolationCol::Next => a.next.key().cmp(b.next.key()),
+    }
+}
+
+/// Which bindings apply when `screen` is on top (the map when none is).
+fn screen_mode(screen: Option<&Screen>) -> Mode {
+    match screen {
+        None => Mode::Map,
+        Some(Screen::Form(f)) => f.mode(),
+        Some(Screen::PickBay(_)) => Mode::PickBay,
+        Some(Screen::Search(_)) => Mode::Search,
+        Some(Screen::Confirm(_)) => Mode::Confirm,
+        Some(Screen::Prompt(_)) => Mode::Prompt,
+        Some(Screen::Menu(_)) => Mode::Menu,
+        Some(Screen::Help) => Mode::Help,
+        Some(Screen::Clocks(_)) => Mode::Clocks,
+        Some(Screen::Isolation(_)) => Mode::Isolation,
     }
 }

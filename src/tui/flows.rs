@@ -1,6 +1,8 @@
 //! The multi-step flows that start from a key on the map or a board: which
 //! menu, prompt, bay pick or confirmation comes next, and what an operation's
 //! result leads to (a toast, a proposal, an offer to force).
+//!
+//! (Over 400 lines: every multi-step flow is here until each prompt/menu/confirm screen owns its own `handle`.)
 
 use super::app::{App, Effect};
 use super::form::ArrivalForm;
@@ -594,6 +596,11 @@ impl App {
             MenuPick::QuitDiscard => {
                 self.quit = true;
                 self.push_effect(Effect::Quit);
+            }
+            MenuPick::DiscardForm => {
+                self.screens
+                    .retain(|s| !matches!(s, Screen::Form(_) | Screen::PickBay(_)));
+                self.sync_form();
             }
             MenuPick::Stay => {}
         }

@@ -67,6 +67,34 @@ impl TextInput {
         self.cursor = self.chars.len();
     }
 
+    /// Ctrl-W: deletes the word before the cursor (and the spaces after it).
+    pub fn delete_word(&mut self) {
+        let mut start = self.cursor;
+        while start > 0 && self.chars[start - 1].is_whitespace() {
+            start -= 1;
+        }
+        while start > 0 && !self.chars[start - 1].is_whitespace() {
+            start -= 1;
+        }
+        self.chars.drain(start..self.cursor);
+        self.cursor = start;
+    }
+
+    /// An editing key (from the keymap) applied to the text.
+    pub fn edit(&mut self, e: super::keymap::Edit) {
+        use super::keymap::Edit;
+        match e {
+            Edit::Backspace => self.backspace(),
+            Edit::Delete => self.delete(),
+            Edit::Left => self.left(),
+            Edit::Right => self.right(),
+            Edit::Home => self.home(),
+            Edit::End => self.end(),
+            Edit::WordBack => self.delete_word(),
+            Edit::Line => self.clear(),
+        }
+    }
+
     pub fn clear(&mut self) {
         self.chars.clear();
         self.cursor = 0;
@@ -125,6 +153,22 @@ mod tests {
         let (shown, x) = t.view(4);
         assert!(x < 4);
         assert!(shown.ends_with('丰'));
+    }
+
+    #[test]
+    fn ctrl_w_deletes_a_word_and_ctrl_u_the_line() {
+        let mut t = TextInput::new("张三 李四  ");
+        t.delete_word();
+        assert_eq!(t.text(), "张三 ");
+        t.delete_word();
+        assert_eq!(t.text(), "");
+        let mut t = TextInput::new("ab cd");
+        t.left();
+        t.left();
+        t.delete_word();
+        assert_eq!(t.text(), "cd");
+        t.clear();
+        assert!(t.is_empty());
     }
 
     #[test]

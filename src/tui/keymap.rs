@@ -2,18 +2,34 @@
 //! and the README's key list are all read from `BINDINGS`, so they cannot
 //! drift apart.
 //!
-//! Text-entry screens (the arrival form, search, prompts) bind only special
-//! keys here; printable characters there go to the text field.
+//! Every key of every screen is here: the form's choice letters, the menus'
+//! letters, the text-editing keys. Text-entry screens (the arrival form's
+//! text fields, search, prompts) bind only special keys; printable
+//! characters there go to the text field, and `F1` is their help (`?` is a
+//! character there).
+//!
+//! (Over 400 lines: the table is one line per binding for every screen, and its tests.)
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::screens::IsolationCol;
+use crate::domain::policy::{Cargo, HealthCode};
 use crate::i18n::Msg;
 
 /// Which screen is on top, for choosing bindings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Mode {
     Map,
+    /// The arrival form, on a text field.
     Form,
+    /// The arrival form, on a health-code choice.
+    FormCode,
+    /// The arrival form, on a yes/no field.
+    FormFlag,
+    FormCargo,
+    FormGate,
+    /// The arrival form, on the bay.
+    FormBay,
     PickBay,
     Search,
     Confirm,
@@ -25,9 +41,14 @@ pub enum Mode {
 }
 
 impl Mode {
-    pub const ALL: [Mode; 10] = [
+    pub const ALL: [Mode; 15] = [
         Mode::Map,
         Mode::Form,
+        Mode::FormCode,
+        Mode::FormFlag,
+        Mode::FormCargo,
+        Mode::FormGate,
+        Mode::FormBay,
         Mode::PickBay,
         Mode::Search,
         Mode::Confirm,
@@ -38,6 +59,11 @@ impl Mode {
         Mode::Isolation,
     ];
 
+    /// One of the arrival form's modes.
+    pub fn is_form(self) -> bool {
+        FORM.contains(&self)
+    }
+
     /// Printable characters go to a text field in these modes.
     pub fn takes_text(self) -> bool {
         matches!(self, Mode::Form | Mode::Search | Mode::Prompt)
@@ -47,6 +73,11 @@ impl Mode {
         match self {
             Mode::Map => Msg::ModeMap,
             Mode::Form => Msg::ModeForm,
+            Mode::FormCode => Msg::ModeFormCode,
+            Mode::FormFlag => Msg::ModeFormFlag,
+            Mode::FormCargo => Msg::ModeFormCargo,
+            Mode::FormGate => Msg::ModeFormGate,
+            Mode::FormBay => Msg::ModeFormBay,
             Mode::PickBay => Msg::ModePickBay,
             Mode::Search => Msg::ModeSearch,
             Mode::Confirm => Msg::ModeConfirm,
@@ -95,7 +126,7 @@ pub enum Action {
     PrevField,
     SortNext,
     SortReverse,
-    SortBy(usize),
+    SortBy(IsolationCol),
     Jump,
     /// The arrival form: another person in the cab, or one fewer.
     AddPerson,
@@ -104,6 +135,35 @@ pub enum Action {
     Recheck,
     /// The clocks board: the selected handoff arrived at its destination.
     HandoffArrived,
+    /// The form's choice fields.
+    SetCode(HealthCode),
+    SetCargo(Cargo),
+    SetFlag(bool),
+    ToggleFlag,
+    ChoiceNext,
+    ChoicePrev,
+    /// The bay field: pick another bay on the map.
+    PickOnMap,
+    /// A menu's option (or the form's gate) by the key pressed: the key
+    /// itself says which.
+    Choose,
+    /// Editing the text field in focus.
+    Edit(Edit),
+}
+
+/// What a text-editing key does to the field in focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    Backspace,
+    Delete,
+    Left,
+    Right,
+    Home,
+    End,
+    /// Ctrl-W: the word before the cursor.
+    WordBack,
+    /// Ctrl-U: the whole text.
+    Line,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,10 +203,16 @@ impl Key {
         }
     }
 
-    /// How the key is written in help and the footer.
+    /// How the key is written in the README (English).
     pub fn label(&self) -> String {
+        self.label_in(crate::i18n::Lang::En)
+    }
+
+    /// How the key is written in help and the footer: key names as printed
+    /// on the keyboard, but the space bar in the interface language.
+    pub fn label_in(&self, lang: crate::i18n::Lang) -> String {
         let base = match self.code {
-            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(' ') => Msg::KeySpaceBar.text(lang).to_string(),
             KeyCode::Char(c) => c.to_string(),
             KeyCode::Up => "↑".into(),
             KeyCode::Down => "↓".into(),
@@ -159,6 +225,8 @@ impl Key {
             KeyCode::Home => "Home".into(),
             KeyCode::End => "End".into(),
             KeyCode::F(n) => format!("F{n}"),
+            KeyCode::Backspace => "Backspace".into(),
+            KeyCode::Delete => "Del".into(),
             other => format!("{other:?}"),
         };
         if self.ctrl {
@@ -184,6 +252,65 @@ use Mode as M;
 
 const MAPS: &[Mode] = &[M::Map, M::PickBay];
 const BOARDS: &[Mode] = &[M::Clocks, M::Isolation];
+/// Every mode of the arrival form.
+const FORM: &[Mode] = &[
+    M::Form,
+    M::FormCode,
+    M::FormFlag,
+    M::FormCargo,
+    M::FormGate,
+    M::FormBay,
+];
+/// Where a text field takes the keys.
+const TEXT: &[Mode] = &[M::Form, M::Search, M::Prompt];
+/// Where `?` is not a character.
+const NOT_TEXT: &[Mode] = &[
+    M::Map,
+    M::FormCode,
+    M::FormFlag,
+    M::FormCargo,
+    M::FormGate,
+    M::FormBay,
+    M::PickBay,
+    M::Confirm,
+    M::Menu,
+    M::Help,
+    M::Clocks,
+    M::Isolation,
+];
+/// Choice fields that cycle with Space and the arrows.
+const CHOICES: &[Mode] = &[M::FormCode, M::FormCargo, M::FormGate];
+/// Every letter a one-key menu uses (each menu shows its own).
+const MENU_KEYS: &[Key] = &[
+    k('a'),
+    k('b'),
+    k('d'),
+    k('e'),
+    k('g'),
+    k('i'),
+    k('m'),
+    k('n'),
+    k('p'),
+    k('r'),
+    k('t'),
+    k('w'),
+    k('y'),
+    k('z'),
+    k('1'),
+    k('2'),
+    k('3'),
+];
+const GATE_KEYS: &[Key] = &[
+    k('1'),
+    k('2'),
+    k('3'),
+    k('4'),
+    k('5'),
+    k('6'),
+    k('7'),
+    k('8'),
+    k('9'),
+];
 
 // One binding per line: this is a table, and reads best as one.
 #[rustfmt::skip]
@@ -226,24 +353,50 @@ pub static BINDINGS: &[Binding] = &[
     Binding { modes: &[M::Clocks], keys: &[k('a')], action: Action::HandoffArrived, help: Msg::KeyHandoffArrived, footer: true },
     Binding { modes: &[M::Isolation], keys: &[k('s'), code(KeyCode::Tab)], action: Action::SortNext, help: Msg::KeySortNext, footer: true },
     Binding { modes: &[M::Isolation], keys: &[k('S')], action: Action::SortReverse, help: Msg::KeySortReverse, footer: true },
-    Binding { modes: &[M::Isolation], keys: &[k('1')], action: Action::SortBy(0), help: Msg::KeySortSince, footer: false },
-    Binding { modes: &[M::Isolation], keys: &[k('2')], action: Action::SortBy(1), help: Msg::KeySortPlate, footer: false },
-    Binding { modes: &[M::Isolation], keys: &[k('3')], action: Action::SortBy(2), help: Msg::KeySortBay, footer: false },
-    Binding { modes: &[M::Isolation], keys: &[k('4')], action: Action::SortBy(3), help: Msg::KeySortReason, footer: false },
-    Binding { modes: &[M::Isolation], keys: &[k('5')], action: Action::SortBy(4), help: Msg::KeySortTests, footer: false },
-    Binding { modes: &[M::Isolation], keys: &[k('6')], action: Action::SortBy(5), help: Msg::KeySortNextAction, footer: false },
-    // Forms and prompts.
-    Binding { modes: &[M::Form], keys: &[code(KeyCode::Tab), code(KeyCode::Down)], action: Action::NextField, help: Msg::KeyNextField, footer: true },
-    Binding { modes: &[M::Form], keys: &[code(KeyCode::BackTab), code(KeyCode::Up)], action: Action::PrevField, help: Msg::KeyPrevField, footer: false },
-    Binding { modes: &[M::Form], keys: &[ctrl('p')], action: Action::AddPerson, help: Msg::KeyAddPerson, footer: true },
-    Binding { modes: &[M::Form], keys: &[ctrl('r')], action: Action::RemovePerson, help: Msg::KeyRemovePerson, footer: false },
-    Binding { modes: &[M::Form, M::Prompt, M::Confirm, M::PickBay], keys: &[code(KeyCode::Enter)], action: Action::Confirm, help: Msg::KeyConfirm, footer: true },
+    Binding { modes: &[M::Isolation], keys: &[k('1')], action: Action::SortBy(IsolationCol::Since), help: Msg::KeySortSince, footer: false },
+    Binding { modes: &[M::Isolation], keys: &[k('2')], action: Action::SortBy(IsolationCol::Plate), help: Msg::KeySortPlate, footer: false },
+    Binding { modes: &[M::Isolation], keys: &[k('3')], action: Action::SortBy(IsolationCol::Bay), help: Msg::KeySortBay, footer: false },
+    Binding { modes: &[M::Isolation], keys: &[k('4')], action: Action::SortBy(IsolationCol::Reason), help: Msg::KeySortReason, footer: false },
+    Binding { modes: &[M::Isolation], keys: &[k('5')], action: Action::SortBy(IsolationCol::Tests), help: Msg::KeySortTests, footer: false },
+    Binding { modes: &[M::Isolation], keys: &[k('6')], action: Action::SortBy(IsolationCol::Next), help: Msg::KeySortNextAction, footer: false },
+    // The arrival form.
+    Binding { modes: FORM, keys: &[code(KeyCode::Tab), code(KeyCode::Down)], action: Action::NextField, help: Msg::KeyNextField, footer: true },
+    Binding { modes: FORM, keys: &[code(KeyCode::BackTab), code(KeyCode::Up)], action: Action::PrevField, help: Msg::KeyPrevField, footer: false },
+    Binding { modes: &[M::FormCode], keys: &[k('g')], action: Action::SetCode(HealthCode::Green), help: Msg::KeyCodeGreen, footer: true },
+    Binding { modes: &[M::FormCode], keys: &[k('y')], action: Action::SetCode(HealthCode::Yellow), help: Msg::KeyCodeYellow, footer: true },
+    Binding { modes: &[M::FormCode], keys: &[k('r')], action: Action::SetCode(HealthCode::Red), help: Msg::KeyCodeRed, footer: true },
+    Binding { modes: &[M::FormCargo], keys: &[k('e')], action: Action::SetCargo(Cargo::Emergency), help: Msg::KeyCargoEmergency, footer: false },
+    Binding { modes: &[M::FormCargo], keys: &[k('l')], action: Action::SetCargo(Cargo::Living), help: Msg::KeyCargoLiving, footer: false },
+    Binding { modes: &[M::FormCargo], keys: &[k('p')], action: Action::SetCargo(Cargo::Production), help: Msg::KeyCargoProduction, footer: false },
+    Binding { modes: &[M::FormCargo], keys: &[k('o')], action: Action::SetCargo(Cargo::Other), help: Msg::KeyCargoOther, footer: false },
+    Binding { modes: &[M::FormGate], keys: GATE_KEYS, action: Action::Choose, help: Msg::KeyGateN, footer: false },
+    Binding { modes: CHOICES, keys: &[code(KeyCode::Char(' ')), code(KeyCode::Right)], action: Action::ChoiceNext, help: Msg::KeyChoiceNext, footer: false },
+    Binding { modes: CHOICES, keys: &[code(KeyCode::Left)], action: Action::ChoicePrev, help: Msg::KeyChoicePrev, footer: false },
+    Binding { modes: &[M::FormFlag], keys: &[k('y')], action: Action::SetFlag(true), help: Msg::KeyYes, footer: true },
+    Binding { modes: &[M::FormFlag], keys: &[k('n')], action: Action::SetFlag(false), help: Msg::KeyNo, footer: true },
+    Binding { modes: &[M::FormFlag], keys: &[code(KeyCode::Char(' ')), k('x')], action: Action::ToggleFlag, help: Msg::KeyToggle, footer: false },
+    Binding { modes: &[M::FormBay], keys: &[code(KeyCode::Char(' ')), k('b')], action: Action::PickOnMap, help: Msg::KeyPickOnMap, footer: true },
+    Binding { modes: FORM, keys: &[ctrl('p')], action: Action::AddPerson, help: Msg::KeyAddPerson, footer: true },
+    Binding { modes: FORM, keys: &[ctrl('r')], action: Action::RemovePerson, help: Msg::KeyRemovePerson, footer: false },
+    // Editing text (the form's text fields, search, prompts).
+    Binding { modes: TEXT, keys: &[code(KeyCode::Backspace)], action: Action::Edit(Edit::Backspace), help: Msg::KeyBackspace, footer: false },
+    Binding { modes: TEXT, keys: &[code(KeyCode::Delete)], action: Action::Edit(Edit::Delete), help: Msg::KeyDelete, footer: false },
+    Binding { modes: &[M::Form, M::Prompt], keys: &[code(KeyCode::Left)], action: Action::Edit(Edit::Left), help: Msg::KeyCursorLeft, footer: false },
+    Binding { modes: &[M::Form, M::Prompt], keys: &[code(KeyCode::Right)], action: Action::Edit(Edit::Right), help: Msg::KeyCursorRight, footer: false },
+    Binding { modes: &[M::Form, M::Prompt], keys: &[code(KeyCode::Home)], action: Action::Edit(Edit::Home), help: Msg::KeyCursorHome, footer: false },
+    Binding { modes: &[M::Form, M::Prompt], keys: &[code(KeyCode::End)], action: Action::Edit(Edit::End), help: Msg::KeyCursorEnd, footer: false },
+    Binding { modes: TEXT, keys: &[ctrl('w')], action: Action::Edit(Edit::WordBack), help: Msg::KeyDeleteWord, footer: false },
+    Binding { modes: TEXT, keys: &[ctrl('u')], action: Action::Edit(Edit::Line), help: Msg::KeyDeleteLine, footer: false },
+    // Prompts, confirmations, menus.
+    Binding { modes: &[M::Form, M::FormCode, M::FormFlag, M::FormCargo, M::FormGate, M::FormBay, M::Prompt, M::Confirm, M::PickBay], keys: &[code(KeyCode::Enter)], action: Action::Confirm, help: Msg::KeyConfirm, footer: true },
+    Binding { modes: &[M::Menu], keys: MENU_KEYS, action: Action::Choose, help: Msg::KeyChoose, footer: false },
     Binding { modes: &[M::Search], keys: &[code(KeyCode::Up)], action: Action::Up, help: Msg::KeyRowUp, footer: false },
     Binding { modes: &[M::Search], keys: &[code(KeyCode::Down), code(KeyCode::Tab)], action: Action::Down, help: Msg::KeyRowDown, footer: false },
     Binding { modes: &[M::Search], keys: &[code(KeyCode::Enter)], action: Action::Jump, help: Msg::KeyJump, footer: true },
     // Everywhere.
-    Binding { modes: &[M::Map, M::Clocks, M::Isolation, M::Help], keys: &[k('?')], action: Action::Help, help: Msg::KeyHelp, footer: true },
-    Binding { modes: &[M::Form, M::PickBay, M::Search, M::Confirm, M::Prompt, M::Menu, M::Help, M::Clocks, M::Isolation], keys: &[code(KeyCode::Esc)], action: Action::Back, help: Msg::KeyBack, footer: true },
+    Binding { modes: NOT_TEXT, keys: &[k('?'), code(KeyCode::F(1))], action: Action::Help, help: Msg::KeyHelp, footer: true },
+    Binding { modes: TEXT, keys: &[code(KeyCode::F(1))], action: Action::Help, help: Msg::KeyHelp, footer: true },
+    Binding { modes: &[M::Form, M::FormCode, M::FormFlag, M::FormCargo, M::FormGate, M::FormBay, M::PickBay, M::Search, M::Confirm, M::Prompt, M::Menu, M::Help, M::Clocks, M::Isolation], keys: &[code(KeyCode::Esc)], action: Action::Back, help: Msg::KeyBack, footer: true },
     Binding { modes: &[M::Map, M::Clocks, M::Isolation], keys: &[k('q')], action: Action::Quit, help: Msg::KeyQuit, footer: true },
     Binding { modes: &Mode::ALL, keys: &[ctrl('c'), ctrl('q')], action: Action::ForceQuit, help: Msg::KeyForceQuit, footer: false },
 ];
@@ -254,6 +407,28 @@ pub fn lookup(mode: Mode, key: Key) -> Option<Action> {
         .iter()
         .find(|b| b.modes.contains(&mode) && b.keys.contains(&key))
         .map(|b| b.action)
+}
+
+/// The key that opens help in `mode` (`?`, or `F1` where `?` is text).
+pub fn help_key(mode: Mode) -> Key {
+    bindings(mode)
+        .find(|b| b.action == Action::Help)
+        .map(|b| b.keys[0])
+        .unwrap_or(code(KeyCode::F(1)))
+}
+
+/// The keys of `mode` as one line (`Tab ↓ next field · Enter confirm · …`),
+/// for the form's key hint: every binding but the text editing ones, which
+/// help lists.
+pub fn hint(mode: Mode, lang: crate::i18n::Lang, t: impl Fn(Msg) -> &'static str) -> String {
+    bindings(mode)
+        .filter(|b| !matches!(b.action, Action::Edit(_) | Action::ForceQuit))
+        .map(|b| {
+            let keys: Vec<String> = b.keys.iter().map(|k| k.label_in(lang)).collect();
+            format!("{} {}", keys.join("/"), t(b.help))
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// The bindings of `mode`, in table order.
@@ -315,6 +490,42 @@ mod tests {
                 bindings(mode).any(|b| matches!(b.action, Action::Back | Action::Quit)),
                 "{mode:?} has no way out"
             );
+        }
+    }
+
+    #[test]
+    fn every_mode_has_help_and_a_help_key_that_is_no_text() {
+        for mode in Mode::ALL {
+            let key = help_key(mode);
+            assert_eq!(lookup(mode, key), Some(Action::Help), "{mode:?}");
+            assert_eq!(
+                lookup(mode, code(KeyCode::F(1))),
+                Some(Action::Help),
+                "{mode:?}"
+            );
+            if !mode.takes_text() {
+                assert_eq!(lookup(mode, k('?')), Some(Action::Help), "{mode:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn text_modes_edit_with_ctrl_w_and_ctrl_u() {
+        for mode in Mode::ALL.into_iter().filter(|m| m.takes_text()) {
+            assert_eq!(lookup(mode, ctrl('w')), Some(Action::Edit(Edit::WordBack)));
+            assert_eq!(lookup(mode, ctrl('u')), Some(Action::Edit(Edit::Line)));
+        }
+    }
+
+    #[test]
+    fn every_binding_is_on_screen_in_the_footer_or_help_of_its_modes() {
+        // Help is generated from `bindings(mode)`; the footer from the
+        // bindings marked for it. Each shown binding has a label.
+        for b in BINDINGS {
+            for key in b.keys {
+                assert!(!key.label().is_empty());
+                assert!(!key.label().contains("Char("), "{key:?}");
+            }
         }
     }
 

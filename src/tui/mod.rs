@@ -12,6 +12,7 @@ pub mod flows;
 pub mod form;
 pub mod input;
 pub mod keymap;
+pub mod log;
 pub mod outcome;
 
 pub mod screens;
@@ -33,6 +34,11 @@ use crate::i18n::Lang;
 use crate::ops::{self, Ctx};
 use crate::store::{Store, StoreError};
 
+/// Below this the map cannot show every zone: the screen says so instead,
+/// and no key but quit does anything.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 18;
+
 /// Who is at the keyboard and how they want the screen.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -51,6 +57,9 @@ pub struct Session {
     pub gates: Vec<String>,
     /// The gate this terminal stands at (config `[site] gate`): the form's default.
     pub gate: String,
+    /// The site's province (config `[site] province`): a plate typed with
+    /// a pinyin province that names two (`jin`: 晋 and 津) is this one.
+    pub province: char,
 }
 
 /// Everything the app shows, read from the store in one go.
@@ -88,15 +97,26 @@ pub fn run(mut store: Store, session: Session) -> anyhow::Result<()> {
     let stop = Arc::new(AtomicBool::new(false));
     let signals = watch_signals(Arc::clone(&stop)).context("installing signal handlers")?;
 
+    let log_file = log::init();
+    log::write("info", "trucklot started");
     let mut terminal = ratatui::try_init().context("opening the terminal")?;
     let _guard = RestoreGuard;
+    if let Err(why) = &log_file {
+        app.toast(format!("log: {why}"), true);
+    }
     let ctx = Ctx {
         operator: &session.operator,
         terminal: &session.terminal,
         clock: &clock,
         policy: &session.policy,
     };
-    let mut version = store.data_version().unwrap_or(0);
+    let mut version = match store.data_version() {
+        Ok(v) => v,
+        Err(e) => {
+            app.error("reading the database's data_version", &e);
+            0
+        }
+    };
     let mut last_poll = Instant::now();
     let mut last_tick = Instant::now();
     let mut dirty = true;
@@ -108,6 +128,8 @@ pub fn run(mut store: Store, session: Session) -> anyhow::Result<()> {
             break;
         }
         if dirty {
+            let size = terminal.size().context("reading the terminal size")?;
+            app.resize(size.width, size.height);
             terminal
                 .draw(|f| view::render(&app, f))
                 .context("drawing")?;
@@ -122,7 +144,10 @@ pub fn run(mut store: Store, session: Session) -> anyhow::Result<()> {
                         app.key(&k);
                         dirty = true;
                     }
-                    Event::Resize(..) => dirty = true,
+                    Event::Resize(w, h) => {
+                        app.resize(w, h);
+                        dirty = true;
+                    }
                     _ => {}
                 }
                 if stop.load(Ordering::Relaxed) || !event::poll(Duration::ZERO)? {
@@ -137,17 +162,32 @@ pub fn run(mut store: Store, session: Session) -> anyhow::Result<()> {
         }
         if last_poll.elapsed() >= POLL_DB {
             last_poll = Instant::now();
-            if let Ok(v) = store.data_version()
-                && v != version
-            {
-                version = v;
-                refresh(&store, &mut app);
+            if poll_db(&store, &mut app, &mut version) {
                 dirty = true;
             }
         }
     }
     signals.close();
+    log::write("info", "trucklot quit");
     Ok(())
+}
+
+/// Looks for another terminal's commit and, if there is one, reads the lot
+/// again. A failure is shown on the status line and logged, never
+/// swallowed. Returns whether the screen changed.
+pub fn poll_db(store: &Store, app: &mut App, version: &mut i64) -> bool {
+    match store.data_version() {
+        Ok(v) if v != *version => {
+            *version = v;
+            refresh(store, app);
+            true
+        }
+        Ok(_) => false,
+        Err(e) => {
+            app.error("reading the database's data_version", &e);
+            true
+        }
+    }
 }
 
 /// SIGTERM, SIGHUP and SIGINT ask the loop to quit the normal way. If it has
@@ -188,12 +228,16 @@ pub fn run_effects(app: &mut App, store: &mut Store, ctx: &Ctx<'_>) -> bool {
             }
             Effect::LoadDetail(stay) => match store.stay_detail(stay) {
                 Ok(d) => app.set_detail(d),
-                Err(e) => app.toast(e.to_string(), true),
+                Err(e) => app.error("reading a truck's detail", &e),
             },
             Effect::DepartureCheck(plate) => {
                 let result = ops::departure_blockers(store, ctx.policy, &plate);
                 app.departure_checked(&plate, result);
             }
+            Effect::LoadDeparted => match store.departed_plates() {
+                Ok(d) => app.set_departed(d),
+                Err(e) => app.error("reading the trucks that left", &e),
+            },
             Effect::Quit => {}
         }
     }
@@ -203,6 +247,6 @@ pub fn run_effects(app: &mut App, store: &mut Store, ctx: &Ctx<'_>) -> bool {
 fn refresh(store: &Store, app: &mut App) {
     match snapshot(store) {
         Ok(s) => app.set_snapshot(s),
-        Err(e) => app.toast(e.to_string(), true),
+        Err(e) => app.error("reading the lot", &e),
     }
 }

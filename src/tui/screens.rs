@@ -40,13 +40,27 @@ pub enum PickPurpose {
     },
 }
 
-/// `/` search: typing filters the trucks on site by plate.
+/// `/` search: typing filters the trucks on site by plate or driver's
+/// name, the bays by id, and the trucks that left by plate.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Search {
     pub input: TextInput,
-    /// Bay indices of matching trucks, in layout order.
-    pub hits: Vec<usize>,
+    pub hits: Vec<Hit>,
     pub selected: usize,
+    /// The plates whose last stay has ended, read when search opens.
+    pub departed: Vec<crate::store::DepartedPlate>,
+}
+
+/// One line of search results.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Hit {
+    /// A bay (with its truck, if any), as an index into the layout.
+    Bay(usize),
+    /// A truck that has left: shown, marked, but not on the map.
+    Departed {
+        plate: Plate,
+        at: chrono::DateTime<chrono::Utc>,
+    },
 }
 
 /// A final action waiting for Enter; names the plate and the bay.
@@ -151,6 +165,8 @@ pub enum MenuPick {
     DisinfectBay(BayId),
     DisinfectZone(crate::domain::bay::Zone),
     QuitDiscard,
+    /// Esc on a form with typed data: close it without arriving.
+    DiscardForm,
     Stay,
 }
 
@@ -158,6 +174,37 @@ pub enum MenuPick {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Board {
     pub selected: usize,
-    pub sort: usize,
+    pub sort: IsolationCol,
     pub reverse: bool,
+}
+
+/// The isolation board's columns, by which it sorts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum IsolationCol {
+    #[default]
+    Since,
+    Plate,
+    Bay,
+    Reason,
+    Tests,
+    Next,
+}
+
+impl IsolationCol {
+    pub const ALL: [IsolationCol; 6] = [
+        IsolationCol::Since,
+        IsolationCol::Plate,
+        IsolationCol::Bay,
+        IsolationCol::Reason,
+        IsolationCol::Tests,
+        IsolationCol::Next,
+    ];
+
+    pub fn next(self) -> IsolationCol {
+        let i = IsolationCol::ALL
+            .iter()
+            .position(|c| *c == self)
+            .unwrap_or(0);
+        IsolationCol::ALL[(i + 1) % IsolationCol::ALL.len()]
+    }
 }

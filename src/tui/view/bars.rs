@@ -125,7 +125,7 @@ pub fn footer(app: &App, f: &mut Frame, area: Rect) {
     };
     let mut spans = Vec::new();
     let mut used = 0;
-    let hint = mode_hint(app);
+    let hint = pick_hint(app);
     if let Some(h) = &hint {
         used += h.width() + 2;
         spans.push(Span::styled(
@@ -140,7 +140,9 @@ pub fn footer(app: &App, f: &mut Frame, area: Rect) {
             keymap::Action::Help | keymap::Action::Quit | keymap::Action::Back
         )
     };
-    let entry_w = |b: &keymap::Binding| b.keys[0].label().width() + app.t(b.help).width() + 4;
+    let entry_w = |b: &keymap::Binding| {
+        b.keys[0].label_in(app.session.lang).width() + app.t(b.help).width() + 4
+    };
     let footer: Vec<&keymap::Binding> = keymap::bindings(mode).filter(|b| b.footer).collect();
     let reserved: usize = footer
         .iter()
@@ -158,14 +160,17 @@ pub fn footer(app: &App, f: &mut Frame, area: Rect) {
             avail += w;
         }
         used += w;
-        spans.push(Span::styled(format!(" {} ", b.keys[0].label()), key_style));
+        spans.push(Span::styled(
+            format!(" {} ", b.keys[0].label_in(app.session.lang)),
+            key_style,
+        ));
         spans.push(Span::raw(format!(" {} ", app.t(b.help))));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// A word on what the current mode expects, where it is not obvious.
-fn mode_hint(app: &App) -> Option<String> {
+/// While picking a bay: what the pick is for (the arrival, or a move of which plate).
+fn pick_hint(app: &App) -> Option<String> {
     use crate::tui::screens::{PickPurpose, Screen};
     match app.screens.last()? {
         Screen::PickBay(p) => Some(match &p.purpose {

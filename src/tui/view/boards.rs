@@ -15,7 +15,7 @@ use crate::domain::clocks::{ClockKind, IsolationRow, NextAction};
 use crate::i18n::Msg;
 use crate::tui::app::App;
 use crate::tui::bay_state::BayState;
-use crate::tui::screens::Board;
+use crate::tui::screens::{Board, IsolationCol};
 
 fn bold() -> Style {
     Style::new().add_modifier(Modifier::BOLD)
@@ -112,7 +112,7 @@ pub fn clocks(app: &App, b: &Board, f: &mut Frame, area: Rect) {
 }
 
 /// What a clock is for, in the interface language.
-fn what_text(app: &App, c: &crate::domain::clocks::Clock) -> String {
+fn what_text(app: &App, c: &crate::domain::clocks::DueItem) -> String {
     match &c.kind {
         ClockKind::Result { test } => {
             format!("{} {}", app.t(Msg::KindResult), app.t(word(*test)))
@@ -132,35 +132,6 @@ fn what_text(app: &App, c: &crate::domain::clocks::Clock) -> String {
         }
         ClockKind::WaitingForIsolation => app.t(Msg::KindWaitingIsolation).to_string(),
     }
-}
-
-/// How many columns the isolation board can be sorted by.
-pub const ISOLATION_SORTS: usize = 6;
-
-fn sort_key(app: &App, r: &IsolationRow, col: usize) -> String {
-    match col {
-        0 => format!("{:020}", r.since.timestamp()),
-        1 => r.truck.plate.to_string(),
-        2 => r
-            .truck
-            .bay
-            .as_ref()
-            .map(|b| b.to_string())
-            .unwrap_or_default(),
-        3 => reason_text(app, r),
-        4 => format!("{:03}", 999 - r.overdue.len().min(999)),
-        _ => r.next.key().to_string(),
-    }
-}
-
-/// The isolation rows in the board's sort order.
-pub fn sorted_isolation(app: &App, b: &Board) -> Vec<IsolationRow> {
-    let mut rows = app.isolation_rows();
-    rows.sort_by_cached_key(|r| sort_key(app, r, b.sort));
-    if b.reverse {
-        rows.reverse();
-    }
-    rows
 }
 
 fn next_text(app: &App, n: &NextAction) -> String {
@@ -192,7 +163,7 @@ fn next_text(app: &App, n: &NextAction) -> String {
 }
 
 pub fn isolation(app: &App, b: &Board, f: &mut Frame, area: Rect) {
-    let rows = sorted_isolation(app, b);
+    let rows = app.isolation_rows();
     let cap = app
         .snap
         .status
@@ -227,8 +198,8 @@ pub fn isolation(app: &App, b: &Board, f: &mut Frame, area: Rect) {
         (true, true) => "v",
         (false, true) => "^",
     };
-    let header = Row::new(cols.iter().enumerate().map(|(i, m)| {
-        let mark = if i == b.sort { arrow } else { "" };
+    let header = Row::new(cols.iter().zip(IsolationCol::ALL).map(|(m, col)| {
+        let mark = if col == b.sort { arrow } else { "" };
         Cell::from(format!("{}{mark}", app.t(*m)))
     }))
     .style(bold().add_modifier(Modifier::UNDERLINED));

@@ -17,9 +17,7 @@ use super::app::App;
 use super::screens::Screen;
 use crate::i18n::Msg;
 
-/// Below this the map cannot show every zone: say so instead.
-pub const MIN_WIDTH: u16 = 60;
-pub const MIN_HEIGHT: u16 = 18;
+pub use super::{MIN_HEIGHT, MIN_WIDTH};
 
 pub fn render(app: &App, f: &mut Frame) {
     let area = f.area();

@@ -1,6 +1,8 @@
 //! The bay panel: the bay under the cursor and its truck — plate, driver,
 //! cargo, since when, checks, tests, isolation, handoff, service — and the
 //! keys that act on it. A two-line strip of the same on small terminals.
+//!
+//! (Just over 400 lines: one panel, every field of a stay.)
 
 use crate::i18n::words::word;
 use ratatui::Frame;

@@ -1,5 +1,7 @@
 //! Everything drawn over the map: the arrival form, search, confirmations,
 //! prompts, one-key menus and help.
+//!
+//! (Over 400 lines: the form's layout alone is half; the popups split per screen with the screens.)
 
 use crate::i18n::words::word;
 use ratatui::Frame;
@@ -18,8 +20,8 @@ use crate::i18n::Msg;
 use crate::tui::app::App;
 use crate::tui::flows::findings_text;
 use crate::tui::form::{ArrivalForm, Field};
-use crate::tui::keymap::{self, Mode};
-use crate::tui::screens::{Confirm, Menu, Prompt, Search, Then};
+use crate::tui::keymap;
+use crate::tui::screens::{Confirm, Hit, Menu, Prompt, Search, Then};
 
 fn bold() -> Style {
     Style::new().add_modifier(Modifier::BOLD)
@@ -133,7 +135,11 @@ pub fn form(app: &App, form: &ArrivalForm, f: &mut Frame, body: Rect) {
     let value_w = inner_w.saturating_sub(label_w + 2);
     let summary = plan_summary(app, form, plan);
     let summary_lines = wrap(&summary.0, inner_w);
-    let key_lines = wrap(app.t(Msg::FormKeys), inner_w);
+    // The form's keys, from the keymap, for the field in focus.
+    let key_lines = wrap(
+        &keymap::hint(form.mode(), app.session.lang, |m| app.t(m)),
+        inner_w,
+    );
 
     // Every field's row, and the notes that will not fit on it.
     let mut text_cursor = None;
@@ -363,11 +369,7 @@ fn field_row(
             let typed = !input.is_empty();
             // A valid plate already on site is named with its bay at once.
             let on_site = (field == Field::Plate && problem.is_none())
-                .then(|| {
-                    crate::domain::plate::Plate::parse(&form.plate.text())
-                        .ok()
-                        .and_then(|p| app.bay_of_plate(&p))
-                })
+                .then(|| form.plate_value().ok().and_then(|p| app.bay_of_plate(&p)))
                 .flatten();
             if let Some(bay) = on_site {
                 notes.push((
@@ -570,22 +572,35 @@ pub fn search(app: &App, s: &Search, f: &mut Frame, body: Rect) {
         Style::new().add_modifier(Modifier::DIM),
     ));
     let first = s.selected.saturating_sub(rows as usize - 1);
-    for (n, &bay) in s.hits.iter().enumerate().skip(first).take(rows as usize) {
-        let Some(o) = app.occupant(bay) else { continue };
+    let pad = |t: String| {
+        let w = t.width();
+        t + &" ".repeat(10usize.saturating_sub(w))
+    };
+    for (n, hit) in s.hits.iter().enumerate().skip(first).take(rows as usize) {
         let style = if n == s.selected {
             bold().add_modifier(Modifier::REVERSED)
         } else {
             Style::new()
         };
-        lines.push(Line::styled(
-            format!(
-                " {:<10} {:<8} {}",
-                o.plate.to_string() + &" ".repeat(10usize.saturating_sub(o.plate.width())),
-                app.layout.bays[bay].id,
-                o.driver.as_deref().unwrap_or("")
+        let text = match hit {
+            Hit::Bay(bay) => match app.occupant(*bay) {
+                Some(o) => format!(
+                    " {} {:<8} {}",
+                    pad(o.plate.to_string()),
+                    app.layout.bays[*bay].id,
+                    o.driver.as_deref().unwrap_or("")
+                ),
+                None => format!(" {} {:<8}", pad(String::new()), app.layout.bays[*bay].id),
+            },
+            // Marked, so nobody looks for it on the map.
+            Hit::Departed { plate, at } => format!(
+                " {} {} {}",
+                pad(plate.to_string()),
+                app.t(Msg::SearchDeparted),
+                super::hhmm(app, *at)
             ),
-            style,
-        ));
+        };
+        lines.push(Line::styled(text, style));
     }
     if s.hits.is_empty() && !s.input.is_empty() {
         lines.push(Line::styled(app.t(Msg::SearchNoMatch), bad_style(app)));
@@ -683,17 +698,7 @@ pub fn menu(app: &App, m: &Menu, f: &mut Frame, body: Rect) {
 
 /// Every key of the screen under the help, from the keymap, and the policy.
 pub fn help(app: &App, f: &mut Frame, body: Rect) {
-    let below = app
-        .screens
-        .len()
-        .checked_sub(2)
-        .and_then(|i| app.screens.get(i));
-    let mode = match below {
-        None => Mode::Map,
-        Some(crate::tui::screens::Screen::Clocks(_)) => Mode::Clocks,
-        Some(crate::tui::screens::Screen::Isolation(_)) => Mode::Isolation,
-        Some(_) => Mode::Map,
-    };
+    let mode = app.help_mode();
     let area = centered(body, body.width.saturating_sub(4).min(120), body.height);
     let title = format!("{} — {}", app.t(Msg::HelpTitle), app.t(mode.title()));
     let inner = frame_popup(app, f, area, &title);
@@ -702,7 +707,7 @@ pub fn help(app: &App, f: &mut Frame, body: Rect) {
             let keys = b
                 .keys
                 .iter()
-                .map(|k| k.label())
+                .map(|k| k.label_in(app.session.lang))
                 .collect::<Vec<_>>()
                 .join(" ");
             (keys, app.t(b.help))

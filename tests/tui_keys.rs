@@ -1,0 +1,560 @@
+//! Keys that behave: every binding of every mode, driven from the one
+//! keymap table, does something or says why not; `?`/F1 everywhere; Ctrl
+//! letters never type; Esc on a typed form asks; a too-small screen
+//! commits nothing; search finds bays, drivers and trucks that left; the
+//! map's `←` from parking returns to the block last visited; the loop's
+//! refresh shows another connection's commit.
+
+use chrono::{DateTime, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tempfile::TempDir;
+use trucklot::domain::bay::BayId;
+use trucklot::domain::clock::FixedClock;
+use trucklot::domain::event::ArrivalRecord;
+use trucklot::domain::plate::Plate;
+use trucklot::domain::policy::{Cargo, HealthCode, Policy, Temperature};
+use trucklot::i18n::Lang;
+use trucklot::ops::{self, Ctx, Op};
+use trucklot::store::Store;
+use trucklot::tui::app::App;
+use trucklot::tui::form::Field;
+use trucklot::tui::keymap::{self, Action, Key, Mode};
+use trucklot::tui::screens::{Hit, Screen};
+use trucklot::tui::{Session, poll_db, run_effects, snapshot, view};
+
+fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 19, 0, 0).unwrap()
+}
+
+fn session() -> Session {
+    Session {
+        operator: "tester".into(),
+        terminal: "gate-1".into(),
+        policy: Policy::default(),
+        lang: Lang::En,
+        ascii: false,
+        color: true,
+        tz: chrono_tz::Asia::Shanghai,
+        gates: vec!["east".into(), "west".into()],
+        gate: "east".into(),
+        province: '晋',
+    }
+}
+
+fn arrival(plate: &str, driver: &str) -> ArrivalRecord {
+    ArrivalRecord {
+        plate: Plate::parse(plate).unwrap(),
+        driver: Some(driver.into()),
+        phone: None,
+        cargo: Cargo::Other,
+        origin: None,
+        destination: None,
+        temperature: Some(Temperature::new(36.5).unwrap()),
+        code: HealthCode::Green,
+        travel_flag: false,
+        handoff_required: false,
+        passengers: vec![],
+        gate: Some("east".into()),
+        venue_code: Some(true),
+    }
+}
+
+struct Rig {
+    dir: TempDir,
+    store: Store,
+    clock: FixedClock,
+    policy: Policy,
+    app: App,
+}
+
+impl Rig {
+    /// A lot with two trucks: 晋D12345 (driver 张三) in P-05-30 and
+    /// 冀A8B9C1 (driver Li Si) in P-05-31, and 豫B54321 that has left.
+    fn new() -> Rig {
+        let dir = TempDir::new().unwrap();
+        let store = Store::create(
+            &dir.path().join("lot.db"),
+            trucklot::domain::layout::DEFAULT_LAYOUT,
+        )
+        .unwrap();
+        let app = App::new(
+            session(),
+            store.layout().clone(),
+            snapshot(&store).unwrap(),
+            start(),
+        );
+        let mut r = Rig {
+            dir,
+            store,
+            clock: FixedClock::new(start()),
+            policy: Policy::default(),
+            app,
+        };
+        r.op(Op::Arrive {
+            arrival: arrival("晋D12345", "张三"),
+            bay: Some(BayId::parse("P-05-30").unwrap()),
+            override_reason: None,
+        });
+        r.op(Op::Arrive {
+            arrival: arrival("冀A8B9C1", "Li Si"),
+            bay: Some(BayId::parse("P-05-31").unwrap()),
+            override_reason: None,
+        });
+        r.op(Op::Arrive {
+            arrival: arrival("豫B54321", "王五"),
+            bay: Some(BayId::parse("P-09-01").unwrap()),
+            override_reason: None,
+        });
+        r.op(Op::Depart {
+            plate: Plate::parse("豫B54321").unwrap(),
+            force_reason: Some("test".into()),
+        });
+        r.go("P-05-30");
+        r
+    }
+
+    fn op(&mut self, op: Op) {
+        let ctx = Ctx {
+            operator: "tester",
+            terminal: "gate-1",
+            clock: &self.clock,
+            policy: &self.policy,
+        };
+        ops::execute(&mut self.store, &ctx, &op).unwrap();
+        self.app.set_snapshot(snapshot(&self.store).unwrap());
+        self.settle();
+    }
+
+    fn settle(&mut self) {
+        let ctx = Ctx {
+            operator: "tester",
+            terminal: "gate-1",
+            clock: &self.clock,
+            policy: &self.policy,
+        };
+        while run_effects(&mut self.app, &mut self.store, &ctx) {}
+    }
+
+    fn go(&mut self, bay: &str) {
+        let i = self.app.layout.find(&BayId::parse(bay).unwrap()).unwrap();
+        self.app.set_cursor(i);
+        self.settle();
+    }
+
+    fn send(&mut self, key: Key) {
+        let mods = if key.ctrl {
+            KeyModifiers::CONTROL
+        } else {
+            KeyModifiers::NONE
+        };
+        self.app.key(&KeyEvent::new(key.code, mods));
+        self.settle();
+    }
+
+    fn press(&mut self, code: KeyCode) {
+        self.send(Key { code, ctrl: false });
+    }
+
+    fn ctrl(&mut self, c: char) {
+        self.send(Key {
+            code: KeyCode::Char(c),
+            ctrl: true,
+        });
+    }
+
+    fn typed(&mut self, s: &str) {
+        for c in s.chars() {
+            self.press(KeyCode::Char(c));
+        }
+    }
+
+    fn screen(&self) -> String {
+        let mut t = Terminal::new(TestBackend::new(160, 45)).unwrap();
+        t.draw(|f| view::render(&self.app, f)).unwrap();
+        let buf = t.backend().buffer();
+        let mut out = String::new();
+        for y in 0..45 {
+            let mut skip = 0;
+            for x in 0..160 {
+                // A wide character covers the next cell too: print it once.
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let sym = buf[(x, y)].symbol();
+                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+                out.push_str(sym);
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The whole screen with its styles (a cursor is a style).
+    fn buffer(&self) -> ratatui::buffer::Buffer {
+        let mut t = Terminal::new(TestBackend::new(160, 45)).unwrap();
+        t.draw(|f| view::render(&self.app, f)).unwrap();
+        t.backend().buffer().clone()
+    }
+
+    fn events(&self) -> i64 {
+        self.store.event_count().unwrap()
+    }
+
+    fn form(&self) -> &trucklot::tui::form::ArrivalForm {
+        self.app
+            .screens
+            .iter()
+            .rev()
+            .find_map(|s| match s {
+                Screen::Form(f) => Some(f),
+                _ => None,
+            })
+            .expect("a form is open")
+    }
+
+    fn tab_to(&mut self, field: Field) {
+        for _ in 0..40 {
+            if self.form().focus == field {
+                return;
+            }
+            self.press(KeyCode::Tab);
+        }
+        panic!("{field:?} not reached");
+    }
+
+    fn toast(&self) -> String {
+        self.app
+            .toast
+            .as_ref()
+            .map(|t| t.text.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// A rig with `mode` on top, reached by keys.
+fn in_mode(mode: Mode) -> Rig {
+    let mut r = Rig::new();
+    let form_to = |r: &mut Rig, field: Field| {
+        r.press(KeyCode::Char('a'));
+        r.typed("晋E11111");
+        r.tab_to(field);
+    };
+    match mode {
+        Mode::Map => {}
+        Mode::Form => r.press(KeyCode::Char('a')),
+        Mode::FormCode => form_to(&mut r, Field::Code),
+        Mode::FormFlag => form_to(&mut r, Field::Venue),
+        Mode::FormCargo => form_to(&mut r, Field::Cargo),
+        Mode::FormGate => form_to(&mut r, Field::Gate),
+        Mode::FormBay => form_to(&mut r, Field::Bay),
+        Mode::PickBay => {
+            form_to(&mut r, Field::Bay);
+            r.press(KeyCode::Char(' '));
+        }
+        Mode::Search => r.press(KeyCode::Char('/')),
+        Mode::Confirm => r.press(KeyCode::Char('d')),
+        Mode::Prompt => r.press(KeyCode::Char('x')),
+        Mode::Menu => r.press(KeyCode::Char('v')),
+        Mode::Help => r.press(KeyCode::Char('?')),
+        Mode::Clocks => r.press(KeyCode::Char('c')),
+        Mode::Isolation => {
+            r.op(Op::Isolate {
+                plate: Plate::parse("冀A8B9C1").unwrap(),
+                reason: "fever".into(),
+                bay: None,
+            });
+            r.op(Op::Isolate {
+                plate: Plate::parse("晋D12345").unwrap(),
+                reason: "cough".into(),
+                bay: None,
+            });
+            r.press(KeyCode::Char('i'));
+        }
+    }
+    assert_eq!(r.app.mode(), mode, "reaching {mode:?}");
+    r
+}
+
+/// Bindings that may leave everything as it was, and why.
+fn why_nothing(mode: Mode, action: Action, key: Key) -> Option<&'static str> {
+    match (mode, action) {
+        // Text editing on an empty field, or at its edge.
+        (_, Action::Edit(_)) => Some("nothing typed to edit yet"),
+        // Moving a cursor that is at the edge it moves towards.
+        (Mode::Search, Action::Up | Action::Down) if key.code != KeyCode::Tab => {
+            Some("one hit: the selection wraps onto itself")
+        }
+        (Mode::Search, Action::Down) => Some("one hit: the selection wraps onto itself"),
+        (Mode::Clocks | Mode::Isolation, Action::Up) => Some("the first row is selected"),
+        (Mode::Clocks, Action::Down) => Some("one clock at most in this lot"),
+        (Mode::Map | Mode::PickBay, Action::Zone(2)) => Some("the cursor is in parking already"),
+        // The suggestion is P-01-01, the top left of parking, where picking starts.
+        (Mode::PickBay, Action::Up | Action::RowStart) => Some("the top left bay already"),
+        _ => None,
+    }
+}
+
+#[test]
+fn every_binding_of_every_mode_does_something_or_says_why_not() {
+    let mut checked = 0;
+    let mut silent = Vec::new();
+    for mode in Mode::ALL {
+        for b in keymap::bindings(mode) {
+            for key in b.keys {
+                let mut r = in_mode(mode);
+                let before = (r.buffer(), r.toast(), r.app.quit, r.events());
+                r.send(*key);
+                let after = (r.buffer(), r.toast(), r.app.quit, r.events());
+                if before == after && why_nothing(mode, b.action, *key).is_none() {
+                    silent.push(format!("{mode:?}: {} ({:?})", key.label(), b.action));
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(
+        silent.is_empty(),
+        "did nothing and said nothing: {silent:#?}"
+    );
+    assert!(checked > 100, "{checked} keys checked");
+}
+
+#[test]
+fn help_opens_in_every_mode_and_lists_that_modes_keys() {
+    for mode in Mode::ALL.into_iter().filter(|m| *m != Mode::Help) {
+        let mut r = in_mode(mode);
+        r.send(keymap::help_key(mode));
+        assert_eq!(r.app.mode(), Mode::Help, "{mode:?}");
+        assert_eq!(r.app.help_mode(), mode);
+        let s = r.screen();
+        let title = mode.title().text(Lang::En);
+        assert!(s.contains(title), "{mode:?}: help names {title}");
+        for b in keymap::bindings(mode) {
+            assert!(
+                s.contains(b.help.text(Lang::En)),
+                "{mode:?}: help lists {:?}",
+                b.help
+            );
+        }
+        r.press(KeyCode::Esc);
+        assert_eq!(r.app.mode(), mode, "Esc goes back to {mode:?}");
+    }
+}
+
+#[test]
+fn f1_is_help_in_the_form_and_the_footer_says_so() {
+    let mut r = Rig::new();
+    r.press(KeyCode::Char('a'));
+    r.typed("晋D?");
+    assert_eq!(r.form().plate.text(), "晋D?", "? is a character in a field");
+    assert!(r.screen().contains(" F1  help"), "the footer shows F1");
+    r.press(KeyCode::F(1));
+    assert_eq!(r.app.mode(), Mode::Help);
+    assert_eq!(r.app.help_mode(), Mode::Form);
+    r.press(KeyCode::F(1));
+    assert_eq!(r.app.mode(), Mode::Form, "F1 again closes help");
+}
+
+#[test]
+fn ctrl_letters_never_type_ctrl_w_deletes_a_word_and_ctrl_u_the_line() {
+    let mut r = Rig::new();
+    r.press(KeyCode::Char('a'));
+    r.tab_to(Field::Driver);
+    r.typed("张 三丰");
+    r.ctrl('w');
+    assert_eq!(r.form().driver.text(), "张 ");
+    r.ctrl('x');
+    assert_eq!(r.toast(), "Ctrl-x: not a key here — F1 for help");
+    r.ctrl('a');
+    assert_eq!(
+        r.form().driver.text(),
+        "张 ",
+        "other Ctrl-letters type nothing"
+    );
+    r.ctrl('u');
+    assert_eq!(r.form().driver.text(), "");
+    // Search and prompts edit alike.
+    r.press(KeyCode::Esc);
+    r.press(KeyCode::Char('y'));
+    r.press(KeyCode::Char('/'));
+    r.typed("D12 34");
+    r.ctrl('w');
+    r.ctrl('e');
+    match r.app.screens.last() {
+        Some(Screen::Search(s)) => assert_eq!(s.input.text(), "D12 "),
+        _ => panic!("search is open"),
+    }
+}
+
+#[test]
+fn esc_on_a_form_with_typed_data_asks_and_on_an_empty_one_closes() {
+    let mut r = Rig::new();
+    let events = r.events();
+    r.press(KeyCode::Char('a'));
+    r.press(KeyCode::Esc);
+    assert!(r.app.screens.is_empty(), "nothing typed: Esc closes");
+    r.press(KeyCode::Char('a'));
+    r.typed("晋E");
+    r.press(KeyCode::Esc);
+    assert!(r.screen().contains("Discard this arrival?"));
+    r.press(KeyCode::Char('n'));
+    assert_eq!(r.form().plate.text(), "晋E", "n keeps the form");
+    r.press(KeyCode::Esc);
+    r.press(KeyCode::Esc);
+    assert_eq!(r.form().plate.text(), "晋E", "Esc on the question keeps it");
+    r.press(KeyCode::Esc);
+    r.press(KeyCode::Char('y'));
+    assert!(r.app.screens.is_empty());
+    assert_eq!(r.events(), events, "nothing was written");
+}
+
+#[test]
+fn while_the_terminal_is_too_small_no_key_commits_anything() {
+    let mut r = Rig::new();
+    r.press(KeyCode::Char('d'));
+    assert_eq!(r.app.mode(), Mode::Confirm);
+    let events = r.events();
+    r.app.resize(50, 15);
+    assert!(r.app.too_small());
+    r.press(KeyCode::Enter);
+    r.press(KeyCode::Char('y'));
+    assert_eq!(r.app.mode(), Mode::Confirm, "Enter did nothing");
+    assert_eq!(r.events(), events);
+    r.press(KeyCode::Char('q'));
+    assert!(!r.app.quit, "q is no quit in a confirmation");
+    r.app.resize(160, 45);
+    r.press(KeyCode::Esc);
+    r.app.resize(50, 15);
+    r.press(KeyCode::Char('a'));
+    assert!(r.app.screens.is_empty(), "no form opened blind");
+    r.press(KeyCode::Char('q'));
+    assert!(r.app.quit, "quit still works");
+}
+
+#[test]
+fn an_unknown_key_gets_a_one_line_hint_in_the_interface_language() {
+    let mut r = Rig::new();
+    r.press(KeyCode::Char('L'));
+    assert_eq!(r.toast(), "L: not a key here — ? for help");
+    r.app.session.lang = Lang::Zh;
+    r.press(KeyCode::Char('Z'));
+    assert_eq!(r.toast(), "Z：此处没有这个键 — 按 ? 查看帮助");
+}
+
+#[test]
+fn search_finds_a_bay_id_a_drivers_name_and_a_departed_truck() {
+    let mut r = Rig::new();
+    r.go("P-01-01");
+    r.press(KeyCode::Char('/'));
+    r.typed("P-05-31");
+    let hits = |r: &Rig| match r.app.screens.last() {
+        Some(Screen::Search(s)) => s.hits.clone(),
+        _ => panic!("search is open"),
+    };
+    let bay = r
+        .app
+        .layout
+        .find(&BayId::parse("P-05-31").unwrap())
+        .unwrap();
+    assert_eq!(hits(&r), vec![Hit::Bay(bay)]);
+    assert!(r.screen().contains("冀A8B9C1"));
+    r.press(KeyCode::Enter);
+    assert_eq!(r.app.cursor_bay().as_str(), "P-05-31");
+    // A driver's name, in any case.
+    r.press(KeyCode::Char('/'));
+    r.typed("li si");
+    assert_eq!(hits(&r), vec![Hit::Bay(bay)]);
+    r.ctrl('u');
+    r.typed("张三");
+    let d = r
+        .app
+        .layout
+        .find(&BayId::parse("P-05-30").unwrap())
+        .unwrap();
+    assert_eq!(hits(&r), vec![Hit::Bay(d)]);
+    // A truck that left: found, marked, not on the map.
+    r.ctrl('u');
+    r.typed("yuB54");
+    let h = hits(&r);
+    assert!(
+        matches!(h.as_slice(), [Hit::Departed { plate, .. }] if plate.as_str() == "豫B54321"),
+        "{h:?}"
+    );
+    assert!(r.screen().contains("豫B54321   departed"));
+    r.press(KeyCode::Enter);
+    assert!(r.toast().contains("豫B54321 left at"), "{}", r.toast());
+    assert_eq!(r.app.mode(), Mode::Search);
+}
+
+#[test]
+fn the_form_takes_a_pinyin_province_and_a_comma_decimal() {
+    let mut r = Rig::new();
+    r.press(KeyCode::Char('a'));
+    r.typed("jinE12345");
+    r.press(KeyCode::Tab);
+    r.typed("36,6");
+    r.press(KeyCode::Tab);
+    r.press(KeyCode::Char('g'));
+    r.press(KeyCode::Char('y'));
+    let events = r.events();
+    r.press(KeyCode::Enter);
+    assert!(r.events() > events, "{}", r.toast());
+    assert!(r.toast().contains("晋E12345"), "{}", r.toast());
+}
+
+#[test]
+fn left_from_parking_returns_to_the_stacked_block_last_visited() {
+    let mut r = Rig::new();
+    // 4 isolation, 3 parking, ← : back to isolation, not to living.
+    r.press(KeyCode::Char('4'));
+    assert_eq!(r.app.cursor_bay().as_str(), "I-01");
+    r.press(KeyCode::Char('3'));
+    r.press(KeyCode::Char('0'));
+    r.press(KeyCode::Left);
+    assert_eq!(r.app.cursor_bay().as_str(), "I-01");
+    // And the same for handoff and work.
+    for (key, bay) in [('5', "H-01"), ('1', "W-01")] {
+        r.press(KeyCode::Char(key));
+        r.press(KeyCode::Char('3'));
+        r.press(KeyCode::Char('0'));
+        r.press(KeyCode::Left);
+        assert_eq!(r.app.cursor_bay().as_str(), bay);
+    }
+}
+
+#[test]
+fn the_loops_refresh_shows_another_connections_commit() {
+    let mut r = Rig::new();
+    let mut version = r.store.data_version().unwrap();
+    assert!(!poll_db(&r.store, &mut r.app, &mut version), "nothing new");
+    // Another terminal writes to the same database.
+    let mut other = Store::open(&r.dir.path().join("lot.db")).unwrap();
+    let (clock, policy) = (FixedClock::new(start()), Policy::default());
+    let ctx2 = Ctx {
+        operator: "other",
+        terminal: "gate-2",
+        clock: &clock,
+        policy: &policy,
+    };
+    ops::execute(
+        &mut other,
+        &ctx2,
+        &Op::Arrive {
+            arrival: arrival("晋K22222", "赵六"),
+            bay: Some(BayId::parse("P-10-10").unwrap()),
+            override_reason: None,
+        },
+    )
+    .unwrap();
+    assert!(poll_db(&r.store, &mut r.app, &mut version));
+    let bay = r.app.bay_of_plate(&Plate::parse("晋K22222").unwrap());
+    assert_eq!(
+        bay.map(|b| r.app.layout.bays[b].id.to_string()).as_deref(),
+        Some("P-10-10")
+    );
+    r.go("P-10-10");
+    assert!(r.screen().contains("晋K22222"));
+}
