@@ -36,8 +36,10 @@ fn main() -> ExitCode {
 }
 
 fn tui(g: &Global) -> Result<(), Failure> {
-    let setup = Setup::load(g)?;
+    let mut setup = Setup::load(g)?;
     let store = cli::open_store(g)?;
+    // Every terminal on the lot applies the lot's recorded policy.
+    setup.apply_lot_policy(&store)?;
     let session = trucklot::tui::Session {
         operator: setup.operator,
         terminal: setup.terminal,

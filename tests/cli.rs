@@ -1639,3 +1639,56 @@ fn report_sums_a_window_in_every_format() {
     lot.refused(&["report", "--from", &from], 2, "--to");
     lot.refused(&["report", "--from", &to, "--to", &from], 2, "after");
 }
+
+#[test]
+fn a_correction_shows_old_and_new_and_masks_phones() {
+    let lot = Lot::new();
+    lot.arrive("晋D12345", &["--phone", "13800138000"]);
+    let out = lot.ok(&[
+        "correct",
+        "晋D12345",
+        "--plate",
+        "晋D12346",
+        "--phone",
+        "13900139000",
+    ]);
+    assert!(out.contains("晋D12345 → 晋D12346"), "{out}");
+    assert!(out.contains("138****8000 → 139****9000"), "{out}");
+    let log = lot.ok(&["log", "--kind", "corrected"]);
+    assert!(log.contains("晋D12345 → 晋D12346"), "{log}");
+    assert!(!log.contains("13900139000"), "{log}");
+    lot.ok(&["show", "晋D12346"]);
+    lot.refused(&["correct", "晋D12346"], 2, "--plate");
+    lot.refused(
+        &["correct", "晋D12346", "--plate", "晋D12346"],
+        1,
+        "nothing to correct",
+    );
+    lot.refused(&["correct", "晋D12346", "--phone", "12"], 2, "12");
+}
+
+#[test]
+fn the_lots_policy_is_recorded_and_applied_by_every_terminal() {
+    let lot = Lot::new();
+    let shown = lot.ok(&["policy"]);
+    assert!(
+        shown.contains("records no policy") && shown.contains("fever_c = 37.3"),
+        "{shown}"
+    );
+    lot.ok(&["policy", "set", "fever_c=37.5", "require_pcr=true"]);
+    let j = lot.json(&["policy", "show", "--json"]);
+    assert_eq!(
+        (j["fever_c"].as_f64(), j["require_pcr"].as_bool()),
+        (Some(37.5), Some(true))
+    );
+    // 37.4 °C is no fever under the lot's policy, whatever this terminal's config says.
+    let a = lot.arrive("晋D12345", &["--temp", "37.4"]);
+    assert_eq!(a["zone"], "parking");
+    assert_eq!(lot.count("policy_changed"), 1);
+    lot.refused(&["policy", "set", "fever_c=37.5"], 1, "already");
+    lot.refused(&["policy", "set", "fever_c=45"], 2, "fever_c");
+    lot.refused(&["policy", "set", "fever"], 2, "KEY=VALUE");
+    let log = lot.ok(&["log", "--kind", "policy_changed"]);
+    assert!(log.contains("fever_c=37.5"), "{log}");
+    lot.ok(&["check"]);
+}

@@ -1448,3 +1448,68 @@ fn results_at_the_same_time_count_in_the_order_they_were_recorded() {
         .collect();
     assert_eq!(keys, ["positive"]);
 }
+
+#[test]
+fn a_correction_keeps_the_old_value_and_refuses_what_it_cannot_be() {
+    use trucklot::domain::event::Field;
+    let mut lot = Lot::new();
+    lot.arrive("晋D10001");
+    lot.arrive("晋D10002");
+    let out = lot.ok(Op::Correct {
+        plate: plate("晋D10001"),
+        changes: vec![
+            (Field::Plate, "晋D10009".into()),
+            (Field::Cargo, "emergency".into()),
+            (Field::Origin, String::new()),
+        ],
+    });
+    match &out.events[0].1 {
+        Event::Corrected { changes, .. } => {
+            let c: Vec<(Field, Option<&str>, Option<&str>)> = changes
+                .iter()
+                .map(|c| (c.field, c.old.as_deref(), c.new.as_deref()))
+                .collect();
+            assert_eq!(
+                c,
+                [
+                    (Field::Plate, Some("晋D10001"), Some("晋D10009")),
+                    (Field::Cargo, Some("other"), Some("emergency")),
+                    (Field::Origin, Some("太原"), None),
+                ]
+            );
+        }
+        e => panic!("{e:?}"),
+    }
+    let d = detail(&lot, "晋D10009");
+    assert_eq!(d.cargo, trucklot::domain::policy::Cargo::Emergency);
+    assert_eq!(d.origin, None);
+    let before = lot.events();
+    // Another truck on site has that plate.
+    assert!(matches!(
+        lot.exec(&Op::Correct {
+            plate: plate("晋D10009"),
+            changes: vec![(Field::Plate, "晋D10002".into())],
+        }),
+        Err(OpError::Refused(Refusal::AlreadyOnSite { .. }))
+    ));
+    // Nothing would change.
+    assert!(matches!(
+        lot.exec(&Op::Correct {
+            plate: plate("晋D10009"),
+            changes: vec![(Field::Cargo, "emergency".into())],
+        }),
+        Err(OpError::Refused(Refusal::NothingToCorrect(_)))
+    ));
+    // Not a phone, not a cargo.
+    for (f, v) in [(Field::Phone, "12345"), (Field::Cargo, "gold")] {
+        assert!(matches!(
+            lot.exec(&Op::Correct {
+                plate: plate("晋D10009"),
+                changes: vec![(f, v.into())],
+            }),
+            Err(OpError::Invalid(_))
+        ));
+    }
+    assert_eq!(lot.events(), before, "refusals write nothing");
+    assert!(lot.store.check().unwrap().ok());
+}

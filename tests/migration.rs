@@ -49,7 +49,7 @@ fn a_first_version_database_opens_migrated_with_every_event() {
     );
     let (_dir, path) = copy();
     let mut store = Store::open(&path).unwrap();
-    assert_eq!(SCHEMA_VERSION, 4);
+    assert_eq!(SCHEMA_VERSION, 5);
     drop(store);
     assert_eq!(user_version(&path), SCHEMA_VERSION);
     store = Store::open(&path).unwrap();

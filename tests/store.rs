@@ -630,6 +630,21 @@ fn scripted_day(lot: &mut Lot) {
     // The same plate comes back: a new stay.
     lot.advance(min(60));
     lot.arrive("晋D33333");
+    // The shift lead records a stricter policy for every terminal.
+    lot.ok(Op::SetPolicy {
+        policy: trucklot::domain::policy::Policy {
+            require_pcr: true,
+            ..trucklot::domain::policy::Policy::default()
+        },
+    });
+    // A typo at the gate put right.
+    lot.ok(Op::Correct {
+        plate: plate("晋D33333"),
+        changes: vec![
+            (trucklot::domain::event::Field::Driver, "李四".into()),
+            (trucklot::domain::event::Field::Destination, String::new()),
+        ],
+    });
 }
 
 #[test]
@@ -639,7 +654,7 @@ fn check_is_ok_after_a_day_and_rebuild_reproduces_the_lot() {
     let report = lot.store.check().unwrap();
     assert!(report.ok(), "{:#?}", report.differences);
     assert_eq!(report.events as i64, lot.events());
-    assert_eq!(report.events, 29);
+    assert_eq!(report.events, 31);
     // The day really touches every kind of event (so the replay is tested
     // on each of them).
     let log = lot.store.log(&LogFilter::default()).unwrap();

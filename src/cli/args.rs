@@ -158,6 +158,30 @@ pub enum Command {
         #[arg(long, value_parser = word::<HealthCode>(), ignore_case = true)]
         code: HealthCode,
     },
+    /// Put right what the gate typed for a truck's latest stay (kept as a correction: old → new)
+    Correct {
+        /// The plate as it was registered
+        #[arg(value_parser = plate)]
+        plate: Plate,
+        /// The right plate
+        #[arg(long = "plate", value_name = "PLATE", value_parser = plate)]
+        new_plate: Option<Plate>,
+        /// The driver's name ('' clears it)
+        #[arg(long, value_name = "N")]
+        driver: Option<String>,
+        /// The driver's phone ('' clears it)
+        #[arg(long, value_name = "P")]
+        phone: Option<String>,
+        /// The cargo category
+        #[arg(long, value_parser = word::<Cargo>(), ignore_case = true)]
+        cargo: Option<Cargo>,
+        /// Where the truck comes from ('' clears it)
+        #[arg(long, value_name = "X")]
+        origin: Option<String>,
+        /// Where the truck is going ('' clears it)
+        #[arg(long, value_name = "Y")]
+        destination: Option<String>,
+    },
     /// Record a test result; a positive proposes isolation, an invalid one a resample
     Result {
         /// The plate of a truck on site
@@ -269,6 +293,11 @@ pub enum Command {
         /// Markdown for the meeting's notes, CSV, or JSON
         #[arg(long, value_enum, default_value = "md")]
         format: ReportFormat,
+    },
+    /// The policy in force (thresholds, due times, the tests a departure needs), or set it for the lot
+    Policy {
+        #[command(subcommand)]
+        step: Option<PolicyStep>,
     },
     /// The lot as it was at a past moment: occupancy per zone, trucks in bays, closed bays
     At {
@@ -470,6 +499,25 @@ Exit codes: 0 every row recorded or already recorded, 1 a row was refused,
         /// Print the report as JSON
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyStep {
+    /// Show the policy in force and where it comes from (the default)
+    Show {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record a policy for the lot, applied by every terminal from now on
+    Set {
+        /// Start from this terminal's config.toml [policy] instead of the lot's
+        #[arg(long)]
+        from_config: bool,
+        /// Changes as KEY=VALUE, the config file's keys (e.g. fever_c=37.5 require_pcr=true)
+        #[arg(value_name = "KEY=VALUE")]
+        changes: Vec<String>,
     },
 }
 

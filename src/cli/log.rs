@@ -16,7 +16,7 @@ use super::checks;
 use super::output::{self, Table, csv, local, say, wd};
 use super::{Failure, Setup};
 use crate::domain::bay::BayId;
-use crate::domain::event::{Event, StayId, Target};
+use crate::domain::event::{Event, Field, StayId, Target};
 use crate::domain::phone::Phone;
 use crate::domain::plate::Plate;
 use crate::domain::policy::HealthCode;
@@ -50,10 +50,21 @@ fn details(e: &Event, unmasked: bool) -> serde_json::Value {
     v
 }
 
-/// Masks the value of every `phone` key, however deep.
+/// Masks the value of every `phone` key, however deep, and both values of
+/// a correction of the phone.
 fn mask_phones(v: &mut serde_json::Value) {
     match v {
         serde_json::Value::Object(m) => {
+            if m.get("field").and_then(|f| f.as_str()) == Some("phone") {
+                for k in ["old", "new"] {
+                    if let Some(serde_json::Value::String(p)) = m.get(k) {
+                        let masked = Phone::parse(p)
+                            .map(|p| p.masked())
+                            .unwrap_or_else(|_| "***".into());
+                        m.insert(k.into(), masked.into());
+                    }
+                }
+            }
             for (k, x) in m.iter_mut() {
                 match x {
                     serde_json::Value::String(p) if k == "phone" => {
@@ -86,6 +97,8 @@ fn kind_text(lang: Lang, kind: &str) -> String {
         "handoff_completed" => CliMsg::EvHandoffCompleted,
         "handoff_confirmed" => CliMsg::EvHandoffConfirmed,
         "rechecked" => CliMsg::EvRechecked,
+        "corrected" => CliMsg::EvCorrected,
+        "policy_changed" => CliMsg::EvPolicyChanged,
         "service_requested" => CliMsg::EvServiceRequested,
         "service_done" => CliMsg::EvServiceDone,
         "disinfected" => CliMsg::EvDisinfected,
@@ -254,6 +267,22 @@ fn summary(lang: Lang, e: &Event, tz: Tz) -> String {
         Event::HandoffCompleted { .. }
         | Event::HandoffConfirmed { .. }
         | Event::BayOpened { .. } => String::new(),
+        Event::PolicyChanged { policy } => policy_text(policy),
+        Event::Corrected { changes, .. } => changes
+            .iter()
+            .map(|c| {
+                // Phones are masked in the human log, as everywhere.
+                let v = |x: &Option<String>| match (x, c.field) {
+                    (None, _) => "-".to_string(),
+                    (Some(p), Field::Phone) => Phone::parse(p)
+                        .map(|p| p.masked())
+                        .unwrap_or_else(|_| "***".into()),
+                    (Some(t), _) => t.clone(),
+                };
+                format!("{}: {} → {}", c.field, v(&c.old), v(&c.new))
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
         Event::Rechecked {
             person,
             temperature,
@@ -400,4 +429,15 @@ pub(super) fn log(
         }
     }
     Ok(())
+}
+
+/// A policy in one line of `key=value`, as the config file writes it.
+pub(super) fn policy_text(p: &crate::domain::policy::Policy) -> String {
+    toml::to_string(p)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.replace(" = ", "="))
+        .collect::<Vec<_>>()
+        .join(" ")
 }

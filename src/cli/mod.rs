@@ -16,6 +16,7 @@ mod import;
 mod log;
 mod output;
 mod past;
+mod policy;
 mod read;
 mod report;
 mod show;
@@ -348,6 +349,18 @@ pub struct Setup {
 }
 
 impl Setup {
+    /// Applies the policy the lot has recorded, if any, instead of the
+    /// config file's: every terminal on one lot applies the same thresholds.
+    pub fn apply_lot_policy(&mut self, store: &Store) -> Result<(), Failure> {
+        if let Some(r) = store
+            .recorded_policy()
+            .map_err(|e| Failure::store(self.lang, e))?
+        {
+            self.config.policy = r.policy;
+        }
+        Ok(())
+    }
+
     pub fn load(g: &Global) -> Result<Setup, Failure> {
         let lang = lang_of(g);
         Ok(Setup {
@@ -397,9 +410,16 @@ fn run_to(g: &Global, cmd: Command, out: &mut dyn Write) -> Result<(), Failure> 
         Command::Init { layout } => init(g, layout.as_deref(), out),
         Command::Demo { trucks, seed } => demo(g, trucks, seed, out),
         cmd => {
-            let setup = Setup::load(g)?;
+            let mut setup = Setup::load(g)?;
             let mut store = open_store(g)?;
+            // The config's policy is what the terminal would apply; the
+            // lot's, once recorded, is what every terminal applies.
+            let config_policy = setup.config.policy.clone();
+            setup.apply_lot_policy(&store)?;
             match cmd {
+                Command::Policy { step } => {
+                    policy::run(&mut store, &setup, &config_policy, step, out)
+                }
                 Command::Status { json } => read::status(&store, &setup, json, out),
                 Command::Show {
                     target,

@@ -15,7 +15,7 @@ use super::output::{self, local, say, wd};
 use super::{Failure, Setup};
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::clock::SystemClock;
-use crate::domain::event::{ArrivalRecord, Event, HandoffMode, ServiceKind, Target};
+use crate::domain::event::{ArrivalRecord, Event, Field, HandoffMode, ServiceKind, Target};
 use crate::domain::plate::Plate;
 use crate::domain::policy::{CheckFlag, Finding};
 use crate::domain::text;
@@ -255,6 +255,51 @@ fn one(
             }) {
                 let found = checks::described(lang, &[], findings, name);
                 line(out, lang, CliMsg::ChecksSaid, &[&found])?;
+            }
+            o
+        }
+        Command::Correct {
+            plate,
+            new_plate,
+            driver,
+            phone,
+            cargo,
+            origin,
+            destination,
+        } => {
+            let changes: Vec<(Field, String)> = [
+                (Field::Plate, new_plate.map(|p| p.to_string())),
+                (Field::Driver, driver),
+                (Field::Phone, phone),
+                (Field::Cargo, cargo.map(|c| c.to_string())),
+                (Field::Origin, origin),
+                (Field::Destination, destination),
+            ]
+            .into_iter()
+            .filter_map(|(f, v)| Some((f, v?)))
+            .collect();
+            if changes.is_empty() {
+                return Err(Failure::Usage(CliMsg::CorrectWhat.text(lang).into()));
+            }
+            let o = exec(store, ctx, lang, &Op::Correct { plate, changes })?;
+            for (_, e) in &o.events {
+                if let Event::Corrected { changes, .. } = e {
+                    for c in changes {
+                        let v = |x: &Option<String>| match (x, c.field) {
+                            (None, _) => "-".to_string(),
+                            (Some(p), Field::Phone) => crate::domain::phone::Phone::parse(p)
+                                .map(|p| p.masked())
+                                .unwrap_or_else(|_| "***".into()),
+                            (Some(t), _) => t.clone(),
+                        };
+                        line(
+                            out,
+                            lang,
+                            CliMsg::CorrectedField,
+                            &[&plate_of(&o), &c.field, &v(&c.old), &v(&c.new)],
+                        )?;
+                    }
+                }
             }
             o
         }

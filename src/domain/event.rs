@@ -12,7 +12,7 @@ use super::bay::{BayId, Zone};
 use super::phone::Phone;
 use super::plate::Plate;
 use super::policy::{
-    Cargo, CheckFlag, Finding, HealthCode, PersonCheck, Temperature, flags_of, word_enum,
+    Cargo, CheckFlag, Finding, HealthCode, PersonCheck, Policy, Temperature, flags_of, word_enum,
 };
 
 /// A stay: one visit of one truck, gate in to gate out.
@@ -160,6 +160,28 @@ pub fn describe_findings_with(
         .join("; ")
 }
 
+word_enum! {
+    /// What a correction may change: what the gate typed, never what was
+    /// measured or decided (those are new events of their own).
+    Field {
+        Plate = "plate",
+        Driver = "driver",
+        Phone = "phone",
+        Cargo = "cargo",
+        Origin = "origin",
+        Destination = "destination",
+    }
+    expected "a field (expected plate, driver, phone, cargo, origin or destination)"
+}
+
+/// One field put right: its value before and after (`None`: empty).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    pub field: Field,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
 /// Where a disinfection round was done.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -271,6 +293,16 @@ pub enum Event {
     HandoffConfirmed {
         stay: StayId,
     },
+    /// A mistake in what was registered, put right: each change keeps the
+    /// old value beside the new one.
+    Corrected {
+        stay: StayId,
+        changes: Vec<Correction>,
+    },
+    /// The thresholds and rules in force from now on, for every terminal.
+    PolicyChanged {
+        policy: Policy,
+    },
     /// A new measurement of one person in the cab (0 = the driver).
     Rechecked {
         stay: StayId,
@@ -305,7 +337,7 @@ pub enum Event {
 
 impl Event {
     /// Every kind, as `kind()` names them (a test checks the two agree).
-    pub const KINDS: [&'static str; 17] = [
+    pub const KINDS: [&'static str; 19] = [
         "arrived",
         "moved",
         "departed",
@@ -318,6 +350,8 @@ impl Event {
         "handoff_completed",
         "handoff_confirmed",
         "rechecked",
+        "corrected",
+        "policy_changed",
         "service_requested",
         "service_done",
         "disinfected",
@@ -340,6 +374,8 @@ impl Event {
             Event::HandoffCompleted { .. } => "handoff_completed",
             Event::HandoffConfirmed { .. } => "handoff_confirmed",
             Event::Rechecked { .. } => "rechecked",
+            Event::Corrected { .. } => "corrected",
+            Event::PolicyChanged { .. } => "policy_changed",
             Event::ServiceRequested { .. } => "service_requested",
             Event::ServiceDone { .. } => "service_done",
             Event::Disinfected { .. } => "disinfected",
@@ -363,9 +399,13 @@ impl Event {
             | Event::HandoffCompleted { stay }
             | Event::HandoffConfirmed { stay }
             | Event::Rechecked { stay, .. }
+            | Event::Corrected { stay, .. }
             | Event::ServiceRequested { stay, .. }
             | Event::ServiceDone { stay, .. } => Some(*stay),
-            Event::Disinfected { .. } | Event::BayClosed { .. } | Event::BayOpened { .. } => None,
+            Event::Disinfected { .. }
+            | Event::BayClosed { .. }
+            | Event::BayOpened { .. }
+            | Event::PolicyChanged { .. } => None,
         }
     }
 

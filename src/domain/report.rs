@@ -75,6 +75,8 @@ pub struct Summary {
     pub bays_closed: Vec<(BayId, String, DateTime<Utc>)>,
     pub bays_opened: usize,
     pub overrides: Vec<OverrideLine>,
+    /// When the policy changed in the window, and who changed it.
+    pub policy_changes: Vec<(DateTime<Utc>, String)>,
 }
 
 /// Sums `events` (any order), all of which fall in the window; `cargo_of`
@@ -200,7 +202,8 @@ pub fn summarize(events: &[LoggedEvent], cargo_of: impl Fn(StayId) -> Option<Car
                 s.bays_closed.push((bay.clone(), reason.clone(), e.at))
             }
             Event::BayOpened { .. } => s.bays_opened += 1,
-            Event::Moved { .. } | Event::Rechecked { .. } => {}
+            Event::PolicyChanged { .. } => s.policy_changes.push((e.at, e.operator.clone())),
+            Event::Moved { .. } | Event::Rechecked { .. } | Event::Corrected { .. } => {}
         }
     }
     s

@@ -4,6 +4,7 @@
 use super::{OpError, Outcome, Refusal, Writer, required};
 use crate::domain::bay::BayId;
 use crate::domain::event::{Event, Target};
+use crate::domain::policy::Policy;
 
 fn bay_outcome(bay: Option<BayId>) -> Outcome {
     Outcome {
@@ -37,6 +38,20 @@ pub(super) fn close(w: &mut Writer<'_, '_>, bay: &BayId, reason: &str) -> Result
         reason,
     })?;
     Ok(bay_outcome(Some(bay.clone())))
+}
+
+/// The policy becomes the lot's: checked, and recorded only when it changes.
+pub(super) fn set_policy(w: &mut Writer<'_, '_>, policy: &Policy) -> Result<Outcome, OpError> {
+    policy
+        .validate()
+        .map_err(|e| OpError::Invalid(e.to_string()))?;
+    if w.tx.recorded_policy()?.as_ref() == Some(policy) {
+        return Err(Refusal::PolicyUnchanged.into());
+    }
+    w.record(Event::PolicyChanged {
+        policy: policy.clone(),
+    })?;
+    Ok(bay_outcome(None))
 }
 
 pub(super) fn open(w: &mut Writer<'_, '_>, bay: &BayId) -> Result<Outcome, OpError> {

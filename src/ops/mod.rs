@@ -8,6 +8,7 @@
 
 mod arrive;
 mod bays;
+mod correct;
 mod depart;
 mod handoff;
 mod import;
@@ -21,7 +22,7 @@ mod tests;
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::clock::Clock;
 use crate::domain::event::{
-    ArrivalRecord, Event, HandoffMode, ServiceKind, StayId, Target, TestKind, TestResult,
+    ArrivalRecord, Event, Field, HandoffMode, ServiceKind, StayId, Target, TestKind, TestResult,
 };
 use crate::domain::plate::Plate;
 use crate::domain::policy::{HealthCode, Policy, Temperature};
@@ -110,6 +111,17 @@ pub enum Op {
     /// The handoff arrived at its destination (the truck may have left).
     HandoffConfirm {
         plate: Plate,
+    },
+    /// Puts right what the gate typed for the plate's latest stay: each
+    /// field with its new text (empty clears an optional one).
+    Correct {
+        plate: Plate,
+        changes: Vec<(Field, String)>,
+    },
+    /// Records `policy` as the lot's, for every terminal (refused when it
+    /// already is).
+    SetPolicy {
+        policy: Policy,
     },
     /// A new measurement of person `person` (0 = the driver).
     Recheck {
@@ -247,6 +259,8 @@ pub fn execute(store: &mut Store, ctx: &Ctx<'_>, op: &Op) -> Result<Outcome, OpE
                 temperature,
                 code,
             } => recheck::run(&mut w, plate, *person, *temperature, *code),
+            Op::Correct { plate, changes } => correct::run(&mut w, plate, changes),
+            Op::SetPolicy { policy } => bays::set_policy(&mut w, policy),
             Op::ServiceRequest { plate, service } => service::request(&mut w, plate, *service),
             Op::ServiceDone { plate, service } => service::done(&mut w, plate, *service),
             Op::Disinfect { target } => bays::disinfect(&mut w, target),

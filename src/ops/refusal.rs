@@ -60,6 +60,10 @@ pub enum Refusal {
         kind: ServiceKind,
         open: Vec<ServiceKind>,
     },
+    #[error("nothing to correct: {0}'s record already says that")]
+    NothingToCorrect(Plate),
+    #[error("the lot's policy already says that: nothing to record")]
+    PolicyUnchanged,
     #[error("no sample has tube id {0}")]
     UnknownTube(String),
     #[error("tube {tube} already has a {recorded} result; the file says {given}")]

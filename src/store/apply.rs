@@ -10,7 +10,7 @@ use rusqlite::{Connection, ToSql};
 
 use super::{Result, StoreError, ts};
 use crate::domain::bay::{BayId, Zone};
-use crate::domain::event::{Event, HandoffMode, StayId, Target};
+use crate::domain::event::{Event, Field, HandoffMode, StayId, Target};
 use crate::domain::policy::Finding;
 use crate::domain::stay::Status;
 
@@ -252,6 +252,47 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
             )?,
             || format!("stay {stay} has no finished, unconfirmed handoff"),
         ),
+        Event::PolicyChanged { policy } => {
+            let value =
+                serde_json::to_string(policy).map_err(|e| StoreError::Decode(e.to_string()))?;
+            exec(
+                db,
+                "INSERT INTO policy (id, value, since, event) VALUES (1, ?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET value = ?1, since = ?2, event = ?3",
+                (value, &at, id),
+            )?;
+            Ok(())
+        }
+        Event::Corrected { stay, changes } => {
+            for c in changes {
+                // The column of each field; the driver's name and phone are
+                // also person 0's.
+                let (column, person) = match c.field {
+                    Field::Plate => ("plate", None),
+                    Field::Driver => ("driver", Some("name")),
+                    Field::Phone => ("phone", Some("phone")),
+                    Field::Cargo => ("cargo", None),
+                    Field::Origin => ("origin", None),
+                    Field::Destination => ("destination", None),
+                };
+                one_row(
+                    exec(
+                        db,
+                        &format!("UPDATE stays SET {column} = ?2 WHERE id = ?1"),
+                        (stay.0, &c.new),
+                    )?,
+                    || format!("stay {stay} does not exist"),
+                )?;
+                if let Some(col) = person {
+                    exec(
+                        db,
+                        &format!("UPDATE people SET {col} = ?2 WHERE stay = ?1 AND person = 0"),
+                        (stay.0, &c.new),
+                    )?;
+                }
+            }
+            Ok(())
+        }
         Event::Rechecked {
             stay,
             person,

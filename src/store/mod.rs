@@ -10,6 +10,7 @@ mod apply;
 mod boards;
 mod open;
 mod past;
+mod policy;
 pub mod queries;
 mod rebuild;
 mod report;
@@ -24,6 +25,7 @@ use crate::domain::layout::{Layout, LayoutError};
 
 pub use open::{APPLICATION_ID, SCHEMA_VERSION};
 pub use past::{PastClosure, PastLot, PastOccupant, ZoneAt};
+pub use policy::RecordedPolicy;
 pub use queries::*;
 pub use rebuild::CheckReport;
 pub use report::{OverdueLine, Report};

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/002_closed_loop.sql"),
     include_str!("sql/003_log.sql"),
     include_str!("sql/004_past.sql"),
+    include_str!("sql/005_policy.sql"),
 ];
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 

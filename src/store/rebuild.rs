@@ -13,6 +13,7 @@ const STATE_TABLES: &[&str] = &[
     "stays",
     "occupancy",
     "closures",
+    "policy",
     "people",
     "bays",
     "samples",
@@ -72,7 +73,8 @@ pub(super) fn replay_log(db: &Connection) -> Result<usize> {
         "UPDATE bays SET occupant = NULL, closed_reason = NULL, disinfected_at = NULL;
          UPDATE zones SET disinfected_at = NULL;
          DELETE FROM samples; DELETE FROM service_calls; DELETE FROM people;
-         DELETE FROM occupancy; DELETE FROM closures; DELETE FROM stays;",
+         DELETE FROM occupancy; DELETE FROM closures; DELETE FROM stays;
+         DELETE FROM policy;",
     )?;
     let mut st = db.prepare("SELECT id, at, details FROM events ORDER BY id")?;
     let mut rows = st.query([])?;

@@ -6,10 +6,10 @@ use rusqlite::{OptionalExtension, Transaction};
 
 use super::{Result, StoreError, apply, ts};
 use crate::domain::bay::{BayId, Zone};
-use crate::domain::event::{Event, HandoffMode, ServiceKind, StayId, TestKind, TestResult};
+use crate::domain::event::{Event, Field, HandoffMode, ServiceKind, StayId, TestKind, TestResult};
 use crate::domain::layout::Layout;
 use crate::domain::plate::Plate;
-use crate::domain::policy::Cargo;
+use crate::domain::policy::{Cargo, Policy};
 use crate::domain::stay::{HandoffState, Status, StayState};
 
 /// Who recorded an event, where and when.
@@ -262,6 +262,37 @@ impl<'c> Tx<'c> {
             ))
         })
         .transpose()
+    }
+
+    /// What the gate typed for a stay, as a correction may change it.
+    pub fn registered(&self, stay: StayId, field: Field) -> Result<Option<String>> {
+        let column = match field {
+            Field::Plate => "plate",
+            Field::Driver => "driver",
+            Field::Phone => "phone",
+            Field::Cargo => "cargo",
+            Field::Origin => "origin",
+            Field::Destination => "destination",
+        };
+        Ok(self
+            .tx
+            .query_row(
+                &format!("SELECT {column} FROM stays WHERE id = ?1"),
+                [stay.0],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    /// The policy the lot has recorded, if any.
+    pub fn recorded_policy(&self) -> Result<Option<Policy>> {
+        let v: Option<String> = self
+            .tx
+            .query_row("SELECT value FROM policy WHERE id = 1", [], |r| r.get(0))
+            .optional()?;
+        v.map(|v| serde_json::from_str(&v).map_err(|e| StoreError::Decode(format!("policy: {e}"))))
+            .transpose()
     }
 
     /// How many samples of `test` the stay has had.

@@ -143,6 +143,8 @@ fn op_msg(op: &Op) -> Msg {
         Op::Arrive { .. } => Msg::DoneArrive,
         Op::Move { .. } => Msg::DoneMove,
         Op::Depart { .. } => Msg::DoneDepart,
+        Op::Correct { .. } => Msg::DoneCorrect,
+        Op::SetPolicy { .. } => Msg::DonePolicy,
         Op::Sample { .. } => Msg::DoneSample,
         Op::Result { .. } => Msg::DoneResult,
         Op::Isolate { .. } => Msg::DoneIsolate,
