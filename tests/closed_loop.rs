@@ -1513,3 +1513,34 @@ fn a_correction_keeps_the_old_value_and_refuses_what_it_cannot_be() {
     assert_eq!(lot.events(), before, "refusals write nothing");
     assert!(lot.store.check().unwrap().ok());
 }
+
+#[test]
+fn the_previews_ask_the_same_rules_the_operations_follow() {
+    let mut lot = Lot::new();
+    let mut a = arrival("晋D10001");
+    a.cargo = trucklot::domain::policy::Cargo::Emergency;
+    lot.ok(arrive_op(a));
+    let p = plate("晋D10001");
+    let preview = trucklot::ops::suggested_bay(&mut lot.store, &p, &[Zone::Isolation]).unwrap();
+    let state = trucklot::ops::stay_state(&mut lot.store, &p)
+        .unwrap()
+        .unwrap();
+    assert!(!state.under_isolation());
+    let out = lot.ok(Op::Isolate {
+        plate: p.clone(),
+        reason: "cough".into(),
+        bay: None,
+    });
+    assert_eq!(
+        preview, out.bay,
+        "the preview is the bay the operation took"
+    );
+    let state = trucklot::ops::stay_state(&mut lot.store, &p)
+        .unwrap()
+        .unwrap();
+    assert!(state.under_isolation());
+    assert_eq!(
+        trucklot::ops::stay_state(&mut lot.store, &plate("晋D99999")).unwrap(),
+        None
+    );
+}

@@ -275,6 +275,40 @@ pub fn execute(store: &mut Store, ctx: &Ctx<'_>, op: &Op) -> Result<Outcome, OpE
     })
 }
 
+/// Everything the rules know about the plate's stay on site (`None`: not
+/// on site): for previews that must ask the rules, not copy them —
+/// `StayState::under_isolation`, what is pending, `stay::check`.
+pub fn stay_state(store: &mut Store, plate: &Plate) -> Result<Option<StayState>, OpError> {
+    store.read(|tx| Ok(tx.open_stay(plate)?))
+}
+
+/// The bay of `zones[0]` that isolate, release or handoff start would give
+/// this truck (nearest the exit for priority cargo), as the operation would
+/// pick it now; `None`: none is free.
+pub fn suggested_bay(
+    store: &mut Store,
+    plate: &Plate,
+    zones: &[Zone],
+) -> Result<Option<BayId>, OpError> {
+    store.read(|tx| {
+        let Some(stay) = tx.open_stay(plate)? else {
+            return Ok(None);
+        };
+        let priority = tx.cargo_of(stay.id)?.is_priority();
+        suggest_in(tx, zones, priority)
+    })
+}
+
+/// The suggested free bay of `zones[0]`, by the lot's one rule.
+fn suggest_in(tx: &Tx<'_>, zones: &[Zone], priority: bool) -> Result<Option<BayId>, OpError> {
+    let Some(&zone) = zones.first() else {
+        return Ok(None);
+    };
+    let layout = tx.layout();
+    let mask = tx.free_mask(zone)?;
+    Ok(suggest(layout, zone, priority, |i| mask[i]).map(|i| layout.bays[i].id.clone()))
+}
+
 /// What stands between the truck and the gate out, as `Op::Depart` would
 /// find it now (empty: it may leave). For the TUI's departure confirmation.
 pub fn departure_blockers(
@@ -365,14 +399,8 @@ impl Writer<'_, '_> {
                 }
                 Ok(bay.clone())
             }
-            None => {
-                let zone = zones[0];
-                let layout = self.tx.layout();
-                let mask = self.tx.free_mask(zone)?;
-                let i =
-                    suggest(layout, zone, priority, |i| mask[i]).ok_or(Refusal::NoFreeBay(zone))?;
-                Ok(layout.bays[i].id.clone())
-            }
+            None => suggest_in(self.tx, zones, priority)?
+                .ok_or_else(|| Refusal::NoFreeBay(zones[0]).into()),
         }
     }
 
