@@ -10,6 +10,7 @@
 //! rules live here; printing the error line is `main`'s job.
 
 mod args;
+mod arrive;
 mod boards;
 mod checks;
 mod import;

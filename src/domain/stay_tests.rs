@@ -1,0 +1,233 @@
+//! The stay rules' tables: every status × action, and the departure
+//! and isolation rules one by one.
+
+use super::*;
+
+fn stay(status: Status) -> StayState {
+    StayState {
+        id: StayId(1),
+        plate: Plate::parse("晋D12345").unwrap(),
+        status,
+        bay: Some(BayId::parse("P-01-01").unwrap()),
+        pending: vec![],
+        results: vec![],
+        handoff_required: false,
+        handoff: None,
+        open_services: vec![],
+        people: 1,
+    }
+}
+
+fn all_actions() -> Vec<Action> {
+    let mut v = vec![
+        Action::Sample(TestKind::Antigen),
+        Action::Sample(TestKind::Pcr),
+        Action::Result(TestKind::Antigen),
+        Action::Result(TestKind::Pcr),
+        Action::Isolate,
+        Action::Release,
+        Action::Escalate,
+        Action::HandoffDone,
+        Action::HandoffConfirm,
+        Action::ServiceRequest,
+        Action::ServiceDone,
+        Action::Recheck { person: 0 },
+        Action::Recheck { person: 1 },
+    ];
+    for mode in [HandoffMode::Transfer, HandoffMode::Escort] {
+        for decided in [false, true] {
+            v.push(Action::HandoffStart { mode, decided });
+        }
+    }
+    v.extend(Zone::ALL.map(|to| Action::Move { to }));
+    v
+}
+
+/// The whole table, state × action, with the expected verdict key
+/// ("ok" when allowed). Written out so a change to any rule shows up here.
+#[test]
+fn every_status_and_action_has_a_verdict() {
+    use Status::*;
+    let expect = |status: Status, action: Action| -> &'static str {
+        match (status, action) {
+            (_, Action::Result(_)) => "no_pending_sample",
+            (_, Action::HandoffConfirm) => "no_handoff_to_confirm",
+            (Departed, _) => "already_departed",
+            (_, Action::Sample(_)) => "ok",
+            (Isolated, Action::Isolate) => "already_isolated",
+            (_, Action::Isolate) => "ok",
+            (Isolated, Action::Release) => "ok",
+            (_, Action::Release) => "not_isolated",
+            (Isolated | Holding, Action::Escalate) => "ok",
+            (_, Action::Escalate) => "not_isolated",
+            (Handoff | HandoffDone, Action::HandoffStart { .. }) => "handoff_already_started",
+            (
+                Isolated | Holding,
+                Action::HandoffStart {
+                    mode: HandoffMode::Transfer,
+                    ..
+                },
+            ) => "transfer_under_isolation",
+            (Isolated | Holding, Action::HandoffStart { decided: false, .. }) => {
+                "escort_needs_decider"
+            }
+            (_, Action::HandoffStart { .. }) => "ok",
+            (Handoff, Action::HandoffDone) => "ok",
+            (_, Action::HandoffDone) => "no_handoff",
+            (_, Action::ServiceRequest) => "ok",
+            (_, Action::ServiceDone) => "no_service_call",
+            (_, Action::Recheck { person: 0 }) => "ok",
+            (_, Action::Recheck { .. }) => "no_such_person",
+            (
+                Holding,
+                Action::Move {
+                    to: Zone::Isolation,
+                },
+            ) => "use_isolate",
+            (Holding, Action::Move { .. }) => "holding_use_isolate",
+            (
+                Isolated,
+                Action::Move {
+                    to: Zone::Isolation,
+                },
+            ) => "ok",
+            (Isolated, Action::Move { .. }) => "isolated_use_release",
+            (
+                _,
+                Action::Move {
+                    to: Zone::Isolation,
+                },
+            ) => "use_isolate",
+            (Handoff | HandoffDone, Action::Move { to: Zone::Handoff }) => "ok",
+            (Handoff | HandoffDone, Action::Move { .. }) => "in_handoff",
+            (_, Action::Move { to: Zone::Handoff }) => "use_handoff",
+            (_, Action::Move { .. }) => "ok",
+        }
+    };
+    for status in Status::ALL {
+        for action in all_actions() {
+            let got = match check(&stay(status), action) {
+                Ok(()) => "ok",
+                Err(r) => r.key(),
+            };
+            assert_eq!(got, expect(status, action), "{status:?} × {action:?}");
+        }
+    }
+}
+
+fn keys(s: &StayState) -> Vec<&'static str> {
+    departure_blockers(s, &Policy::default())
+        .into_iter()
+        .map(|b| b.key())
+        .collect()
+}
+
+fn negative_antigen(s: &mut StayState) {
+    s.results.push((TestKind::Antigen, TestResult::Negative));
+}
+
+#[test]
+fn departure_needs_the_tests_the_policy_names() {
+    let mut s = stay(Status::Parked);
+    assert_eq!(keys(&s), ["no_sample"]);
+    s.pending = vec![TestKind::Antigen];
+    assert_eq!(keys(&s), ["result_pending"]);
+    s.pending.clear();
+    s.results.push((TestKind::Antigen, TestResult::Invalid));
+    assert_eq!(keys(&s), ["invalid_result"]);
+    negative_antigen(&mut s);
+    assert!(keys(&s).is_empty());
+    // A pending PCR holds the truck even when the policy does not need one.
+    s.pending = vec![TestKind::Pcr];
+    assert_eq!(keys(&s), ["result_pending"]);
+    s.pending.clear();
+    let p = Policy {
+        require_pcr: true,
+        ..Policy::default()
+    };
+    let b = departure_blockers(&s, &p);
+    assert_eq!(
+        b,
+        [Blocker::NoSample {
+            test: TestKind::Pcr
+        }]
+    );
+    assert!(b[0].forceable());
+}
+
+#[test]
+fn a_positive_leaves_only_under_an_authorised_escort() {
+    let mut s = stay(Status::Isolated);
+    s.results.push((TestKind::Antigen, TestResult::Positive));
+    assert_eq!(keys(&s), ["positive", "not_released"]);
+    assert!(!departure_blockers(&s, &Policy::default())[0].forceable());
+    // A negative antigen later does not clear it; a negative PCR does.
+    negative_antigen(&mut s);
+    assert_eq!(s.standing_positive(), Some(TestKind::Antigen));
+    assert_eq!(
+        check(&s, Action::Release).unwrap_err().key(),
+        "positive_no_release"
+    );
+    s.status = Status::HandoffDone;
+    s.handoff = Some(HandoffState {
+        mode: HandoffMode::Escort,
+        by: Some("李队长".into()),
+        done: true,
+        confirmed: false,
+    });
+    assert!(keys(&s).is_empty());
+    s.handoff.as_mut().unwrap().by = None;
+    assert_eq!(keys(&s), ["positive"]);
+    s.status = Status::Isolated;
+    s.results.push((TestKind::Pcr, TestResult::Negative));
+    assert_eq!(s.standing_positive(), None);
+    assert!(check(&s, Action::Release).is_ok());
+}
+
+#[test]
+fn handoffs_and_service_calls_hold_the_truck() {
+    let mut s = stay(Status::Parked);
+    negative_antigen(&mut s);
+    s.handoff_required = true;
+    assert_eq!(keys(&s), ["handoff_required"]);
+    s.status = Status::Handoff;
+    assert_eq!(keys(&s), ["handoff_under_way"]);
+    s.status = Status::HandoffDone;
+    assert!(keys(&s).is_empty());
+    s.open_services = vec![ServiceKind::Water];
+    assert!(
+        keys(&s).is_empty(),
+        "meal and water calls close at departure"
+    );
+    s.open_services.push(ServiceKind::Medical);
+    assert_eq!(keys(&s), ["medical_call"]);
+    let mut h = stay(Status::Holding);
+    negative_antigen(&mut h);
+    assert_eq!(keys(&h), ["waiting_for_isolation"]);
+}
+
+#[test]
+fn a_positive_outside_isolation_is_still_under_its_authority() {
+    let mut s = stay(Status::Parked);
+    s.results.push((TestKind::Pcr, TestResult::Positive));
+    let transfer = Action::HandoffStart {
+        mode: HandoffMode::Transfer,
+        decided: true,
+    };
+    assert_eq!(
+        check(&s, transfer).unwrap_err().key(),
+        "transfer_under_isolation"
+    );
+}
+
+#[test]
+fn rechecks_name_a_person_in_the_cab() {
+    let mut s = stay(Status::Parked);
+    s.people = 3;
+    assert!(check(&s, Action::Recheck { person: 2 }).is_ok());
+    let e = check(&s, Action::Recheck { person: 3 }).unwrap_err();
+    assert!(e.to_string().contains("passengers 1–2"), "{e}");
+    s.people = 1;
+    let e = check(&s, Action::Recheck { person: 1 }).unwrap_err();
+    assert!(e.to_string().contains("only the driver"), "{e}");
+}
