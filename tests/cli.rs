@@ -1692,3 +1692,57 @@ fn the_lots_policy_is_recorded_and_applied_by_every_terminal() {
     assert!(log.contains("fever_c=37.5"), "{log}");
     lot.ok(&["check"]);
 }
+
+/// Files and input in bad states (issue 10, §4): one clear line, a non-zero
+/// exit, and nothing changed.
+#[test]
+fn bad_files_and_odd_input_get_one_clear_line() {
+    let lot = Lot::new();
+    lot.arrive("晋D12345", &[]);
+    // A schema version no trucklot wrote: refused, the file unchanged.
+    let conn = rusqlite::Connection::open(&lot.db).unwrap();
+    conn.pragma_update(None, "user_version", -1).unwrap();
+    drop(conn);
+    let before = std::fs::read(&lot.db).unwrap();
+    let (_, err) = lot.fails(&["status"], 3);
+    assert!(err.contains("schema version -1"), "{err}");
+    assert_eq!(std::fs::read(&lot.db).unwrap(), before);
+    let conn = rusqlite::Connection::open(&lot.db).unwrap();
+    conn.pragma_update(None, "user_version", trucklot::store::SCHEMA_VERSION)
+        .unwrap();
+    drop(conn);
+
+    // A negative temperature reaches the validator.
+    lot.refused(
+        &["arrive", "晋D22222", "--temp", "-40", "--code", "green"],
+        2,
+        "34.0–42.0",
+    );
+    // Times outside 2000–2100 are typos.
+    lot.refused(&["log", "--since", "+262142-12-31 23:59"], 2, "2000–2100");
+    // An invisible character is named by its code point.
+    lot.refused(
+        &[
+            "arrive",
+            "\u{200B}晋D22222",
+            "--temp",
+            "36.5",
+            "--code",
+            "green",
+        ],
+        2,
+        "U+200B",
+    );
+    // A log row whose kind column disagrees with its event fails `check`.
+    let conn = rusqlite::Connection::open(&lot.db).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER events_no_update; UPDATE events SET kind = 'moved' WHERE id = 1;",
+    )
+    .unwrap();
+    drop(conn);
+    let (_, err) = lot.fails(&["check"], 3);
+    assert!(
+        err.contains("event 1") && err.contains("'arrived'"),
+        "{err}"
+    );
+}

@@ -152,7 +152,7 @@ pub enum Command {
               value_parser = clap::value_parser!(u8).range(0..=3))]
         person: u8,
         /// Body temperature in °C (34.0–42.0)
-        #[arg(long, value_name = "C", value_parser = temperature)]
+        #[arg(long, value_name = "C", value_parser = temperature, allow_negative_numbers = true)]
         temp: Temperature,
         /// Health-code colour
         #[arg(long, value_parser = word::<HealthCode>(), ignore_case = true)]
@@ -363,7 +363,7 @@ pub struct ArriveArgs {
     #[arg(long, value_name = "Y", value_parser = optional_text("destination"))]
     pub destination: Option<String>,
     /// The driver's body temperature in °C (34.0–42.0)
-    #[arg(long, value_name = "C", value_parser = temperature)]
+    #[arg(long, value_name = "C", value_parser = temperature, allow_negative_numbers = true)]
     pub temp: Temperature,
     /// The driver's health-code colour
     #[arg(long, value_parser = word::<HealthCode>(), ignore_case = true)]

@@ -314,7 +314,23 @@ pub(super) fn clean_required(field: &'static str, s: &str) -> Result<String, Arg
     required_text(field)(s)
 }
 
+/// A time as `--since`, `at` and the rest take it: RFC 3339 or site time,
+/// in the years 2000–2100 (anything else is a typo, and times outside them
+/// would compare as text the wrong way round).
 pub(super) fn time(s: &str) -> Result<TimeArg, ArgError> {
+    use chrono::Datelike;
+    let t = any_time(s)?;
+    let year = match t {
+        TimeArg::Exact(x) => x.year(),
+        TimeArg::Local(n) => n.year(),
+    };
+    if !(2000..=2100).contains(&year) {
+        return Err(ArgError::say(CliMsg::TimeYears, &[&text::echo(s)]));
+    }
+    Ok(t)
+}
+
+fn any_time(s: &str) -> Result<TimeArg, ArgError> {
     let t = s.trim();
     if let Ok(x) = DateTime::parse_from_rfc3339(t) {
         return Ok(TimeArg::Exact(x.with_timezone(&Utc)));

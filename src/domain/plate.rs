@@ -11,7 +11,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::text::{echo, safe_char};
 
@@ -50,7 +50,7 @@ pub enum PlateError {
     #[error("plate '{input}' is too long: at most {MAX_CHARS} characters")]
     TooLong { input: String },
     /// The first character is not one of [`PROVINCES`].
-    #[error("plate '{input}': '{ch}' is not a province character")]
+    #[error("plate '{input}': {} is not a province character", shown(*.ch))]
     Province { input: String, ch: char },
     /// The second character is not an issuing letter `A`–`Z` except `I`.
     #[error("plate '{input}': issuing letter must be A–Z except I")]
@@ -66,7 +66,7 @@ pub enum PlateError {
     #[error("plate '{input}': {}", character_reason(*.ch))]
     Character { input: String, ch: char },
     /// A final Chinese character that is not a known suffix.
-    #[error("plate '{input}': '{ch}' is not a plate suffix (挂, 学, 警, 港, 澳 or 领)")]
+    #[error("plate '{input}': {} is not a plate suffix (挂, 学, 警, 港, 澳 or 领)", shown(*.ch))]
     Suffix { input: String, ch: char },
     /// Six serial characters that do not form a new-energy number.
     #[error(
@@ -84,7 +84,21 @@ fn character_reason(ch: char) -> String {
     if ch == 'I' || ch == 'O' {
         format!("'{ch}' is not allowed (no I or O in the serial)")
     } else {
-        format!("'{ch}' is not allowed in a plate")
+        format!("{} is not allowed in a plate", shown(ch))
+    }
+}
+
+/// A character as a message can show it: quoted when it can be seen, by
+/// its code point when it cannot (a zero-width space, a BOM, a control).
+fn shown(ch: char) -> String {
+    let invisible = ch.is_control()
+        || ch.is_whitespace()
+        || UnicodeWidthChar::width(ch) == Some(0)
+        || matches!(ch, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}');
+    if invisible {
+        format!("the invisible character U+{:04X}", ch as u32)
+    } else {
+        format!("'{ch}'")
     }
 }
 

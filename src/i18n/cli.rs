@@ -338,6 +338,7 @@ catalogue! {
         ReportEmptyWindow => ("--to must be after --from", "--to 必须晚于 --from"),
         ReportFromTo => ("give --from and --to together (or --shift, or --day)", "--from 与 --to 须同时给出（或用 --shift、--day）"),
         ReportNoShift => ("no shift boundaries: set [site] shifts in the config", "没有班次时间：请在配置中设置 [site] shifts"),
+        TimeYears => ("'{0}' is outside the years 2000–2100", "'{0}' 不在 2000–2100 年之间"),
         LogNextPage => ("older: add --before {0}", "更早的记录：加 --before {0}"),
         RowFutureTime => ("the time {0} is in the future", "时间 {0} 在未来"),
         RowWrongTest => ("tube {0} is a {1} sample, not {2}", "试管 {0} 是{1}样本，不是{2}"),

@@ -164,6 +164,13 @@ fn prepare(conn: &Connection, path: &Path, seed_layout: Option<&str>) -> Result<
             known: SCHEMA_VERSION,
         });
     }
+    if version < 0 {
+        // No trucklot ever wrote this: refuse it, unchanged.
+        return Err(StoreError::Unreadable {
+            path: path.to_path_buf(),
+            detail: format!("schema version {version} was never written by trucklot"),
+        });
+    }
     if blank && seed_layout.is_none() {
         return Err(StoreError::Unreadable {
             path: path.to_path_buf(),
@@ -222,7 +229,16 @@ fn migrate(conn: &Connection, path: &Path, seed_layout: Option<&str>) -> Result<
     if version == SCHEMA_VERSION {
         return Ok(());
     }
-    for sql in &MIGRATIONS[version as usize..] {
+    let Some(missing) = usize::try_from(version)
+        .ok()
+        .and_then(|v| MIGRATIONS.get(v..))
+    else {
+        return Err(StoreError::Unreadable {
+            path: path.to_path_buf(),
+            detail: format!("schema version {version} was never written by trucklot"),
+        });
+    };
+    for sql in missing {
         tx.execute_batch(sql)?;
     }
     if version == 0 {

@@ -76,13 +76,22 @@ pub(super) fn replay_log(db: &Connection) -> Result<usize> {
          DELETE FROM occupancy; DELETE FROM closures; DELETE FROM stays;
          DELETE FROM policy;",
     )?;
-    let mut st = db.prepare("SELECT id, at, details FROM events ORDER BY id")?;
+    let mut st = db.prepare("SELECT id, at, details, kind FROM events ORDER BY id")?;
     let mut rows = st.query([])?;
     let mut n = 0;
     while let Some(r) = rows.next()? {
-        let (id, at, details): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let (id, at, details, kind): (i64, String, String, String) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
         let event: Event = serde_json::from_str(&details)
             .map_err(|e| StoreError::Decode(format!("event {id}: {e}")))?;
+        // The column the log is searched by must say what the event says.
+        if kind != event.kind() {
+            return Err(StoreError::Decode(format!(
+                "event {id}: its kind column says '{}' but the event is '{}'",
+                crate::domain::text::echo(&kind),
+                event.kind()
+            )));
+        }
         apply::apply(db, id, parse_ts(&at)?, &event).map_err(|e| {
             StoreError::Conflict(format!("replaying event {id} ({}): {e}", event.kind()))
         })?;
