@@ -217,6 +217,12 @@ fn wal(conn: &Connection) -> Result<()> {
 /// the version itself, so two terminals starting on a new file at once both
 /// succeed: the second finds the work done.
 fn migrate(conn: &Connection, path: &Path, seed_layout: Option<&str>) -> Result<()> {
+    // Up to date (the usual case): a read, so a reader opening the lot never
+    // waits for the write lock another terminal holds.
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current == SCHEMA_VERSION {
+        return Ok(());
+    }
     let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
     let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version > SCHEMA_VERSION {

@@ -35,10 +35,25 @@ impl CheckReport {
 }
 
 impl Store {
-    /// Replays the log in a transaction that is rolled back, and reports where
-    /// the stored state differs. Changes nothing.
+    /// Replays the log into temporary copies of the state tables and reports
+    /// where the stored state differs. Changes nothing, and takes no write
+    /// lock: it reads beside terminals that write.
     pub fn check(&mut self) -> Result<CheckReport> {
-        self.replay(false)
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let before = dump(&tx, "main")?;
+        shadow_state_tables(&tx)?;
+        // Unqualified names now find the temporary copies first: the one
+        // `apply` replays into them while the stored tables stay as they are.
+        let replayed = replay_log(&tx).and_then(|n| Ok((n, dump(&tx, "temp")?)));
+        drop_shadow(&tx)?;
+        let (events, after) = replayed?;
+        let differences = diff(&before, &after);
+        Ok(CheckReport {
+            events,
+            differences,
+        })
     }
 
     /// Replaces the state tables with a replay of the log.
@@ -50,9 +65,9 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let before = dump(&tx)?;
+        let before = dump(&tx, "main")?;
         let events = replay_log(&tx)?;
-        let after = dump(&tx)?;
+        let after = dump(&tx, "main")?;
         let differences = diff(&before, &after);
         if keep {
             tx.commit()?;
@@ -100,10 +115,58 @@ pub(super) fn replay_log(db: &Connection) -> Result<usize> {
     Ok(n)
 }
 
-fn dump(db: &Connection) -> Result<Vec<String>> {
+/// Creates an empty temporary copy of every state table (with its
+/// constraints and indexes, from the stored schema) and fills the bays and
+/// zones as the lot has them, for a replay that writes nothing stored.
+fn shadow_state_tables(db: &Connection) -> Result<()> {
+    let schema: Vec<(String, String, String)> = {
+        let mut st = db.prepare(
+            "SELECT type, name, sql FROM main.sqlite_master
+              WHERE sql IS NOT NULL AND type IN ('table', 'index') AND tbl_name IN
+                    ('stays','occupancy','closures','policy','people','bays','samples',
+                     'service_calls','zones')
+              ORDER BY type DESC",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (kind, name, sql) in schema {
+        let sql = if kind == "table" {
+            sql.replacen("CREATE TABLE", "CREATE TEMP TABLE", 1)
+        } else {
+            sql.replacen(&format!("INDEX {name}"), &format!("INDEX temp.{name}"), 1)
+        };
+        db.execute_batch(&sql)?;
+    }
+    db.execute_batch(
+        "INSERT INTO temp.bays (id, zone, ord) SELECT id, zone, ord FROM main.bays;
+         INSERT INTO temp.zones (zone) SELECT zone FROM main.zones;",
+    )?;
+    Ok(())
+}
+
+fn drop_shadow(db: &Connection) -> Result<()> {
+    // Children before the tables they reference.
+    for table in [
+        "occupancy",
+        "closures",
+        "people",
+        "samples",
+        "service_calls",
+        "policy",
+        "bays",
+        "zones",
+        "stays",
+    ] {
+        db.execute_batch(&format!("DROP TABLE IF EXISTS temp.{table}"))?;
+    }
+    Ok(())
+}
+
+fn dump(db: &Connection, schema: &str) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for table in STATE_TABLES {
-        let mut st = db.prepare(&format!("SELECT * FROM {table} ORDER BY 1"))?;
+        let mut st = db.prepare(&format!("SELECT * FROM {schema}.{table} ORDER BY 1"))?;
         let n = st.column_count();
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
