@@ -13,6 +13,7 @@ use trucklot::i18n::Lang;
 
 fn main() -> ExitCode {
     quiet_panics();
+    keep_writing_errors();
     let result = match cli::parse() {
         Err(f) => Err(f),
         Ok(Cli {
@@ -75,4 +76,15 @@ fn quiet_panics() {
             what.split_whitespace().collect::<Vec<_>>().join(" ")
         );
     }));
+}
+
+/// A file-size limit (`ulimit -f`) makes the kernel kill a process that
+/// writes past it with SIGXFSZ, silently. Caught, the write fails instead,
+/// and the error is reported like any full disk.
+fn keep_writing_errors() {
+    #[cfg(unix)]
+    {
+        let caught = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let _ = signal_hook::flag::register(signal_hook::consts::SIGXFSZ, caught);
+    }
 }

@@ -1772,3 +1772,54 @@ fn readers_are_not_blocked_by_a_writer() {
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
     conn.execute_batch("ROLLBACK").unwrap();
 }
+
+/// A database is put in place whole: what a killed `init` or `backup`
+/// leaves behind is never a stub at the real path, and a bad backup path
+/// leaves nothing.
+#[test]
+fn init_and_backup_never_leave_a_stub() {
+    let lot = Lot::empty();
+    // What a killed init left: a partial file beside the path, not at it.
+    let stub = lot.dir.path().join(".lot.db.partial-1-2");
+    std::fs::write(&stub, b"").unwrap();
+    lot.ok(&["init"]);
+    lot.ok(&["status"]);
+    lot.refused(&["init"], 3, "already exists");
+    let bad = lot.dir.path().join("no/such/dir/copy.db");
+    lot.fails(&["backup", bad.to_str().unwrap()], 3);
+    assert!(!bad.exists());
+    let leftovers: Vec<String> = std::fs::read_dir(lot.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".partial-") && n != ".lot.db.partial-1-2")
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let copy = lot.dir.path().join("copy.db");
+    lot.ok(&["backup", copy.to_str().unwrap()]);
+    lot.refused(&["backup", copy.to_str().unwrap()], 3, "already exists");
+}
+
+/// Under a file-size limit the program is not killed by SIGXFSZ: it says
+/// the write failed, exits 3, and leaves no stub.
+#[cfg(unix)]
+#[test]
+fn a_file_size_limit_is_a_clear_error_not_a_silent_kill() {
+    let lot = Lot::empty();
+    let bin = assert_cmd::cargo::cargo_bin!("trucklot");
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -f 100; exec '{}' --db '{}' demo",
+            bin.display(),
+            lot.db.display()
+        ))
+        .env("LANG", "C")
+        .env("HOME", lot.dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("trucklot:") && err.contains("error"), "{err}");
+    assert!(!lot.db.exists(), "no stub at the database path");
+}

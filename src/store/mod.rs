@@ -161,15 +161,28 @@ impl Store {
     /// Writes a consistent copy of the whole database to `to`, a new file
     /// created private (0600) first; other terminals may keep writing.
     pub fn backup(&self, to: &Path) -> Result<()> {
-        open::create_private_file(to, true)?;
-        let target = to.to_str().ok_or_else(|| StoreError::Create {
+        if to.exists() {
+            return Err(StoreError::AlreadyExists {
+                path: to.to_path_buf(),
+            });
+        }
+        // Written under a temporary name and put in place whole: a killed
+        // backup, a full disk or a bad path leave nothing at `to`.
+        let tmp = open::temp_beside(to);
+        open::create_private_file(&tmp, true)?;
+        let target = tmp.to_str().ok_or_else(|| StoreError::Create {
             path: to.to_path_buf(),
             detail: "the path is not valid UTF-8".into(),
-        })?;
-        if let Err(e) = self.conn.execute("VACUUM INTO ?1", [target]) {
-            // Leave no half-written copy behind.
-            let _ = std::fs::remove_file(to);
-            return Err(e.into());
+        });
+        let written = target.and_then(|t| {
+            self.conn
+                .execute("VACUUM INTO ?1", [t])
+                .map(|_| ())
+                .map_err(StoreError::from)
+        });
+        if let Err(e) = written.and_then(|()| open::publish(&tmp, to)) {
+            open::remove_with_wal(&tmp);
+            return Err(e);
         }
         Ok(())
     }

@@ -2,7 +2,7 @@
 //! application id and version checks, and migrations.
 
 use std::fs::OpenOptions;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
@@ -43,18 +43,79 @@ pub(super) fn create(path: &Path, layout_text: &str) -> Result<Store> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         create_private_dir(dir)?;
     }
-    create_private_file(path, true)?;
-    let conn = connect(path)?;
-    let layout = prepare(&conn, path, Some(layout_text))?;
-    Ok(Store {
-        conn,
-        layout,
-        path: path.to_path_buf(),
-    })
+    if path.exists() {
+        return Err(StoreError::AlreadyExists {
+            path: path.to_path_buf(),
+        });
+    }
+    // Built under a temporary name beside it and put in place whole: a
+    // process killed half-way, or a full disk, leaves no stub at `path`.
+    let tmp = temp_beside(path);
+    create_private_file(&tmp, true)?;
+    let built = connect(&tmp).and_then(|conn| prepare(&conn, &tmp, Some(layout_text)).map(|_| ()));
+    // The connection is closed here: its WAL is checkpointed into the file.
+    if let Err(e) = built.and_then(|()| publish(&tmp, path)) {
+        remove_with_wal(&tmp);
+        return Err(e);
+    }
+    open_existing(path)
+}
+
+/// A name beside `path` for a file being built, unique to this process.
+pub(super) fn temp_beside(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.partial-{}-{nanos}", std::process::id()))
+}
+
+/// Puts the finished file `tmp` at `path`, refusing to replace one that
+/// appeared meanwhile (a hard link is created atomically or not at all).
+pub(super) fn publish(tmp: &Path, path: &Path) -> Result<()> {
+    match std::fs::hard_link(tmp, path) {
+        Ok(()) => {
+            let _ = std::fs::remove_file(tmp);
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(StoreError::AlreadyExists {
+            path: path.to_path_buf(),
+        }),
+        // A file system without hard links: rename, having checked.
+        Err(_) if !path.exists() => std::fs::rename(tmp, path).map_err(|e| StoreError::Create {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        }),
+        Err(e) => Err(StoreError::Create {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        }),
+    }
+}
+
+/// Removes a file SQLite may have given a WAL and a shared-memory file.
+pub(super) fn remove_with_wal(path: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
 }
 
 pub(super) fn open_or_create(path: &Path, layout_text: &str) -> Result<Store> {
     Layout::parse(layout_text)?;
+    if !path.exists() {
+        // Another terminal may create it at the same moment: whoever puts
+        // theirs in place first wins, the other opens it.
+        match create(path, layout_text) {
+            Err(StoreError::AlreadyExists { .. }) => {}
+            other => return other,
+        }
+    }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         create_private_dir(dir)?;
     }
