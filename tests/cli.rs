@@ -1823,3 +1823,21 @@ fn a_file_size_limit_is_a_clear_error_not_a_silent_kill() {
     assert!(err.contains("trucklot:") && err.contains("error"), "{err}");
     assert!(!lot.db.exists(), "no stub at the database path");
 }
+
+/// Damage inside the file is found by `check` and named, exit 3.
+#[test]
+fn check_finds_a_damaged_file() {
+    let lot = Lot::new();
+    for n in 0..40 {
+        lot.arrive(&format!("晋D1{n:04}"), &[]);
+    }
+    lot.ok(&["check"]);
+    let mut bytes = std::fs::read(&lot.db).unwrap();
+    let mid = bytes.len() / 2;
+    for (i, b) in bytes[mid..mid + 512].iter_mut().enumerate() {
+        *b = (i as u8).wrapping_mul(37).wrapping_add(11);
+    }
+    std::fs::write(&lot.db, bytes).unwrap();
+    let (_, err) = lot.fails(&["check"], 3);
+    assert!(err.contains("damaged"), "{err}");
+}

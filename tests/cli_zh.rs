@@ -121,6 +121,8 @@ fn english_in(text: &str, words: &BTreeSet<String>) -> Vec<String> {
         cut(&mut line, "<", &['>']);
         cut(&mut line, "应为", &['）']);
         cut(&mut line, "可选", &['）']);
+        // File paths are what people typed.
+        cut(&mut line, "/", &[' ']);
         for token in line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')) {
             if token.starts_with("--") {
                 continue;

@@ -122,6 +122,7 @@ impl Failure {
             }
             StoreError::Busy => CliMsg::DbBusy.text(lang).to_string(),
             StoreError::Conflict(d) => say(lang, CliMsg::DbConflict, &[d]),
+            StoreError::Damaged(d) => say(lang, CliMsg::DbDamaged, &[d]),
             _ => say(lang, CliMsg::DbError, &[&e]),
         };
         match e {

@@ -339,6 +339,7 @@ catalogue! {
         ReportFromTo => ("give --from and --to together (or --shift, or --day)", "--from 与 --to 须同时给出（或用 --shift、--day）"),
         ReportNoShift => ("no shift boundaries: set [site] shifts in the config", "没有班次时间：请在配置中设置 [site] shifts"),
         TimeYears => ("'{0}' is outside the years 2000–2100", "'{0}' 不在 2000–2100 年之间"),
+        DbDamaged => ("the database file is damaged ({0}): stop writing to it; 'trucklot check' shows the damage, a backup restores the lot", "数据库文件已损坏（{0}）：请停止写入；'trucklot check' 可查看损坏情况，请用备份恢复"),
         LogNextPage => ("older: add --before {0}", "更早的记录：加 --before {0}"),
         RowFutureTime => ("the time {0} is in the future", "时间 {0} 在未来"),
         RowWrongTest => ("tube {0} is a {1} sample, not {2}", "试管 {0} 是{1}样本，不是{2}"),

@@ -63,6 +63,10 @@ pub enum StoreError {
     Decode(String),
     #[error(transparent)]
     Layout(#[from] LayoutError),
+    #[error(
+        "the database file is damaged ({0}): stop writing to it; 'trucklot check' shows the damage, a backup restores the lot"
+    )]
+    Damaged(String),
     #[error("database error: {0}")]
     Sql(String),
 }
@@ -73,6 +77,7 @@ impl From<rusqlite::Error> for StoreError {
         match e.sqlite_error_code() {
             Some(C::DatabaseBusy | C::DatabaseLocked) => StoreError::Busy,
             Some(C::ConstraintViolation) => StoreError::Conflict(e.to_string()),
+            Some(C::DatabaseCorrupt) => StoreError::Damaged(e.to_string()),
             Some(C::NotADatabase) => StoreError::Unreadable {
                 path: PathBuf::new(),
                 detail: "not a SQLite database".into(),

@@ -39,6 +39,11 @@ impl Store {
     /// where the stored state differs. Changes nothing, and takes no write
     /// lock: it reads beside terminals that write.
     pub fn check(&mut self) -> Result<CheckReport> {
+        // The file itself first: a damaged page makes every comparison moot.
+        let verdict: Vec<String> = self.all("PRAGMA quick_check", [], |r| Ok(r.get(0)?))?;
+        if verdict != ["ok"] {
+            return Err(StoreError::Damaged(verdict.join("; ")));
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Deferred)?;
