@@ -17,7 +17,7 @@ use trucklot::i18n::Lang;
 use trucklot::ops::{self, Ctx, Op};
 use trucklot::store::Store;
 use trucklot::tui::app::App;
-use trucklot::tui::{Session, snapshot, view};
+use trucklot::tui::{Session, snapshot};
 
 fn busy_app() -> (tempfile::TempDir, App) {
     let dir = tempfile::TempDir::new().expect("temp dir");
@@ -110,8 +110,7 @@ fn bench(c: &mut Criterion) {
         let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
         g.bench_function(format!("render map {w}x{h}"), |b| {
             b.iter(|| {
-                term.draw(|f| view::render(black_box(&app), f))
-                    .expect("draw");
+                term.draw(|f| black_box(&app).render(f)).expect("draw");
             })
         });
     }
@@ -124,7 +123,7 @@ fn bench(c: &mut Criterion) {
             flip = !flip;
             app.key(if flip { &right } else { &left });
             let _ = app.take_effects();
-            term.draw(|f| view::render(&app, f)).expect("draw");
+            term.draw(|f| app.render(f)).expect("draw");
         })
     });
     g.finish();

@@ -15,7 +15,7 @@ use trucklot::i18n::Lang;
 use trucklot::ops::{self, Ctx, Op};
 use trucklot::store::Store;
 use trucklot::tui::app::App;
-use trucklot::tui::{Session, run_effects, snapshot, view};
+use trucklot::tui::{Session, run_effects, snapshot};
 
 fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, 19, 0, 0).unwrap()
@@ -169,7 +169,7 @@ impl Rig {
 
     fn screen(&self, w: u16, h: u16) -> String {
         let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        t.draw(|f| view::render(&self.app, f)).unwrap();
+        t.draw(|f| self.app.render(f)).unwrap();
         let buf = t.backend().buffer();
         let mut out = String::new();
         for y in 0..h {
@@ -320,7 +320,7 @@ fn arrival_in_the_suggested_bay_takes_few_keys() {
     );
     assert!(r.presses <= 12, "{} keys", r.presses);
     assert_eq!(r.events(), before + 1);
-    assert_eq!(r.app.cursor_bay().as_str(), "P-01-60");
+    assert_eq!(r.app.shared.cursor_bay().as_str(), "P-01-60");
     assert!(r.screen(160, 45).contains("arrived 晋D12345 P-01-60"));
 }
 
@@ -372,7 +372,7 @@ fn a_fever_suggests_isolation_and_picking_parking_needs_a_reason() {
     r.press(KeyCode::Enter);
     assert_eq!(r.events(), 1);
     assert_eq!(
-        r.app.cursor_bay().zone(),
+        r.app.shared.cursor_bay().zone(),
         trucklot::domain::bay::Zone::Parking
     );
 }
@@ -383,14 +383,14 @@ fn move_and_depart_confirm_with_plate_and_bay() {
     r.press(KeyCode::Char('/'));
     r.typed("a8b9");
     r.press(KeyCode::Enter);
-    assert_eq!(r.app.cursor_bay().as_str(), "P-01-01");
+    assert_eq!(r.app.shared.cursor_bay().as_str(), "P-01-01");
     r.press(KeyCode::Char('m'));
     r.press(KeyCode::Char('j'));
     r.press(KeyCode::Enter);
     let s = r.screen(160, 45);
     assert!(s.contains("冀A8B9C1   P-01-01 → P-02-01"), "{s}");
     r.press(KeyCode::Enter);
-    assert_eq!(r.app.cursor_bay().as_str(), "P-02-01");
+    assert_eq!(r.app.shared.cursor_bay().as_str(), "P-02-01");
     // Departure with an antigen result pending is refused, then forced with a reason.
     let before = r.events();
     r.press(KeyCode::Char('d'));
@@ -407,7 +407,7 @@ fn move_and_depart_confirm_with_plate_and_bay() {
     r.press(KeyCode::Enter);
     r.press(KeyCode::Enter);
     assert_eq!(r.events(), before + 1);
-    assert!(r.app.occupant(r.app.cursor).is_none());
+    assert!(r.app.shared.occupant(r.app.shared.cursor).is_none());
 }
 
 #[test]
@@ -431,7 +431,7 @@ fn results_propose_the_next_step() {
     assert!(s.contains("Positive result: move to isolation?"), "{s}");
     r.press(KeyCode::Enter);
     assert_eq!(
-        r.app.cursor_bay().zone(),
+        r.app.shared.cursor_bay().zone(),
         trucklot::domain::bay::Zone::Isolation
     );
     // Nothing waiting now: `r` says so; `s` offers both tests.
@@ -489,7 +489,7 @@ fn clocks_and_isolation_boards() {
     );
     r.press(KeyCode::Enter);
     assert_eq!(
-        r.app.cursor_bay().zone(),
+        r.app.shared.cursor_bay().zone(),
         trucklot::domain::bay::Zone::Parking
     );
     assert!(r.app.isolation_rows().is_empty());
@@ -576,7 +576,7 @@ fn chinese_interface() {
 #[test]
 fn ascii_mode_draws_only_ascii_on_the_map() {
     let mut r = Rig::busy(Lang::En);
-    r.app.session.ascii = true;
+    r.app.shared.session.ascii = true;
     let s = r.screen(160, 45);
     let map: String = s
         .lines()
@@ -617,20 +617,21 @@ impl Rig {
 
     fn go_to(&mut self, plate: &str) {
         let p = Plate::parse(plate).unwrap();
-        let bay = self.app.bay_of_plate(&p).expect("on site");
+        let bay = self.app.shared.bay_of_plate(&p).expect("on site");
         self.app.set_cursor(bay);
         self.settle();
     }
 
     fn status_of(&self, plate: &str) -> trucklot::domain::stay::Status {
         let p = Plate::parse(plate).unwrap();
-        let bay = self.app.bay_of_plate(&p).expect("on site");
-        self.app.occupant(bay).unwrap().status
+        let bay = self.app.shared.bay_of_plate(&p).expect("on site");
+        self.app.shared.occupant(bay).unwrap().status
     }
 
     fn close_isolation_except(&mut self, keep: usize) {
         let ids: Vec<BayId> = self
             .app
+            .shared
             .layout
             .bays
             .iter()
@@ -691,9 +692,9 @@ fn a_passenger_with_a_fever_sends_the_truck_to_isolation_and_is_named() {
     assert!(s.contains("P1 temp °C"), "{s}");
     r.press(KeyCode::Enter);
     assert_eq!(r.events(), 1);
-    assert_eq!(r.app.cursor, plan.bay.unwrap());
+    assert_eq!(r.app.shared.cursor, plan.bay.unwrap());
     assert_eq!(
-        r.app.cursor_bay().zone(),
+        r.app.shared.cursor_bay().zone(),
         trucklot::domain::bay::Zone::Isolation
     );
     // A cab holds the driver and three passengers; Ctrl-r removes the last.
@@ -715,16 +716,20 @@ fn the_plan_the_form_shows_is_what_the_arrival_does() {
         r.form_start(plate, temp, code);
         let plan = r.app.arrival_plan().unwrap().clone();
         r.press(KeyCode::Enter);
-        let bay = r.app.bay_of_plate(&Plate::parse(plate).unwrap()).unwrap();
+        let bay = r
+            .app
+            .shared
+            .bay_of_plate(&Plate::parse(plate).unwrap())
+            .unwrap();
         assert_eq!(Some(bay), plan.bay, "{plate}");
-        assert_eq!(r.app.layout.bays[bay].zone, plan.zone, "{plate}");
+        assert_eq!(r.app.shared.layout.bays[bay].zone, plan.zone, "{plate}");
     }
     r.close_isolation_except(1);
     r.form_start("晋D33333", "38.9", 'g');
     let plan = r.app.arrival_plan().unwrap().clone();
     assert!(plan.holding);
     let s = r.screen(160, 45);
-    let work = r.app.layout.bays[plan.bay.unwrap()].id.to_string();
+    let work = r.app.shared.layout.bays[plan.bay.unwrap()].id.to_string();
     assert!(
         s.contains("isolation full: waits on") && s.contains(&format!("holding list in {work}")),
         "{s}"
@@ -732,6 +737,7 @@ fn the_plan_the_form_shows_is_what_the_arrival_does() {
     r.press(KeyCode::Enter);
     let bay = r
         .app
+        .shared
         .bay_of_plate(&Plate::parse("晋D33333").unwrap())
         .unwrap();
     assert_eq!(Some(bay), plan.bay);
@@ -817,7 +823,7 @@ fn the_departure_confirmation_lists_the_blockers_and_a_positive_cannot_be_forced
     assert!(!s.contains("reason to force it"), "{s}");
     assert_eq!(r.events(), before);
     // The same in Chinese.
-    r.app.session.lang = Lang::Zh;
+    r.app.shared.session.lang = Lang::Zh;
     r.press(KeyCode::Char('d'));
     let s = r.screen(160, 45);
     assert!(
@@ -867,6 +873,7 @@ fn a_transfer_asks_for_the_receiving_plate_and_company_and_is_confirmed_at_the_e
     r.press(KeyCode::Char('c'));
     let row = r
         .app
+        .shared
         .clocks
         .iter()
         .position(|c| {
@@ -957,7 +964,7 @@ fn a_truck_parked_against_the_checks_has_its_own_glyph_and_reason() {
         "panel\n{s}"
     );
     assert!(s.contains("flagged: fever: driver 张三"), "{s}");
-    r.app.session.ascii = true;
+    r.app.shared.session.ascii = true;
     assert!(r.screen(160, 45).contains("|01 &"));
     insta::assert_snapshot!("overridden_160x45", r.screen(160, 45));
 }

@@ -19,10 +19,10 @@ use trucklot::i18n::Lang;
 use trucklot::ops::{self, Ctx, Op};
 use trucklot::store::Store;
 use trucklot::tui::app::App;
-use trucklot::tui::form::Field;
 use trucklot::tui::keymap::{self, Action, Key, Mode};
+use trucklot::tui::screens::form::Field;
 use trucklot::tui::screens::{Hit, Screen};
-use trucklot::tui::{Session, poll_db, run_effects, snapshot, view};
+use trucklot::tui::{Session, poll_db, run_effects, snapshot};
 
 fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, 19, 0, 0).unwrap()
@@ -138,7 +138,12 @@ impl Rig {
     }
 
     fn go(&mut self, bay: &str) {
-        let i = self.app.layout.find(&BayId::parse(bay).unwrap()).unwrap();
+        let i = self
+            .app
+            .shared
+            .layout
+            .find(&BayId::parse(bay).unwrap())
+            .unwrap();
         self.app.set_cursor(i);
         self.settle();
     }
@@ -172,7 +177,7 @@ impl Rig {
 
     fn screen(&self) -> String {
         let mut t = Terminal::new(TestBackend::new(160, 45)).unwrap();
-        t.draw(|f| view::render(&self.app, f)).unwrap();
+        t.draw(|f| self.app.render(f)).unwrap();
         let buf = t.backend().buffer();
         let mut out = String::new();
         for y in 0..45 {
@@ -195,7 +200,7 @@ impl Rig {
     /// The whole screen with its styles (a cursor is a style).
     fn buffer(&self) -> ratatui::buffer::Buffer {
         let mut t = Terminal::new(TestBackend::new(160, 45)).unwrap();
-        t.draw(|f| view::render(&self.app, f)).unwrap();
+        t.draw(|f| self.app.render(f)).unwrap();
         t.backend().buffer().clone()
     }
 
@@ -203,7 +208,7 @@ impl Rig {
         self.store.event_count().unwrap()
     }
 
-    fn form(&self) -> &trucklot::tui::form::ArrivalForm {
+    fn form(&self) -> &trucklot::tui::screens::form::ArrivalForm {
         self.app
             .screens
             .iter()
@@ -227,6 +232,7 @@ impl Rig {
 
     fn toast(&self) -> String {
         self.app
+            .shared
             .toast
             .as_ref()
             .map(|t| t.text.clone())
@@ -439,7 +445,7 @@ fn an_unknown_key_gets_a_one_line_hint_in_the_interface_language() {
     let mut r = Rig::new();
     r.press(KeyCode::Char('L'));
     assert_eq!(r.toast(), "L: not a key here — ? for help");
-    r.app.session.lang = Lang::Zh;
+    r.app.shared.session.lang = Lang::Zh;
     r.press(KeyCode::Char('Z'));
     assert_eq!(r.toast(), "Z：此处没有这个键 — 按 ? 查看帮助");
 }
@@ -456,13 +462,14 @@ fn search_finds_a_bay_id_a_drivers_name_and_a_departed_truck() {
     };
     let bay = r
         .app
+        .shared
         .layout
         .find(&BayId::parse("P-05-31").unwrap())
         .unwrap();
     assert_eq!(hits(&r), vec![Hit::Bay(bay)]);
     assert!(r.screen().contains("冀A8B9C1"));
     r.press(KeyCode::Enter);
-    assert_eq!(r.app.cursor_bay().as_str(), "P-05-31");
+    assert_eq!(r.app.shared.cursor_bay().as_str(), "P-05-31");
     // A driver's name, in any case.
     r.press(KeyCode::Char('/'));
     r.typed("li si");
@@ -471,6 +478,7 @@ fn search_finds_a_bay_id_a_drivers_name_and_a_departed_truck() {
     r.typed("张三");
     let d = r
         .app
+        .shared
         .layout
         .find(&BayId::parse("P-05-30").unwrap())
         .unwrap();
@@ -510,18 +518,18 @@ fn left_from_parking_returns_to_the_stacked_block_last_visited() {
     let mut r = Rig::new();
     // 4 isolation, 3 parking, ← : back to isolation, not to living.
     r.press(KeyCode::Char('4'));
-    assert_eq!(r.app.cursor_bay().as_str(), "I-01");
+    assert_eq!(r.app.shared.cursor_bay().as_str(), "I-01");
     r.press(KeyCode::Char('3'));
     r.press(KeyCode::Char('0'));
     r.press(KeyCode::Left);
-    assert_eq!(r.app.cursor_bay().as_str(), "I-01");
+    assert_eq!(r.app.shared.cursor_bay().as_str(), "I-01");
     // And the same for handoff and work.
     for (key, bay) in [('5', "H-01"), ('1', "W-01")] {
         r.press(KeyCode::Char(key));
         r.press(KeyCode::Char('3'));
         r.press(KeyCode::Char('0'));
         r.press(KeyCode::Left);
-        assert_eq!(r.app.cursor_bay().as_str(), bay);
+        assert_eq!(r.app.shared.cursor_bay().as_str(), bay);
     }
 }
 
@@ -550,9 +558,13 @@ fn the_loops_refresh_shows_another_connections_commit() {
     )
     .unwrap();
     assert!(poll_db(&r.store, &mut r.app, &mut version));
-    let bay = r.app.bay_of_plate(&Plate::parse("晋K22222").unwrap());
+    let bay = r
+        .app
+        .shared
+        .bay_of_plate(&Plate::parse("晋K22222").unwrap());
     assert_eq!(
-        bay.map(|b| r.app.layout.bays[b].id.to_string()).as_deref(),
+        bay.map(|b| r.app.shared.layout.bays[b].id.to_string())
+            .as_deref(),
         Some("P-10-10")
     );
     r.go("P-10-10");

@@ -26,7 +26,7 @@ use trucklot::ops::{self, Ctx, Op};
 use trucklot::store::Store;
 use trucklot::tui::app::App;
 use trucklot::tui::screens::Screen;
-use trucklot::tui::{Session, run_effects, snapshot, view};
+use trucklot::tui::{Session, run_effects, snapshot};
 
 fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, 19, 0, 0).unwrap()
@@ -251,7 +251,7 @@ impl Rig {
     }
 
     fn go_to(&mut self, p: &str) {
-        let bay = self.app.bay_of_plate(&plate(p)).expect("on site");
+        let bay = self.app.shared.bay_of_plate(&plate(p)).expect("on site");
         self.app.set_cursor(bay);
         self.settle();
     }
@@ -270,7 +270,7 @@ impl Rig {
 
     fn buffer(&self, w: u16, h: u16) -> Buffer {
         let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        t.draw(|f| view::render(&self.app, f)).unwrap();
+        t.draw(|f| self.app.render(f)).unwrap();
         t.backend().buffer().clone()
     }
 
@@ -279,7 +279,7 @@ impl Rig {
     }
 
     /// The arrival form's focus field, moved with Tab until `pred` holds.
-    fn tab_until(&mut self, pred: impl Fn(&trucklot::tui::form::Field) -> bool) {
+    fn tab_until(&mut self, pred: impl Fn(&trucklot::tui::screens::form::Field) -> bool) {
         for _ in 0..40 {
             if let Some(Screen::Form(f)) = self.app.screens.last()
                 && pred(&f.focus)
@@ -393,6 +393,7 @@ fn walk(lang: Lang, ascii: bool) -> Vec<(String, Buffer, Buffer)> {
     }
     r.app.set_cursor(
         r.app
+            .shared
             .layout
             .find(&BayId::parse("P-20-01").unwrap())
             .unwrap(),
@@ -428,7 +429,7 @@ fn walk(lang: Lang, ascii: bool) -> Vec<(String, Buffer, Buffer)> {
     r.ctrl('p');
     r.typed(NAMES[3]);
     shot(&r, "form, passenger");
-    r.tab_until(|f| *f == trucklot::tui::form::Field::Bay);
+    r.tab_until(|f| *f == trucklot::tui::screens::form::Field::Bay);
     shot(&r, "form, bay");
     r.key(KeyCode::Char(' '));
     shot(&r, "pick bay");
@@ -471,6 +472,7 @@ fn walk(lang: Lang, ascii: bool) -> Vec<(String, Buffer, Buffer)> {
     shot(&r, "toast: moved");
     r.app.set_cursor(
         r.app
+            .shared
             .layout
             .find(&BayId::parse("P-19-01").unwrap())
             .unwrap(),
@@ -480,7 +482,7 @@ fn walk(lang: Lang, ascii: bool) -> Vec<(String, Buffer, Buffer)> {
     // A refusal, as the loop reports it.
     let refused = Op::Move {
         plate: plate("晋D12345"),
-        to: r.app.layout.bays[r.app.bay_of_plate(&plate("冀A8B9C1")).unwrap()]
+        to: r.app.shared.layout.bays[r.app.shared.bay_of_plate(&plate("冀A8B9C1")).unwrap()]
             .id
             .clone(),
     };
@@ -592,6 +594,7 @@ fn the_cursor_shows_its_row_and_column_and_the_suggestion_needs_no_blink() {
     let mut r = Rig::busy(Lang::En, false, true);
     r.app.set_cursor(
         r.app
+            .shared
             .layout
             .find(&BayId::parse("P-07-23").unwrap())
             .unwrap(),
@@ -648,17 +651,17 @@ fn the_gate_works_at_80x24() {
     r.key(KeyCode::Char('a'));
     r.typed("晋D99887");
     let bay = r.app.arrival_plan().unwrap().bay.unwrap();
-    let id = r.app.layout.bays[bay].id.to_string();
+    let id = r.app.shared.layout.bays[bay].id.to_string();
     let t = r.text(80, 24);
     let form_top = t.lines().position(|l| l.contains("Arrival")).unwrap();
     let above: String = t.lines().take(form_top).collect::<Vec<_>>().join("\n");
     assert!(above.contains('◇') && above.contains(&id), "{t}");
     // Picking on the map shows the cursor's zone above the form.
-    r.tab_until(|f| *f == trucklot::tui::form::Field::Bay);
+    r.tab_until(|f| *f == trucklot::tui::screens::form::Field::Bay);
     r.key(KeyCode::Char(' '));
     r.key(KeyCode::Right);
     let t = r.text(80, 24);
-    assert!(t.contains(r.app.cursor_bay().as_str()), "{t}");
+    assert!(t.contains(r.app.shared.cursor_bay().as_str()), "{t}");
     // A long reason is never cut: it moves below the fields and wraps.
     r.esc_all();
     r.key(KeyCode::Char('a'));
@@ -675,7 +678,7 @@ fn long_texts_are_whole_at_160_columns() {
     let mut r = Rig::busy(Lang::En, false, true);
     r.key(KeyCode::Char('a'));
     r.typed("晋D99887");
-    r.tab_until(|f| *f == trucklot::tui::form::Field::Bay);
+    r.tab_until(|f| *f == trucklot::tui::screens::form::Field::Bay);
     assert!(r.text(160, 45).contains("Space: pick on map"));
     r.esc_all();
     r.key(KeyCode::Char('c'));

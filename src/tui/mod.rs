@@ -8,14 +8,12 @@
 
 pub mod app;
 pub mod bay_state;
-pub mod flows;
-pub mod form;
 pub mod input;
 pub mod keymap;
 pub mod log;
 pub mod outcome;
-
 pub mod screens;
+pub mod shared;
 pub mod view;
 pub mod widgets;
 
@@ -130,9 +128,7 @@ pub fn run(mut store: Store, session: Session) -> anyhow::Result<()> {
         if dirty {
             let size = terminal.size().context("reading the terminal size")?;
             app.resize(size.width, size.height);
-            terminal
-                .draw(|f| view::render(&app, f))
-                .context("drawing")?;
+            terminal.draw(|f| app.render(f)).context("drawing")?;
             dirty = false;
         }
         if event::poll(Duration::from_millis(200)).context("reading the keyboard")? {
@@ -233,6 +229,14 @@ pub fn run_effects(app: &mut App, store: &mut Store, ctx: &Ctx<'_>) -> bool {
             Effect::DepartureCheck(plate) => {
                 let result = ops::departure_blockers(store, ctx.policy, &plate);
                 app.departure_checked(&plate, result);
+            }
+            Effect::LoadStay { plate, action } => {
+                let state = ops::stay_state(store, &plate);
+                app.stay_loaded(&plate, action, state);
+            }
+            Effect::SuggestBay { plate, zone, then } => {
+                let bay = ops::suggested_bay(store, &plate, &[zone]);
+                app.bay_suggested(plate, then, bay);
             }
             Effect::LoadDeparted => match store.departed_plates() {
                 Ok(d) => app.set_departed(d),

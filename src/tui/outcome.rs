@@ -2,51 +2,50 @@
 //! and bay, the cursor following the truck, the next step a result proposes,
 //! and the offer to force a refused departure with a reason.
 
-use super::app::App;
-use super::flows::{bay_text, person_text};
-use super::screens::{PromptNext, Screen};
+use super::screens::{Cmd, Confirm, Prompt, PromptNext};
+use super::shared::Shared;
+use super::view::{bay_text, person_text};
 use crate::i18n::Msg;
 use crate::i18n::words::word;
 use crate::ops::{Note, Op, OpError, Outcome, Proposal, Refusal};
 
 /// What an operation's result does to the screen.
-pub(super) fn op_done(app: &mut App, op: &Op, result: Result<Outcome, OpError>) {
+pub fn op_done(sh: &Shared, op: &Op, result: Result<Outcome, OpError>) -> Vec<Cmd> {
+    let mut out = Vec::new();
     match result {
-        Ok(out) => {
+        Ok(done) => {
             if matches!(op, Op::Arrive { .. }) {
-                app.screens
-                    .retain(|s| !matches!(s, Screen::Form(_) | Screen::PickBay(_)));
-                app.sync_form();
+                out.push(Cmd::CloseForm);
             }
-            let plate = out
+            let plate = done
                 .plate
                 .as_ref()
                 .map(|p| p.to_string())
                 .unwrap_or_default();
-            let bay = out.bay.as_ref().map(|b| b.to_string()).unwrap_or_default();
-            let mut text = ["✓", app.t(op_msg(op)), &plate, &bay]
+            let bay = done.bay.as_ref().map(|b| b.to_string()).unwrap_or_default();
+            let mut text = ["✓", sh.t(op_msg(op)), &plate, &bay]
                 .into_iter()
                 .filter(|s| !s.is_empty())
                 .collect::<Vec<_>>()
                 .join(" ");
             // What else happened is said on the same line.
-            for note in &out.notes {
+            for note in &done.notes {
                 text.push_str(" · ");
                 text.push_str(&match note {
-                    Note::Holding => app.t(Msg::NoteHolding).to_string(),
-                    Note::ServiceClosedAtDeparture(kind) => app
+                    Note::Holding => sh.t(Msg::NoteHolding).to_string(),
+                    Note::ServiceClosedAtDeparture(kind) => sh
                         .t(Msg::NoteServiceClosed)
-                        .replace("{x}", app.t(word(*kind))),
+                        .replace("{x}", sh.t(word(*kind))),
                 });
             }
-            app.toast(text, false);
+            out.push(Cmd::Toast(text, false));
             if let (Some(b), true) = (
-                out.bay.as_ref().and_then(|b| app.layout.find(b)),
+                done.bay.as_ref().and_then(|b| sh.layout.find(b)),
                 moves_truck(op),
             ) {
-                app.set_cursor(b);
+                out.push(Cmd::Cursor(b));
             }
-            match (out.proposal, out.plate) {
+            match (done.proposal, done.plate) {
                 (Some(Proposal::Isolate { bay }), Some(plate)) => {
                     let to = bay_text(bay.as_ref());
                     let (title, reason) = match op {
@@ -59,25 +58,25 @@ pub(super) fn op_done(app: &mut App, op: &Op, result: Result<Outcome, OpError>) 
                             Msg::ProposeIsolateRecheck,
                             format!(
                                 "{}: {} {temperature} {}",
-                                app.t(Msg::RecheckReason),
-                                person_text(app, *person, None),
-                                app.t(word(*code))
+                                sh.t(Msg::RecheckReason),
+                                person_text(sh, *person, None),
+                                sh.t(word(*code))
                             ),
                         ),
-                        _ => (Msg::ProposeIsolate, app.t(Msg::PositiveResult).to_string()),
+                        _ => (Msg::ProposeIsolate, sh.t(Msg::PositiveResult).to_string()),
                     };
-                    app.confirm(
+                    out.push(Confirm::push(
                         title,
                         vec![format!("{plate}  → {to}"), reason.clone()],
                         Op::Isolate { plate, reason, bay },
-                    );
+                    ));
                 }
                 (Some(Proposal::IsolateWaiting { plate, bay }), _) => {
-                    let reason = app.t(Msg::FromHoldingList).to_string();
-                    app.confirm(
+                    let reason = sh.t(Msg::FromHoldingList).to_string();
+                    out.push(Confirm::push(
                         Msg::ProposeIsolateWaiting,
                         vec![
-                            app.t(Msg::IsolationBayFree)
+                            sh.t(Msg::IsolationBayFree)
                                 .replace("{bay}", bay.as_str())
                                 .replace("{plate}", plate.as_str()),
                         ],
@@ -86,18 +85,18 @@ pub(super) fn op_done(app: &mut App, op: &Op, result: Result<Outcome, OpError>) 
                             reason,
                             bay: Some(bay),
                         },
-                    );
+                    ));
                 }
-                (Some(Proposal::Resample(test)), Some(plate)) => app.confirm(
+                (Some(Proposal::Resample(test)), Some(plate)) => out.push(Confirm::push(
                     Msg::ProposeResample,
-                    vec![format!("{plate}  {}", app.t(word(test)))],
+                    vec![format!("{plate}  {}", sh.t(word(test)))],
                     Op::Sample {
                         plate,
                         test,
                         tube: None,
                         batch: None,
                     },
-                ),
+                )),
                 _ => {}
             }
         }
@@ -107,7 +106,7 @@ pub(super) fn op_done(app: &mut App, op: &Op, result: Result<Outcome, OpError>) 
                 OpError::Refused(Refusal::DepartureBlocked { blockers, .. })
                     if blockers.iter().all(|b| b.forceable())
             );
-            app.toast(crate::i18n::refusal::text(app.session.lang, &e), true);
+            out.push(Cmd::error(crate::i18n::refusal::text(sh.session.lang, &e)));
             if let (
                 true,
                 Op::Depart {
@@ -116,15 +115,16 @@ pub(super) fn op_done(app: &mut App, op: &Op, result: Result<Outcome, OpError>) 
                 },
             ) = (forceable, op)
             {
-                app.prompt(
+                out.push(Prompt::push(
                     Msg::PromptForceReason,
                     plate.to_string(),
                     true,
                     PromptNext::ForceDepart(plate.clone()),
-                );
+                ));
             }
         }
     }
+    out
 }
 
 fn moves_truck(op: &Op) -> bool {

@@ -12,19 +12,19 @@ use unicode_width::UnicodeWidthStr;
 use super::color;
 use crate::domain::bay::Zone;
 use crate::i18n::{Lang, Msg};
-use crate::tui::app::App;
 use crate::tui::keymap;
+use crate::tui::shared::Shared;
 
-pub fn status_line(app: &App, f: &mut Frame, area: Rect) {
-    let c = color(app);
-    let now = app
+pub fn status_line(sh: &Shared, f: &mut Frame, area: Rect) {
+    let c = color(sh);
+    let now = sh
         .now
-        .with_timezone(&app.session.tz)
+        .with_timezone(&sh.session.tz)
         .format("%Y-%m-%d %H:%M")
         .to_string();
-    let overdue = app.overdue();
+    let overdue = sh.overdue();
     let alarm = if overdue > 0 {
-        let s = format!(" ! {overdue} {} ", app.t(Msg::Overdue));
+        let s = format!(" ! {overdue} {} ", sh.t(Msg::Overdue));
         let style = if c {
             Style::new()
                 .fg(Color::White)
@@ -35,10 +35,10 @@ pub fn status_line(app: &App, f: &mut Frame, area: Rect) {
         };
         Span::styled(s, style)
     } else {
-        Span::styled(format!(" {} ", app.t(Msg::NoneOverdue)), Style::new())
+        Span::styled(format!(" {} ", sh.t(Msg::NoneOverdue)), Style::new())
     };
     // The holding list is an alarm too: flagged trucks without a bay.
-    let waiting = app.waiting_for_isolation();
+    let waiting = sh.waiting_for_isolation();
     let alarm = if waiting > 0 {
         let style = if c {
             Style::new()
@@ -48,7 +48,7 @@ pub fn status_line(app: &App, f: &mut Frame, area: Rect) {
         } else {
             Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
         };
-        let text = app
+        let text = sh
             .t(Msg::WaitingForIsolationN)
             .replace("{n}", &waiting.to_string());
         Line::from(vec![
@@ -59,24 +59,24 @@ pub fn status_line(app: &App, f: &mut Frame, area: Rect) {
     } else {
         Line::from(alarm)
     };
-    let lot = match (app.session.lang, &app.layout.name_zh) {
+    let lot = match (sh.session.lang, &sh.layout.name_zh) {
         (Lang::Zh, Some(zh)) => zh.clone(),
-        _ => app.layout.name.clone(),
+        _ => sh.layout.name.clone(),
     };
     // Per-zone counts, long form first, short if the line is too narrow.
     let counts = |short: bool| -> String {
-        app.snap
+        sh.snap
             .status
             .iter()
             .map(|z| {
                 let name = if short {
-                    match app.session.lang {
+                    match sh.session.lang {
                         // The zone word's first character: 工 生 停 隔 点.
-                        Lang::Zh => app.t(word(z.zone)).chars().take(1).collect(),
+                        Lang::Zh => sh.t(word(z.zone)).chars().take(1).collect(),
                         Lang::En => z.zone.prefix().to_string(),
                     }
                 } else {
-                    app.t(word(z.zone)).to_string()
+                    sh.t(word(z.zone)).to_string()
                 };
                 format!("{name} {}/{}", z.occupied, z.capacity)
             })
@@ -113,9 +113,9 @@ pub fn status_line(app: &App, f: &mut Frame, area: Rect) {
 }
 
 /// The footer: this screen's main keys, from the keymap.
-pub fn footer(app: &App, f: &mut Frame, area: Rect) {
-    let mode = app.mode();
-    let key_style = if color(app) {
+/// `hint`: a line before the keys (what a bay is picked for).
+pub fn footer(sh: &Shared, mode: keymap::Mode, hint: Option<String>, f: &mut Frame, area: Rect) {
+    let key_style = if color(sh) {
         Style::new()
             .fg(Color::Black)
             .bg(Color::Gray)
@@ -125,7 +125,6 @@ pub fn footer(app: &App, f: &mut Frame, area: Rect) {
     };
     let mut spans = Vec::new();
     let mut used = 0;
-    let hint = pick_hint(app);
     if let Some(h) = &hint {
         used += h.width() + 2;
         spans.push(Span::styled(
@@ -141,7 +140,7 @@ pub fn footer(app: &App, f: &mut Frame, area: Rect) {
         )
     };
     let entry_w = |b: &keymap::Binding| {
-        b.keys[0].label_in(app.session.lang).width() + app.t(b.help).width() + 4
+        b.keys[0].label_in(sh.session.lang).width() + sh.t(b.help).width() + 4
     };
     let footer: Vec<&keymap::Binding> = keymap::bindings(mode).filter(|b| b.footer).collect();
     let reserved: usize = footer
@@ -161,29 +160,17 @@ pub fn footer(app: &App, f: &mut Frame, area: Rect) {
         }
         used += w;
         spans.push(Span::styled(
-            format!(" {} ", b.keys[0].label_in(app.session.lang)),
+            format!(" {} ", b.keys[0].label_in(sh.session.lang)),
             key_style,
         ));
-        spans.push(Span::raw(format!(" {} ", app.t(b.help))));
+        spans.push(Span::raw(format!(" {} ", sh.t(b.help))));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// While picking a bay: what the pick is for (the arrival, or a move of which plate).
-fn pick_hint(app: &App) -> Option<String> {
-    use crate::tui::screens::{PickPurpose, Screen};
-    match app.screens.last()? {
-        Screen::PickBay(p) => Some(match &p.purpose {
-            PickPurpose::Arrival => app.t(Msg::HintPickArrival).to_string(),
-            PickPurpose::Move { plate } => format!("{} {plate}", app.t(Msg::HintPickMove)),
-        }),
-        _ => None,
-    }
-}
-
 /// The last action's result, over the bottom line of the body.
-pub fn toast(app: &App, f: &mut Frame, body: Rect) {
-    let Some(t) = &app.toast else { return };
+pub fn toast(sh: &Shared, f: &mut Frame, body: Rect) {
+    let Some(t) = &sh.toast else { return };
     if body.height == 0 {
         return;
     }
@@ -192,7 +179,7 @@ pub fn toast(app: &App, f: &mut Frame, body: Rect) {
         height: 1,
         ..body
     };
-    let style = match (color(app), t.error) {
+    let style = match (color(sh), t.error) {
         (true, true) => Style::new()
             .fg(Color::White)
             .bg(Color::Red)
@@ -208,15 +195,15 @@ pub fn toast(app: &App, f: &mut Frame, body: Rect) {
 /// The zone name as the map titles it: "Parking 停车区" in English, so an
 /// operator who reads either finds it; "停车区" in Chinese; "Parking" with
 /// `--ascii`.
-pub fn zone_title(app: &App, zone: Zone) -> String {
-    bilingual(app, word(zone))
+pub fn zone_title(sh: &Shared, zone: Zone) -> String {
+    bilingual(sh, word(zone))
 }
 
 /// A label in English with its Chinese beside it, in Chinese alone, or in
 /// English alone with `--ascii`.
-pub fn bilingual(app: &App, m: Msg) -> String {
-    match (app.session.lang, app.session.ascii) {
+pub fn bilingual(sh: &Shared, m: Msg) -> String {
+    match (sh.session.lang, sh.session.ascii) {
         (Lang::En, false) => format!("{} {}", m.text(Lang::En), m.text(Lang::Zh)),
-        _ => app.t(m).to_string(),
+        _ => sh.t(m).to_string(),
     }
 }

@@ -1,72 +1,32 @@
-//! Views: `render(&App, &mut Frame)` draws the whole screen from the app's
-//! state. Views read and draw; they never change the app.
+//! What every screen draws with: the status line, footer and toast
+//! (`bars`), popup frames and styles, time and duration texts. Views take
+//! the shared data (`&Shared`) and their screen's own state; they never
+//! change either, and know nothing of the sh.
 
 pub mod bars;
-pub mod boards;
-pub mod map;
-pub mod panel;
-pub mod popups;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use super::app::App;
-use super::screens::Screen;
+use ratatui::style::Color;
+use ratatui::text::Span;
+use ratatui::widgets::{Block, BorderType, Borders, Clear};
+use unicode_width::UnicodeWidthStr;
+
+use super::shared::Shared;
+use crate::domain::policy::Finding;
 use crate::i18n::Msg;
 
 pub use super::{MIN_HEIGHT, MIN_WIDTH};
-
-pub fn render(app: &App, f: &mut Frame) {
-    let area = f.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small(app, f, area);
-        return;
-    }
-    let [top, body, foot] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    bars::status_line(app, f, top);
-    bars::footer(app, f, foot);
-
-    // A board replaces the map; everything else draws over it.
-    let board = app.screens.iter().rev().find_map(|s| match s {
-        Screen::Clocks(b) => Some((true, b)),
-        Screen::Isolation(b) => Some((false, b)),
-        _ => None,
-    });
-    match board {
-        Some((true, b)) => boards::clocks(app, b, f, body),
-        Some((false, b)) => boards::isolation(app, b, f, body),
-        None => map::render(app, f, body),
-    }
-    for screen in &app.screens {
-        match screen {
-            Screen::Form(form) => popups::form(app, form, f, body),
-            Screen::Search(s) => popups::search(app, s, f, body),
-            Screen::Confirm(c) => popups::confirm(app, c, f, body),
-            Screen::Prompt(p) => popups::prompt(app, p, f, body),
-            Screen::Menu(m) => popups::menu(app, m, f, body),
-            Screen::Help => popups::help(app, f, body),
-            Screen::PickBay(_) | Screen::Clocks(_) | Screen::Isolation(_) => {}
-        }
-    }
-    bars::toast(app, f, body);
-    if app.session.ascii {
-        asciify(f.buffer_mut(), area);
-    }
-}
 
 /// With `--ascii`, whatever symbol is left (a box-drawing line, an arrow
 /// in a key label, a mark in data-made text) becomes its ASCII form, one
 /// cell for one cell. Chinese characters stay: they are wide, never
 /// ambiguous. Texts from the catalogue are made ASCII before they are laid
-/// out (`App::t`); this is the net under everything else.
+/// out (`Shared::t`); this is the net under everything else.
 pub fn asciify(buf: &mut ratatui::buffer::Buffer, area: Rect) {
     for y in area.top()..area.bottom() {
         for x in area.left()..area.right() {
@@ -104,8 +64,8 @@ fn ascii_cell(c: char) -> &'static str {
     }
 }
 
-fn too_small(app: &App, f: &mut Frame, area: Rect) {
-    let text = app
+pub fn too_small(sh: &Shared, f: &mut Frame, area: Rect) {
+    let text = sh
         .t(Msg::TooSmall)
         .replace("{w}", &MIN_WIDTH.to_string())
         .replace("{h}", &MIN_HEIGHT.to_string())
@@ -135,9 +95,9 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 
 /// Local time in the site's zone, as `HH:MM`, with the date (`11-26 07:47`)
 /// when it is not today.
-pub fn hhmm(app: &App, t: chrono::DateTime<chrono::Utc>) -> String {
-    let local = t.with_timezone(&app.session.tz);
-    if local.date_naive() == app.now.with_timezone(&app.session.tz).date_naive() {
+pub fn hhmm(sh: &Shared, t: chrono::DateTime<chrono::Utc>) -> String {
+    let local = t.with_timezone(&sh.session.tz);
+    if local.date_naive() == sh.now.with_timezone(&sh.session.tz).date_naive() {
         local.format("%H:%M").to_string()
     } else {
         local.format("%m-%d %H:%M").to_string()
@@ -146,11 +106,131 @@ pub fn hhmm(app: &App, t: chrono::DateTime<chrono::Utc>) -> String {
 
 /// A duration as people read it in the interface language (`2h 05m`,
 /// `2小时05分`); see `humanize`.
-pub fn span(app: &App, d: chrono::Duration) -> String {
-    crate::humanize::duration_in(app.session.lang, d)
+pub fn span(sh: &Shared, d: chrono::Duration) -> String {
+    crate::humanize::duration_in(sh.session.lang, d)
 }
 
 /// Whether to use colour: not when NO_COLOR is set (https://no-color.org).
-pub fn color(app: &App) -> bool {
-    app.session.color
+pub fn color(sh: &Shared) -> bool {
+    sh.session.color
+}
+
+pub fn bold() -> Style {
+    Style::new().add_modifier(Modifier::BOLD)
+}
+
+pub fn ok_style(sh: &Shared) -> Style {
+    if color(sh) {
+        Style::new().fg(Color::Green)
+    } else {
+        Style::new()
+    }
+}
+
+pub fn bad_style(sh: &Shared) -> Style {
+    if color(sh) {
+        Style::new()
+            .fg(Color::LightRed)
+            .add_modifier(Modifier::BOLD)
+    } else {
+        bold()
+    }
+}
+
+pub fn block<'a>(sh: &Shared, title: Line<'a>, focused: bool) -> Block<'a> {
+    let mut b = Block::default().borders(Borders::ALL).title(title);
+    b = if sh.session.ascii {
+        b.border_set(ASCII_BORDER)
+    } else if focused {
+        b.border_type(BorderType::Thick)
+    } else {
+        b.border_type(BorderType::Plain)
+    };
+    if focused && color(sh) {
+        b = b.border_style(Style::new().fg(Color::Cyan));
+    }
+    b
+}
+
+/// Plain ASCII borders for terminals that draw box-drawing characters wide.
+pub const ASCII_BORDER: ratatui::symbols::border::Set = ratatui::symbols::border::Set {
+    top_left: "+",
+    top_right: "+",
+    bottom_left: "+",
+    bottom_right: "+",
+    vertical_left: "|",
+    vertical_right: "|",
+    horizontal_top: "-",
+    horizontal_bottom: "-",
+};
+
+/// A popup's frame with its title, cleared underneath; returns the inside.
+pub fn frame_popup(sh: &Shared, f: &mut Frame, area: Rect, title: &str) -> Rect {
+    f.render_widget(Clear, area);
+    let b = block(
+        sh,
+        Line::from(Span::styled(format!(" {title} "), bold())),
+        true,
+    );
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    inner
+}
+
+/// Who person `n` in the cab is, in the interface language.
+pub fn person_text(sh: &Shared, n: u8, name: Option<&str>) -> String {
+    crate::i18n::words::person_in(sh.session.lang, n, name)
+}
+
+/// The checks' findings naming who was flagged, in the interface language.
+pub fn findings_text(
+    sh: &Shared,
+    findings: &[Finding],
+    name: impl Fn(u8) -> Option<String>,
+) -> String {
+    crate::i18n::words::findings_in(sh.session.lang, findings, name)
+}
+
+/// A bay for a confirmation line, or a dash when none is free.
+pub fn bay_text(bay: Option<&crate::domain::bay::BayId>) -> String {
+    bay.map_or_else(|| "—".to_string(), |b| b.to_string())
+}
+
+/// Text broken into lines of at most `width` cells, between words where
+/// there are spaces and between characters in a run of Chinese (which has
+/// none); never inside a word that fits on a line of its own.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = vec![String::new()];
+    for word in text.split(' ') {
+        let line = lines.last_mut().expect("one line at least");
+        let used = line.width();
+        let w = word.width();
+        if used > 0 && used + 1 + w <= width {
+            line.push(' ');
+            line.push_str(word);
+            continue;
+        }
+        if used == 0 && w <= width {
+            line.push_str(word);
+            continue;
+        }
+        if w <= width {
+            lines.push(word.to_string());
+            continue;
+        }
+        // A word longer than a line (a run of Chinese): by characters.
+        if used > 0 {
+            lines.push(String::new());
+        }
+        for c in word.chars() {
+            let line = lines.last_mut().expect("one line at least");
+            let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if line.width() + cw > width {
+                lines.push(String::new());
+            }
+            lines.last_mut().expect("one line at least").push(c);
+        }
+    }
+    lines
 }

@@ -12,38 +12,38 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use super::map::{block, legend};
-use super::{color, hhmm, span};
+use super::view::legend;
 use crate::domain::clocks::ClockKind;
 use crate::domain::stay::Status;
 use crate::i18n::Msg;
 use crate::store::{BayView, StayDetail};
-use crate::tui::app::App;
 use crate::tui::bay_state::BayState;
-use crate::tui::flows::person_text;
+use crate::tui::shared::Shared;
+use crate::tui::view::person_text;
+use crate::tui::view::{block, color, hhmm, span};
 
 fn bold() -> Style {
     Style::new().add_modifier(Modifier::BOLD)
 }
 
 /// The state line of a bay: glyph and words.
-fn state_span(app: &App, view: &BayView) -> Span<'static> {
-    let zone = app.layout.bays[app.cursor].zone;
-    let s = BayState::of(view, app.disinfection_due(zone), app.now);
+fn state_span(sh: &Shared, view: &BayView) -> Span<'static> {
+    let zone = sh.layout.bays[sh.cursor].zone;
+    let s = BayState::of(view, sh.disinfection_due(zone), sh.now);
     Span::styled(
-        format!("{} {}", s.glyph(app.session.ascii), app.t(s.label())),
-        s.style(color(app)),
+        format!("{} {}", s.glyph(sh.session.ascii), sh.t(s.label())),
+        s.style(color(sh)),
     )
 }
 
-pub fn render(app: &App, f: &mut Frame, area: Rect) {
-    let bay = &app.layout.bays[app.cursor];
-    let view = &app.snap.lot.bays[app.cursor];
+pub fn render(sh: &Shared, f: &mut Frame, area: Rect) {
+    let bay = &sh.layout.bays[sh.cursor];
+    let view = &sh.snap.lot.bays[sh.cursor];
     let title = Line::from(Span::styled(
-        format!(" {} {} ", app.t(Msg::Bay), bay.id),
+        format!(" {} {} ", sh.t(Msg::Bay), bay.id),
         bold(),
     ));
-    let b = block(app, title, false);
+    let b = block(sh, title, false);
     let inner = b.inner(area);
     f.render_widget(b, area);
     let [body, keys, leg] = Layout::vertical([
@@ -54,61 +54,61 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     .areas(inner);
 
     let mut lines = vec![Line::from(vec![
-        Span::raw(format!("{}  ", app.t(word(bay.zone)))),
-        state_span(app, view),
+        Span::raw(format!("{}  ", sh.t(word(bay.zone)))),
+        state_span(sh, view),
     ])];
     if let Some(reason) = &view.closed {
         lines.push(Line::from(format!(
             "{}: {reason}",
-            app.t(Msg::ClosedBecause)
+            sh.t(Msg::ClosedBecause)
         )));
     }
-    match (&view.occupant, &app.detail) {
-        (Some(o), Some(d)) if d.stay == o.stay => truck_lines(app, d, &mut lines),
+    match (&view.occupant, &sh.detail) {
+        (Some(o), Some(d)) if d.stay == o.stay => truck_lines(sh, d, &mut lines),
         (Some(o), _) => {
             lines.push(Line::from(Span::styled(o.plate.to_string(), bold())));
         }
         (None, _) => {}
     }
-    let zone_clock = app
+    let zone_clock = sh
         .snap
         .lot
         .zone_disinfected
         .get(bay.zone.index())
         .copied()
         .flatten();
-    let next_due = app.clocks.iter().find_map(|c| match c.kind {
+    let next_due = sh.clocks.iter().find_map(|c| match c.kind {
         ClockKind::Disinfection { zone } if zone == bay.zone => Some(c.due),
         _ => None,
     });
     lines.push(Line::raw(""));
     lines.push(Line::from(format!(
         "{}: {}",
-        app.t(Msg::LastDisinfected),
+        sh.t(Msg::LastDisinfected),
         zone_clock
-            .map(|t| hhmm(app, t))
-            .unwrap_or_else(|| app.t(Msg::Never).into())
+            .map(|t| hhmm(sh, t))
+            .unwrap_or_else(|| sh.t(Msg::Never).into())
     )));
     if let Some(due) = next_due {
-        let style = if app.now > due {
-            BayState::DisinfectionDue.style(color(app))
+        let style = if sh.now > due {
+            BayState::DisinfectionDue.style(color(sh))
         } else {
             Style::new()
         };
         lines.push(Line::styled(
-            format!("{}: {}", app.t(Msg::NextDue), hhmm(app, due)),
+            format!("{}: {}", sh.t(Msg::NextDue), hhmm(sh, due)),
             style,
         ));
     }
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
 
     let key_line = if view.occupant.is_some() {
-        app.t(Msg::PanelKeysTruck)
+        sh.t(Msg::PanelKeysTruck)
     } else {
-        app.t(Msg::PanelKeysFree)
+        sh.t(Msg::PanelKeysFree)
     };
     // Broken between entries ("m move"), never inside one.
-    let sep = if app.session.ascii { " | " } else { " · " };
+    let sep = if sh.session.ascii { " | " } else { " · " };
     let mut key_lines: Vec<String> = vec![String::new()];
     for entry in key_line.split(sep) {
         let line = key_lines.last_mut().expect("one line at least");
@@ -126,13 +126,13 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
             .style(Style::new().add_modifier(Modifier::DIM)),
         keys,
     );
-    f.render_widget(Paragraph::new(legend(app, false, leg.width as usize)), leg);
+    f.render_widget(Paragraph::new(legend(sh, false, leg.width as usize)), leg);
 }
 
-fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
+fn truck_lines(sh: &Shared, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
     let mut head = vec![Span::styled(
         d.plate.to_string(),
-        bold().fg(if color(app) {
+        bold().fg(if color(sh) {
             Color::White
         } else {
             Color::Reset
@@ -140,11 +140,11 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
     )];
     if d.cargo.is_priority() {
         head.push(Span::styled(
-            format!("  ★ {}", app.t(word(d.cargo))),
+            format!("  ★ {}", sh.t(word(d.cargo))),
             Style::new().fg(Color::Yellow),
         ));
     } else {
-        head.push(Span::raw(format!("  {}", app.t(word(d.cargo)))));
+        head.push(Span::raw(format!("  {}", sh.t(word(d.cargo)))));
     }
     lines.push(Line::from(head));
     let who = [d.driver.clone(), d.phone.as_ref().map(|p| p.masked())]
@@ -164,47 +164,47 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
     }
     lines.push(Line::from(format!(
         "{} {} ({})   {} {}",
-        app.t(Msg::ArrivedAt),
-        hhmm(app, d.arrived_at),
-        span(app, app.now - d.arrived_at),
-        app.t(Msg::InBaySince),
-        hhmm(app, d.bay_since)
+        sh.t(Msg::ArrivedAt),
+        hhmm(sh, d.arrived_at),
+        span(sh, sh.now - d.arrived_at),
+        sh.t(Msg::InBaySince),
+        hhmm(sh, d.bay_since)
     )));
     // Everyone in the cab, with their latest measurement.
     if d.people.is_empty() {
         let temp = d
             .temperature
-            .map(|t| format!("{t:.1} {}  ", deg(app)))
+            .map(|t| format!("{t:.1} {}  ", deg(sh)))
             .unwrap_or_default();
         lines.push(Line::from(format!(
             "{temp}{} {}",
-            app.t(Msg::Code),
-            app.t(word(d.code))
+            sh.t(Msg::Code),
+            sh.t(word(d.code))
         )));
     }
     for p in &d.people {
         let temp = p
             .temperature
-            .map(|t| format!("{t:.1} {}", deg(app)))
+            .map(|t| format!("{t:.1} {}", deg(sh)))
             .unwrap_or_else(|| "—".into());
         let fever = p
             .temperature
-            .is_some_and(|t| t >= app.session.policy.fever_c);
+            .is_some_and(|t| t >= sh.session.policy.fever_c);
         let flagged = fever || p.code != crate::domain::policy::HealthCode::Green;
         let text = format!(
             "{}  {temp}  {}",
-            person_text(app, p.person, p.name.as_deref()),
-            app.t(word(p.code))
+            person_text(sh, p.person, p.name.as_deref()),
+            sh.t(word(p.code))
         );
         lines.push(if flagged {
-            Line::styled(text, BayState::Positive.style(color(app)))
+            Line::styled(text, BayState::Positive.style(color(sh)))
         } else {
             Line::from(text)
         });
     }
     let mut gate = Vec::new();
     if let Some(g) = &d.gate {
-        gate.push(format!("{} {g}", app.t(Msg::GateLabel)));
+        gate.push(format!("{} {g}", sh.t(Msg::GateLabel)));
     }
     if let Some(v) = d.venue_code {
         let m = if v {
@@ -212,7 +212,7 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
         } else {
             Msg::VenueNotScanned
         };
-        gate.push(format!("{} {}", app.t(Msg::VenueLabel), app.t(m)));
+        gate.push(format!("{} {}", sh.t(Msg::VenueLabel), sh.t(m)));
     }
     if !gate.is_empty() {
         lines.push(Line::from(gate.join(" · ")));
@@ -223,47 +223,47 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
             .find(|p| p.person == n)
             .and_then(|p| p.name.clone())
     };
-    let checks = crate::i18n::words::findings_in(app.session.lang, &d.findings, name);
+    let checks = crate::i18n::words::findings_in(sh.session.lang, &d.findings, name);
     if !d.findings.is_empty() {
         lines.push(Line::styled(
-            format!("{}: {checks}", app.t(Msg::Flagged)),
-            BayState::Positive.style(color(app)),
+            format!("{}: {checks}", sh.t(Msg::Flagged)),
+            BayState::Positive.style(color(sh)),
         ));
     }
     lines.push(Line::from(Span::styled(
-        app.t(word(d.status)).to_string(),
+        sh.t(word(d.status)).to_string(),
         bold(),
     )));
     if let Some(r) = &d.override_reason {
         lines.push(Line::styled(
             format!(
                 "{} {}: {r}",
-                BayState::Overridden.glyph(app.session.ascii),
-                app.t(Msg::AgainstChecksReason)
+                BayState::Overridden.glyph(sh.session.ascii),
+                sh.t(Msg::AgainstChecksReason)
             ),
-            BayState::Overridden.style(color(app)),
+            BayState::Overridden.style(color(sh)),
         ));
     }
     if matches!(d.status, Status::Isolated | Status::Holding) {
         // What someone typed, or else the checks that sent it there.
         let reason = d.isolation_reason.as_deref().unwrap_or(&checks);
-        lines.push(Line::from(format!("{}: {reason}", app.t(Msg::Reason))));
+        lines.push(Line::from(format!("{}: {reason}", sh.t(Msg::Reason))));
     }
     if let Some(n) = &d.escalation_note {
         let at = d
             .escalated_at
-            .map(|t| format!(" {}", hhmm(app, t)))
+            .map(|t| format!(" {}", hhmm(sh, t)))
             .unwrap_or_default();
-        let flag = if app.session.ascii { "F" } else { "⚑" };
+        let flag = if sh.session.ascii { "F" } else { "⚑" };
         lines.push(Line::from(format!(
             "{flag} {}{at}: {n}",
-            app.t(Msg::Escalated)
+            sh.t(Msg::Escalated)
         )));
     }
     if let Some(by) = &d.released_by {
         let at = d
             .released_at
-            .map(|t| format!(" {}", hhmm(app, t)))
+            .map(|t| format!(" {}", hhmm(sh, t)))
             .unwrap_or_default();
         let why = d
             .release_reason
@@ -272,46 +272,46 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
             .unwrap_or_default();
         lines.push(Line::from(format!(
             "{} {by}{at}{why}",
-            app.t(Msg::ReleasedBy)
+            sh.t(Msg::ReleasedBy)
         )));
     }
     if let (Some(mode), Some(at)) = (d.handoff_mode, d.handoff_started_at) {
         let done = d
             .handoff_done_at
-            .map(|t| format!(" ✓ {}", hhmm(app, t)))
+            .map(|t| format!(" ✓ {}", hhmm(sh, t)))
             .unwrap_or_default();
         lines.push(Line::from(format!(
             "{} {} {} {}{done}",
-            app.t(Msg::HandoffLabel),
-            app.t(word(mode)),
+            sh.t(Msg::HandoffLabel),
+            sh.t(word(mode)),
             d.handoff_counterpart.as_deref().unwrap_or(""),
-            hhmm(app, at)
+            hhmm(sh, at)
         )));
         if let Some(by) = &d.handoff_by {
-            lines.push(Line::from(format!("{} {by}", app.t(Msg::AuthorisedBy))));
+            lines.push(Line::from(format!("{} {by}", sh.t(Msg::AuthorisedBy))));
         }
         if d.handoff_done_at.is_some() {
             lines.push(Line::from(match d.handoff_confirmed_at {
-                Some(t) => format!("{} {}", app.t(Msg::HandoffConfirmedAt), hhmm(app, t)),
-                None => app.t(Msg::HandoffUnconfirmed).to_string(),
+                Some(t) => format!("{} {}", sh.t(Msg::HandoffConfirmedAt), hhmm(sh, t)),
+                None => sh.t(Msg::HandoffUnconfirmed).to_string(),
             }));
         }
     }
     for s in &d.samples {
-        let test = app.t(word(s.test));
+        let test = sh.t(word(s.test));
         let text = match (s.result, s.result_at) {
-            (Some(r), Some(at)) => format!("{test} {} {}", app.t(word(r)), hhmm(app, at)),
-            _ if app.now > s.due_at => format!(
+            (Some(r), Some(at)) => format!("{test} {} {}", sh.t(word(r)), hhmm(sh, at)),
+            _ if sh.now > s.due_at => format!(
                 "{test} ! {} {}",
-                app.t(Msg::OverdueBy),
-                span(app, app.now - s.due_at)
+                sh.t(Msg::OverdueBy),
+                span(sh, sh.now - s.due_at)
             ),
-            _ => format!("{test} {} {}", app.t(Msg::PendingDue), hhmm(app, s.due_at)),
+            _ => format!("{test} {} {}", sh.t(Msg::PendingDue), hhmm(sh, s.due_at)),
         };
-        let style = if s.result.is_none() && app.now > s.due_at {
-            BayState::Overdue.style(color(app))
+        let style = if s.result.is_none() && sh.now > s.due_at {
+            BayState::Overdue.style(color(sh))
         } else if s.result == Some(crate::domain::event::TestResult::Positive) {
-            BayState::Positive.style(color(app))
+            BayState::Positive.style(color(sh))
         } else {
             Style::new()
         };
@@ -321,17 +321,17 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
         let text = match s.done_at {
             None => format!(
                 "{} {} {}",
-                app.t(Msg::ServiceOpen),
-                app.t(word(s.service)),
-                hhmm(app, s.requested_at)
+                sh.t(Msg::ServiceOpen),
+                sh.t(word(s.service)),
+                hhmm(sh, s.requested_at)
             ),
             Some(done) => format!(
                 "{} {} → {} ({} {})",
-                app.t(word(s.service)),
-                hhmm(app, s.requested_at),
-                hhmm(app, done),
-                app.t(Msg::ServedIn),
-                span(app, done - s.requested_at)
+                sh.t(word(s.service)),
+                hhmm(sh, s.requested_at),
+                hhmm(sh, done),
+                sh.t(Msg::ServedIn),
+                span(sh, done - s.requested_at)
             ),
         };
         lines.push(Line::from(text));
@@ -339,19 +339,19 @@ fn truck_lines(app: &App, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
 }
 
 /// Two lines for small terminals: the bay and its truck, then its tests.
-pub fn strip(app: &App, f: &mut Frame, area: Rect) {
-    let bay = &app.layout.bays[app.cursor];
-    let view = &app.snap.lot.bays[app.cursor];
+pub fn strip(sh: &Shared, f: &mut Frame, area: Rect) {
+    let bay = &sh.layout.bays[sh.cursor];
+    let view = &sh.snap.lot.bays[sh.cursor];
     let mut first = vec![
         Span::styled(
             format!("{} ", bay.id),
             bold().add_modifier(Modifier::REVERSED),
         ),
         Span::raw(" "),
-        state_span(app, view),
+        state_span(sh, view),
     ];
     let mut second = Vec::new();
-    match (&view.occupant, &app.detail) {
+    match (&view.occupant, &sh.detail) {
         (Some(o), d) => {
             first.push(Span::styled(format!("  {}", o.plate), bold()));
             if o.cargo.is_priority() {
@@ -362,23 +362,23 @@ pub fn strip(app: &App, f: &mut Frame, area: Rect) {
             }
             first.push(Span::raw(format!(
                 "  {} {} ({})",
-                app.t(Msg::ArrivedAt),
-                hhmm(app, o.arrived_at),
-                span(app, app.now - o.arrived_at)
+                sh.t(Msg::ArrivedAt),
+                hhmm(sh, o.arrived_at),
+                span(sh, sh.now - o.arrived_at)
             )));
             if let Some(d) = d.as_ref().filter(|d| d.stay == o.stay) {
                 for s in &d.samples {
                     let state = match s.result {
-                        Some(r) => app.t(word(r)).to_string(),
-                        None if app.now > s.due_at => {
-                            format!("! {}", span(app, app.now - s.due_at))
+                        Some(r) => sh.t(word(r)).to_string(),
+                        None if sh.now > s.due_at => {
+                            format!("! {}", span(sh, sh.now - s.due_at))
                         }
-                        None => format!("→ {}", hhmm(app, s.due_at)),
+                        None => format!("→ {}", hhmm(sh, s.due_at)),
                     };
-                    second.push(Span::raw(format!("{} {state}  ", app.t(word(s.test)))));
+                    second.push(Span::raw(format!("{} {state}  ", sh.t(word(s.test)))));
                 }
                 if d.status != Status::Parked {
-                    second.push(Span::raw(app.t(word(d.status)).to_string()));
+                    second.push(Span::raw(sh.t(word(d.status)).to_string()));
                 }
             }
         }
@@ -387,7 +387,7 @@ pub fn strip(app: &App, f: &mut Frame, area: Rect) {
                 first.push(Span::raw(format!("  {r}")));
             }
             second.push(Span::styled(
-                app.t(Msg::PanelKeysFree).to_string(),
+                sh.t(Msg::PanelKeysFree).to_string(),
                 Style::new().add_modifier(Modifier::DIM),
             ));
         }
@@ -399,6 +399,6 @@ pub fn strip(app: &App, f: &mut Frame, area: Rect) {
 }
 
 /// The degree sign, or none with `--ascii` ("36.5 C").
-fn deg(app: &App) -> &'static str {
-    if app.session.ascii { "C" } else { "°C" }
+fn deg(sh: &Shared) -> &'static str {
+    if sh.session.ascii { "C" } else { "°C" }
 }

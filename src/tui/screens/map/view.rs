@@ -5,18 +5,19 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::bars::{bilingual, zone_title};
-use super::{color, panel};
+use super::panel;
 use crate::domain::bay::Zone;
 use crate::domain::layout::Side;
 use crate::i18n::Msg;
-use crate::tui::app::App;
 use crate::tui::bay_state::BayState;
+use crate::tui::shared::Shared;
+use crate::tui::view::bars::{bilingual, zone_title};
+use crate::tui::view::{block, color};
 use crate::tui::widgets::bay_grid::{BayGrid, grouped_width};
 
 /// The stacked zones, top to bottom.
@@ -24,60 +25,34 @@ const STACK: [Zone; 4] = [Zone::Work, Zone::Living, Zone::Isolation, Zone::Hando
 /// The bay panel's narrowest useful width.
 const PANEL_MIN: u16 = 30;
 
-pub fn block<'a>(app: &App, title: Line<'a>, focused: bool) -> Block<'a> {
-    let mut b = Block::default().borders(Borders::ALL).title(title);
-    b = if app.session.ascii {
-        b.border_set(ASCII_BORDER)
-    } else if focused {
-        b.border_type(BorderType::Thick)
-    } else {
-        b.border_type(BorderType::Plain)
-    };
-    if focused && color(app) {
-        b = b.border_style(Style::new().fg(Color::Cyan));
-    }
-    b
-}
-
-/// Plain ASCII borders for terminals that draw box-drawing characters wide.
-pub const ASCII_BORDER: ratatui::symbols::border::Set = ratatui::symbols::border::Set {
-    top_left: "+",
-    top_right: "+",
-    bottom_left: "+",
-    bottom_right: "+",
-    vertical_left: "|",
-    vertical_right: "|",
-    horizontal_top: "-",
-    horizontal_bottom: "-",
-};
-
 /// The stacked zones' width and the parking block's, as `render` lays them out.
-fn widths(app: &App, area: Rect) -> (u16, u16) {
+fn widths(sh: &Shared, area: Rect) -> (u16, u16) {
     let stack_w = STACK
         .iter()
-        .map(|z| app.layout.zone(*z).widest_row() as u16 + 2)
+        .map(|z| sh.layout.zone(*z).widest_row() as u16 + 2)
         .chain(STACK.iter().map(|z| {
-            let cap = app.layout.zone(*z).capacity();
+            let cap = sh.layout.zone(*z).capacity();
             // Title, "occupied/capacity", the alarm glyph and the corners.
-            (zone_title(app, *z).width() + 2 * cap.to_string().len() + 8) as u16
+            (zone_title(sh, *z).width() + 2 * cap.to_string().len() + 8) as u16
         }))
         .max()
         .unwrap_or(20)
         .min(area.width / 3);
-    let parking = app.layout.zone(Zone::Parking);
+    let parking = sh.layout.zone(Zone::Parking);
     // Room for a blank column after every ten bays, when the screen has it.
     let parking_w = grouped_width(parking.widest_row()) as u16 + 3 + 2;
     (stack_w, parking_w)
 }
 
 /// The width of the zones (everything but the bay panel) at `area`.
-pub fn map_width(app: &App, area: Rect) -> u16 {
-    let (stack_w, parking_w) = widths(app, area);
+pub fn map_width(sh: &Shared, area: Rect) -> u16 {
+    let (stack_w, parking_w) = widths(sh, area);
     stack_w + parking_w
 }
 
-pub fn render(app: &App, f: &mut Frame, area: Rect) {
-    let (stack_w, parking_w) = widths(app, area);
+/// The map, with `marked` (the arrival form's bay) marked.
+pub fn render(sh: &Shared, marked: Option<usize>, f: &mut Frame, area: Rect) {
+    let (stack_w, parking_w) = widths(sh, area);
     let wide = area.width >= stack_w + parking_w + PANEL_MIN;
     let (map_area, panel_area, strip) = if wide {
         let [m, p] =
@@ -90,26 +65,26 @@ pub fn render(app: &App, f: &mut Frame, area: Rect) {
     };
     let [left, right] =
         Layout::horizontal([Constraint::Length(stack_w), Constraint::Fill(1)]).areas(map_area);
-    draw_stack(app, f, left);
-    draw_parking(app, f, right, !wide);
+    draw_stack(sh, marked, f, left);
+    draw_parking(sh, marked, f, right, !wide);
     if strip {
-        panel::strip(app, f, panel_area);
+        panel::strip(sh, f, panel_area);
     } else {
-        panel::render(app, f, panel_area);
+        panel::render(sh, f, panel_area);
     }
 }
 
-fn grid<'a>(app: &'a App, zone: Zone, ruler: bool) -> BayGrid<'a> {
+fn grid<'a>(sh: &'a Shared, marked: Option<usize>, zone: Zone, ruler: bool) -> BayGrid<'a> {
     BayGrid {
-        block: app.layout.zone(zone),
-        lot: &app.snap.lot,
-        now: app.now,
-        cursor: app.cursor,
-        center: app.cursor,
-        marked: app.arrival_plan().and_then(|p| p.bay),
-        disinfection_due: app.disinfection_due(zone),
-        ascii: app.session.ascii,
-        color: color(app),
+        block: sh.layout.zone(zone),
+        lot: &sh.snap.lot,
+        now: sh.now,
+        cursor: sh.cursor,
+        center: sh.cursor,
+        marked,
+        disinfection_due: sh.disinfection_due(zone),
+        ascii: sh.session.ascii,
+        color: color(sh),
         ruler,
         groups: true,
     }
@@ -118,43 +93,43 @@ fn grid<'a>(app: &'a App, zone: Zone, ruler: bool) -> BayGrid<'a> {
 /// One zone alone, kept scrolled to `bay`: what the arrival form leaves
 /// visible on a small terminal (the suggested bay and its neighbours, or
 /// the cursor while a bay is picked).
-pub fn focus_zone(app: &App, f: &mut Frame, area: Rect, bay: usize) {
-    let zone = app.layout.bays[bay].zone;
-    let b = block(app, title(app, zone), true);
+pub fn focus_zone(sh: &Shared, marked: Option<usize>, f: &mut Frame, area: Rect, bay: usize) {
+    let zone = sh.layout.bays[bay].zone;
+    let b = block(sh, title(sh, zone), true);
     let inner = b.inner(area);
     f.render_widget(ratatui::widgets::Clear, area);
-    let mut g = grid(app, zone, true);
+    let mut g = grid(sh, marked, zone, true);
     g.center = bay;
-    let b = b.title_bottom(Line::from(format!(" {} ", app.layout.bays[bay].id)).right_aligned());
+    let b = b.title_bottom(Line::from(format!(" {} ", sh.layout.bays[bay].id)).right_aligned());
     f.render_widget(b, area);
     f.render_widget(g, inner);
 }
 
-fn title(app: &App, zone: Zone) -> Line<'static> {
-    let count = app.snap.status.get(zone.index());
+fn title(sh: &Shared, zone: Zone) -> Line<'static> {
+    let count = sh.snap.status.get(zone.index());
     let mut spans = vec![Span::styled(
-        format!(" {} ", zone_title(app, zone)),
+        format!(" {} ", zone_title(sh, zone)),
         Style::new().add_modifier(Modifier::BOLD),
     )];
     if let Some(c) = count {
         spans.push(Span::raw(format!("{}/{} ", c.occupied, c.capacity)));
     }
-    if app.disinfection_due(zone) {
+    if sh.disinfection_due(zone) {
         spans.push(Span::styled(
-            format!("{} ", BayState::DisinfectionDue.glyph(app.session.ascii)),
-            BayState::DisinfectionDue.style(color(app)),
+            format!("{} ", BayState::DisinfectionDue.glyph(sh.session.ascii)),
+            BayState::DisinfectionDue.style(color(sh)),
         ));
     }
     Line::from(spans)
 }
 
-fn draw_stack(app: &App, f: &mut Frame, area: Rect) {
-    let cursor_zone = app.layout.bays[app.cursor].zone;
+fn draw_stack(sh: &Shared, marked: Option<usize>, f: &mut Frame, area: Rect) {
+    let cursor_zone = sh.layout.bays[sh.cursor].zone;
     // Each block gets its rows plus borders, and the cursor's block any
     // height left over when the terminal is short.
     let want: Vec<u16> = STACK
         .iter()
-        .map(|z| app.layout.zone(*z).rows.len() as u16 + 2)
+        .map(|z| sh.layout.zone(*z).rows.len() as u16 + 2)
         .collect();
     let total: u16 = want.iter().sum();
     let heights: Vec<u16> = if total <= area.height {
@@ -185,30 +160,36 @@ fn draw_stack(app: &App, f: &mut Frame, area: Rect) {
             width: area.width,
             height: h,
         };
-        let b = block(app, title(app, *zone), *zone == cursor_zone);
+        let b = block(sh, title(sh, *zone), *zone == cursor_zone);
         let inner = b.inner(rect);
         f.render_widget(b, rect);
-        f.render_widget(grid(app, *zone, false), inner);
+        f.render_widget(grid(sh, marked, *zone, false), inner);
         y += h;
     }
 }
 
-fn draw_parking(app: &App, f: &mut Frame, area: Rect, legend_inside: bool) {
-    let cursor_zone = app.layout.bays[app.cursor].zone;
-    let exit_word = bilingual(app, Msg::ExitLabel);
-    let exit = match (app.layout.exit, app.session.ascii) {
+fn draw_parking(
+    sh: &Shared,
+    marked: Option<usize>,
+    f: &mut Frame,
+    area: Rect,
+    legend_inside: bool,
+) {
+    let cursor_zone = sh.layout.bays[sh.cursor].zone;
+    let exit_word = bilingual(sh, Msg::ExitLabel);
+    let exit = match (sh.layout.exit, sh.session.ascii) {
         (Side::East, false) => format!(" {exit_word} ▶ "),
         (Side::East, true) => format!(" {exit_word} > "),
         (Side::West, false) => format!(" ◀ {exit_word} "),
         (Side::West, true) => format!(" < {exit_word} "),
     };
-    let mut b = block(app, title(app, Zone::Parking), cursor_zone == Zone::Parking);
-    b = match app.layout.exit {
+    let mut b = block(sh, title(sh, Zone::Parking), cursor_zone == Zone::Parking);
+    b = match sh.layout.exit {
         Side::East => b.title_top(Line::from(exit).right_aligned()),
         Side::West => b.title_top(Line::from(exit).left_aligned()),
     };
     let inner = b.inner(area);
-    let legend_lines = legend(app, true, inner.width as usize);
+    let legend_lines = legend(sh, true, inner.width as usize);
     let legend_h = legend_lines.len() as u16;
     let (grid_area, legend_area) = if legend_inside && inner.height > 4 {
         let [g, l] =
@@ -217,12 +198,12 @@ fn draw_parking(app: &App, f: &mut Frame, area: Rect, legend_inside: bool) {
     } else {
         (inner, None)
     };
-    let g = grid(app, Zone::Parking, true);
+    let g = grid(sh, marked, Zone::Parking, true);
     // When the field is wider or taller than the screen, say which part shows.
     let vp = g.viewport(grid_area);
-    let block_rows = &app.layout.zone(Zone::Parking).rows;
+    let block_rows = &sh.layout.zone(Zone::Parking).rows;
     let rows_shown: Vec<usize> = vp.lines.iter().flatten().copied().collect();
-    let cols_cut = vp.cols < app.layout.zone(Zone::Parking).widest_row();
+    let cols_cut = vp.cols < sh.layout.zone(Zone::Parking).widest_row();
     let rows_cut = rows_shown.len() < block_rows.len();
     if cols_cut || rows_cut {
         let (first_row, last_row) = (
@@ -247,13 +228,13 @@ fn draw_parking(app: &App, f: &mut Frame, area: Rect, legend_inside: bool) {
 
 /// The glyph legend, on screen always, broken into lines of at most
 /// `width` cells between entries (never inside one).
-pub fn legend(app: &App, compact: bool, width: usize) -> Vec<Line<'static>> {
+pub fn legend(sh: &Shared, compact: bool, width: usize) -> Vec<Line<'static>> {
     let mut lines = vec![Line::default()];
     for s in BayState::LEGEND {
         let label = if compact {
-            app.t(s.short_label())
+            sh.t(s.short_label())
         } else {
-            app.t(s.label())
+            sh.t(s.label())
         };
         let entry_w = 1 + label.width();
         let line = lines.last_mut().expect("one line at least");
@@ -265,8 +246,8 @@ pub fn legend(app: &App, compact: bool, width: usize) -> Vec<Line<'static>> {
         }
         let line = lines.last_mut().expect("one line at least");
         line.push_span(Span::styled(
-            s.glyph(app.session.ascii).to_string(),
-            s.style(color(app)),
+            s.glyph(sh.session.ascii).to_string(),
+            s.style(color(sh)),
         ));
         line.push_span(Span::raw(label.to_string()));
     }

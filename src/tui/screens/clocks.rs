@@ -1,0 +1,235 @@
+//! The clocks board: everything due, soonest first, live; Enter goes to
+//! the truck or zone, `a` confirms a finished handoff arrived.
+
+use chrono::Duration;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+
+use super::confirm::Confirm;
+use super::isolation::IsolationBoard;
+use super::{Cmd, Layer, Screen};
+use crate::domain::clocks::{ClockKind, NextAction};
+use crate::i18n::Msg;
+use crate::i18n::words::word;
+use crate::ops::Op;
+use crate::tui::bay_state::BayState;
+use crate::tui::keymap::{Action, Key, Mode};
+use crate::tui::shared::Shared;
+use crate::tui::view::{block, bold, color, hhmm, span};
+
+/// The clocks board's cursor.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClocksBoard {
+    pub selected: usize,
+}
+
+fn late_style(sh: &Shared) -> Style {
+    BayState::Overdue.style(color(sh))
+}
+
+impl ClocksBoard {
+    /// The bay of the selected clock: its truck's, or for a zone's
+    /// disinfection the zone (as a navigation to it).
+    fn target(&self, sh: &Shared) -> Option<Cmd> {
+        let c = sh.clocks.get(self.selected)?;
+        match (&c.truck, &c.kind) {
+            (Some(t), _) => sh.layout.find(t.bay.as_ref()?).map(Cmd::Cursor),
+            (None, ClockKind::Disinfection { zone }) => {
+                Some(Cmd::Navigate(Action::Zone(zone.index())))
+            }
+            _ => None,
+        }
+    }
+
+    /// `a`: the selected finished handoff arrived.
+    fn handoff_arrived(&self, sh: &Shared) -> Cmd {
+        let clock = sh.clocks.get(self.selected);
+        match clock.and_then(|c| match (&c.kind, &c.truck) {
+            (ClockKind::HandoffConfirm { mode }, Some(t)) => Some((*mode, t.clone())),
+            _ => None,
+        }) {
+            Some((mode, t)) => {
+                let bay = t
+                    .bay
+                    .as_ref()
+                    .map(|b| b.to_string())
+                    .unwrap_or_else(|| sh.t(Msg::LeftTheLot).to_string());
+                Confirm::push(
+                    Msg::ConfirmHandoffArrived,
+                    vec![format!("{}  {bay}", t.plate), sh.t(word(mode)).to_string()],
+                    Op::HandoffConfirm { plate: t.plate },
+                )
+            }
+            None => Cmd::error(sh.t(Msg::SelectHandoffToConfirm)),
+        }
+    }
+}
+
+impl Layer for ClocksBoard {
+    fn mode(&self) -> Mode {
+        Mode::Clocks
+    }
+
+    fn handle(&mut self, action: Action, _key: Key, sh: &Shared) -> Vec<Cmd> {
+        match action {
+            Action::Back => vec![Cmd::Pop],
+            Action::Up => {
+                self.selected = self.selected.saturating_sub(1);
+                Vec::new()
+            }
+            Action::Down => {
+                self.selected = (self.selected + 1).min(sh.clocks.len().saturating_sub(1));
+                Vec::new()
+            }
+            Action::Jump => match self.target(sh) {
+                Some(to) => vec![Cmd::Pop, to],
+                None => Vec::new(),
+            },
+            Action::IsolationBoard => vec![
+                Cmd::Pop,
+                Cmd::Push(Screen::Isolation(IsolationBoard::new(sh))),
+            ],
+            Action::HandoffArrived => vec![self.handoff_arrived(sh)],
+            _ => Vec::new(),
+        }
+    }
+
+    fn replaces_map(&self) -> bool {
+        true
+    }
+
+    fn render(&self, sh: &Shared, f: &mut Frame, area: Rect, _top: bool) {
+        let title = Line::from(Span::styled(
+            format!(
+                " {} — {} {} ",
+                sh.t(Msg::ClocksTitle),
+                sh.overdue(),
+                sh.t(Msg::Overdue)
+            ),
+            bold(),
+        ));
+        let outer = block(sh, title, true);
+        let inner = outer.inner(area);
+        f.render_widget(outer, area);
+        if sh.clocks.is_empty() {
+            f.render_widget(Paragraph::new(sh.t(Msg::NothingDue)), inner);
+            return;
+        }
+        let header = Row::new(
+            [
+                Msg::ColDue,
+                Msg::ColLeft,
+                Msg::ColWhat,
+                Msg::ColPlate,
+                Msg::ColBay,
+                Msg::ColSince,
+            ]
+            .map(|m| Cell::from(sh.t(m))),
+        )
+        .style(bold().add_modifier(Modifier::UNDERLINED));
+        let whats: Vec<String> = sh.clocks.iter().map(|c| what_text(sh, c)).collect();
+        // The "what" column as wide as its longest entry, so none is cut.
+        let what_w = whats
+            .iter()
+            .map(|w| unicode_width::UnicodeWidthStr::width(w.as_str()))
+            .chain([unicode_width::UnicodeWidthStr::width(sh.t(Msg::ColWhat))])
+            .max()
+            .unwrap_or(20) as u16;
+        let rows = sh.clocks.iter().zip(whats).map(|(c, what)| {
+            let left = c.remaining(sh.now);
+            let late = c.overdue(sh.now);
+            let left_text = if late {
+                // Round lateness up: a clock just past due says -1 m, never -0 m.
+                format!("-{}", span(sh, left - Duration::seconds(59)))
+            } else {
+                span(sh, left)
+            };
+            let (plate, bay) = match &c.truck {
+                Some(t) => (
+                    t.plate.to_string(),
+                    t.bay.as_ref().map(|b| b.to_string()).unwrap_or_default(),
+                ),
+                None => (String::new(), String::new()),
+            };
+            let row = Row::new(vec![
+                Cell::from(hhmm(sh, c.due)),
+                Cell::from(left_text),
+                Cell::from(what),
+                Cell::from(plate),
+                Cell::from(bay),
+                Cell::from(format!(
+                    "{} ({})",
+                    hhmm(sh, c.started),
+                    span(sh, sh.now - c.started)
+                )),
+            ]);
+            if late { row.style(late_style(sh)) } else { row }
+        });
+        let widths = [
+            Constraint::Length(11),
+            Constraint::Length(10),
+            Constraint::Length(what_w),
+            Constraint::Length(11),
+            Constraint::Length(8),
+            Constraint::Fill(1),
+        ];
+        let table = Table::new(rows, widths)
+            .header(header)
+            .row_highlight_style(bold().add_modifier(Modifier::REVERSED));
+        let mut state = TableState::default().with_selected(Some(self.selected));
+        f.render_stateful_widget(table, inner, &mut state);
+    }
+}
+
+/// What a clock is for, in the interface language.
+fn what_text(sh: &Shared, c: &crate::domain::clocks::DueItem) -> String {
+    match &c.kind {
+        ClockKind::Result { test } => {
+            format!("{} {}", sh.t(Msg::KindResult), sh.t(word(*test)))
+        }
+        ClockKind::IsolationReview => sh.t(Msg::KindReview).to_string(),
+        ClockKind::Disinfection { zone } => {
+            format!("{} {}", sh.t(Msg::KindDisinfect), sh.t(word(*zone)))
+        }
+        ClockKind::Service { service } => {
+            format!("{} {}", sh.t(Msg::KindService), sh.t(word(*service)))
+        }
+        ClockKind::Handoff { mode } => {
+            format!("{} {}", sh.t(Msg::KindHandoff), sh.t(word(*mode)))
+        }
+        ClockKind::HandoffConfirm { mode } => {
+            format!("{} {}", sh.t(word(*mode)), sh.t(Msg::KindHandoffConfirm))
+        }
+        ClockKind::WaitingForIsolation => sh.t(Msg::KindWaitingIsolation).to_string(),
+    }
+}
+
+pub(super) fn next_text(sh: &Shared, n: &NextAction) -> String {
+    match n {
+        NextAction::ChaseResult { test } => {
+            format!("{} {}", sh.t(Msg::NextChase), sh.t(word(*test)))
+        }
+        NextAction::AwaitResult { test, due } => {
+            format!(
+                "{} {} {}",
+                sh.t(Msg::NextAwait),
+                sh.t(word(*test)),
+                hhmm(sh, *due)
+            )
+        }
+        NextAction::Escalate => sh.t(Msg::NextEscalate).to_string(),
+        NextAction::WaitForBay => sh.t(Msg::NextWaitForBay).to_string(),
+        NextAction::EscortUnderWay => sh.t(Msg::NextEscortUnderWay).to_string(),
+        NextAction::LetOutUnderEscort => sh.t(Msg::NextLetOut).to_string(),
+        NextAction::AwaitDecision { at, note } => format!(
+            "{} ({note})",
+            sh.t(Msg::NextAwaitDecision).replace("{x}", &hhmm(sh, *at))
+        ),
+        NextAction::TakeSample => sh.t(Msg::NextSample).to_string(),
+        NextAction::Review => sh.t(Msg::NextReview).to_string(),
+        NextAction::ReviewAt { due } => format!("{} {}", sh.t(Msg::NextReviewAt), hhmm(sh, *due)),
+    }
+}

@@ -1,0 +1,181 @@
+//! The arrival form: its fields and keys (`state`), validation and the
+//! record (`record`), and how it is drawn (`view`, `rows`). Where the truck
+//! would go is asked of the arrival operation's own rule whenever the form
+//! or the lot changes, and kept in the form (`plan`).
+
+mod fields;
+mod record;
+mod rows;
+mod state;
+#[cfg(test)]
+mod tests;
+mod view;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+pub use self::fields::{Field, FieldError, PassengerInput, plate_msg, temp_problem};
+pub use self::state::ArrivalForm;
+use super::menu::{Menu, MenuPick};
+use super::pick_bay::{PickBay, PickPurpose};
+use super::{Cmd, Layer, Screen};
+use crate::domain::gate::{ArrivalPlan, plan_arrival};
+use crate::i18n::Msg;
+use crate::i18n::words::word;
+use crate::ops::{self, Op};
+use crate::tui::keymap::{Action, Key, Mode};
+use crate::tui::shared::Shared;
+
+impl ArrivalForm {
+    /// Where the arrival would go, asked of the very rule the arrival
+    /// operation applies: `ops::plan` once the form is complete, the same
+    /// `plan_arrival` on what has been measured before that.
+    fn compute_plan(&self, sh: &Shared) -> ArrivalPlan {
+        let (policy, layout) = (&sh.session.policy, &sh.layout);
+        let is_free = |i: usize| sh.is_free(i);
+        match self.record() {
+            Some(r) => ops::plan(policy, layout, is_free, &r, self.picked),
+            None => plan_arrival(
+                policy,
+                layout,
+                is_free,
+                &self.people(),
+                self.travel,
+                self.cargo.is_priority(),
+                self.picked,
+            ),
+        }
+    }
+
+    /// Keeps the plan, and the override field with it, in step with the
+    /// form and the lot.
+    fn sync(&mut self, sh: &Shared) {
+        let plan = self.compute_plan(sh);
+        self.needs_override = plan.against;
+        if !plan.against && self.focus == Field::Override {
+            self.focus = Field::Bay;
+        }
+        self.plan = Some(plan);
+    }
+
+    fn submit(&mut self, sh: &Shared) -> Vec<Cmd> {
+        if let Some((field, err)) = self.first_problem() {
+            let text = format!("{}: {}", field.label_text(sh.session.lang), sh.t(err.msg));
+            self.focus = field;
+            return vec![Cmd::error(text)];
+        }
+        let (Some(record), Some(plan)) = (self.record(), self.plan.as_ref()) else {
+            return Vec::new();
+        };
+        let Some(bay) = plan.bay else {
+            return vec![Cmd::error(format!(
+                "{} {}",
+                sh.t(Msg::NoFreeBay),
+                sh.t(word(plan.zone))
+            ))];
+        };
+        // A suggestion is left to the operation, which asks the same rule
+        // (and so also sends a flagged truck to the holding list); only a
+        // bay picked on the map is named.
+        vec![Cmd::run(Op::Arrive {
+            arrival: record,
+            bay: plan.picked.then(|| sh.layout.bays[bay].id.clone()),
+            override_reason: self.override_text(),
+        })]
+    }
+}
+
+impl Layer for ArrivalForm {
+    /// Which keys apply: the field in focus decides.
+    fn mode(&self) -> Mode {
+        match self.focus {
+            Field::Code | Field::PCode(_) => Mode::FormCode,
+            Field::Venue | Field::Travel | Field::Handoff => Mode::FormFlag,
+            Field::Cargo => Mode::FormCargo,
+            Field::Gate => Mode::FormGate,
+            Field::Bay => Mode::FormBay,
+            _ => Mode::Form,
+        }
+    }
+
+    fn handle(&mut self, action: Action, key: Key, sh: &Shared) -> Vec<Cmd> {
+        let mut out = Vec::new();
+        match action {
+            // Typed data is not thrown away on one key: ask, like Ctrl-C.
+            Action::Back if self.is_dirty() => {
+                return vec![Menu::yes_no(
+                    Msg::DiscardFormTitle,
+                    (Msg::DiscardFormYes, MenuPick::DiscardForm),
+                    Msg::DiscardFormNo,
+                )];
+            }
+            Action::Back => return vec![Cmd::Pop],
+            Action::Choose => {
+                if !self.apply(action, key) {
+                    return vec![Cmd::NotAKey(key)];
+                }
+            }
+            Action::Edit(_)
+            | Action::SetCode(_)
+            | Action::SetCargo(_)
+            | Action::SetFlag(_)
+            | Action::ToggleFlag
+            | Action::ChoiceNext
+            | Action::ChoicePrev
+            | Action::NextField
+            | Action::PrevField => {
+                if !self.apply(action, key) {
+                    return out;
+                }
+            }
+            Action::Confirm => return self.submit(sh),
+            Action::PickOnMap => {
+                if let Some(bay) = self.plan.as_ref().and_then(|p| p.bay) {
+                    out.push(Cmd::Cursor(bay));
+                }
+                out.push(Cmd::Push(Screen::PickBay(PickBay {
+                    purpose: PickPurpose::Arrival,
+                    from_cursor: sh.cursor,
+                })));
+                return out;
+            }
+            Action::AddPerson => {
+                if !self.add_passenger() {
+                    out.push(Cmd::error(sh.t(Msg::CabFull)));
+                }
+            }
+            Action::RemovePerson => {
+                if !self.remove_passenger() {
+                    out.push(Cmd::error(sh.t(Msg::NoPassengerToRemove)));
+                }
+            }
+            _ => return out,
+        }
+        self.sync(sh);
+        out
+    }
+
+    fn insert(&mut self, c: char, sh: &Shared) -> Vec<Cmd> {
+        if self.insert_char(c) {
+            self.sync(sh);
+        }
+        Vec::new()
+    }
+
+    fn refresh(&mut self, sh: &Shared) {
+        self.sync(sh);
+    }
+
+    fn picked(&mut self, bay: usize, sh: &Shared) {
+        self.picked = Some(bay);
+        self.sync(sh);
+    }
+
+    fn marked_bay(&self) -> Option<usize> {
+        self.plan.as_ref().and_then(|p| p.bay)
+    }
+
+    fn render(&self, sh: &Shared, f: &mut Frame, area: Rect, top: bool) {
+        view::render(sh, self, f, area, top);
+    }
+}

@@ -1,0 +1,234 @@
+//! The arrival form on screen. Beside the map when the screen is wide
+//! enough to keep the parking field in view; otherwise a strip at the
+//! bottom under the suggested bay's zone.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use super::rows::field_row;
+use super::{ArrivalForm, Field};
+use crate::domain::gate::ArrivalPlan;
+use crate::domain::text::fit;
+use crate::i18n::Msg;
+use crate::i18n::words::word;
+use crate::tui::keymap;
+use crate::tui::screens::Layer;
+use crate::tui::screens::map::view as map_view;
+use crate::tui::shared::Shared;
+use crate::tui::view::{bad_style, bold, findings_text, frame_popup, ok_style, wrap};
+
+/// The form's width beside the map, at most.
+const FORM_W: u16 = 66;
+/// Narrowest the form may get beside the map (the cargo choices fit).
+const FORM_MIN_W: u16 = 60;
+/// Lines of the map kept above the form on a small terminal: borders, the
+/// ruler and five rows around the suggested bay.
+const FOCUS_H: u16 = 8;
+
+/// The arrival form. Beside the map when the screen is wide enough to keep
+/// the parking field in view (160×45); otherwise a strip at the bottom with
+/// the suggested bay's zone above it, scrolled to that bay, so the
+/// suggestion and `Space` (pick on map) are never done blind (80×24).
+/// When its fields do not fit they scroll with the focus.
+pub fn render(sh: &Shared, form: &ArrivalForm, f: &mut Frame, body: Rect, top: bool) {
+    let fields: Vec<Field> = form.fields().collect();
+    let plan = form.plan.as_ref();
+    let marked = plan.and_then(|p| p.bay);
+    let beside = body.width.saturating_sub(map_view::map_width(sh, body));
+    let strip = beside < FORM_MIN_W;
+    // Beside the map it covers the bay panel, whole (up to a sane width).
+    let w = if strip {
+        body.width
+    } else if beside <= FORM_W + 20 {
+        beside
+    } else {
+        FORM_W
+    };
+    let inner_w = w.saturating_sub(2) as usize;
+    let label_w = 14usize;
+    let value_w = inner_w.saturating_sub(label_w + 2);
+    let summary = plan_summary(sh, form, plan);
+    let summary_lines = wrap(&summary.0, inner_w);
+    // The form's keys, from the keymap, for the field in focus.
+    let key_lines = wrap(
+        &keymap::hint(form.mode(), sh.session.lang, |m| sh.t(m)),
+        inner_w,
+    );
+
+    // Every field's row, and the notes that will not fit on it.
+    let mut text_cursor = None;
+    let mut rows: Vec<(Line<'static>, Vec<Span<'static>>)> = Vec::new();
+    for (i, field) in fields.iter().enumerate() {
+        let focused = *field == form.focus;
+        let row = field_row(sh, form, plan, *field, focused, value_w, &mut |cx| {
+            text_cursor = Some((i, cx))
+        });
+        let label_text = field.label_text(sh.session.lang);
+        let label = fit(&label_text, label_w);
+        let pad = label_w.saturating_sub(label.width());
+        let marker = match (focused, sh.session.ascii) {
+            (false, _) => " ",
+            (true, false) => "▸",
+            (true, true) => ">",
+        };
+        let mut spans = vec![Span::styled(
+            format!("{marker}{label}{} ", " ".repeat(pad)),
+            if focused { bold() } else { Style::new() },
+        )];
+        let head_w: usize = label_w + 2 + row.value.iter().map(|s| s.width()).sum::<usize>();
+        let notes_w: usize = row.notes.iter().map(|(_, s)| s.width()).sum();
+        spans.extend(row.value);
+        let mut below = Vec::new();
+        if head_w + notes_w <= inner_w {
+            spans.extend(row.notes.into_iter().map(|(_, s)| s));
+        } else {
+            // Too long for the row: a marker stays, the words go below
+            // (for the field being filled in and the bay).
+            for (mark, note) in row.notes {
+                spans.push(Span::styled(format!(" {mark}"), note.style));
+                if focused || *field == Field::Bay {
+                    below.push(Span::styled(
+                        note.content.trim_start().to_string(),
+                        note.style,
+                    ));
+                }
+            }
+        }
+        rows.push((Line::from(spans), below));
+    }
+    let mut notes: Vec<Line<'static>> = Vec::new();
+    for (_, below) in &rows {
+        for span in below {
+            for l in wrap(&span.content, inner_w) {
+                notes.push(Line::styled(l, span.style));
+            }
+        }
+    }
+    let summary_style = if summary.1 {
+        bad_style(sh)
+    } else {
+        ok_style(sh)
+    };
+    let mut tail: Vec<Line<'static>> = notes;
+    tail.extend(
+        summary_lines
+            .into_iter()
+            .map(|l| Line::styled(l, summary_style)),
+    );
+    // The footer names the form's keys; the full list is for when there is room.
+    let focus = if top { plan.and_then(|p| p.bay) } else { None }.unwrap_or(sh.cursor);
+    // A zone of two rows needs less than the parking field.
+    let focus_block = sh.layout.zone(sh.layout.bays[focus].zone);
+    let focus_h = FOCUS_H.min(focus_block.rows.len() as u16 + 3);
+    let room = body.height.saturating_sub(if strip { focus_h } else { 0 });
+    let want = |tail: &[Line]| fields.len() as u16 + tail.len() as u16 + 3;
+    if want(&tail) + key_lines.len() as u16 <= room {
+        tail.extend(
+            key_lines
+                .into_iter()
+                .map(|l| Line::styled(l, Style::new().add_modifier(Modifier::DIM))),
+        );
+    }
+    let h = want(&tail).min(room).max(6.min(body.height));
+    let area = if strip {
+        Rect {
+            x: body.x,
+            y: body.bottom().saturating_sub(h),
+            width: w,
+            height: h,
+        }
+    } else {
+        Rect {
+            x: body.right().saturating_sub(w),
+            y: body.y,
+            width: w,
+            height: h,
+        }
+    };
+    if strip {
+        // Above the strip: the zone of the suggested bay around it (or of
+        // the cursor, before there is a suggestion and while picking).
+        let above = Rect {
+            height: area.y.saturating_sub(body.y),
+            ..body
+        };
+        if above.height >= 4 {
+            map_view::focus_zone(sh, marked, f, above, focus);
+        }
+    }
+    let inner = frame_popup(sh, f, area, sh.t(Msg::FormTitle));
+    let tail_h = (tail.len() as u16 + 1).min(inner.height.saturating_sub(1));
+    let rows_avail = (inner.height.saturating_sub(tail_h) as usize).max(1);
+    let focus_i = fields.iter().position(|x| *x == form.focus).unwrap_or(0);
+    let first = if fields.len() <= rows_avail {
+        0
+    } else {
+        focus_i
+            .saturating_sub(rows_avail / 2)
+            .min(fields.len() - rows_avail)
+    };
+    let lines: Vec<Line> = rows
+        .into_iter()
+        .skip(first)
+        .take(rows_avail)
+        .map(|(l, _)| l)
+        .collect();
+    let fields_h = lines.len() as u16;
+    f.render_widget(Paragraph::new(lines), inner);
+    let tail_area = Rect {
+        y: inner.y + fields_h,
+        height: inner.height.saturating_sub(fields_h),
+        ..inner
+    };
+    let mut tail_lines = vec![Line::raw("")];
+    tail_lines.extend(tail);
+    f.render_widget(Paragraph::new(tail_lines), tail_area);
+    if let Some((i, cx)) = text_cursor
+        && i >= first
+        && i - first < rows_avail
+    {
+        let x = inner.x + label_w as u16 + 2 + cx as u16;
+        f.set_cursor_position((
+            x.min(inner.right().saturating_sub(1)),
+            inner.y + (i - first) as u16,
+        ));
+    }
+}
+
+/// Where the arrival goes and why, naming who the checks flagged; true
+/// when it is flagged.
+fn plan_summary(sh: &Shared, form: &ArrivalForm, plan: Option<&ArrivalPlan>) -> (String, bool) {
+    let Some(p) = plan else {
+        return (String::new(), false);
+    };
+    let arrow = if sh.session.ascii { "->" } else { "→" };
+    // The zone, and the bay with the map's mark for it.
+    let zone = match p.bay {
+        Some(b) => format!(
+            "{} {} {}",
+            sh.t(word(p.zone)),
+            crate::tui::bay_state::BayState::suggested_glyph(sh.session.ascii),
+            sh.layout.bays[b].id
+        ),
+        None => sh.t(word(p.zone)).to_string(),
+    };
+    if p.findings.is_empty() {
+        return (format!("{arrow} {zone}: {}", sh.t(Msg::ChecksClean)), false);
+    }
+    let who = findings_text(sh, &p.findings, |n| form.name_of(n));
+    let mut text = format!("{arrow} {zone}: {who}");
+    if p.holding
+        && let Some(b) = p.bay
+    {
+        text.push_str(&format!(
+            " · {} {}",
+            sh.t(Msg::HoldingWait),
+            sh.layout.bays[b].id
+        ));
+    }
+    (text, true)
+}

@@ -1,0 +1,276 @@
+//! The isolation board: every truck under isolation's authority, sortable
+//! by typed columns, with the next action per truck; release, escalate and
+//! handoff start from the selected row.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+
+use super::clocks::{ClocksBoard, next_text};
+use super::{Cmd, Layer, Screen};
+use crate::domain::clocks::{self, IsolationRow};
+use crate::i18n::Msg;
+use crate::i18n::words::word;
+use crate::tui::bay_state::BayState;
+use crate::tui::keymap::{Action, Key, Mode};
+use crate::tui::shared::Shared;
+use crate::tui::view::{block, bold, color, hhmm, span};
+
+/// The isolation board's columns, by which it sorts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum IsolationCol {
+    #[default]
+    Since,
+    Plate,
+    Bay,
+    Reason,
+    Tests,
+    Next,
+}
+
+impl IsolationCol {
+    pub const ALL: [IsolationCol; 6] = [
+        IsolationCol::Since,
+        IsolationCol::Plate,
+        IsolationCol::Bay,
+        IsolationCol::Reason,
+        IsolationCol::Tests,
+        IsolationCol::Next,
+    ];
+
+    pub fn next(self) -> IsolationCol {
+        let i = IsolationCol::ALL
+            .iter()
+            .position(|c| *c == self)
+            .unwrap_or(0);
+        IsolationCol::ALL[(i + 1) % IsolationCol::ALL.len()]
+    }
+}
+
+/// The board's cursor, its order, and its rows in that order: sorted when
+/// the lot, the time or the order changes, never per frame.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IsolationBoard {
+    pub selected: usize,
+    pub sort: IsolationCol,
+    pub reverse: bool,
+    pub rows: Vec<IsolationRow>,
+}
+
+fn late_style(sh: &Shared) -> Style {
+    BayState::Overdue.style(color(sh))
+}
+
+impl IsolationBoard {
+    pub fn new(sh: &Shared) -> IsolationBoard {
+        let mut b = IsolationBoard::default();
+        b.refresh(sh);
+        b
+    }
+
+    fn selected_bay(&self, sh: &Shared) -> Option<usize> {
+        let bay = self.rows.get(self.selected)?.truck.bay.clone()?;
+        sh.layout.find(&bay)
+    }
+}
+
+/// The rows of the isolation board, sorted by `col`.
+pub fn sorted_rows(sh: &Shared, col: IsolationCol, reverse: bool) -> Vec<IsolationRow> {
+    let mut rows = clocks::isolation_board(&sh.snap.facts, &sh.session.policy, sh.now);
+    let lang = sh.session.lang;
+    rows.sort_by(|a, b| compare_isolation(lang, col, a, b));
+    if reverse {
+        rows.reverse();
+    }
+    rows
+}
+
+impl Layer for IsolationBoard {
+    fn mode(&self) -> Mode {
+        Mode::Isolation
+    }
+
+    fn handle(&mut self, action: Action, _key: Key, sh: &Shared) -> Vec<Cmd> {
+        match action {
+            Action::Back => return vec![Cmd::Pop],
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::Down => {
+                let n = sh.snap.facts.isolations.len();
+                self.selected = (self.selected + 1).min(n.saturating_sub(1));
+            }
+            Action::SortNext | Action::SortReverse | Action::SortBy(_) => {
+                match action {
+                    Action::SortNext => self.sort = self.sort.next(),
+                    Action::SortBy(col) if col == self.sort => self.reverse = !self.reverse,
+                    Action::SortBy(col) => {
+                        self.sort = col;
+                        self.reverse = false;
+                    }
+                    _ => self.reverse = !self.reverse,
+                }
+                self.refresh(sh);
+            }
+            Action::Jump => {
+                if let Some(bay) = self.selected_bay(sh) {
+                    return vec![Cmd::Pop, Cmd::Cursor(bay)];
+                }
+            }
+            Action::Clocks => {
+                return vec![Cmd::Pop, Cmd::Push(Screen::Clocks(ClocksBoard::default()))];
+            }
+            a @ (Action::Release | Action::Escalate | Action::Handoff) => {
+                if let Some(bay) = self.selected_bay(sh) {
+                    return vec![Cmd::Cursor(bay), Cmd::Map(a)];
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn refresh(&mut self, sh: &Shared) {
+        self.rows = sorted_rows(sh, self.sort, self.reverse);
+    }
+
+    fn replaces_map(&self) -> bool {
+        true
+    }
+
+    fn render(&self, sh: &Shared, f: &mut Frame, area: Rect, _top: bool) {
+        let rows = &self.rows;
+        let cap = sh
+            .snap
+            .status
+            .get(crate::domain::bay::Zone::Isolation.index());
+        let title = Line::from(Span::styled(
+            format!(
+                " {} — {}/{} ",
+                sh.t(Msg::IsolationTitle),
+                rows.len(),
+                cap.map(|c| c.capacity).unwrap_or(0)
+            ),
+            bold(),
+        ));
+        let outer = block(sh, title, true);
+        let inner = outer.inner(area);
+        f.render_widget(outer, area);
+        if rows.is_empty() {
+            f.render_widget(Paragraph::new(sh.t(Msg::NobodyIsolated)), inner);
+            return;
+        }
+        let cols = [
+            Msg::ColSince,
+            Msg::ColPlate,
+            Msg::ColBay,
+            Msg::ColReason,
+            Msg::ColTests,
+            Msg::ColNext,
+        ];
+        let arrow = match (self.reverse, sh.session.ascii) {
+            (true, false) => "▼",
+            (false, false) => "▲",
+            (true, true) => "v",
+            (false, true) => "^",
+        };
+        let header = Row::new(cols.iter().zip(IsolationCol::ALL).map(|(m, col)| {
+            let mark = if col == self.sort { arrow } else { "" };
+            Cell::from(format!("{}{mark}", sh.t(*m)))
+        }))
+        .style(bold().add_modifier(Modifier::UNDERLINED));
+        let since =
+            |r: &IsolationRow| format!("{} ({})", hhmm(sh, r.since), span(sh, sh.now - r.since));
+        // As wide as the longest "since" (Chinese durations are wider).
+        let since_w = rows
+            .iter()
+            .map(|r| unicode_width::UnicodeWidthStr::width(since(r).as_str()))
+            .max()
+            .unwrap_or(0)
+            .max(17) as u16;
+        let body = rows.iter().map(|r| {
+            let tests = if r.pending.is_empty() {
+                "—".to_string()
+            } else {
+                r.pending
+                    .iter()
+                    .map(|t| {
+                        let late = if r.overdue.contains(t) { "!" } else { "" };
+                        format!("{}{late}", sh.t(word(*t)))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            let mut reason = reason_text(sh, r);
+            if r.escalation.is_some() {
+                let flag = if sh.session.ascii { "F" } else { "⚑" };
+                reason = format!("{flag} {reason}");
+            }
+            let row = Row::new(vec![
+                Cell::from(since(r)),
+                Cell::from(r.truck.plate.to_string()),
+                Cell::from(
+                    r.truck
+                        .bay
+                        .as_ref()
+                        .map(|b| b.to_string())
+                        .unwrap_or_default(),
+                ),
+                Cell::from(reason),
+                Cell::from(tests),
+                Cell::from(next_text(sh, &r.next)),
+            ]);
+            if r.overdue.is_empty() {
+                row
+            } else {
+                row.style(late_style(sh))
+            }
+        });
+        // Plates are up to 10 cells; the next action matters most, so it grows most.
+        let widths = [
+            Constraint::Length(since_w),
+            Constraint::Length(10),
+            Constraint::Length(5),
+            Constraint::Fill(1),
+            Constraint::Length(10),
+            Constraint::Fill(2),
+        ];
+        let table = Table::new(body, widths)
+            .header(header)
+            .row_highlight_style(bold().add_modifier(Modifier::REVERSED));
+        let mut state = TableState::default().with_selected(Some(self.selected));
+        f.render_stateful_widget(table, inner, &mut state);
+    }
+}
+
+/// Why the truck is held: what someone typed, or else who the gate checks
+/// flagged, in the interface language.
+fn reason_text(sh: &Shared, r: &crate::domain::clocks::IsolationRow) -> String {
+    match &r.reason {
+        Some(typed) => typed.clone(),
+        None => crate::i18n::words::findings_in(sh.session.lang, &r.findings, |n| r.name(n)),
+    }
+}
+
+/// The isolation board's order for one column: typed values, never their
+/// formatted text (the longest isolated first is the time ascending).
+fn compare_isolation(
+    lang: crate::i18n::Lang,
+    col: IsolationCol,
+    a: &IsolationRow,
+    b: &IsolationRow,
+) -> std::cmp::Ordering {
+    let reason = |r: &IsolationRow| match &r.reason {
+        Some(typed) => typed.clone(),
+        None => crate::i18n::words::findings_in(lang, &r.findings, |n| r.name(n)),
+    };
+    match col {
+        IsolationCol::Since => a.since.cmp(&b.since),
+        IsolationCol::Plate => a.truck.plate.as_str().cmp(b.truck.plate.as_str()),
+        IsolationCol::Bay => a.truck.bay.cmp(&b.truck.bay),
+        IsolationCol::Reason => reason(a).cmp(&reason(b)),
+        // Most overdue tests first.
+        IsolationCol::Tests => b.overdue.len().cmp(&a.overdue.len()),
+        IsolationCol::Next => a.next.key().cmp(b.next.key()),
+    }
+}

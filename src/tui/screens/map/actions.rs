@@ -1,0 +1,261 @@
+//! The flows that start from a key on the map, for the truck or bay under
+//! the cursor: which menu, prompt, bay pick or confirmation comes first.
+//! What the rules allow (which tests can be sampled, whether a handoff is
+//! under isolation) is asked of `ops::stay_state` through
+//! `Effect::LoadStay`, then decided here by `domain::stay`.
+
+use super::super::confirm::Confirm;
+use super::super::menu::{self, Menu, MenuOption, MenuPick, option};
+use super::super::pick_bay::{PickBay, PickPurpose};
+use super::super::prompt::{Prompt, PromptNext};
+use super::super::{Cmd, Effect, Screen};
+use crate::domain::event::{HandoffMode, ServiceKind, TestKind};
+use crate::domain::plate::Plate;
+use crate::domain::stay::{self, Status, StayState};
+use crate::i18n::Msg;
+use crate::i18n::words::word;
+use crate::ops::{Op, OpError, Refusal};
+use crate::tui::keymap::Action;
+use crate::tui::shared::Shared;
+
+/// Starts the flow for a truck or bay action from the map.
+pub fn truck_action(sh: &Shared, a: Action) -> Vec<Cmd> {
+    let bay = sh.cursor_bay().clone();
+    let view = &sh.snap.lot.bays[sh.cursor];
+    match a {
+        Action::Disinfect => {
+            let zone = bay.zone();
+            return vec![Menu::push(
+                Msg::MenuDisinfect,
+                bay.to_string(),
+                vec![
+                    option('b', Msg::OptThisBay, MenuPick::DisinfectBay(bay)),
+                    option('z', word(zone), MenuPick::DisinfectZone(zone)),
+                ],
+            )];
+        }
+        Action::CloseOpen => {
+            return vec![if view.closed.is_some() {
+                Confirm::push(Msg::ConfirmOpen, vec![bay.to_string()], Op::OpenBay { bay })
+            } else if view.occupant.is_some() {
+                Cmd::error(sh.t(Msg::BayOccupiedCannotClose))
+            } else {
+                Prompt::push(
+                    Msg::PromptCloseReason,
+                    bay.to_string(),
+                    true,
+                    PromptNext::CloseBay(bay),
+                )
+            }];
+        }
+        _ => {}
+    }
+    let Some(o) = view.occupant.as_ref() else {
+        if !matches!(a, Action::Jump | Action::Confirm) {
+            return vec![Cmd::error(sh.t(Msg::NoTruckHere))];
+        }
+        return Vec::new();
+    };
+    let plate = o.plate.clone();
+    let subject = format!("{plate}  {bay}");
+    let cmd = match a {
+        Action::Move => Cmd::Push(Screen::PickBay(PickBay {
+            purpose: PickPurpose::Move { plate },
+            from_cursor: sh.cursor,
+        })),
+        // What stands in the way is asked of the store first, so the
+        // confirmation can show it before anything is tried.
+        Action::Depart => Cmd::Effect(Effect::DepartureCheck(plate)),
+        Action::Recheck => {
+            let people: Vec<(u8, Option<String>)> = sh
+                .detail_of(o.stay)
+                .map(|d| {
+                    d.people
+                        .iter()
+                        .map(|p| (p.person, p.name.clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if people.len() <= 1 {
+                return menu::pick(sh, MenuPick::RecheckPerson(plate, 0));
+            }
+            let options = people
+                .into_iter()
+                .map(|(n, name)| MenuOption {
+                    key: if n == 0 { 'd' } else { char::from(b'0' + n) },
+                    label: if n == 0 {
+                        Msg::PersonDriver
+                    } else {
+                        Msg::PersonPassengerN
+                    },
+                    detail: match (n, name) {
+                        (0, None) => String::new(),
+                        (0, Some(name)) => format!(" {name}"),
+                        (n, name) => format!(" {n} {}", name.unwrap_or_default()),
+                    },
+                    pick: MenuPick::RecheckPerson(plate.clone(), n),
+                })
+                .collect();
+            Menu::push(Msg::MenuRecheck, subject, options)
+        }
+        // Which tests, and whether under isolation: the rules decide, on the
+        // stay as the store has it.
+        Action::Sample | Action::Result => Cmd::Effect(Effect::LoadStay { plate, action: a }),
+        Action::Isolate => Prompt::push(
+            Msg::PromptIsolateReason,
+            subject,
+            true,
+            PromptNext::Isolate(plate),
+        ),
+        Action::Release => Prompt::push(
+            Msg::PromptReleaseReason,
+            subject,
+            true,
+            PromptNext::Release(plate),
+        ),
+        Action::Escalate => Prompt::push(
+            Msg::PromptEscalateNote,
+            subject,
+            true,
+            PromptNext::Escalate(plate),
+        ),
+        Action::Handoff if o.status == Status::Handoff => Confirm::push(
+            Msg::ConfirmHandoffDone,
+            vec![subject],
+            Op::HandoffDone { plate },
+        ),
+        Action::Handoff if o.status == Status::HandoffDone => {
+            let confirmed = sh
+                .detail_of(o.stay)
+                .is_some_and(|d| d.handoff_confirmed_at.is_some());
+            if confirmed {
+                Cmd::Toast(sh.t(Msg::HandoffAlreadyConfirmed).to_string(), false)
+            } else {
+                Confirm::push(
+                    Msg::ConfirmHandoffArrived,
+                    vec![subject],
+                    Op::HandoffConfirm { plate },
+                )
+            }
+        }
+        Action::Handoff => Cmd::Effect(Effect::LoadStay { plate, action: a }),
+        Action::Service => Menu::push(
+            Msg::MenuService,
+            subject,
+            vec![
+                option(
+                    'm',
+                    Msg::ServiceMeal,
+                    MenuPick::Service(plate.clone(), ServiceKind::Meal),
+                ),
+                option(
+                    'w',
+                    Msg::ServiceWater,
+                    MenuPick::Service(plate.clone(), ServiceKind::Water),
+                ),
+                option(
+                    'e',
+                    Msg::ServiceMedical,
+                    MenuPick::Service(plate.clone(), ServiceKind::Medical),
+                ),
+                option('d', Msg::ServiceDone, MenuPick::ServiceDone(plate)),
+            ],
+        ),
+        _ => return Vec::new(),
+    };
+    vec![cmd]
+}
+
+/// The rest of a sample, result or handoff flow, once `ops::stay_state`
+/// has answered for `plate`.
+pub fn with_state(
+    sh: &Shared,
+    action: Action,
+    plate: &Plate,
+    state: Result<Option<StayState>, OpError>,
+) -> Vec<Cmd> {
+    let state = match state {
+        Ok(Some(s)) => s,
+        Ok(None) => {
+            let e = OpError::Refused(Refusal::NotOnSite(plate.clone()));
+            return vec![Cmd::error(crate::i18n::refusal::text(sh.session.lang, &e))];
+        }
+        Err(e) => return vec![Cmd::error(crate::i18n::refusal::text(sh.session.lang, &e))],
+    };
+    let bay = state
+        .bay
+        .as_ref()
+        .map(|b| b.to_string())
+        .unwrap_or_default();
+    let subject = format!("{plate}  {bay}");
+    let plate = plate.clone();
+    let cmd = match action {
+        Action::Sample | Action::Result => {
+            let sampling = action == Action::Sample;
+            let rule = |t| {
+                if sampling {
+                    stay::Action::Sample(t)
+                } else {
+                    stay::Action::Result(t)
+                }
+            };
+            let tests: Vec<TestKind> = [TestKind::Antigen, TestKind::Pcr]
+                .into_iter()
+                .filter(|t| stay::check(&state, rule(*t)).is_ok())
+                .collect();
+            match tests.as_slice() {
+                [] => Cmd::error(sh.t(if sampling {
+                    Msg::AllSamplesPending
+                } else {
+                    Msg::NoSampleWaiting
+                })),
+                // One test waiting for its result: straight to the result.
+                [t] if !sampling => return menu::pick(sh, MenuPick::ResultFor(plate, *t)),
+                _ => {
+                    let options = tests
+                        .iter()
+                        .map(|t| {
+                            let key = if *t == TestKind::Antigen { 'a' } else { 'p' };
+                            let pick = if sampling {
+                                MenuPick::Sample(plate.clone(), *t)
+                            } else {
+                                MenuPick::ResultFor(plate.clone(), *t)
+                            };
+                            option(key, word(*t), pick)
+                        })
+                        .collect();
+                    let title = if sampling {
+                        Msg::MenuSample
+                    } else {
+                        Msg::MenuResultTest
+                    };
+                    Menu::push(title, subject, options)
+                }
+            }
+        }
+        Action::Handoff => {
+            let under = state.under_isolation();
+            let mut options = Vec::new();
+            if !under {
+                options.push(option(
+                    't',
+                    Msg::HandoffTransfer,
+                    MenuPick::HandoffMode(plate.clone(), HandoffMode::Transfer, false),
+                ));
+            }
+            options.push(option(
+                'e',
+                Msg::HandoffEscort,
+                MenuPick::HandoffMode(plate, HandoffMode::Escort, under),
+            ));
+            let title = if under {
+                Msg::MenuHandoffUnderIsolation
+            } else {
+                Msg::MenuHandoff
+            };
+            Menu::push(title, subject, options)
+        }
+        _ => return Vec::new(),
+    };
+    vec![cmd]
+}

@@ -1,0 +1,378 @@
+//! One line of text the next step needs (a reason, who decided, a
+//! receiving vehicle, a temperature), checked before the prompt closes.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::confirm::Confirm;
+use super::form::{plate_msg, temp_problem};
+use super::menu::{Menu, MenuPick, option};
+use super::{Cmd, Effect, Layer, Screen};
+use crate::domain::bay::{BayId, Zone};
+use crate::domain::event::HandoffMode;
+use crate::domain::plate::Plate;
+use crate::domain::policy::{HealthCode, Temperature};
+use crate::domain::text;
+use crate::i18n::Msg;
+use crate::i18n::words::word;
+use crate::ops::Op;
+use crate::tui::input::TextInput;
+use crate::tui::keymap::{Action, Key, Mode};
+use crate::tui::shared::Shared;
+use crate::tui::view::{bay_text, bold, centered, frame_popup};
+
+/// One line of text the next step needs (a reason, a note).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prompt {
+    pub title: Msg,
+    pub subject: String,
+    pub input: TextInput,
+    pub required: bool,
+    pub next: PromptNext,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PromptNext {
+    ForceDepart(Plate),
+    Isolate(Plate),
+    /// The release's reason; who decided comes next.
+    Release(Plate),
+    ReleaseBy {
+        plate: Plate,
+        reason: String,
+    },
+    Escalate(Plate),
+    CloseBay(BayId),
+    /// A transfer's receiving vehicle, then its company.
+    HandoffReceiver(Plate),
+    HandoffCompany {
+        plate: Plate,
+        receiver: Plate,
+    },
+    /// An escort's escorting unit, then who authorised it (required when
+    /// the truck is under isolation's authority).
+    HandoffEscort {
+        plate: Plate,
+        under_isolation: bool,
+    },
+    HandoffBy {
+        plate: Plate,
+        escort: String,
+        under_isolation: bool,
+    },
+    /// A new temperature of person `person`; the code comes next.
+    RecheckTemp {
+        plate: Plate,
+        person: u8,
+    },
+}
+
+/// An operation that moves a truck, typed in full but for its bay: the
+/// bay is asked of `ops::suggested_bay` (`Effect::SuggestBay`), then the
+/// confirmation names it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Planned {
+    Isolate {
+        subject: String,
+        reason: String,
+    },
+    Release {
+        subject: String,
+        reason: String,
+        by: String,
+    },
+    Transfer {
+        receiver: Plate,
+        company: String,
+    },
+    Escort {
+        escort: String,
+        by: Option<String>,
+    },
+}
+
+impl Planned {
+    /// The zone the truck goes to.
+    pub fn zone(&self) -> Zone {
+        match self {
+            Planned::Isolate { .. } => Zone::Isolation,
+            Planned::Release { .. } => Zone::Parking,
+            Planned::Transfer { .. } | Planned::Escort { .. } => Zone::Handoff,
+        }
+    }
+
+    /// The confirmation, naming the bay the operation would give (a dash
+    /// when none is free).
+    pub fn confirm(self, sh: &Shared, plate: Plate, bay: Option<BayId>) -> Confirm {
+        let to = bay_text(bay.as_ref());
+        let labelled = |m: Msg, v: &str| format!("{}: {v}", sh.t(m));
+        match self {
+            Planned::Isolate { subject, reason } => Confirm::run(
+                Msg::ConfirmIsolate,
+                vec![format!("{subject}  → {to}"), reason.clone()],
+                Op::Isolate { plate, reason, bay },
+            ),
+            Planned::Release {
+                subject,
+                reason,
+                by,
+            } => Confirm::run(
+                Msg::ConfirmRelease,
+                vec![
+                    format!("{subject}  → {to}"),
+                    labelled(Msg::Reason, &reason),
+                    labelled(Msg::DecidedBy, &by),
+                ],
+                Op::Release {
+                    plate,
+                    reason,
+                    by,
+                    bay,
+                },
+            ),
+            Planned::Transfer { receiver, company } => Confirm::run(
+                Msg::ConfirmHandoff,
+                vec![
+                    format!("{plate}  → {to}"),
+                    format!(
+                        "{}: {receiver}  {company}",
+                        sh.t(word(HandoffMode::Transfer))
+                    ),
+                ],
+                Op::HandoffStart {
+                    plate,
+                    mode: HandoffMode::Transfer,
+                    receiver: Some(receiver),
+                    company: Some(company),
+                    escort: None,
+                    by: None,
+                    bay,
+                },
+            ),
+            Planned::Escort { escort, by } => {
+                let mut lines = vec![
+                    format!("{plate}  → {to}"),
+                    format!("{}: {escort}", sh.t(word(HandoffMode::Escort))),
+                ];
+                if let Some(by) = &by {
+                    lines.push(labelled(Msg::AuthorisedBy, by));
+                }
+                Confirm::run(
+                    Msg::ConfirmHandoff,
+                    lines,
+                    Op::HandoffStart {
+                        plate,
+                        mode: HandoffMode::Escort,
+                        receiver: None,
+                        company: None,
+                        escort: Some(escort),
+                        by,
+                        bay,
+                    },
+                )
+            }
+        }
+    }
+}
+
+impl Prompt {
+    /// Opens a prompt.
+    pub fn push(title: Msg, subject: String, required: bool, next: PromptNext) -> Cmd {
+        Cmd::Push(Screen::Prompt(Prompt {
+            title,
+            subject,
+            input: TextInput::default(),
+            required,
+            next,
+        }))
+    }
+
+    /// Enter: the value checked, then the next step.
+    fn confirm(&self, sh: &Shared) -> Vec<Cmd> {
+        let p = self;
+        let value = match text::clean("reason", &p.input.text(), p.required) {
+            Ok(v) => v,
+            Err(e) => {
+                let msg = match e {
+                    text::TextError::Empty { .. } => Msg::ErrRequired,
+                    text::TextError::TooLong { .. } => Msg::ErrTooLong,
+                    text::TextError::Control { .. } => Msg::ErrControl,
+                };
+                return vec![Cmd::error(sh.t(msg))];
+            }
+        };
+        // Values that must parse are checked before the prompt closes, so a
+        // typo is corrected in place.
+        let receiver = match &p.next {
+            PromptNext::HandoffReceiver(own) => match Plate::parse(&value) {
+                Ok(r) if &r == own => return vec![Cmd::error(sh.t(Msg::ReceiverIsItself))],
+                Ok(r) => Some(r),
+                Err(e) => {
+                    let msg = plate_msg(&e);
+                    return vec![Cmd::error(format!(
+                        "{}: {}",
+                        sh.t(Msg::FieldPlate),
+                        sh.t(msg)
+                    ))];
+                }
+            },
+            _ => None,
+        };
+        let temperature = match &p.next {
+            PromptNext::RecheckTemp { .. } => match temp_problem(&TextInput::new(&value)) {
+                Some(msg) => return vec![Cmd::error(sh.t(msg))],
+                None => Temperature::parse(&value).ok(),
+            },
+            _ => None,
+        };
+        let suggest = |plate: Plate, then: Planned| {
+            Cmd::Effect(Effect::SuggestBay {
+                plate,
+                zone: then.zone(),
+                then,
+            })
+        };
+        let subject = p.subject.clone();
+        let next = match p.next.clone() {
+            PromptNext::ForceDepart(plate) => Confirm::push(
+                Msg::ConfirmForceDepart,
+                vec![subject, value.clone()],
+                Op::Depart {
+                    plate,
+                    force_reason: Some(value),
+                },
+            ),
+            PromptNext::Isolate(plate) => suggest(
+                plate,
+                Planned::Isolate {
+                    subject,
+                    reason: value,
+                },
+            ),
+            PromptNext::Release(plate) => Prompt::push(
+                Msg::PromptReleaseBy,
+                subject,
+                true,
+                PromptNext::ReleaseBy {
+                    plate,
+                    reason: value,
+                },
+            ),
+            PromptNext::ReleaseBy { plate, reason } => suggest(
+                plate,
+                Planned::Release {
+                    subject,
+                    reason,
+                    by: value,
+                },
+            ),
+            PromptNext::Escalate(plate) => Cmd::run(Op::Escalate { plate, note: value }),
+            PromptNext::CloseBay(bay) => Cmd::run(Op::CloseBay { bay, reason: value }),
+            PromptNext::HandoffReceiver(plate) => {
+                let Some(receiver) = receiver else {
+                    return vec![Cmd::Pop];
+                };
+                Prompt::push(
+                    Msg::PromptCompany,
+                    format!("{plate}  → {receiver}"),
+                    true,
+                    PromptNext::HandoffCompany { plate, receiver },
+                )
+            }
+            PromptNext::HandoffCompany { plate, receiver } => suggest(
+                plate,
+                Planned::Transfer {
+                    receiver,
+                    company: value,
+                },
+            ),
+            PromptNext::HandoffEscort {
+                plate,
+                under_isolation,
+            } => {
+                let title = if under_isolation {
+                    Msg::PromptAuthorisedByRequired
+                } else {
+                    Msg::PromptAuthorisedBy
+                };
+                Prompt::push(
+                    title,
+                    format!("{plate}  {value}"),
+                    under_isolation,
+                    PromptNext::HandoffBy {
+                        plate,
+                        escort: value,
+                        under_isolation,
+                    },
+                )
+            }
+            PromptNext::HandoffBy { plate, escort, .. } => suggest(
+                plate,
+                Planned::Escort {
+                    escort,
+                    by: (!value.is_empty()).then_some(value),
+                },
+            ),
+            PromptNext::RecheckTemp { plate, person } => {
+                let Some(t) = temperature else {
+                    return vec![Cmd::Pop];
+                };
+                let subject = format!("{subject}  {t}");
+                let options = [
+                    ('g', Msg::CodeGreen, HealthCode::Green),
+                    ('y', Msg::CodeYellow, HealthCode::Yellow),
+                    ('r', Msg::CodeRed, HealthCode::Red),
+                ]
+                .into_iter()
+                .map(|(k, m, c)| option(k, m, MenuPick::RecheckCode(plate.clone(), person, t, c)))
+                .collect();
+                Menu::push(Msg::MenuRecheckCode, subject, options)
+            }
+        };
+        vec![Cmd::Pop, next]
+    }
+}
+
+impl Layer for Prompt {
+    fn mode(&self) -> Mode {
+        Mode::Prompt
+    }
+
+    fn handle(&mut self, action: Action, _key: Key, sh: &Shared) -> Vec<Cmd> {
+        match action {
+            Action::Back => vec![Cmd::Pop],
+            Action::Edit(e) => {
+                self.input.edit(e);
+                Vec::new()
+            }
+            Action::Confirm => self.confirm(sh),
+            _ => Vec::new(),
+        }
+    }
+
+    fn insert(&mut self, c: char, _sh: &Shared) -> Vec<Cmd> {
+        self.input.insert(c);
+        Vec::new()
+    }
+
+    fn render(&self, sh: &Shared, f: &mut Frame, body: Rect, _top: bool) {
+        let p = self;
+        let area = centered(body, 60, 6);
+        let inner = frame_popup(sh, f, area, sh.t(p.title));
+        let (shown, cx) = p.input.view(inner.width.saturating_sub(3) as usize);
+        let lines = vec![
+            Line::styled(p.subject.clone(), bold()),
+            Line::from(vec![Span::styled("> ", bold()), Span::raw(shown)]),
+            Line::raw(""),
+            Line::styled(
+                sh.t(Msg::PromptKeys),
+                Style::new().add_modifier(Modifier::DIM),
+            ),
+        ];
+        f.set_cursor_position((inner.x + 2 + cx as u16, inner.y + 1));
+        f.render_widget(Paragraph::new(lines), inner);
+    }
+}

@@ -1,0 +1,194 @@
+//! The data every screen reads: the lot as last read from the store, the
+//! session, the time, the map cursor and the stay under it, the toast. The
+//! app keeps it current; screens and views only read it (`&Shared`), and
+//! ask for changes through the `Cmd`s their `handle` returns.
+
+use chrono::{DateTime, Utc};
+
+use super::Session;
+use crate::domain::bay::{BayId, Zone};
+use crate::domain::clocks::{self, ClockFacts, DueItem};
+use crate::domain::layout::Layout;
+use crate::domain::plate::Plate;
+use crate::i18n::Msg;
+use crate::store::{LotView, Occupant, StayDetail, ZoneCount};
+
+/// What the loop read from the store for the app to show.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub lot: LotView,
+    pub status: Vec<ZoneCount>,
+    pub facts: ClockFacts,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toast {
+    pub text: String,
+    pub error: bool,
+    pub at: DateTime<Utc>,
+}
+
+pub struct Shared {
+    pub session: Session,
+    pub layout: Layout,
+    pub snap: Snapshot,
+    /// Clocks computed from the snapshot and the policy, when either changes.
+    pub clocks: Vec<DueItem>,
+    /// Zones whose disinfection round is overdue (by `Zone::index`).
+    disinfection_due: [bool; 5],
+    /// The bay under the map cursor, as an index into `layout.bays`.
+    pub cursor: usize,
+    /// The stay in the bay under the cursor, once loaded.
+    pub detail: Option<StayDetail>,
+    pub toast: Option<Toast>,
+    pub now: DateTime<Utc>,
+    /// The terminal's size (width, height) as last drawn.
+    pub viewport: (u16, u16),
+}
+
+/// The ASCII form of a catalogue text, made once per text and kept (the
+/// catalogue is finite, so this holds a few kilobytes at most).
+fn ascii_text(text: &'static str) -> &'static str {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<&'static str, &'static str>>> = OnceLock::new();
+    if text.is_ascii() {
+        return text;
+    }
+    let mut cache = CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    cache
+        .entry(text)
+        .or_insert_with(|| Box::leak(crate::i18n::ascii_form(text).into_owned().into_boxed_str()))
+}
+
+impl Shared {
+    pub fn new(
+        session: Session,
+        layout: Layout,
+        snap: Snapshot,
+        now: DateTime<Utc>,
+        cursor: usize,
+    ) -> Shared {
+        let clocks = clocks::clocks(&snap.facts, &session.policy);
+        let mut sh = Shared {
+            session,
+            layout,
+            snap,
+            clocks,
+            disinfection_due: [false; 5],
+            cursor,
+            detail: None,
+            toast: None,
+            now,
+            viewport: (u16::MAX, u16::MAX),
+        };
+        sh.derive();
+        sh
+    }
+
+    /// Recomputes what is derived from the lot and the time: the zones due
+    /// for disinfection.
+    fn derive(&mut self) {
+        self.disinfection_due = Zone::ALL.map(|zone| {
+            self.clocks
+                .iter()
+                .any(|c| c.kind == clocks::ClockKind::Disinfection { zone } && c.overdue(self.now))
+        });
+    }
+
+    /// A new time; returns whether it changed.
+    pub(super) fn set_now(&mut self, now: DateTime<Utc>) -> bool {
+        let changed = self.now != now;
+        self.now = now;
+        if changed {
+            self.derive();
+        }
+        if self
+            .toast
+            .as_ref()
+            .is_some_and(|t| (now - t.at).num_seconds() >= 8)
+        {
+            self.toast = None;
+        }
+        changed
+    }
+
+    pub(super) fn set_snapshot(&mut self, snap: Snapshot) {
+        self.snap = snap;
+        self.clocks = clocks::clocks(&self.snap.facts, &self.session.policy);
+        self.derive();
+        self.detail = None;
+    }
+
+    /// A catalogue text in the session's language, in ASCII with `--ascii`.
+    pub fn t(&self, m: Msg) -> &'static str {
+        let text = m.text(self.session.lang);
+        if self.session.ascii {
+            ascii_text(text)
+        } else {
+            text
+        }
+    }
+
+    pub fn overdue(&self) -> usize {
+        clocks::overdue_count(&self.clocks, self.now)
+    }
+
+    /// Trucks on the holding list: flagged, waiting for an isolation bay.
+    pub fn waiting_for_isolation(&self) -> usize {
+        self.snap
+            .facts
+            .isolations
+            .iter()
+            .filter(|i| i.status == crate::domain::stay::Status::Holding)
+            .count()
+    }
+
+    pub fn occupant(&self, bay: usize) -> Option<&Occupant> {
+        self.snap
+            .lot
+            .bays
+            .get(bay)
+            .and_then(|b| b.occupant.as_ref())
+    }
+
+    /// The bay of a plate on site, from the snapshot.
+    pub fn bay_of_plate(&self, plate: &Plate) -> Option<usize> {
+        self.snap
+            .lot
+            .bays
+            .iter()
+            .position(|b| b.occupant.as_ref().is_some_and(|o| &o.plate == plate))
+    }
+
+    pub fn cursor_bay(&self) -> &BayId {
+        &self.layout.bays[self.cursor].id
+    }
+
+    pub fn is_free(&self, i: usize) -> bool {
+        self.snap
+            .lot
+            .bays
+            .get(i)
+            .is_some_and(|b| b.occupant.is_none() && b.closed.is_none())
+    }
+
+    /// Whether a zone's disinfection round is overdue.
+    pub fn disinfection_due(&self, zone: Zone) -> bool {
+        self.disinfection_due[zone.index()]
+    }
+
+    /// Whether the screen is too small to show the lot (and so says so).
+    pub fn too_small(&self) -> bool {
+        let (w, h) = self.viewport;
+        w < super::MIN_WIDTH || h < super::MIN_HEIGHT
+    }
+
+    /// The detail of the stay `stay`, if it is the one loaded.
+    pub fn detail_of(&self, stay: crate::domain::event::StayId) -> Option<&StayDetail> {
+        self.detail.as_ref().filter(|d| d.stay == stay)
+    }
+}
