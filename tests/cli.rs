@@ -364,6 +364,8 @@ fn the_gate_loop_arrive_status_show_move_depart_log() {
             "result_recorded",
             "sample_taken",
             "moved",
+            // `show --unmasked` above is on the record.
+            "disclosed",
             "arrived",
             "arrived"
         ]
@@ -378,9 +380,9 @@ fn the_gate_loop_arrive_status_show_move_depart_log() {
     assert_eq!(log[0]["terminal"], "gate");
     assert!(log[0]["at"].as_str().unwrap().ends_with('Z'));
     assert!(log[0]["id"].as_i64() > log[1]["id"].as_i64());
-    assert_eq!(log[5]["details"]["phone"], "138****8000");
+    assert_eq!(log[6]["details"]["phone"], "138****8000");
     let mine = lot.json(&["log", "--json", "--plate", "晋D12345"]);
-    assert_eq!(mine.as_array().unwrap().len(), 5);
+    assert_eq!(mine.as_array().unwrap().len(), 6);
     let csv = lot.ok(&["log", "--csv", "--limit", "1"]);
     assert!(csv.starts_with("id,at,operator,terminal,kind,stay,plate,bay,details\r\n"));
     assert_eq!(csv.lines().count(), 2);
@@ -1840,4 +1842,27 @@ fn check_finds_a_damaged_file() {
     std::fs::write(&lot.db, bytes).unwrap();
     let (_, err) = lot.fails(&["check"], 3);
     assert!(err.contains("damaged"), "{err}");
+}
+
+/// Showing personal data unmasked is on the record: who, when, what.
+#[test]
+fn unmasked_looks_are_recorded() {
+    let lot = Lot::new();
+    lot.arrive("晋D12345", &["--phone", "13800138000"]);
+    lot.ok(&["show", "晋D12345"]);
+    lot.ok(&["log"]);
+    assert_eq!(
+        lot.count("disclosed"),
+        0,
+        "masked output is not a disclosure"
+    );
+    let shown = lot.ok(&["show", "晋D12345", "--unmasked"]);
+    assert!(shown.contains("13800138000"));
+    lot.ok(&["log", "--unmasked", "--plate", "晋D12345"]);
+    assert_eq!(lot.count("disclosed"), 2);
+    let log = lot.json(&["log", "--kind", "disclosed", "--json"]);
+    assert_eq!(log[1]["operator"], "tester");
+    assert_eq!(log[1]["details"]["what"], "show --unmasked");
+    assert_eq!(log[1]["plate"], "晋D12345");
+    lot.ok(&["check"]);
 }

@@ -637,6 +637,11 @@ fn scripted_day(lot: &mut Lot) {
             ..trucklot::domain::policy::Policy::default()
         },
     });
+    // Someone looked at a driver's phone in full: on the record.
+    lot.ok(Op::Disclose {
+        what: "show --unmasked".into(),
+        plate: Some(plate("晋D33333")),
+    });
     // A typo at the gate put right.
     lot.ok(Op::Correct {
         plate: plate("晋D33333"),
@@ -654,7 +659,7 @@ fn check_is_ok_after_a_day_and_rebuild_reproduces_the_lot() {
     let report = lot.store.check().unwrap();
     assert!(report.ok(), "{:#?}", report.differences);
     assert_eq!(report.events as i64, lot.events());
-    assert_eq!(report.events, 31);
+    assert_eq!(report.events, 32);
     // The day really touches every kind of event (so the replay is tested
     // on each of them).
     let log = lot.store.log(&LogFilter::default()).unwrap();

@@ -99,6 +99,7 @@ fn kind_text(lang: Lang, kind: &str) -> String {
         "rechecked" => CliMsg::EvRechecked,
         "corrected" => CliMsg::EvCorrected,
         "policy_changed" => CliMsg::EvPolicyChanged,
+        "disclosed" => CliMsg::EvDisclosed,
         "service_requested" => CliMsg::EvServiceRequested,
         "service_done" => CliMsg::EvServiceDone,
         "disinfected" => CliMsg::EvDisinfected,
@@ -268,6 +269,7 @@ fn summary(lang: Lang, e: &Event, tz: Tz) -> String {
         | Event::HandoffConfirmed { .. }
         | Event::BayOpened { .. } => String::new(),
         Event::PolicyChanged { policy } => policy_text(policy),
+        Event::Disclosed { what, .. } => what.clone(),
         Event::Corrected { changes, .. } => changes
             .iter()
             .map(|c| {

@@ -392,6 +392,33 @@ pub fn open_store(g: &Global) -> Result<Store, Failure> {
     .map_err(|e| Failure::store(lang, e))
 }
 
+/// Records that personal data is about to be shown unmasked, before it is:
+/// if the record cannot be made, nothing is shown.
+fn disclose(
+    store: &mut Store,
+    setup: &Setup,
+    what: &str,
+    plate: Option<crate::domain::plate::Plate>,
+) -> Result<(), Failure> {
+    let clock = crate::domain::clock::SystemClock;
+    let ctx = crate::ops::Ctx {
+        operator: &setup.operator,
+        terminal: &setup.terminal,
+        clock: &clock,
+        policy: &setup.config.policy,
+    };
+    crate::ops::execute(
+        store,
+        &ctx,
+        &crate::ops::Op::Disclose {
+            what: what.to_string(),
+            plate,
+        },
+    )
+    .map(|_| ())
+    .map_err(|e| Failure::op(setup.lang, e))
+}
+
 /// Runs one subcommand, writing its output to stdout.
 pub fn run(g: &Global, command: Command) -> Result<(), Failure> {
     let stdout = io::stdout();
@@ -427,8 +454,22 @@ fn run_to(g: &Global, cmd: Command, out: &mut dyn Write) -> Result<(), Failure> 
                     target,
                     unmasked,
                     json,
-                } => show::show(&store, &setup, &target, unmasked, json, out),
-                Command::Log(a) => log::log(&store, &setup, &a, out),
+                } => {
+                    if unmasked {
+                        let plate = match &target {
+                            args::PlateOrBay::Plate(p) => Some(p.clone()),
+                            args::PlateOrBay::Bay(_) => None,
+                        };
+                        disclose(&mut store, &setup, "show --unmasked", plate)?;
+                    }
+                    show::show(&store, &setup, &target, unmasked, json, out)
+                }
+                Command::Log(a) => {
+                    if a.unmasked {
+                        disclose(&mut store, &setup, "log --unmasked", a.plate.clone())?;
+                    }
+                    log::log(&store, &setup, &a, out)
+                }
                 Command::At { time, format } => past::at(&store, &setup, time, format, out),
                 Command::Report {
                     shift,

@@ -48,7 +48,7 @@ impl TimeArg {
 }
 
 /// Every kind of event in the log, as `log --kind` accepts it.
-pub const EVENT_KINDS: [&str; 19] = crate::domain::event::Event::KINDS;
+pub const EVENT_KINDS: [&str; 20] = crate::domain::event::Event::KINDS;
 
 /// A value the command line refused, in both languages: clap runs the
 /// parsers before it knows `--lang`, so the error carries both texts and

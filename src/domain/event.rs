@@ -299,6 +299,12 @@ pub enum Event {
         stay: StayId,
         changes: Vec<Correction>,
     },
+    /// Personal data was shown or exported unmasked: who (the event's
+    /// operator), what (the command), about which stay if one.
+    Disclosed {
+        stay: Option<StayId>,
+        what: String,
+    },
     /// The thresholds and rules in force from now on, for every terminal.
     PolicyChanged {
         policy: Policy,
@@ -337,7 +343,7 @@ pub enum Event {
 
 impl Event {
     /// Every kind, as `kind()` names them (a test checks the two agree).
-    pub const KINDS: [&'static str; 19] = [
+    pub const KINDS: [&'static str; 20] = [
         "arrived",
         "moved",
         "departed",
@@ -352,6 +358,7 @@ impl Event {
         "rechecked",
         "corrected",
         "policy_changed",
+        "disclosed",
         "service_requested",
         "service_done",
         "disinfected",
@@ -376,6 +383,7 @@ impl Event {
             Event::Rechecked { .. } => "rechecked",
             Event::Corrected { .. } => "corrected",
             Event::PolicyChanged { .. } => "policy_changed",
+            Event::Disclosed { .. } => "disclosed",
             Event::ServiceRequested { .. } => "service_requested",
             Event::ServiceDone { .. } => "service_done",
             Event::Disinfected { .. } => "disinfected",
@@ -406,6 +414,7 @@ impl Event {
             | Event::BayClosed { .. }
             | Event::BayOpened { .. }
             | Event::PolicyChanged { .. } => None,
+            Event::Disclosed { stay, .. } => *stay,
         }
     }
 

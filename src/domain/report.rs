@@ -75,6 +75,8 @@ pub struct Summary {
     pub bays_closed: Vec<(BayId, String, DateTime<Utc>)>,
     pub bays_opened: usize,
     pub overrides: Vec<OverrideLine>,
+    /// Personal data shown or exported unmasked: when, who, what.
+    pub disclosures: Vec<(DateTime<Utc>, String, String)>,
     /// When the policy changed in the window, and who changed it.
     pub policy_changes: Vec<(DateTime<Utc>, String)>,
 }
@@ -203,6 +205,9 @@ pub fn summarize(events: &[LoggedEvent], cargo_of: impl Fn(StayId) -> Option<Car
             }
             Event::BayOpened { .. } => s.bays_opened += 1,
             Event::PolicyChanged { .. } => s.policy_changes.push((e.at, e.operator.clone())),
+            Event::Disclosed { what, .. } => {
+                s.disclosures.push((e.at, e.operator.clone(), what.clone()))
+            }
             Event::Moved { .. } | Event::Rechecked { .. } | Event::Corrected { .. } => {}
         }
     }

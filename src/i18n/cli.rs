@@ -196,6 +196,7 @@ catalogue! {
         EvRechecked => ("rechecked", "复测"),
         EvCorrected => ("corrected", "更正"),
         EvPolicyChanged => ("policy changed", "规则变更"),
+        EvDisclosed => ("personal data shown", "个人信息查看"),
         PolicyFromLot => ("the policy in force, recorded in the lot since {0} (event {1}):", "本场记录的现行规则，自 {0} 起（事件 {1}）："),
         PolicyFromConfig => ("the lot records no policy: this terminal applies its config's (record it with: trucklot policy set --from-config):", "本场未记录规则：本终端使用配置文件中的规则（记录之：trucklot policy set --from-config）："),
         PolicySet => ("the lot's policy is now:", "本场规则已更新为："),

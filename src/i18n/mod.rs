@@ -471,6 +471,7 @@ catalogue! {
     DoneCorrect => ("corrected", "已更正"),
     RefPolicyUnchanged => ("the lot's policy already says that", "本场规则已是如此"),
     DonePolicy => ("policy recorded", "规则已记录"),
+    DoneDisclose => ("recorded as shown", "已记录查看"),
     RefDepartureBlocked => ("{plate} may not leave: {x}", "{plate} 不能离场：{x}；请处理，或填写原因强制离场"),
     RefDepartureBlockedPositive => ("{plate} may not leave: {x}", "{plate} 不能离场：{x}；阳性车辆只能经授权护送离开"),
     RefTubeInUse => ("tube {x} is already used", "试管 {x} 已用于 {plate} 的{y}样本"),

@@ -40,6 +40,21 @@ pub(super) fn close(w: &mut Writer<'_, '_>, bay: &BayId, reason: &str) -> Result
     Ok(bay_outcome(Some(bay.clone())))
 }
 
+/// An unmasked look at personal data, on the record.
+pub(super) fn disclose(
+    w: &mut Writer<'_, '_>,
+    what: &str,
+    plate: Option<&crate::domain::plate::Plate>,
+) -> Result<Outcome, OpError> {
+    let what = required("what", what)?;
+    let stay = match plate {
+        Some(p) => w.tx.latest_stay(p)?.map(|s| s.id),
+        None => None,
+    };
+    w.record(Event::Disclosed { stay, what })?;
+    Ok(bay_outcome(None))
+}
+
 /// The policy becomes the lot's: checked, and recorded only when it changes.
 pub(super) fn set_policy(w: &mut Writer<'_, '_>, policy: &Policy) -> Result<Outcome, OpError> {
     policy

@@ -118,6 +118,12 @@ pub enum Op {
         plate: Plate,
         changes: Vec<(Field, String)>,
     },
+    /// Records that personal data was shown or exported unmasked (`what`:
+    /// the command), about the plate's latest stay if one is named.
+    Disclose {
+        what: String,
+        plate: Option<Plate>,
+    },
     /// Records `policy` as the lot's, for every terminal (refused when it
     /// already is).
     SetPolicy {
@@ -261,6 +267,7 @@ pub fn execute(store: &mut Store, ctx: &Ctx<'_>, op: &Op) -> Result<Outcome, OpE
             } => recheck::run(&mut w, plate, *person, *temperature, *code),
             Op::Correct { plate, changes } => correct::run(&mut w, plate, changes),
             Op::SetPolicy { policy } => bays::set_policy(&mut w, policy),
+            Op::Disclose { what, plate } => bays::disclose(&mut w, what, plate.as_ref()),
             Op::ServiceRequest { plate, service } => service::request(&mut w, plate, *service),
             Op::ServiceDone { plate, service } => service::done(&mut w, plate, *service),
             Op::Disinfect { target } => bays::disinfect(&mut w, target),

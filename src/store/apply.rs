@@ -252,6 +252,8 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
             )?,
             || format!("stay {stay} has no finished, unconfirmed handoff"),
         ),
+        // An audit record: it changes nothing on the lot.
+        Event::Disclosed { .. } => Ok(()),
         Event::PolicyChanged { policy } => {
             let value =
                 serde_json::to_string(policy).map_err(|e| StoreError::Decode(e.to_string()))?;

@@ -145,6 +145,7 @@ fn op_msg(op: &Op) -> Msg {
         Op::Depart { .. } => Msg::DoneDepart,
         Op::Correct { .. } => Msg::DoneCorrect,
         Op::SetPolicy { .. } => Msg::DonePolicy,
+        Op::Disclose { .. } => Msg::DoneDisclose,
         Op::Sample { .. } => Msg::DoneSample,
         Op::Result { .. } => Msg::DoneResult,
         Op::Isolate { .. } => Msg::DoneIsolate,
