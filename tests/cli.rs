@@ -1864,5 +1864,7 @@ fn unmasked_looks_are_recorded() {
     assert_eq!(log[1]["operator"], "tester");
     assert_eq!(log[1]["details"]["what"], "show --unmasked");
     assert_eq!(log[1]["plate"], "晋D12345");
+    let report = lot.ok(&["report"]);
+    assert!(report.contains("personal data shown: show --unmasked"), "{report}");
     lot.ok(&["check"]);
 }

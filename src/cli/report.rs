@@ -152,6 +152,16 @@ fn csv(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
     );
     add("overrides", "count".into(), s.overrides.len().to_string());
     add(
+        "policy_changes",
+        "count".into(),
+        s.policy_changes.len().to_string(),
+    );
+    add(
+        "disclosures",
+        "count".into(),
+        s.disclosures.len().to_string(),
+    );
+    add(
         "overdue_at_end",
         "count".into(),
         r.overdue_at_end.len().to_string(),
@@ -396,7 +406,7 @@ fn markdown(out: &mut dyn Write, r: &Report, tz: Tz, lang: Lang) -> std::io::Res
     writeln!(out)?;
     writeln!(out, "## {}", h(CliMsg::ReportOverrides))?;
     writeln!(out)?;
-    if s.overrides.is_empty() {
+    if s.overrides.is_empty() && s.policy_changes.is_empty() && s.disclosures.is_empty() {
         writeln!(out, "{}", h(CliMsg::ReportNone))?;
     }
     for o in &s.overrides {
@@ -416,6 +426,22 @@ fn markdown(out: &mut dyn Write, r: &Report, tz: Tz, lang: Lang) -> std::io::Res
             local(o.at, tz),
             o.operator,
             o.reason
+        )?;
+    }
+    for (at, who) in &s.policy_changes {
+        writeln!(
+            out,
+            "- {} · {who} · {}",
+            local(*at, tz),
+            h(CliMsg::EvPolicyChanged)
+        )?;
+    }
+    for (at, who, what) in &s.disclosures {
+        writeln!(
+            out,
+            "- {} · {who} · {}: {what}",
+            local(*at, tz),
+            h(CliMsg::EvDisclosed)
         )?;
     }
     Ok(())
