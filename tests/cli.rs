@@ -1865,6 +1865,9 @@ fn unmasked_looks_are_recorded() {
     assert_eq!(log[1]["details"]["what"], "show --unmasked");
     assert_eq!(log[1]["plate"], "晋D12345");
     let report = lot.ok(&["report"]);
-    assert!(report.contains("personal data shown: show --unmasked"), "{report}");
+    assert!(
+        report.contains("personal data shown: show --unmasked"),
+        "{report}"
+    );
     lot.ok(&["check"]);
 }
