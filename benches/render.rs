@@ -92,6 +92,10 @@ fn busy_app() -> (tempfile::TempDir, App) {
         gates: vec!["east".into(), "west".into()],
         gate: "east".into(),
         province: '晋',
+        shifts: vec![
+            chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
+            chrono::NaiveTime::from_hms_opt(20, 0, 0).unwrap(),
+        ],
     };
     let app = App::new(
         session,

@@ -53,6 +53,7 @@ fn tui(g: &Global) -> Result<(), Failure> {
         gates: setup.config.gates.clone(),
         gate: setup.config.gate.clone(),
         province: setup.config.province,
+        shifts: setup.config.shifts.clone(),
     };
     trucklot::tui::run(store, session).map_err(|e| Failure::Env(format!("{e:#}")))
 }

@@ -42,6 +42,10 @@ fn session(lang: Lang) -> Session {
         gates: vec!["east".into(), "west".into()],
         gate: "east".into(),
         province: '晋',
+        shifts: vec![
+            chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
+            chrono::NaiveTime::from_hms_opt(20, 0, 0).unwrap(),
+        ],
     }
 }
 

@@ -40,6 +40,10 @@ fn session() -> Session {
         gates: vec!["east".into(), "west".into()],
         gate: "east".into(),
         province: '晋',
+        shifts: vec![
+            chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
+            chrono::NaiveTime::from_hms_opt(20, 0, 0).unwrap(),
+        ],
     }
 }
 
@@ -279,6 +283,21 @@ fn in_mode(mode: Mode) -> Rig {
             });
             r.press(KeyCode::Char('i'));
         }
+        Mode::Log => r.press(KeyCode::Char('L')),
+        Mode::LogFilter => {
+            r.press(KeyCode::Char('L'));
+            r.press(KeyCode::Char('f'));
+        }
+        Mode::Past => {
+            r.press(KeyCode::Char('T'));
+            r.press(KeyCode::Enter);
+        }
+        Mode::Report => r.press(KeyCode::Char('R')),
+        Mode::Stay => {
+            // The newest event: 豫B54321 left; Enter shows its stay.
+            r.press(KeyCode::Char('L'));
+            r.press(KeyCode::Enter);
+        }
     }
     assert_eq!(r.app.mode(), mode, "reaching {mode:?}");
     r
@@ -295,8 +314,15 @@ fn why_nothing(mode: Mode, action: Action, key: Key) -> Option<&'static str> {
         }
         (Mode::Search, Action::Down) => Some("one hit: the selection wraps onto itself"),
         (Mode::Clocks | Mode::Isolation, Action::Up) => Some("the first row is selected"),
+        (Mode::Log | Mode::Report | Mode::Stay, Action::Up | Action::Newer)
+            if mode != Mode::Log || action == Action::Up =>
+        {
+            Some("at the top already")
+        }
         (Mode::Clocks, Action::Down) => Some("one clock at most in this lot"),
-        (Mode::Map | Mode::PickBay, Action::Zone(2)) => Some("the cursor is in parking already"),
+        (Mode::Map | Mode::PickBay | Mode::Past, Action::Zone(2)) => {
+            Some("the cursor is in parking already")
+        }
         // The suggestion is P-01-01, the top left of parking, where picking starts.
         (Mode::PickBay, Action::Up | Action::RowStart) => Some("the top left bay already"),
         _ => None,
@@ -443,8 +469,8 @@ fn while_the_terminal_is_too_small_no_key_commits_anything() {
 #[test]
 fn an_unknown_key_gets_a_one_line_hint_in_the_interface_language() {
     let mut r = Rig::new();
-    r.press(KeyCode::Char('L'));
-    assert_eq!(r.toast(), "L: not a key here — ? for help");
+    r.press(KeyCode::Char('Y'));
+    assert_eq!(r.toast(), "Y: not a key here — ? for help");
     r.app.shared.session.lang = Lang::Zh;
     r.press(KeyCode::Char('Z'));
     assert_eq!(r.toast(), "Z：此处没有这个键 — 按 ? 查看帮助");

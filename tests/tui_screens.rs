@@ -56,6 +56,10 @@ fn session(lang: Lang, ascii: bool, color: bool) -> Session {
         gates: vec!["东门".into(), "西门".into()],
         gate: "东门".into(),
         province: '晋',
+        shifts: vec![
+            chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
+            chrono::NaiveTime::from_hms_opt(20, 0, 0).unwrap(),
+        ],
     }
 }
 
@@ -507,6 +511,45 @@ fn walk(lang: Lang, ascii: bool) -> Vec<(String, Buffer, Buffer)> {
     shot(&r, "isolation board");
     r.key(KeyCode::Char('4'));
     shot(&r, "isolation board by reason");
+    r.esc_all();
+    // The event log: a page, the filter bar, a filtered page.
+    r.key(KeyCode::Char('L'));
+    shot(&r, "log");
+    r.key(KeyCode::Char('f'));
+    r.typed("晋D12345");
+    shot(&r, "log filter");
+    r.key(KeyCode::Enter);
+    shot(&r, "log filtered");
+    r.key(KeyCode::Char('f'));
+    r.key(KeyCode::Tab);
+    r.typed("Q-1");
+    r.key(KeyCode::Enter);
+    shot(&r, "log filter refused");
+    r.esc_all();
+    // The lot at a past moment, and an action refused there.
+    r.key(KeyCode::Char('T'));
+    shot(&r, "past prompt");
+    r.key(KeyCode::Enter);
+    shot(&r, "past");
+    r.go_to("晋K66666");
+    shot(&r, "past, a truck");
+    r.key(KeyCode::Char('d'));
+    shot(&r, "past: read only");
+    r.esc_all();
+    // The shift report, this shift and the one before.
+    r.key(KeyCode::Char('R'));
+    shot(&r, "report");
+    r.key(KeyCode::Char('['));
+    shot(&r, "report, previous shift");
+    r.esc_all();
+    // A truck that left, found in the log: its stay.
+    r.op(Op::Depart {
+        plate: plate("冀A8B9C1"),
+        force_reason: Some("司机已隔离转运".into()),
+    });
+    r.key(KeyCode::Char('L'));
+    r.key(KeyCode::Enter);
+    shot(&r, "log: a departed truck's stay");
     r.esc_all();
     // Too small.
     shots.push(("too small".into(), r.buffer(59, 17), r.buffer(40, 10)));

@@ -11,6 +11,7 @@ use super::{Result, Store, parse_ts, ts};
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::event::{StayId, TestKind};
 use crate::domain::plate::Plate;
+use crate::domain::policy::Cargo;
 
 /// A truck in a bay at the moment asked about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -24,6 +25,17 @@ pub struct PastOccupant {
     pub pending: Vec<TestKind>,
     /// A positive result was on record at that moment.
     pub positive: bool,
+    /// The stay's cargo, driver and arrival (from the stay's row), for the
+    /// interface's map; not part of `at --json` (which names no driver).
+    #[serde(skip)]
+    pub cargo: Cargo,
+    #[serde(skip)]
+    pub driver: Option<String>,
+    #[serde(skip)]
+    pub arrived_at: DateTime<Utc>,
+    /// The earliest due time of a result pending at that moment.
+    #[serde(skip)]
+    pub next_due: Option<DateTime<Utc>>,
 }
 
 /// A bay closed at the moment asked about.
@@ -88,7 +100,11 @@ impl Store {
                       WHERE x.stay = o.stay AND x.taken_at <= ?1
                         AND (x.result_at IS NULL OR x.result_at > ?1)),
                     EXISTS (SELECT 1 FROM samples x WHERE x.stay = o.stay
-                             AND x.result = 'positive' AND x.result_at <= ?1)
+                             AND x.result = 'positive' AND x.result_at <= ?1),
+                    s.cargo, s.driver, s.arrived_at,
+                    (SELECT min(due_at) FROM samples x
+                      WHERE x.stay = o.stay AND x.taken_at <= ?1
+                        AND (x.result_at IS NULL OR x.result_at > ?1))
                FROM occupancy o JOIN stays s ON s.id = o.stay
               WHERE o.from_at <= ?1 AND (o.to_at IS NULL OR o.to_at > ?1)",
             [&t],
@@ -107,6 +123,14 @@ impl Store {
                         .map(|s| decode(s.parse::<TestKind>()))
                         .collect::<Result<_>>()?,
                     positive: r.get(5)?,
+                    cargo: decode(r.get::<_, String>(6)?.parse())?,
+                    driver: r.get(7)?,
+                    arrived_at: parse_ts(&r.get::<_, String>(8)?)?,
+                    next_due: r
+                        .get::<_, Option<String>>(9)?
+                        .as_deref()
+                        .map(parse_ts)
+                        .transpose()?,
                 })
             },
         )?;

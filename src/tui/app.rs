@@ -18,18 +18,20 @@ use super::Session;
 use super::keymap::{self, Action, Key, Mode};
 use super::screens::map::{Map, actions};
 use super::screens::menu::{Menu, MenuPick};
-use super::screens::{Cmd, Confirm, Help, Layer, Planned, Screen};
+use super::screens::past::{self, PastView};
+use super::screens::{Cmd, Confirm, Help, Layer, Planned, Screen, StayCard};
 use super::shared::Shared;
 use super::view::{self, bars};
 use crate::domain::bay::BayId;
 use crate::domain::clocks::IsolationRow;
+use crate::domain::event::LoggedEvent;
 use crate::domain::gate::ArrivalPlan;
 use crate::domain::layout::Layout;
 use crate::domain::plate::Plate;
 use crate::domain::stay::{Blocker, StayState};
 use crate::i18n::Msg;
 use crate::ops::{Op, OpError, Outcome};
-use crate::store::{DepartedPlate, StayDetail};
+use crate::store::{DepartedPlate, PastLot, Report, StayDetail, StoreError};
 
 pub use super::screens::Effect;
 pub use super::shared::{Snapshot, Toast};
@@ -244,6 +246,11 @@ impl App {
                     }
                 }
                 Cmd::NotAKey(key) => self.not_a_key(self.mode(), key),
+                Cmd::Present => {
+                    self.shared.leave_past();
+                    self.refresh_screens();
+                    self.cursor_moved();
+                }
                 Cmd::Quit => {
                     self.quit = true;
                     self.effects.push(Effect::Quit);
@@ -262,6 +269,10 @@ impl App {
     }
 
     fn cursor_moved(&mut self) {
+        // A past lot's panel shows that moment, not the stay as it is now.
+        if self.shared.past.is_some() {
+            return;
+        }
         let stay = self.shared.occupant(self.shared.cursor).map(|o| o.stay);
         match stay {
             Some(s) if self.shared.detail.as_ref().map(|d| d.stay) != Some(s) => {
@@ -276,6 +287,58 @@ impl App {
     pub fn set_departed(&mut self, departed: Vec<DepartedPlate>) {
         if let Some(Screen::Search(s)) = self.screens.last_mut() {
             s.set_departed(departed, &self.shared);
+        }
+    }
+
+    /// A page of the event log (`Effect::LoadLog`), for the log on top.
+    pub fn log_loaded(&mut self, rows: Result<Vec<LoggedEvent>, StoreError>) {
+        match rows {
+            Ok(rows) => {
+                if let Some(Screen::Log(l)) = self.screens.last_mut() {
+                    l.loaded(rows);
+                }
+            }
+            Err(e) => self.error("reading the event log", &e),
+        }
+    }
+
+    /// A stay's record (`Effect::ShowStay`), over the screen on top.
+    pub fn stay_shown(&mut self, detail: Result<Option<StayDetail>, StoreError>) {
+        match detail {
+            Ok(Some(detail)) => self.apply(vec![Cmd::Push(Screen::Stay(Box::new(StayCard {
+                detail,
+                scroll: 0,
+            })))]),
+            Ok(None) => {}
+            Err(e) => self.error("reading a truck's stay", &e),
+        }
+    }
+
+    /// The lot at a past moment (`Effect::LoadPast`): the map shows it,
+    /// read only, until `Esc`.
+    pub fn past_loaded(&mut self, at: DateTime<Utc>, lot: Result<PastLot, StoreError>) {
+        let lot = match lot {
+            Ok(l) => l,
+            Err(e) => return self.error("reading the lot at a past moment", &e),
+        };
+        let snap = past::snapshot(&self.shared.layout, &lot, self.shared.live());
+        self.shared.enter_past(at, snap);
+        match self.screens.last_mut() {
+            Some(Screen::Past(p)) => p.at = at,
+            _ => self.screens.push(Screen::Past(PastView { at })),
+        }
+        self.refresh_screens();
+    }
+
+    /// The report of a window (`Effect::LoadReport`), for the report on top.
+    pub fn report_loaded(&mut self, report: Result<Report, StoreError>) {
+        match report {
+            Ok(r) => {
+                if let Some(Screen::Report(s)) = self.screens.last_mut() {
+                    s.loaded(r);
+                }
+            }
+            Err(e) => self.error("reading the shift report", &e),
         }
     }
 
@@ -338,6 +401,16 @@ impl App {
         ])
         .areas(area);
         bars::status_line(sh, f, top);
+        // A past moment: a banner says so, above the map that shows it.
+        let body = match sh.past {
+            Some(at) => {
+                let [banner, rest] =
+                    Split::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(body);
+                PastView::banner(sh, at, f, banner);
+                rest
+            }
+            None => body,
+        };
         let hint = self.screens.last().and_then(|s| s.hint(sh));
         bars::footer(sh, self.mode(), hint, f, foot);
         let n = self.screens.len();

@@ -38,10 +38,19 @@ pub enum Mode {
     Help,
     Clocks,
     Isolation,
+    /// The event log.
+    Log,
+    /// The event log's filter bar, a field in focus.
+    LogFilter,
+    /// The map as it was at a past moment, read only.
+    Past,
+    Report,
+    /// A stay's record (a truck that left), from the log.
+    Stay,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 15] = [
+    pub const ALL: [Mode; 20] = [
         Mode::Map,
         Mode::Form,
         Mode::FormCode,
@@ -57,6 +66,11 @@ impl Mode {
         Mode::Help,
         Mode::Clocks,
         Mode::Isolation,
+        Mode::Log,
+        Mode::LogFilter,
+        Mode::Past,
+        Mode::Report,
+        Mode::Stay,
     ];
 
     /// One of the arrival form's modes.
@@ -66,7 +80,10 @@ impl Mode {
 
     /// Printable characters go to a text field in these modes.
     pub fn takes_text(self) -> bool {
-        matches!(self, Mode::Form | Mode::Search | Mode::Prompt)
+        matches!(
+            self,
+            Mode::Form | Mode::Search | Mode::Prompt | Mode::LogFilter
+        )
     }
 
     pub fn title(self) -> Msg {
@@ -86,6 +103,11 @@ impl Mode {
             Mode::Help => Msg::ModeHelp,
             Mode::Clocks => Msg::ModeClocks,
             Mode::Isolation => Msg::ModeIsolation,
+            Mode::Log => Msg::ModeLog,
+            Mode::LogFilter => Msg::ModeLogFilter,
+            Mode::Past => Msg::ModePast,
+            Mode::Report => Msg::ModeReport,
+            Mode::Stay => Msg::ModeStay,
         }
     }
 }
@@ -149,6 +171,26 @@ pub enum Action {
     Choose,
     /// Editing the text field in focus.
     Edit(Edit),
+    /// The event log, the lot at a past moment, the shift report.
+    Log,
+    Past,
+    Report,
+    /// The log: the next page (older events), the page before (newer).
+    Older,
+    Newer,
+    /// The log: edit the filter; clear it.
+    Filter,
+    ClearFilters,
+    /// The lot at a past moment: an hour back or on; type a moment.
+    HourBack,
+    HourForward,
+    TypeTime,
+    /// The shift report: the shift before, the one after.
+    ShiftPrev,
+    ShiftNext,
+    /// A key that acts on the lot, pressed where nothing may be done (the
+    /// lot at a past moment): says why not.
+    ReadOnly,
 }
 
 /// What a text-editing key does to the field in focus.
@@ -227,6 +269,8 @@ impl Key {
             KeyCode::F(n) => format!("F{n}"),
             KeyCode::Backspace => "Backspace".into(),
             KeyCode::Delete => "Del".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
             other => format!("{other:?}"),
         };
         if self.ctrl {
@@ -250,8 +294,10 @@ pub struct Binding {
 
 use Mode as M;
 
-const MAPS: &[Mode] = &[M::Map, M::PickBay];
+const MAPS: &[Mode] = &[M::Map, M::PickBay, M::Past];
 const BOARDS: &[Mode] = &[M::Clocks, M::Isolation];
+/// Screens that read, in rows or lines.
+const READERS: &[Mode] = &[M::Log, M::Report, M::Stay];
 /// Every mode of the arrival form.
 const FORM: &[Mode] = &[
     M::Form,
@@ -262,7 +308,7 @@ const FORM: &[Mode] = &[
     M::FormBay,
 ];
 /// Where a text field takes the keys.
-const TEXT: &[Mode] = &[M::Form, M::Search, M::Prompt];
+const TEXT: &[Mode] = &[M::Form, M::Search, M::Prompt, M::LogFilter];
 /// Where `?` is not a character.
 const NOT_TEXT: &[Mode] = &[
     M::Map,
@@ -277,6 +323,10 @@ const NOT_TEXT: &[Mode] = &[
     M::Help,
     M::Clocks,
     M::Isolation,
+    M::Log,
+    M::Past,
+    M::Report,
+    M::Stay,
 ];
 /// Choice fields that cycle with Space and the arrows.
 const CHOICES: &[Mode] = &[M::FormCode, M::FormCargo, M::FormGate];
@@ -299,6 +349,28 @@ const MENU_KEYS: &[Key] = &[
     k('1'),
     k('2'),
     k('3'),
+];
+/// Every key that acts on the lot from the map: at a past moment each
+/// says why nothing can be done.
+const ACTION_KEYS: &[Key] = &[
+    k('a'),
+    k('/'),
+    k('m'),
+    k('d'),
+    k('s'),
+    k('r'),
+    k('x'),
+    k('u'),
+    k('e'),
+    k('p'),
+    k('t'),
+    k('v'),
+    k('D'),
+    k('C'),
+    k('c'),
+    k('i'),
+    k('L'),
+    k('R'),
 ];
 const GATE_KEYS: &[Key] = &[
     k('1'),
@@ -346,6 +418,30 @@ pub static BINDINGS: &[Binding] = &[
     Binding { modes: &[M::Map], keys: &[k('C')], action: Action::CloseOpen, help: Msg::KeyCloseOpen, footer: false },
     Binding { modes: &[M::Map, M::Isolation], keys: &[k('c')], action: Action::Clocks, help: Msg::KeyClocks, footer: true },
     Binding { modes: &[M::Map, M::Clocks], keys: &[k('i')], action: Action::IsolationBoard, help: Msg::KeyIsolationBoard, footer: true },
+    Binding { modes: &[M::Map], keys: &[k('L')], action: Action::Log, help: Msg::KeyLog, footer: false },
+    Binding { modes: &[M::Map], keys: &[k('T')], action: Action::Past, help: Msg::KeyPast, footer: false },
+    Binding { modes: &[M::Map], keys: &[k('R')], action: Action::Report, help: Msg::KeyReport, footer: false },
+    // The lot at a past moment: read only.
+    Binding { modes: &[M::Past], keys: &[k('[')], action: Action::HourBack, help: Msg::KeyHourBack, footer: true },
+    Binding { modes: &[M::Past], keys: &[k(']')], action: Action::HourForward, help: Msg::KeyHourForward, footer: true },
+    Binding { modes: &[M::Past], keys: &[k('T')], action: Action::TypeTime, help: Msg::KeyTypeTime, footer: true },
+    Binding { modes: &[M::Past], keys: ACTION_KEYS, action: Action::ReadOnly, help: Msg::KeyReadOnly, footer: false },
+    // The event log.
+    Binding { modes: READERS, keys: &[code(KeyCode::Up), k('k')], action: Action::Up, help: Msg::KeyScrollUp, footer: false },
+    Binding { modes: READERS, keys: &[code(KeyCode::Down), k('j')], action: Action::Down, help: Msg::KeyScrollDown, footer: false },
+    Binding { modes: &[M::Log], keys: &[code(KeyCode::PageDown)], action: Action::Older, help: Msg::KeyOlder, footer: true },
+    Binding { modes: &[M::Log], keys: &[code(KeyCode::PageUp)], action: Action::Newer, help: Msg::KeyNewer, footer: true },
+    Binding { modes: &[M::Log], keys: &[code(KeyCode::Enter)], action: Action::Jump, help: Msg::KeyShowEvent, footer: true },
+    Binding { modes: &[M::Log], keys: &[k('f'), k('/')], action: Action::Filter, help: Msg::KeyFilter, footer: true },
+    Binding { modes: &[M::Log], keys: &[k('x')], action: Action::ClearFilters, help: Msg::KeyClearFilters, footer: false },
+    Binding { modes: &[M::LogFilter], keys: &[code(KeyCode::Tab), code(KeyCode::Down)], action: Action::NextField, help: Msg::KeyNextField, footer: true },
+    Binding { modes: &[M::LogFilter], keys: &[code(KeyCode::BackTab), code(KeyCode::Up)], action: Action::PrevField, help: Msg::KeyPrevField, footer: false },
+    Binding { modes: &[M::LogFilter], keys: &[code(KeyCode::Enter)], action: Action::Confirm, help: Msg::KeyApplyFilter, footer: true },
+    // The shift report.
+    Binding { modes: &[M::Report], keys: &[code(KeyCode::PageUp)], action: Action::Newer, help: Msg::KeyPageUp, footer: false },
+    Binding { modes: &[M::Report], keys: &[code(KeyCode::PageDown)], action: Action::Older, help: Msg::KeyPageDown, footer: false },
+    Binding { modes: &[M::Report], keys: &[k('[')], action: Action::ShiftPrev, help: Msg::KeyShiftPrev, footer: true },
+    Binding { modes: &[M::Report], keys: &[k(']')], action: Action::ShiftNext, help: Msg::KeyShiftNext, footer: true },
     // Boards.
     Binding { modes: BOARDS, keys: &[code(KeyCode::Up), k('k')], action: Action::Up, help: Msg::KeyRowUp, footer: false },
     Binding { modes: BOARDS, keys: &[code(KeyCode::Down), k('j')], action: Action::Down, help: Msg::KeyRowDown, footer: false },
@@ -396,8 +492,9 @@ pub static BINDINGS: &[Binding] = &[
     // Everywhere.
     Binding { modes: NOT_TEXT, keys: &[k('?'), code(KeyCode::F(1))], action: Action::Help, help: Msg::KeyHelp, footer: true },
     Binding { modes: TEXT, keys: &[code(KeyCode::F(1))], action: Action::Help, help: Msg::KeyHelp, footer: true },
-    Binding { modes: &[M::Form, M::FormCode, M::FormFlag, M::FormCargo, M::FormGate, M::FormBay, M::PickBay, M::Search, M::Confirm, M::Prompt, M::Menu, M::Help, M::Clocks, M::Isolation], keys: &[code(KeyCode::Esc)], action: Action::Back, help: Msg::KeyBack, footer: true },
-    Binding { modes: &[M::Map, M::Clocks, M::Isolation], keys: &[k('q')], action: Action::Quit, help: Msg::KeyQuit, footer: true },
+    Binding { modes: &[M::Form, M::FormCode, M::FormFlag, M::FormCargo, M::FormGate, M::FormBay, M::PickBay, M::Search, M::Confirm, M::Prompt, M::Menu, M::Help, M::Clocks, M::Isolation, M::Log, M::LogFilter, M::Report, M::Stay], keys: &[code(KeyCode::Esc)], action: Action::Back, help: Msg::KeyBack, footer: true },
+    Binding { modes: &[M::Past], keys: &[code(KeyCode::Esc)], action: Action::Back, help: Msg::KeyNow, footer: true },
+    Binding { modes: &[M::Map, M::Clocks, M::Isolation, M::Log, M::Past, M::Report], keys: &[k('q')], action: Action::Quit, help: Msg::KeyQuit, footer: true },
     Binding { modes: &Mode::ALL, keys: &[ctrl('c'), ctrl('q')], action: Action::ForceQuit, help: Msg::KeyForceQuit, footer: false },
 ];
 

@@ -14,6 +14,7 @@ pub mod log;
 pub mod outcome;
 pub mod screens;
 pub mod shared;
+pub mod time;
 pub mod view;
 pub mod widgets;
 
@@ -58,6 +59,9 @@ pub struct Session {
     /// The site's province (config `[site] province`): a plate typed with
     /// a pinyin province that names two (`jin`: 晋 and 津) is this one.
     pub province: char,
+    /// When the shifts start each day, in site time (config `[site] shifts`):
+    /// the shift report's windows.
+    pub shifts: Vec<chrono::NaiveTime>,
 }
 
 /// Everything the app shows, read from the store in one go.
@@ -242,6 +246,16 @@ pub fn run_effects(app: &mut App, store: &mut Store, ctx: &Ctx<'_>) -> bool {
                 Ok(d) => app.set_departed(d),
                 Err(e) => app.error("reading the trucks that left", &e),
             },
+            Effect::LoadLog {
+                filters,
+                before,
+                limit,
+            } => app.log_loaded(store.log(&filters.query(before, limit))),
+            Effect::ShowStay(stay) => app.stay_shown(store.stay_detail(stay)),
+            Effect::LoadPast(at) => app.past_loaded(at, store.lot_at(at)),
+            Effect::LoadReport { from, to } => {
+                app.report_loaded(store.report(from, to, ctx.policy.service_due()))
+            }
             Effect::Quit => {}
         }
     }

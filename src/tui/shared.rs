@@ -44,6 +44,12 @@ pub struct Shared {
     pub now: DateTime<Utc>,
     /// The terminal's size (width, height) as last drawn.
     pub viewport: (u16, u16),
+    /// The moment the map shows, when it shows the lot as it was (read
+    /// only); `snap` is then that moment's lot.
+    pub past: Option<DateTime<Utc>>,
+    /// The lot as it is now, kept (and kept current) while `snap` shows
+    /// the past.
+    live: Option<Snapshot>,
 }
 
 /// The ASCII form of a catalogue text, made once per text and kept (the
@@ -84,6 +90,8 @@ impl Shared {
             toast: None,
             now,
             viewport: (u16::MAX, u16::MAX),
+            past: None,
+            live: None,
         };
         sh.derive();
         sh
@@ -92,10 +100,11 @@ impl Shared {
     /// Recomputes what is derived from the lot and the time: the zones due
     /// for disinfection.
     fn derive(&mut self) {
+        let at = self.at();
         self.disinfection_due = Zone::ALL.map(|zone| {
             self.clocks
                 .iter()
-                .any(|c| c.kind == clocks::ClockKind::Disinfection { zone } && c.overdue(self.now))
+                .any(|c| c.kind == clocks::ClockKind::Disinfection { zone } && c.overdue(at))
         });
     }
 
@@ -117,10 +126,46 @@ impl Shared {
     }
 
     pub(super) fn set_snapshot(&mut self, snap: Snapshot) {
+        if self.past.is_some() {
+            // The past stays on screen; the present is kept for Esc.
+            self.live = Some(snap);
+            return;
+        }
         self.snap = snap;
         self.clocks = clocks::clocks(&self.snap.facts, &self.session.policy);
         self.derive();
         self.detail = None;
+    }
+
+    /// Shows the lot as it was at `at` (`snap`: that moment's lot, with no
+    /// clocks); the present is kept until `leave_past`.
+    pub(super) fn enter_past(&mut self, at: DateTime<Utc>, snap: Snapshot) {
+        let live = std::mem::replace(&mut self.snap, snap);
+        if self.live.is_none() {
+            self.live = Some(live);
+        }
+        self.past = Some(at);
+        self.clocks = Vec::new();
+        self.detail = None;
+        self.derive();
+    }
+
+    /// Back to the lot as it is now.
+    pub(super) fn leave_past(&mut self) {
+        self.past = None;
+        if let Some(live) = self.live.take() {
+            self.set_snapshot(live);
+        }
+    }
+
+    /// The lot as it is now, whether or not the map shows the past.
+    pub fn live(&self) -> &Snapshot {
+        self.live.as_ref().unwrap_or(&self.snap)
+    }
+
+    /// The moment the map shows: now, or the past moment asked for.
+    pub fn at(&self) -> DateTime<Utc> {
+        self.past.unwrap_or(self.now)
     }
 
     /// A catalogue text in the session's language, in ASCII with `--ascii`.
@@ -133,8 +178,19 @@ impl Shared {
         }
     }
 
+    /// What is overdue now; at a past moment, the results overdue then.
     pub fn overdue(&self) -> usize {
-        clocks::overdue_count(&self.clocks, self.now)
+        match self.past {
+            Some(at) => self
+                .snap
+                .lot
+                .bays
+                .iter()
+                .filter_map(|b| b.occupant.as_ref())
+                .filter(|o| o.next_due.is_some_and(|d| at > d))
+                .count(),
+            None => clocks::overdue_count(&self.clocks, self.now),
+        }
     }
 
     /// Trucks on the holding list: flagged, waiting for an isolation bay.

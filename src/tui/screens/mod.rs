@@ -8,14 +8,18 @@
 
 pub mod clocks;
 pub mod confirm;
+pub mod event_log;
 pub mod form;
 pub mod help;
 pub mod isolation;
 pub mod map;
 pub mod menu;
+pub mod past;
 pub mod pick_bay;
 pub mod prompt;
+pub mod report;
 pub mod search;
+pub mod stay;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -29,13 +33,17 @@ use crate::ops::Op;
 
 pub use self::clocks::ClocksBoard;
 pub use self::confirm::{Confirm, Then};
+pub use self::event_log::EventLog;
 pub use self::form::ArrivalForm;
 pub use self::help::Help;
 pub use self::isolation::{IsolationBoard, IsolationCol};
 pub use self::menu::{Menu, MenuOption, MenuPick};
+pub use self::past::PastView;
 pub use self::pick_bay::{PickBay, PickPurpose};
 pub use self::prompt::{Planned, Prompt, PromptNext};
+pub use self::report::ReportScreen;
 pub use self::search::{Hit, Search};
+pub use self::stay::StayCard;
 
 /// Work for the event loop: what needs the store.
 // A handful per key press, consumed at once: boxing the operation would buy
@@ -65,6 +73,22 @@ pub enum Effect {
         zone: Zone,
         then: Planned,
     },
+    /// A page of the event log (`App::log_loaded`): `limit` events older
+    /// than `before` (the newest without), filtered.
+    LoadLog {
+        filters: event_log::Filters,
+        before: Option<i64>,
+        limit: usize,
+    },
+    /// A stay's record, shown over the map (`App::stay_shown`).
+    ShowStay(StayId),
+    /// The lot at a past moment (`App::past_loaded`).
+    LoadPast(chrono::DateTime<chrono::Utc>),
+    /// The report of a window (`App::report_loaded`).
+    LoadReport {
+        from: chrono::DateTime<chrono::Utc>,
+        to: chrono::DateTime<chrono::Utc>,
+    },
     Quit,
 }
 
@@ -88,6 +112,8 @@ pub enum Cmd {
     Picked(usize),
     /// The key means nothing here: say so on the status line.
     NotAKey(Key),
+    /// Back from a past moment to the lot as it is now.
+    Present,
     Quit,
 }
 
@@ -192,4 +218,8 @@ screens! {
     Help(Help),
     Clocks(ClocksBoard),
     Isolation(IsolationBoard),
+    Log(Box<EventLog>),
+    Past(PastView),
+    Report(Box<ReportScreen>),
+    Stay(Box<StayCard>),
 }

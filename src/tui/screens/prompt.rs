@@ -68,6 +68,8 @@ pub enum PromptNext {
         plate: Plate,
         person: u8,
     },
+    /// A moment to show the lot at (`T`), in site time.
+    PastTime,
 }
 
 /// An operation that moves a truck, typed in full but for its bay: the
@@ -204,6 +206,12 @@ impl Prompt {
                 return vec![Cmd::error(sh.t(msg))];
             }
         };
+        if p.next == PromptNext::PastTime {
+            return match super::past::PastView::go(sh, &value) {
+                Ok(cmd) => vec![Cmd::Pop, cmd],
+                Err(why) => vec![Cmd::error(why)],
+            };
+        }
         // Values that must parse are checked before the prompt closes, so a
         // typo is corrected in place.
         let receiver = match &p.next {
@@ -331,6 +339,7 @@ impl Prompt {
                 .collect();
                 Menu::push(Msg::MenuRecheckCode, subject, options)
             }
+            PromptNext::PastTime => return Vec::new(),
         };
         vec![Cmd::Pop, next]
     }

@@ -77,6 +77,15 @@ impl Map {
                 form.refresh(sh);
                 vec![Cmd::Push(Screen::Form(form))]
             }
+            Action::Log => {
+                let (log, load) = super::event_log::EventLog::open(sh);
+                vec![Cmd::Push(Screen::Log(Box::new(log))), load]
+            }
+            Action::Past => vec![super::past::PastView::ask(sh)],
+            Action::Report => match super::report::ReportScreen::open(sh) {
+                Some((r, load)) => vec![Cmd::Push(Screen::Report(Box::new(r))), load],
+                None => vec![Cmd::error(sh.t(crate::i18n::Msg::ReportNoShift))],
+            },
             a => actions::truck_action(sh, a),
         }
     }

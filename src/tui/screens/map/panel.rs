@@ -2,7 +2,8 @@
 //! cargo, since when, checks, tests, isolation, handoff, service — and the
 //! keys that act on it. A two-line strip of the same on small terminals.
 //!
-//! (Just over 400 lines: one panel, every field of a stay.)
+//! (Over 400 lines: one panel, every field of a stay, and the same truck
+//! at a past moment.)
 
 use crate::i18n::words::word;
 use ratatui::Frame;
@@ -29,7 +30,7 @@ fn bold() -> Style {
 /// The state line of a bay: glyph and words.
 fn state_span(sh: &Shared, view: &BayView) -> Span<'static> {
     let zone = sh.layout.bays[sh.cursor].zone;
-    let s = BayState::of(view, sh.disinfection_due(zone), sh.now);
+    let s = BayState::of(view, sh.disinfection_due(zone), sh.at());
     Span::styled(
         format!("{} {}", s.glyph(sh.session.ascii), sh.t(s.label())),
         s.style(color(sh)),
@@ -64,11 +65,23 @@ pub fn render(sh: &Shared, f: &mut Frame, area: Rect) {
         )));
     }
     match (&view.occupant, &sh.detail) {
+        (Some(o), _) if sh.past.is_some() => past_lines(sh, o, &mut lines),
         (Some(o), Some(d)) if d.stay == o.stay => truck_lines(sh, d, &mut lines),
         (Some(o), _) => {
             lines.push(Line::from(Span::styled(o.plate.to_string(), bold())));
         }
         (None, _) => {}
+    }
+    if sh.past.is_some() {
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+        f.render_widget(
+            Paragraph::new(sh.t(Msg::PastBannerKeys))
+                .wrap(Wrap { trim: false })
+                .style(Style::new().add_modifier(Modifier::DIM)),
+            keys,
+        );
+        f.render_widget(Paragraph::new(legend(sh, false, leg.width as usize)), leg);
+        return;
     }
     let zone_clock = sh
         .snap
@@ -129,7 +142,54 @@ pub fn render(sh: &Shared, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(legend(sh, false, leg.width as usize)), leg);
 }
 
-fn truck_lines(sh: &Shared, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
+/// A truck at a past moment: what the lot's record says of it then.
+fn past_lines(sh: &Shared, o: &crate::store::Occupant, lines: &mut Vec<Line<'static>>) {
+    let mut head = vec![Span::styled(o.plate.to_string(), bold())];
+    if o.cargo.is_priority() {
+        head.push(Span::styled(
+            format!("  ★ {}", sh.t(word(o.cargo))),
+            Style::new().fg(Color::Yellow),
+        ));
+    } else {
+        head.push(Span::raw(format!("  {}", sh.t(word(o.cargo)))));
+    }
+    lines.push(Line::from(head));
+    if let Some(d) = &o.driver {
+        lines.push(Line::from(d.clone()));
+    }
+    let at = sh.at();
+    lines.push(Line::from(format!(
+        "{} {} ({})",
+        sh.t(Msg::ArrivedAt),
+        hhmm(sh, o.arrived_at),
+        span(sh, at - o.arrived_at)
+    )));
+    lines.push(Line::from(format!(
+        "{} {} ({})",
+        sh.t(Msg::InBaySince),
+        hhmm(sh, o.bay_since),
+        span(sh, at - o.bay_since)
+    )));
+    if let Some(due) = o.next_due {
+        let text = if at > due {
+            format!("{} {}", sh.t(Msg::OverdueBy), span(sh, at - due))
+        } else {
+            format!("{} {}", sh.t(Msg::PendingDue), hhmm(sh, due))
+        };
+        lines.push(Line::from(format!(
+            "{}: {text}",
+            sh.t(Msg::PastPendingTests)
+        )));
+    }
+    if o.positive {
+        lines.push(Line::styled(
+            sh.t(Msg::PositiveResult).to_string(),
+            BayState::Positive.style(color(sh)),
+        ));
+    }
+}
+
+pub(crate) fn truck_lines(sh: &Shared, d: &StayDetail, lines: &mut Vec<Line<'static>>) {
     let mut head = vec![Span::styled(
         d.plate.to_string(),
         bold().fg(if color(sh) {
@@ -364,9 +424,14 @@ pub fn strip(sh: &Shared, f: &mut Frame, area: Rect) {
                 "  {} {} ({})",
                 sh.t(Msg::ArrivedAt),
                 hhmm(sh, o.arrived_at),
-                span(sh, sh.now - o.arrived_at)
+                span(sh, sh.at() - o.arrived_at)
             )));
-            if let Some(d) = d.as_ref().filter(|d| d.stay == o.stay) {
+            if sh.past.is_some() {
+                second.push(Span::styled(
+                    sh.t(Msg::PastBannerKeys).to_string(),
+                    Style::new().add_modifier(Modifier::DIM),
+                ));
+            } else if let Some(d) = d.as_ref().filter(|d| d.stay == o.stay) {
                 for s in &d.samples {
                     let state = match s.result {
                         Some(r) => sh.t(word(r)).to_string(),
@@ -387,7 +452,12 @@ pub fn strip(sh: &Shared, f: &mut Frame, area: Rect) {
                 first.push(Span::raw(format!("  {r}")));
             }
             second.push(Span::styled(
-                sh.t(Msg::PanelKeysFree).to_string(),
+                sh.t(if sh.past.is_some() {
+                    Msg::PastBannerKeys
+                } else {
+                    Msg::PanelKeysFree
+                })
+                .to_string(),
                 Style::new().add_modifier(Modifier::DIM),
             ));
         }

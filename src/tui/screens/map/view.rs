@@ -78,7 +78,7 @@ fn grid<'a>(sh: &'a Shared, marked: Option<usize>, zone: Zone, ruler: bool) -> B
     BayGrid {
         block: sh.layout.zone(zone),
         lot: &sh.snap.lot,
-        now: sh.now,
+        now: sh.at(),
         cursor: sh.cursor,
         center: sh.cursor,
         marked,

@@ -1,0 +1,421 @@
+//! The record in the interface, driven by keys: the event log (`L`: pages,
+//! filters, Enter to the truck or to a departed truck's stay), the lot at a
+//! past moment (`T`: a truck that has left since, every action refused,
+//! `[`/`]` by the hour, Esc back to now) and the shift report (`R`: the
+//! arrivals of this shift and the one before).
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tempfile::TempDir;
+use trucklot::domain::bay::BayId;
+use trucklot::domain::clock::{Clock, FixedClock};
+use trucklot::domain::event::ArrivalRecord;
+use trucklot::domain::plate::Plate;
+use trucklot::domain::policy::{Cargo, HealthCode, Policy, Temperature};
+use trucklot::i18n::Lang;
+use trucklot::ops::{self, Ctx, Op};
+use trucklot::store::Store;
+use trucklot::tui::app::App;
+use trucklot::tui::keymap::Mode;
+use trucklot::tui::screens::Screen;
+use trucklot::tui::{Session, run_effects, snapshot};
+
+fn session() -> Session {
+    Session {
+        operator: "tester".into(),
+        terminal: "gate-1".into(),
+        policy: Policy::default(),
+        lang: Lang::En,
+        ascii: false,
+        color: true,
+        tz: chrono_tz::Asia::Shanghai,
+        gates: vec!["east".into(), "west".into()],
+        gate: "east".into(),
+        province: '晋',
+        shifts: vec![
+            chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
+            chrono::NaiveTime::from_hms_opt(20, 0, 0).unwrap(),
+        ],
+    }
+}
+
+fn plate(s: &str) -> Plate {
+    Plate::parse(s).unwrap()
+}
+
+fn arrival(p: &str) -> ArrivalRecord {
+    ArrivalRecord {
+        plate: plate(p),
+        driver: Some("张三".into()),
+        phone: None,
+        cargo: Cargo::Other,
+        origin: None,
+        destination: None,
+        temperature: Some(Temperature::new(36.5).unwrap()),
+        code: HealthCode::Green,
+        travel_flag: false,
+        handoff_required: false,
+        passengers: vec![],
+        gate: Some("east".into()),
+        venue_code: Some(true),
+    }
+}
+
+struct Rig {
+    _dir: TempDir,
+    store: Store,
+    clock: FixedClock,
+    policy: Policy,
+    app: App,
+}
+
+impl Rig {
+    fn new(start: DateTime<Utc>) -> Rig {
+        let dir = TempDir::new().unwrap();
+        let store = Store::create(
+            &dir.path().join("lot.db"),
+            trucklot::domain::layout::DEFAULT_LAYOUT,
+        )
+        .unwrap();
+        let app = App::new(
+            session(),
+            store.layout().clone(),
+            snapshot(&store).unwrap(),
+            start,
+        );
+        Rig {
+            _dir: dir,
+            store,
+            clock: FixedClock::new(start),
+            policy: Policy::default(),
+            app,
+        }
+    }
+
+    fn op(&mut self, op: Op) {
+        let ctx = Ctx {
+            operator: "tester",
+            terminal: "gate-1",
+            clock: &self.clock,
+            policy: &self.policy,
+        };
+        ops::execute(&mut self.store, &ctx, &op).unwrap();
+        self.app.set_snapshot(snapshot(&self.store).unwrap());
+        self.settle();
+    }
+
+    fn arrive(&mut self, p: &str) {
+        self.op(Op::Arrive {
+            arrival: arrival(p),
+            bay: None,
+            override_reason: None,
+        });
+    }
+
+    fn depart(&mut self, p: &str) {
+        self.op(Op::Depart {
+            plate: plate(p),
+            // No antigen sample: forced, with its reason.
+            force_reason: Some("released by the county".into()),
+        });
+    }
+
+    fn advance(&mut self, d: Duration) {
+        self.clock.advance(d);
+        self.app.set_now(self.clock.now());
+    }
+
+    fn settle(&mut self) {
+        let ctx = Ctx {
+            operator: "tester",
+            terminal: "gate-1",
+            clock: &self.clock,
+            policy: &self.policy,
+        };
+        while run_effects(&mut self.app, &mut self.store, &ctx) {}
+    }
+
+    fn key(&mut self, code: KeyCode) {
+        self.app.key(&KeyEvent::new(code, KeyModifiers::NONE));
+        self.settle();
+    }
+
+    fn ctrl(&mut self, c: char) {
+        self.app
+            .key(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+        self.settle();
+    }
+
+    fn typed(&mut self, s: &str) {
+        for c in s.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    fn screen(&self, w: u16, h: u16) -> String {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| self.app.render(f)).unwrap();
+        let buf = t.backend().buffer().clone();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            let mut skip = 0;
+            for x in 0..buf.area.width {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let sym = buf[(x, y)].symbol();
+                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+                out.push_str(sym);
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    fn toast(&self) -> String {
+        self.app
+            .shared
+            .toast
+            .as_ref()
+            .map(|t| t.text.clone())
+            .unwrap_or_default()
+    }
+
+    fn log(&self) -> &trucklot::tui::screens::EventLog {
+        match self.app.screens.last() {
+            Some(Screen::Log(l)) => l,
+            other => panic!("the log is on top, not {other:?}"),
+        }
+    }
+
+    fn log_ids(&self) -> Vec<i64> {
+        self.log().rows.iter().map(|e| e.id).collect()
+    }
+}
+
+fn start() -> DateTime<Utc> {
+    // 03:00 on 2026-11-25 at the site (Asia/Shanghai): the night shift.
+    Utc.with_ymd_and_hms(2026, 11, 24, 19, 0, 0).unwrap()
+}
+
+/// Twenty arrivals a minute apart, the fifth truck left again.
+fn busy_log() -> Rig {
+    let mut r = Rig::new(start());
+    for n in 0..20 {
+        r.arrive(&format!("晋A100{n:02}"));
+        r.advance(Duration::minutes(1));
+    }
+    r.depart("晋A10004");
+    r
+}
+
+#[test]
+fn the_log_opens_newest_first_and_pages_by_keys() {
+    let mut r = busy_log();
+    // 80×24: a page is what fits (15 rows).
+    r.app.resize(80, 24);
+    r.key(KeyCode::Char('L'));
+    assert_eq!(r.app.mode(), Mode::Log);
+    let first = r.log_ids();
+    assert_eq!(first.len(), 15);
+    assert!(first.windows(2).all(|w| w[0] > w[1]), "newest first");
+    assert_eq!(
+        first[0],
+        r.store.event_count().unwrap(),
+        "the departure is on top"
+    );
+    assert!(r.screen(80, 24).contains("departed"));
+    // PgDn: the page older than the last row, never an offset.
+    r.key(KeyCode::PageDown);
+    let second = r.log_ids();
+    assert_eq!(r.log().pages, vec![None, Some(*first.last().unwrap())]);
+    assert_eq!(second[0], first.last().unwrap() - 1);
+    assert_eq!(second.len(), 6, "21 events: 15 + 6");
+    assert!(r.screen(80, 24).contains("page 2"));
+    r.key(KeyCode::PageDown);
+    assert_eq!(r.toast(), "no older events");
+    assert_eq!(r.log_ids(), second);
+    r.key(KeyCode::PageUp);
+    assert_eq!(r.log_ids(), first);
+    r.key(KeyCode::PageUp);
+    assert_eq!(r.toast(), "this is the newest page");
+    // Esc: back to the map.
+    r.key(KeyCode::Esc);
+    assert!(r.app.screens.is_empty());
+}
+
+#[test]
+fn the_filter_bar_filters_and_enter_goes_to_the_truck() {
+    let mut r = busy_log();
+    r.key(KeyCode::Char('L'));
+    r.key(KeyCode::Char('f'));
+    assert_eq!(r.app.mode(), Mode::LogFilter);
+    // A pinyin province is fine, as in the form.
+    r.typed("jinA10007");
+    r.key(KeyCode::Enter);
+    assert_eq!(r.app.mode(), Mode::Log);
+    let rows = &r.log().rows;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].plate, Some(plate("晋A10007")));
+    // Enter: the map, the cursor on its bay.
+    r.key(KeyCode::Enter);
+    assert!(r.app.screens.is_empty());
+    assert_eq!(
+        r.app.shared.bay_of_plate(&plate("晋A10007")),
+        Some(r.app.shared.cursor)
+    );
+    // By kind (in the interface's word) and a zone that is none: refused,
+    // the focus on the field.
+    r.key(KeyCode::Char('L'));
+    r.key(KeyCode::Char('f'));
+    r.key(KeyCode::Tab);
+    r.key(KeyCode::Tab);
+    r.typed("Q");
+    r.key(KeyCode::Tab);
+    r.typed("departed");
+    r.key(KeyCode::Enter);
+    assert!(r.toast().starts_with("zone: not a zone"), "{}", r.toast());
+    assert_eq!(r.log().focus, Some(2));
+    r.ctrl('u');
+    r.typed("parking");
+    r.key(KeyCode::Enter);
+    let rows = &r.log().rows;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].event.kind(), "departed");
+    // `x` clears every filter.
+    r.key(KeyCode::Char('x'));
+    assert_eq!(r.log().rows.len(), 21);
+}
+
+#[test]
+fn enter_on_a_departed_truck_shows_its_stay() {
+    let mut r = busy_log();
+    r.key(KeyCode::Char('L'));
+    // The departure, on top.
+    r.key(KeyCode::Enter);
+    match r.app.screens.last() {
+        Some(Screen::Stay(card)) => {
+            assert_eq!(card.detail.plate, plate("晋A10004"));
+            assert!(card.detail.departed_at.is_some());
+        }
+        other => panic!("the stay is shown, not {other:?}"),
+    }
+    let t = r.screen(160, 45);
+    assert!(t.contains("晋A10004") && t.contains("departed"), "{t}");
+    r.key(KeyCode::Esc);
+    assert_eq!(r.app.mode(), Mode::Log, "Esc: back to the log");
+}
+
+#[test]
+fn the_lot_at_a_past_moment_shows_a_truck_that_has_left_and_refuses_actions() {
+    let mut r = Rig::new(start());
+    r.arrive("晋D12345");
+    r.arrive("冀A8B9C1");
+    r.advance(Duration::hours(2));
+    r.depart("晋D12345");
+    r.advance(Duration::hours(1));
+    assert_eq!(r.app.shared.bay_of_plate(&plate("晋D12345")), None);
+    let events = r.store.event_count().unwrap();
+    // 04:00 at the site: it was still there.
+    r.key(KeyCode::Char('T'));
+    r.ctrl('u');
+    r.typed("2026-11-25 04:00");
+    r.key(KeyCode::Enter);
+    assert_eq!(r.app.mode(), Mode::Past);
+    assert_eq!(r.app.shared.past, Some(start() + Duration::hours(1)));
+    let bay = r
+        .app
+        .shared
+        .bay_of_plate(&plate("晋D12345"))
+        .expect("on the map as it was");
+    r.app.set_cursor(bay);
+    r.settle();
+    let t = r.screen(160, 45);
+    assert!(t.contains("the lot at 2026-11-25 04:00 — read only"), "{t}");
+    assert!(t.contains("晋D12345"), "the panel names it");
+    assert!(t.contains("Parking 2/1200"), "the counts then: {t}");
+    // Every action says why not, and nothing is written.
+    for c in ['d', 'm', 'a', 's', 'C', 'L'] {
+        r.key(KeyCode::Char(c));
+        assert!(r.toast().starts_with("read only"), "{c}: {}", r.toast());
+        assert_eq!(r.app.mode(), Mode::Past);
+    }
+    assert_eq!(r.store.event_count().unwrap(), events);
+    // Another terminal's write keeps the past on screen.
+    r.arrive("豫B54321");
+    assert_eq!(r.app.shared.bay_of_plate(&plate("豫B54321")), None);
+    // An hour on: it left at 05:00 exactly.
+    r.key(KeyCode::Char(']'));
+    assert_eq!(r.app.shared.past, Some(start() + Duration::hours(2)));
+    assert_eq!(r.app.shared.bay_of_plate(&plate("晋D12345")), None);
+    r.key(KeyCode::Char('['));
+    assert!(r.app.shared.bay_of_plate(&plate("晋D12345")).is_some());
+    // Not into the future.
+    r.key(KeyCode::Char(']'));
+    r.key(KeyCode::Char(']'));
+    r.key(KeyCode::Char(']'));
+    assert_eq!(r.toast(), "that moment has not come yet");
+    // Esc: now again, with the truck that came meanwhile.
+    r.key(KeyCode::Esc);
+    assert!(r.app.screens.is_empty());
+    assert_eq!(r.app.shared.past, None);
+    assert_eq!(r.app.shared.bay_of_plate(&plate("晋D12345")), None);
+    assert!(r.app.shared.bay_of_plate(&plate("豫B54321")).is_some());
+    assert!(!r.screen(160, 45).contains("read only"));
+}
+
+#[test]
+fn the_shift_report_counts_this_shifts_arrivals_and_the_last_ones() {
+    // The day shift (08:00–20:00 at the site): two arrivals.
+    let mut r = Rig::new(Utc.with_ymd_and_hms(2026, 11, 24, 2, 0, 0).unwrap());
+    r.arrive("晋D12345");
+    r.arrive("冀A8B9C1");
+    // The night shift: three arrivals and a departure.
+    r.advance(Duration::hours(17));
+    r.arrive("豫B54321");
+    r.arrive("晋E54321");
+    r.arrive("晋K66666");
+    r.depart("晋D12345");
+    r.advance(Duration::minutes(30));
+    r.key(KeyCode::Char('R'));
+    assert_eq!(r.app.mode(), Mode::Report);
+    let report = |r: &Rig| match r.app.screens.last() {
+        Some(Screen::Report(s)) => s.report.clone().expect("loaded"),
+        other => panic!("the report is on top, not {other:?}"),
+    };
+    let arrivals = |r: &Rig| report(r).summary.arrivals_by_cargo.values().sum::<usize>();
+    assert_eq!(arrivals(&r), 3);
+    let t = r.screen(160, 45);
+    assert!(
+        t.contains("Shift report 2026-11-24 20:00 – 2026-11-25 08:00"),
+        "{t}"
+    );
+    assert!(t.contains("arrivals: 3 (other 3)"), "{t}");
+    assert!(t.contains("departures: 1 (other 1)"), "{t}");
+    assert!(t.contains("Parking    1200   2         4"), "{t}");
+    // The shift before.
+    r.key(KeyCode::Char('['));
+    assert_eq!(arrivals(&r), 2);
+    assert!(r.screen(160, 45).contains("arrivals: 2 (other 2)"));
+    r.key(KeyCode::Char(']'));
+    assert_eq!(arrivals(&r), 3);
+    r.key(KeyCode::Char(']'));
+    assert_eq!(r.toast(), "this is the shift under way");
+    // Scrolls at 80×24.
+    r.app.resize(80, 24);
+    r.key(KeyCode::PageDown);
+    assert!(r.screen(80, 24).contains("Overrides"));
+}
+
+#[test]
+fn the_new_screens_have_their_keys_in_help() {
+    let mut r = busy_log();
+    r.key(KeyCode::Char('L'));
+    r.key(KeyCode::Char('?'));
+    let t = r.screen(160, 45);
+    assert!(t.contains("older events") && t.contains("filter"), "{t}");
+    let _ = BayId::parse("P-01-01");
+}
