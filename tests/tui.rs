@@ -935,7 +935,7 @@ fn a_recheck_that_flags_proposes_isolation() {
     r.arrive("晋D11111", Cargo::Other, 36.5, None);
     r.go_to("晋D11111");
     let before = r.events();
-    r.press(KeyCode::Char('t'));
+    r.press(KeyCode::Char('T'));
     assert!(r.screen(160, 45).contains("New temperature"));
     r.typed("38.7");
     r.press(KeyCode::Enter);

@@ -289,7 +289,7 @@ fn in_mode(mode: Mode) -> Rig {
             r.press(KeyCode::Char('f'));
         }
         Mode::Past => {
-            r.press(KeyCode::Char('T'));
+            r.press(KeyCode::Char('t'));
             r.press(KeyCode::Enter);
         }
         Mode::Report => r.press(KeyCode::Char('R')),

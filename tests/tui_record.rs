@@ -320,7 +320,7 @@ fn the_lot_at_a_past_moment_shows_a_truck_that_has_left_and_refuses_actions() {
     assert_eq!(r.app.shared.bay_of_plate(&plate("晋D12345")), None);
     let events = r.store.event_count().unwrap();
     // 04:00 at the site: it was still there.
-    r.key(KeyCode::Char('T'));
+    r.key(KeyCode::Char('t'));
     r.ctrl('u');
     r.typed("2026-11-25 04:00");
     r.key(KeyCode::Enter);

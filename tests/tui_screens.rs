@@ -527,7 +527,7 @@ fn walk(lang: Lang, ascii: bool) -> Vec<(String, Buffer, Buffer)> {
     shot(&r, "log filter refused");
     r.esc_all();
     // The lot at a past moment, and an action refused there.
-    r.key(KeyCode::Char('T'));
+    r.key(KeyCode::Char('t'));
     shot(&r, "past prompt");
     r.key(KeyCode::Enter);
     shot(&r, "past");
