@@ -528,6 +528,20 @@ pub fn hint(mode: Mode, lang: crate::i18n::Lang, t: impl Fn(Msg) -> &'static str
         .join(" · ")
 }
 
+/// The keys of `mode` that the table shows in the footer, as one line
+/// ("[ an hour earlier · ] an hour later · t type a time · Esc back to
+/// now"): for a hint beside a screen that repeats them, so it cannot drift.
+pub fn footer_hint(mode: Mode, lang: crate::i18n::Lang, t: impl Fn(Msg) -> &'static str) -> String {
+    bindings(mode)
+        .filter(|b| b.footer && !matches!(b.action, Action::Help | Action::Quit))
+        .map(|b| {
+            let keys: Vec<String> = b.keys.iter().map(|k| k.label_in(lang)).collect();
+            format!("{} {}", keys.join("/"), t(b.help))
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 /// The bindings of `mode`, in table order.
 pub fn bindings(mode: Mode) -> impl Iterator<Item = &'static Binding> {
     BINDINGS.iter().filter(move |b| b.modes.contains(&mode))

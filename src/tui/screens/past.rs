@@ -83,10 +83,7 @@ impl PastView {
         let line = Line::from(vec![
             Span::styled(format!(" {text} "), style),
             Span::raw("  "),
-            Span::styled(
-                sh.t(Msg::PastBannerKeys),
-                Style::new().add_modifier(Modifier::DIM),
-            ),
+            Span::styled(past_keys(sh), Style::new().add_modifier(Modifier::DIM)),
         ]);
         f.render_widget(Paragraph::new(line), area);
     }
@@ -186,4 +183,9 @@ pub fn snapshot(layout: &Layout, past: &PastLot, live: &Snapshot) -> Snapshot {
             lot_created: live.facts.lot_created,
         },
     }
+}
+
+/// The keys of the lot at a past moment, from the keymap table.
+fn past_keys(sh: &Shared) -> String {
+    crate::tui::keymap::footer_hint(crate::tui::keymap::Mode::Past, sh.session.lang, |m| sh.t(m))
 }

@@ -75,7 +75,7 @@ pub fn render(sh: &Shared, f: &mut Frame, area: Rect) {
     if sh.past.is_some() {
         f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
         f.render_widget(
-            Paragraph::new(sh.t(Msg::PastBannerKeys))
+            Paragraph::new(past_keys(sh))
                 .wrap(Wrap { trim: false })
                 .style(Style::new().add_modifier(Modifier::DIM)),
             keys,
@@ -428,7 +428,7 @@ pub fn strip(sh: &Shared, f: &mut Frame, area: Rect) {
             )));
             if sh.past.is_some() {
                 second.push(Span::styled(
-                    sh.t(Msg::PastBannerKeys).to_string(),
+                    past_keys(sh),
                     Style::new().add_modifier(Modifier::DIM),
                 ));
             } else if let Some(d) = d.as_ref().filter(|d| d.stay == o.stay) {
@@ -452,12 +452,11 @@ pub fn strip(sh: &Shared, f: &mut Frame, area: Rect) {
                 first.push(Span::raw(format!("  {r}")));
             }
             second.push(Span::styled(
-                sh.t(if sh.past.is_some() {
-                    Msg::PastBannerKeys
+                if sh.past.is_some() {
+                    past_keys(sh)
                 } else {
-                    Msg::PanelKeysFree
-                })
-                .to_string(),
+                    sh.t(Msg::PanelKeysFree).to_string()
+                },
                 Style::new().add_modifier(Modifier::DIM),
             ));
         }
@@ -471,4 +470,9 @@ pub fn strip(sh: &Shared, f: &mut Frame, area: Rect) {
 /// The degree sign, or none with `--ascii` ("36.5 C").
 fn deg(sh: &Shared) -> &'static str {
     if sh.session.ascii { "C" } else { "°C" }
+}
+
+/// The keys of the lot at a past moment, from the keymap table.
+fn past_keys(sh: &Shared) -> String {
+    crate::tui::keymap::footer_hint(crate::tui::keymap::Mode::Past, sh.session.lang, |m| sh.t(m))
 }
