@@ -542,6 +542,25 @@ pub fn footer_hint(mode: Mode, lang: crate::i18n::Lang, t: impl Fn(Msg) -> &'sta
         .join(" · ")
 }
 
+/// The keys of `actions` in `mode`, in the order given ("m move · d
+/// depart · …"): the panel's hint, from the one table.
+pub fn actions_hint(
+    mode: Mode,
+    actions: &[Action],
+    lang: crate::i18n::Lang,
+    t: impl Fn(Msg) -> &'static str,
+) -> String {
+    actions
+        .iter()
+        .filter_map(|a| bindings(mode).find(|b| b.action == *a))
+        .map(|b| {
+            let keys: Vec<String> = b.keys.iter().map(|k| k.label_in(lang)).collect();
+            format!("{} {}", keys.join("/"), t(b.help))
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 /// The bindings of `mode`, in table order.
 pub fn bindings(mode: Mode) -> impl Iterator<Item = &'static Binding> {
     BINDINGS.iter().filter(move |b| b.modes.contains(&mode))

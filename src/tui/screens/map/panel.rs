@@ -116,9 +116,9 @@ pub fn render(sh: &Shared, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
 
     let key_line = if view.occupant.is_some() {
-        sh.t(Msg::PanelKeysTruck)
+        truck_keys(sh)
     } else {
-        sh.t(Msg::PanelKeysFree)
+        free_keys(sh)
     };
     // Broken between entries ("m move"), never inside one.
     let sep = if sh.session.ascii { " | " } else { " · " };
@@ -455,7 +455,7 @@ pub fn strip(sh: &Shared, f: &mut Frame, area: Rect) {
                 if sh.past.is_some() {
                     past_keys(sh)
                 } else {
-                    sh.t(Msg::PanelKeysFree).to_string()
+                    free_keys(sh)
                 },
                 Style::new().add_modifier(Modifier::DIM),
             ));
@@ -475,4 +475,43 @@ fn deg(sh: &Shared) -> &'static str {
 /// The keys of the lot at a past moment, from the keymap table.
 fn past_keys(sh: &Shared) -> String {
     crate::tui::keymap::footer_hint(crate::tui::keymap::Mode::Past, sh.session.lang, |m| sh.t(m))
+}
+
+/// What can be done to the truck under the cursor, from the keymap table.
+fn truck_keys(sh: &Shared) -> String {
+    use crate::tui::keymap::{Action as A, Mode, actions_hint};
+    let acts = [
+        A::Move,
+        A::Depart,
+        A::Sample,
+        A::Result,
+        A::Recheck,
+        A::Isolate,
+        A::Release,
+        A::Handoff,
+        A::Service,
+    ];
+    ascii_safe(
+        sh,
+        actions_hint(Mode::Map, &acts, sh.session.lang, |m| sh.t(m)),
+    )
+}
+
+/// What can be done with a free bay, from the keymap table.
+fn free_keys(sh: &Shared) -> String {
+    use crate::tui::keymap::{Action as A, Mode, actions_hint};
+    let acts = [A::Arrive, A::CloseOpen, A::Disinfect];
+    ascii_safe(
+        sh,
+        actions_hint(Mode::Map, &acts, sh.session.lang, |m| sh.t(m)),
+    )
+}
+
+/// The hint with ASCII separators under `--ascii`, so it wraps as drawn.
+fn ascii_safe(sh: &Shared, hint: String) -> String {
+    if sh.session.ascii {
+        hint.replace(" · ", " | ")
+    } else {
+        hint
+    }
 }
