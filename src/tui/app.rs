@@ -1,3 +1,5 @@
+//! (Over 400 lines: the router and the one interpreter of `Cmd`s, an arm a command.)
+//!
 //! The app: routes keys to the screen on top of a stack (the map when it
 //! is empty), carries out what the screen asks (`Cmd`s), and holds the
 //! data every screen shares. No terminal, no SQL: tests drive it with keys

@@ -1,3 +1,5 @@
+//! (Over 400 lines: one function a section of the report, as `trucklot report` has them.)
+//!
 //! `R`: the shift report (每日一例会) of the shift under way, up to now, in
 //! the interface language and scrollable; `[`/`]` the shift before and
 //! after. The same facts as `trucklot report` (`Store::report`), shift

@@ -1,3 +1,5 @@
+//! (Over 400 lines: paging, the filter bar and the rows are one screen's state; the summaries live in summary.rs.)
+//!
 //! `L`: the event log, newest first, a page at a time (keyset paging: the
 //! screen keeps the id each page starts before, never an offset), with a
 //! filter bar (plate, bay, zone, kind, operator, terminal, from, until).
