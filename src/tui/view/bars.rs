@@ -85,13 +85,24 @@ pub fn status_line(sh: &Shared, f: &mut Frame, area: Rect) {
     };
     let avail = area.width as usize;
     let alarm_w = alarm.width();
-    let mut parts = vec![format!("trucklot · {lot}"), now.clone(), counts(false)];
+    // Who is at the keyboard, and where: every event is recorded in their name.
+    let who = format!("{}@{}", sh.session.operator, sh.session.terminal);
+    let mut parts = vec![
+        format!("trucklot · {lot}"),
+        now.clone(),
+        who,
+        counts(false),
+    ];
     let fits = |p: &[String]| p.iter().map(|s| s.width() + 3).sum::<usize>() + alarm_w <= avail;
     if !fits(&parts) {
-        parts[2] = counts(true);
+        parts[3] = counts(true);
     }
     if !fits(&parts) {
         parts.remove(0);
+    }
+    if !fits(&parts) {
+        // The operator goes before the clock does.
+        parts.remove(1);
     }
     if !fits(&parts) {
         parts[0] = now[11..].to_string();
