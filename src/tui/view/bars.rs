@@ -87,12 +87,7 @@ pub fn status_line(sh: &Shared, f: &mut Frame, area: Rect) {
     let alarm_w = alarm.width();
     // Who is at the keyboard, and where: every event is recorded in their name.
     let who = format!("{}@{}", sh.session.operator, sh.session.terminal);
-    let mut parts = vec![
-        format!("trucklot · {lot}"),
-        now.clone(),
-        who,
-        counts(false),
-    ];
+    let mut parts = vec![format!("trucklot · {lot}"), now.clone(), who, counts(false)];
     let fits = |p: &[String]| p.iter().map(|s| s.width() + 3).sum::<usize>() + alarm_w <= avail;
     if !fits(&parts) {
         parts[3] = counts(true);
