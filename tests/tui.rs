@@ -972,3 +972,40 @@ fn a_truck_parked_against_the_checks_has_its_own_glyph_and_reason() {
     assert!(r.screen(160, 45).contains("|01 &"));
     insta::assert_snapshot!("overridden_160x45", r.screen(160, 45));
 }
+
+#[test]
+fn a_typo_is_corrected_from_the_map_and_kept_as_old_and_new() {
+    let mut r = Rig::new(Lang::En);
+    r.arrive("晋D11111", Cargo::Other, 36.5, None);
+    r.go_to("晋D11111");
+    let before = r.events();
+    r.press(KeyCode::Char('E'));
+    assert!(r.screen(160, 45).contains("Correct which field?"));
+    r.press(KeyCode::Char('p'));
+    assert!(r.screen(160, 45).contains("The right value"));
+    r.typed("晋D11112");
+    r.press(KeyCode::Enter);
+    assert_eq!(r.events(), before + 1);
+    let log = r
+        .store
+        .log(&trucklot::store::LogFilter {
+            kind: Some("corrected".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    match &log[0].event {
+        trucklot::domain::event::Event::Corrected { changes, .. } => {
+            assert_eq!(changes[0].old.as_deref(), Some("晋D11111"));
+            assert_eq!(changes[0].new.as_deref(), Some("晋D11112"));
+        }
+        e => panic!("{e:?}"),
+    }
+    // Nothing to correct: refused, said, nothing written.
+    r.go_to("晋D11112");
+    r.press(KeyCode::Char('E'));
+    r.press(KeyCode::Char('p'));
+    r.typed("晋D11112");
+    r.press(KeyCode::Enter);
+    assert_eq!(r.events(), before + 1);
+    assert!(r.screen(160, 45).contains("nothing to correct"));
+}

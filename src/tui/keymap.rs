@@ -155,6 +155,7 @@ pub enum Action {
     RemovePerson,
     /// Measure someone in the cab again.
     Recheck,
+    Correct,
     /// The clocks board: the selected handoff arrived at its destination.
     HandoffArrived,
     /// The form's choice fields.
@@ -334,12 +335,15 @@ const CHOICES: &[Mode] = &[M::FormCode, M::FormCargo, M::FormGate];
 const MENU_KEYS: &[Key] = &[
     k('a'),
     k('b'),
+    k('c'),
     k('d'),
     k('e'),
     k('g'),
+    k('h'),
     k('i'),
     k('m'),
     k('n'),
+    k('o'),
     k('p'),
     k('r'),
     k('t'),
@@ -364,6 +368,7 @@ const ACTION_KEYS: &[Key] = &[
     k('e'),
     k('p'),
     k('T'),
+    k('E'),
     k('v'),
     k('D'),
     k('C'),
@@ -413,6 +418,7 @@ pub static BINDINGS: &[Binding] = &[
     Binding { modes: &[M::Map, M::Isolation], keys: &[k('e')], action: Action::Escalate, help: Msg::KeyEscalate, footer: false },
     Binding { modes: &[M::Map, M::Isolation], keys: &[k('p')], action: Action::Handoff, help: Msg::KeyHandoff, footer: false },
     Binding { modes: &[M::Map], keys: &[k('T')], action: Action::Recheck, help: Msg::KeyRecheck, footer: false },
+    Binding { modes: &[M::Map], keys: &[k('E')], action: Action::Correct, help: Msg::KeyCorrect, footer: false },
     Binding { modes: &[M::Map], keys: &[k('v')], action: Action::Service, help: Msg::KeyService, footer: false },
     Binding { modes: &[M::Map], keys: &[k('D')], action: Action::Disinfect, help: Msg::KeyDisinfect, footer: false },
     Binding { modes: &[M::Map], keys: &[k('C')], action: Action::CloseOpen, help: Msg::KeyCloseOpen, footer: false },

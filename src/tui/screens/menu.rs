@@ -49,6 +49,8 @@ pub enum MenuPick {
     HandoffMode(Plate, HandoffMode, bool),
     RecheckPerson(Plate, u8),
     RecheckCode(Plate, u8, Temperature, HealthCode),
+    /// A field of the truck's registration to put right.
+    CorrectField(Plate, crate::domain::event::Field),
     DisinfectBay(BayId),
     DisinfectZone(Zone),
     QuitDiscard,
@@ -156,6 +158,15 @@ pub fn pick(sh: &Shared, pick: MenuPick) -> Vec<Cmd> {
                 PromptNext::RecheckTemp { plate, person },
             )
         }
+        MenuPick::CorrectField(plate, field) => {
+            use crate::domain::event::Field;
+            Prompt::push(
+                Msg::PromptCorrect,
+                format!("{plate}  {}", sh.t(field_msg(field))),
+                matches!(field, Field::Plate | Field::Cargo),
+                PromptNext::Correct { plate, field },
+            )
+        }
         MenuPick::RecheckCode(plate, person, temperature, code) => Cmd::run(Op::Recheck {
             plate,
             person,
@@ -214,5 +225,18 @@ impl Layer for Menu {
             Style::new().add_modifier(Modifier::DIM),
         ));
         f.render_widget(Paragraph::new(lines), inner);
+    }
+}
+
+/// The form's label of a correctable field.
+pub fn field_msg(f: crate::domain::event::Field) -> Msg {
+    use crate::domain::event::Field;
+    match f {
+        Field::Plate => Msg::FieldPlate,
+        Field::Driver => Msg::FieldDriver,
+        Field::Phone => Msg::FieldPhone,
+        Field::Cargo => Msg::FieldCargo,
+        Field::Origin => Msg::FieldOrigin,
+        Field::Destination => Msg::FieldDestination,
     }
 }

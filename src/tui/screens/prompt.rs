@@ -68,8 +68,13 @@ pub enum PromptNext {
         plate: Plate,
         person: u8,
     },
-    /// A moment to show the lot at (`T`), in site time.
+    /// A moment to show the lot at (`t`), in site time.
     PastTime,
+    /// The right value of a field of the truck's registration.
+    Correct {
+        plate: Plate,
+        field: crate::domain::event::Field,
+    },
 }
 
 /// An operation that moves a truck, typed in full but for its bay: the
@@ -340,6 +345,10 @@ impl Prompt {
                 Menu::push(Msg::MenuRecheckCode, subject, options)
             }
             PromptNext::PastTime => return Vec::new(),
+            PromptNext::Correct { plate, field } => Cmd::run(Op::Correct {
+                plate,
+                changes: vec![(field, value)],
+            }),
         };
         vec![Cmd::Pop, next]
     }

@@ -66,6 +66,27 @@ pub fn truck_action(sh: &Shared, a: Action) -> Vec<Cmd> {
         // What stands in the way is asked of the store first, so the
         // confirmation can show it before anything is tried.
         Action::Depart => Cmd::Effect(Effect::DepartureCheck(plate)),
+        Action::Correct => {
+            use crate::domain::event::Field;
+            let options = [
+                ('p', Field::Plate),
+                ('n', Field::Driver),
+                ('h', Field::Phone),
+                ('c', Field::Cargo),
+                ('o', Field::Origin),
+                ('d', Field::Destination),
+            ]
+            .into_iter()
+            .map(|(key, f)| {
+                menu::option(
+                    key,
+                    menu::field_msg(f),
+                    MenuPick::CorrectField(plate.clone(), f),
+                )
+            })
+            .collect();
+            Menu::push(Msg::MenuCorrect, subject, options)
+        }
         Action::Recheck => {
             let people: Vec<(u8, Option<String>)> = sh
                 .detail_of(o.stay)
