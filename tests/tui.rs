@@ -1,10 +1,10 @@
 //! The screens, driven by keys through `App` and drawn on ratatui's
 //! `TestBackend` at 80×24 and 160×45. No terminal, fixed clock.
 
+mod tui_rig;
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use tempfile::TempDir;
 use trucklot::domain::bay::BayId;
 use trucklot::domain::clock::FixedClock;
@@ -12,10 +12,10 @@ use trucklot::domain::event::{ArrivalRecord, TestKind};
 use trucklot::domain::plate::Plate;
 use trucklot::domain::policy::{Cargo, HealthCode, Policy, Temperature};
 use trucklot::i18n::Lang;
-use trucklot::ops::{self, Ctx, Op};
+use trucklot::ops::Op;
 use trucklot::store::Store;
+use trucklot::tui::Session;
 use trucklot::tui::app::App;
-use trucklot::tui::{Session, run_effects, snapshot};
 
 fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, 19, 0, 0).unwrap()
@@ -31,22 +31,7 @@ struct Rig {
 }
 
 fn session(lang: Lang) -> Session {
-    Session {
-        operator: "tester".into(),
-        terminal: "gate-1".into(),
-        policy: Policy::default(),
-        lang,
-        ascii: false,
-        color: true,
-        tz: chrono_tz::Asia::Shanghai,
-        gates: vec!["east".into(), "west".into()],
-        gate: "east".into(),
-        province: '晋',
-        shifts: vec![
-            chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
-            chrono::NaiveTime::from_hms_opt(20, 0, 0).unwrap(),
-        ],
-    }
+    tui_rig::session("tester", "gate-1", ["east", "west"], lang, false, true)
 }
 
 fn arrival(plate: &str, cargo: Cargo, temp: f64, code: HealthCode) -> ArrivalRecord {
@@ -69,23 +54,11 @@ fn arrival(plate: &str, cargo: Cargo, temp: f64, code: HealthCode) -> ArrivalRec
 
 impl Rig {
     fn new(lang: Lang) -> Rig {
-        let dir = TempDir::new().unwrap();
-        let store = Store::create(
-            &dir.path().join("lot.db"),
-            trucklot::domain::layout::DEFAULT_LAYOUT,
-        )
-        .unwrap();
-        let clock = FixedClock::new(start());
-        let app = App::new(
-            session(lang),
-            store.layout().clone(),
-            snapshot(&store).unwrap(),
-            start(),
-        );
+        let (dir, store, app) = tui_rig::lot(session(lang), start());
         let mut rig = Rig {
             _dir: dir,
             store,
-            clock,
+            clock: FixedClock::new(start()),
             policy: Policy::default(),
             app,
             presses: 0,
@@ -95,15 +68,13 @@ impl Rig {
     }
 
     fn op(&mut self, op: Op) {
-        let ctx = Ctx {
-            operator: "tester",
-            terminal: "gate-1",
-            clock: &self.clock,
-            policy: &self.policy,
-        };
-        ops::execute(&mut self.store, &ctx, &op).unwrap();
-        self.app.set_snapshot(snapshot(&self.store).unwrap());
-        self.settle();
+        tui_rig::run(
+            &mut self.app,
+            &mut self.store,
+            &self.clock,
+            &self.policy,
+            Some(&op),
+        );
     }
 
     fn arrive(&mut self, plate: &str, cargo: Cargo, temp: f64, bay: Option<&str>) {
@@ -141,13 +112,13 @@ impl Rig {
 
     /// Runs the app's effects the way the event loop does, until none are left.
     fn settle(&mut self) {
-        let ctx = Ctx {
-            operator: "tester",
-            terminal: "gate-1",
-            clock: &self.clock,
-            policy: &self.policy,
-        };
-        while run_effects(&mut self.app, &mut self.store, &ctx) {}
+        tui_rig::run(
+            &mut self.app,
+            &mut self.store,
+            &self.clock,
+            &self.policy,
+            None,
+        );
     }
 
     /// A key press that is not part of typed text (those are counted).
@@ -172,27 +143,7 @@ impl Rig {
     }
 
     fn screen(&self, w: u16, h: u16) -> String {
-        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        t.draw(|f| self.app.render(f)).unwrap();
-        let buf = t.backend().buffer();
-        let mut out = String::new();
-        for y in 0..h {
-            let mut line = String::new();
-            let mut skip = 0;
-            for x in 0..w {
-                // A wide character covers the next cell too: print it once.
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let sym = buf[(x, y)].symbol();
-                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-                line.push_str(sym);
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out
+        tui_rig::text(&tui_rig::buffer(&self.app, w, h), true)
     }
 
     fn events(&self) -> i64 {

@@ -5,10 +5,10 @@
 //! map's `←` from parking returns to the block last visited; the loop's
 //! refresh shows another connection's commit.
 
+mod tui_rig;
+
 use chrono::{DateTime, TimeZone, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use crossterm::event::KeyCode;
 use tempfile::TempDir;
 use trucklot::domain::bay::BayId;
 use trucklot::domain::clock::FixedClock;
@@ -22,29 +22,14 @@ use trucklot::tui::app::App;
 use trucklot::tui::keymap::{self, Action, Key, Mode};
 use trucklot::tui::screens::form::Field;
 use trucklot::tui::screens::{Hit, Screen};
-use trucklot::tui::{Session, poll_db, run_effects, snapshot};
+use trucklot::tui::{Session, poll_db};
 
 fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, 19, 0, 0).unwrap()
 }
 
 fn session() -> Session {
-    Session {
-        operator: "tester".into(),
-        terminal: "gate-1".into(),
-        policy: Policy::default(),
-        lang: Lang::En,
-        ascii: false,
-        color: true,
-        tz: chrono_tz::Asia::Shanghai,
-        gates: vec!["east".into(), "west".into()],
-        gate: "east".into(),
-        province: '晋',
-        shifts: vec![
-            chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
-            chrono::NaiveTime::from_hms_opt(20, 0, 0).unwrap(),
-        ],
-    }
+    tui_rig::session("tester", "gate-1", ["east", "west"], Lang::En, false, true)
 }
 
 fn arrival(plate: &str, driver: &str) -> ArrivalRecord {
@@ -77,18 +62,7 @@ impl Rig {
     /// A lot with two trucks: 晋D12345 (driver 张三) in P-05-30 and
     /// 冀A8B9C1 (driver Li Si) in P-05-31, and 豫B54321 that has left.
     fn new() -> Rig {
-        let dir = TempDir::new().unwrap();
-        let store = Store::create(
-            &dir.path().join("lot.db"),
-            trucklot::domain::layout::DEFAULT_LAYOUT,
-        )
-        .unwrap();
-        let app = App::new(
-            session(),
-            store.layout().clone(),
-            snapshot(&store).unwrap(),
-            start(),
-        );
+        let (dir, store, app) = tui_rig::lot(session(), start());
         let mut r = Rig {
             dir,
             store,
@@ -120,25 +94,23 @@ impl Rig {
     }
 
     fn op(&mut self, op: Op) {
-        let ctx = Ctx {
-            operator: "tester",
-            terminal: "gate-1",
-            clock: &self.clock,
-            policy: &self.policy,
-        };
-        ops::execute(&mut self.store, &ctx, &op).unwrap();
-        self.app.set_snapshot(snapshot(&self.store).unwrap());
-        self.settle();
+        tui_rig::run(
+            &mut self.app,
+            &mut self.store,
+            &self.clock,
+            &self.policy,
+            Some(&op),
+        );
     }
 
     fn settle(&mut self) {
-        let ctx = Ctx {
-            operator: "tester",
-            terminal: "gate-1",
-            clock: &self.clock,
-            policy: &self.policy,
-        };
-        while run_effects(&mut self.app, &mut self.store, &ctx) {}
+        tui_rig::run(
+            &mut self.app,
+            &mut self.store,
+            &self.clock,
+            &self.policy,
+            None,
+        );
     }
 
     fn go(&mut self, bay: &str) {
@@ -153,12 +125,7 @@ impl Rig {
     }
 
     fn send(&mut self, key: Key) {
-        let mods = if key.ctrl {
-            KeyModifiers::CONTROL
-        } else {
-            KeyModifiers::NONE
-        };
-        self.app.key(&KeyEvent::new(key.code, mods));
+        tui_rig::key(&mut self.app, key.code, key.ctrl);
         self.settle();
     }
 
@@ -180,32 +147,12 @@ impl Rig {
     }
 
     fn screen(&self) -> String {
-        let mut t = Terminal::new(TestBackend::new(160, 45)).unwrap();
-        t.draw(|f| self.app.render(f)).unwrap();
-        let buf = t.backend().buffer();
-        let mut out = String::new();
-        for y in 0..45 {
-            let mut skip = 0;
-            for x in 0..160 {
-                // A wide character covers the next cell too: print it once.
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let sym = buf[(x, y)].symbol();
-                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-                out.push_str(sym);
-            }
-            out.push('\n');
-        }
-        out
+        tui_rig::text(&self.buffer(), false)
     }
 
     /// The whole screen with its styles (a cursor is a style).
     fn buffer(&self) -> ratatui::buffer::Buffer {
-        let mut t = Terminal::new(TestBackend::new(160, 45)).unwrap();
-        t.draw(|f| self.app.render(f)).unwrap();
-        t.backend().buffer().clone()
+        tui_rig::buffer(&self.app, 160, 45)
     }
 
     fn events(&self) -> i64 {

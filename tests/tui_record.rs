@@ -4,10 +4,10 @@
 //! `[`/`]` by the hour, Esc back to now) and the shift report (`R`: the
 //! arrivals of this shift and the one before).
 
+mod tui_rig;
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use tempfile::TempDir;
 use trucklot::domain::bay::BayId;
 use trucklot::domain::clock::{Clock, FixedClock};
@@ -15,30 +15,15 @@ use trucklot::domain::event::ArrivalRecord;
 use trucklot::domain::plate::Plate;
 use trucklot::domain::policy::{Cargo, HealthCode, Policy, Temperature};
 use trucklot::i18n::Lang;
-use trucklot::ops::{self, Ctx, Op};
+use trucklot::ops::Op;
 use trucklot::store::Store;
+use trucklot::tui::Session;
 use trucklot::tui::app::App;
 use trucklot::tui::keymap::Mode;
 use trucklot::tui::screens::Screen;
-use trucklot::tui::{Session, run_effects, snapshot};
 
 fn session() -> Session {
-    Session {
-        operator: "tester".into(),
-        terminal: "gate-1".into(),
-        policy: Policy::default(),
-        lang: Lang::En,
-        ascii: false,
-        color: true,
-        tz: chrono_tz::Asia::Shanghai,
-        gates: vec!["east".into(), "west".into()],
-        gate: "east".into(),
-        province: '晋',
-        shifts: vec![
-            chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
-            chrono::NaiveTime::from_hms_opt(20, 0, 0).unwrap(),
-        ],
-    }
+    tui_rig::session("tester", "gate-1", ["east", "west"], Lang::En, false, true)
 }
 
 fn plate(s: &str) -> Plate {
@@ -73,18 +58,7 @@ struct Rig {
 
 impl Rig {
     fn new(start: DateTime<Utc>) -> Rig {
-        let dir = TempDir::new().unwrap();
-        let store = Store::create(
-            &dir.path().join("lot.db"),
-            trucklot::domain::layout::DEFAULT_LAYOUT,
-        )
-        .unwrap();
-        let app = App::new(
-            session(),
-            store.layout().clone(),
-            snapshot(&store).unwrap(),
-            start,
-        );
+        let (dir, store, app) = tui_rig::lot(session(), start);
         Rig {
             _dir: dir,
             store,
@@ -95,15 +69,13 @@ impl Rig {
     }
 
     fn op(&mut self, op: Op) {
-        let ctx = Ctx {
-            operator: "tester",
-            terminal: "gate-1",
-            clock: &self.clock,
-            policy: &self.policy,
-        };
-        ops::execute(&mut self.store, &ctx, &op).unwrap();
-        self.app.set_snapshot(snapshot(&self.store).unwrap());
-        self.settle();
+        tui_rig::run(
+            &mut self.app,
+            &mut self.store,
+            &self.clock,
+            &self.policy,
+            Some(&op),
+        );
     }
 
     fn arrive(&mut self, p: &str) {
@@ -128,13 +100,13 @@ impl Rig {
     }
 
     fn settle(&mut self) {
-        let ctx = Ctx {
-            operator: "tester",
-            terminal: "gate-1",
-            clock: &self.clock,
-            policy: &self.policy,
-        };
-        while run_effects(&mut self.app, &mut self.store, &ctx) {}
+        tui_rig::run(
+            &mut self.app,
+            &mut self.store,
+            &self.clock,
+            &self.policy,
+            None,
+        );
     }
 
     fn key(&mut self, code: KeyCode) {
@@ -155,24 +127,7 @@ impl Rig {
     }
 
     fn screen(&self, w: u16, h: u16) -> String {
-        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        t.draw(|f| self.app.render(f)).unwrap();
-        let buf = t.backend().buffer().clone();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            let mut skip = 0;
-            for x in 0..buf.area.width {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let sym = buf[(x, y)].symbol();
-                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-                out.push_str(sym);
-            }
-            out.push('\n');
-        }
-        out
+        tui_rig::text(&tui_rig::buffer(&self.app, w, h), false)
     }
 
     fn toast(&self) -> String {

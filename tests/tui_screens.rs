@@ -5,12 +5,12 @@
 //! the main screens are kept as snapshots that carry every cell's colour and
 //! attributes, so a colour or `NO_COLOR` regression shows in review.
 
+mod tui_rig;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use tempfile::TempDir;
@@ -24,9 +24,9 @@ use trucklot::domain::policy::{Cargo, HealthCode, Policy, Temperature};
 use trucklot::i18n::{Lang, Msg};
 use trucklot::ops::{self, Ctx, Op};
 use trucklot::store::Store;
+use trucklot::tui::Session;
 use trucklot::tui::app::App;
 use trucklot::tui::screens::Screen;
-use trucklot::tui::{Session, run_effects, snapshot};
 
 fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, 19, 0, 0).unwrap()
@@ -45,22 +45,7 @@ struct Rig {
 }
 
 fn session(lang: Lang, ascii: bool, color: bool) -> Session {
-    Session {
-        operator: "值班员".into(),
-        terminal: "一号门".into(),
-        policy: Policy::default(),
-        lang,
-        ascii,
-        color,
-        tz: chrono_tz::Asia::Shanghai,
-        gates: vec!["东门".into(), "西门".into()],
-        gate: "东门".into(),
-        province: '晋',
-        shifts: vec![
-            chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
-            chrono::NaiveTime::from_hms_opt(20, 0, 0).unwrap(),
-        ],
-    }
+    tui_rig::session("值班员", "一号门", ["东门", "西门"], lang, ascii, color)
 }
 
 fn plate(s: &str) -> Plate {
@@ -87,18 +72,7 @@ fn arrival(p: &str, cargo: Cargo, temp: f64, code: HealthCode) -> ArrivalRecord 
 
 impl Rig {
     fn new(lang: Lang, ascii: bool, color: bool) -> Rig {
-        let dir = TempDir::new().unwrap();
-        let store = Store::create(
-            &dir.path().join("lot.db"),
-            trucklot::domain::layout::DEFAULT_LAYOUT,
-        )
-        .unwrap();
-        let app = App::new(
-            session(lang, ascii, color),
-            store.layout().clone(),
-            snapshot(&store).unwrap(),
-            start(),
-        );
+        let (dir, store, app) = tui_rig::lot(session(lang, ascii, color), start());
         let mut rig = Rig {
             _dir: dir,
             store,
@@ -216,25 +190,23 @@ impl Rig {
     }
 
     fn op(&mut self, op: Op) {
-        let ctx = Ctx {
-            operator: "值班员",
-            terminal: "一号门",
-            clock: &self.clock,
-            policy: &self.policy,
-        };
-        ops::execute(&mut self.store, &ctx, &op).unwrap();
-        self.app.set_snapshot(snapshot(&self.store).unwrap());
-        self.settle();
+        tui_rig::run(
+            &mut self.app,
+            &mut self.store,
+            &self.clock,
+            &self.policy,
+            Some(&op),
+        );
     }
 
     fn settle(&mut self) {
-        let ctx = Ctx {
-            operator: "值班员",
-            terminal: "一号门",
-            clock: &self.clock,
-            policy: &self.policy,
-        };
-        while run_effects(&mut self.app, &mut self.store, &ctx) {}
+        tui_rig::run(
+            &mut self.app,
+            &mut self.store,
+            &self.clock,
+            &self.policy,
+            None,
+        );
     }
 
     fn key(&mut self, code: KeyCode) {
@@ -273,9 +245,7 @@ impl Rig {
     }
 
     fn buffer(&self, w: u16, h: u16) -> Buffer {
-        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        t.draw(|f| self.app.render(f)).unwrap();
-        t.backend().buffer().clone()
+        tui_rig::buffer(&self.app, w, h)
     }
 
     fn text(&self, w: u16, h: u16) -> String {
@@ -298,23 +268,7 @@ impl Rig {
 
 /// The buffer as text, a wide character printed once.
 fn text(buf: &Buffer) -> String {
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut line = String::new();
-        let mut skip = 0;
-        for x in 0..buf.area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let sym = buf[(x, y)].symbol();
-            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-            line.push_str(sym);
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    tui_rig::text(buf, true)
 }
 
 /// The buffer as text with its styles: each row, then (marked `~`) one
