@@ -49,7 +49,7 @@ fn busy_app() -> (tempfile::TempDir, App) {
             origin: None,
             destination: None,
             temperature: Some(Temperature::new(if n % 97 == 0 { 38.2 } else { 36.5 }).unwrap()),
-            code: HealthCode::Green,
+            code: Some(HealthCode::Green),
             travel_flag: false,
             handoff_required: false,
             passengers: vec![],

@@ -39,6 +39,9 @@ pub struct Config {
     /// The site's province: which one a pinyin typed in the arrival form
     /// means when it names several (`jin` is 晋 and 津).
     pub province: char,
+    /// How many days personal data is kept after a stay ends: what
+    /// `purge` blanks when given no date.
+    pub retention_days: u32,
     /// The file that was read, if any.
     pub source: Option<PathBuf>,
 }
@@ -52,6 +55,7 @@ impl Default for Config {
             gate: default_gates()[0].clone(),
             province: DEFAULT_PROVINCE,
             shifts: default_shifts(),
+            retention_days: DEFAULT_RETENTION_DAYS,
             source: None,
         }
     }
@@ -92,6 +96,7 @@ struct SiteShape {
     gate: Option<String>,
     province: Option<String>,
     shifts: Option<Vec<String>>,
+    retention_days: u32,
 }
 
 impl Default for SiteShape {
@@ -102,9 +107,14 @@ impl Default for SiteShape {
             gate: None,
             province: None,
             shifts: None,
+            retention_days: DEFAULT_RETENTION_DAYS,
         }
     }
 }
+
+/// Personal data of a stay is kept 30 days after it ends, unless the site
+/// says otherwise.
+const DEFAULT_RETENTION_DAYS: u32 = 30;
 
 /// The day shift starts at 08:00, the night shift at 20:00.
 fn default_shifts() -> Vec<chrono::NaiveTime> {
@@ -282,6 +292,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         gate,
         province,
         shifts,
+        retention_days: site.retention_days,
         source: Some(path.to_path_buf()),
     })
 }

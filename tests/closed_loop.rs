@@ -1158,7 +1158,7 @@ fn a_recheck_is_recorded_and_proposes_isolation_when_it_flags() {
             ),
         ] => {
             assert_eq!(*person, 1);
-            assert_eq!(temperature.celsius(), 38.0);
+            assert_eq!(temperature.unwrap().celsius(), 38.0);
             assert_eq!(
                 findings,
                 &vec![Finding {

@@ -195,7 +195,7 @@ impl Step {
             } => {
                 let mut a = arrival(p().as_str());
                 a.temperature = Some(Temperature::new(TEMPS[temp % TEMPS.len()]).unwrap());
-                a.code = code;
+                a.code = Some(code);
                 a.travel_flag = travel;
                 a.cargo = cargo;
                 a.handoff_required = handoff_required;
@@ -880,7 +880,7 @@ fn run_gate(closed_isolation: usize, steps: &[GateStep]) -> Result<(), TestCaseE
             } => {
                 let mut a = arrival(nth_plate(plate).as_str());
                 a.temperature = Some(Temperature::new(TEMPS[temp]).unwrap());
-                a.code = code;
+                a.code = Some(code);
                 a.cargo = cargo;
                 a.passengers = pass
                     .map(|t| passenger("李四", TEMPS[t], HealthCode::Green))

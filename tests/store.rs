@@ -767,7 +767,7 @@ fn an_arrival_round_trips_through_the_store() {
     a.phone = Some(Phone::parse("0086 139 1234 5678").unwrap());
     a.cargo = Cargo::Production;
     a.temperature = Some(Temperature::new(36.8).unwrap());
-    a.code = HealthCode::Green;
+    a.code = Some(HealthCode::Green);
     a.handoff_required = true;
     let out = lot.ok(arrive_op(a.clone()));
     let d = lot.store.stay_detail(out.stay.unwrap()).unwrap().unwrap();

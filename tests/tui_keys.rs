@@ -41,7 +41,7 @@ fn arrival(plate: &str, driver: &str) -> ArrivalRecord {
         origin: None,
         destination: None,
         temperature: Some(Temperature::new(36.5).unwrap()),
-        code: HealthCode::Green,
+        code: Some(HealthCode::Green),
         travel_flag: false,
         handoff_required: false,
         passengers: vec![],

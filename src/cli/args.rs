@@ -182,6 +182,21 @@ pub enum Command {
         #[arg(long, value_name = "Y")]
         destination: Option<String>,
     },
+    /// Take back your own last action (a compensating event; the log keeps both)
+    Undo {
+        /// Do not ask: the answer is yes (for scripts)
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Blank names, phones, temperatures and health codes of stays that ended before a date
+    Purge {
+        /// Stays that ended before this time (default: the config's retention, [site] retention_days)
+        #[arg(long, value_name = "T", value_parser = time)]
+        before: Option<TimeArg>,
+        /// Do not ask: the answer is yes (for scripts)
+        #[arg(long)]
+        yes: bool,
+    },
     /// Record a test result; a positive proposes isolation, an invalid one a resample
     Result {
         /// The plate of a truck on site

@@ -19,6 +19,7 @@ mod output;
 mod past;
 mod policy;
 mod read;
+mod record;
 mod report;
 mod show;
 mod values;
@@ -496,6 +497,10 @@ fn run_to(g: &Global, cmd: Command, out: &mut dyn Write) -> Result<(), Failure> 
                 Command::Check => read::check(&mut store, &setup, out),
                 Command::Rebuild => read::rebuild(&mut store, &setup, out),
                 Command::Backup { to } => read::backup(&store, &setup, &to, out),
+                Command::Undo { yes } => record::undo(&mut store, &setup, yes, out),
+                Command::Purge { before, yes } => {
+                    record::purge(&mut store, &setup, before, yes, out)
+                }
                 other => write::run(&mut store, &setup, other, out),
             }
         }

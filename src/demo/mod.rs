@@ -201,7 +201,7 @@ fn plan(sim: &mut Sim<'_>, trucks: usize, start: DateTime<Utc>) {
             origin: Some(rng.word(ORIGINS).to_string()),
             destination: Some(rng.word(DESTINATIONS).to_string()),
             temperature: temperature(rng),
-            code: code(rng),
+            code: Some(code(rng)),
             travel_flag: rng.chance(0.001),
             handoff_required: rng.chance(0.04),
             passengers: Vec::new(),
@@ -216,8 +216,8 @@ fn plan(sim: &mut Sim<'_>, trucks: usize, start: DateTime<Utc>) {
             arrival.passengers.push(Passenger {
                 name: Some(driver(rng)),
                 phone: phone(rng),
-                temperature: t,
-                code: code(rng),
+                temperature: Some(t),
+                code: Some(code(rng)),
             });
         }
         let leaves = rng.chance(0.16);

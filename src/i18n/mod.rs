@@ -401,6 +401,8 @@ catalogue! {
     DoneDisinfect => ("disinfection recorded", "已记录消毒"),
     DoneClose => ("bay closed", "车位已关闭"),
     DoneOpen => ("bay reopened", "车位已开放"),
+    DoneUndo => ("undone", "已撤销"),
+    DonePurge => ("personal data purged", "个人信息已清除"),
     ClocksTitle => ("Clocks", "计时"),
     NothingDue => ("nothing is due", "暂无到期事项"),
     ColDue => ("due", "到期"),
@@ -555,6 +557,17 @@ catalogue! {
     EvDisinfected => ("disinfected", "消毒"),
     EvBayClosed => ("bay closed", "关闭车位"),
     EvBayOpened => ("bay reopened", "开放车位"),
+    EvPurged => ("personal data purged", "个人信息清除"),
+    RefNothingToUndo => ("{x} has no action left to undo", "{x} 没有可撤销的操作"),
+    RefUndoNotLast => ("event {x} is no longer your last action", "事件 {x} 已不是您的最后一次操作：请重新查看"),
+    RefUndoDecision => ("a {x} is a decision and is not undone", "{x} 是决定或测量，不能撤销：请记录下一项决定"),
+    RefUndoPositive => ("a positive result is not undone", "阳性结果不能撤销：只有其后的核酸阴性才能解除"),
+    RefUndoChangedSince => ("event {x} ({y}) can no longer be undone: event {z} came after it", "事件 {x}（{y}）已不能撤销：其后有事件 {z}"),
+    RefUndoPurged => ("event {x} can no longer be undone: its personal data was purged", "事件 {x} 已不能撤销：其个人信息已清除"),
+    RefNothingToPurge => ("no stay that ended before {x} has personal data left", "{x} 之前结束的停留均已无个人信息：无需清除"),
+    EvUndone => ("undone", "撤销"),
+    SumPurged => ("stays that ended before {x}", "{x} 之前结束的停留"),
+    SumUndone => ("event {x} taken back", "撤回事件 {x}"),
     SumPassengers => ("{n} in the cab", "车内 {n} 人"),
     SumDue => ("due {x}", "应于 {x}"),
     SumReported => ("reported {x}", "报告于 {x}"),
@@ -729,4 +742,33 @@ mod tests {
         assert_eq!("zh".parse::<Lang>().unwrap(), Lang::Zh);
         assert!("fr".parse::<Lang>().is_err());
     }
+}
+
+/// The catalogue word of a log kind (`arrived` → "arrived", "入场").
+pub fn event_kind_msg(kind: &str) -> Option<Msg> {
+    Some(match kind {
+        "arrived" => Msg::EvArrived,
+        "moved" => Msg::EvMoved,
+        "departed" => Msg::EvDeparted,
+        "sample_taken" => Msg::EvSampleTaken,
+        "result_recorded" => Msg::EvResultRecorded,
+        "isolated" => Msg::EvIsolated,
+        "released" => Msg::EvReleased,
+        "escalated" => Msg::EvEscalated,
+        "handoff_started" => Msg::EvHandoffStarted,
+        "handoff_completed" => Msg::EvHandoffCompleted,
+        "handoff_confirmed" => Msg::EvHandoffConfirmed,
+        "rechecked" => Msg::EvRechecked,
+        "corrected" => Msg::EvCorrected,
+        "policy_changed" => Msg::EvPolicyChanged,
+        "disclosed" => Msg::EvDisclosed,
+        "service_requested" => Msg::EvServiceRequested,
+        "service_done" => Msg::EvServiceDone,
+        "disinfected" => Msg::EvDisinfected,
+        "bay_closed" => Msg::EvBayClosed,
+        "bay_opened" => Msg::EvBayOpened,
+        "purged" => Msg::EvPurged,
+        "undone" => Msg::EvUndone,
+        _ => return None,
+    })
 }

@@ -14,15 +14,20 @@ mod handoff;
 mod import;
 mod isolation;
 mod move_truck;
+mod purge;
 mod recheck;
 mod refusal;
 mod service;
 mod tests;
+mod undo;
+
+use chrono::{DateTime, Utc};
 
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::clock::Clock;
 use crate::domain::event::{
-    ArrivalRecord, Event, Field, HandoffMode, ServiceKind, StayId, Target, TestKind, TestResult,
+    ArrivalRecord, Event, Field, HandoffMode, LoggedEvent, ServiceKind, StayId, Target, TestKind,
+    TestResult,
 };
 use crate::domain::plate::Plate;
 use crate::domain::policy::{HealthCode, Policy, Temperature};
@@ -154,6 +159,16 @@ pub enum Op {
     OpenBay {
         bay: BayId,
     },
+    /// Takes back this operator's last action with a compensating event.
+    /// `expected`: the event the operator was shown and confirmed (refused
+    /// if it is no longer their last action).
+    Undo {
+        expected: Option<i64>,
+    },
+    /// Blanks the personal data of the stays that ended before `before`.
+    Purge {
+        before: DateTime<Utc>,
+    },
 }
 
 /// What an operation proposes next (the operator confirms or ignores it).
@@ -273,6 +288,8 @@ pub fn execute(store: &mut Store, ctx: &Ctx<'_>, op: &Op) -> Result<Outcome, OpE
             Op::Disinfect { target } => bays::disinfect(&mut w, target),
             Op::CloseBay { bay, reason } => bays::close(&mut w, bay, reason),
             Op::OpenBay { bay } => bays::open(&mut w, bay),
+            Op::Undo { expected } => undo::run(&mut w, *expected),
+            Op::Purge { before } => purge::run(&mut w, *before),
         }?;
         if out.proposal.is_none() {
             out.proposal = w.propose_for_holding()?;
@@ -280,6 +297,12 @@ pub fn execute(store: &mut Store, ctx: &Ctx<'_>, op: &Op) -> Result<Outcome, OpE
         out.events = std::mem::take(&mut w.events);
         Ok(out)
     })
+}
+
+/// The action `operator` would take back with `Op::Undo` now, or why it
+/// cannot: for the confirmation that names it.
+pub fn undo_target(store: &mut Store, operator: &str) -> Result<LoggedEvent, OpError> {
+    store.read(|tx| undo::target(tx, operator, None))
 }
 
 /// Everything the rules know about the plate's stay on site (`None`: not

@@ -10,11 +10,13 @@ mod apply;
 mod boards;
 mod open;
 mod past;
+mod personal;
 mod policy;
 pub mod queries;
 mod rebuild;
 mod report;
 mod tx;
+mod undo;
 
 use std::path::{Path, PathBuf};
 

@@ -44,7 +44,7 @@ pub fn arrival(p: &str) -> ArrivalRecord {
         origin: Some("太原".into()),
         destination: Some("长治".into()),
         temperature: Some(Temperature::new(36.5).unwrap()),
-        code: HealthCode::Green,
+        code: Some(HealthCode::Green),
         travel_flag: false,
         handoff_required: false,
         passengers: vec![],
@@ -58,8 +58,8 @@ pub fn passenger(name: &str, celsius: f64, code: HealthCode) -> Passenger {
     Passenger {
         name: Some(name.into()),
         phone: None,
-        temperature: Temperature::new(celsius).unwrap(),
-        code,
+        temperature: Some(Temperature::new(celsius).unwrap()),
+        code: Some(code),
     }
 }
 

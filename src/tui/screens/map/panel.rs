@@ -239,7 +239,7 @@ pub(crate) fn truck_lines(sh: &Shared, d: &StayDetail, lines: &mut Vec<Line<'sta
         lines.push(Line::from(format!(
             "{temp}{} {}",
             sh.t(Msg::Code),
-            sh.t(word(d.code))
+            d.code.map_or("—", |c| sh.t(word(c)))
         )));
     }
     for p in &d.people {
@@ -250,11 +250,13 @@ pub(crate) fn truck_lines(sh: &Shared, d: &StayDetail, lines: &mut Vec<Line<'sta
         let fever = p
             .temperature
             .is_some_and(|t| t >= sh.session.policy.fever_c);
-        let flagged = fever || p.code != crate::domain::policy::HealthCode::Green;
+        let flagged = fever
+            || p.code
+                .is_some_and(|c| c != crate::domain::policy::HealthCode::Green);
         let text = format!(
             "{}  {temp}  {}",
             person_text(sh, p.person, p.name.as_deref()),
-            sh.t(word(p.code))
+            p.code.map_or("—", |c| sh.t(word(c)))
         );
         lines.push(if flagged {
             Line::styled(text, BayState::Positive.style(color(sh)))
