@@ -49,9 +49,29 @@ fn a_first_version_database_opens_migrated_with_every_event() {
     );
     let (_dir, path) = copy();
     let mut store = Store::open(&path).unwrap();
-    assert_eq!(SCHEMA_VERSION, 5);
+    assert_eq!(SCHEMA_VERSION, 6);
     drop(store);
     assert_eq!(user_version(&path), SCHEMA_VERSION);
+
+    // Schema 6 rewrote the log once, to move personal data out of it: a
+    // copy of the file as it was is kept beside it first.
+    let backup = path.with_file_name("lot.db.before-schema-6.bak");
+    assert_eq!(user_version(&backup), 1, "the backup is the file as it was");
+    let raw = |p: &Path, sql: &str| -> i64 {
+        let c =
+            rusqlite::Connection::open_with_flags(p, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .unwrap();
+        c.query_row(sql, [], |r| r.get(0)).unwrap()
+    };
+    let named = "SELECT count(*) FROM events WHERE details LIKE '%王五%'";
+    assert!(raw(&backup, named) > 0);
+    assert_eq!(raw(&path, named), 0, "names left the log");
+    assert!(
+        raw(
+            &path,
+            "SELECT count(*) FROM personal WHERE value = '\"王五\"'"
+        ) > 0
+    );
     store = Store::open(&path).unwrap();
 
     // Every event still there, in order, and the state equal to their replay.

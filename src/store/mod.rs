@@ -203,6 +203,15 @@ impl Store {
         Ok(())
     }
 
+    /// Moves every committed page from the write-ahead log into the file
+    /// and empties the log (after a purge: so that blanked values are gone
+    /// from the disk, not just from the lot).
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     /// Changes whenever another connection commits: the TUI polls it to
     /// refresh without a restart.
     pub fn data_version(&self) -> Result<i64> {

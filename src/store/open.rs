@@ -242,6 +242,8 @@ fn prepare(conn: &Connection, path: &Path, seed_layout: Option<&str>) -> Result<
     wal(conn)?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // What a purge blanks is overwritten on disk, not left in free space.
+    conn.pragma_update(None, "secure_delete", "ON")?;
     migrate(conn, path, seed_layout)?;
     let text: String = conn
         .query_row("SELECT value FROM meta WHERE key = 'layout'", [], |r| {

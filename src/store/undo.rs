@@ -54,8 +54,10 @@ pub(super) fn apply(db: &Connection, id: i64, at: &str, undone: i64) -> Result<(
                  SELECT e.id, ?3 FROM events e JOIN service_calls c ON c.stay = e.stay
                   WHERE e.stay = ?1 AND e.kind = 'service_done' AND e.at = ?2
                     AND c.at_departure = 1 AND c.done_at = ?2
-                    AND json_extract(e.details, '$.call') = c.id",
-                (stay.0, &original_at, id),
+                    AND json_extract(e.details, '$.call') = c.id
+                    AND json_extract(e.details, '$.at_departure') = 1
+                    AND e.id < ?4 AND e.id NOT IN (SELECT event FROM undos)",
+                (stay.0, &original_at, id, undone),
             )?;
             exec(
                 db,

@@ -195,8 +195,13 @@ impl Lot {
     }
 
     pub fn exec(&mut self, op: &Op) -> Result<Outcome, OpError> {
+        self.exec_as("tester", op)
+    }
+
+    /// Runs `op` as `operator` (at the same terminal and clock).
+    pub fn exec_as(&mut self, operator: &str, op: &Op) -> Result<Outcome, OpError> {
         let ctx = Ctx {
-            operator: "tester",
+            operator,
             terminal: "gate-1",
             clock: &self.clock,
             policy: &self.policy,
