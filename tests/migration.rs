@@ -253,7 +253,9 @@ fn a_schema_5_database_moves_personal_data_out_of_its_log() {
     };
     for name in ["张三", "张山", "李四", "王五", "13800138000", "13700137000"] {
         assert_eq!(
-            raw(&format!("SELECT count(*) FROM events WHERE details LIKE '%{name}%'")),
+            raw(&format!(
+                "SELECT count(*) FROM events WHERE details LIKE '%{name}%'"
+            )),
             0,
             "{name} is still in the log"
         );

@@ -374,3 +374,44 @@ fn the_new_screens_have_their_keys_in_help() {
     assert!(t.contains("older events") && t.contains("filter"), "{t}");
     let _ = BayId::parse("P-01-01");
 }
+
+#[test]
+fn u_undoes_my_last_action_after_a_confirmation_that_names_it() {
+    let mut r = Rig::new(start());
+    r.key(KeyCode::Char('U'));
+    assert!(
+        r.toast().contains("no action left to undo"),
+        "{}",
+        r.toast()
+    );
+
+    r.arrive("晋A10001");
+    r.arrive("晋A10002");
+    r.key(KeyCode::Char('U'));
+    let s = r.screen(120, 40);
+    assert!(s.contains("Undo your last action?"), "{s}");
+    assert!(s.contains("晋A10002") && s.contains("arrived"), "{s}");
+    // Esc: nothing undone.
+    r.key(KeyCode::Esc);
+    assert_eq!(r.store.event_count().unwrap(), 2);
+
+    r.key(KeyCode::Char('U'));
+    r.key(KeyCode::Enter);
+    assert_eq!(r.store.event_count().unwrap(), 3);
+    let s = r.screen(160, 45);
+    assert!(
+        s.contains("Parking 1/1200"),
+        "the truck is off the map:\n{s}"
+    );
+    assert!(r.toast().contains("undone"), "{}", r.toast());
+
+    // A decision is not undone: the operator is told why.
+    r.op(Op::Isolate {
+        plate: plate("晋A10001"),
+        reason: "fever at recheck".into(),
+        bay: None,
+    });
+    r.key(KeyCode::Char('U'));
+    assert!(r.toast().contains("not undone"), "{}", r.toast());
+    assert_eq!(r.app.mode(), Mode::Map);
+}

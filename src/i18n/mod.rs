@@ -498,6 +498,8 @@ catalogue! {
     KeyLog => ("event log", "事件日志"),
     KeyPast => ("the lot at a past moment", "查看历史时刻"),
     KeyReport => ("shift report", "交班报告"),
+    KeyUndo => ("undo my last action", "撤销我的最后一次操作"),
+    ConfirmUndo => ("Undo your last action?", "撤销您的最后一次操作？"),
     KeyOlder => ("older events", "更早的事件"),
     KeyNewer => ("newer events", "更新的事件"),
     KeyFilter => ("filter", "筛选"),
@@ -680,6 +682,35 @@ pub fn ascii_symbol(c: char) -> Option<&'static str> {
     })
 }
 
+/// The catalogue word of a log kind (`arrived` → "arrived", "入场").
+pub fn event_kind_msg(kind: &str) -> Option<Msg> {
+    Some(match kind {
+        "arrived" => Msg::EvArrived,
+        "moved" => Msg::EvMoved,
+        "departed" => Msg::EvDeparted,
+        "sample_taken" => Msg::EvSampleTaken,
+        "result_recorded" => Msg::EvResultRecorded,
+        "isolated" => Msg::EvIsolated,
+        "released" => Msg::EvReleased,
+        "escalated" => Msg::EvEscalated,
+        "handoff_started" => Msg::EvHandoffStarted,
+        "handoff_completed" => Msg::EvHandoffCompleted,
+        "handoff_confirmed" => Msg::EvHandoffConfirmed,
+        "rechecked" => Msg::EvRechecked,
+        "corrected" => Msg::EvCorrected,
+        "policy_changed" => Msg::EvPolicyChanged,
+        "disclosed" => Msg::EvDisclosed,
+        "service_requested" => Msg::EvServiceRequested,
+        "service_done" => Msg::EvServiceDone,
+        "disinfected" => Msg::EvDisinfected,
+        "bay_closed" => Msg::EvBayClosed,
+        "bay_opened" => Msg::EvBayOpened,
+        "purged" => Msg::EvPurged,
+        "undone" => Msg::EvUndone,
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -742,33 +773,4 @@ mod tests {
         assert_eq!("zh".parse::<Lang>().unwrap(), Lang::Zh);
         assert!("fr".parse::<Lang>().is_err());
     }
-}
-
-/// The catalogue word of a log kind (`arrived` → "arrived", "入场").
-pub fn event_kind_msg(kind: &str) -> Option<Msg> {
-    Some(match kind {
-        "arrived" => Msg::EvArrived,
-        "moved" => Msg::EvMoved,
-        "departed" => Msg::EvDeparted,
-        "sample_taken" => Msg::EvSampleTaken,
-        "result_recorded" => Msg::EvResultRecorded,
-        "isolated" => Msg::EvIsolated,
-        "released" => Msg::EvReleased,
-        "escalated" => Msg::EvEscalated,
-        "handoff_started" => Msg::EvHandoffStarted,
-        "handoff_completed" => Msg::EvHandoffCompleted,
-        "handoff_confirmed" => Msg::EvHandoffConfirmed,
-        "rechecked" => Msg::EvRechecked,
-        "corrected" => Msg::EvCorrected,
-        "policy_changed" => Msg::EvPolicyChanged,
-        "disclosed" => Msg::EvDisclosed,
-        "service_requested" => Msg::EvServiceRequested,
-        "service_done" => Msg::EvServiceDone,
-        "disinfected" => Msg::EvDisinfected,
-        "bay_closed" => Msg::EvBayClosed,
-        "bay_opened" => Msg::EvBayOpened,
-        "purged" => Msg::EvPurged,
-        "undone" => Msg::EvUndone,
-        _ => return None,
-    })
 }

@@ -360,6 +360,42 @@ impl App {
         self.apply(vec![cmd]);
     }
 
+    /// The action an undo would take back (`Effect::UndoCheck`): confirmed
+    /// by name, or the reason it cannot be.
+    pub fn undo_checked(&mut self, target: Result<LoggedEvent, OpError>) {
+        let cmd = match target {
+            Ok(e) => {
+                let sh = &self.shared;
+                let kind = crate::i18n::event_kind_msg(e.event.kind())
+                    .map_or_else(|| e.event.kind().to_string(), |m| sh.t(m).to_string());
+                let who = [
+                    e.plate.as_ref().map(|p| p.to_string()),
+                    e.bay.as_ref().map(|b| b.to_string()),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("  ");
+                Confirm::push(
+                    Msg::ConfirmUndo,
+                    vec![
+                        format!(
+                            "#{}  {}  {kind}  {who}",
+                            e.id,
+                            crate::tui::view::hhmm(sh, e.at)
+                        ),
+                        super::screens::event_log::summary::summary(sh, &e.event),
+                    ],
+                    Op::Undo {
+                        expected: Some(e.id),
+                    },
+                )
+            }
+            Err(e) => Cmd::error(crate::i18n::refusal::text(self.shared.session.lang, &e)),
+        };
+        self.apply(vec![cmd]);
+    }
+
     /// The stay's state, as the rules see it (`Effect::LoadStay`): the map's
     /// `action` goes on with it.
     pub fn stay_loaded(

@@ -176,6 +176,8 @@ pub enum Action {
     Log,
     Past,
     Report,
+    /// Take back this operator's last action (after a confirmation naming it).
+    Undo,
     /// The log: the next page (older events), the page before (newer).
     Older,
     Newer,
@@ -369,6 +371,7 @@ const ACTION_KEYS: &[Key] = &[
     k('p'),
     k('T'),
     k('E'),
+    k('U'),
     k('v'),
     k('D'),
     k('C'),
@@ -427,6 +430,7 @@ pub static BINDINGS: &[Binding] = &[
     Binding { modes: &[M::Map], keys: &[k('L')], action: Action::Log, help: Msg::KeyLog, footer: false },
     Binding { modes: &[M::Map], keys: &[k('t')], action: Action::Past, help: Msg::KeyPast, footer: false },
     Binding { modes: &[M::Map], keys: &[k('R')], action: Action::Report, help: Msg::KeyReport, footer: false },
+    Binding { modes: &[M::Map], keys: &[k('U')], action: Action::Undo, help: Msg::KeyUndo, footer: false },
     // The lot at a past moment: read only.
     Binding { modes: &[M::Past], keys: &[k('[')], action: Action::HourBack, help: Msg::KeyHourBack, footer: true },
     Binding { modes: &[M::Past], keys: &[k(']')], action: Action::HourForward, help: Msg::KeyHourForward, footer: true },

@@ -234,6 +234,10 @@ pub fn run_effects(app: &mut App, store: &mut Store, ctx: &Ctx<'_>) -> bool {
                 let result = ops::departure_blockers(store, ctx.policy, &plate);
                 app.departure_checked(&plate, result);
             }
+            Effect::UndoCheck => {
+                let target = ops::undo_target(store, ctx.operator);
+                app.undo_checked(target);
+            }
             Effect::LoadStay { plate, action } => {
                 let state = ops::stay_state(store, &plate);
                 app.stay_loaded(&plate, action, state);
