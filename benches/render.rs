@@ -92,6 +92,7 @@ fn busy_app() -> (tempfile::TempDir, App) {
         gates: vec!["east".into(), "west".into()],
         gate: "east".into(),
         province: '晋',
+        sign_in: None,
         shifts: vec![
             chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
             chrono::NaiveTime::from_hms_opt(20, 0, 0).unwrap(),

@@ -1615,6 +1615,37 @@ fn at_shows_the_lot_as_it_was() {
         "{human}"
     );
     lot.refused(&["at", "yesterday"], 2, "yesterday");
+
+    // The isolation board as it stood: a truck isolated then, released since.
+    lot.arrive("晋E55555", &[]);
+    lot.ok(&["isolate", "晋E55555", "--reason", "fever at recheck"]);
+    let isolated = (chrono::Utc::now() + chrono::Duration::milliseconds(5)).to_rfc3339();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    lot.ok(&[
+        "release",
+        "晋E55555",
+        "--reason",
+        "re-measured",
+        "--by",
+        "王班长",
+    ]);
+    let then = lot.json(&["at", &isolated, "--json"]);
+    let board = then["isolation"].as_array().unwrap();
+    assert_eq!(board.len(), 1, "{then}");
+    assert_eq!(board[0]["plate"], "晋E55555");
+    assert!(
+        board[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("fever at recheck")
+    );
+    let human = lot.ok(&["at", &isolated]);
+    assert!(human.contains("isolation board at"), "{human}");
+    let now = (chrono::Utc::now() + chrono::Duration::minutes(1)).to_rfc3339();
+    assert_eq!(
+        lot.json(&["at", &now, "--json"])["isolation"],
+        serde_json::json!([])
+    );
 }
 
 #[test]

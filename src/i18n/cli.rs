@@ -316,6 +316,7 @@ catalogue! {
         RowAlready => ("already recorded {0}, skipped", "已有记录 {0}，跳过"),
         RowRefused => ("refused: {0}", "拒绝：{0}"),
         LotAt => ("the lot at {0}", "{0} 时的停车场"),
+        IsolationAt => ("the isolation board at {0}", "{0} 时的隔离区看板"),
         PositiveMark => ("POSITIVE", "阳性"),
         ClosedAt => ("{0} closed since {1}: {2}", "{0} 自 {1} 关闭：{2}"),
         ReportTitle => ("Shift report {0} – {1}", "交接班报告 {0} – {1}"),

@@ -26,7 +26,7 @@ use rusqlite::Connection;
 use crate::domain::layout::{Layout, LayoutError};
 
 pub use open::{APPLICATION_ID, SCHEMA_VERSION};
-pub use past::{PastClosure, PastLot, PastOccupant, ZoneAt};
+pub use past::{IsolationAt, PastClosure, PastLot, PastOccupant, ZoneAt};
 pub use policy::RecordedPolicy;
 pub use queries::*;
 pub use rebuild::CheckReport;

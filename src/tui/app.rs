@@ -61,7 +61,32 @@ impl App {
             effects: Vec::new(),
         };
         app.cursor_moved();
+        if app.shared.session.sign_in.is_some() {
+            let ask = super::screens::Prompt::sign_in(&app.shared);
+            app.screens.push(ask);
+        }
         app
+    }
+
+    /// `name` signed in (`Effect::SignIn`): every event from now on is in
+    /// that name, and this terminal remembers it for its next start.
+    pub fn signed_in(&mut self, name: String) {
+        self.shared.session.operator = name.clone();
+        let remembered = match &self.shared.session.sign_in {
+            Some(path) => super::sign_in::remember(path, &name)
+                .map_err(|e| format!("{}: {e}", path.display())),
+            None => Ok(()),
+        };
+        match remembered {
+            Ok(()) => {
+                let text = self.shared.t(Msg::SignedIn).replace("{x}", &name);
+                self.toast(text, false);
+            }
+            Err(why) => self.toast(
+                format!("{}: {why}", self.shared.t(Msg::SignInNotKept)),
+                true,
+            ),
+        }
     }
 
     /// Which bindings apply: the top screen's, or the map's.
