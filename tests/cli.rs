@@ -1916,3 +1916,34 @@ fn unmasked_looks_are_recorded() {
     );
     lot.ok(&["check"]);
 }
+
+/// `undo` names the action and asks; a script answers with --yes. `purge`
+/// refuses the future and says when there is nothing to purge.
+#[test]
+fn undo_and_purge_from_the_command_line() {
+    let lot = Lot::new();
+    lot.arrive("晋D12345", &[]);
+    lot.ok(&["move", "晋D12345", "P-05-05"]);
+    let (_, asked) = lot.fails(&["undo"], 2);
+    assert!(
+        asked.contains("undo your last action") && asked.contains("moved"),
+        "{asked}"
+    );
+    assert!(asked.contains("--yes"), "{asked}");
+    let out = lot.ok(&["undo", "--yes"]);
+    assert!(out.contains("undone") && out.contains("P-05-05"), "{out}");
+    assert_eq!(lot.count("undone"), 1);
+    let shown = lot.json(&["show", "晋D12345", "--json"]);
+    assert_ne!(shown["bay"], "P-05-05");
+    lot.ok(&["undo", "--yes"]);
+    let (_, none) = lot.fails(&["undo", "--yes"], 1);
+    assert!(none.contains("no action left to undo"), "{none}");
+    lot.ok(&["check"]);
+
+    let (_, future) = lot.fails(&["purge", "--before", "2099-01-01", "--yes"], 2);
+    assert!(future.contains("has not come yet"), "{future}");
+    let (_, nothing) = lot.fails(&["purge", "--yes"], 1);
+    assert!(nothing.contains("nothing to purge"), "{nothing}");
+    let (_, ask) = lot.fails(&["purge"], 2);
+    assert!(ask.contains("--yes"), "{ask}");
+}
