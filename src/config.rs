@@ -115,6 +115,8 @@ impl Default for SiteShape {
 /// Personal data of a stay is kept 30 days after it ends, unless the site
 /// says otherwise.
 const DEFAULT_RETENTION_DAYS: u32 = 30;
+/// A century: longer than any stay's record needs keeping.
+const MAX_RETENTION_DAYS: u32 = 36_500;
 
 /// The day shift starts at 08:00, the night shift at 20:00.
 fn default_shifts() -> Vec<chrono::NaiveTime> {
@@ -240,6 +242,15 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             ));
         }
     };
+    if site.retention_days > MAX_RETENTION_DAYS {
+        return Err(invalid(
+            find_key(text, "site", "retention_days"),
+            format!(
+                "[site] retention_days = {} is out of range (0–{MAX_RETENTION_DAYS})",
+                site.retention_days
+            ),
+        ));
+    }
     let province = match site.province.as_deref().map(str::trim) {
         None => DEFAULT_PROVINCE,
         Some(p) => {
@@ -433,6 +444,15 @@ mod tests {
         assert!(parse("[site]\ngates = []\n", p()).is_err());
         assert_eq!(parse("", p()).unwrap().province, '晋');
         assert_eq!(parse("", p()).unwrap().shifts.len(), 2);
+        assert_eq!(parse("", p()).unwrap().retention_days, 30);
+        assert_eq!(
+            parse("[site]\nretention_days = 90\n", p())
+                .unwrap()
+                .retention_days,
+            90
+        );
+        let e = parse("[site]\nretention_days = 99999\n", p()).unwrap_err();
+        assert!(e.to_string().contains("retention_days"), "{e}");
         let c = parse("[site]\nshifts = [\"20:00\", \"08:00\", \"14:00\"]\n", p()).unwrap();
         assert_eq!(c.shifts[0].to_string(), "08:00:00");
         let m = parse("[site]\nshifts = [\"8am\"]\n", p())
