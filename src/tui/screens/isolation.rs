@@ -189,7 +189,7 @@ impl Layer for IsolationBoard {
         }))
         .style(bold().add_modifier(Modifier::UNDERLINED));
         let since =
-            |r: &IsolationRow| format!("{} ({})", hhmm(sh, r.since), span(sh, sh.now - r.since));
+            |r: &IsolationRow| format!("{} ({})", hhmm(sh, r.since), span(sh, sh.at() - r.since));
         // As wide as the longest "since" (Chinese durations are wider).
         let since_w = rows
             .iter()

@@ -193,7 +193,7 @@ impl Prompt {
     pub fn sign_in(sh: &Shared) -> Screen {
         Screen::Prompt(Prompt {
             title: Msg::PromptSignIn,
-            subject: sh.session.terminal.clone(),
+            subject: format!("{}: {}", sh.session.terminal, sh.t(Msg::SignInWhy)),
             input: TextInput::new(&sh.session.operator),
             required: true,
             next: PromptNext::SignIn,
