@@ -90,6 +90,7 @@ impl Gate {
 
     fn run(&self, store: &mut Store, op: &Op) -> Result<ops::Outcome, ops::OpError> {
         let ctx = Ctx {
+            action: None,
             operator: "bench",
             terminal: "gate-1",
             clock: &self.clock,

@@ -30,6 +30,7 @@ fn busy_app() -> (tempfile::TempDir, App) {
     let clock = FixedClock::new(start);
     let policy = Policy::default();
     let ctx = Ctx {
+        action: None,
         operator: "bench",
         terminal: "gate",
         clock: &clock,

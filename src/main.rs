@@ -38,6 +38,13 @@ fn main() -> ExitCode {
 
 fn tui(g: &Global) -> Result<(), Failure> {
     let mut setup = Setup::load(g)?;
+    if setup.action.is_some() {
+        return Err(Failure::Usage(
+            trucklot::i18n::CliMsg::ActionIdOneAction
+                .text(setup.lang)
+                .to_string(),
+        ));
+    }
     let store = cli::open_store(g)?;
     // Every terminal on the lot applies the lot's recorded policy.
     setup.apply_lot_policy(&store)?;

@@ -1947,3 +1947,54 @@ fn undo_and_purge_from_the_command_line() {
     let (_, ask) = lot.fails(&["purge"], 2);
     assert!(ask.contains("--yes"), "{ask}");
 }
+
+/// A script that sends an action again with the same `--action-id` (its
+/// first try timed out, say) finds it done: recorded once, exit 0.
+#[test]
+fn an_action_sent_again_with_its_id_is_recorded_once() {
+    let lot = Lot::new();
+    let id = "0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b";
+    let args = [
+        "--action-id",
+        id,
+        "arrive",
+        "晋D12345",
+        "--temp",
+        "36.5",
+        "--code",
+        "green",
+    ];
+    lot.ok(&args);
+    let again = lot.cmd(&args).output().unwrap();
+    assert_eq!(again.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(err.contains("already done") && err.contains(id), "{err}");
+    assert_eq!(lot.count("arrived"), 1);
+    // The same id on another command: still that action, still once.
+    let other = lot
+        .cmd(&["--action-id", id, "move", "晋D12345", "P-05-05"])
+        .output()
+        .unwrap();
+    assert_eq!(other.status.code(), Some(0));
+    assert_eq!(lot.count("moved"), 0);
+    // A fresh id is a new action; a malformed one is refused.
+    lot.ok(&[
+        "--action-id",
+        "0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5c",
+        "move",
+        "晋D12345",
+        "P-05-05",
+    ]);
+    assert_eq!(lot.count("moved"), 1);
+    lot.refused(
+        &["--action-id", "12345", "move", "晋D12345", "P-05-06"],
+        2,
+        "not an action id",
+    );
+    lot.refused(
+        &["--action-id", id, "results", "import", "x.csv"],
+        2,
+        "one action",
+    );
+    lot.ok(&["check"]);
+}

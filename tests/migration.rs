@@ -49,7 +49,7 @@ fn a_first_version_database_opens_migrated_with_every_event() {
     );
     let (_dir, path) = copy();
     let mut store = Store::open(&path).unwrap();
-    assert_eq!(SCHEMA_VERSION, 6);
+    assert_eq!(SCHEMA_VERSION, 7);
     drop(store);
     assert_eq!(user_version(&path), SCHEMA_VERSION);
 
@@ -172,6 +172,7 @@ fn a_migrated_lot_goes_on_working() {
     let clock = FixedClock::new(t0() + Duration::hours(3));
     let policy = Policy::default();
     let ctx = Ctx {
+        action: None,
         operator: "tester",
         terminal: "gate-1",
         clock: &clock,

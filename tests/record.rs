@@ -372,3 +372,54 @@ fn purge_blanks_personal_data_and_keeps_the_counts_and_check() {
         Refusal::UndoPurged { .. }
     ));
 }
+
+#[test]
+fn a_retry_with_the_same_action_id_records_nothing_twice() {
+    use trucklot::domain::clock::FixedClock;
+    use trucklot::ops::{self, ActionId, Ctx};
+    let mut lot = Lot::new();
+    let clock = FixedClock::new(t0());
+    let policy = trucklot::domain::policy::Policy::default();
+    let id = ActionId::new();
+    let ctx = Ctx {
+        operator: "tester",
+        terminal: "gate-1",
+        clock: &clock,
+        policy: &policy,
+        action: Some(&id),
+    };
+    let op = arrive_op(arrival("晋D10001"));
+    let first = ops::execute(&mut lot.store, &ctx, &op).unwrap();
+    let events = lot.events();
+    match ops::execute(&mut lot.store, &ctx, &op) {
+        Err(OpError::AlreadyDone {
+            action,
+            event,
+            kind,
+        }) => {
+            assert_eq!(action, id.to_string());
+            assert_eq!(event, first.events[0].0);
+            assert_eq!(kind, "arrived");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(lot.events(), events, "nothing recorded twice");
+    // A departure that closes a call records two events: one action.
+    lot.ok(Op::ServiceRequest {
+        plate: plate("晋D10001"),
+        service: ServiceKind::Meal,
+    });
+    lot.cleared("晋D10001");
+    let id2 = ActionId::new();
+    let ctx2 = Ctx {
+        action: Some(&id2),
+        ..ctx
+    };
+    let out = ops::execute(&mut lot.store, &ctx2, &depart_op("晋D10001")).unwrap();
+    assert_eq!(out.events.len(), 2);
+    assert!(matches!(
+        ops::execute(&mut lot.store, &ctx2, &depart_op("晋D10001")),
+        Err(OpError::AlreadyDone { .. })
+    ));
+    assert!(lot.store.check().unwrap().ok());
+}

@@ -445,6 +445,7 @@ fn walk(lang: Lang, ascii: bool) -> Vec<(String, Buffer, Buffer)> {
             .clone(),
     };
     let ctx = Ctx {
+        action: None,
         operator: "值班员",
         terminal: "一号门",
         clock: &r.clock,

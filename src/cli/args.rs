@@ -12,8 +12,8 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use super::values::{
-    EVENT_KINDS, bay, optional_text, passenger, phone, plate, plate_or_bay, required_text, target,
-    temperature, time, word,
+    EVENT_KINDS, action_id, bay, optional_text, passenger, phone, plate, plate_or_bay,
+    required_text, target, temperature, time, word,
 };
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::event::{HandoffMode, Passenger, ServiceKind, Target, TestKind, TestResult};
@@ -57,6 +57,11 @@ pub struct Global {
     #[arg(long, global = true, env = "TRUCKLOT_TERMINAL", value_name = "NAME",
           value_parser = required_text("terminal"))]
     pub terminal: Option<String>,
+    /// The id of this action (a UUID): sent again with the same id, an action is
+    /// reported as already done and recorded once (for scripts that retry)
+    #[arg(long, global = true, value_name = "UUID", env = "TRUCKLOT_ACTION_ID",
+          value_parser = action_id)]
+    pub action_id: Option<crate::ops::ActionId>,
     /// The config file (policy thresholds, site time zone) [default:
     /// config.toml in the user's config directory; a missing default is fine]
     #[arg(long, global = true, env = "TRUCKLOT_CONFIG", value_name = "FILE")]

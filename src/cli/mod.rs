@@ -54,6 +54,9 @@ pub enum Failure {
     Env(String),
     /// Nothing more to say (help was printed, or stdout was closed).
     Quiet(u8),
+    /// Not a failure: the action was sent again and had already been
+    /// recorded (exit 0, with a note on stderr).
+    AlreadyDone(String),
 }
 
 impl Failure {
@@ -63,13 +66,16 @@ impl Failure {
             Failure::Usage(_) => 2,
             Failure::Env(_) => 3,
             Failure::Quiet(c) => *c,
+            Failure::AlreadyDone(_) => 0,
         }
     }
 
     /// The message as one printable line, or `None` for `Quiet`.
     pub fn message(&self) -> Option<String> {
         match self {
-            Failure::Refused(m) | Failure::Usage(m) | Failure::Env(m) => Some(one_line(m)),
+            Failure::Refused(m) | Failure::Usage(m) | Failure::Env(m) | Failure::AlreadyDone(m) => {
+                Some(one_line(m))
+            }
             Failure::Quiet(_) => None,
         }
     }
@@ -91,6 +97,15 @@ impl Failure {
             OpError::Refused(_) => Failure::Refused(crate::i18n::refusal::text(lang, &e)),
             OpError::Invalid(m) => Failure::Usage(say(lang, CliMsg::InvalidInput, &[&m])),
             OpError::Store(s) => Failure::store(lang, s),
+            OpError::AlreadyDone {
+                action,
+                event,
+                kind,
+            } => Failure::AlreadyDone(say(
+                lang,
+                CliMsg::AlreadyDone,
+                &[&action, &event, &log::kind_text(lang, &kind)],
+            )),
         }
     }
 
@@ -163,6 +178,7 @@ impl From<OpError> for Failure {
             OpError::Refused(r) => Failure::Refused(r.to_string()),
             OpError::Invalid(m) => Failure::Usage(m),
             OpError::Store(s) => s.into(),
+            e @ OpError::AlreadyDone { .. } => Failure::AlreadyDone(e.to_string()),
         }
     }
 }
@@ -349,6 +365,8 @@ pub struct Setup {
     pub terminal: String,
     /// The language of human output and errors (`--lang`, else the locale).
     pub lang: Lang,
+    /// The client's id of the action a write command sends (`--action-id`).
+    pub action: Option<crate::ops::ActionId>,
 }
 
 impl Setup {
@@ -374,6 +392,7 @@ impl Setup {
                 .terminal
                 .clone()
                 .unwrap_or_else(|| config::DEFAULT_TERMINAL.to_string()),
+            action: g.action_id.clone(),
         })
     }
 }
@@ -403,6 +422,7 @@ fn disclose(
 ) -> Result<(), Failure> {
     let clock = crate::domain::clock::SystemClock;
     let ctx = crate::ops::Ctx {
+        action: None,
         operator: &setup.operator,
         terminal: &setup.terminal,
         clock: &clock,

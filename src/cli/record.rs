@@ -88,6 +88,7 @@ pub(super) fn purge(
 fn run(store: &mut Store, setup: &Setup, op: &Op) -> Result<ops::Outcome, Failure> {
     let clock = SystemClock;
     let ctx = Ctx {
+        action: setup.action.as_ref(),
         operator: &setup.operator,
         terminal: &setup.terminal,
         clock: &clock,

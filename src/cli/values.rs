@@ -193,6 +193,11 @@ fn bay_error(s: &str, e: &BayIdError) -> ArgError {
     )
 }
 
+pub(super) fn action_id(s: &str) -> Result<crate::ops::ActionId, ArgError> {
+    crate::ops::ActionId::parse(s)
+        .map_err(|_| ArgError::say(CliMsg::BadActionId, &[&text::echo(s)]))
+}
+
 pub(super) fn plate(s: &str) -> Result<Plate, ArgError> {
     Plate::parse(s).map_err(|e| plate_error(s, &e))
 }

@@ -146,6 +146,7 @@ pub fn populate(
         sim.clock_hour = t.timestamp().div_euclid(3600);
         let (operator, terminal) = staff(&step, t, &mut sim.rng);
         let ctx = Ctx {
+            action: None,
             operator,
             terminal,
             clock: &clock,
@@ -159,7 +160,7 @@ pub fn populate(
                 sim.summary.operations += 1;
                 follow_up(&mut sim, &step, &out, t);
             }
-            Err(OpError::Refused(_) | OpError::Invalid(_)) => {
+            Err(OpError::Refused(_) | OpError::Invalid(_) | OpError::AlreadyDone { .. }) => {
                 sim.summary.skipped += 1;
                 // The gate sends a truck back to wait when the rules hold it
                 // (a PCR still at the lab): it tries again an hour later.

@@ -566,6 +566,7 @@ catalogue! {
     EvBayClosed => ("bay closed", "关闭车位"),
     EvBayOpened => ("bay reopened", "开放车位"),
     EvPurged => ("personal data purged", "个人信息清除"),
+    RefAlreadyDone => ("action {x} was already done (event {y})", "操作 {x} 已完成（事件 {y}）：没有重复记录"),
     RefNothingToUndo => ("{x} has no action left to undo", "{x} 没有可撤销的操作"),
     RefUndoNotLast => ("event {x} is no longer your last action", "事件 {x} 已不是您的最后一次操作：请重新查看"),
     RefUndoDecision => ("a {x} is a decision and is not undone", "{x} 是决定或测量，不能撤销：请记录下一项决定"),

@@ -226,6 +226,12 @@ fn parts(e: &OpError) -> (Option<Msg>, String, String, String) {
                 ),
             ),
         },
+        OpError::AlreadyDone { action, event, .. } => (
+            Some(Msg::RefAlreadyDone),
+            none(),
+            none(),
+            format!("{action}\u{1f}{event}"),
+        ),
         OpError::Invalid(_) | OpError::Store(_) => (None, none(), none(), none()),
     }
 }

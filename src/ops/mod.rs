@@ -6,6 +6,7 @@
 //! (append + project), commit. A refusal rolls everything back and is a typed
 //! reason, never a panic. One file per group of operations.
 
+mod action;
 mod arrive;
 mod bays;
 mod correct;
@@ -36,6 +37,7 @@ use crate::domain::suggest::suggest;
 use crate::domain::text;
 use crate::store::{EventMeta, Store, StoreError, Tx};
 
+pub use action::ActionId;
 pub use arrive::plan;
 pub use import::{
     ImportMode, ImportReport, ImportRow, ResultRow, RowRefusal, RowVerdict, import_results,
@@ -48,6 +50,9 @@ pub struct Ctx<'a> {
     pub terminal: &'a str,
     pub clock: &'a dyn Clock,
     pub policy: &'a Policy,
+    /// The id the client gave this action (`--action-id`), to be recorded
+    /// once however often it is sent; `None`: a new id per operation.
+    pub action: Option<&'a ActionId>,
 }
 
 /// Everything an operator can do.
@@ -206,14 +211,38 @@ pub enum Note {
     ServiceClosedAtDeparture(ServiceKind),
 }
 
-/// Runs `op` in one transaction.
+/// Runs `op` in one transaction, as the client's action (`ctx.action`) or
+/// a new one.
 pub fn execute(store: &mut Store, ctx: &Ctx<'_>, op: &Op) -> Result<Outcome, OpError> {
+    match ctx.action {
+        Some(id) => execute_action(store, ctx, id, op),
+        None => execute_action(store, ctx, &ActionId::new(), op),
+    }
+}
+
+/// Runs `op` in one transaction as the action `action`: recorded with its
+/// events, once. Sent again with the same id (a retry whose first commit
+/// was never acknowledged), it is found done — `OpError::AlreadyDone` —
+/// and nothing is recorded twice.
+pub fn execute_action(
+    store: &mut Store,
+    ctx: &Ctx<'_>,
+    action: &ActionId,
+    op: &Op,
+) -> Result<Outcome, OpError> {
     let meta = EventMeta {
         at: ctx.clock.now(),
         operator: ctx.operator,
         terminal: ctx.terminal,
     };
     store.write(|tx| {
+        if let Some((event, kind)) = tx.action_done(action.as_str())? {
+            return Err(OpError::AlreadyDone {
+                action: action.to_string(),
+                event,
+                kind,
+            });
+        }
         let mut w = Writer {
             tx,
             meta: &meta,
@@ -295,6 +324,9 @@ pub fn execute(store: &mut Store, ctx: &Ctx<'_>, op: &Op) -> Result<Outcome, OpE
             out.proposal = w.propose_for_holding()?;
         }
         out.events = std::mem::take(&mut w.events);
+        if let (Some((first, _)), Some((last, _))) = (out.events.first(), out.events.last()) {
+            w.tx.record_action(action.as_str(), *first, *last)?;
+        }
         Ok(out)
     })
 }

@@ -138,4 +138,11 @@ pub enum OpError {
     Invalid(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// This action was already recorded (a retry): nothing was written again.
+    #[error("action {action} was already done (event {event}, {kind}): nothing was recorded twice")]
+    AlreadyDone {
+        action: String,
+        event: i64,
+        kind: String,
+    },
 }

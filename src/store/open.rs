@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/004_past.sql"),
     include_str!("sql/005_policy.sql"),
     include_str!("sql/006_personal.sql"),
+    include_str!("sql/007_actions.sql"),
 ];
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 

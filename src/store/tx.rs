@@ -443,6 +443,29 @@ impl<'c> Tx<'c> {
         )
     }
 
+    /// The action with the client's id `id`, if it was done: its first
+    /// event and that event's kind.
+    pub fn action_done(&self, id: &str) -> Result<Option<(i64, String)>> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT a.first_event, e.kind FROM actions a JOIN events e ON e.id = a.first_event
+                  WHERE a.id = ?1",
+            )?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    /// Records that the action `id` recorded events `first..=last`.
+    pub fn record_action(&mut self, id: &str, first: i64, last: i64) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO actions (id, first_event, last_event) VALUES (?1, ?2, ?3)",
+            )?
+            .execute((id, first, last))?;
+        Ok(())
+    }
+
     /// Whether the personal data of `stay` was purged.
     pub fn is_purged(&self, stay: StayId) -> Result<bool> {
         Ok(self

@@ -125,6 +125,7 @@ pub fn run(mut store: Store, session: Session) -> anyhow::Result<()> {
         // Whoever signed in last acts: a sign-in changes it mid-session.
         let operator = app.shared.session.operator.clone();
         let ctx = Ctx {
+            action: None,
             operator: &operator,
             terminal: &session.terminal,
             clock: &clock,

@@ -201,6 +201,7 @@ impl Lot {
     /// Runs `op` as `operator` (at the same terminal and clock).
     pub fn exec_as(&mut self, operator: &str, op: &Op) -> Result<Outcome, OpError> {
         let ctx = Ctx {
+            action: None,
             operator,
             terminal: "gate-1",
             clock: &self.clock,
@@ -216,6 +217,7 @@ impl Lot {
         mode: ops::ImportMode,
     ) -> Result<ops::ImportReport, OpError> {
         let ctx = Ctx {
+            action: None,
             operator: "tester",
             terminal: "gate-1",
             clock: &self.clock,
@@ -379,6 +381,7 @@ pub fn exec_on(store: &mut Store, terminal: &str, op: &Op) -> Result<Outcome, Op
     let clock = FixedClock::new(t0());
     let policy = Policy::default();
     let ctx = Ctx {
+        action: None,
         operator: "tester",
         terminal,
         clock: &clock,

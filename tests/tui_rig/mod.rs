@@ -73,6 +73,7 @@ pub fn run(app: &mut App, store: &mut Store, clock: &FixedClock, policy: &Policy
         app.shared.session.terminal.clone(),
     );
     let ctx = Ctx {
+        action: None,
         operator: &operator,
         terminal: &terminal,
         clock,
