@@ -99,7 +99,13 @@ pub(super) fn isolation(
     let now = output::now();
     let tz = setup.config.timezone;
     let lang = setup.lang;
-    let rows = clocks::isolation_board(&store.clock_facts()?, &setup.config.policy, now);
+    let rows = clocks::isolation_board(
+        &store
+            .clock_facts()
+            .map_err(Failure::reading(setup.lang, store))?,
+        &setup.config.policy,
+        now,
+    );
     if format.json {
         let trucks = rows
             .iter()
@@ -274,7 +280,12 @@ pub(super) fn clocks(
     let now = output::now();
     let tz = setup.config.timezone;
     let lang = setup.lang;
-    let mut all = clocks::clocks(&store.clock_facts()?, &setup.config.policy);
+    let mut all = clocks::clocks(
+        &store
+            .clock_facts()
+            .map_err(Failure::reading(setup.lang, store))?,
+        &setup.config.policy,
+    );
     let overdue = clocks::overdue_count(&all, now);
     if only_overdue {
         all.retain(|c| c.overdue(now));
