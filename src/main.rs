@@ -46,6 +46,11 @@ fn tui(g: &Global) -> Result<(), Failure> {
         ));
     }
     let store = cli::open_store(g)?;
+    // A damaged file is named before anyone types into it: refused, with
+    // what to do, rather than an interface whose writes fail one by one.
+    store
+        .verify()
+        .map_err(|e| cli::Failure::store(setup.lang, e))?;
     // Every terminal on the lot applies the lot's recorded policy.
     setup.apply_lot_policy(&store)?;
     // Without --operator, the interface asks who is at the keyboard,
@@ -76,7 +81,13 @@ fn tui(g: &Global) -> Result<(), Failure> {
         province: setup.config.province,
         shifts: setup.config.shifts.clone(),
     };
-    trucklot::tui::run(store, session).map_err(|e| Failure::Env(format!("{e:#}")))
+    match trucklot::tui::run(store, session) {
+        Ok(ended) => match ended.exit_code() {
+            0 => Ok(()),
+            code => Err(Failure::Quiet(code)),
+        },
+        Err(e) => Err(Failure::Env(format!("{e:#}"))),
+    }
 }
 
 /// A panic is a bug, never a user's fault: one line instead of a backtrace.

@@ -97,7 +97,10 @@ pub(super) fn isolation(
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let now = output::now();
-    let rows = clocks::isolation_board(&store.clock_facts()?, &setup.config.policy, now);
+    let facts = store
+        .clock_facts()
+        .map_err(Failure::reading(setup.lang, store))?;
+    let rows = clocks::isolation_board(&facts, &setup.config.policy, now);
     isolation_board(store, setup, &rows, now, format, out)
 }
 
@@ -292,7 +295,12 @@ pub(super) fn clocks(
     let now = output::now();
     let tz = setup.config.timezone;
     let lang = setup.lang;
-    let mut all = clocks::clocks(&store.clock_facts()?, &setup.config.policy);
+    let mut all = clocks::clocks(
+        &store
+            .clock_facts()
+            .map_err(Failure::reading(setup.lang, store))?,
+        &setup.config.policy,
+    );
     let overdue = clocks::overdue_count(&all, now);
     if only_overdue {
         all.retain(|c| c.overdue(now));

@@ -374,7 +374,9 @@ pub(super) fn log(
         before: a.before,
         limit: a.limit,
     };
-    let events = store.log(&filter)?;
+    let events = store
+        .log(&filter)
+        .map_err(Failure::reading(setup.lang, store))?;
     if a.format.json {
         let rows: Vec<LogJson<'_>> = events
             .iter()

@@ -138,13 +138,24 @@ impl Failure {
             }
             StoreError::Busy => CliMsg::DbBusy.text(lang).to_string(),
             StoreError::Conflict(d) => say(lang, CliMsg::DbConflict, &[d]),
-            StoreError::Damaged(d) => say(lang, CliMsg::DbDamaged, &[d]),
+            StoreError::Damaged { path: p, detail } => {
+                say(lang, CliMsg::DbDamaged, &[&path(p), detail])
+            }
+            StoreError::ReadOnly { path: p } => say(lang, CliMsg::DbReadOnly, &[&path(p)]),
+            StoreError::ReadOnlyOld { path: p, found } => {
+                say(lang, CliMsg::DbReadOnlyOld, &[&path(p), found])
+            }
             _ => say(lang, CliMsg::DbError, &[&e]),
         };
         match e {
             StoreError::Conflict(_) => Failure::Refused(text),
             _ => Failure::Env(text),
         }
+    }
+
+    /// A database error met reading `store`, in `lang`, naming its file.
+    pub fn reading(lang: Lang, store: &Store) -> impl Fn(StoreError) -> Failure + '_ {
+        move |e| Failure::store(lang, e.on(store.path()))
     }
 
     /// A config file error in `lang`; the parser's own detail stays as it is.
@@ -375,7 +386,7 @@ impl Setup {
     pub fn apply_lot_policy(&mut self, store: &Store) -> Result<(), Failure> {
         if let Some(r) = store
             .recorded_policy()
-            .map_err(|e| Failure::store(self.lang, e))?
+            .map_err(Failure::reading(self.lang, store))?
         {
             self.config.policy = r.policy;
         }
@@ -573,25 +584,44 @@ fn demo(g: &Global, trucks: Option<u32>, seed: u64, out: &mut dyn Write) -> Resu
         return Err(Failure::Usage(CliMsg::DemoNeedsDb.text(lang).to_string()));
     };
     let setup = Setup::load(g)?;
-    let mut store = if path.exists() {
-        Store::open(path)
+    let fill = |store: &mut Store| {
+        let trucks = trucks
+            .map(|t| t as usize)
+            .unwrap_or_else(|| crate::demo::default_trucks(store.layout()));
+        crate::demo::populate(store, &setup.config.policy, trucks, seed, Utc::now())
+    };
+    let (store, summary) = if path.exists() {
+        let mut store = Store::open(path).map_err(|e| Failure::store(lang, e))?;
+        let existing = store
+            .event_count()
+            .map_err(Failure::reading(lang, &store))?;
+        if existing > 0 {
+            return Err(Failure::Refused(say(
+                lang,
+                CliMsg::DemoNotEmpty,
+                &[&output::safe(&path.display().to_string()), &existing],
+            )));
+        }
+        let summary = fill(&mut store).map_err(|e| Failure::Env(format!("{e:#}")))?;
+        (store, summary)
     } else {
-        Store::create(path, DEFAULT_LAYOUT)
-    }
-    .map_err(|e| Failure::store(lang, e))?;
-    let existing = store.event_count()?;
-    if existing > 0 {
-        return Err(Failure::Refused(say(
-            lang,
-            CliMsg::DemoNotEmpty,
-            &[&output::safe(&path.display().to_string()), &existing],
-        )));
-    }
-    let trucks = trucks
-        .map(|t| t as usize)
-        .unwrap_or_else(|| crate::demo::default_trucks(store.layout()));
-    let summary = crate::demo::populate(&mut store, &setup.config.policy, trucks, seed, Utc::now())
-        .map_err(|e| Failure::Env(format!("{e:#}")))?;
+        // Filled beside the path and put in place whole: a demo stopped
+        // half-way leaves nothing that the next one would refuse.
+        Store::create_filled(path, DEFAULT_LAYOUT, fill).map_err(|e| {
+            let e = match e.downcast::<StoreError>() {
+                Ok(e @ (StoreError::AlreadyExists { .. } | StoreError::Create { .. })) => e,
+                Ok(StoreError::Sql(detail)) => StoreError::Create {
+                    path: path.clone(),
+                    detail,
+                },
+                other => StoreError::Create {
+                    path: path.clone(),
+                    detail: other.map_or_else(|e| format!("{e:#}"), |e| e.to_string()),
+                },
+            };
+            Failure::store(lang, e)
+        })?
+    };
     writeln!(
         out,
         "{}",

@@ -39,7 +39,9 @@ pub(super) fn at(
     let t = time
         .resolve(tz)
         .ok_or_else(|| Failure::Usage(say(lang, CliMsg::NoSuchLocalTime, &[&"TIME", &tz])))?;
-    let past = store.lot_at(t)?;
+    let past = store
+        .lot_at(t)
+        .map_err(Failure::reading(setup.lang, store))?;
     let zones = past.zones(store.layout());
     let facts = crate::domain::clocks::ClockFacts {
         samples: past.isolation.pending.clone(),

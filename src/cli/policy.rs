@@ -30,7 +30,7 @@ pub(super) fn run(
         PolicyStep::Show { json } => {
             let recorded = store
                 .recorded_policy()
-                .map_err(|e| Failure::store(lang, e))?;
+                .map_err(Failure::reading(lang, store))?;
             if json {
                 output::json(out, &setup.config.policy)?;
                 return Ok(());

@@ -25,7 +25,9 @@ pub(super) fn status(
     json: bool,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let zones = store.status()?;
+    let zones = store
+        .status()
+        .map_err(Failure::reading(setup.lang, store))?;
     if json {
         output::json(out, &StatusJson { zones: &zones })?;
         return Ok(());
@@ -54,7 +56,12 @@ pub(super) fn status(
     row.extend(total.iter().map(|v| v.to_string()));
     t.row(row);
     t.print(out)?;
-    let all = clocks::clocks(&store.clock_facts()?, &setup.config.policy);
+    let all = clocks::clocks(
+        &store
+            .clock_facts()
+            .map_err(Failure::reading(setup.lang, store))?,
+        &setup.config.policy,
+    );
     let overdue = clocks::overdue_count(&all, output::now());
     if overdue > 0 {
         writeln!(out, "{}", say(lang, CliMsg::StatusOverdue, &[&overdue]))?;
@@ -104,7 +111,9 @@ pub(super) fn backup(
             lang,
             CliMsg::BackedUp,
             &[
-                &store.event_count()?,
+                &store
+                    .event_count()
+                    .map_err(Failure::reading(setup.lang, store))?,
                 &output::safe(&to.display().to_string())
             ]
         )
@@ -118,6 +127,20 @@ pub(super) fn rebuild(
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let lang = setup.lang;
+    let events = store.event_count().map_err(Failure::reading(lang, store))?;
+    // The one command that holds the write lock for long: say so first, on
+    // stderr (stdout stays the result), so a gate told "busy" meanwhile
+    // has its reason on this screen.
+    if !store.read_only() {
+        eprintln!(
+            "trucklot: {}",
+            say(
+                lang,
+                CliMsg::RebuildHoldsLock,
+                &[&output::safe(&store.path().display().to_string()), &events]
+            )
+        );
+    }
     let r = store.rebuild().map_err(|e| Failure::store(lang, e))?;
     let line = if r.ok() {
         say(lang, CliMsg::RebuiltSame, &[&r.events])

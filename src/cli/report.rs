@@ -39,7 +39,9 @@ pub(super) fn report(
     let tz = setup.config.timezone;
     let lang = setup.lang;
     let (from, to) = window(setup, w)?;
-    let r = store.report(from, to, setup.config.policy.service_due())?;
+    let r = store
+        .report(from, to, setup.config.policy.service_due())
+        .map_err(Failure::reading(setup.lang, store))?;
     match format {
         ReportFormat::Json => output::json(out, &r)?,
         ReportFormat::Csv => csv(out, &r)?,

@@ -196,7 +196,8 @@ fn stay_json(d: StayDetail, unmasked: bool) -> StayJson {
 
 fn bay_json(store: &Store, lang: Lang, bay: &BayId) -> Result<BayJson, Failure> {
     let view = store
-        .bay_view(bay)?
+        .bay_view(bay)
+        .map_err(Failure::reading(lang, store))?
         .ok_or_else(|| Failure::op(lang, Refusal::UnknownBay(bay.clone()).into()))?;
     Ok(BayJson {
         bay: bay.clone(),
@@ -218,9 +219,12 @@ pub(super) fn show(
     let (bay, stay) = match target {
         PlateOrBay::Plate(p) => {
             let id = store
-                .stay_of_plate(p)?
+                .stay_of_plate(p)
+                .map_err(Failure::reading(lang, store))?
                 .ok_or_else(|| Failure::Refused(say(lang, CliMsg::NeverOnSite, &[p])))?;
-            let d = store.stay_detail(id)?;
+            let d = store
+                .stay_detail(id)
+                .map_err(Failure::reading(setup.lang, store))?;
             let bay = match d.as_ref().and_then(|d| d.bay.clone()) {
                 Some(b) => Some(bay_json(store, lang, &b)?),
                 None => None,
@@ -229,8 +233,13 @@ pub(super) fn show(
         }
         PlateOrBay::Bay(b) => {
             let bay = bay_json(store, lang, b)?;
-            let d = match store.stay_in_bay(b)? {
-                Some(id) => store.stay_detail(id)?,
+            let d = match store
+                .stay_in_bay(b)
+                .map_err(Failure::reading(setup.lang, store))?
+            {
+                Some(id) => store
+                    .stay_detail(id)
+                    .map_err(Failure::reading(setup.lang, store))?,
                 None => None,
             };
             (Some(bay), d)

@@ -134,6 +134,7 @@ catalogue! {
     SearchDeparted => ("departed", "已离场"),
     SearchDepartedAt => ("{plate} left at {at}: not on site", "{plate} 已于 {at} 离场：不在场内"),
     LoopError => ("could not read the lot: {e} (see the log)", "无法读取车场：{e}（见日志）"),
+    ReadOnlyLot => ("read only: {file} cannot be written here; the lot can be looked at, every action will be refused", "只读：{file} 在此不可写；可以查看车场，任何操作都会被拒绝"),
     KeyUp => ("bay above", "上一个车位"),
     KeyDown => ("bay below", "下一个车位"),
     KeyLeft => ("bay to the left", "左侧车位"),

@@ -14,7 +14,7 @@ use super::tests::record_result;
 use super::{Ctx, OpError, Refusal, Writer};
 use crate::domain::event::{TestKind, TestResult};
 use crate::domain::plate::Plate;
-use crate::store::{EventMeta, Store, StoreError};
+use crate::store::{EventMeta, OnFile, Store, StoreError};
 
 /// One row of a results file, parsed.
 #[derive(Debug, Clone, PartialEq)]
@@ -158,6 +158,15 @@ enum Abort {
 impl From<StoreError> for Abort {
     fn from(e: StoreError) -> Abort {
         Abort::Op(e.into())
+    }
+}
+
+impl OnFile for Abort {
+    fn on_file(self, file: &std::path::Path) -> Abort {
+        match self {
+            Abort::Op(e) => Abort::Op(e.on_file(file)),
+            report => report,
+        }
     }
 }
 

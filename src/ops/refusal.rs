@@ -7,7 +7,7 @@ use crate::domain::event::{ServiceKind, TestKind, TestResult};
 use crate::domain::plate::Plate;
 use crate::domain::policy::CheckFlag;
 use crate::domain::stay::{Blocker, RuleRefusal, blocker_list};
-use crate::store::StoreError;
+use crate::store::{OnFile, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
@@ -145,4 +145,13 @@ pub enum OpError {
         event: i64,
         kind: String,
     },
+}
+
+impl OnFile for OpError {
+    fn on_file(self, file: &std::path::Path) -> OpError {
+        match self {
+            OpError::Store(e) => OpError::Store(e.on(file)),
+            other => other,
+        }
+    }
 }

@@ -66,9 +66,20 @@ pub enum StoreError {
     #[error(transparent)]
     Layout(#[from] LayoutError),
     #[error(
-        "the database file is damaged ({0}): stop writing to it; 'trucklot check' shows the damage, a backup restores the lot"
+        "the database file{} is damaged ({detail}): stop writing to it and restore the lot from a backup; see the damage with: trucklot{} check",
+        quoted(path),
+        db_option(path)
     )]
-    Damaged(String),
+    Damaged { path: PathBuf, detail: String },
+    #[error(
+        "database{} cannot be written here (the file or its folder is read-only): nothing was changed; reading commands and check still work on it",
+        quoted(path)
+    )]
+    ReadOnly { path: PathBuf },
+    #[error(
+        "'{path}' needs upgrading from schema version {found} but cannot be written here (the file or its folder is read-only); it was left unchanged: open it once where it can be written"
+    )]
+    ReadOnlyOld { path: PathBuf, found: i64 },
     #[error("database error: {0}")]
     Sql(String),
 }
@@ -79,13 +90,76 @@ impl From<rusqlite::Error> for StoreError {
         match e.sqlite_error_code() {
             Some(C::DatabaseBusy | C::DatabaseLocked) => StoreError::Busy,
             Some(C::ConstraintViolation) => StoreError::Conflict(e.to_string()),
-            Some(C::DatabaseCorrupt) => StoreError::Damaged(e.to_string()),
+            Some(C::DatabaseCorrupt) => StoreError::Damaged {
+                path: PathBuf::new(),
+                detail: e.to_string(),
+            },
+            Some(C::ReadOnly) => StoreError::ReadOnly {
+                path: PathBuf::new(),
+            },
             Some(C::NotADatabase) => StoreError::Unreadable {
                 path: PathBuf::new(),
                 detail: "not a SQLite database".into(),
             },
             _ => StoreError::Sql(e.to_string()),
         }
+    }
+}
+
+impl StoreError {
+    /// Names the file in an error SQLite raised without knowing which file
+    /// it was working on.
+    pub fn on(self, file: &Path) -> StoreError {
+        let named = |p: PathBuf| {
+            if p.as_os_str().is_empty() {
+                file.to_path_buf()
+            } else {
+                p
+            }
+        };
+        match self {
+            StoreError::Damaged { path, detail } => StoreError::Damaged {
+                path: named(path),
+                detail,
+            },
+            StoreError::ReadOnly { path } => StoreError::ReadOnly { path: named(path) },
+            StoreError::Unreadable { path, detail } => StoreError::Unreadable {
+                path: named(path),
+                detail,
+            },
+            e => e,
+        }
+    }
+}
+
+/// ` 'FILE'`, or nothing for an error not yet told its file.
+fn quoted(path: &Path) -> String {
+    if path.as_os_str().is_empty() {
+        String::new()
+    } else {
+        format!(" '{}'", path.display())
+    }
+}
+
+/// ` --db 'FILE'`, or nothing, for a command the message proposes.
+fn db_option(path: &Path) -> String {
+    if path.as_os_str().is_empty() {
+        String::new()
+    } else {
+        format!(" --db '{}'", path.display())
+    }
+}
+
+/// An error that may hold a database error met without knowing the file
+/// (SQLite's own): `Store::write` and `Store::read` name the file in it on
+/// the way out, whatever error type the caller's closure returns.
+pub trait OnFile {
+    fn on_file(self, file: &Path) -> Self;
+}
+
+impl OnFile for StoreError {
+    fn on_file(self, file: &Path) -> StoreError {
+        self.on(file)
     }
 }
 
@@ -96,6 +170,9 @@ pub struct Store {
     conn: Connection,
     layout: Layout,
     path: PathBuf,
+    /// The file (or its folder) cannot be written by this process: every
+    /// read works, every write is refused before it starts.
+    read_only: bool,
 }
 
 impl std::fmt::Debug for Store {
@@ -115,7 +192,19 @@ impl Store {
     /// Creates a new database seeded with `layout_text` (and its missing
     /// parent directories, private); refuses an existing file.
     pub fn create(path: &Path, layout_text: &str) -> Result<Store> {
-        open::create(path, layout_text)
+        open::create_filled(path, layout_text, |_| Ok::<_, StoreError>(())).map(|(s, ())| s)
+    }
+
+    /// Creates a new database seeded with `layout_text` and filled by
+    /// `fill`, all under a temporary name beside `path`, then puts it in
+    /// place whole: a `fill` that fails or is killed half-way leaves
+    /// nothing at `path`. Refuses an existing file.
+    pub fn create_filled<T, E: From<StoreError>>(
+        path: &Path,
+        layout_text: &str,
+        fill: impl FnOnce(&mut Store) -> std::result::Result<T, E>,
+    ) -> std::result::Result<(Store, T), E> {
+        open::create_filled(path, layout_text, fill)
     }
 
     /// Opens the database at `path`, creating it (and private parent
@@ -133,36 +222,99 @@ impl Store {
         &self.path
     }
 
+    /// Whether this process can only read the file (a read-only file, or
+    /// a folder where SQLite cannot keep its `-wal` and `-shm` beside it).
+    pub fn read_only(&self) -> bool {
+        self.read_only
+    }
+
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction: committed if `f`
-    /// returns `Ok`, rolled back otherwise.
-    pub fn write<T, E: From<StoreError>>(
+    /// returns `Ok`, rolled back otherwise. On a read-only file nothing
+    /// starts: `StoreError::ReadOnly`.
+    pub fn write<T, E: From<StoreError> + OnFile>(
         &mut self,
         f: impl FnOnce(&mut Tx<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
-        let mut tx = Tx::new(tx, &self.layout);
-        let out = f(&mut tx)?;
-        tx.commit()?;
-        Ok(out)
+        if self.read_only {
+            return Err(StoreError::ReadOnly {
+                path: self.path.clone(),
+            }
+            .into());
+        }
+        let written = (|| {
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(StoreError::from)?;
+            let mut tx = Tx::new(tx, &self.layout);
+            let out = f(&mut tx)?;
+            tx.commit()?;
+            Ok(out)
+        })();
+        written.map_err(|e: E| e.on_file(&self.path))
     }
 
     /// Runs `f` in a read transaction (one consistent snapshot; nothing it
     /// does is kept): for previews that ask the same questions an operation
     /// would, without taking the write lock.
-    pub fn read<T, E: From<StoreError>>(
+    pub fn read<T, E: From<StoreError> + OnFile>(
         &mut self,
         f: impl FnOnce(&mut Tx<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        let tx = self
+        let read = (|| {
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)
+                .map_err(StoreError::from)?;
+            let mut tx = Tx::new(tx, &self.layout);
+            // Dropped, not committed: a read leaves nothing behind.
+            f(&mut tx)
+        })();
+        read.map_err(|e: E| e.on_file(&self.path))
+    }
+
+    /// Runs several reads of the store's queries in one read transaction,
+    /// so they see the lot at one moment (a commit landing between two of
+    /// them is seen by neither or by both). Takes no write lock.
+    pub fn consistent<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        let read = self
             .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)
-            .map_err(StoreError::from)?;
-        let mut tx = Tx::new(tx, &self.layout);
-        // Dropped, not committed: a read leaves nothing behind.
-        f(&mut tx)
+            .unchecked_transaction()
+            .map_err(StoreError::from)
+            .and_then(|tx| {
+                let out = f(self);
+                // Dropped, not committed: a read leaves nothing behind.
+                drop(tx);
+                out
+            });
+        read.map_err(|e| e.on(&self.path))
+    }
+
+    /// Asks SQLite to verify the file's pages and indexes (`quick_check`):
+    /// a damaged file is `StoreError::Damaged`, naming the file and the
+    /// first damage found. Reads only.
+    pub fn verify(&self) -> Result<()> {
+        let verdict: Vec<String> = self
+            .all("PRAGMA quick_check", [], |r| Ok(r.get(0)?))
+            .map_err(|e| e.on(&self.path))?;
+        if verdict == ["ok"] {
+            return Ok(());
+        }
+        // The first findings say enough; a wrecked file can list thousands.
+        const SHOWN: usize = 3;
+        let mut detail = verdict
+            .iter()
+            .take(SHOWN)
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>()
+            .join("; ");
+        if verdict.len() > SHOWN {
+            detail.push_str(&format!("; … {} more", verdict.len() - SHOWN));
+        }
+        Err(StoreError::Damaged {
+            path: self.path.clone(),
+            detail,
+        })
     }
 
     /// Writes a consistent copy of the whole database to `to`, a new file
@@ -185,7 +337,7 @@ impl Store {
             self.conn
                 .execute("VACUUM INTO ?1", [t])
                 .map(|_| ())
-                .map_err(StoreError::from)
+                .map_err(|e| StoreError::from(e).on(&self.path))
         });
         if let Err(e) = written.and_then(|()| open::publish(&tmp, to)) {
             open::remove_with_wal(&tmp);

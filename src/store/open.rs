@@ -30,37 +30,93 @@ pub(super) fn open_existing(path: &Path) -> Result<Store> {
             path: path.to_path_buf(),
         });
     }
-    let conn = connect(path)?;
-    let layout = prepare(&conn, path, None)?;
+    let (conn, read_only) = connect(path)?;
+    let layout = prepare(&conn, path, None, read_only)?;
     Ok(Store {
         conn,
         layout,
         path: path.to_path_buf(),
+        read_only,
     })
 }
 
-pub(super) fn create(path: &Path, layout_text: &str) -> Result<Store> {
+/// Creates a new database at `path` seeded with `layout_text` and filled by
+/// `fill`, built under a temporary name beside it and put in place whole:
+/// a process killed half-way, a full disk or a failing `fill` leave no stub
+/// at `path`.
+pub(super) fn create_filled<T, E: From<StoreError>>(
+    path: &Path,
+    layout_text: &str,
+    fill: impl FnOnce(&mut Store) -> std::result::Result<T, E>,
+) -> std::result::Result<(Store, T), E> {
     // Parse first: a bad layout must not leave an empty file behind.
-    Layout::parse(layout_text)?;
+    Layout::parse(layout_text).map_err(StoreError::from)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         create_private_dir(dir)?;
     }
     if path.exists() {
         return Err(StoreError::AlreadyExists {
             path: path.to_path_buf(),
-        });
+        }
+        .into());
     }
-    // Built under a temporary name beside it and put in place whole: a
-    // process killed half-way, or a full disk, leaves no stub at `path`.
     let tmp = temp_beside(path);
     create_private_file(&tmp, true)?;
-    let built = connect(&tmp).and_then(|conn| prepare(&conn, &tmp, Some(layout_text)).map(|_| ()));
-    // The connection is closed here: its WAL is checkpointed into the file.
-    if let Err(e) = built.and_then(|()| publish(&tmp, path)) {
-        remove_with_wal(&tmp);
-        return Err(e);
+    let built = build(&tmp, layout_text, fill, path)
+        .and_then(|out| publish(&tmp, path).map(|()| out).map_err(E::from));
+    match built {
+        Ok(out) => Ok((open_existing(path)?, out)),
+        Err(e) => {
+            remove_with_wal(&tmp);
+            Err(e)
+        }
     }
-    open_existing(path)
+}
+
+/// The new file at `tmp`, seeded and filled, closed with everything in it
+/// (not in its WAL). Errors of the file itself are `path`'s creation's.
+fn build<T, E: From<StoreError>>(
+    tmp: &Path,
+    layout_text: &str,
+    fill: impl FnOnce(&mut Store) -> std::result::Result<T, E>,
+    path: &Path,
+) -> std::result::Result<T, E> {
+    let creating = |e: StoreError| StoreError::Create {
+        path: path.to_path_buf(),
+        detail: match e {
+            StoreError::Sql(d) => d,
+            e => e.to_string(),
+        },
+    };
+    let (conn, _) = connect(tmp).map_err(creating)?;
+    let layout = prepare(&conn, tmp, Some(layout_text), false).map_err(creating)?;
+    let mut store = Store {
+        conn,
+        layout,
+        path: tmp.to_path_buf(),
+        read_only: false,
+    };
+    let out = fill(&mut store)?;
+    close(store).map_err(creating)?;
+    Ok(out)
+}
+
+/// Moves everything from the WAL into the file and closes it. Dropping a
+/// connection would checkpoint too, but silently: a full disk then would
+/// leave the file without its last commits, and it would be put in place.
+fn close(store: Store) -> Result<()> {
+    let (busy, wal_frames, moved): (i64, i64, i64) =
+        store
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+    if busy != 0 || wal_frames != moved {
+        return Err(StoreError::Sql(format!(
+            "could not move the WAL into the file ({moved} of {wal_frames} pages)"
+        )));
+    }
+    store.conn.close().map_err(|(_, e)| StoreError::from(e))
 }
 
 /// A name beside `path` for a file being built, unique to this process.
@@ -102,9 +158,7 @@ pub(super) fn publish(tmp: &Path, path: &Path) -> Result<()> {
 /// Removes a file SQLite may have given a WAL and a shared-memory file.
 pub(super) fn remove_with_wal(path: &Path) {
     for suffix in ["", "-wal", "-shm", "-journal"] {
-        let mut p = path.as_os_str().to_owned();
-        p.push(suffix);
-        let _ = std::fs::remove_file(PathBuf::from(p));
+        let _ = std::fs::remove_file(with_suffix(path, suffix));
     }
 }
 
@@ -113,7 +167,7 @@ pub(super) fn open_or_create(path: &Path, layout_text: &str) -> Result<Store> {
     if !path.exists() {
         // Another terminal may create it at the same moment: whoever puts
         // theirs in place first wins, the other opens it.
-        match create(path, layout_text) {
+        match super::Store::create(path, layout_text) {
             Err(StoreError::AlreadyExists { .. }) => {}
             other => return other,
         }
@@ -122,12 +176,13 @@ pub(super) fn open_or_create(path: &Path, layout_text: &str) -> Result<Store> {
         create_private_dir(dir)?;
     }
     create_private_file(path, false)?;
-    let conn = connect(path)?;
-    let layout = prepare(&conn, path, Some(layout_text))?;
+    let (conn, read_only) = connect(path)?;
+    let layout = prepare(&conn, path, Some(layout_text), read_only)?;
     Ok(Store {
         conn,
         layout,
         path: path.to_path_buf(),
+        read_only,
     })
 }
 
@@ -177,14 +232,89 @@ pub(super) fn create_private_file(path: &Path, must_be_new: bool) -> Result<()> 
     }
 }
 
-fn connect(path: &Path) -> Result<Connection> {
+/// Opens the file for reading and writing if this process may write it,
+/// else for reading only; returns the connection and whether it is
+/// read-only.
+///
+/// SQLite reads a WAL-mode file through its `-wal` and `-shm` files beside
+/// it, creating them if they are missing (<https://www.sqlite.org/wal.html#readonly>).
+/// A file this process cannot write, or one in a folder where they cannot
+/// be created (read-only media), is opened `immutable` when it has no
+/// `-wal` — every change is in the file itself — so nothing is created
+/// beside it and no lock is asked for. One with a `-wal` holding changes
+/// is read through it, as SQLite can.
+fn connect(path: &Path) -> Result<(Connection, bool)> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
         | OpenFlags::SQLITE_OPEN_URI;
     let conn = Connection::open_with_flags(path, flags).map_err(|e| unreadable(path, e))?;
     conn.busy_timeout(std::time::Duration::from_secs(5))
         .map_err(|e| unreadable(path, e))?;
-    Ok(conn)
+    // SQLite opens a file it may not write for reading only.
+    let read_only = conn
+        .is_readonly(rusqlite::MAIN_DB)
+        .map_err(|e| unreadable(path, e))?;
+    let has_wal = std::fs::metadata(with_suffix(path, "-wal")).is_ok_and(|m| m.len() > 0);
+    if read_only && !has_wal {
+        drop(conn);
+        return Ok((open_immutable(path)?, true));
+    }
+    // A file it may write in a folder it may not: the first read in WAL
+    // mode cannot create the `-shm` (other errors are `prepare`'s to name).
+    let probe = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    });
+    let no_shm = probe.is_err_and(|e| {
+        matches!(
+            e.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen)
+        )
+    });
+    match (no_shm, has_wal) {
+        (false, _) => Ok((conn, read_only)),
+        (true, false) => {
+            drop(conn);
+            Ok((open_immutable(path)?, true))
+        }
+        (true, true) => Err(StoreError::Unreadable {
+            path: path.to_path_buf(),
+            detail: "its -wal file holds changes not yet in the file, and the -shm file \
+                     SQLite needs to read them cannot be created beside it (the folder is \
+                     read-only): copy the file and its -wal to a folder that can be written"
+                .into(),
+        }),
+    }
+}
+
+/// Opens `path` for reading only, as a file nothing changes while it is
+/// open: no lock, no `-wal` or `-shm` beside it.
+fn open_immutable(path: &Path) -> Result<Connection> {
+    let text = path.to_str().ok_or_else(|| StoreError::Unreadable {
+        path: path.to_path_buf(),
+        detail: "the path is not valid UTF-8".into(),
+    })?;
+    // A URI: `%`, `?` and `#` would be read as its syntax.
+    let escaped = text
+        .replace('%', "%25")
+        .replace('?', "%3F")
+        .replace('#', "%23");
+    // An absolute path after `file://` (an empty authority), so one
+    // starting `//` is not read as a host.
+    let uri = if escaped.starts_with('/') {
+        format!("file://{escaped}?immutable=1")
+    } else {
+        format!("file:{escaped}?immutable=1")
+    };
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    Connection::open_with_flags(uri, flags).map_err(|e| unreadable(path, e))
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(suffix);
+    PathBuf::from(p)
 }
 
 fn unreadable(path: &Path, e: rusqlite::Error) -> StoreError {
@@ -201,7 +331,12 @@ fn unreadable(path: &Path, e: rusqlite::Error) -> StoreError {
 /// Checks the file is ours (or empty), then sets pragmas and migrates. Nothing
 /// is written before the identity checks pass: switching to WAL rewrites the
 /// file header, so it comes after them.
-fn prepare(conn: &Connection, path: &Path, seed_layout: Option<&str>) -> Result<Layout> {
+fn prepare(
+    conn: &Connection,
+    path: &Path,
+    seed_layout: Option<&str>,
+    read_only: bool,
+) -> Result<Layout> {
     // One statement, so one snapshot: read apart, another gate's setup could
     // commit in between and a brand-new lot look foreign.
     let (app_id, version, tables): (i64, i64, i64) = conn
@@ -240,12 +375,27 @@ fn prepare(conn: &Connection, path: &Path, seed_layout: Option<&str>) -> Result<
             detail: "the file is empty; create the database with init".into(),
         });
     }
-    wal(conn)?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    // What a purge blanks is overwritten on disk, not left in free space.
-    conn.pragma_update(None, "secure_delete", "ON")?;
-    migrate(conn, path, seed_layout)?;
+    if read_only {
+        // Read as it is: no journal mode to set, and no upgrade possible.
+        if blank {
+            return Err(StoreError::ReadOnly {
+                path: path.to_path_buf(),
+            });
+        }
+        if version < SCHEMA_VERSION {
+            return Err(StoreError::ReadOnlyOld {
+                path: path.to_path_buf(),
+                found: version,
+            });
+        }
+    } else {
+        wal(conn)?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        // What a purge blanks is overwritten on disk, not left in free space.
+        conn.pragma_update(None, "secure_delete", "ON")?;
+        migrate(conn, path, seed_layout)?;
+    }
     let text: String = conn
         .query_row("SELECT value FROM meta WHERE key = 'layout'", [], |r| {
             r.get(0)

@@ -35,38 +35,42 @@ impl CheckReport {
 }
 
 impl Store {
-    /// Replays the log into temporary copies of the state tables and reports
-    /// where the stored state differs. Changes nothing, and takes no write
-    /// lock: it reads beside terminals that write.
+    /// Verifies the file, then replays the log into temporary copies of the
+    /// state tables and reports where the stored state differs. Changes
+    /// nothing stored, and takes no write lock: it reads one snapshot beside
+    /// terminals that write, and works on a read-only file.
     pub fn check(&mut self) -> Result<CheckReport> {
-        // The file itself first: a damaged page makes every comparison moot.
-        let verdict: Vec<String> = self.all("PRAGMA quick_check", [], |r| Ok(r.get(0)?))?;
-        if verdict != ["ok"] {
-            return Err(StoreError::Damaged(verdict.join("; ")));
-        }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)?;
-        let before = dump(&tx, "main")?;
-        shadow_state_tables(&tx)?;
-        // Unqualified names now find the temporary copies first: the one
-        // `apply` replays into them while the stored tables stay as they are.
-        let replayed = replay_log(&tx).and_then(|n| Ok((n, dump(&tx, "temp")?)));
-        drop_shadow(&tx)?;
-        let (events, after) = replayed?;
-        let differences = diff(&before, &after);
-        Ok(CheckReport {
-            events,
-            differences,
+        self.consistent(|store| {
+            // The file itself first: a damaged page makes every comparison moot.
+            store.verify()?;
+            let db = &store.conn;
+            let before = dump(db, "main")?;
+            shadow_state_tables(db)?;
+            // Unqualified names now find the temporary copies first: the one
+            // `apply` replays into them while the stored tables stay as they are.
+            let replayed = replay_log(db).and_then(|n| Ok((n, dump(db, "temp")?)));
+            drop_shadow(db)?;
+            let (events, after) = replayed?;
+            let differences = diff(&before, &after);
+            Ok(CheckReport {
+                events,
+                differences,
+            })
         })
     }
 
-    /// Replaces the state tables with a replay of the log.
+    /// Replaces the state tables with a replay of the log, holding the
+    /// write lock until it is done.
     pub fn rebuild(&mut self) -> Result<CheckReport> {
-        self.replay(true)
+        if self.read_only {
+            return Err(StoreError::ReadOnly {
+                path: self.path.clone(),
+            });
+        }
+        self.replace_state().map_err(|e| e.on(&self.path))
     }
 
-    fn replay(&mut self, keep: bool) -> Result<CheckReport> {
+    fn replace_state(&mut self) -> Result<CheckReport> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -74,10 +78,7 @@ impl Store {
         let events = replay_log(&tx)?;
         let after = dump(&tx, "main")?;
         let differences = diff(&before, &after);
-        if keep {
-            tx.commit()?;
-        }
-        // Dropping an uncommitted transaction rolls it back.
+        tx.commit()?;
         Ok(CheckReport {
             events,
             differences,

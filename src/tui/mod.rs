@@ -20,7 +20,7 @@ pub mod view;
 pub mod widgets;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -69,13 +69,39 @@ pub struct Session {
     pub sign_in: Option<std::path::PathBuf>,
 }
 
-/// Everything the app shows, read from the store in one go.
+/// Everything the app shows, read from the store in one go: one read
+/// transaction, so the map, the counts and the clocks agree, and no lock
+/// that would make a writer wait.
 pub fn snapshot(store: &Store) -> Result<Snapshot, StoreError> {
-    Ok(Snapshot {
-        lot: store.lot()?,
-        status: store.status()?,
-        facts: store.clock_facts()?,
+    store.consistent(|s| {
+        Ok(Snapshot {
+            lot: s.lot()?,
+            status: s.status()?,
+            facts: s.clock_facts()?,
+        })
     })
+}
+
+/// How the interface ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// The operator quit.
+    Quit,
+    /// SIGTERM, SIGHUP or SIGINT (its number) ended it, the terminal
+    /// restored first.
+    Signal(i32),
+}
+
+impl Ended {
+    /// 0, or 128 + the signal's number: what a shell reports for a process
+    /// the signal ended (143 for SIGTERM, 129 for SIGHUP), so a supervisor
+    /// can tell a stop from a quit.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Ended::Quit => 0,
+            Ended::Signal(sig) => u8::try_from(128 + sig).unwrap_or(u8::MAX),
+        }
+    }
 }
 
 /// Leaves the alternate screen and raw mode however the loop ends.
@@ -95,13 +121,15 @@ const MAX_EVENTS_PER_FRAME: usize = 256;
 
 /// Runs the TUI until the user quits. Restores the terminal on every exit
 /// path: normal quit, error, panic (ratatui chains a restoring panic hook),
-/// and SIGTERM/SIGHUP/SIGINT (turned into a normal quit).
-pub fn run(mut store: Store, session: Session) -> anyhow::Result<()> {
+/// and SIGTERM/SIGHUP/SIGINT (turned into a normal quit, then reported as
+/// `Ended::Signal`).
+pub fn run(mut store: Store, session: Session) -> anyhow::Result<Ended> {
     let clock = SystemClock;
     let snap = snapshot(&store).context("reading the lot")?;
     let mut app = App::new(session.clone(), store.layout().clone(), snap, clock.now());
 
-    let stop = Arc::new(AtomicBool::new(false));
+    // The number of the signal that asked to stop; 0 while none has.
+    let stop = Arc::new(AtomicI32::new(0));
     let signals = watch_signals(Arc::clone(&stop)).context("installing signal handlers")?;
 
     let log_file = log::init();
@@ -110,6 +138,12 @@ pub fn run(mut store: Store, session: Session) -> anyhow::Result<()> {
     let _guard = RestoreGuard;
     if let Err(why) = &log_file {
         app.toast(format!("log: {why}"), true);
+    }
+    // Said last, so it is what shows: every action would be refused.
+    if store.read_only() {
+        let file = store.path().display().to_string();
+        let text = app.shared.t(crate::i18n::Msg::ReadOnlyLot);
+        app.toast(text.replace("{file}", &file), true);
     }
     let mut version = match store.data_version() {
         Ok(v) => v,
@@ -134,7 +168,7 @@ pub fn run(mut store: Store, session: Session) -> anyhow::Result<()> {
         if run_effects(&mut app, &mut store, &ctx) {
             dirty = true;
         }
-        if app.quit || stop.load(Ordering::Relaxed) {
+        if app.quit || stop.load(Ordering::Relaxed) != 0 {
             break;
         }
         if dirty {
@@ -158,7 +192,7 @@ pub fn run(mut store: Store, session: Session) -> anyhow::Result<()> {
                     }
                     _ => {}
                 }
-                if stop.load(Ordering::Relaxed) || !event::poll(Duration::ZERO)? {
+                if stop.load(Ordering::Relaxed) != 0 || !event::poll(Duration::ZERO)? {
                     break;
                 }
             }
@@ -176,8 +210,16 @@ pub fn run(mut store: Store, session: Session) -> anyhow::Result<()> {
         }
     }
     signals.close();
-    log::write("info", "trucklot quit");
-    Ok(())
+    Ok(match stop.load(Ordering::SeqCst) {
+        0 => {
+            log::write("info", "trucklot quit");
+            Ended::Quit
+        }
+        sig => {
+            log::write("info", &format!("trucklot stopped by signal {sig}"));
+            Ended::Signal(sig)
+        }
+    })
 }
 
 /// Looks for another terminal's commit and, if there is one, reads the lot
@@ -203,13 +245,13 @@ pub fn poll_db(store: &Store, app: &mut App, version: &mut i64) -> bool {
 /// crossterm reading an endless end-of-file — restore the terminal and exit
 /// from here. Every operation is one transaction, so leaving between or
 /// even inside one loses nothing that was committed.
-fn watch_signals(stop: Arc<AtomicBool>) -> std::io::Result<signal_hook::iterator::Handle> {
+fn watch_signals(stop: Arc<AtomicI32>) -> std::io::Result<signal_hook::iterator::Handle> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
     let handle = signals.handle();
     std::thread::spawn(move || {
         if let Some(sig) = signals.forever().next() {
-            stop.store(true, Ordering::SeqCst);
+            stop.store(sig, Ordering::SeqCst);
             std::thread::sleep(Duration::from_secs(1));
             ratatui::restore();
             std::process::exit(128 + sig);

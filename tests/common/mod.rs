@@ -389,3 +389,25 @@ pub fn exec_on(store: &mut Store, terminal: &str, op: &Op) -> Result<Outcome, Op
     };
     ops::execute(store, &ctx, op)
 }
+
+/// Makes `cmd` run without the power to override file permissions, so a
+/// read-only file or folder is read-only to it even when the tests run as
+/// root (as they often do in containers): drops `CAP_DAC_OVERRIDE` and
+/// `CAP_DAC_READ_SEARCH` from the child's bounding set before it runs. For
+/// any other user this fails and changes nothing: it never had them.
+#[cfg(unix)]
+pub fn without_override(cmd: &mut std::process::Command) -> &mut std::process::Command {
+    use std::os::unix::process::CommandExt;
+    const CAP_DAC_OVERRIDE: libc::c_ulong = 1;
+    const CAP_DAC_READ_SEARCH: libc::c_ulong = 2;
+    // SAFETY: between fork and exec the closure only calls prctl, which is
+    // async-signal-safe, and allocates nothing.
+    unsafe {
+        cmd.pre_exec(|| {
+            for cap in [CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH] {
+                libc::prctl(libc::PR_CAPBSET_DROP, cap, 0, 0, 0);
+            }
+            Ok(())
+        })
+    }
+}
