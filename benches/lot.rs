@@ -66,7 +66,7 @@ fn arrival(n: usize) -> ArrivalRecord {
         origin: Some("太原".into()),
         destination: Some("长治".into()),
         temperature: Some(Temperature::new(if n % 40 == 7 { 38.2 } else { 36.6 }).unwrap()),
-        code: HealthCode::Green,
+        code: Some(HealthCode::Green),
         travel_flag: false,
         handoff_required: n.is_multiple_of(11),
         passengers: vec![],
@@ -90,6 +90,7 @@ impl Gate {
 
     fn run(&self, store: &mut Store, op: &Op) -> Result<ops::Outcome, ops::OpError> {
         let ctx = Ctx {
+            action: None,
             operator: "bench",
             terminal: "gate-1",
             clock: &self.clock,

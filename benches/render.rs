@@ -30,6 +30,7 @@ fn busy_app() -> (tempfile::TempDir, App) {
     let clock = FixedClock::new(start);
     let policy = Policy::default();
     let ctx = Ctx {
+        action: None,
         operator: "bench",
         terminal: "gate",
         clock: &clock,
@@ -49,7 +50,7 @@ fn busy_app() -> (tempfile::TempDir, App) {
             origin: None,
             destination: None,
             temperature: Some(Temperature::new(if n % 97 == 0 { 38.2 } else { 36.5 }).unwrap()),
-            code: HealthCode::Green,
+            code: Some(HealthCode::Green),
             travel_flag: false,
             handoff_required: false,
             passengers: vec![],
@@ -92,6 +93,7 @@ fn busy_app() -> (tempfile::TempDir, App) {
         gates: vec!["east".into(), "west".into()],
         gate: "east".into(),
         province: '晋',
+        sign_in: None,
         shifts: vec![
             chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
             chrono::NaiveTime::from_hms_opt(20, 0, 0).unwrap(),

@@ -39,6 +39,9 @@ pub struct Config {
     /// The site's province: which one a pinyin typed in the arrival form
     /// means when it names several (`jin` is 晋 and 津).
     pub province: char,
+    /// How many days personal data is kept after a stay ends: what
+    /// `purge` blanks when given no date.
+    pub retention_days: u32,
     /// The file that was read, if any.
     pub source: Option<PathBuf>,
 }
@@ -52,6 +55,7 @@ impl Default for Config {
             gate: default_gates()[0].clone(),
             province: DEFAULT_PROVINCE,
             shifts: default_shifts(),
+            retention_days: DEFAULT_RETENTION_DAYS,
             source: None,
         }
     }
@@ -92,6 +96,7 @@ struct SiteShape {
     gate: Option<String>,
     province: Option<String>,
     shifts: Option<Vec<String>>,
+    retention_days: u32,
 }
 
 impl Default for SiteShape {
@@ -102,9 +107,16 @@ impl Default for SiteShape {
             gate: None,
             province: None,
             shifts: None,
+            retention_days: DEFAULT_RETENTION_DAYS,
         }
     }
 }
+
+/// Personal data of a stay is kept 30 days after it ends, unless the site
+/// says otherwise.
+const DEFAULT_RETENTION_DAYS: u32 = 30;
+/// A century: longer than any stay's record needs keeping.
+const MAX_RETENTION_DAYS: u32 = 36_500;
 
 /// The day shift starts at 08:00, the night shift at 20:00.
 fn default_shifts() -> Vec<chrono::NaiveTime> {
@@ -230,6 +242,15 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             ));
         }
     };
+    if site.retention_days > MAX_RETENTION_DAYS {
+        return Err(invalid(
+            find_key(text, "site", "retention_days"),
+            format!(
+                "[site] retention_days = {} is out of range (0–{MAX_RETENTION_DAYS})",
+                site.retention_days
+            ),
+        ));
+    }
     let province = match site.province.as_deref().map(str::trim) {
         None => DEFAULT_PROVINCE,
         Some(p) => {
@@ -282,6 +303,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         gate,
         province,
         shifts,
+        retention_days: site.retention_days,
         source: Some(path.to_path_buf()),
     })
 }
@@ -422,6 +444,15 @@ mod tests {
         assert!(parse("[site]\ngates = []\n", p()).is_err());
         assert_eq!(parse("", p()).unwrap().province, '晋');
         assert_eq!(parse("", p()).unwrap().shifts.len(), 2);
+        assert_eq!(parse("", p()).unwrap().retention_days, 30);
+        assert_eq!(
+            parse("[site]\nretention_days = 90\n", p())
+                .unwrap()
+                .retention_days,
+            90
+        );
+        let e = parse("[site]\nretention_days = 99999\n", p()).unwrap_err();
+        assert!(e.to_string().contains("retention_days"), "{e}");
         let c = parse("[site]\nshifts = [\"20:00\", \"08:00\", \"14:00\"]\n", p()).unwrap();
         assert_eq!(c.shifts[0].to_string(), "08:00:00");
         let m = parse("[site]\nshifts = [\"8am\"]\n", p())

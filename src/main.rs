@@ -38,11 +38,32 @@ fn main() -> ExitCode {
 
 fn tui(g: &Global) -> Result<(), Failure> {
     let mut setup = Setup::load(g)?;
+    if setup.action.is_some() {
+        return Err(Failure::Usage(
+            trucklot::i18n::CliMsg::ActionIdOneAction
+                .text(setup.lang)
+                .to_string(),
+        ));
+    }
     let store = cli::open_store(g)?;
     // Every terminal on the lot applies the lot's recorded policy.
     setup.apply_lot_policy(&store)?;
+    // Without --operator, the interface asks who is at the keyboard,
+    // offering whoever signed in last at this terminal.
+    let sign_in = match &g.operator {
+        Some(_) => None,
+        None => trucklot::tui::sign_in::path_for(&setup.terminal),
+    };
+    let operator = match sign_in
+        .as_deref()
+        .and_then(trucklot::tui::sign_in::remembered)
+    {
+        Some(name) => name,
+        None => setup.operator,
+    };
     let session = trucklot::tui::Session {
-        operator: setup.operator,
+        operator,
+        sign_in,
         terminal: setup.terminal,
         policy: setup.config.policy,
         lang: g.lang.unwrap_or_else(Lang::from_env),

@@ -1656,6 +1656,37 @@ fn at_shows_the_lot_as_it_was() {
         "{human}"
     );
     lot.refused(&["at", "yesterday"], 2, "yesterday");
+
+    // The isolation board as it stood: a truck isolated then, released since.
+    lot.arrive("晋E55555", &[]);
+    lot.ok(&["isolate", "晋E55555", "--reason", "fever at recheck"]);
+    let isolated = (chrono::Utc::now() + chrono::Duration::milliseconds(5)).to_rfc3339();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    lot.ok(&[
+        "release",
+        "晋E55555",
+        "--reason",
+        "re-measured",
+        "--by",
+        "王班长",
+    ]);
+    let then = lot.json(&["at", &isolated, "--json"]);
+    let board = then["isolation"].as_array().unwrap();
+    assert_eq!(board.len(), 1, "{then}");
+    assert_eq!(board[0]["plate"], "晋E55555");
+    assert!(
+        board[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("fever at recheck")
+    );
+    let human = lot.ok(&["at", &isolated]);
+    assert!(human.contains("isolation board at"), "{human}");
+    let now = (chrono::Utc::now() + chrono::Duration::minutes(1)).to_rfc3339();
+    assert_eq!(
+        lot.json(&["at", &now, "--json"])["isolation"],
+        serde_json::json!([])
+    );
 }
 
 #[test]
@@ -1875,8 +1906,22 @@ fn check_finds_a_damaged_file() {
         lot.arrive(&format!("晋D1{n:04}"), &[]);
     }
     lot.ok(&["check"]);
+    // 512 bytes of noise over the head of the log's root page: a page that
+    // is surely in use, wherever the file's layout puts it.
+    let (root, page_size): (i64, i64) = {
+        let conn = rusqlite::Connection::open(&lot.db).unwrap();
+        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            .unwrap();
+        conn.query_row(
+            "SELECT rootpage, (SELECT page_size FROM pragma_page_size())
+               FROM sqlite_master WHERE name = 'events'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
     let mut bytes = std::fs::read(&lot.db).unwrap();
-    let mid = bytes.len() / 2;
+    let mid = ((root - 1) * page_size) as usize;
     for (i, b) in bytes[mid..mid + 512].iter_mut().enumerate() {
         *b = (i as u8).wrapping_mul(37).wrapping_add(11);
     }
@@ -1909,6 +1954,88 @@ fn unmasked_looks_are_recorded() {
     assert!(
         report.contains("personal data shown: show --unmasked"),
         "{report}"
+    );
+    lot.ok(&["check"]);
+}
+
+/// `undo` names the action and asks; a script answers with --yes. `purge`
+/// refuses the future and says when there is nothing to purge.
+#[test]
+fn undo_and_purge_from_the_command_line() {
+    let lot = Lot::new();
+    lot.arrive("晋D12345", &[]);
+    lot.ok(&["move", "晋D12345", "P-05-05"]);
+    let (_, asked) = lot.fails(&["undo"], 2);
+    assert!(
+        asked.contains("undo your last action") && asked.contains("moved"),
+        "{asked}"
+    );
+    assert!(asked.contains("--yes"), "{asked}");
+    let out = lot.ok(&["undo", "--yes"]);
+    assert!(out.contains("undone") && out.contains("P-05-05"), "{out}");
+    assert_eq!(lot.count("undone"), 1);
+    let shown = lot.json(&["show", "晋D12345", "--json"]);
+    assert_ne!(shown["bay"], "P-05-05");
+    lot.ok(&["undo", "--yes"]);
+    let (_, none) = lot.fails(&["undo", "--yes"], 1);
+    assert!(none.contains("no action left to undo"), "{none}");
+    lot.ok(&["check"]);
+
+    let (_, future) = lot.fails(&["purge", "--before", "2099-01-01", "--yes"], 2);
+    assert!(future.contains("has not come yet"), "{future}");
+    let (_, nothing) = lot.fails(&["purge", "--yes"], 1);
+    assert!(nothing.contains("nothing to purge"), "{nothing}");
+    let (_, ask) = lot.fails(&["purge"], 2);
+    assert!(ask.contains("--yes"), "{ask}");
+}
+
+/// A script that sends an action again with the same `--action-id` (its
+/// first try timed out, say) finds it done: recorded once, exit 0.
+#[test]
+fn an_action_sent_again_with_its_id_is_recorded_once() {
+    let lot = Lot::new();
+    let id = "0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b";
+    let args = [
+        "--action-id",
+        id,
+        "arrive",
+        "晋D12345",
+        "--temp",
+        "36.5",
+        "--code",
+        "green",
+    ];
+    lot.ok(&args);
+    let again = lot.cmd(&args).output().unwrap();
+    assert_eq!(again.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(err.contains("already done") && err.contains(id), "{err}");
+    assert_eq!(lot.count("arrived"), 1);
+    // The same id on another command: still that action, still once.
+    let other = lot
+        .cmd(&["--action-id", id, "move", "晋D12345", "P-05-05"])
+        .output()
+        .unwrap();
+    assert_eq!(other.status.code(), Some(0));
+    assert_eq!(lot.count("moved"), 0);
+    // A fresh id is a new action; a malformed one is refused.
+    lot.ok(&[
+        "--action-id",
+        "0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5c",
+        "move",
+        "晋D12345",
+        "P-05-05",
+    ]);
+    assert_eq!(lot.count("moved"), 1);
+    lot.refused(
+        &["--action-id", "12345", "move", "晋D12345", "P-05-06"],
+        2,
+        "not an action id",
+    );
+    lot.refused(
+        &["--action-id", id, "results", "import", "x.csv"],
+        2,
+        "one action",
     );
     lot.ok(&["check"]);
 }

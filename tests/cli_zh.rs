@@ -372,6 +372,27 @@ fn every_command_speaks_chinese_and_keeps_what_people_typed() {
     run(&["results", "import", file, "--partial"], 1);
     let backup = lot.dir.path().join("backup.db");
     run(&["backup", backup.to_str().unwrap()], 0);
+    // Undo and purge: what they name, ask and refuse.
+    run(
+        &["arrive", "晋K77777", "--temp", "36.5", "--code", "green"],
+        0,
+    );
+    let asked = run(&["undo"], 2);
+    assert!(
+        asked.contains("撤销您的最后一次操作") && asked.contains("--yes"),
+        "{asked}"
+    );
+    let undone = run(&["undo", "--yes"], 0);
+    assert!(
+        undone.contains("已撤销") && undone.contains("晋K77777"),
+        "{undone}"
+    );
+    run(&["isolate", "晋A11111", "--reason", "复测发热"], 0);
+    let refused = run(&["undo", "--yes"], 1);
+    assert!(refused.contains("不能撤销"), "{refused}");
+    run(&["purge", "--before", "2030-01-01", "--yes"], 2);
+    run(&["purge", "--before", "2020-01-01", "--yes"], 1);
+    run(&["purge", "--yes"], 1);
 
     let mut bad = Vec::new();
     for (args, text) in &human {

@@ -1036,9 +1036,9 @@ fn a_passenger_with_a_fever_sends_the_truck_to_isolation_naming_them() {
     assert_eq!(
         people,
         [
-            (0, Some("张三".into()), Some(36.5), HealthCode::Green),
-            (1, Some("李四".into()), Some(38.1), HealthCode::Green),
-            (2, Some("王五".into()), Some(36.6), HealthCode::Yellow),
+            (0, Some("张三".into()), Some(36.5), Some(HealthCode::Green)),
+            (1, Some("李四".into()), Some(38.1), Some(HealthCode::Green)),
+            (2, Some("王五".into()), Some(36.6), Some(HealthCode::Yellow)),
         ]
     );
     assert_eq!(d.gate.as_deref(), Some("east"));
@@ -1158,7 +1158,7 @@ fn a_recheck_is_recorded_and_proposes_isolation_when_it_flags() {
             ),
         ] => {
             assert_eq!(*person, 1);
-            assert_eq!(temperature.celsius(), 38.0);
+            assert_eq!(temperature.unwrap().celsius(), 38.0);
             assert_eq!(
                 findings,
                 &vec![Finding {

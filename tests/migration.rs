@@ -49,9 +49,29 @@ fn a_first_version_database_opens_migrated_with_every_event() {
     );
     let (_dir, path) = copy();
     let mut store = Store::open(&path).unwrap();
-    assert_eq!(SCHEMA_VERSION, 5);
+    assert_eq!(SCHEMA_VERSION, 7);
     drop(store);
     assert_eq!(user_version(&path), SCHEMA_VERSION);
+
+    // Schema 6 rewrote the log once, to move personal data out of it: a
+    // copy of the file as it was is kept beside it first.
+    let backup = path.with_file_name("lot.db.before-schema-6.bak");
+    assert_eq!(user_version(&backup), 1, "the backup is the file as it was");
+    let raw = |p: &Path, sql: &str| -> i64 {
+        let c =
+            rusqlite::Connection::open_with_flags(p, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .unwrap();
+        c.query_row(sql, [], |r| r.get(0)).unwrap()
+    };
+    let named = "SELECT count(*) FROM events WHERE details LIKE '%王五%'";
+    assert!(raw(&backup, named) > 0);
+    assert_eq!(raw(&path, named), 0, "names left the log");
+    assert!(
+        raw(
+            &path,
+            "SELECT count(*) FROM personal WHERE value = '\"王五\"'"
+        ) > 0
+    );
     store = Store::open(&path).unwrap();
 
     // Every event still there, in order, and the state equal to their replay.
@@ -152,6 +172,7 @@ fn a_migrated_lot_goes_on_working() {
     let clock = FixedClock::new(t0() + Duration::hours(3));
     let policy = Policy::default();
     let ctx = Ctx {
+        action: None,
         operator: "tester",
         terminal: "gate-1",
         clock: &clock,
@@ -204,4 +225,68 @@ fn a_migrated_lot_goes_on_working() {
     let store = Store::open(&path).unwrap();
     assert_eq!(store.event_count().unwrap(), 38);
     assert_eq!(user_version(&path), SCHEMA_VERSION);
+}
+
+const FIXTURE_V5: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema-v5.db");
+
+/// `tests/fixtures/schema-v5.db` was written by the build before personal
+/// data left the log (schema 5): 16 events, among them an arrival with a
+/// passenger, a recheck, a correction of the driver's name and phone, a
+/// departure, and a policy. Opening it moves every personal value out of
+/// the events, once, after a backup; everything reads as before.
+#[test]
+fn a_schema_5_database_moves_personal_data_out_of_its_log() {
+    assert_eq!(user_version(Path::new(FIXTURE_V5)), 5);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lot.db");
+    std::fs::copy(FIXTURE_V5, &path).unwrap();
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(user_version(&path), SCHEMA_VERSION);
+    let backup = dir.path().join("lot.db.before-schema-6.bak");
+    assert_eq!(user_version(&backup), 5);
+
+    let report = store.check().unwrap();
+    assert!(report.ok(), "{:#?}", report.differences);
+    assert_eq!(report.events, 16);
+    let raw = |sql: &str| -> i64 {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.query_row(sql, [], |r| r.get(0)).unwrap()
+    };
+    for name in ["张三", "张山", "李四", "王五", "13800138000", "13700137000"] {
+        assert_eq!(
+            raw(&format!(
+                "SELECT count(*) FROM events WHERE details LIKE '%{name}%'"
+            )),
+            0,
+            "{name} is still in the log"
+        );
+    }
+    // The log reads as it was written: names and measurements put back.
+    let log = store.log(&LogFilter::default()).unwrap();
+    let corrected = log
+        .iter()
+        .find_map(|e| match &e.event {
+            Event::Corrected { changes, .. } => Some(changes.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(corrected[0].old.as_deref(), Some("张三"));
+    assert_eq!(corrected[0].new.as_deref(), Some("张山"));
+    let arrived = log
+        .iter()
+        .find_map(|e| match &e.event {
+            Event::Arrived { arrival, .. } if arrival.plate == plate("晋D12345") => {
+                Some(arrival.clone())
+            }
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(arrived.passengers[0].name.as_deref(), Some("李四"));
+    assert_eq!(arrived.code, Some(HealthCode::Green));
+    drop(store);
+
+    // Opening it again changes nothing more, and makes no second backup.
+    let again = Store::open(&path).unwrap();
+    assert!(!dir.path().join("lot.db.before-schema-6.bak.2").exists());
+    assert_eq!(again.event_count().unwrap(), 16);
 }

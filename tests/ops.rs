@@ -266,7 +266,7 @@ fn checks_decide_the_zone() {
     let mut lot = Lot::new();
     for (p, temp, code, travel, zone, flags) in cases {
         let mut a = with_temp(p, temp);
-        a.code = code;
+        a.code = Some(code);
         a.travel_flag = travel;
         let out = lot.ok(arrive_op(a));
         let b = out.bay.clone().unwrap();

@@ -117,6 +117,25 @@ fn the_lot_at_every_past_moment_equals_a_replay_up_to_it() {
     while t <= end + Duration::minutes(1) {
         let expected = replayed(&lot, t);
         assert_eq!(at_store(&lot, t), expected, "at {t}");
+        // The isolation board then: exactly the trucks in the zone then.
+        let mut on_board: Vec<String> = lot
+            .store
+            .lot_at(t)
+            .unwrap()
+            .isolation
+            .isolations
+            .iter()
+            .map(|i| i.truck.plate.to_string())
+            .collect();
+        on_board.sort();
+        let mut in_zone: Vec<String> = expected
+            .0
+            .iter()
+            .filter(|(b, _)| b.zone() == trucklot::domain::bay::Zone::Isolation)
+            .map(|(_, p)| p.clone())
+            .collect();
+        in_zone.sort();
+        assert_eq!(on_board, in_zone, "isolation board at {t}");
         seen += expected.0.len();
         t += Duration::minutes(5);
     }
@@ -124,6 +143,19 @@ fn the_lot_at_every_past_moment_equals_a_replay_up_to_it() {
 
     // At the moment of the positive result: pending nothing, positive yes.
     let positive_at = t0() + Duration::minutes(50);
+    // Isolated then, with the result known then and none of what came later.
+    let board = lot
+        .store
+        .lot_at(positive_at + Duration::minutes(5))
+        .unwrap()
+        .isolation;
+    assert_eq!(board.isolations.len(), 1);
+    assert_eq!(board.isolations[0].since, positive_at);
+    assert_eq!(
+        board.isolations[0].results,
+        vec![(TestKind::Antigen, TestResult::Positive)]
+    );
+    assert_eq!(board.isolations[0].reason.as_deref(), Some("positive"));
     let past = lot.store.lot_at(positive_at).unwrap();
     let d2 = past
         .occupants

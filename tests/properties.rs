@@ -19,7 +19,9 @@ use proptest::prelude::*;
 use trucklot::domain::Zone;
 use trucklot::domain::bay::BayId;
 use trucklot::domain::clocks::isolation_board;
-use trucklot::domain::event::{HandoffMode, ServiceKind, StayId, Target, TestKind, TestResult};
+use trucklot::domain::event::{
+    Event, HandoffMode, ServiceKind, StayId, Target, TestKind, TestResult,
+};
 use trucklot::domain::gate::ArrivalPlan;
 use trucklot::domain::layout::Layout;
 use trucklot::domain::plate::Plate;
@@ -152,6 +154,8 @@ enum Step {
     Open {
         bay: usize,
     },
+    /// The operator takes back their last action.
+    Undo,
 }
 
 impl Step {
@@ -195,7 +199,7 @@ impl Step {
             } => {
                 let mut a = arrival(p().as_str());
                 a.temperature = Some(Temperature::new(TEMPS[temp % TEMPS.len()]).unwrap());
-                a.code = code;
+                a.code = Some(code);
                 a.travel_flag = travel;
                 a.cargo = cargo;
                 a.handoff_required = handoff_required;
@@ -302,6 +306,7 @@ impl Step {
                     _ => bay_at(bay),
                 },
             },
+            Step::Undo => Op::Undo { expected: None },
         }
     }
 }
@@ -406,6 +411,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => bay.clone().prop_map(|bay| Step::DisinfectBay { bay }),
         1 => bay.clone().prop_map(|bay| Step::Close { bay }),
         1 => bay.prop_map(|bay| Step::Open { bay }),
+        2 => Just(Step::Undo),
     ]
 }
 
@@ -664,6 +670,20 @@ fn run(steps: &[(i64, Step)]) -> Result<(), TestCaseError> {
                             );
                         }
                     }
+                    // An arrival taken back is off site; a departure
+                    // taken back is on site again.
+                    Step::Undo => {
+                        for (_, e) in &out.events {
+                            if let Event::Undone { undone_kind, .. } = e {
+                                let p = || out.plate.clone().unwrap();
+                                match undone_kind.as_str() {
+                                    "arrived" => prop_assert!(on_site.remove(&p())),
+                                    "departed" => prop_assert!(on_site.insert(p())),
+                                    _ => {}
+                                }
+                            }
+                        }
+                    }
                     // After departure only a late result or the handoff's
                     // confirmation may still be recorded.
                     Step::Result { .. } | Step::HandoffConfirm { .. } => {}
@@ -880,7 +900,7 @@ fn run_gate(closed_isolation: usize, steps: &[GateStep]) -> Result<(), TestCaseE
             } => {
                 let mut a = arrival(nth_plate(plate).as_str());
                 a.temperature = Some(Temperature::new(TEMPS[temp]).unwrap());
-                a.code = code;
+                a.code = Some(code);
                 a.cargo = cargo;
                 a.passengers = pass
                     .map(|t| passenger("李四", TEMPS[t], HealthCode::Green))

@@ -336,6 +336,7 @@ fn a_draft_never_replaces_a_file_that_appeared_meanwhile() {
     let ctx_clock = trucklot::domain::clock::FixedClock::new(common::t0());
     let policy = trucklot::domain::policy::Policy::default();
     let ctx = Ctx {
+        action: None,
         operator: "tester",
         terminal: "gate-1",
         clock: &ctx_clock,
@@ -362,6 +363,7 @@ fn a_bulk_load_keeps_the_good_operations_and_drops_a_failed_load() {
     let clock = trucklot::domain::clock::FixedClock::new(common::t0());
     let policy = trucklot::domain::policy::Policy::default();
     let ctx = Ctx {
+        action: None,
         operator: "tester",
         terminal: "gate-1",
         clock: &clock,

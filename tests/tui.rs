@@ -43,7 +43,7 @@ fn arrival(plate: &str, cargo: Cargo, temp: f64, code: HealthCode) -> ArrivalRec
         origin: Some("太原".into()),
         destination: Some("长治".into()),
         temperature: Some(Temperature::new(temp).unwrap()),
-        code,
+        code: Some(code),
         travel_flag: false,
         handoff_required: false,
         passengers: vec![],

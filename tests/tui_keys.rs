@@ -41,7 +41,7 @@ fn arrival(plate: &str, driver: &str) -> ArrivalRecord {
         origin: None,
         destination: None,
         temperature: Some(Temperature::new(36.5).unwrap()),
-        code: HealthCode::Green,
+        code: Some(HealthCode::Green),
         travel_flag: false,
         handoff_required: false,
         passengers: vec![],
@@ -515,6 +515,7 @@ fn the_loops_refresh_shows_another_connections_commit() {
     let mut other = Store::open(&r.dir.path().join("lot.db")).unwrap();
     let (clock, policy) = (FixedClock::new(start()), Policy::default());
     let ctx2 = Ctx {
+        action: None,
         operator: "other",
         terminal: "gate-2",
         clock: &clock,

@@ -39,7 +39,7 @@ fn arrival(p: &str) -> ArrivalRecord {
         origin: None,
         destination: None,
         temperature: Some(Temperature::new(36.5).unwrap()),
-        code: HealthCode::Green,
+        code: Some(HealthCode::Green),
         travel_flag: false,
         handoff_required: false,
         passengers: vec![],
@@ -373,4 +373,139 @@ fn the_new_screens_have_their_keys_in_help() {
     let t = r.screen(160, 45);
     assert!(t.contains("older events") && t.contains("filter"), "{t}");
     let _ = BayId::parse("P-01-01");
+}
+
+#[test]
+fn u_undoes_my_last_action_after_a_confirmation_that_names_it() {
+    let mut r = Rig::new(start());
+    r.key(KeyCode::Char('U'));
+    assert!(
+        r.toast().contains("no action left to undo"),
+        "{}",
+        r.toast()
+    );
+
+    r.arrive("晋A10001");
+    r.arrive("晋A10002");
+    r.key(KeyCode::Char('U'));
+    let s = r.screen(120, 40);
+    assert!(s.contains("Undo your last action?"), "{s}");
+    assert!(s.contains("晋A10002") && s.contains("arrived"), "{s}");
+    // Esc: nothing undone.
+    r.key(KeyCode::Esc);
+    assert_eq!(r.store.event_count().unwrap(), 2);
+
+    r.key(KeyCode::Char('U'));
+    r.key(KeyCode::Enter);
+    assert_eq!(r.store.event_count().unwrap(), 3);
+    let s = r.screen(160, 45);
+    assert!(
+        s.contains("Parking 1/1200"),
+        "the truck is off the map:\n{s}"
+    );
+    assert!(r.toast().contains("undone"), "{}", r.toast());
+
+    // A decision is not undone: the operator is told why.
+    r.op(Op::Isolate {
+        plate: plate("晋A10001"),
+        reason: "fever at recheck".into(),
+        bay: None,
+    });
+    r.key(KeyCode::Char('U'));
+    assert!(r.toast().contains("not undone"), "{}", r.toast());
+    assert_eq!(r.app.mode(), Mode::Map);
+}
+
+#[test]
+fn the_interface_asks_who_is_at_the_keyboard_and_remembers_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let remembered = dir.path().join("operator-gate-1");
+    let mut s = session();
+    s.sign_in = Some(remembered.clone());
+    let (_db, store, app) = tui_rig::lot(s, start());
+    let mut r = Rig {
+        _dir: _db,
+        store,
+        clock: FixedClock::new(start()),
+        policy: Policy::default(),
+        app,
+    };
+    // The first thing on screen: who is it, the last name offered.
+    let screen = r.screen(100, 30);
+    assert!(screen.contains("Who is at the keyboard?"), "{screen}");
+    assert!(screen.contains("tester"), "{screen}");
+    r.ctrl('u');
+    r.key(KeyCode::Enter);
+    assert!(
+        r.toast().contains("required"),
+        "a name is required: {}",
+        r.toast()
+    );
+    r.typed("王班长");
+    r.key(KeyCode::Enter);
+    assert_eq!(r.app.mode(), Mode::Map);
+    assert_eq!(r.app.shared.session.operator, "王班长");
+    assert!(r.screen(160, 45).contains("王班长@gate-1"));
+    assert_eq!(
+        trucklot::tui::sign_in::remembered(&remembered).as_deref(),
+        Some("王班长")
+    );
+    // What is recorded from now on is in that name: the rig runs effects
+    // as the event loop does, with the session's operator.
+    r.arrive("晋A10001");
+    let log = r.store.log(&trucklot::store::LogFilter::default()).unwrap();
+    assert_eq!(log[0].operator, "王班长");
+
+    // O: someone else takes the keyboard mid-shift.
+    r.key(KeyCode::Char('O'));
+    r.ctrl('u');
+    r.typed("李四");
+    r.key(KeyCode::Enter);
+    assert_eq!(r.app.shared.session.operator, "李四");
+}
+
+#[test]
+fn the_isolation_board_at_a_past_moment_is_the_board_as_it_was() {
+    let mut r = Rig::new(start());
+    r.arrive("晋D12345");
+    r.op(Op::Sample {
+        plate: plate("晋D12345"),
+        test: trucklot::domain::event::TestKind::Pcr,
+        tube: None,
+        batch: None,
+    });
+    r.op(Op::Isolate {
+        plate: plate("晋D12345"),
+        reason: "fever at recheck".into(),
+        bay: None,
+    });
+    r.advance(Duration::hours(2));
+    r.op(Op::Release {
+        plate: plate("晋D12345"),
+        reason: "re-measured 36.6".into(),
+        by: "王班长".into(),
+        bay: None,
+    });
+    r.advance(Duration::hours(1));
+    // Now: nobody in isolation.
+    r.key(KeyCode::Char('i'));
+    assert!(!r.screen(160, 45).contains("晋D12345"));
+    r.key(KeyCode::Esc);
+    // 04:00 at the site: it was isolated, its PCR pending.
+    r.key(KeyCode::Char('t'));
+    r.ctrl('u');
+    r.typed("2026-11-25 04:00");
+    r.key(KeyCode::Enter);
+    r.key(KeyCode::Char('i'));
+    assert_eq!(r.app.mode(), Mode::Isolation);
+    let board = r.screen(160, 45);
+    assert!(board.contains("晋D12345"), "{board}");
+    assert!(board.contains("fever at recheck"), "{board}");
+    // Nothing can be decided on a past board.
+    r.key(KeyCode::Char('u'));
+    assert!(r.toast().starts_with("read only"), "{}", r.toast());
+    assert_eq!(r.app.mode(), Mode::Isolation);
+    // Back to the past map, then to now.
+    r.key(KeyCode::Esc);
+    assert_eq!(r.app.mode(), Mode::Past);
 }

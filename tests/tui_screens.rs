@@ -61,7 +61,7 @@ fn arrival(p: &str, cargo: Cargo, temp: f64, code: HealthCode) -> ArrivalRecord 
         origin: Some("太原".into()),
         destination: Some("长治".into()),
         temperature: Some(Temperature::new(temp).unwrap()),
-        code,
+        code: Some(code),
         travel_flag: false,
         handoff_required: false,
         passengers: vec![],
@@ -104,8 +104,8 @@ impl Rig {
         fever.passengers = vec![Passenger {
             name: Some(NAMES[1].into()),
             phone: None,
-            temperature: Temperature::new(36.6).unwrap(),
-            code: HealthCode::Yellow,
+            temperature: Some(Temperature::new(36.6).unwrap()),
+            code: Some(HealthCode::Yellow),
         }];
         r.arrive(fever, None, None);
         r.arrive(
@@ -445,6 +445,7 @@ fn walk(lang: Lang, ascii: bool) -> Vec<(String, Buffer, Buffer)> {
             .clone(),
     };
     let ctx = Ctx {
+        action: None,
         operator: "值班员",
         terminal: "一号门",
         clock: &r.clock,

@@ -12,7 +12,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use super::values::{
-    EVENT_KINDS, bay, date, days, optional_text, passenger, phone, plate, plate_or_bay,
+    EVENT_KINDS, action_id, bay, date, days, optional_text, passenger, phone, plate, plate_or_bay,
     required_text, target, temperature, time, trucks_per_day, word,
 };
 use crate::domain::bay::{BayId, Zone};
@@ -57,6 +57,11 @@ pub struct Global {
     #[arg(long, global = true, env = "TRUCKLOT_TERMINAL", value_name = "NAME",
           value_parser = required_text("terminal"))]
     pub terminal: Option<String>,
+    /// The id of this action (a UUID): sent again with the same id, an action is
+    /// reported as already done and recorded once (for scripts that retry)
+    #[arg(long, global = true, value_name = "UUID", env = "TRUCKLOT_ACTION_ID",
+          value_parser = action_id)]
+    pub action_id: Option<crate::ops::ActionId>,
     /// The config file (policy thresholds, site time zone) [default:
     /// config.toml in the user's config directory; a missing default is fine]
     #[arg(long, global = true, env = "TRUCKLOT_CONFIG", value_name = "FILE")]
@@ -181,6 +186,21 @@ pub enum Command {
         /// Where the truck is going ('' clears it)
         #[arg(long, value_name = "Y")]
         destination: Option<String>,
+    },
+    /// Take back your own last action (a compensating event; the log keeps both)
+    Undo {
+        /// Do not ask: the answer is yes (for scripts)
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Blank names, phones, temperatures and health codes of stays that ended before a date
+    Purge {
+        /// Stays that ended before this time (default: the config's retention, [site] retention_days)
+        #[arg(long, value_name = "T", value_parser = time)]
+        before: Option<TimeArg>,
+        /// Do not ask: the answer is yes (for scripts)
+        #[arg(long)]
+        yes: bool,
     },
     /// Record a test result; a positive proposes isolation, an invalid one a resample
     Result {

@@ -70,7 +70,7 @@ pub(super) fn arrive_op(a: ArriveArgs, setup: &Setup) -> Result<Op, Failure> {
             origin: some(a.origin),
             destination: some(a.destination),
             temperature: Some(a.temp),
-            code: a.code,
+            code: Some(a.code),
             travel_flag: a.travel,
             handoff_required: a.handoff_required,
             passengers: a.passengers,

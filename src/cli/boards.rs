@@ -29,7 +29,7 @@ struct BoardJson<'a> {
 }
 
 #[derive(Serialize)]
-struct BoardRowJson<'a> {
+pub(super) struct BoardRowJson<'a> {
     stay: StayId,
     plate: &'a Plate,
     bay: Option<&'a BayId>,
@@ -97,26 +97,44 @@ pub(super) fn isolation(
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let now = output::now();
+    let rows = clocks::isolation_board(&store.clock_facts()?, &setup.config.policy, now);
+    isolation_board(store, setup, &rows, now, format, out)
+}
+
+/// The isolation board's rows for `JSON` output (no names: the board's
+/// reason names who was flagged by role).
+pub(super) fn isolation_json(rows: &[IsolationRow]) -> Vec<BoardRowJson<'_>> {
+    rows.iter()
+        .map(|r| BoardRowJson {
+            stay: r.truck.stay,
+            plate: &r.truck.plate,
+            bay: r.truck.bay.as_ref(),
+            reason: reason_text(Lang::En, r),
+            since: r.since,
+            minutes: r.minutes,
+            pending: &r.pending,
+            overdue: &r.overdue,
+            escalation: r.escalation.as_deref(),
+            review_due: r.review_due,
+            next: &r.next,
+        })
+        .collect()
+}
+
+/// The isolation board as it stood at `now` (the present, or a past moment
+/// for `at`), in the format asked for.
+pub(super) fn isolation_board(
+    store: &Store,
+    setup: &Setup,
+    rows: &[IsolationRow],
+    now: DateTime<Utc>,
+    format: TableFormat,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
     let tz = setup.config.timezone;
     let lang = setup.lang;
-    let rows = clocks::isolation_board(&store.clock_facts()?, &setup.config.policy, now);
     if format.json {
-        let trucks = rows
-            .iter()
-            .map(|r| BoardRowJson {
-                stay: r.truck.stay,
-                plate: &r.truck.plate,
-                bay: r.truck.bay.as_ref(),
-                reason: reason_text(Lang::En, r),
-                since: r.since,
-                minutes: r.minutes,
-                pending: &r.pending,
-                overdue: &r.overdue,
-                escalation: r.escalation.as_deref(),
-                review_due: r.review_due,
-                next: &r.next,
-            })
-            .collect();
+        let trucks = isolation_json(rows);
         output::json(out, &BoardJson { at: now, trucks })?;
     } else if format.csv {
         let cells: Vec<Vec<String>> = rows
@@ -172,7 +190,7 @@ pub(super) fn isolation(
             h(CliMsg::ColOverdue),
             h(CliMsg::ColNext),
         ]);
-        for r in &rows {
+        for r in rows {
             let reason = reason_text(lang, r);
             t.row(vec![
                 r.truck.plate.to_string(),

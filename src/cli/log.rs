@@ -83,7 +83,7 @@ fn mask_phones(v: &mut serde_json::Value) {
 }
 
 /// The kind of an event as people read it ("sample_taken" → "sample taken", "采样").
-fn kind_text(lang: Lang, kind: &str) -> String {
+pub(super) fn kind_text(lang: Lang, kind: &str) -> String {
     let m = match kind {
         "arrived" => CliMsg::EvArrived,
         "moved" => CliMsg::EvMoved,
@@ -105,6 +105,8 @@ fn kind_text(lang: Lang, kind: &str) -> String {
         "disinfected" => CliMsg::EvDisinfected,
         "bay_closed" => CliMsg::EvBayClosed,
         "bay_opened" => CliMsg::EvBayOpened,
+        "purged" => CliMsg::EvPurged,
+        "undone" => CliMsg::EvUndone,
         other => return other.to_string(),
     };
     match lang {
@@ -115,7 +117,7 @@ fn kind_text(lang: Lang, kind: &str) -> String {
 }
 
 /// One short human line about an event.
-fn summary(lang: Lang, e: &Event, tz: Tz) -> String {
+pub(super) fn summary(lang: Lang, e: &Event, tz: Tz) -> String {
     let code = |c: HealthCode| match lang {
         Lang::En => format!("{c} code"),
         _ => wd(lang, c).to_string(),
@@ -150,7 +152,9 @@ fn summary(lang: Lang, e: &Event, tz: Tz) -> String {
             if let Some(t) = a.temperature {
                 sep(&mut s, t.to_string());
             }
-            sep(&mut s, code(a.code));
+            if let Some(c) = a.code {
+                sep(&mut s, code(c));
+            }
             match a.passengers.len() {
                 0 => {}
                 1 => sep(&mut s, CliMsg::OnePassenger.text(lang).into()),
@@ -293,8 +297,14 @@ fn summary(lang: Lang, e: &Event, tz: Tz) -> String {
             ..
         } => {
             let who = person_in(lang, *person, None);
-            let mut s = format!("{who}: {temperature}");
-            sep(&mut s, code(*c));
+            // A purged measurement leaves only who was rechecked.
+            let mut s = who;
+            if let Some(t) = temperature {
+                s = format!("{s}: {t}");
+            }
+            if let Some(c) = c {
+                sep(&mut s, code(*c));
+            }
             if !findings.is_empty() {
                 let w: Vec<String> = findings
                     .iter()
@@ -322,6 +332,18 @@ fn summary(lang: Lang, e: &Event, tz: Tz) -> String {
             Target::Bay(b) => say(lang, CliMsg::BayNamed, &[b]),
         },
         Event::BayClosed { reason, .. } => reason.clone(),
+        Event::Purged { before, stays } => say(
+            lang,
+            CliMsg::PurgedSummary,
+            &[&super::output::local(*before, tz), stays],
+        ),
+        Event::Undone {
+            event, undone_kind, ..
+        } => say(
+            lang,
+            CliMsg::UndoneSummary,
+            &[event, &kind_text(lang, undone_kind)],
+        ),
     }
 }
 

@@ -19,6 +19,7 @@ mod output;
 mod past;
 mod policy;
 mod read;
+mod record;
 mod report;
 mod show;
 mod simulate;
@@ -53,6 +54,9 @@ pub enum Failure {
     Env(String),
     /// Nothing more to say (help was printed, or stdout was closed).
     Quiet(u8),
+    /// Not a failure: the action was sent again and had already been
+    /// recorded (exit 0, with a note on stderr).
+    AlreadyDone(String),
 }
 
 impl Failure {
@@ -62,13 +66,16 @@ impl Failure {
             Failure::Usage(_) => 2,
             Failure::Env(_) => 3,
             Failure::Quiet(c) => *c,
+            Failure::AlreadyDone(_) => 0,
         }
     }
 
     /// The message as one printable line, or `None` for `Quiet`.
     pub fn message(&self) -> Option<String> {
         match self {
-            Failure::Refused(m) | Failure::Usage(m) | Failure::Env(m) => Some(one_line(m)),
+            Failure::Refused(m) | Failure::Usage(m) | Failure::Env(m) | Failure::AlreadyDone(m) => {
+                Some(one_line(m))
+            }
             Failure::Quiet(_) => None,
         }
     }
@@ -90,6 +97,15 @@ impl Failure {
             OpError::Refused(_) => Failure::Refused(crate::i18n::refusal::text(lang, &e)),
             OpError::Invalid(m) => Failure::Usage(say(lang, CliMsg::InvalidInput, &[&m])),
             OpError::Store(s) => Failure::store(lang, s),
+            OpError::AlreadyDone {
+                action,
+                event,
+                kind,
+            } => Failure::AlreadyDone(say(
+                lang,
+                CliMsg::AlreadyDone,
+                &[&action, &event, &log::kind_text(lang, &kind)],
+            )),
         }
     }
 
@@ -162,6 +178,7 @@ impl From<OpError> for Failure {
             OpError::Refused(r) => Failure::Refused(r.to_string()),
             OpError::Invalid(m) => Failure::Usage(m),
             OpError::Store(s) => s.into(),
+            e @ OpError::AlreadyDone { .. } => Failure::AlreadyDone(e.to_string()),
         }
     }
 }
@@ -348,6 +365,8 @@ pub struct Setup {
     pub terminal: String,
     /// The language of human output and errors (`--lang`, else the locale).
     pub lang: Lang,
+    /// The client's id of the action a write command sends (`--action-id`).
+    pub action: Option<crate::ops::ActionId>,
 }
 
 impl Setup {
@@ -373,6 +392,7 @@ impl Setup {
                 .terminal
                 .clone()
                 .unwrap_or_else(|| config::DEFAULT_TERMINAL.to_string()),
+            action: g.action_id.clone(),
         })
     }
 }
@@ -402,6 +422,7 @@ fn disclose(
 ) -> Result<(), Failure> {
     let clock = crate::domain::clock::SystemClock;
     let ctx = crate::ops::Ctx {
+        action: None,
         operator: &setup.operator,
         terminal: &setup.terminal,
         clock: &clock,
@@ -497,6 +518,10 @@ fn run_to(g: &Global, cmd: Command, out: &mut dyn Write) -> Result<(), Failure> 
                 Command::Check => read::check(&mut store, &setup, out),
                 Command::Rebuild => read::rebuild(&mut store, &setup, out),
                 Command::Backup { to } => read::backup(&store, &setup, &to, out),
+                Command::Undo { yes } => record::undo(&mut store, &setup, yes, out),
+                Command::Purge { before, yes } => {
+                    record::purge(&mut store, &setup, before, yes, out)
+                }
                 other => write::run(&mut store, &setup, other, out),
             }
         }

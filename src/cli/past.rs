@@ -23,6 +23,8 @@ struct AtJson<'a> {
     zones: Vec<ZoneAt>,
     occupants: &'a [PastOccupant],
     closed: &'a [PastClosure],
+    /// The isolation board as it stood then.
+    isolation: Vec<super::boards::BoardRowJson<'a>>,
 }
 
 pub(super) fn at(
@@ -39,6 +41,12 @@ pub(super) fn at(
         .ok_or_else(|| Failure::Usage(say(lang, CliMsg::NoSuchLocalTime, &[&"TIME", &tz])))?;
     let past = store.lot_at(t)?;
     let zones = past.zones(store.layout());
+    let facts = crate::domain::clocks::ClockFacts {
+        samples: past.isolation.pending.clone(),
+        isolations: past.isolation.isolations.clone(),
+        ..Default::default()
+    };
+    let board = crate::domain::clocks::isolation_board(&facts, &setup.config.policy, t);
     if format.json {
         output::json(
             out,
@@ -47,6 +55,7 @@ pub(super) fn at(
                 zones,
                 occupants: &past.occupants,
                 closed: &past.closed,
+                isolation: super::boards::isolation_json(&board),
             },
         )?;
         return Ok(());
@@ -136,6 +145,11 @@ pub(super) fn at(
                 &[&c.bay, &local(c.since, tz), &c.reason]
             )
         )?;
+    }
+    if !board.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{}", say(lang, CliMsg::IsolationAt, &[&local(t, tz)]))?;
+        super::boards::isolation_board(store, setup, &board, t, format, out)?;
     }
     Ok(())
 }

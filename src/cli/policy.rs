@@ -67,6 +67,7 @@ pub(super) fn run(
             let policy = with_changes(&base, &changes)?;
             let clock = SystemClock;
             let ctx = Ctx {
+                action: setup.action.as_ref(),
                 operator: &setup.operator,
                 terminal: &setup.terminal,
                 clock: &clock,

@@ -75,7 +75,8 @@ struct PersonJson {
     name: Option<String>,
     phone: Option<String>,
     temperature: Option<f64>,
-    code: HealthCode,
+    /// `null` once purged.
+    code: Option<HealthCode>,
     checked_at: DateTime<Utc>,
 }
 
@@ -93,7 +94,8 @@ struct StayJson {
     origin: Option<String>,
     destination: Option<String>,
     temperature: Option<f64>,
-    code: HealthCode,
+    /// `null` once purged.
+    code: Option<HealthCode>,
     travel_flag: bool,
     handoff_required: bool,
     flags: Vec<String>,
@@ -460,7 +462,8 @@ fn show_stay(
                 p.temperature
                     .map(|t| format!("{t:.1} °C"))
                     .unwrap_or_else(|| "-".into()),
-                wd(lang, p.code).to_string(),
+                p.code
+                    .map_or_else(|| "-".to_string(), |c| wd(lang, c).to_string()),
                 local(p.checked_at, tz),
             ]);
         }
@@ -529,10 +532,11 @@ fn show_stay(
     Ok(())
 }
 
-/// "green code" / "绿码".
-fn code_text(lang: Lang, code: HealthCode) -> String {
-    match lang {
-        Lang::En => format!("{code} code"),
-        _ => wd(lang, code).to_string(),
+/// "green code" / "绿码"; "-" once purged.
+fn code_text(lang: Lang, code: Option<HealthCode>) -> String {
+    match (lang, code) {
+        (_, None) => "-".into(),
+        (Lang::En, Some(code)) => format!("{code} code"),
+        (_, Some(code)) => wd(lang, code).to_string(),
     }
 }

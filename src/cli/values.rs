@@ -48,7 +48,7 @@ impl TimeArg {
 }
 
 /// Every kind of event in the log, as `log --kind` accepts it.
-pub const EVENT_KINDS: [&str; 20] = crate::domain::event::Event::KINDS;
+pub const EVENT_KINDS: [&str; 22] = crate::domain::event::Event::KINDS;
 
 /// A value the command line refused, in both languages: clap runs the
 /// parsers before it knows `--lang`, so the error carries both texts and
@@ -193,6 +193,11 @@ fn bay_error(s: &str, e: &BayIdError) -> ArgError {
     )
 }
 
+pub(super) fn action_id(s: &str) -> Result<crate::ops::ActionId, ArgError> {
+    crate::ops::ActionId::parse(s)
+        .map_err(|_| ArgError::say(CliMsg::BadActionId, &[&text::echo(s)]))
+}
+
 pub(super) fn plate(s: &str) -> Result<Plate, ArgError> {
     Plate::parse(s).map_err(|e| plate_error(s, &e))
 }
@@ -265,8 +270,8 @@ pub(super) fn passenger(s: &str) -> Result<Passenger, ArgError> {
     Ok(Passenger {
         name: (!name.is_empty()).then_some(name),
         phone,
-        temperature,
-        code,
+        temperature: Some(temperature),
+        code: Some(code),
     })
 }
 
@@ -446,7 +451,7 @@ mod tests {
         let p = passenger("李四, 138-0013-8000 ,36.5,Yellow").unwrap();
         assert_eq!(p.name.as_deref(), Some("李四"));
         assert!(p.phone.is_some());
-        assert_eq!(p.code, HealthCode::Yellow);
+        assert_eq!(p.code, Some(HealthCode::Yellow));
         let anon = passenger(",,38.5,green").unwrap();
         assert_eq!((anon.name, anon.phone), (None, None));
         assert!(passenger("王五，，36.6，green").is_ok());

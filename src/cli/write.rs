@@ -29,6 +29,7 @@ pub(super) fn run(
 ) -> Result<(), Failure> {
     let clock = SystemClock;
     let ctx = Ctx {
+        action: setup.action.as_ref(),
         operator: &setup.operator,
         terminal: &setup.terminal,
         clock: &clock,
@@ -44,6 +45,11 @@ pub(super) fn run(
             },
     } = command
     {
+        if setup.action.is_some() {
+            return Err(Failure::Usage(
+                CliMsg::ActionIdOneAction.text(setup.lang).to_string(),
+            ));
+        }
         let mode = ImportMode { dry_run, partial };
         return super::import::import(store, &ctx, setup, &file, mode, json, out);
     }

@@ -64,8 +64,9 @@ pub struct ArrivalRecord {
     /// The driver's temperature. Every new arrival has one (`ops` refuses
     /// one without); only events of the first schema version may lack it.
     pub temperature: Option<Temperature>,
-    /// The driver's health code.
-    pub code: HealthCode,
+    /// The driver's health code. Every new arrival has one (`ops` refuses
+    /// one without); it is `None` once purged.
+    pub code: Option<HealthCode>,
     pub travel_flag: bool,
     pub handoff_required: bool,
     /// Up to three passengers, each checked like the driver.
@@ -80,13 +81,14 @@ pub struct ArrivalRecord {
     pub venue_code: Option<bool>,
 }
 
-/// Someone in the cab besides the driver.
+/// Someone in the cab besides the driver. The measurement is required at
+/// the gate (`ops` refuses a passenger without one); it is `None` once purged.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Passenger {
     pub name: Option<String>,
     pub phone: Option<Phone>,
-    pub temperature: Temperature,
-    pub code: HealthCode,
+    pub temperature: Option<Temperature>,
+    pub code: Option<HealthCode>,
 }
 
 impl ArrivalRecord {
@@ -94,11 +96,11 @@ impl ArrivalRecord {
     pub fn people(&self) -> Vec<PersonCheck> {
         let mut v = vec![PersonCheck {
             temperature: self.temperature,
-            code: Some(self.code),
+            code: self.code,
         }];
         v.extend(self.passengers.iter().map(|p| PersonCheck {
-            temperature: Some(p.temperature),
-            code: Some(p.code),
+            temperature: p.temperature,
+            code: p.code,
         }));
         v
     }
@@ -309,13 +311,30 @@ pub enum Event {
     PolicyChanged {
         policy: Policy,
     },
-    /// A new measurement of one person in the cab (0 = the driver).
+    /// A new measurement of one person in the cab (0 = the driver); the
+    /// measurement is `None` once purged.
     Rechecked {
         stay: StayId,
         person: u8,
-        temperature: Temperature,
-        code: HealthCode,
+        temperature: Option<Temperature>,
+        code: Option<HealthCode>,
         findings: Vec<Finding>,
+    },
+    /// Personal data of the stays that ended before `before` was blanked
+    /// (`stays` of them); counts, findings and the log's shape are kept.
+    Purged {
+        before: DateTime<Utc>,
+        stays: u64,
+    },
+    /// The action recorded as event `event` (of kind `undone_kind`) was
+    /// taken back by its operator: its effect on the state is reversed.
+    Undone {
+        event: i64,
+        undone_kind: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stay: Option<StayId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        bay: Option<BayId>,
     },
     ServiceRequested {
         stay: StayId,
@@ -343,7 +362,7 @@ pub enum Event {
 
 impl Event {
     /// Every kind, as `kind()` names them (a test checks the two agree).
-    pub const KINDS: [&'static str; 20] = [
+    pub const KINDS: [&'static str; 22] = [
         "arrived",
         "moved",
         "departed",
@@ -364,6 +383,8 @@ impl Event {
         "disinfected",
         "bay_closed",
         "bay_opened",
+        "purged",
+        "undone",
     ];
 
     /// The snake_case kind, as stored in the log's `kind` column.
@@ -389,6 +410,8 @@ impl Event {
             Event::Disinfected { .. } => "disinfected",
             Event::BayClosed { .. } => "bay_closed",
             Event::BayOpened { .. } => "bay_opened",
+            Event::Purged { .. } => "purged",
+            Event::Undone { .. } => "undone",
         }
     }
 
@@ -413,8 +436,9 @@ impl Event {
             Event::Disinfected { .. }
             | Event::BayClosed { .. }
             | Event::BayOpened { .. }
-            | Event::PolicyChanged { .. } => None,
-            Event::Disclosed { stay, .. } => *stay,
+            | Event::PolicyChanged { .. }
+            | Event::Purged { .. } => None,
+            Event::Disclosed { stay, .. } | Event::Undone { stay, .. } => *stay,
         }
     }
 
@@ -429,10 +453,41 @@ impl Event {
             | Event::Released { to, .. }
             | Event::HandoffStarted { to, .. } => Some(to),
             Event::Departed { from, .. } => Some(from),
+            Event::Undone { bay, .. } => bay.as_ref(),
             Event::Disinfected {
                 target: Target::Bay(b),
             } => Some(b),
             _ => None,
+        }
+    }
+}
+
+impl Event {
+    /// Where this event holds personal data (names, phones, temperatures,
+    /// health codes), as JSON pointers into its serialized form. The store
+    /// keeps those values apart from the log, so that a purge can blank them
+    /// without touching an event.
+    pub fn personal_slots(&self) -> Vec<String> {
+        const PERSON: [&str; 4] = ["name", "phone", "temperature", "code"];
+        match self {
+            Event::Arrived { arrival, .. } => {
+                let mut v: Vec<String> = ["driver", "phone", "temperature", "code"]
+                    .iter()
+                    .map(|k| format!("/{k}"))
+                    .collect();
+                for i in 0..arrival.passengers.len() {
+                    v.extend(PERSON.iter().map(|k| format!("/passengers/{i}/{k}")));
+                }
+                v
+            }
+            Event::Rechecked { .. } => vec!["/temperature".into(), "/code".into()],
+            Event::Corrected { changes, .. } => changes
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| matches!(c.field, Field::Driver | Field::Phone))
+                .flat_map(|(i, _)| [format!("/changes/{i}/old"), format!("/changes/{i}/new")])
+                .collect(),
+            _ => Vec::new(),
         }
     }
 }
@@ -472,7 +527,7 @@ mod tests {
                 origin: Some("太原".into()),
                 destination: None,
                 temperature: Some(Temperature::new(36.5).unwrap()),
-                code: HealthCode::Green,
+                code: Some(HealthCode::Green),
                 travel_flag: false,
                 handoff_required: false,
                 passengers: vec![],

@@ -79,6 +79,10 @@ pub struct Summary {
     pub disclosures: Vec<(DateTime<Utc>, String, String)>,
     /// When the policy changed in the window, and who changed it.
     pub policy_changes: Vec<(DateTime<Utc>, String)>,
+    /// Actions taken back: when, by whom, about which truck, of what kind.
+    pub undos: Vec<(DateTime<Utc>, String, Option<Plate>, String)>,
+    /// Purges of personal data: when, by whom, how many stays.
+    pub purges: Vec<(DateTime<Utc>, String, u64)>,
 }
 
 /// Sums `events` (any order), all of which fall in the window; `cargo_of`
@@ -89,7 +93,18 @@ pub fn summarize(events: &[LoggedEvent], cargo_of: impl Fn(StayId) -> Option<Car
     sorted.sort_by_key(|e| e.id);
     s.events = sorted.len();
     let plate_of = |e: &LoggedEvent| e.plate.clone();
+    // An action taken back counts as never done; its undo is listed.
+    let undone: std::collections::HashSet<i64> = sorted
+        .iter()
+        .filter_map(|e| match e.event {
+            Event::Undone { event, .. } => Some(event),
+            _ => None,
+        })
+        .collect();
     for e in sorted {
+        if undone.contains(&e.id) {
+            continue;
+        }
         match &e.event {
             Event::Arrived {
                 arrival,
@@ -208,6 +223,11 @@ pub fn summarize(events: &[LoggedEvent], cargo_of: impl Fn(StayId) -> Option<Car
             Event::Disclosed { what, .. } => {
                 s.disclosures.push((e.at, e.operator.clone(), what.clone()))
             }
+            Event::Undone { undone_kind, .. } => {
+                s.undos
+                    .push((e.at, e.operator.clone(), plate_of(e), undone_kind.clone()))
+            }
+            Event::Purged { stays, .. } => s.purges.push((e.at, e.operator.clone(), *stays)),
             Event::Moved { .. } | Event::Rechecked { .. } | Event::Corrected { .. } => {}
         }
     }

@@ -68,6 +68,11 @@ fn service_word(lang: Lang, s: ServiceKind) -> &'static str {
     }
 }
 
+/// An event kind in Chinese ("sample_taken" → "采样").
+fn kind_word(kind: &str) -> String {
+    crate::i18n::event_kind_msg(kind).map_or_else(|| kind.to_string(), |m| m.text(Lang::Zh).into())
+}
+
 fn result_word(lang: Lang, r: TestResult) -> &'static str {
     match r {
         TestResult::Negative => Msg::ResultNegative.text(lang),
@@ -176,6 +181,35 @@ fn parts(e: &OpError) -> (Option<Msg>, String, String, String) {
                 none(),
                 service_word(zh, *kind).into(),
             ),
+            Refusal::NothingToUndo(op) => (Some(Msg::RefNothingToUndo), none(), none(), op.clone()),
+            Refusal::UndoNotLast { event } => (Some(Msg::RefUndoNotLast), none(), none(), s(event)),
+            Refusal::UndoDecision { kind } => {
+                (Some(Msg::RefUndoDecision), none(), none(), kind_word(kind))
+            }
+            Refusal::UndoPositive => (Some(Msg::RefUndoPositive), none(), none(), none()),
+            Refusal::UndoChangedSince {
+                kind,
+                event,
+                later,
+                later_kind,
+                by,
+            } => (
+                Some(Msg::RefUndoChangedSince),
+                none(),
+                none(),
+                format!(
+                    "{event}\u{1f}{}\u{1f}{later} ({}, {by})",
+                    kind_word(kind),
+                    kind_word(later_kind)
+                ),
+            ),
+            Refusal::UndoPurged { event } => (Some(Msg::RefUndoPurged), none(), none(), s(event)),
+            Refusal::NothingToPurge { before } => (
+                Some(Msg::RefNothingToPurge),
+                none(),
+                none(),
+                before.format("%Y-%m-%d %H:%M UTC").to_string(),
+            ),
             Refusal::UnknownTube(t) => (Some(Msg::RefUnknownTube), none(), none(), t.clone()),
             Refusal::ResultConflict {
                 tube,
@@ -192,6 +226,12 @@ fn parts(e: &OpError) -> (Option<Msg>, String, String, String) {
                 ),
             ),
         },
+        OpError::AlreadyDone { action, event, .. } => (
+            Some(Msg::RefAlreadyDone),
+            none(),
+            none(),
+            format!("{action}\u{1f}{event}"),
+        ),
         OpError::Invalid(_) | OpError::Store(_) => (None, none(), none(), none()),
     }
 }

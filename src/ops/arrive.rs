@@ -39,6 +39,21 @@ fn validated(arrival: &ArrivalRecord) -> Result<ArrivalRecord, OpError> {
             "the driver's temperature is required: every person in the cab is checked".into(),
         ));
     }
+    if a.code.is_none() {
+        return Err(OpError::Invalid(
+            "the driver's health code is required: every person in the cab is checked".into(),
+        ));
+    }
+    if let Some(i) = a
+        .passengers
+        .iter()
+        .position(|p| p.temperature.is_none() || p.code.is_none())
+    {
+        return Err(OpError::Invalid(format!(
+            "passenger {}'s temperature and health code are required: every person in the cab is checked",
+            i + 1
+        )));
+    }
     if a.passengers.len() + 1 > MAX_PEOPLE {
         return Err(OpError::Invalid(format!(
             "{} passengers: a cab holds the driver and at most {}",

@@ -121,6 +121,8 @@ impl From<OpError> for Failed {
             OpError::Store(e) => Failed::Store(e),
             // `record_result` validates nothing the row did not.
             OpError::Invalid(m) => Failed::Row(RowRefusal::Unreadable(m)),
+            // An import is one transaction of its own, never an action sent again.
+            e @ OpError::AlreadyDone { .. } => Failed::Row(RowRefusal::Unreadable(e.to_string())),
         }
     }
 }

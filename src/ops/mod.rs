@@ -6,6 +6,7 @@
 //! (append + project), commit. A refusal rolls everything back and is a typed
 //! reason, never a panic. One file per group of operations.
 
+mod action;
 mod arrive;
 mod bays;
 mod correct;
@@ -14,15 +15,20 @@ mod handoff;
 mod import;
 mod isolation;
 mod move_truck;
+mod purge;
 mod recheck;
 mod refusal;
 mod service;
 mod tests;
+mod undo;
+
+use chrono::{DateTime, Utc};
 
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::clock::Clock;
 use crate::domain::event::{
-    ArrivalRecord, Event, Field, HandoffMode, ServiceKind, StayId, Target, TestKind, TestResult,
+    ArrivalRecord, Event, Field, HandoffMode, LoggedEvent, ServiceKind, StayId, Target, TestKind,
+    TestResult,
 };
 use crate::domain::plate::Plate;
 use crate::domain::policy::{HealthCode, Policy, Temperature};
@@ -31,6 +37,7 @@ use crate::domain::suggest::suggest;
 use crate::domain::text;
 use crate::store::{EventMeta, Store, StoreError, Tx};
 
+pub use action::ActionId;
 pub use arrive::plan;
 pub use import::{
     ImportMode, ImportReport, ImportRow, ResultRow, RowRefusal, RowVerdict, import_results,
@@ -43,6 +50,9 @@ pub struct Ctx<'a> {
     pub terminal: &'a str,
     pub clock: &'a dyn Clock,
     pub policy: &'a Policy,
+    /// The id the client gave this action (`--action-id`), to be recorded
+    /// once however often it is sent; `None`: a new id per operation.
+    pub action: Option<&'a ActionId>,
 }
 
 /// Everything an operator can do.
@@ -154,6 +164,16 @@ pub enum Op {
     OpenBay {
         bay: BayId,
     },
+    /// Takes back this operator's last action with a compensating event.
+    /// `expected`: the event the operator was shown and confirmed (refused
+    /// if it is no longer their last action).
+    Undo {
+        expected: Option<i64>,
+    },
+    /// Blanks the personal data of the stays that ended before `before`.
+    Purge {
+        before: DateTime<Utc>,
+    },
 }
 
 /// What an operation proposes next (the operator confirms or ignores it).
@@ -191,14 +211,38 @@ pub enum Note {
     ServiceClosedAtDeparture(ServiceKind),
 }
 
-/// Runs `op` in one transaction.
+/// Runs `op` in one transaction, as the client's action (`ctx.action`) or
+/// a new one.
 pub fn execute(store: &mut Store, ctx: &Ctx<'_>, op: &Op) -> Result<Outcome, OpError> {
+    match ctx.action {
+        Some(id) => execute_action(store, ctx, id, op),
+        None => execute_action(store, ctx, &ActionId::new(), op),
+    }
+}
+
+/// Runs `op` in one transaction as the action `action`: recorded with its
+/// events, once. Sent again with the same id (a retry whose first commit
+/// was never acknowledged), it is found done — `OpError::AlreadyDone` —
+/// and nothing is recorded twice.
+pub fn execute_action(
+    store: &mut Store,
+    ctx: &Ctx<'_>,
+    action: &ActionId,
+    op: &Op,
+) -> Result<Outcome, OpError> {
     let meta = EventMeta {
         at: ctx.clock.now(),
         operator: ctx.operator,
         terminal: ctx.terminal,
     };
     store.write(|tx| {
+        if let Some((event, kind)) = tx.action_done(action.as_str())? {
+            return Err(OpError::AlreadyDone {
+                action: action.to_string(),
+                event,
+                kind,
+            });
+        }
         let mut w = Writer {
             tx,
             meta: &meta,
@@ -273,13 +317,24 @@ pub fn execute(store: &mut Store, ctx: &Ctx<'_>, op: &Op) -> Result<Outcome, OpE
             Op::Disinfect { target } => bays::disinfect(&mut w, target),
             Op::CloseBay { bay, reason } => bays::close(&mut w, bay, reason),
             Op::OpenBay { bay } => bays::open(&mut w, bay),
+            Op::Undo { expected } => undo::run(&mut w, *expected),
+            Op::Purge { before } => purge::run(&mut w, *before),
         }?;
         if out.proposal.is_none() {
             out.proposal = w.propose_for_holding()?;
         }
         out.events = std::mem::take(&mut w.events);
+        if let (Some((first, _)), Some((last, _))) = (out.events.first(), out.events.last()) {
+            w.tx.record_action(action.as_str(), *first, *last)?;
+        }
         Ok(out)
     })
+}
+
+/// The action `operator` would take back with `Op::Undo` now, or why it
+/// cannot: for the confirmation that names it.
+pub fn undo_target(store: &mut Store, operator: &str) -> Result<LoggedEvent, OpError> {
+    store.read(|tx| undo::target(tx, operator, None))
 }
 
 /// Everything the rules know about the plate's stay on site (`None`: not

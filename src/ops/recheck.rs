@@ -30,8 +30,8 @@ pub(super) fn run(
     w.record(Event::Rechecked {
         stay: stay.id,
         person,
-        temperature,
-        code,
+        temperature: Some(temperature),
+        code: Some(code),
         findings,
     })?;
     let mut out = outcome(&stay, stay.bay.clone());

@@ -66,6 +66,32 @@ pub enum Refusal {
     PolicyUnchanged,
     #[error("no sample has tube id {0}")]
     UnknownTube(String),
+    #[error("{0} has no action left to undo")]
+    NothingToUndo(String),
+    #[error("event {event} is no longer your last action: look again before undoing")]
+    UndoNotLast { event: i64 },
+    #[error(
+        "a {kind} event is a decision or a measurement and is not undone: record the next one instead"
+    )]
+    UndoDecision { kind: String },
+    #[error("a positive result is not undone: only a later negative PCR clears it")]
+    UndoPositive,
+    #[error(
+        "event {event} ({kind}) can no longer be undone: event {later} ({later_kind}, by {by}) came after it"
+    )]
+    UndoChangedSince {
+        kind: String,
+        event: i64,
+        later: i64,
+        later_kind: String,
+        by: String,
+    },
+    #[error("event {event} can no longer be undone: its stay's personal data was purged")]
+    UndoPurged { event: i64 },
+    #[error("no stay that ended before {} still has personal data: nothing to purge", .before.format("%Y-%m-%d %H:%M UTC"))]
+    NothingToPurge {
+        before: chrono::DateTime<chrono::Utc>,
+    },
     #[error("tube {tube} already has a {recorded} result; the file says {given}")]
     ResultConflict {
         tube: String,
@@ -112,4 +138,11 @@ pub enum OpError {
     Invalid(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// This action was already recorded (a retry): nothing was written again.
+    #[error("action {action} was already done (event {event}, {kind}): nothing was recorded twice")]
+    AlreadyDone {
+        action: String,
+        event: i64,
+        kind: String,
+    },
 }

@@ -74,7 +74,7 @@ fn truck(sim: &mut Sim<'_>) -> Option<Truck> {
         origin: Some(rng.word(ORIGINS).to_string()),
         destination: Some(rng.word(DESTINATIONS).to_string()),
         temperature: temperature(rng),
-        code: code(rng),
+        code: Some(code(rng)),
         travel_flag: rng.chance(0.001),
         handoff_required: rng.chance(0.04),
         passengers: Vec::new(),
@@ -88,8 +88,8 @@ fn truck(sim: &mut Sim<'_>) -> Option<Truck> {
         arrival.passengers.push(Passenger {
             name: Some(driver(rng)),
             phone: phone(rng),
-            temperature: t,
-            code: code(rng),
+            temperature: Some(t),
+            code: Some(code(rng)),
         });
     }
     // Drivers resting in the living area stay a day or more.

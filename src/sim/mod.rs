@@ -269,6 +269,8 @@ impl Sim<'_> {
         };
         let (operator, terminal) = steps::staff(&step, t, self.sc.timezone, &mut self.rng);
         let ctx = Ctx {
+            // Simulated steps are never sent twice: no action id to dedupe by.
+            action: None,
             operator,
             terminal,
             clock,
@@ -280,7 +282,7 @@ impl Sim<'_> {
                 follow::recorded(self, &step, &out, t);
                 Ok(())
             }
-            Err(e @ (OpError::Refused(_) | OpError::Invalid(_))) => {
+            Err(e @ (OpError::Refused(_) | OpError::Invalid(_) | OpError::AlreadyDone { .. })) => {
                 self.summary.skipped += 1;
                 follow::refused(self, &step, &e, t);
                 Ok(())

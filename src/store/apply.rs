@@ -70,7 +70,7 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                     a.origin,
                     a.destination,
                     a.temperature.map(|t| t.celsius()),
-                    a.code.as_str(),
+                    a.code.map(|c| c.as_str()),
                     a.travel_flag,
                     a.handoff_required,
                     flags_text,
@@ -83,29 +83,32 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                     findings_json,
                 ],
             )?;
-            let person =
-                |n: i64, name: Option<&str>, phone: Option<&str>, t: Option<f64>, code: &str| {
-                    exec(
+            let person = |n: i64,
+                          name: Option<&str>,
+                          phone: Option<&str>,
+                          t: Option<f64>,
+                          code: Option<&str>| {
+                exec(
                     db,
                     "INSERT INTO people (stay, person, name, phone, temperature, code, checked_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                     rusqlite::params![stay.0, n, name, phone, t, code, at],
                 )
-                };
+            };
             person(
                 0,
                 a.driver.as_deref(),
                 a.phone.as_ref().map(|p| p.as_str()),
                 a.temperature.map(|t| t.celsius()),
-                a.code.as_str(),
+                a.code.map(|c| c.as_str()),
             )?;
             for (i, p) in a.passengers.iter().enumerate() {
                 person(
                     i as i64 + 1,
                     p.name.as_deref(),
                     p.phone.as_ref().map(|p| p.as_str()),
-                    Some(p.temperature.celsius()),
-                    p.code.as_str(),
+                    p.temperature.map(|t| t.celsius()),
+                    p.code.map(|c| c.as_str()),
                 )?;
             }
             take_bay(db, *stay, bay, id, &at)
@@ -118,7 +121,8 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
             one_row(
                 exec(
                     db,
-                    "UPDATE stays SET status = 'departed', departed_at = ?2, forced_reason = ?3
+                    "UPDATE stays SET status = 'departed', departed_at = ?2, forced_reason = ?3,
+                            status_before_leaving = status
                       WHERE id = ?1 AND departed_at IS NULL",
                     (stay.0, &at, forced),
                 )?,
@@ -309,8 +313,8 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                 (
                     stay.0,
                     *person as i64,
-                    temperature.celsius(),
-                    code.as_str(),
+                    temperature.map(|t| t.celsius()),
+                    code.map(|c| c.as_str()),
                     &at,
                 ),
             )?,
@@ -388,16 +392,39 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
             )?;
             Ok(())
         }
+        Event::Purged { before, .. } => {
+            // The log's values were blanked with this event (store::personal);
+            // the state's copies of them go the same way.
+            let ended =
+                "SELECT id FROM stays WHERE departed_at < ?1 AND personal_purged_at IS NULL";
+            exec(
+                db,
+                &format!(
+                    "UPDATE people SET name = NULL, phone = NULL, temperature = NULL, code = NULL
+                      WHERE stay IN ({ended})"
+                ),
+                [ts(*before)],
+            )?;
+            exec(
+                db,
+                "UPDATE stays SET driver = NULL, phone = NULL, temperature = NULL, code = NULL,
+                        personal_purged_at = ?2
+                  WHERE departed_at < ?1 AND personal_purged_at IS NULL",
+                (ts(*before), &at),
+            )?;
+            Ok(())
+        }
+        Event::Undone { event: undone, .. } => super::undo::apply(db, id, &at, *undone),
     }
 }
 
 /// Runs one statement through the connection's statement cache: replaying
 /// thousands of events prepares each statement once, not once per event.
-fn exec(db: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
+pub(super) fn exec(db: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
     Ok(db.prepare_cached(sql)?.execute(params)?)
 }
 
-fn one_row(changed: usize, what: impl FnOnce() -> String) -> Result<()> {
+pub(super) fn one_row(changed: usize, what: impl FnOnce() -> String) -> Result<()> {
     if changed == 1 {
         Ok(())
     } else {
@@ -417,7 +444,13 @@ fn set_stay(db: &Connection, stay: StayId, set: &str, values: &[&dyn ToSql]) -> 
 /// Puts the stay in the bay, and opens its stretch of occupancy there (the
 /// lot at a past moment reads these stretches). `event` is the id of the
 /// event that does it.
-fn take_bay(db: &Connection, stay: StayId, bay: &BayId, event: i64, at: &str) -> Result<()> {
+pub(super) fn take_bay(
+    db: &Connection,
+    stay: StayId,
+    bay: &BayId,
+    event: i64,
+    at: &str,
+) -> Result<()> {
     one_row(
         exec(
             db,
@@ -434,7 +467,7 @@ fn take_bay(db: &Connection, stay: StayId, bay: &BayId, event: i64, at: &str) ->
     Ok(())
 }
 
-fn leave_bay(db: &Connection, stay: StayId, bay: &BayId, at: &str) -> Result<()> {
+pub(super) fn leave_bay(db: &Connection, stay: StayId, bay: &BayId, at: &str) -> Result<()> {
     one_row(
         exec(
             db,
@@ -453,7 +486,7 @@ fn leave_bay(db: &Connection, stay: StayId, bay: &BayId, at: &str) -> Result<()>
     )
 }
 
-fn move_between(
+pub(super) fn move_between(
     db: &Connection,
     stay: StayId,
     from: &BayId,

@@ -10,11 +10,13 @@ mod apply;
 mod boards;
 mod open;
 mod past;
+mod personal;
 mod policy;
 pub mod queries;
 mod rebuild;
 mod report;
 mod tx;
+mod undo;
 
 use std::path::{Path, PathBuf};
 
@@ -24,7 +26,7 @@ use rusqlite::Connection;
 use crate::domain::layout::{Layout, LayoutError};
 
 pub use open::{APPLICATION_ID, Draft, SCHEMA_VERSION};
-pub use past::{PastClosure, PastLot, PastOccupant, ZoneAt};
+pub use past::{IsolationAt, PastClosure, PastLot, PastOccupant, ZoneAt};
 pub use policy::RecordedPolicy;
 pub use queries::*;
 pub use rebuild::CheckReport;
@@ -266,6 +268,15 @@ impl Store {
         // A bulk load's savepoints keep what they would roll back in
         // memory, not in a temporary file written page by page.
         self.conn.pragma_update(None, "temp_store", "MEMORY")?;
+        Ok(())
+    }
+
+    /// Moves every committed page from the write-ahead log into the file
+    /// and empties the log (after a purge: so that blanked values are gone
+    /// from the disk, not just from the lot).
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
     }
 

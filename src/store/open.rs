@@ -19,6 +19,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/003_log.sql"),
     include_str!("sql/004_past.sql"),
     include_str!("sql/005_policy.sql"),
+    include_str!("sql/006_personal.sql"),
+    include_str!("sql/007_actions.sql"),
 ];
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -310,6 +312,8 @@ fn prepare(conn: &Connection, path: &Path, seed_layout: Option<&str>) -> Result<
     wal(conn)?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // What a purge blanks is overwritten on disk, not left in free space.
+    conn.pragma_update(None, "secure_delete", "ON")?;
     migrate(conn, path, seed_layout)?;
     let text: String = conn
         .query_row("SELECT value FROM meta WHERE key = 'layout'", [], |r| {
@@ -353,6 +357,9 @@ fn migrate(conn: &Connection, path: &Path, seed_layout: Option<&str>) -> Result<
     if current == SCHEMA_VERSION {
         return Ok(());
     }
+    if current > 0 && current < PERSONAL_APART as i64 {
+        backup_before_rewrite(conn, path, current)?;
+    }
     let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
     let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version > SCHEMA_VERSION {
@@ -374,8 +381,11 @@ fn migrate(conn: &Connection, path: &Path, seed_layout: Option<&str>) -> Result<
             detail: format!("schema version {version} was never written by trucklot"),
         });
     };
-    for sql in missing {
+    for (i, sql) in missing.iter().enumerate() {
         tx.execute_batch(sql)?;
+        if version as usize + i + 1 == PERSONAL_APART {
+            super::personal::move_out_of_events(&tx)?;
+        }
     }
     if version == 0 {
         let text = seed_layout.ok_or_else(|| StoreError::Unreadable {
@@ -394,6 +404,52 @@ fn migrate(conn: &Connection, path: &Path, seed_layout: Option<&str>) -> Result<
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
+    Ok(())
+}
+
+/// The schema version whose migration moves personal data out of the log:
+/// the one rewrite of events there is, so the file is backed up first.
+const PERSONAL_APART: usize = 6;
+
+/// Copies the file, whole and consistent, to `FILE.before-schema-6.bak` (or
+/// `…bak.2`, `…bak.3` if one is there) before its log is rewritten; says
+/// where on stderr. Refuses to migrate if the copy cannot be made.
+fn backup_before_rewrite(conn: &Connection, path: &Path, version: i64) -> Result<()> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    let base = format!(
+        "{}.before-schema-{PERSONAL_APART}.bak",
+        name.as_deref().unwrap_or("trucklot.db")
+    );
+    let mut to = path.with_file_name(&base);
+    let mut n = 2;
+    while to.exists() {
+        to = path.with_file_name(format!("{base}.{n}"));
+        n += 1;
+    }
+    let tmp = temp_beside(&to);
+    let failed = |detail: String| StoreError::Create {
+        path: to.clone(),
+        detail: format!(
+            "the backup made before upgrading from schema version {version} failed ({detail}); the database was left unchanged"
+        ),
+    };
+    create_private_file(&tmp, true)?;
+    let written = match tmp.to_str() {
+        Some(t) => conn
+            .execute("VACUUM INTO ?1", [t])
+            .map(|_| ())
+            .map_err(|e| failed(e.to_string())),
+        None => Err(failed("the path is not valid UTF-8".into())),
+    };
+    if let Err(e) = written.and_then(|()| publish(&tmp, &to)) {
+        remove_with_wal(&tmp);
+        return Err(e);
+    }
+    eprintln!(
+        "trucklot: upgrading '{}' from schema version {version}: a copy of it as it was is in '{}'",
+        path.display(),
+        to.display()
+    );
     Ok(())
 }
 

@@ -9,9 +9,11 @@ use serde::Serialize;
 use super::queries::decode;
 use super::{Result, Store, parse_ts, ts};
 use crate::domain::bay::{BayId, Zone};
-use crate::domain::event::{StayId, TestKind};
+use crate::domain::clocks::{Isolation, PendingSample, TruckRef};
+use crate::domain::event::{StayId, TestKind, TestResult};
 use crate::domain::plate::Plate;
 use crate::domain::policy::Cargo;
+use crate::domain::stay::Status;
 
 /// A truck in a bay at the moment asked about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -53,6 +55,19 @@ pub struct PastLot {
     /// In layout order.
     pub occupants: Vec<PastOccupant>,
     pub closed: Vec<PastClosure>,
+    /// The isolation board's facts at that moment: the trucks in the
+    /// isolation zone and their samples then pending (for the interface's
+    /// board and `at`'s isolation lines; names are not in `at --json`).
+    #[serde(skip)]
+    pub isolation: IsolationAt,
+}
+
+/// Who was in the isolation zone at a moment, with what was known then.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IsolationAt {
+    pub isolations: Vec<Isolation>,
+    /// Their samples sampled and without a result at that moment.
+    pub pending: Vec<PendingSample>,
 }
 
 /// Occupied, free and closed bays of a zone at one moment.
@@ -149,10 +164,109 @@ impl Store {
             },
         )?;
         closed.sort_by_key(|c| order(&c.bay));
+        let isolation = self.isolation_at(at, &occupants)?;
         Ok(PastLot {
             at,
             occupants,
             closed,
+            isolation,
         })
+    }
+
+    /// The isolation board's facts at `at`, for the trucks that stood in
+    /// the isolation zone then: since when (the isolation that was under
+    /// way, or else the stretch in the zone), results and escalation as
+    /// known then. The reason and findings are the stay's own.
+    fn isolation_at(&self, at: DateTime<Utc>, occupants: &[PastOccupant]) -> Result<IsolationAt> {
+        let t = ts(at);
+        let mut out = IsolationAt::default();
+        for o in occupants.iter().filter(|o| o.bay.zone() == Zone::Isolation) {
+            let truck = TruckRef {
+                stay: o.stay,
+                plate: o.plate.clone(),
+                bay: Some(o.bay.clone()),
+            };
+            let row = self.all(
+                "SELECT isolation_reason, isolated_at, escalated_at, escalation_note, findings
+                   FROM stays WHERE id = ?1",
+                [o.stay.0],
+                |r| {
+                    Ok((
+                        r.get::<_, Option<String>>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, String>(4)?,
+                    ))
+                },
+            )?;
+            let Some((reason, isolated_at, escalated_at, note, findings)) = row.into_iter().next()
+            else {
+                continue;
+            };
+            let known = |x: Option<String>| -> Result<Option<DateTime<Utc>>> {
+                Ok(x.as_deref().map(parse_ts).transpose()?.filter(|w| *w <= at))
+            };
+            let since = known(isolated_at)?.unwrap_or(o.since);
+            let escalated_at = known(escalated_at)?;
+            let results = self.all(
+                "SELECT test, result, result_at FROM samples
+                  WHERE stay = ?1 AND result IS NOT NULL AND result_at <= ?2
+                  ORDER BY result_at, result_id",
+                (o.stay.0, &t),
+                |r| {
+                    Ok((
+                        decode(r.get::<_, String>(0)?.parse::<TestKind>())?,
+                        decode(r.get::<_, String>(1)?.parse::<TestResult>())?,
+                        parse_ts(&r.get::<_, String>(2)?)?,
+                    ))
+                },
+            )?;
+            let names = self.all(
+                "SELECT person, name FROM people WHERE stay = ?1 ORDER BY person",
+                [o.stay.0],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?)),
+            )?;
+            let mut by_person = Vec::new();
+            for (n, name) in names {
+                let n = n.clamp(0, 3) as usize;
+                if by_person.len() <= n {
+                    by_person.resize(n + 1, None);
+                }
+                by_person[n] = name;
+            }
+            out.pending.extend(self.all(
+                "SELECT test, taken_at, due_at FROM samples
+                  WHERE stay = ?1 AND taken_at <= ?2 AND (result_at IS NULL OR result_at > ?2)
+                  ORDER BY due_at",
+                (o.stay.0, &t),
+                |r| {
+                    Ok(PendingSample {
+                        truck: truck.clone(),
+                        test: decode(r.get::<_, String>(0)?.parse())?,
+                        taken_at: parse_ts(&r.get::<_, String>(1)?)?,
+                        due_at: parse_ts(&r.get::<_, String>(2)?)?,
+                    })
+                },
+            )?);
+            out.isolations.push(Isolation {
+                truck,
+                status: Status::Isolated,
+                reason,
+                since,
+                escalated_at,
+                escalation: escalated_at.and(note),
+                results_since: results
+                    .iter()
+                    .filter(|(_, _, w)| *w >= since)
+                    .map(|&(k, r, _)| (k, r))
+                    .collect(),
+                results: results.into_iter().map(|(k, r, _)| (k, r)).collect(),
+                findings: decode(serde_json::from_str(&findings))?,
+                names: by_person,
+            });
+        }
+        out.isolations.sort_by_key(|i| i.since);
+        Ok(out)
     }
 }

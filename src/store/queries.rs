@@ -7,9 +7,7 @@ use serde::Serialize;
 
 use super::{Result, Store, StoreError, parse_ts};
 use crate::domain::bay::{BayId, Zone};
-use crate::domain::event::{
-    Event, HandoffMode, LoggedEvent, ServiceKind, StayId, TestKind, TestResult,
-};
+use crate::domain::event::{HandoffMode, LoggedEvent, ServiceKind, StayId, TestKind, TestResult};
 use crate::domain::phone::Phone;
 use crate::domain::plate::Plate;
 use crate::domain::policy::{Cargo, Finding, HealthCode};
@@ -89,7 +87,8 @@ pub struct PersonView {
     pub name: Option<String>,
     pub phone: Option<Phone>,
     pub temperature: Option<f64>,
-    pub code: HealthCode,
+    /// `None` once purged.
+    pub code: Option<HealthCode>,
     pub checked_at: DateTime<Utc>,
 }
 
@@ -106,7 +105,8 @@ pub struct StayDetail {
     pub origin: Option<String>,
     pub destination: Option<String>,
     pub temperature: Option<f64>,
-    pub code: HealthCode,
+    /// `None` once purged.
+    pub code: Option<HealthCode>,
     pub travel_flag: bool,
     pub handoff_required: bool,
     pub flags: String,
@@ -396,7 +396,10 @@ impl Store {
             origin: r.get(7)?,
             destination: r.get(8)?,
             temperature: r.get(9)?,
-            code: decode(r.get::<_, String>(10)?.parse())?,
+            code: r
+                .get::<_, Option<String>>(10)?
+                .map(|c| decode(c.parse()))
+                .transpose()?,
             travel_flag: r.get(11)?,
             handoff_required: r.get(12)?,
             flags: r.get(13)?,
@@ -442,7 +445,10 @@ impl Store {
                         .map(|p| decode(Phone::parse(&p)))
                         .transpose()?,
                     temperature: r.get(3)?,
-                    code: decode(r.get::<_, String>(4)?.parse())?,
+                    code: r
+                        .get::<_, Option<String>>(4)?
+                        .map(|c| decode(c.parse()))
+                        .transpose()?,
                     checked_at: parse_ts(&r.get::<_, String>(5)?)?,
                 })
             },
@@ -488,13 +494,13 @@ impl Store {
     pub fn log(&self, f: &LogFilter) -> Result<Vec<LoggedEvent>> {
         let (sql, params) = log_query(
             f,
-            "e.id, e.at, e.operator, e.terminal, e.details, s.plate, e.bay",
+            "e.id, e.at, e.operator, e.terminal, e.details, s.plate, e.bay, e.kind",
         );
         let mut st = self.conn.prepare_cached(&sql)?;
         let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
-            out.push(logged(r)?);
+            out.push(logged(&self.conn, r)?);
         }
         Ok(out)
     }
@@ -520,11 +526,12 @@ impl Store {
     }
 }
 
-pub(super) fn logged(r: &Row<'_>) -> Result<LoggedEvent> {
+/// One log row (`id, at, operator, terminal, details, plate, bay, kind`)
+/// as an event, its personal data put back.
+pub(super) fn logged(db: &rusqlite::Connection, r: &Row<'_>) -> Result<LoggedEvent> {
     let id: i64 = r.get(0)?;
     let details: String = r.get(4)?;
-    let event: Event = serde_json::from_str(&details)
-        .map_err(|e| StoreError::Decode(format!("event {id}: {e}")))?;
+    let event = super::personal::decode(db, id, &r.get::<_, String>(7)?, &details)?;
     Ok(LoggedEvent {
         id,
         at: parse_ts(&r.get::<_, String>(1)?)?,

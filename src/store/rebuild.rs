@@ -6,7 +6,6 @@ use rusqlite::{Connection, TransactionBehavior, types::ValueRef};
 use serde::Serialize;
 
 use super::{Result, Store, StoreError, apply, parse_ts};
-use crate::domain::event::Event;
 
 /// The state tables, in a fixed order; `events` and `meta` are not state.
 const STATE_TABLES: &[&str] = &[
@@ -18,6 +17,7 @@ const STATE_TABLES: &[&str] = &[
     "bays",
     "samples",
     "service_calls",
+    "undos",
     "zones",
 ];
 
@@ -94,7 +94,7 @@ pub(super) fn replay_log(db: &Connection) -> Result<usize> {
          UPDATE zones SET disinfected_at = NULL;
          DELETE FROM samples; DELETE FROM service_calls; DELETE FROM people;
          DELETE FROM occupancy; DELETE FROM closures; DELETE FROM stays;
-         DELETE FROM policy;",
+         DELETE FROM policy; DELETE FROM undos;",
     )?;
     let mut st = db.prepare("SELECT id, at, details, kind FROM events ORDER BY id")?;
     let mut rows = st.query([])?;
@@ -102,16 +102,7 @@ pub(super) fn replay_log(db: &Connection) -> Result<usize> {
     while let Some(r) = rows.next()? {
         let (id, at, details, kind): (i64, String, String, String) =
             (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-        let event: Event = serde_json::from_str(&details)
-            .map_err(|e| StoreError::Decode(format!("event {id}: {e}")))?;
-        // The column the log is searched by must say what the event says.
-        if kind != event.kind() {
-            return Err(StoreError::Decode(format!(
-                "event {id}: its kind column says '{}' but the event is '{}'",
-                crate::domain::text::echo(&kind),
-                event.kind()
-            )));
-        }
+        let event = super::personal::decode(db, id, &kind, &details)?;
         apply::apply(db, id, parse_ts(&at)?, &event).map_err(|e| {
             StoreError::Conflict(format!("replaying event {id} ({}): {e}", event.kind()))
         })?;
@@ -125,13 +116,16 @@ pub(super) fn replay_log(db: &Connection) -> Result<usize> {
 /// zones as the lot has them, for a replay that writes nothing stored.
 fn shadow_state_tables(db: &Connection) -> Result<()> {
     let schema: Vec<(String, String, String)> = {
-        let mut st = db.prepare(
+        let tables = STATE_TABLES
+            .iter()
+            .map(|t| format!("'{t}'"))
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut st = db.prepare(&format!(
             "SELECT type, name, sql FROM main.sqlite_master
-              WHERE sql IS NOT NULL AND type IN ('table', 'index') AND tbl_name IN
-                    ('stays','occupancy','closures','policy','people','bays','samples',
-                     'service_calls','zones')
-              ORDER BY type DESC",
-        )?;
+              WHERE sql IS NOT NULL AND type IN ('table', 'index') AND tbl_name IN ({tables})
+              ORDER BY type DESC"
+        ))?;
         let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
@@ -159,6 +153,7 @@ fn drop_shadow(db: &Connection) -> Result<()> {
         "samples",
         "service_calls",
         "policy",
+        "undos",
         "bays",
         "zones",
         "stays",

@@ -6,7 +6,9 @@ use rusqlite::{Connection, OptionalExtension, Savepoint, Transaction};
 
 use super::{Result, StoreError, apply, ts};
 use crate::domain::bay::{BayId, Zone};
-use crate::domain::event::{Event, Field, HandoffMode, ServiceKind, StayId, TestKind, TestResult};
+use crate::domain::event::{
+    Event, Field, HandoffMode, LoggedEvent, ServiceKind, StayId, TestKind, TestResult,
+};
 use crate::domain::layout::Layout;
 use crate::domain::plate::Plate;
 use crate::domain::policy::{Cargo, Policy};
@@ -433,11 +435,101 @@ impl<'c> Tx<'c> {
         Ok(StayId(max + 1))
     }
 
+    /// The latest action of `operator` that is not undone yet: an event an
+    /// operator did, not an audit record (a disclosure, a purge, a policy,
+    /// an undo). `None` when there is none.
+    pub fn last_action_of(&self, operator: &str) -> Result<Option<LoggedEvent>> {
+        self.first_event(
+            "e.operator = ?1 AND e.kind NOT IN ('disclosed', 'purged', 'policy_changed', 'undone')
+               AND e.id NOT IN (SELECT event FROM undos)
+             ORDER BY e.id DESC",
+            &[&operator],
+        )
+    }
+
+    /// The first event after event `after` about `stay` or `bay` (either may
+    /// be absent) that still stands: neither undone nor an undo, nor a mere
+    /// disclosure.
+    pub fn next_standing_event(
+        &self,
+        after: i64,
+        stay: Option<StayId>,
+        bay: Option<&BayId>,
+    ) -> Result<Option<LoggedEvent>> {
+        self.first_event(
+            "e.id > ?1 AND (e.stay = ?2 OR e.bay = ?3)
+               AND e.kind NOT IN ('disclosed', 'undone')
+               AND e.id NOT IN (SELECT event FROM undos)
+             ORDER BY e.id",
+            &[&after, &stay.map(|s| s.0), &bay.map(|b| b.as_str())],
+        )
+    }
+
+    /// The action with the client's id `id`, if it was done: its first
+    /// event and that event's kind.
+    pub fn action_done(&self, id: &str) -> Result<Option<(i64, String)>> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT a.first_event, e.kind FROM actions a JOIN events e ON e.id = a.first_event
+                  WHERE a.id = ?1",
+            )?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    /// Records that the action `id` recorded events `first..=last`.
+    pub fn record_action(&mut self, id: &str, first: i64, last: i64) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO actions (id, first_event, last_event) VALUES (?1, ?2, ?3)",
+            )?
+            .execute((id, first, last))?;
+        Ok(())
+    }
+
+    /// Whether the personal data of `stay` was purged.
+    pub fn is_purged(&self, stay: StayId) -> Result<bool> {
+        Ok(self
+            .tx
+            .query_row(
+                "SELECT personal_purged_at IS NOT NULL FROM stays WHERE id = ?1",
+                [stay.0],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(false))
+    }
+
+    /// Blanks the personal data kept apart from the log for every stay that
+    /// ended before `before`; returns how many stays. The `purged` event
+    /// that goes with it blanks the state's copies (`apply`).
+    pub fn purge_personal(&mut self, before: DateTime<Utc>) -> Result<u64> {
+        super::personal::purge(&self.tx, before)
+    }
+
+    fn first_event(
+        &self,
+        cond: &str,
+        params: &[&dyn rusqlite::ToSql],
+    ) -> Result<Option<LoggedEvent>> {
+        let mut st = self.tx.prepare_cached(&format!(
+            "SELECT e.id, e.at, e.operator, e.terminal, e.details, s.plate, e.bay, e.kind
+               FROM events e LEFT JOIN stays s ON s.id = e.stay
+              WHERE {cond} LIMIT 1"
+        ))?;
+        let mut rows = st.query(params)?;
+        match rows.next()? {
+            Some(r) => Ok(Some(super::queries::logged(&self.tx, r)?)),
+            None => Ok(None),
+        }
+    }
+
     /// Appends `event` to the log and projects it onto the state tables, in
     /// this transaction. Returns the event's id.
     pub fn record(&mut self, meta: &EventMeta<'_>, event: &Event) -> Result<i64> {
-        let details =
-            serde_json::to_string(event).map_err(|e| StoreError::Decode(e.to_string()))?;
+        // Names, phones and measurements are kept apart from the log.
+        let split = super::personal::split(event)?;
         // Where it happened: the event's own bay, or else the bay its truck
         // stands in now (a sample, a result, a call); a zone-wide round has
         // only a zone.
@@ -471,9 +563,10 @@ impl<'c> Tx<'c> {
                 event.stay().map(|s| s.0),
                 bay.as_ref().map(|b| b.as_str()),
                 zone.map(|z| z.as_str()),
-                details,
+                split.details,
             ))?;
         let id = self.tx.last_insert_rowid();
+        super::personal::keep(&self.tx, id, event.stay(), &split.values)?;
         apply::apply(&self.tx, id, meta.at, event)?;
         Ok(id)
     }

@@ -61,7 +61,32 @@ impl App {
             effects: Vec::new(),
         };
         app.cursor_moved();
+        if app.shared.session.sign_in.is_some() {
+            let ask = super::screens::Prompt::sign_in(&app.shared);
+            app.screens.push(ask);
+        }
         app
+    }
+
+    /// `name` signed in (`Effect::SignIn`): every event from now on is in
+    /// that name, and this terminal remembers it for its next start.
+    pub fn signed_in(&mut self, name: String) {
+        self.shared.session.operator = name.clone();
+        let remembered = match &self.shared.session.sign_in {
+            Some(path) => super::sign_in::remember(path, &name)
+                .map_err(|e| format!("{}: {e}", path.display())),
+            None => Ok(()),
+        };
+        match remembered {
+            Ok(()) => {
+                let text = self.shared.t(Msg::SignedIn).replace("{x}", &name);
+                self.toast(text, false);
+            }
+            Err(why) => self.toast(
+                format!("{}: {why}", self.shared.t(Msg::SignInNotKept)),
+                true,
+            ),
+        }
     }
 
     /// Which bindings apply: the top screen's, or the map's.
@@ -355,6 +380,42 @@ impl App {
     pub fn departure_checked(&mut self, plate: &Plate, result: Result<Vec<Blocker>, OpError>) {
         let cmd = match result {
             Ok(b) => Cmd::Push(Screen::Confirm(Confirm::departure(&self.shared, plate, &b))),
+            Err(e) => Cmd::error(crate::i18n::refusal::text(self.shared.session.lang, &e)),
+        };
+        self.apply(vec![cmd]);
+    }
+
+    /// The action an undo would take back (`Effect::UndoCheck`): confirmed
+    /// by name, or the reason it cannot be.
+    pub fn undo_checked(&mut self, target: Result<LoggedEvent, OpError>) {
+        let cmd = match target {
+            Ok(e) => {
+                let sh = &self.shared;
+                let kind = crate::i18n::event_kind_msg(e.event.kind())
+                    .map_or_else(|| e.event.kind().to_string(), |m| sh.t(m).to_string());
+                let who = [
+                    e.plate.as_ref().map(|p| p.to_string()),
+                    e.bay.as_ref().map(|b| b.to_string()),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("  ");
+                Confirm::push(
+                    Msg::ConfirmUndo,
+                    vec![
+                        format!(
+                            "#{}  {}  {kind}  {who}",
+                            e.id,
+                            crate::tui::view::hhmm(sh, e.at)
+                        ),
+                        super::screens::event_log::summary::summary(sh, &e.event),
+                    ],
+                    Op::Undo {
+                        expected: Some(e.id),
+                    },
+                )
+            }
             Err(e) => Cmd::error(crate::i18n::refusal::text(self.shared.session.lang, &e)),
         };
         self.apply(vec![cmd]);

@@ -176,6 +176,10 @@ pub enum Action {
     Log,
     Past,
     Report,
+    /// Take back this operator's last action (after a confirmation naming it).
+    Undo,
+    /// Say who is at the keyboard (the events' operator from now on).
+    SignIn,
     /// The log: the next page (older events), the page before (newer).
     Older,
     Newer,
@@ -369,11 +373,11 @@ const ACTION_KEYS: &[Key] = &[
     k('p'),
     k('T'),
     k('E'),
+    k('U'),
     k('v'),
     k('D'),
     k('C'),
     k('c'),
-    k('i'),
     k('L'),
     k('R'),
 ];
@@ -427,10 +431,13 @@ pub static BINDINGS: &[Binding] = &[
     Binding { modes: &[M::Map], keys: &[k('L')], action: Action::Log, help: Msg::KeyLog, footer: false },
     Binding { modes: &[M::Map], keys: &[k('t')], action: Action::Past, help: Msg::KeyPast, footer: false },
     Binding { modes: &[M::Map], keys: &[k('R')], action: Action::Report, help: Msg::KeyReport, footer: false },
+    Binding { modes: &[M::Map], keys: &[k('U')], action: Action::Undo, help: Msg::KeyUndo, footer: false },
+    Binding { modes: &[M::Map], keys: &[k('O')], action: Action::SignIn, help: Msg::KeySignIn, footer: false },
     // The lot at a past moment: read only.
     Binding { modes: &[M::Past], keys: &[k('[')], action: Action::HourBack, help: Msg::KeyHourBack, footer: true },
     Binding { modes: &[M::Past], keys: &[k(']')], action: Action::HourForward, help: Msg::KeyHourForward, footer: true },
     Binding { modes: &[M::Past], keys: &[k('t')], action: Action::TypeTime, help: Msg::KeyTypeTime, footer: true },
+    Binding { modes: &[M::Past], keys: &[k('i')], action: Action::IsolationBoard, help: Msg::KeyIsolationThen, footer: true },
     Binding { modes: &[M::Past], keys: ACTION_KEYS, action: Action::ReadOnly, help: Msg::KeyReadOnly, footer: false },
     // The event log.
     Binding { modes: READERS, keys: &[code(KeyCode::Up), k('k')], action: Action::Up, help: Msg::KeyScrollUp, footer: false },

@@ -14,6 +14,7 @@ pub mod log;
 pub mod outcome;
 pub mod screens;
 pub mod shared;
+pub mod sign_in;
 pub mod time;
 pub mod view;
 pub mod widgets;
@@ -62,6 +63,10 @@ pub struct Session {
     /// When the shifts start each day, in site time (config `[site] shifts`):
     /// the shift report's windows.
     pub shifts: Vec<chrono::NaiveTime>,
+    /// Where this terminal remembers who signed in (`sign_in::path_for`):
+    /// `Some` asks who is at the keyboard at start, the remembered name
+    /// offered; `None` (an `--operator` was given) does not ask.
+    pub sign_in: Option<std::path::PathBuf>,
 }
 
 /// Everything the app shows, read from the store in one go.
@@ -106,12 +111,6 @@ pub fn run(mut store: Store, session: Session) -> anyhow::Result<()> {
     if let Err(why) = &log_file {
         app.toast(format!("log: {why}"), true);
     }
-    let ctx = Ctx {
-        operator: &session.operator,
-        terminal: &session.terminal,
-        clock: &clock,
-        policy: &session.policy,
-    };
     let mut version = match store.data_version() {
         Ok(v) => v,
         Err(e) => {
@@ -123,6 +122,15 @@ pub fn run(mut store: Store, session: Session) -> anyhow::Result<()> {
     let mut last_tick = Instant::now();
     let mut dirty = true;
     loop {
+        // Whoever signed in last acts: a sign-in changes it mid-session.
+        let operator = app.shared.session.operator.clone();
+        let ctx = Ctx {
+            action: None,
+            operator: &operator,
+            terminal: &session.terminal,
+            clock: &clock,
+            policy: &session.policy,
+        };
         if run_effects(&mut app, &mut store, &ctx) {
             dirty = true;
         }
@@ -233,6 +241,11 @@ pub fn run_effects(app: &mut App, store: &mut Store, ctx: &Ctx<'_>) -> bool {
             Effect::DepartureCheck(plate) => {
                 let result = ops::departure_blockers(store, ctx.policy, &plate);
                 app.departure_checked(&plate, result);
+            }
+            Effect::SignIn(name) => app.signed_in(name),
+            Effect::UndoCheck => {
+                let target = ops::undo_target(store, ctx.operator);
+                app.undo_checked(target);
             }
             Effect::LoadStay { plate, action } => {
                 let state = ops::stay_state(store, &plate);

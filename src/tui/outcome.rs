@@ -160,5 +160,7 @@ fn op_msg(op: &Op) -> Msg {
         Op::Disinfect { .. } => Msg::DoneDisinfect,
         Op::CloseBay { .. } => Msg::DoneClose,
         Op::OpenBay { .. } => Msg::DoneOpen,
+        Op::Undo { .. } => Msg::DoneUndo,
+        Op::Purge { .. } => Msg::DonePurge,
     }
 }

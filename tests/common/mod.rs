@@ -44,7 +44,7 @@ pub fn arrival(p: &str) -> ArrivalRecord {
         origin: Some("太原".into()),
         destination: Some("长治".into()),
         temperature: Some(Temperature::new(36.5).unwrap()),
-        code: HealthCode::Green,
+        code: Some(HealthCode::Green),
         travel_flag: false,
         handoff_required: false,
         passengers: vec![],
@@ -58,8 +58,8 @@ pub fn passenger(name: &str, celsius: f64, code: HealthCode) -> Passenger {
     Passenger {
         name: Some(name.into()),
         phone: None,
-        temperature: Temperature::new(celsius).unwrap(),
-        code,
+        temperature: Some(Temperature::new(celsius).unwrap()),
+        code: Some(code),
     }
 }
 
@@ -195,8 +195,14 @@ impl Lot {
     }
 
     pub fn exec(&mut self, op: &Op) -> Result<Outcome, OpError> {
+        self.exec_as("tester", op)
+    }
+
+    /// Runs `op` as `operator` (at the same terminal and clock).
+    pub fn exec_as(&mut self, operator: &str, op: &Op) -> Result<Outcome, OpError> {
         let ctx = Ctx {
-            operator: "tester",
+            action: None,
+            operator,
             terminal: "gate-1",
             clock: &self.clock,
             policy: &self.policy,
@@ -211,6 +217,7 @@ impl Lot {
         mode: ops::ImportMode,
     ) -> Result<ops::ImportReport, OpError> {
         let ctx = Ctx {
+            action: None,
             operator: "tester",
             terminal: "gate-1",
             clock: &self.clock,
@@ -374,6 +381,7 @@ pub fn exec_on(store: &mut Store, terminal: &str, op: &Op) -> Result<Outcome, Op
     let clock = FixedClock::new(t0());
     let policy = Policy::default();
     let ctx = Ctx {
+        action: None,
         operator: "tester",
         terminal,
         clock: &clock,

@@ -39,6 +39,7 @@ pub fn session(
         gates: gates.iter().map(|g| g.to_string()).collect(),
         gate: gates[0].into(),
         province: '晋',
+        sign_in: None,
         shifts: [8, 20]
             .into_iter()
             .filter_map(|h| NaiveTime::from_hms_opt(h, 0, 0))
@@ -72,6 +73,7 @@ pub fn run(app: &mut App, store: &mut Store, clock: &FixedClock, policy: &Policy
         app.shared.session.terminal.clone(),
     );
     let ctx = Ctx {
+        action: None,
         operator: &operator,
         terminal: &terminal,
         clock,

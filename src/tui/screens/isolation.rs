@@ -78,7 +78,8 @@ impl IsolationBoard {
 
 /// The rows of the isolation board, sorted by `col`.
 pub fn sorted_rows(sh: &Shared, col: IsolationCol, reverse: bool) -> Vec<IsolationRow> {
-    let mut rows = clocks::isolation_board(&sh.snap.facts, &sh.session.policy, sh.now);
+    // At a past moment, the board as it stood then.
+    let mut rows = clocks::isolation_board(&sh.snap.facts, &sh.session.policy, sh.at());
     let lang = sh.session.lang;
     rows.sort_by(|a, b| compare_isolation(lang, col, a, b));
     if reverse {
@@ -116,6 +117,14 @@ impl Layer for IsolationBoard {
                 if let Some(bay) = self.selected_bay(sh) {
                     return vec![Cmd::Pop, Cmd::Cursor(bay)];
                 }
+            }
+            Action::Clocks | Action::Release | Action::Escalate | Action::Handoff
+                if let Some(at) = sh.past =>
+            {
+                return vec![Cmd::error(
+                    sh.t(Msg::PastReadOnly)
+                        .replace("{t}", &crate::tui::time::show(at, &sh.session.tz)),
+                )];
             }
             Action::Clocks => {
                 return vec![Cmd::Pop, Cmd::Push(Screen::Clocks(ClocksBoard::default()))];
@@ -180,7 +189,7 @@ impl Layer for IsolationBoard {
         }))
         .style(bold().add_modifier(Modifier::UNDERLINED));
         let since =
-            |r: &IsolationRow| format!("{} ({})", hhmm(sh, r.since), span(sh, sh.now - r.since));
+            |r: &IsolationRow| format!("{} ({})", hhmm(sh, r.since), span(sh, sh.at() - r.since));
         // As wide as the longest "since" (Chinese durations are wider).
         let since_w = rows
             .iter()

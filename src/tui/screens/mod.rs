@@ -58,6 +58,12 @@ pub enum Effect {
     /// Ask what stands between this truck and the gate out, then show the
     /// departure confirmation (`App::departure_checked`).
     DepartureCheck(Plate),
+    /// Ask which action of this operator an undo would take back, then
+    /// confirm it by name (`App::undo_checked`).
+    UndoCheck,
+    /// `name` is at the keyboard from now on: every event is recorded in
+    /// that name, and the terminal remembers it (`App::signed_in`).
+    SignIn(String),
     /// Ask the rules for the stay's state (`ops::stay_state`), then go on
     /// with the map's `action` for it (`App::stay_loaded`): which tests can
     /// be sampled or have a result, whether a handoff is under isolation.

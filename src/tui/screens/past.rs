@@ -104,6 +104,9 @@ impl Layer for PastView {
             Action::HourBack => step(-1),
             Action::HourForward => step(1),
             Action::TypeTime => vec![Self::ask(sh)],
+            Action::IsolationBoard => vec![Cmd::Push(Screen::Isolation(
+                super::isolation::IsolationBoard::new(sh),
+            ))],
             Action::ReadOnly => vec![Cmd::error(
                 sh.t(Msg::PastReadOnly)
                     .replace("{t}", &crate::tui::time::show(self.at, &sh.session.tz)),
@@ -175,8 +178,8 @@ pub fn snapshot(layout: &Layout, past: &PastLot, live: &Snapshot) -> Snapshot {
         },
         status,
         facts: ClockFacts {
-            samples: Vec::new(),
-            isolations: Vec::new(),
+            samples: past.isolation.pending.clone(),
+            isolations: past.isolation.isolations.clone(),
             services: Vec::new(),
             handoffs: Vec::new(),
             zone_disinfected: Zone::ALL.map(|z| (z, None)).to_vec(),

@@ -70,6 +70,8 @@ pub enum PromptNext {
     },
     /// A moment to show the lot at (`t`), in site time.
     PastTime,
+    /// Who is at the keyboard (at start, and `O`).
+    SignIn,
     /// The right value of a field of the truck's registration.
     Correct {
         plate: Plate,
@@ -186,6 +188,18 @@ impl Planned {
 }
 
 impl Prompt {
+    /// Asks who is at the keyboard, the current name offered (Enter keeps
+    /// it, `Ctrl-U` clears it for another).
+    pub fn sign_in(sh: &Shared) -> Screen {
+        Screen::Prompt(Prompt {
+            title: Msg::PromptSignIn,
+            subject: format!("{}: {}", sh.session.terminal, sh.t(Msg::SignInWhy)),
+            input: TextInput::new(&sh.session.operator),
+            required: true,
+            next: PromptNext::SignIn,
+        })
+    }
+
     /// Opens a prompt.
     pub fn push(title: Msg, subject: String, required: bool, next: PromptNext) -> Cmd {
         Cmd::Push(Screen::Prompt(Prompt {
@@ -211,6 +225,12 @@ impl Prompt {
                 return vec![Cmd::error(sh.t(msg))];
             }
         };
+        if p.next == PromptNext::SignIn {
+            return match text::clean("operator", &value, true) {
+                Ok(name) => vec![Cmd::Pop, Cmd::Effect(Effect::SignIn(name))],
+                Err(_) => vec![Cmd::error(sh.t(Msg::ErrRequired))],
+            };
+        }
         if p.next == PromptNext::PastTime {
             return match super::past::PastView::go(sh, &value) {
                 Ok(cmd) => vec![Cmd::Pop, cmd],
@@ -344,7 +364,7 @@ impl Prompt {
                 .collect();
                 Menu::push(Msg::MenuRecheckCode, subject, options)
             }
-            PromptNext::PastTime => return Vec::new(),
+            PromptNext::PastTime | PromptNext::SignIn => return Vec::new(),
             PromptNext::Correct { plate, field } => Cmd::run(Op::Correct {
                 plate,
                 changes: vec![(field, value)],

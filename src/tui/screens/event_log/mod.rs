@@ -256,7 +256,7 @@ fn parse_kind(text: &str) -> Option<&'static str> {
     let t = text.to_lowercase().replace(' ', "_");
     Event::KINDS.into_iter().find(|k| {
         *k == t
-            || summary::kind_msg(k).is_some_and(|m| {
+            || crate::i18n::event_kind_msg(k).is_some_and(|m| {
                 [Lang::En, Lang::Zh]
                     .iter()
                     .any(|l| m.text(*l).to_lowercase().replace(' ', "_") == t)

@@ -8,36 +8,9 @@ use crate::i18n::words::word;
 use crate::tui::shared::Shared;
 use crate::tui::view::{findings_text, hhmm, person_text};
 
-/// The catalogue word of a log kind (`arrived` → "arrived", "入场").
-pub fn kind_msg(kind: &str) -> Option<Msg> {
-    Some(match kind {
-        "arrived" => Msg::EvArrived,
-        "moved" => Msg::EvMoved,
-        "departed" => Msg::EvDeparted,
-        "sample_taken" => Msg::EvSampleTaken,
-        "result_recorded" => Msg::EvResultRecorded,
-        "isolated" => Msg::EvIsolated,
-        "released" => Msg::EvReleased,
-        "escalated" => Msg::EvEscalated,
-        "handoff_started" => Msg::EvHandoffStarted,
-        "handoff_completed" => Msg::EvHandoffCompleted,
-        "handoff_confirmed" => Msg::EvHandoffConfirmed,
-        "rechecked" => Msg::EvRechecked,
-        "corrected" => Msg::EvCorrected,
-        "policy_changed" => Msg::EvPolicyChanged,
-        "disclosed" => Msg::EvDisclosed,
-        "service_requested" => Msg::EvServiceRequested,
-        "service_done" => Msg::EvServiceDone,
-        "disinfected" => Msg::EvDisinfected,
-        "bay_closed" => Msg::EvBayClosed,
-        "bay_opened" => Msg::EvBayOpened,
-        _ => return None,
-    })
-}
-
 /// The kind of an event as people read it.
 pub fn kind_text(sh: &Shared, e: &Event) -> String {
-    match kind_msg(e.kind()) {
+    match crate::i18n::event_kind_msg(e.kind()) {
         Some(m) => sh.t(m).to_string(),
         None => e.kind().to_string(),
     }
@@ -77,7 +50,9 @@ pub fn summary(sh: &Shared, e: &Event) -> String {
             if let Some(t) = a.temperature {
                 parts.push(format!("{t}"));
             }
-            parts.push(sh.t(word(a.code)).to_string());
+            if let Some(c) = a.code {
+                parts.push(sh.t(word(c)).to_string());
+            }
             if !a.passengers.is_empty() {
                 parts.push(
                     sh.t(Msg::SumPassengers)
@@ -205,11 +180,10 @@ pub fn summary(sh: &Shared, e: &Event) -> String {
             findings,
             ..
         } => {
-            let mut parts = vec![
-                person_text(sh, *person, None),
-                format!("{temperature}"),
-                sh.t(word(*code)).to_string(),
-            ];
+            // A purged measurement leaves only who was rechecked.
+            let mut parts = vec![person_text(sh, *person, None)];
+            parts.extend(temperature.map(|t| t.to_string()));
+            parts.extend(code.map(|c| sh.t(word(c)).to_string()));
             if !findings.is_empty() {
                 let w: Vec<&str> = findings.iter().map(|f| sh.t(word(f.flag))).collect();
                 parts.push(format!("{}: {}", sh.t(Msg::Flagged), w.join(", ")));
@@ -231,5 +205,22 @@ pub fn summary(sh: &Shared, e: &Event) -> String {
             Target::Bay(b) => b.to_string(),
         },
         Event::BayClosed { reason, .. } => reason.clone(),
+        Event::Purged { before, stays } => format!(
+            "{}: {stays}",
+            x(
+                Msg::SumPurged,
+                &before
+                    .with_timezone(&sh.session.tz)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            )
+        ),
+        Event::Undone {
+            event, undone_kind, ..
+        } => {
+            let kind =
+                crate::i18n::event_kind_msg(undone_kind).map_or(undone_kind.as_str(), |m| sh.t(m));
+            format!("{} ({kind})", x(Msg::SumUndone, &event.to_string()))
+        }
     }
 }

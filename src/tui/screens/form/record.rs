@@ -109,8 +109,8 @@ impl ArrivalForm {
             passengers.push(Passenger {
                 name: opt(&p.name),
                 phone: phone(&p.phone).ok()?,
-                temperature: Temperature::parse(&p.temp.text()).ok()?,
-                code: p.code?,
+                temperature: Some(Temperature::parse(&p.temp.text()).ok()?),
+                code: Some(p.code?),
             });
         }
         Some(ArrivalRecord {
@@ -121,7 +121,7 @@ impl ArrivalForm {
             origin: opt(&self.origin),
             destination: opt(&self.destination),
             temperature: self.temperature(),
-            code: self.code?,
+            code: Some(self.code?),
             travel_flag: self.travel,
             handoff_required: self.handoff_required,
             passengers,

@@ -82,6 +82,8 @@ impl Map {
                 vec![Cmd::Push(Screen::Log(Box::new(log))), load]
             }
             Action::Past => vec![super::past::PastView::ask(sh)],
+            Action::Undo => vec![Cmd::Effect(super::Effect::UndoCheck)],
+            Action::SignIn => vec![Cmd::Push(super::Prompt::sign_in(sh))],
             Action::Report => match super::report::ReportScreen::open(sh) {
                 Some((r, load)) => vec![Cmd::Push(Screen::Report(Box::new(r))), load],
                 None => vec![Cmd::error(sh.t(crate::i18n::Msg::ReportNoShift))],

@@ -103,7 +103,7 @@ pub fn render(sh: &Shared, f: &mut Frame, area: Rect) {
             .unwrap_or_else(|| sh.t(Msg::Never).into())
     )));
     if let Some(due) = next_due {
-        let style = if sh.now > due {
+        let style = if sh.at() > due {
             BayState::DisinfectionDue.style(color(sh))
         } else {
             Style::new()
@@ -226,7 +226,7 @@ pub(crate) fn truck_lines(sh: &Shared, d: &StayDetail, lines: &mut Vec<Line<'sta
         "{} {} ({})   {} {}",
         sh.t(Msg::ArrivedAt),
         hhmm(sh, d.arrived_at),
-        span(sh, sh.now - d.arrived_at),
+        span(sh, sh.at() - d.arrived_at),
         sh.t(Msg::InBaySince),
         hhmm(sh, d.bay_since)
     )));
@@ -239,7 +239,7 @@ pub(crate) fn truck_lines(sh: &Shared, d: &StayDetail, lines: &mut Vec<Line<'sta
         lines.push(Line::from(format!(
             "{temp}{} {}",
             sh.t(Msg::Code),
-            sh.t(word(d.code))
+            d.code.map_or("—", |c| sh.t(word(c)))
         )));
     }
     for p in &d.people {
@@ -250,11 +250,13 @@ pub(crate) fn truck_lines(sh: &Shared, d: &StayDetail, lines: &mut Vec<Line<'sta
         let fever = p
             .temperature
             .is_some_and(|t| t >= sh.session.policy.fever_c);
-        let flagged = fever || p.code != crate::domain::policy::HealthCode::Green;
+        let flagged = fever
+            || p.code
+                .is_some_and(|c| c != crate::domain::policy::HealthCode::Green);
         let text = format!(
             "{}  {temp}  {}",
             person_text(sh, p.person, p.name.as_deref()),
-            sh.t(word(p.code))
+            p.code.map_or("—", |c| sh.t(word(c)))
         );
         lines.push(if flagged {
             Line::styled(text, BayState::Positive.style(color(sh)))
@@ -361,14 +363,14 @@ pub(crate) fn truck_lines(sh: &Shared, d: &StayDetail, lines: &mut Vec<Line<'sta
         let test = sh.t(word(s.test));
         let text = match (s.result, s.result_at) {
             (Some(r), Some(at)) => format!("{test} {} {}", sh.t(word(r)), hhmm(sh, at)),
-            _ if sh.now > s.due_at => format!(
+            _ if sh.at() > s.due_at => format!(
                 "{test} ! {} {}",
                 sh.t(Msg::OverdueBy),
-                span(sh, sh.now - s.due_at)
+                span(sh, sh.at() - s.due_at)
             ),
             _ => format!("{test} {} {}", sh.t(Msg::PendingDue), hhmm(sh, s.due_at)),
         };
-        let style = if s.result.is_none() && sh.now > s.due_at {
+        let style = if s.result.is_none() && sh.at() > s.due_at {
             BayState::Overdue.style(color(sh))
         } else if s.result == Some(crate::domain::event::TestResult::Positive) {
             BayState::Positive.style(color(sh))
@@ -435,8 +437,8 @@ pub fn strip(sh: &Shared, f: &mut Frame, area: Rect) {
                 for s in &d.samples {
                     let state = match s.result {
                         Some(r) => sh.t(word(r)).to_string(),
-                        None if sh.now > s.due_at => {
-                            format!("! {}", span(sh, sh.now - s.due_at))
+                        None if sh.at() > s.due_at => {
+                            format!("! {}", span(sh, sh.at() - s.due_at))
                         }
                         None => format!("→ {}", hhmm(sh, s.due_at)),
                     };

@@ -1,0 +1,182 @@
+//! The projection of an `undone` event: the state as if the undone action
+//! had not been taken, while the log keeps both. Whether an action may be
+//! undone is the ops layer's question (`ops::undo`); here a reversal that
+//! does not fit the state is an error that rolls the transaction back, as in
+//! every projection.
+
+use rusqlite::{Connection, OptionalExtension};
+
+use super::apply::{self, exec, leave_bay, move_between, one_row, take_bay};
+use super::{Result, StoreError};
+use crate::domain::event::{Correction, Event};
+
+/// Reverses event `undone` by the `undone` event `id`, recorded at `at`.
+pub(super) fn apply(db: &Connection, id: i64, at: &str, undone: i64) -> Result<()> {
+    let (original, original_at) = event(db, undone)?;
+    exec(
+        db,
+        "INSERT INTO undos (event, by) VALUES (?1, ?2)",
+        (undone, id),
+    )
+    .map_err(|_| StoreError::Conflict(format!("event {undone} was already undone")))?;
+    match &original {
+        Event::Moved { stay, from, to } => move_between(db, *stay, to, from, id, at),
+        Event::Arrived { stay, bay, .. } => {
+            leave_bay(db, *stay, bay, at)?;
+            one_row(
+                exec(
+                    db,
+                    "UPDATE stays SET status = 'departed', departed_at = ?2, voided_by = ?3
+                      WHERE id = ?1 AND departed_at IS NULL",
+                    (stay.0, at, id),
+                )?,
+                || format!("stay {stay} is not on site"),
+            )
+        }
+        Event::Departed { stay, from, .. } => {
+            one_row(
+                exec(
+                    db,
+                    "UPDATE stays SET status = coalesce(status_before_leaving, 'parked'),
+                            departed_at = NULL, forced_reason = NULL,
+                            status_before_leaving = NULL, bay_since = ?2
+                      WHERE id = ?1 AND departed_at IS NOT NULL AND voided_by IS NULL",
+                    (stay.0, at),
+                )?,
+                || format!("stay {stay} has not left"),
+            )?;
+            take_bay(db, *stay, from, id, at)?;
+            // The calls the departure closed are open again, and their
+            // closing is undone with it.
+            exec(
+                db,
+                "INSERT INTO undos (event, by)
+                 SELECT e.id, ?3 FROM events e JOIN service_calls c ON c.stay = e.stay
+                  WHERE e.stay = ?1 AND e.kind = 'service_done' AND e.at = ?2
+                    AND c.at_departure = 1 AND c.done_at = ?2
+                    AND json_extract(e.details, '$.call') = c.id
+                    AND json_extract(e.details, '$.at_departure') = 1
+                    AND e.id < ?4 AND e.id NOT IN (SELECT event FROM undos)",
+                (stay.0, &original_at, id, undone),
+            )?;
+            exec(
+                db,
+                "UPDATE service_calls SET done_at = NULL, at_departure = 0
+                  WHERE stay = ?1 AND at_departure = 1 AND done_at = ?2",
+                (stay.0, &original_at),
+            )?;
+            Ok(())
+        }
+        Event::SampleTaken { stay, .. } => one_row(
+            exec(
+                db,
+                "DELETE FROM samples WHERE id = ?1 AND stay = ?2 AND result IS NULL",
+                (undone, stay.0),
+            )?,
+            || format!("sample {undone} has a result"),
+        ),
+        Event::ResultRecorded { .. } => one_row(
+            exec(
+                db,
+                "UPDATE samples SET result = NULL, result_at = NULL, result_id = NULL
+                  WHERE result_id = ?1",
+                [undone],
+            )?,
+            || format!("result {undone} is not the sample's result"),
+        ),
+        Event::ServiceRequested { .. } => one_row(
+            exec(
+                db,
+                "DELETE FROM service_calls WHERE id = ?1 AND done_at IS NULL",
+                [undone],
+            )?,
+            || format!("service call {undone} is not open"),
+        ),
+        Event::ServiceDone { call, .. } => one_row(
+            exec(
+                db,
+                "UPDATE service_calls SET done_at = NULL, at_departure = 0
+                  WHERE id = ?1 AND done_at IS NOT NULL",
+                [call],
+            )?,
+            || format!("service call {call} is not done"),
+        ),
+        Event::BayClosed { bay, .. } => {
+            one_row(
+                exec(
+                    db,
+                    "UPDATE bays SET closed_reason = NULL WHERE id = ?1 AND closed_reason IS NOT NULL",
+                    [bay.as_str()],
+                )?,
+                || format!("bay {bay} is not closed"),
+            )?;
+            // The closure did happen for a while: its stretch ends now.
+            one_row(
+                exec(
+                    db,
+                    "UPDATE closures SET to_at = ?2 WHERE id = ?1 AND to_at IS NULL",
+                    (undone, at),
+                )?,
+                || format!("bay {bay} is not closed by event {undone}"),
+            )
+        }
+        Event::BayOpened { bay } => {
+            let reason: Option<String> = db
+                .query_row(
+                    "SELECT reason FROM closures WHERE bay = ?1 AND to_at = ?2
+                      ORDER BY id DESC LIMIT 1",
+                    (bay.as_str(), &original_at),
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let reason = reason.ok_or_else(|| {
+                StoreError::Conflict(format!(
+                    "bay {bay} has no closure that event {undone} ended"
+                ))
+            })?;
+            apply::apply(
+                db,
+                id,
+                super::parse_ts(at)?,
+                &Event::BayClosed {
+                    bay: bay.clone(),
+                    reason,
+                },
+            )
+        }
+        Event::Corrected { stay, changes } => {
+            let back = changes
+                .iter()
+                .map(|c| Correction {
+                    field: c.field,
+                    old: c.new.clone(),
+                    new: c.old.clone(),
+                })
+                .collect();
+            apply::apply(
+                db,
+                id,
+                super::parse_ts(at)?,
+                &Event::Corrected {
+                    stay: *stay,
+                    changes: back,
+                },
+            )
+        }
+        other => Err(StoreError::Conflict(format!(
+            "a {} event cannot be undone",
+            other.kind()
+        ))),
+    }
+}
+
+/// Event `id` of the log, decoded, with its time as stored.
+fn event(db: &Connection, id: i64) -> Result<(Event, String)> {
+    let row: Option<(String, String, String)> = db
+        .prepare_cached("SELECT kind, details, at FROM events WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let (kind, details, at) =
+        row.ok_or_else(|| StoreError::Conflict(format!("there is no event {id} to undo")))?;
+    Ok((super::personal::decode(db, id, &kind, &details)?, at))
+}
