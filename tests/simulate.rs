@@ -144,6 +144,15 @@ fn two_days_pass_check_and_keep_parking_below_capacity() {
     ] {
         assert!(kinds.contains(kind), "no {kind} in two days: {kinds:?}");
     }
+    // Trucks leave by the rules: no departure had to be forced (a truck
+    // that must hand over its cargo does so first, even after isolation).
+    let forced: Vec<&Value> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "departed" && !e["details"]["forced"].is_null())
+        .collect();
+    assert!(forced.is_empty(), "{forced:?}");
     // Only the database is left in the directory: no partial file.
     assert_eq!(d.files(), ["season.db"]);
 }

@@ -98,6 +98,15 @@ pub(super) fn refused(sim: &mut Sim<'_>, step: &Step, why: &OpError, t: DateTime
     match *step {
         // Isolation drives an isolated truck's way out; others wait for
         // what holds them (a result still at the lab, a handoff).
+        // A truck that must hand its cargo over and has not started yet
+        // (its handoff was put off by isolation, or by a full zone) goes to
+        // the handoff zone first.
+        Step::Depart(n) | Step::HandoffStart(n)
+            if !sim.trucks[n].isolated && sim.is_on_site(n) && awaits_handoff(sim, n) =>
+        {
+            let h = t + sim.rng.minutes(20, 60);
+            sim.at(h, Step::HandoffStart(n));
+        }
         Step::Depart(n) if !sim.trucks[n].isolated && sim.is_on_site(n) => {
             let truck = &mut sim.trucks[n];
             truck.tries += 1;
@@ -129,6 +138,12 @@ pub(super) fn refused(sim: &mut Sim<'_>, step: &Step, why: &OpError, t: DateTime
     }
 }
 
+/// Whether truck `n` must hand its cargo over and has not started to.
+fn awaits_handoff(sim: &Sim<'_>, n: usize) -> bool {
+    let truck = &sim.trucks[n];
+    !truck.handoff && truck.arrival.as_ref().is_some_and(|a| a.handoff_required)
+}
+
 fn arrived(sim: &mut Sim<'_>, n: usize, out: &Outcome, t: DateTime<Utc>) {
     sim.summary.arrivals += 1;
     let plate = sim.trucks[n].plate.clone();
@@ -157,13 +172,8 @@ fn arrived(sim: &mut Sim<'_>, n: usize, out: &Outcome, t: DateTime<Utc>) {
         let when = t + sim.rng.minutes(15, latest);
         sim.at(when, Step::Service(n, s));
     }
-    let handoff_required = sim.trucks[n]
-        .arrival
-        .as_ref()
-        .is_some_and(|a| a.handoff_required);
-    if handoff_required {
+    if awaits_handoff(sim, n) {
         let h = t + sim.rng.minutes(50, 240);
-        sim.trucks[n].handoff = true;
         sim.at(h, Step::HandoffStart(n));
     } else {
         sim.at(t + stay, Step::Depart(n));

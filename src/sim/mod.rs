@@ -107,7 +107,8 @@ struct Truck {
     stay: Duration,
     /// Under isolation's authority: its way out is a release or an escort.
     isolated: bool,
-    /// A handoff is planned or under way: its departure follows it.
+    /// A handoff was started (a transfer or an escort): its departure
+    /// follows it, and the destination confirms it after.
     handoff: bool,
     /// Departures the rules have refused so far.
     tries: u8,
