@@ -54,11 +54,7 @@ fn copy() -> (tempfile::TempDir, PathBuf) {
 #[test]
 fn a_first_version_database_opens_migrated_with_every_event() {
     let fixture_before = std::fs::read(FIXTURE).unwrap();
-    assert_eq!(
-        fixture_version(FIXTURE),
-        1,
-        "the fixture is version 1"
-    );
+    assert_eq!(fixture_version(FIXTURE), 1, "the fixture is version 1");
     let (_dir, path) = copy();
     let mut store = Store::open(&path).unwrap();
     assert_eq!(SCHEMA_VERSION, 7);

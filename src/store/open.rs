@@ -40,47 +40,35 @@ pub(super) fn open_existing(path: &Path) -> Result<Store> {
     })
 }
 
-/// Creates a new database at `path` seeded with `layout_text` and filled by
-/// `fill`, built under a temporary name beside it and put in place whole:
-/// a process killed half-way, a full disk or a failing `fill` leave no stub
-/// at `path`.
-pub(super) fn create_filled<T, E: From<StoreError>>(
-    path: &Path,
-    layout_text: &str,
-    fill: impl FnOnce(&mut Store) -> std::result::Result<T, E>,
-) -> std::result::Result<(Store, T), E> {
+pub(super) fn create(path: &Path, layout_text: &str) -> Result<Store> {
+    draft(path, layout_text)?.publish()
+}
+
+/// A new database built under a temporary name beside its target and put
+/// in place whole by `publish`, so that a process killed half-way, a full
+/// disk or a bad path leave nothing at the target, and a file that appears
+/// there meanwhile is never replaced. Dropped unpublished, it is removed.
+#[derive(Debug)]
+pub struct Draft {
+    store: Option<Store>,
+    target: PathBuf,
+}
+
+pub(super) fn draft(path: &Path, layout_text: &str) -> Result<Draft> {
     // Parse first: a bad layout must not leave an empty file behind.
     Layout::parse(layout_text).map_err(StoreError::from)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         create_private_dir(dir)?;
     }
+    // Only to fail early; `publish` is what refuses an existing file.
     if path.exists() {
         return Err(StoreError::AlreadyExists {
             path: path.to_path_buf(),
-        }
-        .into());
+        });
     }
     let tmp = temp_beside(path);
     create_private_file(&tmp, true)?;
-    let built = build(&tmp, layout_text, fill, path)
-        .and_then(|out| publish(&tmp, path).map(|()| out).map_err(E::from));
-    match built {
-        Ok(out) => Ok((open_existing(path)?, out)),
-        Err(e) => {
-            remove_with_wal(&tmp);
-            Err(e)
-        }
-    }
-}
-
-/// The new file at `tmp`, seeded and filled, closed with everything in it
-/// (not in its WAL). Errors of the file itself are `path`'s creation's.
-fn build<T, E: From<StoreError>>(
-    tmp: &Path,
-    layout_text: &str,
-    fill: impl FnOnce(&mut Store) -> std::result::Result<T, E>,
-    path: &Path,
-) -> std::result::Result<T, E> {
+    // Errors of the new file itself are the target's creation's.
     let creating = |e: StoreError| StoreError::Create {
         path: path.to_path_buf(),
         detail: match e {
@@ -88,23 +76,69 @@ fn build<T, E: From<StoreError>>(
             e => e.to_string(),
         },
     };
-    let (conn, _) = connect(tmp).map_err(creating)?;
-    let layout = prepare(&conn, tmp, Some(layout_text), false).map_err(creating)?;
-    let mut store = Store {
-        conn,
-        layout,
-        path: tmp.to_path_buf(),
-        read_only: false,
-    };
-    let out = fill(&mut store)?;
-    close(store).map_err(creating)?;
-    Ok(out)
+    let built = connect(&tmp).and_then(|(conn, _)| {
+        let layout = prepare(&conn, &tmp, Some(layout_text), false)?;
+        Ok(Store {
+            conn,
+            layout,
+            path: tmp.clone(),
+            read_only: false,
+        })
+    });
+    let built = built.map_err(creating);
+    match built {
+        Ok(store) => Ok(Draft {
+            store: Some(store),
+            target: path.to_path_buf(),
+        }),
+        Err(e) => {
+            remove_with_wal(&tmp);
+            Err(e)
+        }
+    }
 }
 
-/// Moves everything from the WAL into the file and closes it. Dropping a
-/// connection would checkpoint too, but silently: a full disk then would
-/// leave the file without its last commits, and it would be put in place.
-fn close(store: Store) -> Result<()> {
+impl Draft {
+    /// The database being built (at its temporary path).
+    pub fn store(&mut self) -> &mut Store {
+        self.store
+            .as_mut()
+            .expect("a draft holds its store until it is published or dropped")
+    }
+
+    /// Closes the draft with everything in its main file, on disk, and puts
+    /// it at the target; refused, and removed, if a file appeared there.
+    pub fn publish(mut self) -> Result<Store> {
+        let store = self
+            .store
+            .take()
+            .expect("a draft holds its store until it is published or dropped");
+        let tmp = store.path.clone();
+        let closed = finish(store).and_then(|()| publish(&tmp, &self.target));
+        if let Err(e) = closed {
+            remove_with_wal(&tmp);
+            return Err(e);
+        }
+        open_existing(&self.target)
+    }
+}
+
+impl Drop for Draft {
+    fn drop(&mut self) {
+        if let Some(store) = self.store.take() {
+            let tmp = store.path.clone();
+            drop(store);
+            remove_with_wal(&tmp);
+        }
+    }
+}
+
+/// Syncs a finished file fully (even if it was loaded with relaxed
+/// durability), folds its WAL into it, and closes it.
+fn finish(store: Store) -> Result<()> {
+    store.conn.pragma_update(None, "synchronous", "FULL")?;
+    // Dropping a connection would checkpoint too, but silently: a full disk
+    // would then leave the file without its last commits, put in place.
     let (busy, wal_frames, moved): (i64, i64, i64) =
         store
             .conn
