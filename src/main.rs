@@ -19,11 +19,13 @@ fn main() -> ExitCode {
         Ok(Cli {
             global,
             command: Some(command),
+            ..
         }) => cli::run(&global, command),
         Ok(Cli {
             global,
             command: None,
-        }) => tui(&global),
+            exit_after_first_frame,
+        }) => tui(&global, exit_after_first_frame),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -36,7 +38,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn tui(g: &Global) -> Result<(), Failure> {
+fn tui(g: &Global, exit_after_first_frame: bool) -> Result<(), Failure> {
     let mut setup = Setup::load(g)?;
     let store = cli::open_store(g)?;
     // Every terminal on the lot applies the lot's recorded policy.
@@ -55,7 +57,8 @@ fn tui(g: &Global) -> Result<(), Failure> {
         province: setup.config.province,
         shifts: setup.config.shifts.clone(),
     };
-    trucklot::tui::run(store, session).map_err(|e| Failure::Env(format!("{e:#}")))
+    trucklot::tui::run(store, session, exit_after_first_frame)
+        .map_err(|e| Failure::Env(format!("{e:#}")))
 }
 
 /// A panic is a bug, never a user's fault: one line instead of a backtrace.
