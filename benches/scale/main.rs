@@ -35,9 +35,23 @@ pub fn target_dir() -> PathBuf {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
 }
 
-/// The lots of the growth table, smallest first; the last is the 90-day
-/// season every other figure is measured on.
-fn specs() -> Vec<Spec> {
+/// The lots of the growth table, smallest first; the one named `90-day`
+/// is the season every other figure is measured on. Demo windows (until
+/// `simulate` is in the build) make about 9,000 events a day.
+fn specs(simulate: bool) -> Vec<Spec> {
+    if !simulate {
+        let spec = |name, days| Spec {
+            name,
+            days,
+            trucks_per_day: None,
+        };
+        return vec![
+            spec("10k", 1),
+            spec("100k", 11),
+            spec("90-day", 90),
+            spec("1M", 120),
+        ];
+    }
     vec![
         Spec {
             name: "10k",
@@ -122,8 +136,14 @@ fn main() {
     let machine = machine();
     eprintln!("scale: {machine}");
 
-    let lots: Vec<dbs::Lot> = specs().iter().map(|s| dbs::lot(&bin, s)).collect();
-    let season = lots.last().expect("the 90-day lot").clone();
+    let simulate = dbs::has_simulate(&bin);
+    let mut lots: Vec<dbs::Lot> = specs(simulate).iter().map(|s| dbs::lot(&bin, s)).collect();
+    lots.sort_by_key(|l| l.events);
+    let season = lots
+        .iter()
+        .find(|l| l.spec.name == "90-day")
+        .expect("the 90-day lot")
+        .clone();
     let sp = &season.path;
     let mut lines: Vec<Line> = Vec::new();
     let on = format!("90-day lot, {} events", season.events);
@@ -187,18 +207,29 @@ fn main() {
         2.0,
     ));
     let sim_days = 3;
-    let t = writes::simulate(&bin, sim_days, runs.simulate);
-    lines.push(Line {
-        metric: format!(
-            "`simulate --days {sim_days}` throughput ({} events; medians of {})",
-            t.events, t.runs
-        ),
-        figure: format!("{:.0} events/s", t.simulate),
-        baseline: format!("plain inserts, one transaction: {:.0} events/s", t.inserts),
-        ratio: format!("{:.2}×", t.simulate / t.inserts),
-        target: "≥ 0.3×",
-        met: t.simulate / t.inserts >= 0.3,
-    });
+    if simulate {
+        let t = writes::simulate(&bin, sim_days, runs.simulate);
+        lines.push(Line {
+            metric: format!(
+                "`simulate --days {sim_days}` throughput ({} events; medians of {})",
+                t.events, t.runs
+            ),
+            figure: format!("{:.0} events/s", t.simulate),
+            baseline: format!("plain inserts, one transaction: {:.0} events/s", t.inserts),
+            ratio: format!("{:.2}×", t.simulate / t.inserts),
+            target: "≥ 0.3×",
+            met: t.simulate / t.inserts >= 0.3,
+        });
+    } else {
+        lines.push(Line {
+            metric: "`simulate` throughput".into(),
+            figure: "not measured: `simulate` is not in this build".into(),
+            baseline: "—".into(),
+            ratio: "—".into(),
+            target: "≥ 0.3×",
+            met: false,
+        });
+    }
 
     // Reads without a baseline.
     for (name, f) in reads::filters(&store) {
