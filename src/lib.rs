@@ -6,10 +6,10 @@
 
 pub mod cli;
 pub mod config;
-pub mod demo;
 pub mod domain;
 pub mod humanize;
 pub mod i18n;
 pub mod ops;
+pub mod sim;
 pub mod store;
 pub mod tui;

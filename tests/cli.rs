@@ -952,7 +952,7 @@ fn config_errors_name_the_file_and_line() {
 #[test]
 fn demo_fills_a_new_database_and_check_agrees() {
     let lot = Lot::empty();
-    let out = lot.ok(&["demo", "--trucks", "40", "--seed", "7"]);
+    let out = lot.ok(&["demo", "--trucks", "200", "--seed", "7"]);
     assert!(out.contains("arrivals") && out.contains("parking"), "{out}");
     let status = lot.json(&["status", "--json"]);
     let occupied: u64 = status["zones"]
@@ -966,9 +966,9 @@ fn demo_fills_a_new_database_and_check_agrees() {
     assert!(out.starts_with("ok: "), "{out}");
     // Deterministic: the same seed gives the same lot.
     let again = Lot::empty();
-    again.ok(&["demo", "--trucks", "40", "--seed", "7"]);
+    again.ok(&["demo", "--trucks", "200", "--seed", "7"]);
     let plates = |l: &Lot| -> Vec<Value> {
-        l.json(&["log", "--json", "--kind", "arrived"])
+        l.json(&["log", "--json", "--kind", "arrived", "--limit", "10000"])
             .as_array()
             .unwrap()
             .iter()
@@ -976,8 +976,8 @@ fn demo_fills_a_new_database_and_check_agrees() {
             .collect()
     };
     assert_eq!(plates(&lot), plates(&again));
-    // Never into a database that already holds events, nor the default one.
-    lot.refused(&["demo", "--trucks", "5"], 1, "already holds");
+    // Never into an existing database, nor the default one.
+    lot.refused(&["demo", "--trucks", "5"], 1, "already exists");
     lot.bare()
         .args(["demo", "--trucks", "5"])
         .assert()
@@ -1016,7 +1016,8 @@ fn backup_writes_a_private_consistent_copy_and_never_overwrites() {
 #[test]
 fn a_process_killed_mid_write_leaves_a_consistent_file() {
     let lot = Lot::empty();
-    // Thousands of transactions; kill -9 lands in the middle of one.
+    // Thousands of transactions into a file built beside the target; kill
+    // -9 lands in the middle of one.
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("trucklot"))
         .args(["--db", lot.db.to_str().unwrap(), "demo", "--trucks", "3000"])
         .env("HOME", lot.dir.path())
@@ -1025,29 +1026,68 @@ fn a_process_killed_mid_write_leaves_a_consistent_file() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("spawn");
+    // The file being built: `.lot.db.partial-…` beside the target.
+    let partial = || -> Option<PathBuf> {
+        std::fs::read_dir(lot.dir.path())
+            .ok()?
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .find(|p| {
+                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                    n.starts_with(".lot.db.partial-") && !n.contains("-wal") && !n.contains("-shm")
+                })
+            })
+    };
+    let events_in = |db: &Path| -> usize {
+        let out = lot
+            .bare()
+            .arg("--db")
+            .arg(db)
+            .args(["log", "--json", "--limit", "1000000"])
+            .output()
+            .expect("run");
+        if !out.status.success() {
+            return 0;
+        }
+        serde_json::from_slice::<Value>(&out.stdout)
+            .ok()
+            .and_then(|v| v.as_array().map(Vec::len))
+            .unwrap_or(0)
+    };
     // Wait until it has committed something, then kill it hard.
     let start = std::time::Instant::now();
-    while start.elapsed() < std::time::Duration::from_secs(20) {
+    let mut building = None;
+    while start.elapsed() < std::time::Duration::from_secs(30) {
         std::thread::sleep(std::time::Duration::from_millis(100));
-        if lot.db.exists()
-            && lot
-                .cmd(&["log", "--limit", "1", "--json"])
-                .output()
-                .is_ok_and(|o| o.status.success() && o.stdout.len() > 3)
+        if let Some(p) = partial()
+            && events_in(&p) > 0
         {
+            building = Some(p);
             break;
         }
     }
+    let building = building.expect("the demo committed nothing in 30 s");
     assert!(
         child.try_wait().expect("wait").is_none(),
         "the demo should still be writing when killed"
     );
     child.kill().expect("kill");
     let _ = child.wait();
-    // Every committed event is there and the state equals their replay.
-    let out = lot.ok(&["check"]);
-    assert!(out.starts_with("ok: "), "{out}");
-    assert!(lot.log_len() > 0);
+    // Nothing at the target: the next demo or init is not refused by a stub.
+    assert!(!lot.db.exists(), "a killed demo left a file at the target");
+    // Every committed event is in the partial file and its state equals
+    // their replay.
+    let out = lot
+        .bare()
+        .arg("--db")
+        .arg(&building)
+        .arg("check")
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && text.starts_with("ok: "), "{text}");
+    assert!(events_in(&building) > 0);
+    lot.ok(&["init"]);
 }
 
 #[test]
@@ -1078,6 +1118,7 @@ fn help_and_completions() {
         "check",
         "rebuild",
         "demo",
+        "simulate",
         "completions",
     ] {
         lot.bare()

@@ -419,6 +419,39 @@ fn init_and_demo_speak_chinese() {
     let demo = run(&["--db", demo_db.to_str().unwrap(), "demo", "--trucks", "40"]);
     assert!(demo.starts_with("演示："), "{demo}");
     assert_eq!(english_in(&demo, &words), Vec::<String>::new(), "{demo}");
+    let season = dir.path().join("season.db");
+    let season = season.to_str().unwrap();
+    let sim = run(&[
+        "--db",
+        season,
+        "simulate",
+        "--days",
+        "1",
+        "--trucks-per-day",
+        "50",
+    ]);
+    assert!(sim.starts_with("已模拟 1 天："), "{sim}");
+    assert_eq!(english_in(&sim, &words), Vec::<String>::new(), "{sim}");
+    for refused in [
+        run(&["--db", season, "simulate", "--days", "1"]),
+        run(&["--db", "/tmp/never.db", "simulate", "--days", "0"]),
+        run(&[
+            "--db",
+            "/tmp/never.db",
+            "simulate",
+            "--days",
+            "1",
+            "--start",
+            "2099-01-01",
+        ]),
+    ] {
+        assert!(refused.starts_with("trucklot: "), "{refused}");
+        let text = refused
+            .replace("trucklot", "")
+            .replace("--days", "")
+            .replace("--start", "");
+        assert_eq!(english_in(&text, &words), Vec::<String>::new(), "{refused}");
+    }
     // --lang wins over the locale.
     let en = run(&["--db", db, "status", "--lang", "en"]);
     assert!(en.contains("ZONE"), "{en}");

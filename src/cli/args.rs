@@ -12,8 +12,8 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use super::values::{
-    EVENT_KINDS, bay, optional_text, passenger, phone, plate, plate_or_bay, required_text, target,
-    temperature, time, word,
+    EVENT_KINDS, bay, date, days, optional_text, passenger, phone, plate, plate_or_bay,
+    required_text, target, temperature, time, trucks_per_day, word,
 };
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::event::{HandoffMode, Passenger, ServiceKind, Target, TestKind, TestResult};
@@ -330,21 +330,45 @@ pub enum Command {
         #[arg(value_name = "FILE")]
         to: std::path::PathBuf,
     },
-    /// Fill a new database with 12 hours of simulated traffic
+    /// Create a new database with 3 days of simulated traffic up to now
     Demo {
-        /// Arrivals to simulate [default: enough to fill about 70% of parking]
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20_000))]
+        /// Arrivals per simulated day [default: 1500]
+        #[arg(long, visible_alias = "trucks-per-day", value_name = "N",
+              value_parser = trucks_per_day, allow_negative_numbers = true)]
         trucks: Option<u32>,
         /// Random seed: the same seed gives the same lot
         #[arg(long, value_name = "S", default_value_t = 2026)]
         seed: u64,
     },
+    /// Create a new database with a season of simulated traffic
+    Simulate(SimulateArgs),
     /// Print shell completions
     Completions {
         /// The shell
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// `simulate`: whole days of traffic from a midnight (site time).
+#[derive(Debug, Clone, Args)]
+pub struct SimulateArgs {
+    /// How many days to simulate (1–366)
+    #[arg(long, value_name = "N", value_parser = days, allow_negative_numbers = true)]
+    pub days: u32,
+    /// Random seed: the same seed (and start) gives the same log
+    #[arg(long, value_name = "S", default_value_t = 2026)]
+    pub seed: u64,
+    /// The first day, YYYY-MM-DD [default: so that the last day is yesterday]
+    #[arg(long, value_name = "DATE", value_parser = date)]
+    pub start: Option<chrono::NaiveDate>,
+    /// Arrivals per simulated day, in daily waves (1–3000)
+    #[arg(long, value_name = "K", value_parser = trucks_per_day, allow_negative_numbers = true,
+          default_value_t = crate::sim::DEFAULT_TRUCKS_PER_DAY)]
+    pub trucks_per_day: u32,
+    /// Print the summary as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -2,8 +2,8 @@
 //! the result as a human table, JSON or CSV. Same operations as the TUI
 //! (`ops::execute`), same read models (`Store` queries, `domain::clocks`).
 //!
-//! Here: dispatch, the commands that manage whole databases (`init`, `demo`,
-//! `completions`), opening the store, and the `Failure` every error becomes
+//! Here: dispatch, the commands that manage whole databases (`init`,
+//! `completions`; `demo` and `simulate` in `simulate`), opening the store, and the `Failure` every error becomes
 //! (one line, an exit code). The clap definitions are in `args`, writes in
 //! `write` (results files in `import`), reads in `read`, `show`, `log` and `boards`, formatting
 //! primitives in `output`. No SQL and no
@@ -21,13 +21,13 @@ mod policy;
 mod read;
 mod report;
 mod show;
+mod simulate;
 mod values;
 mod write;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use chrono::Utc;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, FromArgMatches};
 
@@ -437,7 +437,8 @@ fn run_to(g: &Global, cmd: Command, out: &mut dyn Write) -> Result<(), Failure> 
             Ok(())
         }
         Command::Init { layout } => init(g, layout.as_deref(), out),
-        Command::Demo { trucks, seed } => demo(g, trucks, seed, out),
+        Command::Demo { trucks, seed } => simulate::demo(g, trucks, seed, out),
+        Command::Simulate(a) => simulate::simulate(g, &a, out),
         cmd => {
             let mut setup = Setup::load(g)?;
             let mut store = open_store(g)?;
@@ -537,58 +538,6 @@ fn init(g: &Global, layout: Option<&Path>, out: &mut dyn Write) -> Result<(), Fa
                 &store.layout().capacity(),
                 &output::list(lang, &zones),
             ]
-        )
-    )?;
-    Ok(())
-}
-
-fn demo(g: &Global, trucks: Option<u32>, seed: u64, out: &mut dyn Write) -> Result<(), Failure> {
-    let lang = lang_of(g);
-    let Some(path) = &g.db else {
-        return Err(Failure::Usage(CliMsg::DemoNeedsDb.text(lang).to_string()));
-    };
-    let setup = Setup::load(g)?;
-    let mut store = if path.exists() {
-        Store::open(path)
-    } else {
-        Store::create(path, DEFAULT_LAYOUT)
-    }
-    .map_err(|e| Failure::store(lang, e))?;
-    let existing = store.event_count()?;
-    if existing > 0 {
-        return Err(Failure::Refused(say(
-            lang,
-            CliMsg::DemoNotEmpty,
-            &[&output::safe(&path.display().to_string()), &existing],
-        )));
-    }
-    let trucks = trucks
-        .map(|t| t as usize)
-        .unwrap_or_else(|| crate::demo::default_trucks(store.layout()));
-    let summary = crate::demo::populate(&mut store, &setup.config.policy, trucks, seed, Utc::now())
-        .map_err(|e| Failure::Env(format!("{e:#}")))?;
-    writeln!(
-        out,
-        "{}",
-        say(
-            lang,
-            CliMsg::DemoDone,
-            &[
-                &summary.operations,
-                &summary.arrivals,
-                &summary.departures,
-                &summary.skipped
-            ]
-        )
-    )?;
-    read::status(&store, &setup, false, out)?;
-    writeln!(
-        out,
-        "{}",
-        say(
-            lang,
-            CliMsg::DemoOpen,
-            &[&output::safe(&path.display().to_string())]
         )
     )?;
     Ok(())

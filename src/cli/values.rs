@@ -354,6 +354,35 @@ fn any_time(s: &str) -> Result<TimeArg, ArgError> {
     Err(ArgError::say(CliMsg::NotATime, &[&text::echo(s)]))
 }
 
+/// `--days`: a whole number of days the simulator accepts.
+pub(super) fn days(s: &str) -> Result<u32, ArgError> {
+    let max = crate::sim::MAX_DAYS;
+    count(s, max).ok_or_else(|| ArgError::say(CliMsg::BadDays, &[&text::echo(s), &max]))
+}
+
+/// `--trucks-per-day`: a daily traffic the simulator accepts.
+pub(super) fn trucks_per_day(s: &str) -> Result<u32, ArgError> {
+    let max = crate::sim::MAX_TRUCKS_PER_DAY;
+    count(s, max).ok_or_else(|| ArgError::say(CliMsg::BadTrucksPerDay, &[&text::echo(s), &max]))
+}
+
+/// A whole number from 1 to `max`.
+fn count(s: &str, max: u32) -> Option<u32> {
+    s.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (1..=max).contains(n))
+}
+
+/// `--start`: a calendar day, `YYYY-MM-DD`, in the years 2000–2100.
+pub(super) fn date(s: &str) -> Result<NaiveDate, ArgError> {
+    use chrono::Datelike;
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| (2000..=2100).contains(&d.year()))
+        .ok_or_else(|| ArgError::say(CliMsg::BadDate, &[&text::echo(s)]))
+}
+
 /// A fixed set of words (the domain's enums), case-insensitive, listed in
 /// help and completions.
 pub trait Word: Sized + Clone + Send + Sync + 'static {

@@ -23,12 +23,13 @@ use rusqlite::Connection;
 
 use crate::domain::layout::{Layout, LayoutError};
 
-pub use open::{APPLICATION_ID, SCHEMA_VERSION};
+pub use open::{APPLICATION_ID, Draft, SCHEMA_VERSION};
 pub use past::{PastClosure, PastLot, PastOccupant, ZoneAt};
 pub use policy::RecordedPolicy;
 pub use queries::*;
 pub use rebuild::CheckReport;
 pub use report::{OverdueLine, Report};
+use tx::Scope;
 pub use tx::{EventMeta, TubeSample, Tx};
 
 #[derive(Debug, thiserror::Error)]
@@ -116,6 +117,13 @@ impl Store {
         open::create(path, layout_text)
     }
 
+    /// Starts a new database seeded with `layout_text` under a temporary
+    /// name beside `path`, to be filled and then put at `path` whole
+    /// (`Draft::publish`); refuses an existing file, then and at publishing.
+    pub fn draft(path: &Path, layout_text: &str) -> Result<Draft> {
+        open::draft(path, layout_text)
+    }
+
     /// Opens the database at `path`, creating it (and private parent
     /// directories) with `layout_text` if it does not exist yet. For the
     /// default database in the user's data directory.
@@ -132,16 +140,22 @@ impl Store {
     }
 
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction: committed if `f`
-    /// returns `Ok`, rolled back otherwise.
+    /// returns `Ok`, rolled back otherwise. Inside `bulk` it is a savepoint
+    /// of the bulk load's transaction instead, kept or rolled back the same way.
     pub fn write<T, E: From<StoreError>>(
         &mut self,
         f: impl FnOnce(&mut Tx<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
-        let mut tx = Tx::new(tx, &self.layout);
+        let scope = if self.conn.is_autocommit() {
+            Scope::Transaction(
+                self.conn
+                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                    .map_err(StoreError::from)?,
+            )
+        } else {
+            Scope::Savepoint(self.conn.savepoint().map_err(StoreError::from)?)
+        };
+        let mut tx = Tx::new(scope, &self.layout);
         let out = f(&mut tx)?;
         tx.commit()?;
         Ok(out)
@@ -154,13 +168,61 @@ impl Store {
         &mut self,
         f: impl FnOnce(&mut Tx<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)
-            .map_err(StoreError::from)?;
-        let mut tx = Tx::new(tx, &self.layout);
+        let scope = if self.conn.is_autocommit() {
+            Scope::Transaction(
+                self.conn
+                    .transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)
+                    .map_err(StoreError::from)?,
+            )
+        } else {
+            Scope::Savepoint(self.conn.savepoint().map_err(StoreError::from)?)
+        };
+        let mut tx = Tx::new(scope, &self.layout);
         // Dropped, not committed: a read leaves nothing behind.
         f(&mut tx)
+    }
+
+    /// Runs `f` with every `write` (and so every `ops::execute`) inside it
+    /// as a savepoint of one `BEGIN IMMEDIATE` transaction, committed once at
+    /// the end if `f` returns `Ok` and rolled back whole otherwise. A refused
+    /// operation still rolls back only its own savepoint.
+    ///
+    /// Only for loading simulated traffic into a new file (`sim`): a real
+    /// action is one transaction of its own, committed to disk before the
+    /// operator is told it happened. Inside a bulk load, `bulk` again just
+    /// runs `f` as part of it.
+    pub fn bulk<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&mut Store) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        if !self.conn.is_autocommit() {
+            return f(self);
+        }
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(StoreError::from)?;
+        match f(self) {
+            Ok(v) => match self.conn.execute_batch("COMMIT") {
+                Ok(()) => Ok(v),
+                Err(e) => {
+                    // A failed commit may leave the transaction open: end
+                    // it, or every later write would join it.
+                    self.end_bulk();
+                    Err(StoreError::from(e).into())
+                }
+            },
+            Err(e) => {
+                self.end_bulk();
+                Err(e)
+            }
+        }
+    }
+
+    /// Rolls back a bulk load's transaction, if SQLite has not already.
+    fn end_bulk(&self) {
+        if !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
     }
 
     /// Writes a consistent copy of the whole database to `to`, a new file
@@ -194,10 +256,16 @@ impl Store {
 
     /// Stops waiting for the disk on every commit (`synchronous = NORMAL`:
     /// in WAL mode the file stays consistent, but the last commits before a
-    /// power cut may be lost). Only for loading simulated demo traffic; this
-    /// connection only, until it is closed.
+    /// power cut may be lost), and gives the page cache room for a bulk
+    /// load's working set and its savepoints' journals. Only for loading simulated
+    /// traffic into a new file; this connection only, until it is closed.
     pub fn relax_durability_for_simulation(&self) -> Result<()> {
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // Negative: KiB. 256 MiB.
+        self.conn.pragma_update(None, "cache_size", -262_144)?;
+        // A bulk load's savepoints keep what they would roll back in
+        // memory, not in a temporary file written page by page.
+        self.conn.pragma_update(None, "temp_store", "MEMORY")?;
         Ok(())
     }
 

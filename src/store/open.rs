@@ -41,27 +41,96 @@ pub(super) fn open_existing(path: &Path) -> Result<Store> {
 }
 
 pub(super) fn create(path: &Path, layout_text: &str) -> Result<Store> {
+    draft(path, layout_text)?.publish()
+}
+
+/// A new database built under a temporary name beside its target and put
+/// in place whole by `publish`, so that a process killed half-way, a full
+/// disk or a bad path leave nothing at the target, and a file that appears
+/// there meanwhile is never replaced. Dropped unpublished, it is removed.
+#[derive(Debug)]
+pub struct Draft {
+    store: Option<Store>,
+    target: PathBuf,
+}
+
+pub(super) fn draft(path: &Path, layout_text: &str) -> Result<Draft> {
     // Parse first: a bad layout must not leave an empty file behind.
     Layout::parse(layout_text)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         create_private_dir(dir)?;
     }
+    // Only to fail early; `publish` is what refuses an existing file.
     if path.exists() {
         return Err(StoreError::AlreadyExists {
             path: path.to_path_buf(),
         });
     }
-    // Built under a temporary name beside it and put in place whole: a
-    // process killed half-way, or a full disk, leaves no stub at `path`.
     let tmp = temp_beside(path);
     create_private_file(&tmp, true)?;
-    let built = connect(&tmp).and_then(|conn| prepare(&conn, &tmp, Some(layout_text)).map(|_| ()));
-    // The connection is closed here: its WAL is checkpointed into the file.
-    if let Err(e) = built.and_then(|()| publish(&tmp, path)) {
-        remove_with_wal(&tmp);
-        return Err(e);
+    let built = connect(&tmp).and_then(|conn| {
+        let layout = prepare(&conn, &tmp, Some(layout_text))?;
+        Ok(Store {
+            conn,
+            layout,
+            path: tmp.clone(),
+        })
+    });
+    match built {
+        Ok(store) => Ok(Draft {
+            store: Some(store),
+            target: path.to_path_buf(),
+        }),
+        Err(e) => {
+            remove_with_wal(&tmp);
+            Err(e)
+        }
     }
-    open_existing(path)
+}
+
+impl Draft {
+    /// The database being built (at its temporary path).
+    pub fn store(&mut self) -> &mut Store {
+        self.store
+            .as_mut()
+            .expect("a draft holds its store until it is published or dropped")
+    }
+
+    /// Closes the draft with everything in its main file, on disk, and puts
+    /// it at the target; refused, and removed, if a file appeared there.
+    pub fn publish(mut self) -> Result<Store> {
+        let store = self
+            .store
+            .take()
+            .expect("a draft holds its store until it is published or dropped");
+        let tmp = store.path.clone();
+        let closed = finish(store).and_then(|()| publish(&tmp, &self.target));
+        if let Err(e) = closed {
+            remove_with_wal(&tmp);
+            return Err(e);
+        }
+        open_existing(&self.target)
+    }
+}
+
+impl Drop for Draft {
+    fn drop(&mut self) {
+        if let Some(store) = self.store.take() {
+            let tmp = store.path.clone();
+            drop(store);
+            remove_with_wal(&tmp);
+        }
+    }
+}
+
+/// Syncs a finished file fully (even if it was loaded with relaxed
+/// durability), folds its WAL into it, and closes it.
+fn finish(store: Store) -> Result<()> {
+    store.conn.pragma_update(None, "synchronous", "FULL")?;
+    store
+        .conn
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    store.conn.close().map_err(|(_, e)| StoreError::from(e))
 }
 
 /// A name beside `path` for a file being built, unique to this process.

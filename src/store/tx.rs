@@ -2,7 +2,7 @@
 //! rule needs, and `record`, which appends an event and projects it at once.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Transaction};
+use rusqlite::{Connection, OptionalExtension, Savepoint, Transaction};
 
 use super::{Result, StoreError, apply, ts};
 use crate::domain::bay::{BayId, Zone};
@@ -37,18 +37,40 @@ pub struct TubeSample {
     pub result_at: Option<DateTime<Utc>>,
 }
 
+/// What a `Tx` runs in: a transaction of its own, or a savepoint inside a
+/// bulk load's transaction (`Store::bulk`). Either rolls back when dropped.
+pub(super) enum Scope<'c> {
+    Transaction(Transaction<'c>),
+    Savepoint(Savepoint<'c>),
+}
+
+impl std::ops::Deref for Scope<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        match self {
+            Scope::Transaction(t) => t,
+            Scope::Savepoint(s) => s,
+        }
+    }
+}
+
 pub struct Tx<'c> {
-    tx: Transaction<'c>,
+    tx: Scope<'c>,
     layout: &'c Layout,
 }
 
 impl<'c> Tx<'c> {
-    pub(super) fn new(tx: Transaction<'c>, layout: &'c Layout) -> Tx<'c> {
+    pub(super) fn new(tx: Scope<'c>, layout: &'c Layout) -> Tx<'c> {
         Tx { tx, layout }
     }
 
     pub(super) fn commit(self) -> Result<()> {
-        Ok(self.tx.commit()?)
+        match self.tx {
+            Scope::Transaction(t) => t.commit()?,
+            Scope::Savepoint(s) => s.commit()?,
+        }
+        Ok(())
     }
 
     pub fn layout(&self) -> &Layout {

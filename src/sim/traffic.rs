@@ -1,9 +1,10 @@
-//! The simulated people and vehicles of the demo: a tiny deterministic
+//! The simulated people and vehicles: a tiny deterministic
 //! PRNG (splitmix64) and generators of plates (mostly Shanxi 晋, some
 //! 冀/豫/陕/京, some 挂 trailers), drivers' names, phones, cargo, gate
 //! temperatures and health codes, with the mix a checkpoint sees.
 //!
-//! What lives elsewhere: the simulation that uses them (`demo`).
+//! What lives elsewhere: the simulation that uses them (`sim`), the
+//! rhythm of the day (`sim::waves`).
 
 use chrono::Duration;
 
