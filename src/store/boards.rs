@@ -61,10 +61,14 @@ impl Store {
             ..ClockFacts::default()
         };
 
+        // From the trucks on site (their partial index) to their pending
+        // samples: a truck let out by force can leave a sample pending
+        // forever, and those pile up with the log.
         facts.samples = self.all(
             &format!(
                 "SELECT s.id, s.plate, b.id, x.test, x.taken_at, x.due_at
-                   FROM samples x JOIN stays s ON s.id = x.stay {BAY_OF_S}
+                   FROM stays s INDEXED BY stays_one_open_per_plate
+                        CROSS JOIN samples x ON x.stay = s.id {BAY_OF_S}
                   WHERE x.result IS NULL AND s.departed_at IS NULL ORDER BY x.due_at"
             ),
             [],
