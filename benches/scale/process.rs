@@ -75,6 +75,9 @@ pub fn run_on_pty(program: &Path, args: &[&str], cols: u16, rows: u16) -> Run {
     let child = c
         .spawn()
         .unwrap_or_else(|e| panic!("{}: {e}", program.display()));
+    // Our copies of the terminal's side (the parent's and the ones the
+    // `Command` keeps): while any is open the reader never sees the end.
+    drop(c);
     drop(slave);
     // The terminal's side: read until the child has gone (EIO), so its
     // writes never block on a full pty buffer.
