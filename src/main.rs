@@ -19,11 +19,13 @@ fn main() -> ExitCode {
         Ok(Cli {
             global,
             command: Some(command),
+            ..
         }) => cli::run(&global, command),
         Ok(Cli {
             global,
             command: None,
-        }) => tui(&global),
+            exit_after_first_frame,
+        }) => tui(&global, exit_after_first_frame),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -36,7 +38,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn tui(g: &Global) -> Result<(), Failure> {
+fn tui(g: &Global, exit_after_first_frame: bool) -> Result<(), Failure> {
     let mut setup = Setup::load(g)?;
     if setup.action.is_some() {
         return Err(Failure::Usage(
@@ -81,7 +83,7 @@ fn tui(g: &Global) -> Result<(), Failure> {
         province: setup.config.province,
         shifts: setup.config.shifts.clone(),
     };
-    match trucklot::tui::run(store, session) {
+    match trucklot::tui::run(store, session, exit_after_first_frame) {
         Ok(ended) => match ended.exit_code() {
             0 => Ok(()),
             code => Err(Failure::Quiet(code)),

@@ -37,6 +37,11 @@ Running trucklot with no subcommand opens the terminal interface.";
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
+    /// Diagnostic, hidden from help: open the interface, draw its first
+    /// complete frame, and exit. The cold-start benchmark (`benches/scale`)
+    /// times the whole process this way, under a pseudo-terminal.
+    #[arg(long, hide = true)]
+    pub exit_after_first_frame: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

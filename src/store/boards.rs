@@ -39,6 +39,10 @@ fn time(r: &Row<'_>, at: usize) -> Result<DateTime<Utc>> {
 
 /// The stays with their bay, for joining.
 const ON_SITE: &str = "stays s LEFT JOIN bays b ON b.occupant = s.id";
+/// A stay `s` under the isolation zone's authority (the `stays_isolation`
+/// partial index holds exactly these).
+const UNDER_ISOLATION: &str =
+    "s.isolated_at IS NOT NULL AND s.released_at IS NULL AND s.departed_at IS NULL";
 /// The bay of a stay `s` joined in from elsewhere.
 const BAY_OF_S: &str = "LEFT JOIN bays b ON b.occupant = s.id";
 
@@ -57,10 +61,14 @@ impl Store {
             ..ClockFacts::default()
         };
 
+        // From the trucks on site (their partial index) to their pending
+        // samples: a truck let out by force can leave a sample pending
+        // forever, and those pile up with the log.
         facts.samples = self.all(
             &format!(
                 "SELECT s.id, s.plate, b.id, x.test, x.taken_at, x.due_at
-                   FROM samples x JOIN stays s ON s.id = x.stay {BAY_OF_S}
+                   FROM stays s INDEXED BY stays_one_open_per_plate
+                        CROSS JOIN samples x ON x.stay = s.id {BAY_OF_S}
                   WHERE x.result IS NULL AND s.departed_at IS NULL ORDER BY x.due_at"
             ),
             [],
@@ -80,8 +88,7 @@ impl Store {
                 "SELECT s.id, s.plate, b.id, s.isolation_reason, s.isolated_at, s.escalation_note,
                         s.status, s.escalated_at, s.findings
                    FROM {ON_SITE}
-                  WHERE s.isolated_at IS NOT NULL AND s.released_at IS NULL
-                    AND s.departed_at IS NULL
+                  WHERE {UNDER_ISOLATION}
                   ORDER BY s.isolated_at"
             ),
             [],
@@ -106,36 +113,63 @@ impl Store {
                 })
             },
         )?;
-        for i in &mut facts.isolations {
-            for (n, name) in self.all(
-                "SELECT person, name FROM people WHERE stay = ?1 ORDER BY person",
-                [i.truck.stay.0],
-                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?)),
-            )? {
-                let n = n.clamp(0, 3) as usize;
-                if i.names.len() <= n {
-                    i.names.resize(n + 1, None);
-                }
-                i.names[n] = name;
+        // The names and results of every truck on the board in two queries,
+        // not two per truck. `CROSS JOIN` keeps the few stays under
+        // isolation (their partial index) as the outer loop: left to
+        // itself the planner walked every person or sample ever recorded
+        // to save sorting a few dozen rows.
+        let at: std::collections::HashMap<i64, usize> = facts
+            .isolations
+            .iter()
+            .enumerate()
+            .map(|(n, i)| (i.truck.stay.0, n))
+            .collect();
+        for (stay, n, name) in self.all(
+            &format!(
+                "SELECT p.stay, p.person, p.name FROM stays s CROSS JOIN people p ON p.stay = s.id
+                  WHERE {UNDER_ISOLATION} ORDER BY p.stay, p.person"
+            ),
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                ))
+            },
+        )? {
+            let Some(i) = at.get(&stay).map(|&k| &mut facts.isolations[k]) else {
+                continue;
+            };
+            let n = n.clamp(0, 3) as usize;
+            if i.names.len() <= n {
+                i.names.resize(n + 1, None);
             }
-            let all = self.all(
-                "SELECT test, result, result_at FROM samples
-                  WHERE stay = ?1 AND result IS NOT NULL ORDER BY result_at, result_id",
-                [i.truck.stay.0],
-                |r| {
-                    Ok((
-                        word::<TestKind>(r, 0)?,
-                        word::<TestResult>(r, 1)?,
-                        time(r, 2)?,
-                    ))
-                },
-            )?;
-            i.results_since = all
-                .iter()
-                .filter(|(_, _, at)| *at >= i.since)
-                .map(|&(t, r, _)| (t, r))
-                .collect();
-            i.results = all.into_iter().map(|(t, r, _)| (t, r)).collect();
+            i.names[n] = name;
+        }
+        for (stay, test, result, when) in self.all(
+            &format!(
+                "SELECT x.stay, x.test, x.result, x.result_at FROM stays s CROSS JOIN samples x ON x.stay = s.id
+                  WHERE {UNDER_ISOLATION} AND x.result IS NOT NULL
+                  ORDER BY x.stay, x.result_at, x.result_id"
+            ),
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    word::<TestKind>(r, 1)?,
+                    word::<TestResult>(r, 2)?,
+                    time(r, 3)?,
+                ))
+            },
+        )? {
+            let Some(i) = at.get(&stay).map(|&k| &mut facts.isolations[k]) else {
+                continue;
+            };
+            if when >= i.since {
+                i.results_since.push((test, result));
+            }
+            i.results.push((test, result));
         }
         facts.services = self.all(
             &format!(

@@ -123,7 +123,15 @@ const MAX_EVENTS_PER_FRAME: usize = 256;
 /// path: normal quit, error, panic (ratatui chains a restoring panic hook),
 /// and SIGTERM/SIGHUP/SIGINT (turned into a normal quit, then reported as
 /// `Ended::Signal`).
-pub fn run(mut store: Store, session: Session) -> anyhow::Result<Ended> {
+///
+/// `exit_after_first_frame` quits as soon as the first frame is on the
+/// terminal: the cold-start benchmark times the real start (open, read the
+/// lot, set up the terminal, draw) as a whole process.
+pub fn run(
+    mut store: Store,
+    session: Session,
+    exit_after_first_frame: bool,
+) -> anyhow::Result<Ended> {
     let clock = SystemClock;
     let snap = snapshot(&store).context("reading the lot")?;
     let mut app = App::new(session.clone(), store.layout().clone(), snap, clock.now());
@@ -176,6 +184,9 @@ pub fn run(mut store: Store, session: Session) -> anyhow::Result<Ended> {
             app.resize(size.width, size.height);
             terminal.draw(|f| app.render(f)).context("drawing")?;
             dirty = false;
+            if exit_after_first_frame {
+                break;
+            }
         }
         if event::poll(Duration::from_millis(200)).context("reading the keyboard")? {
             // Drain what is pending before drawing again, but never forever:
