@@ -48,11 +48,7 @@ fn tui(g: &Global, exit_after_first_frame: bool) -> Result<(), Failure> {
         ));
     }
     let store = cli::open_store(g)?;
-    // A damaged file is named before anyone types into it: refused, with
-    // what to do, rather than an interface whose writes fail one by one.
-    store
-        .verify()
-        .map_err(|e| cli::Failure::store(setup.lang, e))?;
+    let lang = setup.lang;
     // Every terminal on the lot applies the lot's recorded policy.
     setup.apply_lot_policy(&store)?;
     // Without --operator, the interface asks who is at the keyboard,
@@ -84,6 +80,9 @@ fn tui(g: &Global, exit_after_first_frame: bool) -> Result<(), Failure> {
         shifts: setup.config.shifts.clone(),
     };
     match trucklot::tui::run(store, session, exit_after_first_frame) {
+        // The file was found damaged: named, with what to do, as every
+        // command names it.
+        Ok(trucklot::tui::Ended::Damaged(e)) => Err(cli::Failure::store(lang, e)),
         Ok(ended) => match ended.exit_code() {
             0 => Ok(()),
             code => Err(Failure::Quiet(code)),

@@ -336,42 +336,6 @@ fn a_read_only_file_that_cannot_be_read_as_it_is_says_why() {
     set_mode(lot.dir.path(), 0o755);
 }
 
-/// 512 bytes of noise, the same every run, whose first byte is no b-tree
-/// page type: written over a page's header, every read of that page fails.
-fn noise() -> Vec<u8> {
-    let mut x: u32 = 0x1234_5678;
-    let bytes: Vec<u8> = (0..512)
-        .map(|_| {
-            x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-            (x >> 24) as u8
-        })
-        .collect();
-    assert!(![2, 5, 10, 13].contains(&bytes[0]));
-    bytes
-}
-
-/// Overwrites the start of the root page of `table` with noise; returns
-/// the page's number.
-fn damage_root_of(db: &Path, table: &str) -> u64 {
-    let conn = rusqlite::Connection::open(db).expect("open");
-    let root: u64 = conn
-        .query_row(
-            "SELECT rootpage FROM sqlite_master WHERE name = ?1",
-            [table],
-            |r| r.get(0),
-        )
-        .expect("the table's root page");
-    let size: u64 = conn
-        .query_row("PRAGMA page_size", [], |r| r.get(0))
-        .expect("page size");
-    drop(conn);
-    let mut bytes = std::fs::read(db).expect("read");
-    let at = ((root - 1) * size) as usize;
-    bytes[at..at + 512].copy_from_slice(&noise());
-    std::fs::write(db, bytes).expect("write");
-    root
-}
-
 /// A file with damaged pages: a command that reads or writes them stops
 /// with one line naming the file and saying to stop writing, restore a
 /// backup and run `check` (exit 3); the interface refuses to start on it
@@ -404,7 +368,7 @@ fn a_damaged_file_stops_every_command_that_touches_the_damage() {
     let pristine = std::fs::read(&lot.db).expect("read");
     let events = lot.events();
     for (table, commands) in cases {
-        damage_root_of(&lot.db, table);
+        common::damage_root_of(&lot.db, table);
         let before = lot.files();
         for args in *commands {
             // No arguments: the interface.

@@ -287,3 +287,30 @@ fn a_read_only_file_opens_in_the_interface_and_says_so() {
         .collect();
     assert_eq!(left, ["lot.db"]);
 }
+
+/// A file damaged where the first frame does not look: the interface draws
+/// at once (the whole file is verified beside it), then stops before
+/// anything is written, the terminal restored, naming the file (exit 3).
+#[test]
+fn a_damaged_file_ends_the_interface_naming_the_file() {
+    let (home, db) = lot();
+    common::damage_root_of(&db, "events");
+    let mut s = Session::start(&home, &db, false);
+    let (status, out) = s.end();
+    drop(s);
+    let text = String::from_utf8_lossy(&out);
+    assert_eq!(status.code(), Some(3), "{text}");
+    assert!(
+        text.contains("is damaged") && text.contains("lot.db"),
+        "{text}"
+    );
+    assert!(cooked_after(&out), "the terminal was restored: {text}");
+}
+
+/// Whether everything drawn in the alternate screen was left again.
+fn cooked_after(out: &[u8]) -> bool {
+    match rfind(out, ENTER_ALT) {
+        Some(at) => find(&out[at..], LEAVE_ALT).is_some(),
+        None => true,
+    }
+}

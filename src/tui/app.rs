@@ -102,6 +102,11 @@ impl App {
         }
     }
 
+    /// Whether an operation waits to run (the next `run_effects` writes).
+    pub fn wants_to_write(&self) -> bool {
+        self.effects.iter().any(|e| matches!(e, Effect::Run(_)))
+    }
+
     pub fn take_effects(&mut self) -> Vec<Effect> {
         std::mem::take(&mut self.effects)
     }

@@ -83,23 +83,27 @@ pub fn snapshot(store: &Store) -> Result<Snapshot, StoreError> {
 }
 
 /// How the interface ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Ended {
     /// The operator quit.
     Quit,
     /// SIGTERM, SIGHUP or SIGINT (its number) ended it, the terminal
     /// restored first.
     Signal(i32),
+    /// The file was found damaged (`Store::verify`): the interface stops
+    /// before anything is written, and says which file and what to do.
+    Damaged(StoreError),
 }
 
 impl Ended {
     /// 0, or 128 + the signal's number: what a shell reports for a process
     /// the signal ended (143 for SIGTERM, 129 for SIGHUP), so a supervisor
     /// can tell a stop from a quit.
-    pub fn exit_code(self) -> u8 {
+    pub fn exit_code(&self) -> u8 {
         match self {
             Ended::Quit => 0,
             Ended::Signal(sig) => u8::try_from(128 + sig).unwrap_or(u8::MAX),
+            Ended::Damaged(_) => 3,
         }
     }
 }
@@ -140,9 +144,23 @@ pub fn run(
     let stop = Arc::new(AtomicI32::new(0));
     let signals = watch_signals(Arc::clone(&stop)).context("installing signal handlers")?;
 
+    // The whole file is verified (`quick_check`) beside the first frame, on
+    // a connection of its own: on a season's file that takes about a
+    // second, which the operator should not wait for to see the lot. The
+    // first write waits for the verdict; a damaged file ends the interface.
+    let mut verifier = Some(verify_in_background(store.path()));
     let log_file = log::init();
     log::write("info", "trucklot started");
-    let mut terminal = ratatui::try_init().context("opening the terminal")?;
+    let mut terminal = match ratatui::try_init() {
+        Ok(t) => t,
+        // No terminal to draw on: a damaged file is the more useful news.
+        Err(e) => {
+            if let Some(Ok(Err(damage))) = verifier.take().map(|v| v.join()) {
+                return Ok(Ended::Damaged(damage));
+            }
+            return Err(anyhow::Error::new(e).context("opening the terminal"));
+        }
+    };
     let _guard = RestoreGuard;
     if let Err(why) = &log_file {
         app.toast(format!("log: {why}"), true);
@@ -173,6 +191,16 @@ pub fn run(
             clock: &clock,
             policy: &session.policy,
         };
+        if let Some(v) = verifier.take() {
+            if v.is_finished() || app.wants_to_write() {
+                if let Err(e) = v.join().unwrap_or(Ok(())) {
+                    log::write("error", &e.to_string());
+                    return Ok(Ended::Damaged(e));
+                }
+            } else {
+                verifier = Some(v);
+            }
+        }
         if run_effects(&mut app, &mut store, &ctx) {
             dirty = true;
         }
@@ -230,6 +258,17 @@ pub fn run(
             log::write("info", &format!("trucklot stopped by signal {sig}"));
             Ended::Signal(sig)
         }
+    })
+}
+
+/// Runs `Store::verify` on the file at `path` on a thread and connection of
+/// its own. A file that cannot be opened again is left to the main
+/// connection's own errors.
+fn verify_in_background(path: &std::path::Path) -> std::thread::JoinHandle<Result<(), StoreError>> {
+    let path = path.to_path_buf();
+    std::thread::spawn(move || match Store::open(&path) {
+        Ok(store) => store.verify(),
+        Err(_) => Ok(()),
     })
 }
 
