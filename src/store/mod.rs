@@ -301,29 +301,48 @@ impl Store {
     /// a damaged file is `StoreError::Damaged`, naming the file and the
     /// first damage found. Reads only.
     pub fn verify(&self) -> Result<()> {
-        let verdict: Vec<String> = self
-            .all("PRAGMA quick_check", [], |r| Ok(r.get(0)?))
-            .map_err(|e| e.on(&self.path))?;
-        if verdict == ["ok"] {
-            return Ok(());
-        }
-        // The first findings say enough; a wrecked file can list thousands.
-        const SHOWN: usize = 3;
-        let mut detail = verdict
-            .iter()
-            .take(SHOWN)
-            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-            .collect::<Vec<_>>()
-            .join("; ");
-        if verdict.len() > SHOWN {
-            detail.push_str(&format!("; … {} more", verdict.len() - SHOWN));
-        }
-        Err(StoreError::Damaged {
-            path: self.path.clone(),
-            detail,
-        })
+        quick_check(&self.conn, &self.path)
     }
 
+    /// `verify` on a connection of its own, without reading the lot: for a
+    /// thread that checks the file beside the interface's first frame.
+    pub fn verify_file(path: &Path) -> Result<()> {
+        let (conn, _) = open::connect(path)?;
+        quick_check(&conn, path)
+    }
+}
+
+/// SQLite's `quick_check` of the file behind `conn`, as a verdict that
+/// names `path`.
+fn quick_check(conn: &Connection, path: &Path) -> Result<()> {
+    let verdict = conn
+        .prepare("PRAGMA quick_check")
+        .and_then(|mut st| {
+            st.query_map([], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()
+        })
+        .map_err(|e| StoreError::from(e).on(path))?;
+    if verdict == ["ok"] {
+        return Ok(());
+    }
+    // The first findings say enough; a wrecked file can list thousands.
+    const SHOWN: usize = 3;
+    let mut detail = verdict
+        .iter()
+        .take(SHOWN)
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("; ");
+    if verdict.len() > SHOWN {
+        detail.push_str(&format!("; … {} more", verdict.len() - SHOWN));
+    }
+    Err(StoreError::Damaged {
+        path: path.to_path_buf(),
+        detail,
+    })
+}
+
+impl Store {
     /// Runs `f` with every `write` (and so every `ops::execute`) inside it
     /// as a savepoint of one `BEGIN IMMEDIATE` transaction, committed once at
     /// the end if `f` returns `Ok` and rolled back whole otherwise. A refused

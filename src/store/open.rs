@@ -278,7 +278,7 @@ pub(super) fn create_private_file(path: &Path, must_be_new: bool) -> Result<()> 
 /// `-wal` — every change is in the file itself — so nothing is created
 /// beside it and no lock is asked for. One with a `-wal` holding changes
 /// is read through it, as SQLite can.
-fn connect(path: &Path) -> Result<(Connection, bool)> {
+pub(super) fn connect(path: &Path) -> Result<(Connection, bool)> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
         | OpenFlags::SQLITE_OPEN_URI;

@@ -266,9 +266,11 @@ pub fn run(
 /// connection's own errors.
 fn verify_in_background(path: &std::path::Path) -> std::thread::JoinHandle<Result<(), StoreError>> {
     let path = path.to_path_buf();
-    std::thread::spawn(move || match Store::open(&path) {
-        Ok(store) => store.verify(),
-        Err(_) => Ok(()),
+    std::thread::spawn(move || match Store::verify_file(&path) {
+        Err(e @ StoreError::Damaged { .. }) => Err(e),
+        // A file that cannot be opened again is left to the main
+        // connection's own errors.
+        _ => Ok(()),
     })
 }
 
