@@ -381,6 +381,18 @@ pub struct Setup {
 }
 
 impl Setup {
+    /// Who acts, from where, under which policy and action id, by `clock`:
+    /// what every write command hands to `ops`.
+    pub fn ctx<'a>(&'a self, clock: &'a dyn crate::domain::clock::Clock) -> crate::ops::Ctx<'a> {
+        crate::ops::Ctx {
+            operator: &self.operator,
+            terminal: &self.terminal,
+            clock,
+            policy: &self.config.policy,
+            action: self.action.as_ref(),
+        }
+    }
+
     /// Applies the policy the lot has recorded, if any, instead of the
     /// config file's: every terminal on one lot applies the same thresholds.
     pub fn apply_lot_policy(&mut self, store: &Store) -> Result<(), Failure> {

@@ -14,7 +14,7 @@ use super::{Failure, Setup};
 use crate::domain::clock::SystemClock;
 use crate::domain::policy::Policy;
 use crate::i18n::CliMsg;
-use crate::ops::{self, Ctx, Op};
+use crate::ops::{self, Op};
 use crate::store::Store;
 
 pub(super) fn run(
@@ -66,13 +66,7 @@ pub(super) fn run(
             };
             let policy = with_changes(&base, &changes)?;
             let clock = SystemClock;
-            let ctx = Ctx {
-                action: setup.action.as_ref(),
-                operator: &setup.operator,
-                terminal: &setup.terminal,
-                clock: &clock,
-                policy: &setup.config.policy,
-            };
+            let ctx = setup.ctx(&clock);
             match ops::execute(
                 store,
                 &ctx,

@@ -16,7 +16,7 @@ use super::write::line;
 use super::{Failure, Setup};
 use crate::domain::clock::SystemClock;
 use crate::i18n::{CliMsg, Lang};
-use crate::ops::{self, Ctx, Op};
+use crate::ops::{self, Op};
 use crate::store::Store;
 
 pub(super) fn undo(
@@ -87,13 +87,7 @@ pub(super) fn purge(
 
 fn run(store: &mut Store, setup: &Setup, op: &Op) -> Result<ops::Outcome, Failure> {
     let clock = SystemClock;
-    let ctx = Ctx {
-        action: setup.action.as_ref(),
-        operator: &setup.operator,
-        terminal: &setup.terminal,
-        clock: &clock,
-        policy: &setup.config.policy,
-    };
+    let ctx = setup.ctx(&clock);
     ops::execute(store, &ctx, op).map_err(|e| Failure::op(setup.lang, e))
 }
 

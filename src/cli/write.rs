@@ -28,13 +28,7 @@ pub(super) fn run(
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let clock = SystemClock;
-    let ctx = Ctx {
-        action: setup.action.as_ref(),
-        operator: &setup.operator,
-        terminal: &setup.terminal,
-        clock: &clock,
-        policy: &setup.config.policy,
-    };
+    let ctx = setup.ctx(&clock);
     if let Command::Results {
         step:
             ResultsStep::Import {
