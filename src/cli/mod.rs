@@ -111,43 +111,9 @@ impl Failure {
 
     /// A database error in `lang`; details from SQLite stay as it says them.
     pub fn store(lang: Lang, e: StoreError) -> Failure {
-        if lang == Lang::En {
-            return e.into();
-        }
-        let path = |p: &Path| output::safe(&p.display().to_string());
-        let text = match &e {
-            StoreError::NotFound { path: p } => say(lang, CliMsg::DbNotFound, &[&path(p)]),
-            StoreError::AlreadyExists { path: p } => {
-                say(lang, CliMsg::DbAlreadyExists, &[&path(p)])
-            }
-            StoreError::Foreign { path: p, found } => say(
-                lang,
-                CliMsg::DbForeign,
-                &[&path(p), &format!("{found:#010x}")],
-            ),
-            StoreError::Newer {
-                path: p,
-                found,
-                known,
-            } => say(lang, CliMsg::DbNewer, &[&path(p), found, known]),
-            StoreError::Unreadable { path: p, detail } => {
-                say(lang, CliMsg::DbUnreadable, &[&path(p), detail])
-            }
-            StoreError::Create { path: p, detail } => {
-                say(lang, CliMsg::DbCreate, &[&path(p), detail])
-            }
-            StoreError::Busy => CliMsg::DbBusy.text(lang).to_string(),
-            StoreError::Conflict(d) => say(lang, CliMsg::DbConflict, &[d]),
-            StoreError::Damaged { path: p, detail } => {
-                say(lang, CliMsg::DbDamaged, &[&path(p), detail])
-            }
-            StoreError::ReadOnly { path: p } => say(lang, CliMsg::DbReadOnly, &[&path(p)]),
-            StoreError::ReadOnlyOld { path: p, found } => {
-                say(lang, CliMsg::DbReadOnlyOld, &[&path(p), found])
-            }
-            _ => say(lang, CliMsg::DbError, &[&e]),
-        };
+        let text = crate::i18n::store_error::text(lang, &e);
         match e {
+            // Another terminal got there first (the bay, the plate): a refusal.
             StoreError::Conflict(_) => Failure::Refused(text),
             _ => Failure::Env(text),
         }

@@ -44,31 +44,9 @@ pub fn remaining(lang: Lang, d: Duration) -> String {
     say(lang, m, &[&duration_in(lang, d)])
 }
 
-/// A catalogue text with `{0}`, `{1}`, … filled in one pass (a value that
-/// itself contains `{1}` is never filled again).
+/// A catalogue text with `{0}`, `{1}`, … filled (`CliMsg::say`).
 pub fn say(lang: Lang, m: CliMsg, args: &[&dyn std::fmt::Display]) -> String {
-    let template = m.text(lang);
-    let mut out = String::with_capacity(template.len() + 16);
-    let mut rest = template;
-    while let Some(i) = rest.find('{') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let n = after
-            .find('}')
-            .and_then(|j| after[..j].parse::<usize>().ok().map(|n| (n, j)));
-        match n.and_then(|(n, j)| args.get(n).map(|a| (a, j))) {
-            Some((a, j)) => {
-                out.push_str(&a.to_string());
-                rest = &after[j + 1..];
-            }
-            None => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    m.say(lang, args)
 }
 
 /// A domain word (zone, status, cargo, code, test, …) in `lang`. English is

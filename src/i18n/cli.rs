@@ -388,3 +388,32 @@ catalogue! {
         NothingNew => ("nothing new to record", "没有新结果可记录"),
     }
 }
+
+impl CliMsg {
+    /// A catalogue text with `{0}`, `{1}`, … filled in one pass (a value that
+    /// itself contains `{1}` is never filled again).
+    pub fn say(self, lang: super::Lang, args: &[&dyn std::fmt::Display]) -> String {
+        let template = self.text(lang);
+        let mut out = String::with_capacity(template.len() + 16);
+        let mut rest = template;
+        while let Some(i) = rest.find('{') {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + 1..];
+            let n = after
+                .find('}')
+                .and_then(|j| after[..j].parse::<usize>().ok().map(|n| (n, j)));
+            match n.and_then(|(n, j)| args.get(n).map(|a| (a, j))) {
+                Some((a, j)) => {
+                    out.push_str(&a.to_string());
+                    rest = &after[j + 1..];
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+}

@@ -57,6 +57,7 @@ impl fmt::Display for Lang {
 
 pub mod cli;
 pub mod refusal;
+pub mod store_error;
 pub mod words;
 
 pub use cli::CliMsg;

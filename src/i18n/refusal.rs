@@ -12,6 +12,9 @@ pub fn text(lang: Lang, e: &OpError) -> String {
     if lang == Lang::En {
         return e.to_string();
     }
+    if let OpError::Store(s) = e {
+        return super::store_error::text(lang, s);
+    }
     let (msg, plate, place, extra) = parts(e);
     let Some(msg) = msg else {
         return format!("{}: {e}", Msg::Refused.text(lang));

@@ -158,9 +158,10 @@ impl App {
 
     /// Something the loop could not do: said on the status line and written
     /// to the log file with what was being done.
-    pub fn error(&mut self, doing: &str, e: &dyn std::fmt::Display) {
+    pub fn error(&mut self, doing: &str, e: &crate::store::StoreError) {
         super::log::write("error", &format!("{doing}: {e}"));
-        let text = self.shared.t(Msg::LoopError).replace("{e}", &e.to_string());
+        let said = crate::i18n::store_error::text(self.shared.session.lang, e);
+        let text = self.shared.t(Msg::LoopError).replace("{e}", &said);
         self.toast(text, true);
     }
 
