@@ -57,7 +57,7 @@ fn a_first_version_database_opens_migrated_with_every_event() {
     assert_eq!(fixture_version(FIXTURE), 1, "the fixture is version 1");
     let (_dir, path) = copy();
     let mut store = Store::open(&path).unwrap();
-    assert_eq!(SCHEMA_VERSION, 8);
+    assert_eq!(SCHEMA_VERSION, 9);
     drop(store);
     assert_eq!(user_version(&path), SCHEMA_VERSION);
 

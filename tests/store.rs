@@ -883,3 +883,29 @@ fn departed_plates_are_listed_once_with_their_latest_stay_and_not_while_back_on_
         .unwrap();
     assert_eq!(d2.stay.0, 3, "the latest of its two stays");
 }
+
+/// No constraint of the final schema checks a value against a list with
+/// `IN (…)`: SQLite builds a temporary b-tree of the list on every write
+/// that checks it (schema 9 wrote them as `=` … `OR`). The rules still
+/// hold: a code outside the list is refused.
+#[test]
+fn constraints_check_values_in_place() {
+    let lot = Lot::new();
+    let conn = rusqlite::Connection::open(&lot.path).unwrap();
+    let mut st = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '% IN (%'")
+        .unwrap();
+    let listed: Vec<String> = st
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(listed.is_empty(), "{listed:?}");
+    let refused = conn.execute(
+        "INSERT INTO stays (id, plate, status, cargo, code, travel_flag, handoff_required,
+                            flags, arrived_at, bay_since)
+         VALUES (99, '晋D12345', 'parked', 'other', 'blue', 0, 0, '', 'x', 'x')",
+        [],
+    );
+    assert!(refused.is_err(), "a blue health code was accepted");
+}

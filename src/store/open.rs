@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/006_personal.sql"),
     include_str!("sql/007_actions.sql"),
     include_str!("sql/008_speed.sql"),
+    include_str!("sql/009_checks.sql"),
 ];
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
