@@ -120,10 +120,33 @@ impl BayId {
 
     /// Builds an id from parts the layout already knows to be valid.
     pub fn from_parts(zone: Zone, row: Option<usize>, number: usize) -> BayId {
-        match row {
-            Some(r) => BayId(format!("{}-{:02}-{:02}", zone.prefix(), r, number)),
-            None => BayId(format!("{}-{:02}", zone.prefix(), number)),
+        // Built by hand, not with `format!`: a layout makes one per bay
+        // every time a lot is opened, on the way to the first frame.
+        // At least two digits, as `{:02}` writes them.
+        fn two_digits(s: &mut String, n: usize) {
+            let mut buf = [b'0'; 20];
+            let mut i = buf.len();
+            let mut n = n;
+            loop {
+                i -= 1;
+                buf[i] = b'0' + (n % 10) as u8;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+            let start = i.min(buf.len() - 2);
+            s.extend(buf[start..].iter().map(|&d| d as char));
         }
+        let mut s = String::with_capacity(8);
+        s.push(zone.prefix());
+        s.push('-');
+        if let Some(r) = row {
+            two_digits(&mut s, r);
+            s.push('-');
+        }
+        two_digits(&mut s, number);
+        BayId(s)
     }
 
     pub fn zone(&self) -> Zone {
@@ -175,6 +198,23 @@ mod tests {
         assert_eq!(BayId::parse("p-03-17").unwrap().as_str(), "P-03-17");
         assert_eq!(BayId::parse(" I-05 ").unwrap().zone(), Zone::Isolation);
         assert_eq!(BayId::parse("H-12").unwrap().zone(), Zone::Handoff);
+    }
+
+    #[test]
+    fn ids_from_parts_are_written_as_format_would() {
+        for (zone, row, n) in [
+            (Zone::Parking, Some(1), 1),
+            (Zone::Parking, Some(12), 60),
+            (Zone::Parking, Some(9), 100),
+            (Zone::Isolation, None, 7),
+            (Zone::Work, None, 1234),
+        ] {
+            let expected = match row {
+                Some(r) => format!("{}-{:02}-{:02}", zone.prefix(), r, n),
+                None => format!("{}-{:02}", zone.prefix(), n),
+            };
+            assert_eq!(BayId::from_parts(zone, row, n).as_str(), expected);
+        }
     }
 
     #[test]
