@@ -1,0 +1,278 @@
+//! A throwaway PostgreSQL cluster for the tests that need one: `initdb` in
+//! a temporary directory, started with `pg_ctl` on a Unix socket in that
+//! directory and a loopback port, one database made for the test, and
+//! everything stopped and removed on drop. Nothing is shared with a
+//! PostgreSQL the machine may already run, so the tests need no setup.
+//!
+//! Without the server binaries the tests that need a cluster say so on one
+//! line and pass, so that `cargo test` works with only a Rust toolchain (as
+//! the README promises); CI, where PostgreSQL must be tested, sets
+//! `TRUCKLOT_REQUIRE_POSTGRES=1` to make a missing server a failure.
+
+// Each test crate uses a different subset of these helpers.
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+/// The name of the database made for the test (the cluster's own
+/// `postgres` database is left as it is).
+pub const DATABASE: &str = "trucklot";
+
+/// The operating-system user that runs the server when the tests run as
+/// root (`initdb` and `postgres` refuse root) and the cluster's superuser.
+const SERVER_USER: &str = "postgres";
+
+pub struct PgCluster {
+    bin: PathBuf,
+    data: PathBuf,
+    socket_dir: PathBuf,
+    port: u16,
+    as_root: bool,
+    // Last, so the directory outlives everything that points into it; it
+    // is removed after `Drop::drop` has stopped the server.
+    dir: TempDir,
+}
+
+impl PgCluster {
+    /// A running cluster with an empty database `DATABASE` (UTF8, the C
+    /// collation), or `None` when the PostgreSQL server binaries are not
+    /// installed (after printing one line that says how to install them) —
+    /// unless `TRUCKLOT_REQUIRE_POSTGRES=1`, which makes that a panic. Any
+    /// other failure is a panic with the server's own output.
+    pub fn start() -> Option<PgCluster> {
+        let Some(bin) = find_bin() else {
+            let missing = "PostgreSQL server binaries (initdb, pg_ctl) not found; install \
+                           them with `apt-get install postgresql-15` (or set TRUCKLOT_PG_BIN \
+                           to their directory)";
+            if std::env::var("TRUCKLOT_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+                panic!("{missing}: TRUCKLOT_REQUIRE_POSTGRES=1 requires them");
+            }
+            eprintln!("{missing}: skipping this PostgreSQL test");
+            return None;
+        };
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let as_root = unsafe { libc::geteuid() } == 0;
+        let dir = tempfile::Builder::new()
+            .prefix("trucklot-pg-")
+            .tempdir()
+            .expect("a temporary directory for the cluster");
+        let data = dir.path().join("data");
+        let socket_dir = dir.path().to_path_buf();
+        if as_root {
+            // The server user must own the data directory and be able to
+            // create its socket and log in the temporary directory.
+            chown_server_user(dir.path());
+        }
+        let initdb = run(
+            &bin,
+            as_root,
+            "initdb",
+            &[
+                "-D".as_ref(),
+                data.as_os_str(),
+                "-U".as_ref(),
+                SERVER_USER.as_ref(),
+                // Trust on a socket only this user can reach and on
+                // loopback: a throwaway cluster with no secrets in it.
+                "--auth=trust".as_ref(),
+                "--encoding=UTF8".as_ref(),
+                "--locale=C".as_ref(),
+                // A test cluster is thrown away: no need to wait for disks.
+                "--no-sync".as_ref(),
+            ],
+        );
+        check("initdb", &initdb);
+        std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700))
+            .expect("data directory mode 0700");
+
+        // A free loopback port: asked of the kernel, then released for the
+        // server. Another process may take it meanwhile, so a failed start
+        // is retried on a new port.
+        let mut last = None;
+        for _ in 0..3 {
+            let port = free_port();
+            let options = format!(
+                "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off \
+                 -c synchronous_commit=off -c full_page_writes=off",
+                socket_dir.display()
+            );
+            let log = dir.path().join("server.log");
+            let started = run(
+                &bin,
+                as_root,
+                "pg_ctl",
+                &[
+                    "start".as_ref(),
+                    "-w".as_ref(),
+                    "-t".as_ref(),
+                    "60".as_ref(),
+                    "-D".as_ref(),
+                    data.as_os_str(),
+                    "-l".as_ref(),
+                    log.as_os_str(),
+                    "-o".as_ref(),
+                    options.as_ref(),
+                ],
+            );
+            if started.status.success() {
+                let cluster = PgCluster {
+                    bin,
+                    data,
+                    socket_dir,
+                    port,
+                    as_root,
+                    dir,
+                };
+                cluster.create_database();
+                return Some(cluster);
+            }
+            let server_log = std::fs::read_to_string(&log).unwrap_or_default();
+            last = Some((started, server_log));
+        }
+        let (out, server_log) = last.expect("at least one attempt");
+        panic!(
+            "pg_ctl start failed three times: {}{}\nserver log:\n{server_log}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// The connection string of the test's database, as a site would pass
+    /// it to `trucklot --db` (TCP on loopback).
+    pub fn url(&self) -> String {
+        format!(
+            "postgresql://{SERVER_USER}@127.0.0.1:{}/{DATABASE}",
+            self.port
+        )
+    }
+
+    /// The same database over the Unix socket in the cluster's directory.
+    pub fn socket_params(&self) -> String {
+        format!(
+            "host={} port={} user={SERVER_USER} dbname={DATABASE}",
+            self.socket_dir.display(),
+            self.port
+        )
+    }
+
+    pub fn connect(&self) -> postgres::Client {
+        postgres::Client::connect(&self.url(), postgres::NoTls)
+            .unwrap_or_else(|e| panic!("connect to {}: {e}", self.url()))
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn create_database(&self) {
+        let admin = format!(
+            "host={} port={} user={SERVER_USER} dbname=postgres",
+            self.socket_dir.display(),
+            self.port
+        );
+        let mut c = postgres::Client::connect(&admin, postgres::NoTls)
+            .unwrap_or_else(|e| panic!("connect to the new cluster over its socket: {e}"));
+        // template0: template1 may carry another locale; C collation: text
+        // compares byte by byte, as in SQLite (the schema refuses others).
+        c.batch_execute(&format!(
+            "CREATE DATABASE {DATABASE} TEMPLATE template0 ENCODING 'UTF8' \
+             LC_COLLATE 'C' LC_CTYPE 'C'"
+        ))
+        .expect("create the test database");
+    }
+}
+
+impl Drop for PgCluster {
+    fn drop(&mut self) {
+        // Fast: roll back open transactions and disconnect, then stop.
+        // `-w` waits until the server is gone, so the directory can be
+        // removed after it and no process is left behind.
+        let out = run(
+            &self.bin,
+            self.as_root,
+            "pg_ctl",
+            &[
+                "stop".as_ref(),
+                "-w".as_ref(),
+                "-m".as_ref(),
+                "fast".as_ref(),
+                "-D".as_ref(),
+                self.data.as_os_str(),
+            ],
+        );
+        if !out.status.success() {
+            // Never panic in drop (it may run while unwinding); say it.
+            eprintln!(
+                "pg_ctl stop failed for the test cluster in {}: {}",
+                self.dir.path().display(),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}
+
+/// The directory of `initdb` and `pg_ctl`: `TRUCKLOT_PG_BIN`, Debian's
+/// versioned directory (not on PATH there), or PATH.
+fn find_bin() -> Option<PathBuf> {
+    let has_both = |d: &Path| d.join("initdb").is_file() && d.join("pg_ctl").is_file();
+    if let Some(d) = std::env::var_os("TRUCKLOT_PG_BIN").map(PathBuf::from) {
+        return has_both(&d).then_some(d);
+    }
+    let debian = Path::new("/usr/lib/postgresql/15/bin");
+    if has_both(debian) {
+        return Some(debian.to_path_buf());
+    }
+    std::env::split_paths(&std::env::var_os("PATH")?).find(|d| has_both(d))
+}
+
+fn run(bin: &Path, as_root: bool, tool: &str, args: &[&std::ffi::OsStr]) -> Output {
+    let exe = bin.join(tool);
+    let mut cmd = if as_root {
+        let mut c = Command::new("runuser");
+        c.args(["-u", SERVER_USER, "--"]).arg(&exe);
+        c
+    } else {
+        Command::new(&exe)
+    };
+    cmd.args(args)
+        // The server must not inherit the test's locale or a PGDATA.
+        .env("LC_ALL", "C")
+        .env_remove("PGDATA")
+        .stdin(std::process::Stdio::null());
+    cmd.output()
+        .unwrap_or_else(|e| panic!("run {}: {e}", exe.display()))
+}
+
+fn check(what: &str, out: &Output) {
+    assert!(
+        out.status.success(),
+        "{what} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn chown_server_user(dir: &Path) {
+    let out = Command::new("chown")
+        .arg(SERVER_USER)
+        .arg(dir)
+        .output()
+        .expect("run chown");
+    check("chown of the cluster directory", &out);
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free loopback port")
+        .port()
+}
