@@ -383,11 +383,23 @@ fn markdown(out: &mut dyn Write, r: &Report, tz: Tz, lang: Lang) -> std::io::Res
         h(CliMsg::ReportDone),
         s.services_done
     )?;
-    let rounds: Vec<String> = s
-        .disinfections
-        .iter()
-        .map(|(what, at)| format!("{what} {}", local(*at, tz)))
-        .collect();
+    // A season's rounds by place; a shift's one by one.
+    let rounds: Vec<String> = if s.disinfections.len() > crate::domain::report::ROUNDS_LISTED {
+        s.rounds_by_place()
+            .into_iter()
+            .map(|(what, n, last)| {
+                format!(
+                    "{what} ×{n} ({})",
+                    say(lang, CliMsg::LastAt, &[&local(last, tz)])
+                )
+            })
+            .collect()
+    } else {
+        s.disinfections
+            .iter()
+            .map(|(what, at)| format!("{what} {}", local(*at, tz)))
+            .collect()
+    };
     writeln!(
         out,
         "- {}: {}",

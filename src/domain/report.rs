@@ -287,9 +287,48 @@ pub fn shift_window<Tz: TimeZone>(
     Some((edges[i], *edges.get(i + 1)?))
 }
 
+/// Past this many rounds a report lists them by place, not one by one: a
+/// shift has a dozen or so, a season thousands.
+pub const ROUNDS_LISTED: usize = 12;
+
+impl Summary {
+    /// The disinfection rounds by place: how many, and the last, in the
+    /// order the places first appear.
+    pub fn rounds_by_place(&self) -> Vec<(String, usize, DateTime<Utc>)> {
+        let mut out: Vec<(String, usize, DateTime<Utc>)> = Vec::new();
+        for (place, at) in &self.disinfections {
+            match out.iter_mut().find(|(p, _, _)| p == place) {
+                Some((_, n, last)) => {
+                    *n += 1;
+                    *last = (*last).max(*at);
+                }
+                None => out.push((place.clone(), 1, *at)),
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rounds_are_counted_by_place_with_the_last() {
+        let t = |h| Utc.with_ymd_and_hms(2026, 11, 24, h, 0, 0).unwrap();
+        let s = Summary {
+            disinfections: vec![
+                ("parking".into(), t(1)),
+                ("I-05".into(), t(2)),
+                ("parking".into(), t(5)),
+            ],
+            ..Summary::default()
+        };
+        assert_eq!(
+            s.rounds_by_place(),
+            vec![("parking".into(), 2, t(5)), ("I-05".into(), 1, t(2))]
+        );
+    }
 
     #[test]
     fn the_current_and_previous_shift_follow_the_site_clock() {

@@ -205,6 +205,7 @@ catalogue! {
         BadActionId => ("'{0}' is not an action id (expected a UUID, e.g. 0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b)", "'{0}' 不是操作编号（应为 UUID，例如 0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b）"),
         ActionIdOneAction => ("--action-id names one action; results import and the interface make their own", "--action-id 只用于单个操作；结果导入和界面会自行编号"),
         AlreadyDone => ("action {0} was already done (event {1}, {2}): nothing was recorded twice", "操作 {0} 已完成（事件 {1}，{2}）：没有重复记录"),
+        LastAt => ("last {0}", "最近 {0}"),
         UndoWhat => ("event {0}, {1} {2} at {3} ({4})", "事件 {0}，{1} {2}，{3}（{4}）"),
         UndoAsk => ("undo your last action: {0}?", "撤销您的最后一次操作：{0}？"),
         UndoDone => ("undone: {0}", "已撤销：{0}"),

@@ -264,18 +264,25 @@ impl ReportScreen {
                 .replace("{y}", &s.services_done.to_string()),
         ));
         out.push(head(Msg::ReportDisinfections));
-        out.push(Line::from(list(
+        let place = |what: &String| {
+            Zone::ALL
+                .into_iter()
+                .find(|z| z.as_str() == what)
+                .map_or_else(|| what.clone(), |z| t(word(z)).to_string())
+        };
+        // A season's rounds by place; a shift's one by one.
+        let rounds = if s.disinfections.len() > crate::domain::report::ROUNDS_LISTED {
+            s.rounds_by_place()
+                .into_iter()
+                .map(|(what, n, last)| format!("{} ×{n} ({})", place(&what), hhmm(sh, last)))
+                .collect()
+        } else {
             s.disinfections
                 .iter()
-                .map(|(what, at)| {
-                    let what = Zone::ALL
-                        .into_iter()
-                        .find(|z| z.as_str() == what)
-                        .map_or_else(|| what.clone(), |z| t(word(z)).to_string());
-                    format!("{what} {}", hhmm(sh, *at))
-                })
-                .collect(),
-        )));
+                .map(|(what, at)| format!("{} {}", place(what), hhmm(sh, *at)))
+                .collect()
+        };
+        out.push(Line::from(list(rounds)));
         out.push(head(Msg::ReportClosed));
         let mut closed: Vec<String> = s
             .bays_closed
