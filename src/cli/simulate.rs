@@ -220,17 +220,7 @@ fn build(path: &Path, setup: &Setup, sc: &Scenario) -> Result<(Store, Summary), 
     bar.finish_and_clear();
     // What fails while the new file is filled (a full disk, a size limit)
     // is the creation of `path` failing: named so, with nothing left there.
-    let creating = |e: StoreError| match e {
-        e @ (StoreError::AlreadyExists { .. } | StoreError::Create { .. }) => e,
-        StoreError::Sql(detail) => StoreError::Create {
-            path: path.to_path_buf(),
-            detail,
-        },
-        e => StoreError::Create {
-            path: path.to_path_buf(),
-            detail: e.to_string(),
-        },
-    };
+    let creating = |e: StoreError| e.creating(path);
     let summary = summary.map_err(|e| match e {
         sim::SimError::Store { source, .. } => Failure::store(lang, creating(source)),
     })?;

@@ -29,15 +29,7 @@ pub(super) fn run(
         if let (Field::Plate, Some(p)) = (field, &new) {
             // The corrected plate must not be another truck on site.
             let p = Plate::parse(p).map_err(|e| OpError::Invalid(e.to_string()))?;
-            if let Some(other) = w.tx.open_stay(&p)?
-                && other.id != stay.id
-            {
-                return Err(Refusal::AlreadyOnSite {
-                    plate: p,
-                    bay: other.bay.map(|b| b.to_string()).unwrap_or_default(),
-                }
-                .into());
-            }
+            super::plate_free_for(w.tx, &p, Some(stay.id))?;
         }
         out.push(Correction {
             field: *field,

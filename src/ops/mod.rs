@@ -468,25 +468,7 @@ impl Writer<'_, '_> {
 
     /// Refuses unless `bay` exists, is open and is free.
     fn free_bay(&self, bay: &BayId) -> Result<(), OpError> {
-        let b = self
-            .tx
-            .bay(bay)?
-            .ok_or_else(|| Refusal::UnknownBay(bay.clone()))?;
-        if let Some((_, plate)) = b.occupant {
-            return Err(Refusal::BayOccupied {
-                bay: bay.clone(),
-                plate,
-            }
-            .into());
-        }
-        if let Some(reason) = b.closed_reason {
-            return Err(Refusal::BayClosed {
-                bay: bay.clone(),
-                reason,
-            }
-            .into());
-        }
-        Ok(())
+        free_bay(self.tx, bay)
     }
 
     /// Moves a truck that `action` allows into a bay of `zones` (the one
@@ -514,6 +496,40 @@ impl Writer<'_, '_> {
 }
 
 /// A required free-text field, cleaned.
+/// Refuses unless `bay` exists, is open and is free.
+fn free_bay(tx: &Tx<'_>, bay: &BayId) -> Result<(), OpError> {
+    let b = tx
+        .bay(bay)?
+        .ok_or_else(|| Refusal::UnknownBay(bay.clone()))?;
+    if let Some((_, plate)) = b.occupant {
+        return Err(Refusal::BayOccupied {
+            bay: bay.clone(),
+            plate,
+        }
+        .into());
+    }
+    if let Some(reason) = b.closed_reason {
+        return Err(Refusal::BayClosed {
+            bay: bay.clone(),
+            reason,
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// Refuses `plate` for stay `owner` when another stay of it is on site.
+fn plate_free_for(tx: &Tx<'_>, plate: &Plate, owner: Option<StayId>) -> Result<(), OpError> {
+    match tx.open_stay(plate)? {
+        Some(other) if Some(other.id) != owner => Err(Refusal::AlreadyOnSite {
+            plate: plate.clone(),
+            bay: other.bay.map(|b| b.to_string()).unwrap_or_default(),
+        }
+        .into()),
+        _ => Ok(()),
+    }
+}
+
 fn required(field: &str, value: &str) -> Result<String, OpError> {
     text::clean(field, value, true).map_err(|e| OpError::Invalid(e.to_string()))
 }

@@ -68,23 +68,7 @@ pub(super) fn target(
     // Where the truck or the closure goes back to must be free now.
     match &last.event {
         Event::Moved { from: back, .. } | Event::Departed { from: back, .. } => {
-            let b = tx
-                .bay(back)?
-                .ok_or_else(|| Refusal::UnknownBay(back.clone()))?;
-            if let Some((_, plate)) = b.occupant {
-                return Err(Refusal::BayOccupied {
-                    bay: back.clone(),
-                    plate,
-                }
-                .into());
-            }
-            if let Some(reason) = b.closed_reason {
-                return Err(Refusal::BayClosed {
-                    bay: back.clone(),
-                    reason,
-                }
-                .into());
-            }
+            super::free_bay(tx, back)?;
         }
         Event::BayOpened { bay } => {
             if let Some((_, plate)) = tx.bay(bay)?.and_then(|b| b.occupant) {
@@ -97,14 +81,8 @@ pub(super) fn target(
         }
         _ => {}
     }
-    if let (Event::Departed { .. }, Some(plate)) = (&last.event, &last.plate)
-        && let Some(other) = tx.open_stay(plate)?
-    {
-        return Err(Refusal::AlreadyOnSite {
-            plate: plate.clone(),
-            bay: other.bay.map(|b| b.to_string()).unwrap_or_default(),
-        }
-        .into());
+    if let (Event::Departed { .. }, Some(plate)) = (&last.event, &last.plate) {
+        super::plate_free_for(tx, plate, None)?;
     }
     Ok(last)
 }
@@ -117,14 +95,8 @@ pub(super) fn run(w: &mut Writer<'_, '_>, expected: Option<i64>) -> Result<Outco
             if c.field == crate::domain::event::Field::Plate
                 && let Some(old) = &c.old
                 && let Ok(p) = crate::domain::plate::Plate::parse(old)
-                && let Some(other) = w.tx.open_stay(&p)?
-                && Some(other.id) != last.event.stay()
             {
-                return Err(Refusal::AlreadyOnSite {
-                    plate: p,
-                    bay: other.bay.map(|b| b.to_string()).unwrap_or_default(),
-                }
-                .into());
+                super::plate_free_for(w.tx, &p, last.event.stay())?;
             }
         }
     }

@@ -108,6 +108,23 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 impl StoreError {
+    /// What goes wrong while a new file is built for `path` (a full disk, a
+    /// size limit) is the creation of `path` failing, named so; a file
+    /// found there is said as such.
+    pub fn creating(self, path: &Path) -> StoreError {
+        match self {
+            e @ (StoreError::AlreadyExists { .. } | StoreError::Create { .. }) => e,
+            StoreError::Sql(detail) => StoreError::Create {
+                path: path.to_path_buf(),
+                detail,
+            },
+            e => StoreError::Create {
+                path: path.to_path_buf(),
+                detail: e.to_string(),
+            },
+        }
+    }
+
     /// Names the file in an error SQLite raised without knowing which file
     /// it was working on.
     pub fn on(self, file: &Path) -> StoreError {

@@ -71,13 +71,7 @@ pub(super) fn draft(path: &Path, layout_text: &str) -> Result<Draft> {
     let tmp = temp_beside(path);
     create_private_file(&tmp, true)?;
     // Errors of the new file itself are the target's creation's.
-    let creating = |e: StoreError| StoreError::Create {
-        path: path.to_path_buf(),
-        detail: match e {
-            StoreError::Sql(d) => d,
-            e => e.to_string(),
-        },
-    };
+    let creating = |e: StoreError| e.creating(path);
     let built = connect(&tmp).and_then(|(conn, _)| {
         let layout = prepare(&conn, &tmp, Some(layout_text), false)?;
         Ok(Store {
