@@ -4,8 +4,8 @@
 //! these by the pure `domain::clocks`.
 
 use chrono::{DateTime, Utc};
-use rusqlite::Row;
 
+use super::conn::Row;
 use super::queries::decode;
 use super::{Result, Store, StoreError, parse_ts};
 use crate::domain::bay::{BayId, Zone};
@@ -17,24 +17,24 @@ use crate::domain::plate::Plate;
 use crate::domain::stay::Status;
 
 /// Reads a `TruckRef` from columns `at`, `at + 1` (plate) and `at + 2` (bay).
-fn truck(r: &Row<'_>, at: usize) -> Result<TruckRef> {
+fn truck(r: &Row, at: usize) -> Result<TruckRef> {
     Ok(TruckRef {
-        stay: StayId(r.get(at)?),
-        plate: decode(Plate::parse(&r.get::<_, String>(at + 1)?))?,
+        stay: StayId(r.i64(at)?),
+        plate: decode(Plate::parse(r.text(at + 1)?))?,
         bay: r
-            .get::<_, Option<String>>(at + 2)?
-            .map(|b| decode(BayId::parse(&b)))
+            .opt_text(at + 2)?
+            .map(|b| decode(BayId::parse(b)))
             .transpose()?,
     })
 }
 
 /// A word column (a test, a zone, a mode…) parsed into its domain type.
-fn word<T: std::str::FromStr<Err = String>>(r: &Row<'_>, at: usize) -> Result<T> {
-    decode(r.get::<_, String>(at)?.parse())
+fn word<T: std::str::FromStr<Err = String>>(r: &Row, at: usize) -> Result<T> {
+    decode(r.text(at)?.parse())
 }
 
-fn time(r: &Row<'_>, at: usize) -> Result<DateTime<Utc>> {
-    parse_ts(&r.get::<_, String>(at)?)
+fn time(r: &Row, at: usize) -> Result<DateTime<Utc>> {
+    parse_ts(r.text(at)?)
 }
 
 /// The stays with their bay, for joining.
@@ -50,11 +50,11 @@ impl Store {
     pub fn clock_facts(&self) -> Result<ClockFacts> {
         // The lot has run since its creation or its first record, whichever
         // is earlier (a log imported or replayed can predate the file).
-        let started: String = self.conn.query_row(
+        let started = self.db().query_one(
             "SELECT min(t) FROM (SELECT value AS t FROM meta WHERE key = 'created_at'
                                  UNION ALL SELECT min(at) FROM events)",
-            [],
-            |r| r.get(0),
+            &[],
+            |r| r.string(0),
         )?;
         let mut facts = ClockFacts {
             lot_created: parse_ts(&started)?,
@@ -64,14 +64,14 @@ impl Store {
         // From the trucks on site (their partial index) to their pending
         // samples: a truck let out by force can leave a sample pending
         // forever, and those pile up with the log.
-        facts.samples = self.all(
+        facts.samples = self.db().query(
             &format!(
                 "SELECT s.id, s.plate, b.id, x.test, x.taken_at, x.due_at
                    FROM stays s INDEXED BY stays_one_open_per_plate
                         CROSS JOIN samples x ON x.stay = s.id {BAY_OF_S}
                   WHERE x.result IS NULL AND s.departed_at IS NULL ORDER BY x.due_at"
             ),
-            [],
+            &[],
             |r| {
                 Ok(PendingSample {
                     truck: truck(r, 0)?,
@@ -83,7 +83,7 @@ impl Store {
         )?;
         // Under the isolation zone's authority until released or gone:
         // isolated, on the holding list, or leaving under an escort.
-        facts.isolations = self.all(
+        facts.isolations = self.db().query(
             &format!(
                 "SELECT s.id, s.plate, b.id, s.isolation_reason, s.isolated_at, s.escalation_note,
                         s.status, s.escalated_at, s.findings
@@ -91,24 +91,20 @@ impl Store {
                   WHERE {UNDER_ISOLATION}
                   ORDER BY s.isolated_at"
             ),
-            [],
+            &[],
             |r| {
-                let status: String = r.get(6)?;
+                let status = r.text(6)?;
                 Ok(Isolation {
                     truck: truck(r, 0)?,
-                    status: Status::parse(&status)
+                    status: Status::parse(status)
                         .ok_or_else(|| StoreError::Decode(format!("status '{status}'")))?,
-                    reason: r.get(3)?,
+                    reason: r.opt_string(3)?,
                     since: time(r, 4)?,
-                    escalated_at: r
-                        .get::<_, Option<String>>(7)?
-                        .as_deref()
-                        .map(parse_ts)
-                        .transpose()?,
-                    escalation: r.get(5)?,
+                    escalated_at: r.opt_text(7)?.map(parse_ts).transpose()?,
+                    escalation: r.opt_string(5)?,
                     results_since: Vec::new(),
                     results: Vec::new(),
-                    findings: decode(serde_json::from_str(&r.get::<_, String>(8)?))?,
+                    findings: decode(serde_json::from_str(r.text(8)?))?,
                     names: Vec::new(),
                 })
             },
@@ -124,19 +120,13 @@ impl Store {
             .enumerate()
             .map(|(n, i)| (i.truck.stay.0, n))
             .collect();
-        for (stay, n, name) in self.all(
+        for (stay, n, name) in self.db().query(
             &format!(
                 "SELECT p.stay, p.person, p.name FROM stays s CROSS JOIN people p ON p.stay = s.id
                   WHERE {UNDER_ISOLATION} ORDER BY p.stay, p.person"
             ),
-            [],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                ))
-            },
+            &[],
+            |r| Ok((r.i64(0)?, r.i64(1)?, r.opt_string(2)?)),
         )? {
             let Some(i) = at.get(&stay).map(|&k| &mut facts.isolations[k]) else {
                 continue;
@@ -147,16 +137,16 @@ impl Store {
             }
             i.names[n] = name;
         }
-        for (stay, test, result, when) in self.all(
+        for (stay, test, result, when) in self.db().query(
             &format!(
                 "SELECT x.stay, x.test, x.result, x.result_at FROM stays s CROSS JOIN samples x ON x.stay = s.id
                   WHERE {UNDER_ISOLATION} AND x.result IS NOT NULL
                   ORDER BY x.stay, x.result_at, x.result_id"
             ),
-            [],
+            &[],
             |r| {
                 Ok((
-                    r.get::<_, i64>(0)?,
+                    r.i64(0)?,
                     word::<TestKind>(r, 1)?,
                     word::<TestResult>(r, 2)?,
                     time(r, 3)?,
@@ -171,13 +161,13 @@ impl Store {
             }
             i.results.push((test, result));
         }
-        facts.services = self.all(
+        facts.services = self.db().query(
             &format!(
                 "SELECT s.id, s.plate, b.id, c.service, c.requested_at
                    FROM service_calls c JOIN stays s ON s.id = c.stay {BAY_OF_S}
                   WHERE c.done_at IS NULL AND s.departed_at IS NULL ORDER BY c.requested_at"
             ),
-            [],
+            &[],
             |r| {
                 Ok(OpenService {
                     truck: truck(r, 0)?,
@@ -188,7 +178,7 @@ impl Store {
         )?;
         // Under way, or done and not yet confirmed at the destination
         // (the truck may have left: a departed stay has no bay).
-        facts.handoffs = self.all(
+        facts.handoffs = self.db().query(
             &format!(
                 "SELECT s.id, s.plate, b.id, s.handoff_mode, s.handoff_counterpart,
                         s.handoff_started_at, s.handoff_done_at
@@ -198,29 +188,24 @@ impl Store {
                          OR (s.handoff_done_at IS NOT NULL AND s.handoff_confirm_due))
                   ORDER BY s.handoff_started_at"
             ),
-            [],
+            &[],
             |r| {
                 Ok(OpenHandoff {
                     truck: truck(r, 0)?,
                     mode: word(r, 3)?,
-                    counterpart: r.get(4)?,
+                    counterpart: r.opt_string(4)?,
                     started_at: time(r, 5)?,
-                    done_at: r
-                        .get::<_, Option<String>>(6)?
-                        .as_deref()
-                        .map(parse_ts)
-                        .transpose()?,
+                    done_at: r.opt_text(6)?.map(parse_ts).transpose()?,
                 })
             },
         )?;
-        facts.zone_disinfected = self.all(
+        facts.zone_disinfected = self.db().query(
             "SELECT zone, disinfected_at FROM zones ORDER BY zone",
-            [],
+            &[],
             |r| {
-                let at = r.get::<_, Option<String>>(1)?;
                 Ok((
                     word::<Zone>(r, 0)?,
-                    at.as_deref().map(parse_ts).transpose()?,
+                    r.opt_text(1)?.map(parse_ts).transpose()?,
                 ))
             },
         )?;

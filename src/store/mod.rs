@@ -8,6 +8,7 @@
 
 mod apply;
 mod boards;
+mod conn;
 mod open;
 mod past;
 mod personal;
@@ -466,20 +467,10 @@ impl Store {
 }
 
 impl Store {
-    /// Every row of a query, each turned into a value by `f`.
-    pub(crate) fn all<T>(
-        &self,
-        sql: &str,
-        params: impl rusqlite::Params,
-        mut f: impl FnMut(&rusqlite::Row<'_>) -> Result<T>,
-    ) -> Result<Vec<T>> {
-        let mut st = self.conn.prepare_cached(sql)?;
-        let mut rows = st.query(params)?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            out.push(f(r)?);
-        }
-        Ok(out)
+    /// The store's connection, for the SQL that runs on either engine
+    /// (`conn`).
+    pub(crate) fn db(&self) -> conn::Db<'_> {
+        conn::Db::new(&self.conn)
     }
 }
 

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::conn::args;
 use super::queries::decode;
 use super::{Result, Store, parse_ts, ts};
 use crate::domain::bay::{BayId, Zone};
@@ -109,7 +110,7 @@ impl Store {
     /// The lot at `at`: every stretch that had begun and not yet ended then.
     pub fn lot_at(&self, at: DateTime<Utc>) -> Result<PastLot> {
         let t = ts(at);
-        let mut occupants = self.all(
+        let mut occupants = self.db().query(
             "SELECT o.bay, o.stay, s.plate, o.from_at,
                     (SELECT group_concat(test) FROM samples x
                       WHERE x.stay = o.stay AND x.taken_at <= ?1
@@ -122,44 +123,39 @@ impl Store {
                         AND (x.result_at IS NULL OR x.result_at > ?1))
                FROM occupancy o JOIN stays s ON s.id = o.stay
               WHERE o.from_at <= ?1 AND (o.to_at IS NULL OR o.to_at > ?1)",
-            [&t],
+            args![&t],
             |r| {
-                let pending: Option<String> = r.get(4)?;
                 Ok(PastOccupant {
-                    bay: decode(BayId::parse(&r.get::<_, String>(0)?))?,
-                    stay: StayId(r.get(1)?),
-                    plate: decode(Plate::parse(&r.get::<_, String>(2)?))?,
-                    since: parse_ts(&r.get::<_, String>(3)?)?,
-                    pending: pending
-                        .as_deref()
+                    bay: decode(BayId::parse(r.text(0)?))?,
+                    stay: StayId(r.i64(1)?),
+                    plate: decode(Plate::parse(r.text(2)?))?,
+                    since: parse_ts(r.text(3)?)?,
+                    pending: r
+                        .opt_text(4)?
                         .unwrap_or_default()
                         .split(',')
                         .filter(|s| !s.is_empty())
                         .map(|s| decode(s.parse::<TestKind>()))
                         .collect::<Result<_>>()?,
-                    positive: r.get(5)?,
-                    cargo: decode(r.get::<_, String>(6)?.parse())?,
-                    driver: r.get(7)?,
-                    arrived_at: parse_ts(&r.get::<_, String>(8)?)?,
-                    next_due: r
-                        .get::<_, Option<String>>(9)?
-                        .as_deref()
-                        .map(parse_ts)
-                        .transpose()?,
+                    positive: r.bool(5)?,
+                    cargo: decode(r.text(6)?.parse())?,
+                    driver: r.opt_string(7)?,
+                    arrived_at: parse_ts(r.text(8)?)?,
+                    next_due: r.opt_text(9)?.map(parse_ts).transpose()?,
                 })
             },
         )?;
         let order = |b: &BayId| self.layout.find(b).unwrap_or(usize::MAX);
         occupants.sort_by_key(|o| order(&o.bay));
-        let mut closed = self.all(
+        let mut closed = self.db().query(
             "SELECT bay, reason, from_at FROM closures
               WHERE from_at <= ?1 AND (to_at IS NULL OR to_at > ?1)",
-            [&t],
+            args![&t],
             |r| {
                 Ok(PastClosure {
-                    bay: decode(BayId::parse(&r.get::<_, String>(0)?))?,
-                    reason: r.get(1)?,
-                    since: parse_ts(&r.get::<_, String>(2)?)?,
+                    bay: decode(BayId::parse(r.text(0)?))?,
+                    reason: r.string(1)?,
+                    since: parse_ts(r.text(2)?)?,
                 })
             },
         )?;
@@ -186,17 +182,17 @@ impl Store {
                 plate: o.plate.clone(),
                 bay: Some(o.bay.clone()),
             };
-            let row = self.all(
+            let row = self.db().query(
                 "SELECT isolation_reason, isolated_at, escalated_at, escalation_note, findings
                    FROM stays WHERE id = ?1",
-                [o.stay.0],
+                args![o.stay.0],
                 |r| {
                     Ok((
-                        r.get::<_, Option<String>>(0)?,
-                        r.get::<_, Option<String>>(1)?,
-                        r.get::<_, Option<String>>(2)?,
-                        r.get::<_, Option<String>>(3)?,
-                        r.get::<_, String>(4)?,
+                        r.opt_string(0)?,
+                        r.opt_string(1)?,
+                        r.opt_string(2)?,
+                        r.opt_string(3)?,
+                        r.string(4)?,
                     ))
                 },
             )?;
@@ -209,23 +205,23 @@ impl Store {
             };
             let since = known(isolated_at)?.unwrap_or(o.since);
             let escalated_at = known(escalated_at)?;
-            let results = self.all(
+            let results = self.db().query(
                 "SELECT test, result, result_at FROM samples
                   WHERE stay = ?1 AND result IS NOT NULL AND result_at <= ?2
                   ORDER BY result_at, result_id",
-                (o.stay.0, &t),
+                args![o.stay.0, &t],
                 |r| {
                     Ok((
-                        decode(r.get::<_, String>(0)?.parse::<TestKind>())?,
-                        decode(r.get::<_, String>(1)?.parse::<TestResult>())?,
-                        parse_ts(&r.get::<_, String>(2)?)?,
+                        decode(r.text(0)?.parse::<TestKind>())?,
+                        decode(r.text(1)?.parse::<TestResult>())?,
+                        parse_ts(r.text(2)?)?,
                     ))
                 },
             )?;
-            let names = self.all(
+            let names = self.db().query(
                 "SELECT person, name FROM people WHERE stay = ?1 ORDER BY person",
-                [o.stay.0],
-                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?)),
+                args![o.stay.0],
+                |r| Ok((r.i64(0)?, r.opt_string(1)?)),
             )?;
             let mut by_person = Vec::new();
             for (n, name) in names {
@@ -235,17 +231,17 @@ impl Store {
                 }
                 by_person[n] = name;
             }
-            out.pending.extend(self.all(
+            out.pending.extend(self.db().query(
                 "SELECT test, taken_at, due_at FROM samples
                   WHERE stay = ?1 AND taken_at <= ?2 AND (result_at IS NULL OR result_at > ?2)
                   ORDER BY due_at",
-                (o.stay.0, &t),
+                args![o.stay.0, &t],
                 |r| {
                     Ok(PendingSample {
                         truck: truck.clone(),
-                        test: decode(r.get::<_, String>(0)?.parse())?,
-                        taken_at: parse_ts(&r.get::<_, String>(1)?)?,
-                        due_at: parse_ts(&r.get::<_, String>(2)?)?,
+                        test: decode(r.text(0)?.parse())?,
+                        taken_at: parse_ts(r.text(1)?)?,
+                        due_at: parse_ts(r.text(2)?)?,
                     })
                 },
             )?);

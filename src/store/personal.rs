@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde_json::Value;
 
+use super::conn::{Db, args};
 use super::{Result, StoreError, ts};
 use crate::domain::event::{Event, StayId};
 
@@ -44,16 +45,16 @@ pub(super) fn split(event: &Event) -> Result<Split> {
 
 /// Keeps the personal values of event `id` (about `stay`).
 pub(super) fn keep(
-    db: &Connection,
+    db: Db<'_>,
     id: i64,
     stay: Option<StayId>,
     values: &[(String, String)],
 ) -> Result<()> {
-    let mut st = db.prepare_cached(
-        "INSERT INTO personal (event, slot, stay, value) VALUES (?1, ?2, ?3, ?4)",
-    )?;
     for (slot, value) in values {
-        st.execute((id, slot, stay.map(|s| s.0), value))?;
+        db.execute(
+            "INSERT INTO personal (event, slot, stay, value) VALUES (?1, ?2, ?3, ?4)",
+            args![id, slot, stay.map(|s| s.0), value],
+        )?;
     }
     Ok(())
 }
@@ -61,16 +62,17 @@ pub(super) fn keep(
 /// Event `id` as it happened: its stored JSON with its personal values put
 /// back (null where they were purged). `kind` is the log's column, which
 /// must agree with the JSON.
-pub(super) fn decode(db: &Connection, id: i64, kind: &str, details: &str) -> Result<Event> {
+pub(super) fn decode(db: Db<'_>, id: i64, kind: &str, details: &str) -> Result<Event> {
     let bad = |e: String| StoreError::Decode(format!("event {id}: {e}"));
     let mut json: Value = serde_json::from_str(details).map_err(|e| bad(e.to_string()))?;
     if KINDS_WITH_PERSONAL.contains(&kind) {
-        let mut st =
-            db.prepare_cached("SELECT slot, value FROM personal WHERE event = ?1 ORDER BY slot")?;
-        let mut rows = st.query([id])?;
-        while let Some(r) = rows.next()? {
-            let slot: String = r.get(0)?;
-            let value = match r.get::<_, Option<String>>(1)? {
+        let values = db.query(
+            "SELECT slot, value FROM personal WHERE event = ?1 ORDER BY slot",
+            args![id],
+            |r| Ok((r.string(0)?, r.opt_string(1)?)),
+        )?;
+        for (slot, value) in values {
+            let value = match value {
                 Some(v) => serde_json::from_str(&v).map_err(|e| bad(format!("{slot}: {e}")))?,
                 None => Value::Null,
             };
@@ -94,18 +96,18 @@ pub(super) fn decode(db: &Connection, id: i64, kind: &str, details: &str) -> Res
 
 /// Blanks the personal values of every stay that ended before `before` and
 /// was not purged yet; returns how many stays that was.
-pub(super) fn purge(db: &Connection, before: DateTime<Utc>) -> Result<u64> {
+pub(super) fn purge(db: Db<'_>, before: DateTime<Utc>) -> Result<u64> {
     let before = ts(before);
-    let stays: i64 = db.query_row(
+    let stays = db.query_one(
         "SELECT count(*) FROM stays WHERE departed_at < ?1 AND personal_purged_at IS NULL",
-        [&before],
-        |r| r.get(0),
+        args![&before],
+        |r| r.i64(0),
     )?;
     db.execute(
         "UPDATE personal SET value = NULL
           WHERE value IS NOT NULL AND stay IN (
                 SELECT id FROM stays WHERE departed_at < ?1 AND personal_purged_at IS NULL)",
-        [&before],
+        args![&before],
     )?;
     Ok(stays.max(0) as u64)
 }
@@ -124,10 +126,10 @@ pub(super) fn move_out_of_events(db: &Connection) -> Result<()> {
     while let Some(r) = rows.next()? {
         let (id, kind, details): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
         // Nothing is in `personal` yet, so this reads the event whole.
-        let event = decode(db, id, &kind, &details)?;
+        let event = decode(Db::new(db), id, &kind, &details)?;
         let split = split(&event)?;
         rewrite.execute((id, &split.details))?;
-        keep(db, id, event.stay(), &split.values)?;
+        keep(Db::new(db), id, event.stay(), &split.values)?;
     }
     db.execute_batch(
         "CREATE TRIGGER events_no_update BEFORE UPDATE ON events

@@ -2,9 +2,9 @@
 //! values; none writes.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row};
 use serde::Serialize;
 
+use super::conn::{Db, Row, Value, args};
 use super::{Result, Store, StoreError, parse_ts};
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::event::{HandoffMode, LoggedEvent, ServiceKind, StayId, TestKind, TestResult};
@@ -162,8 +162,7 @@ pub struct LogFilter {
 }
 
 /// The `log` query for `f`, selecting `columns`, and its parameters.
-fn log_query(f: &LogFilter, columns: &str) -> (String, Vec<rusqlite::types::Value>) {
-    use rusqlite::types::Value;
+fn log_query(f: &LogFilter, columns: &str) -> (String, Vec<Value>) {
     let mut conds: Vec<&str> = Vec::new();
     let mut params: Vec<Value> = Vec::new();
     let text = |s: &str| Value::Text(s.to_string());
@@ -234,8 +233,8 @@ pub(super) fn decode<T, E: std::fmt::Display>(r: std::result::Result<T, E>) -> R
     r.map_err(|e| StoreError::Decode(e.to_string()))
 }
 
-fn opt_ts(s: Option<String>) -> Result<Option<DateTime<Utc>>> {
-    s.as_deref().map(parse_ts).transpose()
+fn opt_ts(s: Option<&str>) -> Result<Option<DateTime<Utc>>> {
+    s.map(parse_ts).transpose()
 }
 
 impl Store {
@@ -251,20 +250,19 @@ impl Store {
                 closed: 0,
             })
             .collect();
-        let mut st = self.conn.prepare_cached(
+        let rows = self.db().query(
             "SELECT zone, count(*), count(occupant), count(closed_reason) FROM bays GROUP BY zone",
+            &[],
+            |r| {
+                Ok((
+                    decode::<Zone, _>(r.text(0)?.parse())?,
+                    r.i64(1)?,
+                    r.i64(2)?,
+                    r.i64(3)?,
+                ))
+            },
         )?;
-        let rows = st.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
-            ))
-        })?;
-        for row in rows {
-            let (zone, cap, occ, closed) = row?;
-            let zone: Zone = decode(zone.parse())?;
+        for (zone, cap, occ, closed) in rows {
             let c = &mut out[zone.index()];
             c.capacity = cap as usize;
             c.occupied = occ as usize;
@@ -286,25 +284,29 @@ impl Store {
             n
         ];
         // Only bays with something to show; the rest stay free.
-        let mut st = self.conn.prepare_cached(&format!(
+        let sql = format!(
             "{BAY_VIEW} WHERE b.occupant IS NOT NULL OR b.closed_reason IS NOT NULL
                  OR b.disinfected_at IS NOT NULL"
-        ))?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            let ord = r.get::<_, i64>(0)? as usize;
-            if let Some(view) = bays.get_mut(ord) {
-                *view = bay_view(r)?;
+        );
+        for (ord, view) in self
+            .db()
+            .query(&sql, &[], |r| Ok((r.i64(0)? as usize, bay_view(r)?)))?
+        {
+            if let Some(slot) = bays.get_mut(ord) {
+                *slot = view;
             }
         }
         let mut zone_disinfected = vec![None; Zone::ALL.len()];
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT zone, disinfected_at FROM zones")?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            let zone: Zone = decode(r.get::<_, String>(0)?.parse())?;
-            zone_disinfected[zone.index()] = opt_ts(r.get(1)?)?;
+        for (zone, at) in self
+            .db()
+            .query("SELECT zone, disinfected_at FROM zones", &[], |r| {
+                Ok((
+                    decode::<Zone, _>(r.text(0)?.parse())?,
+                    opt_ts(r.opt_text(1)?)?,
+                ))
+            })?
+        {
+            zone_disinfected[zone.index()] = at;
         }
         Ok(LotView {
             bays,
@@ -314,23 +316,22 @@ impl Store {
 
     /// One bay as the map shows it; `None` if the lot has no such bay.
     pub fn bay_view(&self, bay: &BayId) -> Result<Option<BayView>> {
-        let mut st = self
-            .conn
-            .prepare_cached(&format!("{BAY_VIEW} WHERE b.id = ?1"))?;
-        let mut rows = st.query([bay.as_str()])?;
-        rows.next()?.map(bay_view).transpose()
+        self.db().query_opt(
+            &format!("{BAY_VIEW} WHERE b.id = ?1"),
+            args![bay.as_str()],
+            bay_view,
+        )
     }
 
     /// The open stay of a plate, or its most recent one.
     pub fn stay_of_plate(&self, plate: &Plate) -> Result<Option<StayId>> {
         Ok(self
-            .conn
-            .query_row(
+            .db()
+            .query_opt(
                 "SELECT id FROM stays WHERE plate = ?1 ORDER BY departed_at IS NULL DESC, id DESC LIMIT 1",
-                [plate.as_str()],
-                |r| r.get(0),
-            )
-            .optional()?
+                args![plate.as_str()],
+                |r| r.i64(0),
+            )?
             .map(StayId))
     }
 
@@ -338,17 +339,17 @@ impl Store {
     /// stay and when it left, most recent first: what search offers besides
     /// the trucks on the map.
     pub fn departed_plates(&self) -> Result<Vec<DepartedPlate>> {
-        self.all(
+        self.db().query(
             "SELECT s.plate, s.id, s.departed_at FROM stays s
               WHERE s.id = (SELECT max(id) FROM stays WHERE plate = s.plate)
                 AND s.departed_at IS NOT NULL
               ORDER BY s.departed_at DESC",
-            [],
+            &[],
             |r| {
                 Ok(DepartedPlate {
-                    plate: decode(Plate::parse(&r.get::<_, String>(0)?))?,
-                    stay: StayId(r.get(1)?),
-                    departed_at: parse_ts(&r.get::<_, String>(2)?)?,
+                    plate: decode(Plate::parse(r.text(0)?))?,
+                    stay: StayId(r.i64(1)?),
+                    departed_at: parse_ts(r.text(2)?)?,
                 })
             },
         )
@@ -357,19 +358,18 @@ impl Store {
     /// The stay in a bay, if any.
     pub fn stay_in_bay(&self, bay: &BayId) -> Result<Option<StayId>> {
         Ok(self
-            .conn
-            .query_row(
+            .db()
+            .query_opt(
                 "SELECT occupant FROM bays WHERE id = ?1",
-                [bay.as_str()],
-                |r| r.get::<_, Option<i64>>(0),
-            )
-            .optional()?
+                args![bay.as_str()],
+                |r| r.opt_i64(0),
+            )?
             .flatten()
             .map(StayId))
     }
 
     pub fn stay_detail(&self, stay: StayId) -> Result<Option<StayDetail>> {
-        let mut st = self.conn.prepare_cached(
+        let row = self.db().query_opt(
             "SELECT s.id, s.plate, s.status, b.id, s.driver, s.phone, s.cargo, s.origin, s.destination,
                     s.temperature, s.code, s.travel_flag, s.handoff_required, s.flags, s.override_reason,
                     s.arrived_at, s.bay_since, s.departed_at, s.forced_reason, s.isolation_reason,
@@ -378,116 +378,58 @@ impl Store {
                     s.findings, s.gate, s.venue_code, s.released_by, s.handoff_by,
                     s.handoff_confirmed_at
                FROM stays s LEFT JOIN bays b ON b.occupant = s.id WHERE s.id = ?1",
+            args![stay.0],
+            |r| stay_detail(stay, r),
         )?;
-        let mut rows = st.query([stay.0])?;
-        let Some(r) = rows.next()? else {
+        let Some(mut d) = row else {
             return Ok(None);
         };
-        let mut d = StayDetail {
-            stay,
-            plate: decode(Plate::parse(&r.get::<_, String>(1)?))?,
-            status: status(&r.get::<_, String>(2)?)?,
-            bay: r
-                .get::<_, Option<String>>(3)?
-                .map(|b| decode(BayId::parse(&b)))
-                .transpose()?,
-            driver: r.get(4)?,
-            phone: r
-                .get::<_, Option<String>>(5)?
-                .map(|p| decode(Phone::parse(&p)))
-                .transpose()?,
-            cargo: decode(r.get::<_, String>(6)?.parse())?,
-            origin: r.get(7)?,
-            destination: r.get(8)?,
-            temperature: r.get(9)?,
-            code: r
-                .get::<_, Option<String>>(10)?
-                .map(|c| decode(c.parse()))
-                .transpose()?,
-            travel_flag: r.get(11)?,
-            handoff_required: r.get(12)?,
-            flags: r.get(13)?,
-            override_reason: r.get(14)?,
-            arrived_at: parse_ts(&r.get::<_, String>(15)?)?,
-            bay_since: parse_ts(&r.get::<_, String>(16)?)?,
-            departed_at: opt_ts(r.get(17)?)?,
-            forced_reason: r.get(18)?,
-            isolation_reason: r.get(19)?,
-            isolated_at: opt_ts(r.get(20)?)?,
-            released_at: opt_ts(r.get(21)?)?,
-            release_reason: r.get(22)?,
-            escalated_at: opt_ts(r.get(23)?)?,
-            escalation_note: r.get(24)?,
-            handoff_mode: r
-                .get::<_, Option<String>>(25)?
-                .map(|m| decode(m.parse()))
-                .transpose()?,
-            handoff_counterpart: r.get(26)?,
-            handoff_started_at: opt_ts(r.get(27)?)?,
-            handoff_done_at: opt_ts(r.get(28)?)?,
-            findings: decode(serde_json::from_str(&r.get::<_, String>(29)?))?,
-            gate: r.get(30)?,
-            venue_code: r.get(31)?,
-            released_by: r.get(32)?,
-            handoff_by: r.get(33)?,
-            handoff_confirmed_at: opt_ts(r.get(34)?)?,
-            people: vec![],
-            samples: vec![],
-            services: vec![],
-        };
-        drop(rows);
-        d.people = self.all(
+        d.people = self.db().query(
             "SELECT person, name, phone, temperature, code, checked_at FROM people
               WHERE stay = ?1 ORDER BY person",
-            [stay.0],
+            args![stay.0],
             |r| {
                 Ok(PersonView {
-                    person: r.get::<_, i64>(0)?.clamp(0, 255) as u8,
-                    name: r.get(1)?,
+                    person: r.i64(0)?.clamp(0, 255) as u8,
+                    name: r.opt_string(1)?,
                     phone: r
-                        .get::<_, Option<String>>(2)?
-                        .map(|p| decode(Phone::parse(&p)))
+                        .opt_text(2)?
+                        .map(|p| decode(Phone::parse(p)))
                         .transpose()?,
-                    temperature: r.get(3)?,
-                    code: r
-                        .get::<_, Option<String>>(4)?
-                        .map(|c| decode(c.parse()))
-                        .transpose()?,
-                    checked_at: parse_ts(&r.get::<_, String>(5)?)?,
+                    temperature: r.opt_f64(3)?,
+                    code: r.opt_text(4)?.map(|c| decode(c.parse())).transpose()?,
+                    checked_at: parse_ts(r.text(5)?)?,
                 })
             },
         )?;
-        let mut st = self.conn.prepare_cached(
+        d.samples = self.db().query(
             "SELECT test, taken_at, due_at, result, result_at, tube, batch
                FROM samples WHERE stay = ?1 ORDER BY id",
+            args![stay.0],
+            |r| {
+                Ok(SampleView {
+                    tube: r.opt_string(5)?,
+                    batch: r.opt_string(6)?,
+                    test: decode(r.text(0)?.parse())?,
+                    taken_at: parse_ts(r.text(1)?)?,
+                    due_at: parse_ts(r.text(2)?)?,
+                    result: r.opt_text(3)?.map(|x| decode(x.parse())).transpose()?,
+                    result_at: opt_ts(r.opt_text(4)?)?,
+                })
+            },
         )?;
-        let mut rows = st.query([stay.0])?;
-        while let Some(r) = rows.next()? {
-            d.samples.push(SampleView {
-                tube: r.get(5)?,
-                batch: r.get(6)?,
-                test: decode(r.get::<_, String>(0)?.parse())?,
-                taken_at: parse_ts(&r.get::<_, String>(1)?)?,
-                due_at: parse_ts(&r.get::<_, String>(2)?)?,
-                result: r
-                    .get::<_, Option<String>>(3)?
-                    .map(|x| decode(x.parse()))
-                    .transpose()?,
-                result_at: opt_ts(r.get(4)?)?,
-            });
-        }
-        let mut st = self.conn.prepare_cached(
+        d.services = self.db().query(
             "SELECT id, service, requested_at, done_at FROM service_calls WHERE stay = ?1 ORDER BY id",
+            args![stay.0],
+            |r| {
+                Ok(ServiceView {
+                    id: r.i64(0)?,
+                    service: decode(r.text(1)?.parse())?,
+                    requested_at: parse_ts(r.text(2)?)?,
+                    done_at: opt_ts(r.opt_text(3)?)?,
+                })
+            },
         )?;
-        let mut rows = st.query([stay.0])?;
-        while let Some(r) = rows.next()? {
-            d.services.push(ServiceView {
-                id: r.get(0)?,
-                service: decode(r.get::<_, String>(1)?.parse())?,
-                requested_at: parse_ts(&r.get::<_, String>(2)?)?,
-                done_at: opt_ts(r.get(3)?)?,
-            });
-        }
         Ok(Some(d))
     }
 
@@ -500,56 +442,97 @@ impl Store {
             f,
             "e.id, e.at, e.operator, e.terminal, e.details, s.plate, e.bay, e.kind",
         );
-        let mut st = self.conn.prepare_cached(&sql)?;
-        let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            out.push(logged(&self.conn, r)?);
-        }
-        Ok(out)
+        let db = self.db();
+        db.query(&sql, &params, |r| logged(db, r))
     }
 
     /// How SQLite will run `log` for this filter (`EXPLAIN QUERY PLAN`), one
     /// line per step: to prove every filter uses an index.
     pub fn log_plan(&self, f: &LogFilter) -> Result<Vec<String>> {
         let (sql, params) = log_query(f, "e.id");
-        let mut st = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
-        let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            out.push(r.get::<_, String>(3)?);
-        }
-        Ok(out)
+        self.db()
+            .query(&format!("EXPLAIN QUERY PLAN {sql}"), &params, |r| {
+                r.string(3)
+            })
     }
 
     /// How many events the log holds.
     pub fn event_count(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("SELECT count(*) FROM events", [], |r| r.get(0))?)
+        self.db()
+            .query_one("SELECT count(*) FROM events", &[], |r| r.i64(0))
     }
 }
 
 /// One log row (`id, at, operator, terminal, details, plate, bay, kind`)
 /// as an event, its personal data put back.
-pub(super) fn logged(db: &rusqlite::Connection, r: &Row<'_>) -> Result<LoggedEvent> {
-    let id: i64 = r.get(0)?;
-    let details: String = r.get(4)?;
-    let event = super::personal::decode(db, id, &r.get::<_, String>(7)?, &details)?;
+pub(super) fn logged(db: Db<'_>, r: &Row) -> Result<LoggedEvent> {
+    let id = r.i64(0)?;
+    let event = super::personal::decode(db, id, r.text(7)?, r.text(4)?)?;
     Ok(LoggedEvent {
         id,
-        at: parse_ts(&r.get::<_, String>(1)?)?,
-        operator: r.get(2)?,
-        terminal: r.get(3)?,
+        at: parse_ts(r.text(1)?)?,
+        operator: r.string(2)?,
+        terminal: r.string(3)?,
         event,
         plate: r
-            .get::<_, Option<String>>(5)?
-            .map(|p| decode(Plate::parse(&p)))
+            .opt_text(5)?
+            .map(|p| decode(Plate::parse(p)))
             .transpose()?,
         bay: r
-            .get::<_, Option<String>>(6)?
-            .map(|b| decode(BayId::parse(&b)))
+            .opt_text(6)?
+            .map(|b| decode(BayId::parse(b)))
             .transpose()?,
+    })
+}
+
+/// The columns of `stay_detail`'s query, in its order, as a detail without
+/// its people, samples and calls (read next, by their own queries).
+fn stay_detail(stay: StayId, r: &Row) -> Result<StayDetail> {
+    Ok(StayDetail {
+        stay,
+        plate: decode(Plate::parse(r.text(1)?))?,
+        status: status(r.text(2)?)?,
+        bay: r
+            .opt_text(3)?
+            .map(|b| decode(BayId::parse(b)))
+            .transpose()?,
+        driver: r.opt_string(4)?,
+        phone: r
+            .opt_text(5)?
+            .map(|p| decode(Phone::parse(p)))
+            .transpose()?,
+        cargo: decode(r.text(6)?.parse())?,
+        origin: r.opt_string(7)?,
+        destination: r.opt_string(8)?,
+        temperature: r.opt_f64(9)?,
+        code: r.opt_text(10)?.map(|c| decode(c.parse())).transpose()?,
+        travel_flag: r.bool(11)?,
+        handoff_required: r.bool(12)?,
+        flags: r.string(13)?,
+        override_reason: r.opt_string(14)?,
+        arrived_at: parse_ts(r.text(15)?)?,
+        bay_since: parse_ts(r.text(16)?)?,
+        departed_at: opt_ts(r.opt_text(17)?)?,
+        forced_reason: r.opt_string(18)?,
+        isolation_reason: r.opt_string(19)?,
+        isolated_at: opt_ts(r.opt_text(20)?)?,
+        released_at: opt_ts(r.opt_text(21)?)?,
+        release_reason: r.opt_string(22)?,
+        escalated_at: opt_ts(r.opt_text(23)?)?,
+        escalation_note: r.opt_string(24)?,
+        handoff_mode: r.opt_text(25)?.map(|m| decode(m.parse())).transpose()?,
+        handoff_counterpart: r.opt_string(26)?,
+        handoff_started_at: opt_ts(r.opt_text(27)?)?,
+        handoff_done_at: opt_ts(r.opt_text(28)?)?,
+        findings: decode(serde_json::from_str(r.text(29)?))?,
+        gate: r.opt_string(30)?,
+        venue_code: r.opt_bool(31)?,
+        released_by: r.opt_string(32)?,
+        handoff_by: r.opt_string(33)?,
+        handoff_confirmed_at: opt_ts(r.opt_text(34)?)?,
+        people: vec![],
+        samples: vec![],
+        services: vec![],
     })
 }
 
@@ -566,11 +549,11 @@ const BAY_VIEW: &str = "SELECT b.ord, b.closed_reason, b.disinfected_at,
         s.override_reason IS NOT NULL, s.escalated_at IS NOT NULL
    FROM bays b LEFT JOIN stays s ON s.id = b.occupant";
 
-fn bay_view(r: &Row<'_>) -> Result<BayView> {
+fn bay_view(r: &Row) -> Result<BayView> {
     Ok(BayView {
-        closed: r.get(1)?,
-        disinfected_at: opt_ts(r.get(2)?)?,
-        occupant: match r.get::<_, Option<i64>>(3)? {
+        closed: r.opt_string(1)?,
+        disinfected_at: opt_ts(r.opt_text(2)?)?,
+        occupant: match r.opt_i64(3)? {
             Some(stay) => Some(occupant(stay, r)?),
             None => None,
         },
@@ -578,18 +561,18 @@ fn bay_view(r: &Row<'_>) -> Result<BayView> {
 }
 
 /// Columns 3..=13 of the map query.
-fn occupant(stay: i64, r: &Row<'_>) -> Result<Occupant> {
+fn occupant(stay: i64, r: &Row) -> Result<Occupant> {
     Ok(Occupant {
         stay: StayId(stay),
-        plate: decode(Plate::parse(&r.get::<_, String>(4)?))?,
-        status: status(&r.get::<_, String>(5)?)?,
-        cargo: decode(r.get::<_, String>(6)?.parse())?,
-        driver: r.get(7)?,
-        arrived_at: parse_ts(&r.get::<_, String>(8)?)?,
-        bay_since: parse_ts(&r.get::<_, String>(9)?)?,
-        next_due: opt_ts(r.get(10)?)?,
-        positive: r.get(11)?,
-        overridden: r.get::<_, Option<bool>>(12)?.unwrap_or(false),
-        escalated: r.get::<_, Option<bool>>(13)?.unwrap_or(false),
+        plate: decode(Plate::parse(r.text(4)?))?,
+        status: status(r.text(5)?)?,
+        cargo: decode(r.text(6)?.parse())?,
+        driver: r.opt_string(7)?,
+        arrived_at: parse_ts(r.text(8)?)?,
+        bay_since: parse_ts(r.text(9)?)?,
+        next_due: opt_ts(r.opt_text(10)?)?,
+        positive: r.bool(11)?,
+        overridden: r.opt_bool(12)?.unwrap_or(false),
+        escalated: r.opt_bool(13)?.unwrap_or(false),
     })
 }

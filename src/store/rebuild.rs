@@ -104,7 +104,7 @@ pub(super) fn replay_log(db: &Connection) -> Result<usize> {
     while let Some(r) = rows.next()? {
         let (id, at, details, kind): (i64, String, String, String) =
             (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-        let event = super::personal::decode(db, id, &kind, &details)?;
+        let event = super::personal::decode(super::conn::Db::new(db), id, &kind, &details)?;
         apply::apply(db, id, parse_ts(&at)?, &event).map_err(|e| {
             StoreError::Conflict(format!("replaying event {id} ({}): {e}", event.kind()))
         })?;

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
+use super::conn::args;
 use super::past::ZoneAt;
 use super::queries::decode;
 use super::{LogFilter, Result, Store, parse_ts, ts};
@@ -49,41 +50,42 @@ impl Store {
             ..LogFilter::default()
         })?;
         let cargo: std::collections::HashMap<i64, Cargo> = self
-            .all(
+            .db()
+            .query(
                 "SELECT id, cargo FROM stays WHERE departed_at >= ?1 AND departed_at <= ?2",
-                [ts(from), ts(to)],
-                |r| Ok((r.get::<_, i64>(0)?, decode(r.get::<_, String>(1)?.parse())?)),
+                args![ts(from), ts(to)],
+                |r| Ok((r.i64(0)?, decode(r.text(1)?.parse())?)),
             )?
             .into_iter()
             .collect();
         let summary = summarize(&events, |s: StayId| cargo.get(&s.0).copied());
         let t = ts(to);
-        let mut overdue_at_end = self.all(
+        let mut overdue_at_end = self.db().query(
             "SELECT s.plate, x.test, x.due_at FROM samples x JOIN stays s ON s.id = x.stay
               WHERE x.taken_at <= ?1 AND x.due_at < ?1
                 AND (x.result_at IS NULL OR x.result_at > ?1)
                 AND (s.departed_at IS NULL OR s.departed_at > ?1)
               ORDER BY x.due_at",
-            [&t],
+            args![&t],
             |r| {
                 Ok(OverdueLine {
-                    plate: decode(Plate::parse(&r.get::<_, String>(0)?))?,
-                    what: decode(r.get::<_, String>(1)?.parse::<TestKind>())?.to_string(),
-                    due: parse_ts(&r.get::<_, String>(2)?)?,
+                    plate: decode(Plate::parse(r.text(0)?))?,
+                    what: decode(r.text(1)?.parse::<TestKind>())?.to_string(),
+                    due: parse_ts(r.text(2)?)?,
                 })
             },
         )?;
-        let late_calls = self.all(
+        let late_calls = self.db().query(
             "SELECT s.plate, c.service, c.requested_at FROM service_calls c
                JOIN stays s ON s.id = c.stay
               WHERE c.requested_at <= ?1 AND (c.done_at IS NULL OR c.done_at > ?1)
               ORDER BY c.requested_at",
-            [&t],
+            args![&t],
             |r| {
                 Ok(OverdueLine {
-                    plate: decode(Plate::parse(&r.get::<_, String>(0)?))?,
-                    what: decode(r.get::<_, String>(1)?.parse::<ServiceKind>())?.to_string(),
-                    due: parse_ts(&r.get::<_, String>(2)?)? + service_due,
+                    plate: decode(Plate::parse(r.text(0)?))?,
+                    what: decode(r.text(1)?.parse::<ServiceKind>())?.to_string(),
+                    due: parse_ts(r.text(2)?)? + service_due,
                 })
             },
         )?;

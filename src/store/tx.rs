@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Savepoint, Transaction};
 
+use super::conn::{Db, Value, args};
 use super::{Result, StoreError, apply, ts};
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::event::{
@@ -443,7 +444,7 @@ impl<'c> Tx<'c> {
             "e.operator = ?1 AND e.kind NOT IN ('disclosed', 'purged', 'policy_changed', 'undone')
                AND e.id NOT IN (SELECT event FROM undos)
              ORDER BY e.id DESC",
-            &[&operator],
+            args![operator],
         )
     }
 
@@ -461,7 +462,7 @@ impl<'c> Tx<'c> {
                AND e.kind NOT IN ('disclosed', 'undone')
                AND e.id NOT IN (SELECT event FROM undos)
              ORDER BY e.id",
-            &[&after, &stay.map(|s| s.0), &bay.map(|b| b.as_str())],
+            args![after, stay.map(|s| s.0), bay.map(|b| b.as_str())],
         )
     }
 
@@ -505,24 +506,20 @@ impl<'c> Tx<'c> {
     /// ended before `before`; returns how many stays. The `purged` event
     /// that goes with it blanks the state's copies (`apply`).
     pub fn purge_personal(&mut self, before: DateTime<Utc>) -> Result<u64> {
-        super::personal::purge(&self.tx, before)
+        super::personal::purge(Db::new(&self.tx), before)
     }
 
-    fn first_event(
-        &self,
-        cond: &str,
-        params: &[&dyn rusqlite::ToSql],
-    ) -> Result<Option<LoggedEvent>> {
-        let mut st = self.tx.prepare_cached(&format!(
-            "SELECT e.id, e.at, e.operator, e.terminal, e.details, s.plate, e.bay, e.kind
-               FROM events e LEFT JOIN stays s ON s.id = e.stay
-              WHERE {cond} LIMIT 1"
-        ))?;
-        let mut rows = st.query(params)?;
-        match rows.next()? {
-            Some(r) => Ok(Some(super::queries::logged(&self.tx, r)?)),
-            None => Ok(None),
-        }
+    fn first_event(&self, cond: &str, params: &[Value]) -> Result<Option<LoggedEvent>> {
+        let db = Db::new(&self.tx);
+        db.query_opt(
+            &format!(
+                "SELECT e.id, e.at, e.operator, e.terminal, e.details, s.plate, e.bay, e.kind
+                   FROM events e LEFT JOIN stays s ON s.id = e.stay
+                  WHERE {cond} LIMIT 1"
+            ),
+            params,
+            |r| super::queries::logged(db, r),
+        )
     }
 
     /// Appends `event` to the log and projects it onto the state tables, in
@@ -566,7 +563,7 @@ impl<'c> Tx<'c> {
                 split.details,
             ))?;
         let id = self.tx.last_insert_rowid();
-        super::personal::keep(&self.tx, id, event.stay(), &split.values)?;
+        super::personal::keep(Db::new(&self.tx), id, event.stay(), &split.values)?;
         apply::apply(&self.tx, id, meta.at, event)?;
         Ok(id)
     }

@@ -178,5 +178,8 @@ fn event(db: &Connection, id: i64) -> Result<(Event, String)> {
         .optional()?;
     let (kind, details, at) =
         row.ok_or_else(|| StoreError::Conflict(format!("there is no event {id} to undo")))?;
-    Ok((super::personal::decode(db, id, &kind, &details)?, at))
+    Ok((
+        super::personal::decode(super::conn::Db::new(db), id, &kind, &details)?,
+        at,
+    ))
 }
