@@ -6,15 +6,15 @@
 //! error that rolls the whole transaction back.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, ToSql};
 
+use super::conn::{Db, Value, args};
 use super::{Result, StoreError, ts};
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::event::{Event, Field, HandoffMode, StayId, Target};
 use crate::domain::policy::Finding;
 use crate::domain::stay::Status;
 
-pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) -> Result<()> {
+pub(super) fn apply(db: Db<'_>, id: i64, at: DateTime<Utc>, event: &Event) -> Result<()> {
     let at = ts(at);
     match event {
         Event::Arrived {
@@ -60,25 +60,25 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                     arrived_at, bay_since, isolation_reason, isolated_at, gate, venue_code, findings)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17,
                          ?18, ?19, ?20)",
-                rusqlite::params![
+                args![
                     stay.0,
                     a.plate.as_str(),
                     status.as_str(),
-                    a.driver,
+                    &a.driver,
                     a.phone.as_ref().map(|p| p.as_str()),
                     a.cargo.as_str(),
-                    a.origin,
-                    a.destination,
+                    &a.origin,
+                    &a.destination,
                     a.temperature.map(|t| t.celsius()),
                     a.code.map(|c| c.as_str()),
                     a.travel_flag,
                     a.handoff_required,
                     flags_text,
                     override_reason,
-                    at,
+                    &at,
                     isolation_reason,
                     held.then_some(&at),
-                    a.gate,
+                    &a.gate,
                     a.venue_code,
                     findings_json,
                 ],
@@ -92,7 +92,7 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                     db,
                     "INSERT INTO people (stay, person, name, phone, temperature, code, checked_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    rusqlite::params![stay.0, n, name, phone, t, code, at],
+                    args![stay.0, n, name, phone, t, code, &at],
                 )
             };
             person(
@@ -124,7 +124,7 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                     "UPDATE stays SET status = 'departed', departed_at = ?2, forced_reason = ?3,
                             status_before_leaving = status
                       WHERE id = ?1 AND departed_at IS NULL",
-                    (stay.0, &at, forced),
+                    args![stay.0, &at, forced],
                 )?,
                 || format!("stay {stay} is not on site"),
             )
@@ -140,7 +140,7 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                 db,
                 "INSERT INTO samples (id, stay, test, taken_at, due_at, tube, batch)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                (id, stay.0, test.as_str(), &at, ts(*due), tube, batch),
+                args![id, stay.0, test.as_str(), &at, ts(*due), tube, batch],
             )?;
             Ok(())
         }
@@ -154,13 +154,13 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                 db,
                 "UPDATE samples SET result = ?3, result_at = ?4, result_id = ?5
                   WHERE stay = ?1 AND test = ?2 AND result IS NULL",
-                (
+                args![
                     stay.0,
                     test.as_str(),
                     result.as_str(),
                     reported_at.map(ts).unwrap_or_else(|| at.clone()),
                     id,
-                ),
+                ],
             )?,
             || format!("stay {stay} has no pending {test} sample"),
         ),
@@ -176,7 +176,7 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                 *stay,
                 "status = 'isolated', isolation_reason = ?2, isolated_at = ?3,
                  released_at = NULL, release_reason = NULL, escalated_at = NULL, escalation_note = NULL",
-                &[reason, &at],
+                args![reason, &at],
             )
         }
         Event::Released {
@@ -191,14 +191,14 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                 db,
                 *stay,
                 "status = 'parked', released_at = ?3, release_reason = ?2, released_by = ?4",
-                &[reason, &at, by],
+                args![reason, &at, by],
             )
         }
         Event::Escalated { stay, note } => set_stay(
             db,
             *stay,
             "escalated_at = ?3, escalation_note = ?2",
-            &[note, &at],
+            args![note, &at],
         ),
         Event::HandoffStarted {
             stay,
@@ -236,14 +236,14 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                 "status = 'handoff', handoff_mode = ?2, handoff_counterpart = ?3,
                  handoff_started_at = ?4, handoff_done_at = NULL, handoff_by = ?5,
                  handoff_confirmed_at = NULL, handoff_confirm_due = ?6",
-                &[&mode.as_str(), &counterpart, &at, by, &!legacy],
+                args![mode.as_str(), counterpart, &at, by, !legacy],
             )
         }
         Event::HandoffCompleted { stay } => set_stay(
             db,
             *stay,
             "status = 'handoff_done', handoff_done_at = ?2",
-            &[&at],
+            args![&at],
         ),
         Event::HandoffConfirmed { stay } => one_row(
             // The truck may have left already: a handoff is confirmed at
@@ -252,7 +252,7 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                 db,
                 "UPDATE stays SET handoff_confirmed_at = ?2
                   WHERE id = ?1 AND handoff_done_at IS NOT NULL AND handoff_confirmed_at IS NULL",
-                (stay.0, &at),
+                args![stay.0, &at],
             )?,
             || format!("stay {stay} has no finished, unconfirmed handoff"),
         ),
@@ -265,7 +265,7 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                 db,
                 "INSERT INTO policy (id, value, since, event) VALUES (1, ?1, ?2, ?3)
                  ON CONFLICT (id) DO UPDATE SET value = ?1, since = ?2, event = ?3",
-                (value, &at, id),
+                args![value, &at, id],
             )?;
             Ok(())
         }
@@ -285,7 +285,7 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                     exec(
                         db,
                         &format!("UPDATE stays SET {column} = ?2 WHERE id = ?1"),
-                        (stay.0, &c.new),
+                        args![stay.0, &c.new],
                     )?,
                     || format!("stay {stay} does not exist"),
                 )?;
@@ -293,7 +293,7 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                     exec(
                         db,
                         &format!("UPDATE people SET {col} = ?2 WHERE stay = ?1 AND person = 0"),
-                        (stay.0, &c.new),
+                        args![stay.0, &c.new],
                     )?;
                 }
             }
@@ -310,13 +310,13 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                 db,
                 "UPDATE people SET temperature = ?3, code = ?4, checked_at = ?5
                   WHERE stay = ?1 AND person = ?2",
-                (
+                args![
                     stay.0,
                     *person as i64,
                     temperature.map(|t| t.celsius()),
                     code.map(|c| c.as_str()),
                     &at,
-                ),
+                ],
             )?,
             || format!("stay {stay} has no person {person}"),
         ),
@@ -324,7 +324,7 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
             exec(
                 db,
                 "INSERT INTO service_calls (id, stay, service, requested_at) VALUES (?1, ?2, ?3, ?4)",
-                (id, stay.0, service.as_str(), &at),
+                args![id, stay.0, service.as_str(), &at],
             )?;
             Ok(())
         }
@@ -337,7 +337,7 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                 db,
                 "UPDATE service_calls SET done_at = ?3, at_departure = ?4
                   WHERE id = ?1 AND stay = ?2 AND done_at IS NULL",
-                (call, stay.0, &at, at_departure),
+                args![call, stay.0, &at, at_departure],
             )?,
             || format!("service call {call} of stay {stay} is not open"),
         ),
@@ -346,7 +346,7 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                 exec(
                     db,
                     "UPDATE zones SET disinfected_at = ?2 WHERE zone = ?1",
-                    (z.as_str(), &at),
+                    args![z.as_str(), &at],
                 )?,
                 || format!("zone {z} is not in this lot"),
             ),
@@ -354,7 +354,7 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                 exec(
                     db,
                     "UPDATE bays SET disinfected_at = ?2 WHERE id = ?1",
-                    (b.as_str(), &at),
+                    args![b.as_str(), &at],
                 )?,
                 || format!("bay {b} is not in this lot"),
             ),
@@ -365,14 +365,14 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                     db,
                     "UPDATE bays SET closed_reason = ?2
                       WHERE id = ?1 AND occupant IS NULL AND closed_reason IS NULL",
-                    (bay.as_str(), reason),
+                    args![bay.as_str(), reason],
                 )?,
                 || format!("bay {bay} is occupied or already closed"),
             )?;
             exec(
                 db,
                 "INSERT INTO closures (id, bay, reason, from_at) VALUES (?1, ?2, ?3, ?4)",
-                (id, bay.as_str(), reason, &at),
+                args![id, bay.as_str(), reason, &at],
             )?;
             Ok(())
         }
@@ -381,14 +381,14 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                 exec(
                     db,
                     "UPDATE bays SET closed_reason = NULL WHERE id = ?1 AND closed_reason IS NOT NULL",
-                    [bay.as_str()],
+                    args![bay.as_str()],
                 )?,
                 || format!("bay {bay} is not closed"),
             )?;
             exec(
                 db,
                 "UPDATE closures SET to_at = ?2 WHERE bay = ?1 AND to_at IS NULL",
-                (bay.as_str(), &at),
+                args![bay.as_str(), &at],
             )?;
             Ok(())
         }
@@ -403,14 +403,14 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
                     "UPDATE people SET name = NULL, phone = NULL, temperature = NULL, code = NULL
                       WHERE stay IN ({ended})"
                 ),
-                [ts(*before)],
+                args![ts(*before)],
             )?;
             exec(
                 db,
                 "UPDATE stays SET driver = NULL, phone = NULL, temperature = NULL, code = NULL,
                         personal_purged_at = ?2
                   WHERE departed_at < ?1 AND personal_purged_at IS NULL",
-                (ts(*before), &at),
+                args![ts(*before), &at],
             )?;
             Ok(())
         }
@@ -418,10 +418,11 @@ pub(super) fn apply(db: &Connection, id: i64, at: DateTime<Utc>, event: &Event) 
     }
 }
 
-/// Runs one statement through the connection's statement cache: replaying
-/// thousands of events prepares each statement once, not once per event.
-pub(super) fn exec(db: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
-    Ok(db.prepare_cached(sql)?.execute(params)?)
+/// Runs one statement (through the connection's statement cache:
+/// replaying thousands of events prepares each statement once, not once per
+/// event).
+pub(super) fn exec(db: Db<'_>, sql: &str, params: &[Value]) -> Result<usize> {
+    db.execute(sql, params)
 }
 
 pub(super) fn one_row(changed: usize, what: impl FnOnce() -> String) -> Result<()> {
@@ -432,47 +433,42 @@ pub(super) fn one_row(changed: usize, what: impl FnOnce() -> String) -> Result<(
     }
 }
 
-fn set_stay(db: &Connection, stay: StayId, set: &str, values: &[&dyn ToSql]) -> Result<()> {
+fn set_stay(db: Db<'_>, stay: StayId, set: &str, values: &[Value]) -> Result<()> {
     // `?1` is always the stay id; callers number their own values from ?2.
     let sql = format!("UPDATE stays SET {set} WHERE id = ?1 AND departed_at IS NULL");
-    let mut all: Vec<&dyn ToSql> = vec![&stay.0];
+    let mut all = Vec::with_capacity(values.len() + 1);
+    all.push(Value::from(stay.0));
     all.extend_from_slice(values);
-    let changed = db.prepare_cached(&sql)?.execute(all.as_slice())?;
+    let changed = db.execute(&sql, &all)?;
     one_row(changed, || format!("stay {stay} is not on site"))
 }
 
 /// Puts the stay in the bay, and opens its stretch of occupancy there (the
 /// lot at a past moment reads these stretches). `event` is the id of the
 /// event that does it.
-pub(super) fn take_bay(
-    db: &Connection,
-    stay: StayId,
-    bay: &BayId,
-    event: i64,
-    at: &str,
-) -> Result<()> {
+pub(super) fn take_bay(db: Db<'_>, stay: StayId, bay: &BayId, event: i64, at: &str) -> Result<()> {
     one_row(
         exec(
             db,
             "UPDATE bays SET occupant = ?1 WHERE id = ?2 AND occupant IS NULL AND closed_reason IS NULL",
-            (stay.0, bay.as_str()),
+            args![stay.0, bay.as_str()],
         )?,
         || format!("bay {bay} is not free"),
     )?;
     exec(
         db,
         "INSERT INTO occupancy (id, bay, stay, from_at) VALUES (?1, ?2, ?3, ?4)",
-        (event, bay.as_str(), stay.0, at),
+        args![event, bay.as_str(), stay.0, at],
     )?;
     Ok(())
 }
 
-pub(super) fn leave_bay(db: &Connection, stay: StayId, bay: &BayId, at: &str) -> Result<()> {
+pub(super) fn leave_bay(db: Db<'_>, stay: StayId, bay: &BayId, at: &str) -> Result<()> {
     one_row(
         exec(
             db,
             "UPDATE bays SET occupant = NULL WHERE id = ?2 AND occupant = ?1",
-            (stay.0, bay.as_str()),
+            args![stay.0, bay.as_str()],
         )?,
         || format!("stay {stay} is not in bay {bay}"),
     )?;
@@ -480,14 +476,14 @@ pub(super) fn leave_bay(db: &Connection, stay: StayId, bay: &BayId, at: &str) ->
         exec(
             db,
             "UPDATE occupancy SET to_at = ?3 WHERE stay = ?1 AND bay = ?2 AND to_at IS NULL",
-            (stay.0, bay.as_str(), at),
+            args![stay.0, bay.as_str(), at],
         )?,
         || format!("stay {stay} has no open stretch in bay {bay}"),
     )
 }
 
 pub(super) fn move_between(
-    db: &Connection,
+    db: Db<'_>,
     stay: StayId,
     from: &BayId,
     to: &BayId,
@@ -496,5 +492,5 @@ pub(super) fn move_between(
 ) -> Result<()> {
     leave_bay(db, stay, from, at)?;
     take_bay(db, stay, to, event, at)?;
-    set_stay(db, stay, "bay_since = ?2", &[&at])
+    set_stay(db, stay, "bay_since = ?2", args![at])
 }

@@ -5,6 +5,7 @@
 use rusqlite::{Connection, TransactionBehavior, types::ValueRef};
 use serde::Serialize;
 
+use super::conn::Db;
 use super::{Result, Store, StoreError, apply, parse_ts};
 
 /// The state tables, in a fixed order; `events` and `meta` are not state.
@@ -104,8 +105,8 @@ pub(super) fn replay_log(db: &Connection) -> Result<usize> {
     while let Some(r) = rows.next()? {
         let (id, at, details, kind): (i64, String, String, String) =
             (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-        let event = super::personal::decode(super::conn::Db::new(db), id, &kind, &details)?;
-        apply::apply(db, id, parse_ts(&at)?, &event).map_err(|e| {
+        let event = super::personal::decode(Db::new(db), id, &kind, &details)?;
+        apply::apply(Db::new(db), id, parse_ts(&at)?, &event).map_err(|e| {
             StoreError::Conflict(format!("replaying event {id} ({}): {e}", event.kind()))
         })?;
         n += 1;

@@ -564,7 +564,7 @@ impl<'c> Tx<'c> {
             ))?;
         let id = self.tx.last_insert_rowid();
         super::personal::keep(Db::new(&self.tx), id, event.stay(), &split.values)?;
-        apply::apply(&self.tx, id, meta.at, event)?;
+        apply::apply(Db::new(&self.tx), id, meta.at, event)?;
         Ok(id)
     }
 }

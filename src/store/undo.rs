@@ -4,19 +4,18 @@
 //! does not fit the state is an error that rolls the transaction back, as in
 //! every projection.
 
-use rusqlite::{Connection, OptionalExtension};
-
 use super::apply::{self, exec, leave_bay, move_between, one_row, take_bay};
+use super::conn::{Db, args};
 use super::{Result, StoreError};
 use crate::domain::event::{Correction, Event};
 
 /// Reverses event `undone` by the `undone` event `id`, recorded at `at`.
-pub(super) fn apply(db: &Connection, id: i64, at: &str, undone: i64) -> Result<()> {
+pub(super) fn apply(db: Db<'_>, id: i64, at: &str, undone: i64) -> Result<()> {
     let (original, original_at) = event(db, undone)?;
     exec(
         db,
         "INSERT INTO undos (event, by) VALUES (?1, ?2)",
-        (undone, id),
+        args![undone, id],
     )
     .map_err(|_| StoreError::Conflict(format!("event {undone} was already undone")))?;
     match &original {
@@ -28,7 +27,7 @@ pub(super) fn apply(db: &Connection, id: i64, at: &str, undone: i64) -> Result<(
                     db,
                     "UPDATE stays SET status = 'departed', departed_at = ?2, voided_by = ?3
                       WHERE id = ?1 AND departed_at IS NULL",
-                    (stay.0, at, id),
+                    args![stay.0, at, id],
                 )?,
                 || format!("stay {stay} is not on site"),
             )
@@ -41,7 +40,7 @@ pub(super) fn apply(db: &Connection, id: i64, at: &str, undone: i64) -> Result<(
                             departed_at = NULL, forced_reason = NULL,
                             status_before_leaving = NULL, bay_since = ?2
                       WHERE id = ?1 AND departed_at IS NOT NULL AND voided_by IS NULL",
-                    (stay.0, at),
+                    args![stay.0, at],
                 )?,
                 || format!("stay {stay} has not left"),
             )?;
@@ -57,13 +56,13 @@ pub(super) fn apply(db: &Connection, id: i64, at: &str, undone: i64) -> Result<(
                     AND json_extract(e.details, '$.call') = c.id
                     AND json_extract(e.details, '$.at_departure') = 1
                     AND e.id < ?4 AND e.id NOT IN (SELECT event FROM undos)",
-                (stay.0, &original_at, id, undone),
+                args![stay.0, &original_at, id, undone],
             )?;
             exec(
                 db,
                 "UPDATE service_calls SET done_at = NULL, at_departure = 0
                   WHERE stay = ?1 AND at_departure = 1 AND done_at = ?2",
-                (stay.0, &original_at),
+                args![stay.0, &original_at],
             )?;
             Ok(())
         }
@@ -71,7 +70,7 @@ pub(super) fn apply(db: &Connection, id: i64, at: &str, undone: i64) -> Result<(
             exec(
                 db,
                 "DELETE FROM samples WHERE id = ?1 AND stay = ?2 AND result IS NULL",
-                (undone, stay.0),
+                args![undone, stay.0],
             )?,
             || format!("sample {undone} has a result"),
         ),
@@ -80,7 +79,7 @@ pub(super) fn apply(db: &Connection, id: i64, at: &str, undone: i64) -> Result<(
                 db,
                 "UPDATE samples SET result = NULL, result_at = NULL, result_id = NULL
                   WHERE result_id = ?1",
-                [undone],
+                args![undone],
             )?,
             || format!("result {undone} is not the sample's result"),
         ),
@@ -88,7 +87,7 @@ pub(super) fn apply(db: &Connection, id: i64, at: &str, undone: i64) -> Result<(
             exec(
                 db,
                 "DELETE FROM service_calls WHERE id = ?1 AND done_at IS NULL",
-                [undone],
+                args![undone],
             )?,
             || format!("service call {undone} is not open"),
         ),
@@ -97,7 +96,7 @@ pub(super) fn apply(db: &Connection, id: i64, at: &str, undone: i64) -> Result<(
                 db,
                 "UPDATE service_calls SET done_at = NULL, at_departure = 0
                   WHERE id = ?1 AND done_at IS NOT NULL",
-                [call],
+                args![call],
             )?,
             || format!("service call {call} is not done"),
         ),
@@ -106,7 +105,7 @@ pub(super) fn apply(db: &Connection, id: i64, at: &str, undone: i64) -> Result<(
                 exec(
                     db,
                     "UPDATE bays SET closed_reason = NULL WHERE id = ?1 AND closed_reason IS NOT NULL",
-                    [bay.as_str()],
+                    args![bay.as_str()],
                 )?,
                 || format!("bay {bay} is not closed"),
             )?;
@@ -115,20 +114,18 @@ pub(super) fn apply(db: &Connection, id: i64, at: &str, undone: i64) -> Result<(
                 exec(
                     db,
                     "UPDATE closures SET to_at = ?2 WHERE id = ?1 AND to_at IS NULL",
-                    (undone, at),
+                    args![undone, at],
                 )?,
                 || format!("bay {bay} is not closed by event {undone}"),
             )
         }
         Event::BayOpened { bay } => {
-            let reason: Option<String> = db
-                .query_row(
-                    "SELECT reason FROM closures WHERE bay = ?1 AND to_at = ?2
-                      ORDER BY id DESC LIMIT 1",
-                    (bay.as_str(), &original_at),
-                    |r| r.get(0),
-                )
-                .optional()?;
+            let reason = db.query_opt(
+                "SELECT reason FROM closures WHERE bay = ?1 AND to_at = ?2
+                  ORDER BY id DESC LIMIT 1",
+                args![bay.as_str(), &original_at],
+                |r| r.string(0),
+            )?;
             let reason = reason.ok_or_else(|| {
                 StoreError::Conflict(format!(
                     "bay {bay} has no closure that event {undone} ended"
@@ -171,15 +168,13 @@ pub(super) fn apply(db: &Connection, id: i64, at: &str, undone: i64) -> Result<(
 }
 
 /// Event `id` of the log, decoded, with its time as stored.
-fn event(db: &Connection, id: i64) -> Result<(Event, String)> {
-    let row: Option<(String, String, String)> = db
-        .prepare_cached("SELECT kind, details, at FROM events WHERE id = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?;
+fn event(db: Db<'_>, id: i64) -> Result<(Event, String)> {
+    let row = db.query_opt(
+        "SELECT kind, details, at FROM events WHERE id = ?1",
+        args![id],
+        |r| Ok((r.string(0)?, r.string(1)?, r.string(2)?)),
+    )?;
     let (kind, details, at) =
         row.ok_or_else(|| StoreError::Conflict(format!("there is no event {id} to undo")))?;
-    Ok((
-        super::personal::decode(super::conn::Db::new(db), id, &kind, &details)?,
-        at,
-    ))
+    Ok((super::personal::decode(db, id, &kind, &details)?, at))
 }
