@@ -2,7 +2,7 @@
 //! rule needs, and `record`, which appends an event and projects it at once.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Savepoint, Transaction};
+use rusqlite::{Connection, Savepoint, Transaction};
 
 use super::conn::{Db, Value, args};
 use super::{Result, StoreError, apply, ts};
@@ -80,21 +80,29 @@ impl<'c> Tx<'c> {
         self.layout
     }
 
+    /// This transaction (or savepoint), for running the store's SQL.
+    fn db(&self) -> Db<'_> {
+        Db::new(&self.tx)
+    }
+
     /// The open (not departed) stay of `plate`, if it is on site.
     pub fn open_stay(&self, plate: &Plate) -> Result<Option<StayState>> {
-        self.stay_where("s.plate = ?1 AND s.departed_at IS NULL", plate.as_str())
+        self.stay_where(
+            "s.plate = ?1 AND s.departed_at IS NULL",
+            plate.as_str().into(),
+        )
     }
 
     /// A stay by its id, on site or departed.
     pub fn stay_by_id(&self, stay: StayId) -> Result<Option<StayState>> {
-        self.stay_where("s.id = ?1", stay.0)
+        self.stay_where("s.id = ?1", stay.0.into())
     }
 
     /// The latest stay of `plate`, on site or departed.
     pub fn latest_stay(&self, plate: &Plate) -> Result<Option<StayState>> {
         self.stay_where(
             "s.id = (SELECT max(id) FROM stays WHERE plate = ?1)",
-            plate.as_str(),
+            plate.as_str().into(),
         )
     }
 
@@ -104,48 +112,47 @@ impl<'c> Tx<'c> {
         if let Some(s) = self.open_stay(plate)? {
             return Ok(Some(s));
         }
-        let id: Option<i64> = self
-            .tx
-            .query_row(
+        let id = self
+            .db()
+            .query_opt(
                 "SELECT max(x.stay) FROM samples x JOIN stays s ON s.id = x.stay
                   WHERE s.plate = ?1 AND x.test = ?2 AND x.result IS NULL",
-                (plate.as_str(), test.as_str()),
-                |r| r.get(0),
-            )
-            .optional()?
+                args![plate.as_str(), test.as_str()],
+                |r| r.opt_i64(0),
+            )?
             .flatten();
         match id {
-            Some(id) => self.stay_where("s.id = ?1", id),
+            Some(id) => self.stay_where("s.id = ?1", id.into()),
             None => Ok(None),
         }
     }
 
     /// One stay with everything the rules need, selected by `cond` over
     /// `stays s` with `?1` bound to `arg`.
-    fn stay_where(&self, cond: &str, arg: impl rusqlite::ToSql) -> Result<Option<StayState>> {
-        let row = self
-            .tx
-            .prepare_cached(&format!(
+    fn stay_where(&self, cond: &str, arg: Value) -> Result<Option<StayState>> {
+        let row = self.db().query_opt(
+            &format!(
                 "SELECT s.id, s.plate, s.status, s.handoff_required, b.id, s.handoff_mode,
                         s.handoff_by, s.handoff_done_at IS NOT NULL,
                         s.handoff_confirmed_at IS NOT NULL OR NOT s.handoff_confirm_due
                    FROM stays s LEFT JOIN bays b ON b.occupant = s.id
                   WHERE {cond}"
-            ))?
-            .query_row([arg], |r| {
+            ),
+            &[arg],
+            |r| {
                 Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, bool>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, Option<String>>(6)?,
-                    r.get::<_, bool>(7)?,
-                    r.get::<_, bool>(8)?,
+                    r.i64(0)?,
+                    r.string(1)?,
+                    r.string(2)?,
+                    r.bool(3)?,
+                    r.opt_string(4)?,
+                    r.opt_string(5)?,
+                    r.opt_string(6)?,
+                    r.bool(7)?,
+                    r.bool(8)?,
                 ))
-            })
-            .optional()?;
+            },
+        )?;
         let Some((id, plate, status, handoff_required, bay, mode, by, done, confirmed)) = row
         else {
             return Ok(None);
@@ -167,37 +174,38 @@ impl<'c> Tx<'c> {
         };
         let mut pending = Vec::new();
         let mut results = Vec::new();
-        let mut st = self.tx.prepare_cached(
+        for (test, result) in self.db().query(
             "SELECT test, result FROM samples WHERE stay = ?1
               ORDER BY result IS NULL, result_at, result_id",
-        )?;
-        let mut rows = st.query([id])?;
-        while let Some(r) = rows.next()? {
-            let test: TestKind = r.get::<_, String>(0)?.parse().map_err(StoreError::Decode)?;
-            match r.get::<_, Option<String>>(1)? {
+            args![id],
+            |r| {
+                let test: TestKind = r.text(0)?.parse().map_err(StoreError::Decode)?;
+                let result = r
+                    .opt_text(1)?
+                    .map(|res| res.parse::<TestResult>().map_err(StoreError::Decode))
+                    .transpose()?;
+                Ok((test, result))
+            },
+        )? {
+            match result {
                 None => pending.push(test),
-                Some(res) => {
-                    results.push((test, res.parse::<TestResult>().map_err(StoreError::Decode)?))
-                }
+                Some(res) => results.push((test, res)),
             }
         }
-        let mut open_services = Vec::new();
-        let mut st = self.tx.prepare_cached(
+        let open_services = self.db().query(
             "SELECT service FROM service_calls WHERE stay = ?1 AND done_at IS NULL ORDER BY id",
-        )?;
-        let mut rows = st.query([id])?;
-        while let Some(r) = rows.next()? {
-            open_services.push(
-                r.get::<_, String>(0)?
+            args![id],
+            |r| {
+                r.text(0)?
                     .parse::<ServiceKind>()
-                    .map_err(StoreError::Decode)?,
-            );
-        }
-        let people: i64 =
-            self.tx
-                .query_row("SELECT count(*) FROM people WHERE stay = ?1", [id], |r| {
-                    r.get(0)
-                })?;
+                    .map_err(StoreError::Decode)
+            },
+        )?;
+        let people = self.db().query_one(
+            "SELECT count(*) FROM people WHERE stay = ?1",
+            args![id],
+            |r| r.i64(0),
+        )?;
         Ok(Some(StayState {
             id: StayId(id),
             plate,
@@ -214,42 +222,37 @@ impl<'c> Tx<'c> {
 
     /// Every open service call of a stay: its id and kind, oldest first.
     pub fn open_service_calls(&self, stay: StayId) -> Result<Vec<(i64, ServiceKind)>> {
-        let mut st = self.tx.prepare_cached(
+        self.db().query(
             "SELECT id, service FROM service_calls WHERE stay = ?1 AND done_at IS NULL ORDER BY id",
-        )?;
-        let mut rows = st.query([stay.0])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            out.push((
-                r.get(0)?,
-                r.get::<_, String>(1)?
-                    .parse::<ServiceKind>()
-                    .map_err(StoreError::Decode)?,
-            ));
-        }
-        Ok(out)
+            args![stay.0],
+            |r| {
+                Ok((
+                    r.i64(0)?,
+                    r.text(1)?
+                        .parse::<ServiceKind>()
+                        .map_err(StoreError::Decode)?,
+                ))
+            },
+        )
     }
 
     /// The sample with this tube id: its stay, plate, test and result (with
     /// the time the result was reported), if any.
     pub fn sample_by_tube(&self, tube: &str) -> Result<Option<TubeSample>> {
-        let row = self
-            .tx
-            .query_row(
-                "SELECT x.stay, s.plate, x.test, x.result, x.result_at
-                   FROM samples x JOIN stays s ON s.id = x.stay WHERE x.tube = ?1",
-                [tube],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, Option<String>>(3)?,
-                        r.get::<_, Option<String>>(4)?,
-                    ))
-                },
-            )
-            .optional()?;
+        let row = self.db().query_opt(
+            "SELECT x.stay, s.plate, x.test, x.result, x.result_at
+               FROM samples x JOIN stays s ON s.id = x.stay WHERE x.tube = ?1",
+            args![tube],
+            |r| {
+                Ok((
+                    r.i64(0)?,
+                    r.string(1)?,
+                    r.string(2)?,
+                    r.opt_string(3)?,
+                    r.opt_string(4)?,
+                ))
+            },
+        )?;
         let Some((stay, plate, test, result, result_at)) = row else {
             return Ok(None);
         };
@@ -270,16 +273,13 @@ impl<'c> Tx<'c> {
         stay: StayId,
         test: TestKind,
     ) -> Result<Option<(TestResult, DateTime<Utc>)>> {
-        let row = self
-            .tx
-            .query_row(
-                "SELECT result, result_at FROM samples
-                  WHERE stay = ?1 AND test = ?2 AND result IS NOT NULL
-                  ORDER BY result_at DESC, result_id DESC LIMIT 1",
-                (stay.0, test.as_str()),
-                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
-            )
-            .optional()?;
+        let row = self.db().query_opt(
+            "SELECT result, result_at FROM samples
+              WHERE stay = ?1 AND test = ?2 AND result IS NOT NULL
+              ORDER BY result_at DESC, result_id DESC LIMIT 1",
+            args![stay.0, test.as_str()],
+            |r| Ok((r.string(0)?, r.string(1)?)),
+        )?;
         row.map(|(r, at)| {
             Ok((
                 r.parse::<TestResult>().map_err(StoreError::Decode)?,
@@ -300,45 +300,42 @@ impl<'c> Tx<'c> {
             Field::Destination => "destination",
         };
         Ok(self
-            .tx
-            .query_row(
+            .db()
+            .query_opt(
                 &format!("SELECT {column} FROM stays WHERE id = ?1"),
-                [stay.0],
-                |r| r.get::<_, Option<String>>(0),
-            )
-            .optional()?
+                args![stay.0],
+                |r| r.opt_string(0),
+            )?
             .flatten())
     }
 
     /// The policy the lot has recorded, if any.
     pub fn recorded_policy(&self) -> Result<Option<Policy>> {
-        let v: Option<String> = self
-            .tx
-            .query_row("SELECT value FROM policy WHERE id = 1", [], |r| r.get(0))
-            .optional()?;
+        let v = self
+            .db()
+            .query_opt("SELECT value FROM policy WHERE id = 1", &[], |r| {
+                r.string(0)
+            })?;
         v.map(|v| serde_json::from_str(&v).map_err(|e| StoreError::Decode(format!("policy: {e}"))))
             .transpose()
     }
 
     /// How many samples of `test` the stay has had.
     pub fn sample_count(&self, stay: StayId, test: TestKind) -> Result<i64> {
-        Ok(self.tx.query_row(
+        self.db().query_one(
             "SELECT count(*) FROM samples WHERE stay = ?1 AND test = ?2",
-            (stay.0, test.as_str()),
-            |r| r.get(0),
-        )?)
+            args![stay.0, test.as_str()],
+            |r| r.i64(0),
+        )
     }
 
     /// The truck that has waited longest on the holding list, if any.
     pub fn first_holding(&self) -> Result<Option<Plate>> {
-        let p: Option<String> = self
-            .tx
-            .query_row(
-                "SELECT plate FROM stays WHERE status = 'holding' ORDER BY arrived_at, id LIMIT 1",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let p = self.db().query_opt(
+            "SELECT plate FROM stays WHERE status = 'holding' ORDER BY arrived_at, id LIMIT 1",
+            &[],
+            |r| r.string(0),
+        )?;
         p.map(|p| Plate::parse(&p).map_err(|e| StoreError::Decode(e.to_string())))
             .transpose()
     }
@@ -349,36 +346,24 @@ impl<'c> Tx<'c> {
         stay: StayId,
         kind: Option<ServiceKind>,
     ) -> Result<Option<i64>> {
-        Ok(self
-            .tx
-            .query_row(
-                "SELECT id FROM service_calls
-                  WHERE stay = ?1 AND done_at IS NULL AND (?2 IS NULL OR service = ?2)
-                  ORDER BY id LIMIT 1",
-                (stay.0, kind.map(|k| k.as_str())),
-                |r| r.get(0),
-            )
-            .optional()?)
+        self.db().query_opt(
+            "SELECT id FROM service_calls
+              WHERE stay = ?1 AND done_at IS NULL AND (?2 IS NULL OR service = ?2)
+              ORDER BY id LIMIT 1",
+            args![stay.0, kind.map(|k| k.as_str())],
+            |r| r.i64(0),
+        )
     }
 
     /// Who is in `bay`, and whether it is closed. `None` if the lot has no such bay.
     pub fn bay(&self, bay: &BayId) -> Result<Option<BayOccupancy>> {
-        let row = self
-            .tx
-            .query_row(
-                "SELECT s.id, s.plate, b.closed_reason
-                   FROM bays b LEFT JOIN stays s ON s.id = b.occupant
-                  WHERE b.id = ?1",
-                [bay.as_str()],
-                |r| {
-                    Ok((
-                        r.get::<_, Option<i64>>(0)?,
-                        r.get::<_, Option<String>>(1)?,
-                        r.get::<_, Option<String>>(2)?,
-                    ))
-                },
-            )
-            .optional()?;
+        let row = self.db().query_opt(
+            "SELECT s.id, s.plate, b.closed_reason
+               FROM bays b LEFT JOIN stays s ON s.id = b.occupant
+              WHERE b.id = ?1",
+            args![bay.as_str()],
+            |r| Ok((r.opt_i64(0)?, r.opt_string(1)?, r.opt_string(2)?)),
+        )?;
         let Some((stay, plate, closed_reason)) = row else {
             return Ok(None);
         };
@@ -407,11 +392,14 @@ impl<'c> Tx<'c> {
 
     fn mask_where(&self, cond: &str, arg: &str) -> Result<Vec<bool>> {
         let mut mask = vec![false; self.layout.bays.len()];
-        let mut st = self.tx.prepare_cached(&format!(
-            "SELECT ord FROM bays WHERE {cond} occupant IS NULL AND closed_reason IS NULL"
-        ))?;
-        for ord in st.query_map([arg], |r| r.get::<_, i64>(0))? {
-            if let Some(m) = mask.get_mut(ord? as usize) {
+        for ord in self.db().query(
+            &format!(
+                "SELECT ord FROM bays WHERE {cond} occupant IS NULL AND closed_reason IS NULL"
+            ),
+            args![arg],
+            |r| r.i64(0),
+        )? {
+            if let Some(m) = mask.get_mut(ord as usize) {
                 *m = true;
             }
         }
@@ -420,19 +408,18 @@ impl<'c> Tx<'c> {
 
     /// The cargo category of a stay.
     pub fn cargo_of(&self, stay: StayId) -> Result<Cargo> {
-        let c: String =
-            self.tx
-                .query_row("SELECT cargo FROM stays WHERE id = ?1", [stay.0], |r| {
-                    r.get(0)
-                })?;
-        c.parse().map_err(StoreError::Decode)
+        self.db().query_one(
+            "SELECT cargo FROM stays WHERE id = ?1",
+            args![stay.0],
+            |r| r.text(0)?.parse().map_err(StoreError::Decode),
+        )
     }
 
     /// The id the next arrival's stay will have.
     pub fn next_stay_id(&self) -> Result<StayId> {
-        let max: i64 = self
-            .tx
-            .query_row("SELECT coalesce(max(id), 0) FROM stays", [], |r| r.get(0))?;
+        let max = self
+            .db()
+            .query_one("SELECT coalesce(max(id), 0) FROM stays", &[], |r| r.i64(0))?;
         Ok(StayId(max + 1))
     }
 
@@ -469,36 +456,32 @@ impl<'c> Tx<'c> {
     /// The action with the client's id `id`, if it was done: its first
     /// event and that event's kind.
     pub fn action_done(&self, id: &str) -> Result<Option<(i64, String)>> {
-        Ok(self
-            .tx
-            .prepare_cached(
-                "SELECT a.first_event, e.kind FROM actions a JOIN events e ON e.id = a.first_event
-                  WHERE a.id = ?1",
-            )?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?)
+        self.db().query_opt(
+            "SELECT a.first_event, e.kind FROM actions a JOIN events e ON e.id = a.first_event
+              WHERE a.id = ?1",
+            args![id],
+            |r| Ok((r.i64(0)?, r.string(1)?)),
+        )
     }
 
     /// Records that the action `id` recorded events `first..=last`.
     pub fn record_action(&mut self, id: &str, first: i64, last: i64) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO actions (id, first_event, last_event) VALUES (?1, ?2, ?3)",
-            )?
-            .execute((id, first, last))?;
+        self.db().execute(
+            "INSERT INTO actions (id, first_event, last_event) VALUES (?1, ?2, ?3)",
+            args![id, first, last],
+        )?;
         Ok(())
     }
 
     /// Whether the personal data of `stay` was purged.
     pub fn is_purged(&self, stay: StayId) -> Result<bool> {
         Ok(self
-            .tx
-            .query_row(
+            .db()
+            .query_opt(
                 "SELECT personal_purged_at IS NOT NULL FROM stays WHERE id = ?1",
-                [stay.0],
-                |r| r.get(0),
-            )
-            .optional()?
+                args![stay.0],
+                |r| r.bool(0),
+            )?
             .unwrap_or(false))
     }
 
@@ -506,11 +489,11 @@ impl<'c> Tx<'c> {
     /// ended before `before`; returns how many stays. The `purged` event
     /// that goes with it blanks the state's copies (`apply`).
     pub fn purge_personal(&mut self, before: DateTime<Utc>) -> Result<u64> {
-        super::personal::purge(Db::new(&self.tx), before)
+        super::personal::purge(self.db(), before)
     }
 
     fn first_event(&self, cond: &str, params: &[Value]) -> Result<Option<LoggedEvent>> {
-        let db = Db::new(&self.tx);
+        let db = self.db();
         db.query_opt(
             &format!(
                 "SELECT e.id, e.at, e.operator, e.terminal, e.details, s.plate, e.bay, e.kind
@@ -532,13 +515,11 @@ impl<'c> Tx<'c> {
         // only a zone.
         let bay = match (event.bay(), event.stay()) {
             (Some(b), _) => Some(b.clone()),
-            (None, Some(stay)) => self
-                .tx
-                .prepare_cached("SELECT id FROM bays WHERE occupant = ?1")?
-                .query_row([stay.0], |r| r.get::<_, String>(0))
-                .optional()?
-                .map(|b| BayId::parse(&b).map_err(|e| StoreError::Decode(e.to_string())))
-                .transpose()?,
+            (None, Some(stay)) => self.db().query_opt(
+                "SELECT id FROM bays WHERE occupant = ?1",
+                args![stay.0],
+                |r| BayId::parse(r.text(0)?).map_err(|e| StoreError::Decode(e.to_string())),
+            )?,
             (None, None) => None,
         };
         let zone = match event {
@@ -547,12 +528,12 @@ impl<'c> Tx<'c> {
             } => Some(*z),
             _ => bay.as_ref().map(BayId::zone),
         };
-        self.tx
-            .prepare_cached(
-                "INSERT INTO events (at, operator, terminal, kind, stay, bay, zone, details)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute((
+        // The id from the statement itself (`RETURNING`), not from the
+        // connection's last insert: the form PostgreSQL knows too.
+        let id = self.db().query_one(
+            "INSERT INTO events (at, operator, terminal, kind, stay, bay, zone, details)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+            args![
                 ts(meta.at),
                 meta.operator,
                 meta.terminal,
@@ -561,10 +542,11 @@ impl<'c> Tx<'c> {
                 bay.as_ref().map(|b| b.as_str()),
                 zone.map(|z| z.as_str()),
                 split.details,
-            ))?;
-        let id = self.tx.last_insert_rowid();
-        super::personal::keep(Db::new(&self.tx), id, event.stay(), &split.values)?;
-        apply::apply(Db::new(&self.tx), id, meta.at, event)?;
+            ],
+            |r| r.i64(0),
+        )?;
+        super::personal::keep(self.db(), id, event.stay(), &split.values)?;
+        apply::apply(self.db(), id, meta.at, event)?;
         Ok(id)
     }
 }
