@@ -5,7 +5,7 @@
 use rusqlite::{Connection, TransactionBehavior, types::ValueRef};
 use serde::Serialize;
 
-use super::conn::Db;
+use super::conn::{Db, args};
 use super::{Result, Store, StoreError, apply, parse_ts};
 
 /// The state tables, in a fixed order; `events` and `meta` are not state.
@@ -92,26 +92,44 @@ impl Store {
 /// through the same `apply` live writes use. Returns how many events it
 /// replayed. Run inside a transaction the caller commits or drops.
 pub(super) fn replay_log(db: &Connection) -> Result<usize> {
-    db.execute_batch(
-        "UPDATE bays SET occupant = NULL, closed_reason = NULL, disinfected_at = NULL;
-         UPDATE zones SET disinfected_at = NULL;
-         DELETE FROM samples; DELETE FROM service_calls; DELETE FROM people;
-         DELETE FROM occupancy; DELETE FROM closures; DELETE FROM stays;
-         DELETE FROM policy; DELETE FROM undos;",
-    )?;
-    let mut st = db.prepare("SELECT id, at, details, kind FROM events ORDER BY id")?;
-    let mut rows = st.query([])?;
-    let mut n = 0;
-    while let Some(r) = rows.next()? {
-        let (id, at, details, kind): (i64, String, String, String) =
-            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-        let event = super::personal::decode(Db::new(db), id, &kind, &details)?;
-        apply::apply(Db::new(db), id, parse_ts(&at)?, &event).map_err(|e| {
-            StoreError::Conflict(format!("replaying event {id} ({}): {e}", event.kind()))
-        })?;
-        n += 1;
+    let db = Db::new(db);
+    for sql in [
+        "UPDATE bays SET occupant = NULL, closed_reason = NULL, disinfected_at = NULL",
+        "UPDATE zones SET disinfected_at = NULL",
+        "DELETE FROM samples",
+        "DELETE FROM service_calls",
+        "DELETE FROM people",
+        "DELETE FROM occupancy",
+        "DELETE FROM closures",
+        "DELETE FROM stays",
+        "DELETE FROM policy",
+        "DELETE FROM undos",
+    ] {
+        db.execute(sql, &[])?;
     }
-    Ok(n)
+    // The log in pages by id, not in one answer: `Db` reads an answer whole
+    // before decoding it, and a long log would be held in memory at once.
+    const PAGE: i64 = 1024;
+    let mut after = i64::MIN;
+    let mut n = 0;
+    loop {
+        let page = db.query(
+            "SELECT id, at, details, kind FROM events WHERE id > ?1 ORDER BY id LIMIT ?2",
+            args![after, PAGE],
+            |r| Ok((r.i64(0)?, r.string(1)?, r.string(2)?, r.string(3)?)),
+        )?;
+        let Some(&(last, ..)) = page.last() else {
+            return Ok(n);
+        };
+        for (id, at, details, kind) in page {
+            let event = super::personal::decode(db, id, &kind, &details)?;
+            apply::apply(db, id, parse_ts(&at)?, &event).map_err(|e| {
+                StoreError::Conflict(format!("replaying event {id} ({}): {e}", event.kind()))
+            })?;
+            n += 1;
+        }
+        after = last;
+    }
 }
 
 /// Creates an empty temporary copy of every state table (with its
