@@ -274,6 +274,19 @@ pub(super) fn create_private_file(path: &Path, must_be_new: bool) -> Result<()> 
 /// beside it and no lock is asked for. One with a `-wal` holding changes
 /// is read through it, as SQLite can.
 pub(super) fn connect(path: &Path) -> Result<(Connection, bool)> {
+    let (conn, read_only) = open_file(path)?;
+    // Every statement of the store goes through the cache (`store::conn`):
+    // a write reads the stay, records the event and projects it with some
+    // forty distinct statements, and rusqlite's default of 16 would evict
+    // the projection's before the next write reuses them.
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    Ok((conn, read_only))
+}
+
+/// Room for every statement text the store runs, and the log's filters.
+const STATEMENT_CACHE: usize = 256;
+
+fn open_file(path: &Path) -> Result<(Connection, bool)> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
         | OpenFlags::SQLITE_OPEN_URI;
