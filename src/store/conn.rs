@@ -1,5 +1,6 @@
 //! The one path the store's SQL takes to the database: statements with
-//! `?N` placeholders, bound to `Value`s, answering `Row`s of `Value`s.
+//! `?N` placeholders, bound to `Value`s, answering `Row`s read by typed
+//! getters.
 //!
 //! Why: the store is to run on SQLite and on PostgreSQL (issue 11,
 //! `docs/postgres.md`), and the rules of the lot live in one copy of
@@ -120,32 +121,36 @@ macro_rules! args {
 }
 pub(crate) use args;
 
-/// One row of an answer, its columns in the statement's order.
-#[derive(Debug, Clone)]
-pub(crate) struct Row(Vec<Value>);
+/// One row of an answer, its columns in the statement's order, read in
+/// place: a text column is borrowed from the engine's row, not copied
+/// until a caller keeps it (`string`).
+pub(crate) struct Row<'a> {
+    row: &'a rusqlite::Row<'a>,
+}
 
-impl Row {
-    fn at(&self, i: usize) -> Result<&Value> {
-        self.0.get(i).ok_or_else(|| {
-            StoreError::Decode(format!("column {i} of a row of {} columns", self.0.len()))
-        })
+impl Row<'_> {
+    fn at(&self, i: usize) -> Result<ValueRef<'_>> {
+        self.row
+            .get_ref(i)
+            .map_err(|e| StoreError::Decode(format!("column {i}: {e}")))
     }
 
     fn wrong(&self, i: usize, want: &str) -> StoreError {
-        let found = match self.0.get(i) {
-            Some(Value::Null) => "null",
-            Some(Value::Integer(_)) => "an integer",
-            Some(Value::Real(_)) => "a real",
-            Some(Value::Text(_)) => "text",
-            None => "missing",
+        let found = match self.row.get_ref(i) {
+            Ok(ValueRef::Null) => "null",
+            Ok(ValueRef::Integer(_)) => "an integer",
+            Ok(ValueRef::Real(_)) => "a real",
+            Ok(ValueRef::Text(_)) => "text",
+            Ok(ValueRef::Blob(_)) => "a blob",
+            Err(_) => "nothing",
         };
         StoreError::Decode(format!("column {i} holds {found}, not {want}"))
     }
 
     pub fn opt_i64(&self, i: usize) -> Result<Option<i64>> {
         match self.at(i)? {
-            Value::Null => Ok(None),
-            Value::Integer(v) => Ok(Some(*v)),
+            ValueRef::Null => Ok(None),
+            ValueRef::Integer(v) => Ok(Some(v)),
             _ => Err(self.wrong(i, "an integer")),
         }
     }
@@ -158,10 +163,10 @@ impl Row {
     /// column's whole values.
     pub fn opt_f64(&self, i: usize) -> Result<Option<f64>> {
         match self.at(i)? {
-            Value::Null => Ok(None),
-            Value::Integer(v) => Ok(Some(*v as f64)),
-            Value::Real(v) => Ok(Some(*v)),
-            Value::Text(_) => Err(self.wrong(i, "a number")),
+            ValueRef::Null => Ok(None),
+            ValueRef::Integer(v) => Ok(Some(v as f64)),
+            ValueRef::Real(v) => Ok(Some(v)),
+            _ => Err(self.wrong(i, "a number")),
         }
     }
 
@@ -178,8 +183,10 @@ impl Row {
 
     pub fn opt_text(&self, i: usize) -> Result<Option<&str>> {
         match self.at(i)? {
-            Value::Null => Ok(None),
-            Value::Text(s) => Ok(Some(s)),
+            ValueRef::Null => Ok(None),
+            ValueRef::Text(t) => std::str::from_utf8(t)
+                .map(Some)
+                .map_err(|e| StoreError::Decode(format!("column {i}: {e}"))),
             _ => Err(self.wrong(i, "text")),
         }
     }
@@ -219,18 +226,22 @@ impl<'c> Db<'c> {
             .execute(rusqlite::params_from_iter(params))?)
     }
 
-    /// Every row of a query, read whole before `f` sees the first: `f` may
-    /// run queries of its own (reading an event reads its personal values),
-    /// which a client that streams rows over one connection cannot
-    /// interleave with an unfinished answer.
+    /// Every row of a query, each turned into a value by `f`. `f` may run
+    /// queries of its own (reading an event reads its personal values):
+    /// SQLite interleaves statements on one connection; a client that
+    /// streams one answer at a time must read the answer whole first.
     pub fn query<T>(
         &self,
         sql: &str,
         params: &[Value],
         mut f: impl FnMut(&Row) -> Result<T>,
     ) -> Result<Vec<T>> {
-        let rows = self.rows(sql, params, usize::MAX)?;
-        rows.iter().map(&mut f).collect()
+        let mut out = Vec::new();
+        self.each(sql, params, usize::MAX, |r| {
+            out.push(f(r)?);
+            Ok(())
+        })?;
+        Ok(out)
     }
 
     /// The first row of a query, if it has any.
@@ -240,7 +251,15 @@ impl<'c> Db<'c> {
         params: &[Value],
         f: impl FnOnce(&Row) -> Result<T>,
     ) -> Result<Option<T>> {
-        self.rows(sql, params, 1)?.first().map(f).transpose()
+        let mut f = Some(f);
+        let mut out = None;
+        self.each(sql, params, 1, |r| {
+            if let Some(f) = f.take() {
+                out = Some(f(r)?);
+            }
+            Ok(())
+        })?;
+        Ok(out)
     }
 
     /// The first row of a query that always answers one (an aggregate, a
@@ -255,35 +274,24 @@ impl<'c> Db<'c> {
             .ok_or_else(|| rusqlite::Error::QueryReturnedNoRows.into())
     }
 
-    /// Up to `limit` rows of a query, as values.
-    fn rows(&self, sql: &str, params: &[Value], limit: usize) -> Result<Vec<Row>> {
+    /// Runs `f` on up to `limit` rows of a query, as they come.
+    fn each(
+        &self,
+        sql: &str,
+        params: &[Value],
+        limit: usize,
+        mut f: impl FnMut(&Row) -> Result<()>,
+    ) -> Result<()> {
         let mut st = self.conn.prepare_cached(sql)?;
-        let n = st.column_count();
         let mut rows = st.query(rusqlite::params_from_iter(params))?;
-        let mut out = Vec::new();
-        while out.len() < limit
-            && let Some(r) = rows.next()?
+        let mut seen = 0;
+        while seen < limit
+            && let Some(row) = rows.next()?
         {
-            let mut row = Vec::with_capacity(n);
-            for i in 0..n {
-                row.push(match r.get_ref(i)? {
-                    ValueRef::Null => Value::Null,
-                    ValueRef::Integer(v) => Value::Integer(v),
-                    ValueRef::Real(v) => Value::Real(v),
-                    ValueRef::Text(t) => Value::Text(
-                        String::from_utf8(t.to_vec())
-                            .map_err(|e| StoreError::Decode(format!("column {i}: {e}")))?,
-                    ),
-                    ValueRef::Blob(_) => {
-                        return Err(StoreError::Decode(format!(
-                            "column {i} holds a blob, which the store never writes"
-                        )));
-                    }
-                });
-            }
-            out.push(Row(row));
+            f(&Row { row })?;
+            seen += 1;
         }
-        Ok(out)
+        Ok(())
     }
 }
 

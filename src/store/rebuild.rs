@@ -107,8 +107,10 @@ pub(super) fn replay_log(db: &Connection) -> Result<usize> {
     ] {
         db.execute(sql, &[])?;
     }
-    // The log in pages by id, not in one answer: `Db` reads an answer whole
-    // before decoding it, and a long log would be held in memory at once.
+    // The log in pages by id, not in one answer: each event is applied
+    // while the page is read, and a client that reads an answer whole
+    // before the next statement may run (PostgreSQL's) would otherwise
+    // hold a 90-day log in memory at once.
     const PAGE: i64 = 1024;
     let mut after = i64::MIN;
     let mut n = 0;
