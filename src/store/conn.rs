@@ -17,7 +17,10 @@
 //! connection, and is not meant to come here: PRAGMAs (`open`, `verify`,
 //! `data_version`, the simulation's durability), `VACUUM INTO` (`backup`
 //! and the copy before an upgrade), the schema migrations, and `check`'s
-//! TEMP shadow tables found through `sqlite_master`.
+//! TEMP shadow tables found through `sqlite_master`. Not moved yet, and
+//! meant to: beginning, committing and rolling back transactions and
+//! savepoints (`Store::write`, `read`, `consistent`, `bulk`, `tx::Scope`
+//! still hold rusqlite's), and the seeding of a new file's bays and zones.
 //!
 //! A `Db` is a borrowed handle, not an owner: rusqlite's transactions and
 //! savepoints borrow the connection and deref to it, and a `Tx` or a
