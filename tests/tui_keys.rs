@@ -22,7 +22,7 @@ use trucklot::tui::app::App;
 use trucklot::tui::keymap::{self, Action, Key, Mode};
 use trucklot::tui::screens::form::Field;
 use trucklot::tui::screens::{Hit, Screen};
-use trucklot::tui::{Session, poll_db};
+use trucklot::tui::{Link, Session, poll_db};
 
 fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, 19, 0, 0).unwrap()
@@ -509,8 +509,9 @@ fn left_from_parking_returns_to_the_stacked_block_last_visited() {
 #[test]
 fn the_loops_refresh_shows_another_connections_commit() {
     let mut r = Rig::new();
-    let mut version = r.store.data_version().unwrap();
-    assert!(!poll_db(&r.store, &mut r.app, &mut version), "nothing new");
+    let mut link = Link::default();
+    r.store.changed().unwrap();
+    assert!(!poll_db(&mut r.store, &mut r.app, &mut link), "nothing new");
     // Another terminal writes to the same database.
     let mut other = Store::open(&r.dir.path().join("lot.db")).unwrap();
     let (clock, policy) = (FixedClock::new(start()), Policy::default());
@@ -531,7 +532,7 @@ fn the_loops_refresh_shows_another_connections_commit() {
         },
     )
     .unwrap();
-    assert!(poll_db(&r.store, &mut r.app, &mut version));
+    assert!(poll_db(&mut r.store, &mut r.app, &mut link));
     let bay = r
         .app
         .shared

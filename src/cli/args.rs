@@ -350,6 +350,21 @@ pub enum Command {
         #[arg(value_name = "FILE")]
         to: std::path::PathBuf,
     },
+    /// Copy a whole lot to a new one, file or server, then check both
+    ///
+    /// The log (with its ids), the personal values and the action ids are
+    /// copied; the new lot's state is the replay of that log, and `check`
+    /// runs on both sides. FROM and TO are each a file or a
+    /// postgres://USER@HOST/DB address; TO must not hold a lot yet (on a
+    /// server: an empty database, UTF8 with LC_COLLATE 'C').
+    Migrate {
+        /// The lot to copy (gates may go on writing to it)
+        #[arg(long, value_name = "FILE|URL")]
+        from: std::path::PathBuf,
+        /// Where the copy goes: a new file, or a server database without a lot
+        #[arg(long, value_name = "FILE|URL")]
+        to: std::path::PathBuf,
+    },
     /// Create a new database with 3 days of simulated traffic up to now
     Demo {
         /// Arrivals per simulated day [default: 1500]

@@ -74,6 +74,11 @@ pub(super) fn purge(
     }
     confirm(lang, yes, &say(lang, CliMsg::PurgeAsk, &[&when]))?;
     let o = run(store, setup, &Op::Purge { before })?;
+    // The blanked values' old bytes out of the write-ahead log (a file) or
+    // the table's dead rows (a server), not only out of the lot.
+    store
+        .checkpoint()
+        .map_err(|e| Failure::store(setup.lang, e))?;
     let stays = o
         .events
         .iter()

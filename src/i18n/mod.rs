@@ -135,6 +135,10 @@ catalogue! {
     SearchDeparted => ("departed", "已离场"),
     SearchDepartedAt => ("{plate} left at {at}: not on site", "{plate} 已于 {at} 离场：不在场内"),
     LoopError => ("could not read the lot: {e} (see the log)", "无法读取车场：{e}（见日志）"),
+    ServerUnreachable => (
+        "⚠ lot server unreachable — retrying in {n} s · the map is the lot as last read · actions wait, what you typed stays",
+        "⚠ 车场服务器无法连接——{n} 秒后重试 · 地图为最后读取的车场 · 操作暂停，已输入的内容保留"
+    ),
     ReadOnlyLot => ("read only: {file} cannot be written here; the lot can be looked at, every action will be refused", "只读：{file} 在此不可写；可以查看车场，任何操作都会被拒绝"),
     KeyUp => ("bay above", "上一个车位"),
     KeyDown => ("bay below", "下一个车位"),

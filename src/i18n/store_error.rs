@@ -8,7 +8,7 @@ use std::path::Path;
 
 use super::Lang;
 use super::cli::CliMsg;
-use crate::store::StoreError;
+use crate::store::{FileOnly, StoreError};
 
 pub fn text(lang: Lang, e: &StoreError) -> String {
     if lang == Lang::En {
@@ -43,6 +43,13 @@ pub fn text(lang: Lang, e: &StoreError) -> String {
         StoreError::ReadOnly { path: p } => say(CliMsg::DbReadOnly, &[&path(p)]),
         StoreError::ReadOnlyOld { path: p, found } => {
             say(CliMsg::DbReadOnlyOld, &[&path(p), found])
+        }
+        StoreError::Disconnected { detail } => say(CliMsg::DbUnreachable, &[detail]),
+        StoreError::NotOnServer(FileOnly::Backup) => {
+            CliMsg::DbBackupOnServer.text(lang).to_string()
+        }
+        StoreError::NotOnServer(FileOnly::Simulate) => {
+            CliMsg::DbSimulateOnServer.text(lang).to_string()
         }
         _ => say(CliMsg::DbError, &[e]),
     }

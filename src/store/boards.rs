@@ -52,7 +52,7 @@ impl Store {
         // is earlier (a log imported or replayed can predate the file).
         let started = self.db().query_one(
             "SELECT min(t) FROM (SELECT value AS t FROM meta WHERE key = 'created_at'
-                                 UNION ALL SELECT min(at) FROM events)",
+                                 UNION ALL SELECT min(at) FROM events) AS started",
             &[],
             |r| r.string(0),
         )?;
@@ -185,7 +185,7 @@ impl Store {
                    FROM {ON_SITE}
                   WHERE s.handoff_started_at IS NOT NULL AND s.handoff_confirmed_at IS NULL
                     AND (s.status = 'handoff'
-                         OR (s.handoff_done_at IS NOT NULL AND s.handoff_confirm_due))
+                         OR (s.handoff_done_at IS NOT NULL AND s.handoff_confirm_due <> 0))
                   ORDER BY s.handoff_started_at"
             ),
             &[],

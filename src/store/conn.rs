@@ -127,33 +127,60 @@ pub(crate) use args;
 /// One row of an answer, its columns in the statement's order, read in
 /// place: a text column is borrowed from the engine's row, not copied
 /// until a caller keeps it (`string`).
-pub(crate) struct Row<'a> {
-    row: &'a rusqlite::Row<'a>,
+pub(crate) enum Row<'a> {
+    Sqlite(&'a rusqlite::Row<'a>),
+    Pg(&'a postgres::Row),
+}
+
+/// A column's value as the getters see it, whichever engine answered.
+pub(super) enum Cell<'a> {
+    Null,
+    Integer(i64),
+    Real(f64),
+    Text(&'a str),
+    /// A type the store never reads (a blob, a numeric…), by name.
+    Other(String),
 }
 
 impl Row<'_> {
-    fn at(&self, i: usize) -> Result<ValueRef<'_>> {
-        self.row
-            .get_ref(i)
-            .map_err(|e| StoreError::Decode(format!("column {i}: {e}")))
+    /// How many columns the row has.
+    pub fn len(&self) -> usize {
+        match self {
+            Row::Sqlite(r) => r.as_ref().column_count(),
+            Row::Pg(r) => r.len(),
+        }
+    }
+
+    fn at(&self, i: usize) -> Result<Cell<'_>> {
+        let bad = |e: &dyn std::fmt::Display| StoreError::Decode(format!("column {i}: {e}"));
+        match self {
+            Row::Sqlite(r) => Ok(match r.get_ref(i).map_err(|e| bad(&e))? {
+                ValueRef::Null => Cell::Null,
+                ValueRef::Integer(v) => Cell::Integer(v),
+                ValueRef::Real(v) => Cell::Real(v),
+                ValueRef::Text(t) => Cell::Text(std::str::from_utf8(t).map_err(|e| bad(&e))?),
+                ValueRef::Blob(_) => Cell::Other("a blob".into()),
+            }),
+            Row::Pg(r) => super::pg::cell(r, i).map_err(|e| bad(&e)),
+        }
     }
 
     fn wrong(&self, i: usize, want: &str) -> StoreError {
-        let found = match self.row.get_ref(i) {
-            Ok(ValueRef::Null) => "null",
-            Ok(ValueRef::Integer(_)) => "an integer",
-            Ok(ValueRef::Real(_)) => "a real",
-            Ok(ValueRef::Text(_)) => "text",
-            Ok(ValueRef::Blob(_)) => "a blob",
-            Err(_) => "nothing",
+        let found = match self.at(i) {
+            Ok(Cell::Null) => "null".to_string(),
+            Ok(Cell::Integer(_)) => "an integer".into(),
+            Ok(Cell::Real(_)) => "a real".into(),
+            Ok(Cell::Text(_)) => "text".into(),
+            Ok(Cell::Other(t)) => t,
+            Err(_) => "nothing".into(),
         };
         StoreError::Decode(format!("column {i} holds {found}, not {want}"))
     }
 
     pub fn opt_i64(&self, i: usize) -> Result<Option<i64>> {
         match self.at(i)? {
-            ValueRef::Null => Ok(None),
-            ValueRef::Integer(v) => Ok(Some(v)),
+            Cell::Null => Ok(None),
+            Cell::Integer(v) => Ok(Some(v)),
             _ => Err(self.wrong(i, "an integer")),
         }
     }
@@ -166,15 +193,15 @@ impl Row<'_> {
     /// column's whole values.
     pub fn opt_f64(&self, i: usize) -> Result<Option<f64>> {
         match self.at(i)? {
-            ValueRef::Null => Ok(None),
-            ValueRef::Integer(v) => Ok(Some(v as f64)),
-            ValueRef::Real(v) => Ok(Some(v)),
+            Cell::Null => Ok(None),
+            Cell::Integer(v) => Ok(Some(v as f64)),
+            Cell::Real(v) => Ok(Some(v)),
             _ => Err(self.wrong(i, "a number")),
         }
     }
 
     /// A truth value: SQLite's 0 or 1 (any other integer is true, as
-    /// rusqlite reads it).
+    /// rusqlite reads it), or PostgreSQL's boolean.
     pub fn opt_bool(&self, i: usize) -> Result<Option<bool>> {
         Ok(self.opt_i64(i)?.map(|v| v != 0))
     }
@@ -186,10 +213,8 @@ impl Row<'_> {
 
     pub fn opt_text(&self, i: usize) -> Result<Option<&str>> {
         match self.at(i)? {
-            ValueRef::Null => Ok(None),
-            ValueRef::Text(t) => std::str::from_utf8(t)
-                .map(Some)
-                .map_err(|e| StoreError::Decode(format!("column {i}: {e}"))),
+            Cell::Null => Ok(None),
+            Cell::Text(t) => Ok(Some(t)),
             _ => Err(self.wrong(i, "text")),
         }
     }
@@ -206,33 +231,92 @@ impl Row<'_> {
     pub fn string(&self, i: usize) -> Result<String> {
         Ok(self.text(i)?.to_owned())
     }
+
+    /// Any column as one word of text (`NULL`, a number, or the text in
+    /// quotes), the same on both engines: for `check`'s report of rows
+    /// that differ.
+    pub fn shown(&self, i: usize) -> Result<String> {
+        Ok(match self.at(i)? {
+            Cell::Null => "NULL".into(),
+            Cell::Integer(v) => v.to_string(),
+            Cell::Real(v) => v.to_string(),
+            Cell::Text(t) => format!("{t:?}"),
+            Cell::Other(t) => format!("<{t}>"),
+        })
+    }
+}
+
+/// Which engine a `Db` runs on: for the few statements written twice
+/// because the two speak differently (`group_concat`, JSON, planner hints).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Engine {
+    Sqlite,
+    Postgres,
 }
 
 /// A handle for running the store's SQL on a connection (or on the
 /// transaction or savepoint that derefs to it).
 #[derive(Clone, Copy)]
-pub(crate) struct Db<'c> {
-    conn: &'c rusqlite::Connection,
+pub(crate) enum Db<'c> {
+    Sqlite(&'c rusqlite::Connection),
+    Pg(&'c super::pg::PgConn),
+}
+
+/// How a transaction begins (`Db::begin`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Begin {
+    /// Takes the one writer's lock before reading anything, so what the
+    /// rules read cannot change before they write (SQLite's `BEGIN
+    /// IMMEDIATE`; on PostgreSQL an advisory lock held to the end).
+    Write,
+    /// One consistent snapshot, no lock: readers never wait for writers.
+    Read,
 }
 
 impl<'c> Db<'c> {
     pub fn new(conn: &'c rusqlite::Connection) -> Db<'c> {
-        Db { conn }
+        Db::Sqlite(conn)
+    }
+
+    pub fn engine(&self) -> Engine {
+        match self {
+            Db::Sqlite(_) => Engine::Sqlite,
+            Db::Pg(_) => Engine::Postgres,
+        }
+    }
+
+    /// `sqlite` or `postgres`, whichever this engine speaks.
+    pub fn pick<'s>(&self, sqlite: &'s str, postgres: &'s str) -> &'s str {
+        match self {
+            Db::Sqlite(_) => sqlite,
+            Db::Pg(_) => postgres,
+        }
     }
 
     /// Runs a statement that returns no rows; answers how many rows it
     /// changed.
     pub fn execute(&self, sql: &str, params: &[Value]) -> Result<usize> {
-        Ok(self
-            .conn
-            .prepare_cached(sql)?
-            .execute(rusqlite::params_from_iter(params))?)
+        match self {
+            Db::Sqlite(c) => Ok(c
+                .prepare_cached(sql)?
+                .execute(rusqlite::params_from_iter(params))?),
+            Db::Pg(c) => c.execute(sql, params),
+        }
+    }
+
+    /// Runs statements separated by `;`, without parameters (schema
+    /// changes, transaction control).
+    pub fn batch(&self, sql: &str) -> Result<()> {
+        match self {
+            Db::Sqlite(c) => Ok(c.execute_batch(sql)?),
+            Db::Pg(c) => c.batch(sql),
+        }
     }
 
     /// Every row of a query, each turned into a value by `f`. `f` may run
     /// queries of its own (reading an event reads its personal values):
-    /// SQLite interleaves statements on one connection; a client that
-    /// streams one answer at a time must read the answer whole first.
+    /// SQLite interleaves statements on one connection; PostgreSQL's answer
+    /// is read whole first.
     pub fn query<T>(
         &self,
         sql: &str,
@@ -274,7 +358,7 @@ impl<'c> Db<'c> {
         f: impl FnOnce(&Row) -> Result<T>,
     ) -> Result<T> {
         self.query_opt(sql, params, f)?
-            .ok_or_else(|| rusqlite::Error::QueryReturnedNoRows.into())
+            .ok_or_else(|| StoreError::Sql(format!("no row answered: {sql}")))
     }
 
     /// Runs `f` on up to `limit` rows of a query, as they come.
@@ -285,16 +369,106 @@ impl<'c> Db<'c> {
         limit: usize,
         mut f: impl FnMut(&Row) -> Result<()>,
     ) -> Result<()> {
-        let mut st = self.conn.prepare_cached(sql)?;
-        let mut rows = st.query(rusqlite::params_from_iter(params))?;
-        let mut seen = 0;
-        while seen < limit
-            && let Some(row) = rows.next()?
-        {
-            f(&Row { row })?;
-            seen += 1;
+        match self {
+            Db::Sqlite(c) => {
+                let mut st = c.prepare_cached(sql)?;
+                let mut rows = st.query(rusqlite::params_from_iter(params))?;
+                let mut seen = 0;
+                while seen < limit
+                    && let Some(row) = rows.next()?
+                {
+                    f(&Row::Sqlite(row))?;
+                    seen += 1;
+                }
+            }
+            Db::Pg(c) => {
+                for row in c.query(sql, params)?.iter().take(limit) {
+                    f(&Row::Pg(row))?;
+                }
+            }
         }
         Ok(())
+    }
+
+    /// Whether a transaction is open on the connection.
+    pub fn in_transaction(&self) -> bool {
+        match self {
+            Db::Sqlite(c) => !c.is_autocommit(),
+            Db::Pg(c) => c.depth() > 0,
+        }
+    }
+
+    /// Begins a transaction, or inside one a savepoint of it. The answer
+    /// rolls back when dropped unless committed.
+    pub fn begin(self, how: Begin) -> Result<Txn<'c>> {
+        let nested = self.in_transaction();
+        let sql = match (self, nested, how) {
+            (_, true, _) => "SAVEPOINT trucklot",
+            (Db::Sqlite(_), false, Begin::Write) => "BEGIN IMMEDIATE",
+            (Db::Sqlite(_), false, Begin::Read) => "BEGIN DEFERRED",
+            (Db::Pg(_), false, Begin::Write) => super::pg::BEGIN_WRITE,
+            (Db::Pg(_), false, Begin::Read) => super::pg::BEGIN_READ,
+        };
+        self.batch(sql)?;
+        if let Db::Pg(c) = self {
+            c.enter();
+        }
+        Ok(Txn {
+            db: self,
+            nested,
+            open: true,
+        })
+    }
+}
+
+/// An open transaction or savepoint (`Db::begin`): `commit` keeps what it
+/// did; dropped, it rolls back.
+pub(crate) struct Txn<'c> {
+    db: Db<'c>,
+    nested: bool,
+    open: bool,
+}
+
+impl<'c> Txn<'c> {
+    pub fn db(&self) -> Db<'c> {
+        self.db
+    }
+
+    pub fn commit(mut self) -> Result<()> {
+        let sql = if self.nested {
+            "RELEASE SAVEPOINT trucklot"
+        } else {
+            "COMMIT"
+        };
+        // A failed commit leaves `open` set: the drop rolls back what is
+        // left, so no later statement joins a half-ended transaction.
+        self.db.batch(sql)?;
+        self.close();
+        Ok(())
+    }
+
+    fn close(&mut self) {
+        self.open = false;
+        if let Db::Pg(c) = self.db {
+            c.leave();
+        }
+    }
+}
+
+impl Drop for Txn<'_> {
+    fn drop(&mut self) {
+        if !self.open {
+            return;
+        }
+        let sql = if self.nested {
+            "ROLLBACK TO SAVEPOINT trucklot; RELEASE SAVEPOINT trucklot"
+        } else {
+            "ROLLBACK"
+        };
+        // Nothing to tell anyone: the work is being abandoned already, and
+        // a connection that failed has nothing left to roll back.
+        let _ = self.db.batch(sql);
+        self.close();
     }
 }
 

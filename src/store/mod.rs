@@ -1,17 +1,22 @@
 //! The store: the only module that speaks SQL.
 //!
-//! `Store` owns one SQLite connection. Writes go through `Store::write`, which
-//! runs a closure inside one `BEGIN IMMEDIATE` transaction with a `Tx` that can
-//! read what a rule needs and `record` events (append + project together).
-//! Reads are typed queries returning domain values. No rusqlite type appears
-//! in this module's public API.
+//! `Store` owns one connection: to a SQLite file (the default) or to a
+//! PostgreSQL server (`--db postgres://…`, a site with several machines).
+//! Writes go through `Store::write`, which runs a closure inside one
+//! transaction that holds the one writer's lock (`BEGIN IMMEDIATE`, or an
+//! advisory lock on the server) with a `Tx` that can read what a rule needs
+//! and `record` events (append + project together). Reads are typed queries
+//! returning domain values. No engine's type appears in this module's
+//! public API, and above it nothing knows which engine runs.
 
 mod apply;
 mod boards;
 mod conn;
+mod migrate;
 mod open;
 mod past;
 mod personal;
+mod pg;
 mod policy;
 pub mod queries;
 mod rebuild;
@@ -26,13 +31,14 @@ use rusqlite::Connection;
 
 use crate::domain::layout::{Layout, LayoutError};
 
+pub use migrate::Copied;
 pub use open::{APPLICATION_ID, Draft, SCHEMA_VERSION};
 pub use past::{IsolationAt, PastClosure, PastLot, PastOccupant, ZoneAt};
+pub use pg::lot::{is_server, shown as shown_address};
 pub use policy::RecordedPolicy;
 pub use queries::*;
 pub use rebuild::CheckReport;
 pub use report::{OverdueLine, Report};
-use tx::Scope;
 pub use tx::{EventMeta, TubeSample, Tx};
 
 #[derive(Debug, thiserror::Error)]
@@ -82,6 +88,10 @@ pub enum StoreError {
         "'{path}' needs upgrading from schema version {found} but cannot be written here (the file or its folder is read-only); it was left unchanged: open it once where it can be written"
     )]
     ReadOnlyOld { path: PathBuf, found: i64 },
+    #[error("the lot's server cannot be reached ({detail}); try again once it answers")]
+    Disconnected { detail: String },
+    #[error("{}", .0.english())]
+    NotOnServer(FileOnly),
     #[error("database error: {0}")]
     Sql(String),
 }
@@ -169,6 +179,28 @@ fn db_option(path: &Path) -> String {
     }
 }
 
+/// What only a lot in a file can do (`StoreError::NotOnServer`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileOnly {
+    /// `backup`: a server is backed up by its own tools.
+    Backup,
+    /// `demo`, `simulate`: a new lot is built in a file and put in place.
+    Simulate,
+}
+
+impl FileOnly {
+    fn english(self) -> &'static str {
+        match self {
+            FileOnly::Backup => {
+                "backup copies a lot in a file; a lot on a server is backed up with pg_dump, or copied to a file with: trucklot migrate --from URL --to FILE"
+            }
+            FileOnly::Simulate => {
+                "simulated traffic builds a new lot in a file; to put one on a server, simulate into a file, then: trucklot migrate --from FILE --to URL"
+            }
+        }
+    }
+}
+
 /// An error that may hold a database error met without knowing the file
 /// (SQLite's own): `Store::write` and `Store::read` name the file in it on
 /// the way out, whatever error type the caller's closure returns.
@@ -186,12 +218,34 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The lot's database.
 pub struct Store {
-    conn: Connection,
+    conn: Backend,
     layout: Layout,
+    /// The file, or the server's address without its password.
     path: PathBuf,
     /// The file (or its folder) cannot be written by this process: every
     /// read works, every write is refused before it starts.
     read_only: bool,
+    /// The server's address as given, password and all, to connect again
+    /// after the connection is lost; `None` for a file.
+    server: Option<String>,
+    /// What `changed` saw last.
+    seen: Seen,
+}
+
+/// The engine a store runs on, with its connection.
+pub(crate) enum Backend {
+    Sqlite(Connection),
+    Pg(pg::PgConn),
+}
+
+/// What `Store::changed` compares against.
+#[derive(Debug, Default)]
+struct Seen {
+    /// SQLite's `data_version` when last asked.
+    data_version: Option<i64>,
+    /// The server's connection was lost and made again since the last
+    /// `changed`: whatever happened meanwhile was not heard of.
+    reconnected: bool,
 }
 
 impl std::fmt::Debug for Store {
@@ -205,19 +259,28 @@ impl Store {
     /// must not start an empty lot); a foreign or newer file is refused and
     /// left byte-for-byte unchanged.
     pub fn open(path: &Path) -> Result<Store> {
-        open::open_existing(path)
+        match server_url(path) {
+            Some(url) => pg::lot::open(url),
+            None => open::open_existing(path),
+        }
     }
 
     /// Creates a new database seeded with `layout_text` (and its missing
     /// parent directories, private); refuses an existing file.
     pub fn create(path: &Path, layout_text: &str) -> Result<Store> {
-        open::create(path, layout_text)
+        match server_url(path) {
+            Some(url) => pg::lot::create(url, layout_text),
+            None => open::create(path, layout_text),
+        }
     }
 
     /// Starts a new database seeded with `layout_text` under a temporary
     /// name beside `path`, to be filled and then put at `path` whole
     /// (`Draft::publish`); refuses an existing file, then and at publishing.
     pub fn draft(path: &Path, layout_text: &str) -> Result<Draft> {
+        if is_server(path) {
+            return Err(StoreError::NotOnServer(FileOnly::Simulate));
+        }
         open::draft(path, layout_text)
     }
 
@@ -225,7 +288,10 @@ impl Store {
     /// directories) with `layout_text` if it does not exist yet. For the
     /// default database in the user's data directory.
     pub fn open_or_create(path: &Path, layout_text: &str) -> Result<Store> {
-        open::open_or_create(path, layout_text)
+        match server_url(path) {
+            Some(url) => pg::lot::open(url),
+            None => open::open_or_create(path, layout_text),
+        }
     }
 
     pub fn layout(&self) -> &Layout {
@@ -257,16 +323,8 @@ impl Store {
             .into());
         }
         let written = (|| {
-            let scope = if self.conn.is_autocommit() {
-                Scope::Transaction(
-                    self.conn
-                        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                        .map_err(StoreError::from)?,
-                )
-            } else {
-                Scope::Savepoint(self.conn.savepoint().map_err(StoreError::from)?)
-            };
-            let mut tx = Tx::new(scope, &self.layout);
+            let txn = self.db().begin(conn::Begin::Write)?;
+            let mut tx = Tx::new(txn, &self.layout);
             let out = f(&mut tx)?;
             tx.commit()?;
             Ok(out)
@@ -282,16 +340,8 @@ impl Store {
         f: impl FnOnce(&mut Tx<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
         let read = (|| {
-            let scope = if self.conn.is_autocommit() {
-                Scope::Transaction(
-                    self.conn
-                        .transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)
-                        .map_err(StoreError::from)?,
-                )
-            } else {
-                Scope::Savepoint(self.conn.savepoint().map_err(StoreError::from)?)
-            };
-            let mut tx = Tx::new(scope, &self.layout);
+            let txn = self.db().begin(conn::Begin::Read)?;
+            let mut tx = Tx::new(txn, &self.layout);
             // Dropped, not committed: a read leaves nothing behind.
             f(&mut tx)
         })();
@@ -302,29 +352,34 @@ impl Store {
     /// so they see the lot at one moment (a commit landing between two of
     /// them is seen by neither or by both). Takes no write lock.
     pub fn consistent<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
-        let read = self
-            .conn
-            .unchecked_transaction()
-            .map_err(StoreError::from)
-            .and_then(|tx| {
-                let out = f(self);
-                // Dropped, not committed: a read leaves nothing behind.
-                drop(tx);
-                out
-            });
+        let read = self.db().begin(conn::Begin::Read).and_then(|txn| {
+            let out = f(self);
+            // Dropped, not committed: a read leaves nothing behind.
+            drop(txn);
+            out
+        });
         read.map_err(|e| e.on(&self.path))
     }
 
     /// Asks SQLite to verify the file's pages and indexes (`quick_check`):
     /// a damaged file is `StoreError::Damaged`, naming the file and the
     /// first damage found. Reads only.
+    ///
+    /// A server keeps its own pages: there is nothing a client can verify
+    /// of them, and the answer is `Ok`.
     pub fn verify(&self) -> Result<()> {
-        quick_check(&self.conn, &self.path)
+        match &self.conn {
+            Backend::Sqlite(c) => quick_check(c, &self.path),
+            Backend::Pg(_) => Ok(()),
+        }
     }
 
     /// `verify` on a connection of its own, without reading the lot: for a
     /// thread that checks the file beside the interface's first frame.
     pub fn verify_file(path: &Path) -> Result<()> {
+        if is_server(path) {
+            return Ok(());
+        }
         let (conn, _) = open::connect(path)?;
         quick_check(&conn, path)
     }
@@ -374,14 +429,18 @@ impl Store {
         &mut self,
         f: impl FnOnce(&mut Store) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        if !self.conn.is_autocommit() {
+        // On a server each write stays a transaction of its own: a bulk
+        // load is for building a file.
+        let Backend::Sqlite(conn) = &self.conn else {
+            return f(self);
+        };
+        if !conn.is_autocommit() {
             return f(self);
         }
-        self.conn
-            .execute_batch("BEGIN IMMEDIATE")
+        conn.execute_batch("BEGIN IMMEDIATE")
             .map_err(StoreError::from)?;
         match f(self) {
-            Ok(v) => match self.conn.execute_batch("COMMIT") {
+            Ok(v) => match self.sqlite_batch("COMMIT") {
                 Ok(()) => Ok(v),
                 Err(e) => {
                     // A failed commit may leave the transaction open: end
@@ -399,14 +458,33 @@ impl Store {
 
     /// Rolls back a bulk load's transaction, if SQLite has not already.
     fn end_bulk(&self) {
-        if !self.conn.is_autocommit() {
-            let _ = self.conn.execute_batch("ROLLBACK");
+        if let Backend::Sqlite(c) = &self.conn
+            && !c.is_autocommit()
+        {
+            let _ = c.execute_batch("ROLLBACK");
+        }
+    }
+
+    fn sqlite_batch(&self, sql: &str) -> rusqlite::Result<()> {
+        match &self.conn {
+            Backend::Sqlite(c) => c.execute_batch(sql),
+            Backend::Pg(_) => Ok(()),
+        }
+    }
+
+    /// The SQLite connection, for what only a file has (`VACUUM INTO`);
+    /// `NotOnServer` on a server.
+    fn file(&self, what: FileOnly) -> Result<&Connection> {
+        match &self.conn {
+            Backend::Sqlite(c) => Ok(c),
+            Backend::Pg(_) => Err(StoreError::NotOnServer(what)),
         }
     }
 
     /// Writes a consistent copy of the whole database to `to`, a new file
     /// created private (0600) first; other terminals may keep writing.
     pub fn backup(&self, to: &Path) -> Result<()> {
+        let conn = self.file(FileOnly::Backup)?;
         if to.exists() {
             return Err(StoreError::AlreadyExists {
                 path: to.to_path_buf(),
@@ -421,8 +499,7 @@ impl Store {
             detail: "the path is not valid UTF-8".into(),
         });
         let written = target.and_then(|t| {
-            self.conn
-                .execute("VACUUM INTO ?1", [t])
+            conn.execute("VACUUM INTO ?1", [t])
                 .map(|_| ())
                 .map_err(|e| StoreError::from(e).on(&self.path))
         });
@@ -439,38 +516,103 @@ impl Store {
     /// load's working set and its savepoints' journals. Only for loading simulated
     /// traffic into a new file; this connection only, until it is closed.
     pub fn relax_durability_for_simulation(&self) -> Result<()> {
-        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let Backend::Sqlite(conn) = &self.conn else {
+            return Ok(());
+        };
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
         // Negative: KiB. 256 MiB.
-        self.conn.pragma_update(None, "cache_size", -262_144)?;
+        conn.pragma_update(None, "cache_size", -262_144)?;
         // A bulk load's savepoints keep what they would roll back in
         // memory, not in a temporary file written page by page.
-        self.conn.pragma_update(None, "temp_store", "MEMORY")?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         Ok(())
     }
 
     /// Moves every committed page from the write-ahead log into the file
     /// and empties the log (after a purge: so that blanked values are gone
     /// from the disk, not just from the lot).
+    ///
+    /// On a server, the table of personal values is rewritten instead
+    /// (`VACUUM FULL`): an update leaves the old row's bytes in the table
+    /// until then. The server's own write-ahead log and backups keep what
+    /// they keep, for as long as the site keeps them.
     pub fn checkpoint(&self) -> Result<()> {
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        match &self.conn {
+            Backend::Sqlite(c) => {
+                c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            }
+            Backend::Pg(c) => c.batch("VACUUM FULL personal")?,
+        }
         Ok(())
     }
 
-    /// Changes whenever another connection commits: the TUI polls it to
-    /// refresh without a restart.
-    pub fn data_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    /// Whether another connection (another terminal, another laptop)
+    /// committed since the last call; the first call answers `true`. The
+    /// TUI asks twice a second and refreshes when it did. A file compares
+    /// SQLite's `data_version`; a server drains the notices of commits
+    /// (`LISTEN`), so nothing is read when nothing happened. After the
+    /// connection to a server was made again the answer is `true`: what
+    /// happened while it was down was not heard of.
+    pub fn changed(&mut self) -> Result<bool> {
+        match &self.conn {
+            Backend::Sqlite(c) => {
+                let v: i64 = c.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+                Ok(self.seen.data_version.replace(v) != Some(v))
+            }
+            Backend::Pg(c) => {
+                if self.seen.data_version.is_none() {
+                    c.listen()?;
+                    self.seen.data_version = Some(0);
+                    return Ok(true);
+                }
+                let heard = c.changed()?;
+                Ok(std::mem::take(&mut self.seen.reconnected) || heard)
+            }
+        }
     }
+
+    /// Whether the store is on a server (whose connection can be lost and
+    /// made again: `reconnect`).
+    pub fn on_server(&self) -> bool {
+        self.server.is_some()
+    }
+
+    /// Connects to the server again after `Disconnected`, keeping the
+    /// layout read at opening; `Ok(false)` when the connection is alive and
+    /// nothing was done. A file has nothing to reconnect.
+    pub fn reconnect(&mut self) -> Result<bool> {
+        let Some(url) = &self.server else {
+            return Ok(false);
+        };
+        if let Backend::Pg(c) = &self.conn
+            && c.alive()
+        {
+            return Ok(false);
+        }
+        let conn = pg::PgConn::connect(url)?;
+        let listening = self.seen.data_version.is_some();
+        if listening {
+            conn.listen()?;
+        }
+        self.conn = Backend::Pg(conn);
+        self.seen.reconnected = true;
+        Ok(true)
+    }
+}
+
+/// The server address in `--db`, if it names one.
+fn server_url(path: &Path) -> Option<&str> {
+    if is_server(path) { path.to_str() } else { None }
 }
 
 impl Store {
     /// The store's connection, for the SQL that runs on either engine
     /// (`conn`).
     pub(crate) fn db(&self) -> conn::Db<'_> {
-        conn::Db::new(&self.conn)
+        match &self.conn {
+            Backend::Sqlite(c) => conn::Db::Sqlite(c),
+            Backend::Pg(c) => conn::Db::Pg(c),
+        }
     }
 }
 

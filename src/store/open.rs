@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-use super::{Result, Store, StoreError};
+use super::conn::{Db, args};
+use super::{Backend, Result, Store, StoreError};
 use crate::domain::layout::Layout;
 
 /// "TRKL": marks a SQLite file as ours.
@@ -34,12 +35,7 @@ pub(super) fn open_existing(path: &Path) -> Result<Store> {
     }
     let (conn, read_only) = connect(path)?;
     let layout = prepare(&conn, path, None, read_only)?;
-    Ok(Store {
-        conn,
-        layout,
-        path: path.to_path_buf(),
-        read_only,
-    })
+    Ok(file_store(conn, layout, path.to_path_buf(), read_only))
 }
 
 pub(super) fn create(path: &Path, layout_text: &str) -> Result<Store> {
@@ -74,12 +70,7 @@ pub(super) fn draft(path: &Path, layout_text: &str) -> Result<Draft> {
     let creating = |e: StoreError| e.creating(path);
     let built = connect(&tmp).and_then(|(conn, _)| {
         let layout = prepare(&conn, &tmp, Some(layout_text), false)?;
-        Ok(Store {
-            conn,
-            layout,
-            path: tmp.clone(),
-            read_only: false,
-        })
+        Ok(file_store(conn, layout, tmp.clone(), false))
     });
     let built = built.map_err(creating);
     match built {
@@ -132,21 +123,33 @@ impl Drop for Draft {
 /// Syncs a finished file fully (even if it was loaded with relaxed
 /// durability), folds its WAL into it, and closes it.
 fn finish(store: Store) -> Result<()> {
-    store.conn.pragma_update(None, "synchronous", "FULL")?;
+    let Backend::Sqlite(conn) = store.conn else {
+        return Ok(());
+    };
+    conn.pragma_update(None, "synchronous", "FULL")?;
     // Dropping a connection would checkpoint too, but silently: a full disk
     // would then leave the file without its last commits, put in place.
     let (busy, wal_frames, moved): (i64, i64, i64) =
-        store
-            .conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
     if busy != 0 || wal_frames != moved {
         return Err(StoreError::Sql(format!(
             "could not move the WAL into the file ({moved} of {wal_frames} pages)"
         )));
     }
-    store.conn.close().map_err(|(_, e)| StoreError::from(e))
+    conn.close().map_err(|(_, e)| StoreError::from(e))
+}
+
+fn file_store(conn: Connection, layout: Layout, path: PathBuf, read_only: bool) -> Store {
+    Store {
+        conn: Backend::Sqlite(conn),
+        layout,
+        path,
+        read_only,
+        server: None,
+        seen: Default::default(),
+    }
 }
 
 /// A name beside `path` for a file being built, unique to this process.
@@ -208,12 +211,7 @@ pub(super) fn open_or_create(path: &Path, layout_text: &str) -> Result<Store> {
     create_private_file(path, false)?;
     let (conn, read_only) = connect(path)?;
     let layout = prepare(&conn, path, Some(layout_text), read_only)?;
-    Ok(Store {
-        conn,
-        layout,
-        path: path.to_path_buf(),
-        read_only,
-    })
+    Ok(file_store(conn, layout, path.to_path_buf(), read_only))
 }
 
 fn create_private_dir(dir: &Path) -> Result<()> {
@@ -516,11 +514,11 @@ fn migrate(conn: &Connection, path: &Path, seed_layout: Option<&str>) -> Result<
             path: path.to_path_buf(),
             detail: "the file has no layout".into(),
         })?;
-        seed(&tx, text)?;
+        seed(Db::new(&tx), text)?;
     } else {
         // Migrations recreate state tables (projections) rather than edit
         // them in place; the log fills them again, in this transaction.
-        super::rebuild::replay_log(&tx).map_err(|e| StoreError::Unreadable {
+        super::rebuild::replay_log(Db::new(&tx)).map_err(|e| StoreError::Unreadable {
             path: path.to_path_buf(),
             detail: format!("upgrading from schema version {version}: {e}"),
         })?;
@@ -577,19 +575,22 @@ fn backup_before_rewrite(conn: &Connection, path: &Path, version: i64) -> Result
     Ok(())
 }
 
-fn seed(tx: &rusqlite::Transaction<'_>, layout_text: &str) -> Result<()> {
+/// Fills a new lot's bays and zones and keeps its layout: the same on
+/// both engines.
+pub(super) fn seed(db: Db<'_>, layout_text: &str) -> Result<()> {
     let layout = Layout::parse(layout_text)?;
-    tx.execute(
+    db.execute(
         "INSERT INTO meta (key, value) VALUES ('layout', ?1), ('created_at', ?2)",
-        (layout_text, super::ts(chrono::Utc::now())),
+        args![layout_text, super::ts(chrono::Utc::now())],
     )?;
-    let mut ins = tx.prepare("INSERT INTO bays (id, zone, ord) VALUES (?1, ?2, ?3)")?;
     for (i, b) in layout.bays.iter().enumerate() {
-        ins.execute((b.id.as_str(), b.zone.as_str(), i as i64))?;
+        db.execute(
+            "INSERT INTO bays (id, zone, ord) VALUES (?1, ?2, ?3)",
+            args![b.id.as_str(), b.zone.as_str(), i as i64],
+        )?;
     }
-    let mut z = tx.prepare("INSERT INTO zones (zone) VALUES (?1)")?;
     for zone in crate::domain::Zone::ALL {
-        z.execute([zone.as_str()])?;
+        db.execute("INSERT INTO zones (zone) VALUES (?1)", args![zone.as_str()])?;
     }
     Ok(())
 }

@@ -110,9 +110,12 @@ impl Store {
     /// The lot at `at`: every stretch that had begun and not yet ended then.
     pub fn lot_at(&self, at: DateTime<Utc>) -> Result<PastLot> {
         let t = ts(at);
-        let mut occupants = self.db().query(
-            "SELECT o.bay, o.stay, s.plate, o.from_at,
-                    (SELECT group_concat(test) FROM samples x
+        let db = self.db();
+        let list = db.pick("group_concat(test)", "string_agg(test, ',')");
+        let mut occupants = db.query(
+            &format!(
+                "SELECT o.bay, o.stay, s.plate, o.from_at,
+                    (SELECT {list} FROM samples x
                       WHERE x.stay = o.stay AND x.taken_at <= ?1
                         AND (x.result_at IS NULL OR x.result_at > ?1)),
                     EXISTS (SELECT 1 FROM samples x WHERE x.stay = o.stay
@@ -122,7 +125,8 @@ impl Store {
                       WHERE x.stay = o.stay AND x.taken_at <= ?1
                         AND (x.result_at IS NULL OR x.result_at > ?1))
                FROM occupancy o JOIN stays s ON s.id = o.stay
-              WHERE o.from_at <= ?1 AND (o.to_at IS NULL OR o.to_at > ?1)",
+              WHERE o.from_at <= ?1 AND (o.to_at IS NULL OR o.to_at > ?1)"
+            ),
             args![&t],
             |r| {
                 Ok(PastOccupant {

@@ -219,7 +219,7 @@ fn log_query(f: &LogFilter, columns: &str) -> (String, Vec<Value>) {
     } else {
         format!("WHERE {}", conds.join(" AND "))
     };
-    params.push(Value::Integer(f.limit.map_or(-1, |l| l as i64)));
+    params.push(Value::Integer(f.limit.map_or(i64::MAX, |l| l as i64)));
     (
         format!(
             "SELECT {columns} FROM events e LEFT JOIN stays s ON s.id = e.stay

@@ -2,10 +2,9 @@
 //! replacing them with that replay (`rebuild`). Both replay through the same
 //! `apply` that live writes use.
 
-use rusqlite::{Connection, TransactionBehavior, types::ValueRef};
 use serde::Serialize;
 
-use super::conn::{Db, args};
+use super::conn::{Begin, Db, Engine, args};
 use super::{Result, Store, StoreError, apply, parse_ts};
 
 /// The state tables, in a fixed order; `events` and `meta` are not state.
@@ -41,13 +40,15 @@ impl Store {
     /// nothing stored, and takes no write lock: it reads one snapshot beside
     /// terminals that write, and works on a read-only file.
     pub fn check(&mut self) -> Result<CheckReport> {
-        // The shadow tables live in memory: the replay of a long log writes
-        // every row of them, and a temporary file would add its I/O.
-        self.conn.execute_batch("PRAGMA temp_store = MEMORY;")?;
-        self.consistent(|store| {
+        if self.db().engine() == Engine::Sqlite {
+            // The shadow tables live in memory: the replay of a long log
+            // writes every row of them, and a temporary file would add its I/O.
+            self.db().batch("PRAGMA temp_store = MEMORY;")?;
+        }
+        let checked = self.consistent(|store| {
             // The file itself first: a damaged page makes every comparison moot.
             store.verify()?;
-            let db = &store.conn;
+            let db = store.db();
             shadow_state_tables(db)?;
             // Unqualified names now find the temporary copies first: the one
             // `apply` replays into them while the stored tables stay as they are.
@@ -58,7 +59,19 @@ impl Store {
                 events,
                 differences,
             })
-        })
+        });
+        // Statements prepared on the server while the shadows stood read
+        // them, and would go on reading whatever those names find.
+        self.forget_statements();
+        checked
+    }
+
+    /// Drops the server's prepared statements (SQLite re-prepares a
+    /// statement by itself when the schema it read changes).
+    fn forget_statements(&self) {
+        if let super::Backend::Pg(c) = &self.conn {
+            c.forget_statements();
+        }
     }
 
     /// Replaces the state tables with a replay of the log, holding the
@@ -73,12 +86,12 @@ impl Store {
     }
 
     fn replace_state(&mut self) -> Result<CheckReport> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let before = dump(&tx, "main")?;
-        let events = replay_log(&tx)?;
-        let after = dump(&tx, "main")?;
+        let tx = self.db().begin(Begin::Write)?;
+        let db = tx.db();
+        let stored = stored_schema(db);
+        let before = dump(db, stored)?;
+        let events = replay_log(db)?;
+        let after = dump(db, stored)?;
         let differences = diff(&before, &after);
         tx.commit()?;
         Ok(CheckReport {
@@ -91,8 +104,7 @@ impl Store {
 /// Empties the state tables and replays every event of the log into them,
 /// through the same `apply` live writes use. Returns how many events it
 /// replayed. Run inside a transaction the caller commits or drops.
-pub(super) fn replay_log(db: &Connection) -> Result<usize> {
-    let db = Db::new(db);
+pub(super) fn replay_log(db: Db<'_>) -> Result<usize> {
     for sql in [
         "UPDATE bays SET occupant = NULL, closed_reason = NULL, disinfected_at = NULL",
         "UPDATE zones SET disinfected_at = NULL",
@@ -134,40 +146,64 @@ pub(super) fn replay_log(db: &Connection) -> Result<usize> {
     }
 }
 
+/// Where each engine keeps the stored tables and the temporary ones.
+fn stored_schema(db: Db<'_>) -> &'static str {
+    db.pick("main", "public")
+}
+
+fn temp_schema(db: Db<'_>) -> &'static str {
+    db.pick("temp", "pg_temp")
+}
+
 /// Creates an empty temporary copy of every state table (with its
 /// constraints and indexes, from the stored schema) and fills the bays and
 /// zones as the lot has them, for a replay that writes nothing stored.
-fn shadow_state_tables(db: &Connection) -> Result<()> {
-    let schema: Vec<(String, String, String)> = {
-        let tables = STATE_TABLES
-            .iter()
-            .map(|t| format!("'{t}'"))
-            .collect::<Vec<_>>()
-            .join(",");
-        let mut st = db.prepare(&format!(
-            "SELECT type, name, sql FROM main.sqlite_master
-              WHERE sql IS NOT NULL AND type IN ('table', 'index') AND tbl_name IN ({tables})
-              ORDER BY type DESC"
-        ))?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
-    for (kind, name, sql) in schema {
-        let sql = if kind == "table" {
-            sql.replacen("CREATE TABLE", "CREATE TEMP TABLE", 1)
-        } else {
-            sql.replacen(&format!("INDEX {name}"), &format!("INDEX temp.{name}"), 1)
-        };
-        db.execute_batch(&sql)?;
+fn shadow_state_tables(db: Db<'_>) -> Result<()> {
+    match db.engine() {
+        Engine::Sqlite => {
+            let tables = STATE_TABLES
+                .iter()
+                .map(|t| format!("'{t}'"))
+                .collect::<Vec<_>>()
+                .join(",");
+            let schema = db.query(
+                &format!(
+                    "SELECT type, name, sql FROM main.sqlite_master
+                      WHERE sql IS NOT NULL AND type IN ('table', 'index') AND tbl_name IN ({tables})
+                      ORDER BY type DESC"
+                ),
+                &[],
+                |r| Ok((r.string(0)?, r.string(1)?, r.string(2)?)),
+            )?;
+            for (kind, name, sql) in schema {
+                let sql = if kind == "table" {
+                    sql.replacen("CREATE TABLE", "CREATE TEMP TABLE", 1)
+                } else {
+                    sql.replacen(&format!("INDEX {name}"), &format!("INDEX temp.{name}"), 1)
+                };
+                db.batch(&sql)?;
+            }
+        }
+        Engine::Postgres => {
+            // Checks, defaults and unique indexes come along; references
+            // do not, and need not: the replay writes what `apply` writes.
+            for table in STATE_TABLES {
+                db.batch(&format!(
+                    "CREATE TEMP TABLE {table} (LIKE public.{table} INCLUDING ALL)"
+                ))?;
+            }
+        }
     }
-    db.execute_batch(
-        "INSERT INTO temp.bays (id, zone, ord) SELECT id, zone, ord FROM main.bays;
-         INSERT INTO temp.zones (zone) SELECT zone FROM main.zones;",
-    )?;
+    let (main, temp) = (stored_schema(db), temp_schema(db));
+    db.batch(&format!(
+        "INSERT INTO {temp}.bays (id, zone, ord) SELECT id, zone, ord FROM {main}.bays;
+         INSERT INTO {temp}.zones (zone) SELECT zone FROM {main}.zones;"
+    ))?;
     Ok(())
 }
 
-fn drop_shadow(db: &Connection) -> Result<()> {
+fn drop_shadow(db: Db<'_>) -> Result<()> {
+    let temp = temp_schema(db);
     // Children before the tables they reference.
     for table in [
         "occupancy",
@@ -181,23 +217,22 @@ fn drop_shadow(db: &Connection) -> Result<()> {
         "zones",
         "stays",
     ] {
-        db.execute_batch(&format!("DROP TABLE IF EXISTS temp.{table}"))?;
+        db.batch(&format!("DROP TABLE IF EXISTS {temp}.{table}"))?;
     }
     Ok(())
 }
 
 /// The rows that differ between the stored state tables and their shadow
-/// copies, compared inside SQLite (`EXCEPT` both ways): only differing rows
-/// are ever turned into text, so a clean check of a long log costs the
-/// comparison, not a text copy of every row. Sorted like `diff`'s output.
-fn compare(db: &Connection) -> Result<Vec<String>> {
+/// copies, compared inside the database (`EXCEPT` both ways): only
+/// differing rows are ever turned into text, so a clean check of a long
+/// log costs the comparison, not a text copy of every row. Sorted like
+/// `diff`'s output.
+fn compare(db: Db<'_>) -> Result<Vec<String>> {
+    let (main, temp) = (stored_schema(db), temp_schema(db));
     let mut stored = Vec::new();
     let mut replayed = Vec::new();
     for table in STATE_TABLES {
-        for (a, b, out) in [
-            ("main", "temp", &mut stored),
-            ("temp", "main", &mut replayed),
-        ] {
+        for (a, b, out) in [(main, temp, &mut stored), (temp, main, &mut replayed)] {
             let sql =
                 format!("SELECT * FROM {a}.{table} EXCEPT SELECT * FROM {b}.{table} ORDER BY 1");
             for line in rows_as_text(db, &sql, table)? {
@@ -212,7 +247,7 @@ fn compare(db: &Connection) -> Result<Vec<String>> {
     Ok(out)
 }
 
-fn dump(db: &Connection, schema: &str) -> Result<Vec<String>> {
+fn dump(db: Db<'_>, schema: &str) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for table in STATE_TABLES {
         out.extend(rows_as_text(
@@ -225,28 +260,15 @@ fn dump(db: &Connection, schema: &str) -> Result<Vec<String>> {
 }
 
 /// Each row of `sql` as one line: the table's name, then every column.
-fn rows_as_text(db: &Connection, sql: &str, table: &str) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    let mut st = db.prepare(sql)?;
-    let n = st.column_count();
-    let mut rows = st.query([])?;
-    while let Some(r) = rows.next()? {
+fn rows_as_text(db: Db<'_>, sql: &str, table: &str) -> Result<Vec<String>> {
+    db.query(sql, &[], |r| {
         let mut line = format!("{table}:");
-        for i in 0..n {
-            line.push_str(
-                match r.get_ref(i)? {
-                    ValueRef::Null => " NULL".into(),
-                    ValueRef::Integer(v) => format!(" {v}"),
-                    ValueRef::Real(v) => format!(" {v}"),
-                    ValueRef::Text(t) => format!(" {:?}", String::from_utf8_lossy(t)),
-                    ValueRef::Blob(b) => format!(" <{} bytes>", b.len()),
-                }
-                .as_str(),
-            );
+        for i in 0..r.len() {
+            line.push(' ');
+            line.push_str(&r.shown(i)?);
         }
-        out.push(line);
-    }
-    Ok(out)
+        Ok(line)
+    })
 }
 
 fn diff(before: &[String], after: &[String]) -> Vec<String> {

@@ -1,10 +1,7 @@
 //! `Tx`: a write transaction as the ops layer sees it — typed reads of what a
 //! rule needs, and `record`, which appends an event and projects it at once.
 
-use chrono::{DateTime, Utc};
-use rusqlite::{Connection, Savepoint, Transaction};
-
-use super::conn::{Db, Value, args};
+use super::conn::{Db, Txn, Value, args};
 use super::{Result, StoreError, apply, ts};
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::event::{
@@ -14,6 +11,7 @@ use crate::domain::layout::Layout;
 use crate::domain::plate::Plate;
 use crate::domain::policy::{Cargo, Policy};
 use crate::domain::stay::{HandoffState, Status, StayState};
+use chrono::{DateTime, Utc};
 
 /// Who recorded an event, where and when.
 #[derive(Debug, Clone)]
@@ -40,40 +38,20 @@ pub struct TubeSample {
     pub result_at: Option<DateTime<Utc>>,
 }
 
-/// What a `Tx` runs in: a transaction of its own, or a savepoint inside a
-/// bulk load's transaction (`Store::bulk`). Either rolls back when dropped.
-pub(super) enum Scope<'c> {
-    Transaction(Transaction<'c>),
-    Savepoint(Savepoint<'c>),
-}
-
-impl std::ops::Deref for Scope<'_> {
-    type Target = Connection;
-
-    fn deref(&self) -> &Connection {
-        match self {
-            Scope::Transaction(t) => t,
-            Scope::Savepoint(s) => s,
-        }
-    }
-}
-
 pub struct Tx<'c> {
-    tx: Scope<'c>,
+    /// A transaction of its own, or a savepoint inside a bulk load's
+    /// transaction (`Store::bulk`). Either rolls back when dropped.
+    txn: Txn<'c>,
     layout: &'c Layout,
 }
 
 impl<'c> Tx<'c> {
-    pub(super) fn new(tx: Scope<'c>, layout: &'c Layout) -> Tx<'c> {
-        Tx { tx, layout }
+    pub(super) fn new(txn: Txn<'c>, layout: &'c Layout) -> Tx<'c> {
+        Tx { txn, layout }
     }
 
     pub(super) fn commit(self) -> Result<()> {
-        match self.tx {
-            Scope::Transaction(t) => t.commit()?,
-            Scope::Savepoint(s) => s.commit()?,
-        }
-        Ok(())
+        self.txn.commit()
     }
 
     pub fn layout(&self) -> &Layout {
@@ -81,8 +59,8 @@ impl<'c> Tx<'c> {
     }
 
     /// This transaction (or savepoint), for running the store's SQL.
-    fn db(&self) -> Db<'_> {
-        Db::new(&self.tx)
+    fn db(&self) -> Db<'c> {
+        self.txn.db()
     }
 
     /// The open (not departed) stay of `plate`, if it is on site.
@@ -134,7 +112,7 @@ impl<'c> Tx<'c> {
             &format!(
                 "SELECT s.id, s.plate, s.status, s.handoff_required, b.id, s.handoff_mode,
                         s.handoff_by, s.handoff_done_at IS NOT NULL,
-                        s.handoff_confirmed_at IS NOT NULL OR NOT s.handoff_confirm_due
+                        s.handoff_confirmed_at IS NOT NULL OR s.handoff_confirm_due = 0
                    FROM stays s LEFT JOIN bays b ON b.occupant = s.id
                   WHERE {cond}"
             ),
@@ -348,7 +326,7 @@ impl<'c> Tx<'c> {
     ) -> Result<Option<i64>> {
         self.db().query_opt(
             "SELECT id FROM service_calls
-              WHERE stay = ?1 AND done_at IS NULL AND (?2 IS NULL OR service = ?2)
+              WHERE stay = ?1 AND done_at IS NULL AND service = coalesce(?2, service)
               ORDER BY id LIMIT 1",
             args![stay.0, kind.map(|k| k.as_str())],
             |r| r.i64(0),
@@ -387,7 +365,7 @@ impl<'c> Tx<'c> {
 
     /// Which bays of the whole lot are open and free, as a mask over `layout.bays`.
     pub fn free_mask_all(&self) -> Result<Vec<bool>> {
-        self.mask_where("?1 IS NOT NULL AND", "")
+        self.mask_where("CAST(?1 AS TEXT) IS NOT NULL AND", "")
     }
 
     fn mask_where(&self, cond: &str, arg: &str) -> Result<Vec<bool>> {

@@ -47,15 +47,23 @@ pub(super) fn apply(db: Db<'_>, id: i64, at: &str, undone: i64) -> Result<()> {
             take_bay(db, *stay, from, id, at)?;
             // The calls the departure closed are open again, and their
             // closing is undone with it.
+            // The event's own fields, read from its JSON as each engine can.
+            let closed_by_departure = db.pick(
+                "json_extract(e.details, '$.call') = c.id
+                    AND json_extract(e.details, '$.at_departure') = 1",
+                "(e.details::jsonb ->> 'call')::bigint = c.id
+                    AND (e.details::jsonb -> 'at_departure') = 'true'::jsonb",
+            );
             exec(
                 db,
-                "INSERT INTO undos (event, by)
+                &format!(
+                    "INSERT INTO undos (event, by)
                  SELECT e.id, ?3 FROM events e JOIN service_calls c ON c.stay = e.stay
                   WHERE e.stay = ?1 AND e.kind = 'service_done' AND e.at = ?2
                     AND c.at_departure = 1 AND c.done_at = ?2
-                    AND json_extract(e.details, '$.call') = c.id
-                    AND json_extract(e.details, '$.at_departure') = 1
-                    AND e.id < ?4 AND e.id NOT IN (SELECT event FROM undos)",
+                    AND {closed_by_departure}
+                    AND e.id < ?4 AND e.id NOT IN (SELECT event FROM undos)"
+                ),
                 args![stay.0, &original_at, id, undone],
             )?;
             exec(

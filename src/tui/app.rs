@@ -32,7 +32,7 @@ use crate::domain::layout::Layout;
 use crate::domain::plate::Plate;
 use crate::domain::stay::{Blocker, StayState};
 use crate::i18n::Msg;
-use crate::ops::{Op, OpError, Outcome};
+use crate::ops::{ActionId, Op, OpError, Outcome};
 use crate::store::{DepartedPlate, PastLot, Report, StayDetail, StoreError};
 
 pub use super::screens::Effect;
@@ -47,6 +47,14 @@ pub struct App {
     pub screens: Vec<Screen>,
     pub quit: bool,
     effects: Vec<Effect>,
+    /// An action whose outcome was lost with the server's connection,
+    /// with the id it was sent with: sent again (the operator presses
+    /// Enter on the same form), it goes with the same id, so a first try
+    /// that was committed is told done rather than recorded twice.
+    unanswered: Option<(Op, ActionId)>,
+    /// Something this app asked of the store met a lost connection since
+    /// the loop last looked (`connection_lost`).
+    lost: bool,
 }
 
 impl App {
@@ -59,6 +67,8 @@ impl App {
             screens: Vec::new(),
             quit: false,
             effects: Vec::new(),
+            unanswered: None,
+            lost: false,
         };
         app.cursor_moved();
         if app.shared.session.sign_in.is_some() {
@@ -105,6 +115,34 @@ impl App {
     /// Whether an operation waits to run (the next `run_effects` writes).
     pub fn wants_to_write(&self) -> bool {
         self.effects.iter().any(|e| matches!(e, Effect::Run(_)))
+    }
+
+    /// The id to run `op` with: the one it went with last time if its
+    /// answer was lost, else a new one.
+    pub fn action_for(&mut self, op: &Op) -> ActionId {
+        match self.unanswered.take() {
+            Some((sent, id)) if sent == *op => id,
+            _ => ActionId::new(),
+        }
+    }
+
+    /// Keeps `op`'s id if its answer was lost with the connection.
+    pub fn remember_action(&mut self, op: &Op, id: ActionId, result: &Result<Outcome, OpError>) {
+        if let Err(OpError::Store(StoreError::Disconnected { .. })) = result {
+            self.unanswered = Some((op.clone(), id));
+            self.lost = true;
+        }
+    }
+
+    /// Whether something met a lost connection since the last call.
+    pub fn connection_lost(&mut self) -> bool {
+        std::mem::take(&mut self.lost)
+    }
+
+    /// The server cannot be reached, and is tried again in so many
+    /// seconds; `None` once it answers again.
+    pub fn set_unreachable(&mut self, retry_in: Option<u64>) {
+        self.shared.unreachable = retry_in;
     }
 
     pub fn take_effects(&mut self) -> Vec<Effect> {
@@ -160,6 +198,11 @@ impl App {
     /// to the log file with what was being done.
     pub fn error(&mut self, doing: &str, e: &crate::store::StoreError) {
         super::log::write("error", &format!("{doing}: {e}"));
+        if matches!(e, StoreError::Disconnected { .. }) {
+            // Said by the status line until the server answers again.
+            self.lost = true;
+            return;
+        }
         let said = crate::i18n::store_error::text(self.shared.session.lang, e);
         let text = self.shared.t(Msg::LoopError).replace("{e}", &said);
         self.toast(text, true);
@@ -470,6 +513,16 @@ impl App {
         ])
         .areas(area);
         bars::status_line(sh, f, top);
+        // A lost server: said above everything, until it answers again.
+        let body = match sh.unreachable {
+            Some(n) => {
+                let [banner, rest] =
+                    Split::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(body);
+                bars::unreachable(sh, n, f, banner);
+                rest
+            }
+            None => body,
+        };
         // A past moment: a banner says so, above the map that shows it.
         let body = match sh.past {
             Some(at) => {

@@ -171,13 +171,12 @@ pub fn run(
         let text = app.shared.t(crate::i18n::Msg::ReadOnlyLot);
         app.toast(text.replace("{file}", &file), true);
     }
-    let mut version = match store.data_version() {
-        Ok(v) => v,
-        Err(e) => {
-            app.error("reading the database's data_version", &e);
-            0
-        }
-    };
+    // The first answer is "changed": the lot was just read, so it is taken
+    // as the point from which changes count.
+    let mut link = Link::default();
+    if let Err(e) = store.changed() {
+        app.error("listening for other terminals' changes", &e);
+    }
     let mut last_poll = Instant::now();
     let mut last_tick = Instant::now();
     let mut dirty = true;
@@ -243,7 +242,7 @@ pub fn run(
         }
         if last_poll.elapsed() >= POLL_DB {
             last_poll = Instant::now();
-            if poll_db(&store, &mut app, &mut version) {
+            if poll_db(&mut store, &mut app, &mut link) {
                 dirty = true;
             }
         }
@@ -274,19 +273,97 @@ fn verify_in_background(path: &std::path::Path) -> std::thread::JoinHandle<Resul
     })
 }
 
+/// The connection to a server as the loop sees it: up, or down since a
+/// moment and to be tried again at another. A file is always up.
+#[derive(Debug, Default)]
+pub struct Link {
+    down: Option<Retry>,
+}
+
+#[derive(Debug)]
+struct Retry {
+    next: Instant,
+    wait: Duration,
+}
+
+impl Link {
+    /// The first retry a second after the loss, then twice as long each
+    /// time, up to half a minute: quick back after a blip, and a server
+    /// that is down for long is not hammered.
+    const FIRST: Duration = Duration::from_secs(1);
+    const LONGEST: Duration = Duration::from_secs(30);
+
+    fn lost(&mut self) {
+        if self.down.is_none() {
+            self.down = Some(Retry {
+                next: Instant::now() + Self::FIRST,
+                wait: Self::FIRST,
+            });
+        }
+    }
+
+    fn failed_again(&mut self) {
+        if let Some(r) = &mut self.down {
+            r.wait = (r.wait * 2).min(Self::LONGEST);
+            r.next = Instant::now() + r.wait;
+        }
+    }
+
+    /// Seconds until the next try, if the connection is down.
+    pub fn retry_in(&self) -> Option<u64> {
+        self.down
+            .as_ref()
+            .map(|r| r.next.saturating_duration_since(Instant::now()).as_secs() + 1)
+    }
+}
+
 /// Looks for another terminal's commit and, if there is one, reads the lot
-/// again. A failure is shown on the status line and logged, never
-/// swallowed. Returns whether the screen changed.
-pub fn poll_db(store: &Store, app: &mut App, version: &mut i64) -> bool {
-    match store.data_version() {
-        Ok(v) if v != *version => {
-            *version = v;
+/// again; on a server whose connection was lost, tries to connect again
+/// when the backoff says so, keeping the last lot on screen meanwhile. A
+/// failure is shown on the status line and logged, never swallowed.
+/// Returns whether the screen changed.
+pub fn poll_db(store: &mut Store, app: &mut App, link: &mut Link) -> bool {
+    if let Some(r) = &link.down {
+        if Instant::now() < r.next {
+            app.set_unreachable(link.retry_in());
+            return true;
+        }
+        match store.reconnect() {
+            Ok(_) => {
+                log::write("info", "the lot's server answers again");
+                link.down = None;
+                app.set_unreachable(None);
+            }
+            Err(e) => {
+                log::write(
+                    "error",
+                    &format!("connecting to the lot's server again: {e}"),
+                );
+                link.failed_again();
+                app.set_unreachable(link.retry_in());
+                return true;
+            }
+        }
+    }
+    if app.connection_lost() {
+        link.lost();
+        app.set_unreachable(link.retry_in());
+        return true;
+    }
+    match store.changed() {
+        Ok(true) => {
             refresh(store, app);
             true
         }
-        Ok(_) => false,
+        Ok(false) => false,
+        Err(StoreError::Disconnected { detail }) => {
+            log::write("error", &format!("the lot's server: {detail}"));
+            link.lost();
+            app.set_unreachable(link.retry_in());
+            true
+        }
         Err(e) => {
-            app.error("reading the database's data_version", &e);
+            app.error("looking for other terminals' changes", &e);
             true
         }
     }
@@ -321,7 +398,18 @@ pub fn run_effects(app: &mut App, store: &mut Store, ctx: &Ctx<'_>) -> bool {
     for effect in effects {
         match effect {
             Effect::Run(op) => {
-                let result = ops::execute(store, ctx, &op);
+                // The same action again after a lost connection keeps its
+                // id: if the first try was committed, this one is told so.
+                let action = app.action_for(&op);
+                let result = ops::execute(
+                    store,
+                    &Ctx {
+                        action: Some(&action),
+                        ..*ctx
+                    },
+                    &op,
+                );
+                app.remember_action(&op, action, &result);
                 app.set_now(ctx.clock.now());
                 if result.is_ok() {
                     refresh(store, app);

@@ -41,6 +41,9 @@ pub struct Shared {
     /// The stay in the bay under the cursor, once loaded.
     pub detail: Option<StayDetail>,
     pub toast: Option<Toast>,
+    /// The lot's server cannot be reached: seconds until the next try. The
+    /// map shows the lot as last read meanwhile.
+    pub unreachable: Option<u64>,
     pub now: DateTime<Utc>,
     /// The terminal's size (width, height) as last drawn.
     pub viewport: (u16, u16),
@@ -88,6 +91,7 @@ impl Shared {
             cursor,
             detail: None,
             toast: None,
+            unreachable: None,
             now,
             viewport: (u16::MAX, u16::MAX),
             past: None,

@@ -1,9 +1,16 @@
 //! Helpers shared by the store, ops and property tests: a lot on a real file
 //! in a temporary directory, a fixed clock, and short constructors for the
 //! values an operation needs.
+//!
+//! The same suites run on PostgreSQL too: `tests/on_postgres.rs` includes
+//! them as modules, and there `Lot` is a new database on the test cluster
+//! instead of a file (one test body, two backends).
 
 // Each test crate uses a different subset of these helpers.
 #![allow(dead_code)]
+
+#[path = "../pg/mod.rs"]
+pub mod pg;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -147,6 +154,26 @@ pub struct Lot {
     pub policy: Policy,
 }
 
+/// Whether this test crate is the PostgreSQL run of the suites
+/// (`tests/on_postgres.rs`, where this module's path starts so).
+pub fn on_postgres() -> bool {
+    module_path!().starts_with("on_postgres::")
+}
+
+/// The test cluster of this process. Without the server binaries the run
+/// on PostgreSQL says so in one line and ends (passing, as `cargo test`
+/// with only Rust installed must), unless `TRUCKLOT_REQUIRE_POSTGRES=1`
+/// makes that a failure (`pg::PgCluster::start`).
+pub fn server() -> &'static pg::PgCluster {
+    match pg::shared() {
+        Some(c) => c,
+        None => {
+            eprintln!("the suites on PostgreSQL were not run: no server binaries");
+            std::process::exit(0)
+        }
+    }
+}
+
 impl Lot {
     /// The default layout (about 1,300 bays).
     pub fn new() -> Lot {
@@ -174,7 +201,10 @@ impl Lot {
     }
 
     fn in_dir(dir: TempDir, layout: &str) -> Lot {
-        let path = dir.path().join("lot.db");
+        let path = match on_postgres() {
+            true => PathBuf::from(server().new_database()),
+            false => dir.path().join("lot.db"),
+        };
         let store = Store::create(&path, layout).expect("create store");
         Lot {
             dir,

@@ -23,6 +23,13 @@ use tempfile::TempDir;
 /// `postgres` database is left as it is).
 pub const DATABASE: &str = "trucklot";
 
+/// A throwaway server need not wait for the disk (`fsync=off`: only an
+/// operating-system crash could lose what it wrote, and the cluster dies
+/// with the test anyway). Commits stay synchronous: a commit is in the
+/// server's log before it is acknowledged, so a server stopped at once
+/// (`crash`) keeps every acknowledged action, as a real one does.
+const SERVER_OPTIONS: &str = "-c fsync=off -c full_page_writes=off -c max_connections=200";
+
 /// The operating-system user that runs the server when the tests run as
 /// root (`initdb` and `postgres` refuse root) and the cluster's superuser.
 const SERVER_USER: &str = "postgres";
@@ -97,8 +104,7 @@ impl PgCluster {
         for _ in 0..3 {
             let port = free_port();
             let options = format!(
-                "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off \
-                 -c synchronous_commit=off -c full_page_writes=off",
+                "-c listen_addresses=127.0.0.1 -p {port} -k {} {SERVER_OPTIONS}",
                 socket_dir.display()
             );
             let log = dir.path().join("server.log");
@@ -188,6 +194,120 @@ impl PgCluster {
              LC_COLLATE 'C' LC_CTYPE 'C'"
         ))
         .expect("create the test database");
+    }
+}
+
+/// One cluster for a whole test process, started by the first test that
+/// asks and stopped by a watchdog when the process ends, however it ends
+/// (a static is never dropped; a panic must not leave a server running).
+/// `None` when the server binaries are missing (see `start`).
+pub fn shared() -> Option<&'static PgCluster> {
+    static CLUSTER: std::sync::OnceLock<Option<PgCluster>> = std::sync::OnceLock::new();
+    CLUSTER
+        .get_or_init(|| {
+            let cluster = PgCluster::start()?;
+            cluster.stop_when_this_process_ends();
+            Some(cluster)
+        })
+        .as_ref()
+}
+
+impl PgCluster {
+    /// A new empty database in the cluster (UTF8, C collation), for one
+    /// test: its address over TCP loopback.
+    pub fn new_database(&self) -> String {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let name = format!("lot_{}", N.fetch_add(1, Ordering::SeqCst));
+        let mut c = postgres::Client::connect(&self.admin_params(), postgres::NoTls)
+            .unwrap_or_else(|e| panic!("connect to the test cluster: {e}"));
+        c.batch_execute(&format!(
+            "CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' \
+             LC_COLLATE 'C' LC_CTYPE 'C'"
+        ))
+        .unwrap_or_else(|e| panic!("create database {name}: {e}"));
+        format!("postgresql://{SERVER_USER}@127.0.0.1:{}/{name}", self.port)
+    }
+
+    fn admin_params(&self) -> String {
+        format!(
+            "host={} port={} user={SERVER_USER} dbname=postgres",
+            self.socket_dir.display(),
+            self.port
+        )
+    }
+
+    /// Starts a watchdog that stops the server and removes its directory
+    /// once this process is gone.
+    fn stop_when_this_process_ends(&self) {
+        let stop = format!(
+            "{}{} stop -m immediate -D '{}' >/dev/null 2>&1",
+            if self.as_root {
+                format!("runuser -u {SERVER_USER} -- ")
+            } else {
+                String::new()
+            },
+            self.bin.join("pg_ctl").display(),
+            self.data.display()
+        );
+        let script = format!(
+            "while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; {stop}; rm -rf '{dir}'",
+            pid = std::process::id(),
+            dir = self.dir.path().display()
+        );
+        Command::new("sh")
+            .args(["-c", &script])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start the test cluster's watchdog");
+    }
+
+    /// Stops the server at once, as a power cut would (`-m immediate`):
+    /// for the fault tests. `start_again` brings it back on the same port.
+    pub fn crash(&self) {
+        let out = run(
+            &self.bin,
+            self.as_root,
+            "pg_ctl",
+            &[
+                "stop".as_ref(),
+                "-w".as_ref(),
+                "-m".as_ref(),
+                "immediate".as_ref(),
+                "-D".as_ref(),
+                self.data.as_os_str(),
+            ],
+        );
+        check("pg_ctl stop -m immediate", &out);
+    }
+
+    pub fn start_again(&self) {
+        let options = format!(
+            "-c listen_addresses=127.0.0.1 -p {} -k {} {SERVER_OPTIONS}",
+            self.port,
+            self.socket_dir.display()
+        );
+        let log = self.dir.path().join("server.log");
+        let out = run(
+            &self.bin,
+            self.as_root,
+            "pg_ctl",
+            &[
+                "start".as_ref(),
+                "-w".as_ref(),
+                "-t".as_ref(),
+                "60".as_ref(),
+                "-D".as_ref(),
+                self.data.as_os_str(),
+                "-l".as_ref(),
+                log.as_os_str(),
+                "-o".as_ref(),
+                options.as_ref(),
+            ],
+        );
+        check("pg_ctl start again", &out);
     }
 }
 

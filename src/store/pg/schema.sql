@@ -83,6 +83,19 @@ CREATE TRIGGER events_no_delete BEFORE DELETE ON events
 CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
     FOR EACH STATEMENT EXECUTE FUNCTION trucklot_refuse('the event log is append-only');
 
+-- Every other laptop hears of a commit that recorded events (SQLite's
+-- `PRAGMA data_version` changing). A notice is delivered only if its
+-- transaction commits, and once per transaction and channel however many
+-- events it wrote; its payload is empty because listeners re-read the lot.
+CREATE FUNCTION trucklot_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('trucklot_events', '');
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER events_notify AFTER INSERT ON events
+    FOR EACH STATEMENT EXECUTE FUNCTION trucklot_notify();
+
 -- Created before `bays` and `occupancy`, which reference it (SQLite
 -- resolves references when a row is written, PostgreSQL when the table is).
 CREATE TABLE stays (

@@ -174,6 +174,22 @@ pub fn footer(sh: &Shared, mode: keymap::Mode, hint: Option<String>, f: &mut Fra
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// The banner while the lot's server cannot be reached (`n` seconds to
+/// the next try): white on red, as an alarm.
+pub fn unreachable(sh: &Shared, n: u64, f: &mut Frame, area: Rect) {
+    let text = sh.t(Msg::ServerUnreachable).replace("{n}", &n.to_string());
+    let style = if color(sh) {
+        Style::new()
+            .fg(Color::White)
+            .bg(Color::Red)
+            .add_modifier(Modifier::BOLD)
+    } else {
+        Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+    };
+    let text = crate::domain::text::fit(&text, area.width.saturating_sub(2) as usize);
+    f.render_widget(Paragraph::new(format!(" {text}")).style(style), area);
+}
+
 /// The last action's result, over the bottom line of the body.
 pub fn toast(sh: &Shared, f: &mut Frame, body: Rect) {
     let Some(t) = &sh.toast else { return };

@@ -1,0 +1,17 @@
+//! The store's suites again, on PostgreSQL: the operations, the closed
+//! loop, the record (undo, purge) and the property tests, each test body
+//! as it is in its own file, with every `Lot` a new database on a
+//! throwaway cluster this process starts (`common::on_postgres`).
+//! `cargo test` alone so covers both backends.
+
+#[path = "ops.rs"]
+mod ops;
+
+#[path = "closed_loop.rs"]
+mod closed_loop;
+
+#[path = "record.rs"]
+mod record;
+
+#[path = "properties.rs"]
+mod properties;
