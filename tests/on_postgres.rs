@@ -4,6 +4,10 @@
 //! throwaway cluster this process starts (`common::on_postgres`).
 //! `cargo test` alone so covers both backends.
 
+// Each suite is included whole, its `mod common;` with it: the helpers are
+// compiled once per suite here, as they are once per file in their own runs.
+#![allow(clippy::duplicate_mod)]
+
 #[path = "ops.rs"]
 mod ops;
 

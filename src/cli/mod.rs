@@ -600,7 +600,7 @@ fn init(g: &Global, layout: Option<&Path>, out: &mut dyn Write) -> Result<(), Fa
             lang,
             CliMsg::Created,
             &[
-                &output::safe(&path.display().to_string()),
+                &output::safe(&store.path().display().to_string()),
                 &output::safe(&store.layout().name),
                 &store.layout().capacity(),
                 &output::list(lang, &zones),

@@ -235,7 +235,9 @@ pub struct Store {
 /// The engine a store runs on, with its connection.
 pub(crate) enum Backend {
     Sqlite(Connection),
-    Pg(pg::PgConn),
+    /// Boxed: the client and its statement cache are several times a
+    /// SQLite handle's size, and a store is moved whole.
+    Pg(Box<pg::PgConn>),
 }
 
 /// What `Store::changed` compares against.
@@ -594,7 +596,7 @@ impl Store {
         if listening {
             conn.listen()?;
         }
-        self.conn = Backend::Pg(conn);
+        self.conn = Backend::Pg(Box::new(conn));
         self.seen.reconnected = true;
         Ok(true)
     }

@@ -255,6 +255,8 @@ impl PgCluster {
             pid = std::process::id(),
             dir = self.dir.path().display()
         );
+        // Never waited for, on purpose: it is to outlive this process.
+        #[allow(clippy::zombie_processes)]
         Command::new("sh")
             .args(["-c", &script])
             .stdin(std::process::Stdio::null())

@@ -63,7 +63,7 @@ fn redact_query(tail: &str) -> String {
 
 fn lot_of(url: &str, conn: PgConn, layout: Layout) -> Store {
     Store {
-        conn: Backend::Pg(conn),
+        conn: Backend::Pg(Box::new(conn)),
         layout,
         path: PathBuf::from(shown(url)),
         read_only: false,

@@ -182,7 +182,11 @@ impl PgConn {
         let mut any = false;
         {
             let mut notes = client.notifications();
-            let mut it = notes.iter();
+            // Not `iter()`: it answers from what was already read and never
+            // lets the client's runtime look at the socket, so notices that
+            // arrive while the connection is idle would never be seen. A
+            // few milliseconds of waiting lets it read them.
+            let mut it = notes.timeout_iter(Duration::from_millis(5));
             while let Some(note) = it.next().map_err(StoreError::from)? {
                 any |= Some(note.process_id()) != self.own_pid.get();
             }

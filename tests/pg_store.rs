@@ -1,0 +1,451 @@
+//! What only a lot on a server has: the command line with `--db
+//! postgres://…`, gates on several machines racing for the same bays over
+//! TCP, a server that stops under a burst of actions and comes back, change
+//! notices between laptops, and `migrate` between a file and a server. The
+//! rules themselves run on PostgreSQL in `tests/on_postgres.rs`.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::{Arc, Barrier, Mutex};
+use std::time::{Duration, Instant};
+
+use common::pg::{self, PgCluster};
+use common::*;
+use trucklot::domain::clock::FixedClock;
+use trucklot::domain::policy::Policy;
+use trucklot::ops::{self, ActionId, Ctx, OpError};
+use trucklot::store::{Store, StoreError};
+
+fn trucklot(home: &Path, db: &str, args: &[&str]) -> Command {
+    let mut c = Command::new(assert_cmd::cargo::cargo_bin!("trucklot"));
+    c.env_clear()
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("TRUCKLOT_OPERATOR", "tester")
+        .env("LANG", "C")
+        .arg("--db")
+        .arg(db)
+        .args(args);
+    c
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn ok(home: &Path, db: &str, args: &[&str]) -> String {
+    let out = trucklot(home, db, args).output().expect("run trucklot");
+    assert!(
+        out.status.success(),
+        "{args:?} failed ({:?}): {}",
+        out.status.code(),
+        text(&out)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn every_command_runs_on_a_server_given_by_address() {
+    let Some(cluster) = pg::shared() else { return };
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let url = cluster.new_database();
+    let out = ok(h, &url, &["init"]);
+    assert!(out.contains("1310 bays"), "{out}");
+    // Twice is refused, and the lot is left as it is.
+    let again = trucklot(h, &url, &["init"]).output().unwrap();
+    assert_eq!(again.status.code(), Some(3), "{}", text(&again));
+    assert!(text(&again).contains("already exists"), "{}", text(&again));
+
+    ok(
+        h,
+        &url,
+        &[
+            "arrive",
+            "晋D12345",
+            "--driver",
+            "张三",
+            "--temp",
+            "36.5",
+            "--code",
+            "green",
+        ],
+    );
+    ok(h, &url, &["sample", "晋D12345", "antigen"]);
+    ok(h, &url, &["result", "晋D12345", "antigen", "negative"]);
+    ok(h, &url, &["move", "晋D12345", "P-10-10"]);
+    assert!(ok(h, &url, &["show", "晋D12345"]).contains("P-10-10"));
+    ok(h, &url, &["depart", "晋D12345"]);
+    let status = ok(h, &url, &["status", "--json"]);
+    assert!(status.contains("\"occupied\""), "{status}");
+    let log = ok(h, &url, &["log"]);
+    assert!(
+        log.contains("晋D12345") && log.contains("departed"),
+        "{log}"
+    );
+    let check = ok(h, &url, &["check"]);
+    assert!(check.contains("ok: 5 events"), "{check}");
+    ok(h, &url, &["report"]);
+    ok(h, &url, &["clocks"]);
+    ok(h, &url, &["isolation"]);
+
+    // The environment names the server as well as --db does.
+    let out = Command::new(assert_cmd::cargo::cargo_bin!("trucklot"))
+        .env_clear()
+        .env("HOME", h)
+        .env("LANG", "C")
+        .env("TRUCKLOT_DB", &url)
+        .arg("status")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+
+    // What only a file has is refused with what to do instead.
+    let backup = trucklot(h, &url, &["backup", "/tmp/never.db"])
+        .output()
+        .unwrap();
+    assert_ne!(backup.status.code(), Some(0));
+    assert!(text(&backup).contains("pg_dump"), "{}", text(&backup));
+
+    // A database that is not there, and a server that is not there, are
+    // said as such, without the engine's words for them.
+    let missing = url.rsplit_once('/').unwrap().0.to_owned() + "/no_such_lot";
+    let out = trucklot(h, &missing, &["status"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        text(&out).contains("no database 'no_such_lot'"),
+        "{}",
+        text(&out)
+    );
+    let out = trucklot(h, "postgres://postgres@127.0.0.1:1/lot", &["status"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out).contains("cannot be reached"), "{}", text(&out));
+}
+
+#[test]
+fn a_password_is_never_shown() {
+    let Some(cluster) = pg::shared() else { return };
+    let home = tempfile::tempdir().unwrap();
+    let url = cluster.new_database();
+    // The test cluster trusts loopback: any password is accepted, and the
+    // point is where it appears.
+    let with_password = url.replacen("postgres@", "postgres:hunter2@", 1);
+    let out = trucklot(home.path(), &with_password, &["init"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!text(&out).contains("hunter2"), "{}", text(&out));
+    assert!(text(&out).contains("postgres:***@"), "{}", text(&out));
+}
+
+#[test]
+fn migrate_copies_a_lot_to_a_server_and_back() {
+    let Some(cluster) = pg::shared() else { return };
+    let mut lot = Lot::new();
+    for n in 0..12 {
+        lot.arrive(&format!("晋D1{n:04}"));
+        lot.advance(chrono::Duration::minutes(3));
+    }
+    for n in 0..5 {
+        lot.clear_and_depart(&format!("晋D1{n:04}"));
+    }
+    lot.advance(chrono::Duration::minutes(1));
+    lot.exec_as("李", &trucklot::ops::Op::Purge { before: lot.now() })
+        .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let file = lot.path.to_str().unwrap().to_owned();
+    let url = cluster.new_database();
+    let out = ok(h, &file, &["migrate", "--from", &file, "--to", &url]);
+    assert!(out.contains("copied"), "{out}");
+    assert_eq!(out.matches("state matches the log").count(), 2, "{out}");
+
+    let back = h.join("back.db");
+    let back = back.to_str().unwrap();
+    ok(h, &url, &["migrate", "--from", &url, "--to", back]);
+    // The three lots say the same, event for event.
+    for args in [&["status", "--json"][..], &["log", "--json"][..]] {
+        let a = ok(h, &file, args);
+        assert_eq!(a, ok(h, &url, args), "{args:?}: file and server");
+        assert_eq!(a, ok(h, back, args), "{args:?}: file and its copy back");
+    }
+    // New events on the server follow the copied ones.
+    ok(
+        h,
+        &url,
+        &["arrive", "晋D99999", "--temp", "36.5", "--code", "green"],
+    );
+    assert!(ok(h, &url, &["check"]).contains("ok"));
+
+    // A target that already holds a lot is refused and left alone.
+    let out = trucklot(h, &url, &["migrate", "--from", &file, "--to", &url])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(ok(h, &url, &["log"]).contains("晋D99999"));
+}
+
+/// Four gates, four processes each time, over TCP: admitting, moving and
+/// sending off trucks, half of them asking for the same few bays.
+#[test]
+fn four_gates_racing_for_the_same_bays_never_share_one() {
+    let Some(cluster) = pg::shared() else { return };
+    let url = cluster.new_database();
+    let home = tempfile::tempdir().unwrap();
+    ok(home.path(), &url, &["init"]);
+    const GATES: usize = 4;
+    const TRUCKS: usize = 40;
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let start = Arc::new(Barrier::new(GATES));
+    let gates: Vec<_> = (0..GATES)
+        .map(|gate| {
+            let (url, acknowledged, start) = (url.clone(), acknowledged.clone(), start.clone());
+            let home: PathBuf = home.path().to_path_buf();
+            std::thread::spawn(move || {
+                start.wait();
+                let run = |args: &[&str]| {
+                    let id = ActionId::new().to_string();
+                    let out = trucklot(&home, &url, args)
+                        .arg("--action-id")
+                        .arg(&id)
+                        .env("TRUCKLOT_TERMINAL", format!("gate-{gate}"))
+                        .output()
+                        .expect("run trucklot");
+                    let said = text(&out);
+                    assert!(
+                        !said.contains("database error")
+                            && !said.contains("refused by the database"),
+                        "gate {gate}: engine text for {args:?}: {said}"
+                    );
+                    if out.status.success() {
+                        acknowledged.lock().unwrap().push(id);
+                    }
+                    out
+                };
+                for n in 0..TRUCKS {
+                    let plate = format!("晋A{gate}{n:04}");
+                    let contested = format!("P-01-0{}", 1 + n % 3);
+                    let mut arrive = vec!["arrive", &plate, "--temp", "36.5", "--code", "green"];
+                    if n % 2 == 0 {
+                        arrive.extend(["--bay", contested.as_str()]);
+                    }
+                    let out = run(&arrive);
+                    if !out.status.success() {
+                        // Refused (the bay was taken, or the lot busy): one
+                        // more try, letting the lot choose.
+                        assert!(
+                            matches!(out.status.code(), Some(1) | Some(3)),
+                            "{}",
+                            text(&out)
+                        );
+                        let out = run(&arrive[..6]);
+                        assert!(out.status.success(), "{}", text(&out));
+                    }
+                    if n % 3 == 0 {
+                        let to = format!("P-02-0{}", 1 + n % 4);
+                        let out = run(&["move", &plate, &to]);
+                        assert!(
+                            matches!(out.status.code(), Some(0) | Some(1) | Some(3)),
+                            "{}",
+                            text(&out)
+                        );
+                    }
+                    if n % 2 == 1 {
+                        for step in [
+                            &["sample", &plate, "antigen"][..],
+                            &["result", &plate, "antigen", "negative"][..],
+                            &["depart", &plate][..],
+                        ] {
+                            let out = run(step);
+                            assert!(out.status.success(), "{step:?}: {}", text(&out));
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    for g in gates {
+        g.join().expect("a gate failed");
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    // No bay holds two trucks, and no truck is in two bays.
+    let rows = client
+        .query(
+            "SELECT bay, count(*) FROM occupancy WHERE to_at IS NULL GROUP BY bay HAVING count(*) > 1",
+            &[],
+        )
+        .unwrap();
+    assert!(rows.is_empty(), "bays held twice: {}", rows.len());
+    let open: i64 = client
+        .query_one("SELECT count(*) FROM stays WHERE departed_at IS NULL", &[])
+        .unwrap()
+        .get(0);
+    let occupied: i64 = client
+        .query_one("SELECT count(*) FROM bays WHERE occupant IS NOT NULL", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(open, occupied);
+    assert_eq!(open as usize, GATES * TRUCKS / 2);
+    // Every acknowledged action is in the log, once.
+    let recorded: BTreeMap<String, i64> = client
+        .query("SELECT id, first_event FROM actions", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let unique: BTreeSet<&String> = acknowledged.iter().collect();
+    assert_eq!(unique.len(), acknowledged.len());
+    for id in &acknowledged {
+        assert!(
+            recorded.contains_key(id),
+            "acknowledged action {id} is not in the log"
+        );
+    }
+    assert_eq!(
+        recorded.len(),
+        acknowledged.len(),
+        "only acknowledged actions were recorded"
+    );
+    let arrivals: i64 = client
+        .query_one("SELECT count(*) FROM events WHERE kind = 'arrived'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(arrivals as usize, GATES * TRUCKS);
+    assert!(ok(home.path(), &url, &["check"]).contains("state matches the log"));
+}
+
+/// The server stops at once in the middle of a burst and starts again: the
+/// gates reconnect by themselves, every acknowledged action is there once,
+/// and retries made no duplicates.
+#[test]
+fn a_server_that_stops_mid_burst_loses_no_acknowledged_action_and_duplicates_none() {
+    let Some(cluster) = PgCluster::start() else {
+        return;
+    };
+    let url = cluster.new_database();
+    Store::create(Path::new(&url), trucklot::domain::layout::DEFAULT_LAYOUT).unwrap();
+    const GATES: usize = 2;
+    const TRUCKS: usize = 60;
+    let start = Arc::new(Barrier::new(GATES + 1));
+    let gates: Vec<_> = (0..GATES)
+        .map(|gate| {
+            let (url, start) = (url.clone(), start.clone());
+            std::thread::spawn(move || {
+                let mut store = Store::open(Path::new(&url)).unwrap();
+                let (clock, policy) = (FixedClock::new(t0()), Policy::default());
+                let terminal = format!("gate-{gate}");
+                let mut done = Vec::new();
+                let mut retries = 0;
+                start.wait();
+                for n in 0..TRUCKS {
+                    let op = arrive_op(arrival(&format!("晋B{gate}{n:04}")));
+                    let id = ActionId::new();
+                    let ctx = Ctx {
+                        action: Some(&id),
+                        operator: "tester",
+                        terminal: &terminal,
+                        clock: &clock,
+                        policy: &policy,
+                    };
+                    let deadline = Instant::now() + Duration::from_secs(60);
+                    loop {
+                        match ops::execute(&mut store, &ctx, &op) {
+                            Ok(_) | Err(OpError::AlreadyDone { .. }) => break,
+                            Err(OpError::Store(
+                                StoreError::Disconnected { .. } | StoreError::Busy,
+                            )) => {
+                                assert!(Instant::now() < deadline, "gate {gate} never got back");
+                                retries += 1;
+                                std::thread::sleep(Duration::from_millis(200));
+                                // Not yet back is fine: the next round tries again.
+                                let _ = store.reconnect();
+                            }
+                            Err(e) => panic!("gate {gate}, truck {n}: {e}"),
+                        }
+                    }
+                    done.push(id.to_string());
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                (done, retries)
+            })
+        })
+        .collect();
+    start.wait();
+    std::thread::sleep(Duration::from_millis(600));
+    cluster.crash();
+    std::thread::sleep(Duration::from_millis(1500));
+    cluster.start_again();
+    let mut acknowledged = Vec::new();
+    let mut retries = 0;
+    for g in gates {
+        let (done, r) = g.join().expect("a gate failed");
+        acknowledged.extend(done);
+        retries += r;
+    }
+    assert!(
+        retries > 0,
+        "the server stopped while nobody was writing: no fault was tested"
+    );
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let recorded: BTreeSet<String> = client
+        .query("SELECT id FROM actions", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(acknowledged.len(), GATES * TRUCKS);
+    for id in &acknowledged {
+        assert!(recorded.contains(id), "acknowledged {id} was lost");
+    }
+    let arrivals: i64 = client
+        .query_one("SELECT count(*) FROM events WHERE kind = 'arrived'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        arrivals as usize,
+        GATES * TRUCKS,
+        "a retry recorded an arrival twice"
+    );
+    let mut store = Store::open(Path::new(&url)).unwrap();
+    assert!(store.check().unwrap().ok());
+}
+
+#[test]
+fn another_laptops_commit_is_heard_and_its_own_is_not() {
+    let Some(cluster) = pg::shared() else { return };
+    let url = cluster.new_database();
+    let mut a = Store::create(Path::new(&url), trucklot::domain::layout::DEFAULT_LAYOUT).unwrap();
+    let mut b = Store::open(Path::new(&url)).unwrap();
+    assert!(b.changed().unwrap(), "the first answer is: changed");
+    assert!(!b.changed().unwrap());
+    exec_on(&mut a, "gate-1", &arrive_op(arrival("晋D12345"))).unwrap();
+    // Delivered on commit; the socket may take a moment.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !b.changed().unwrap() {
+        assert!(
+            Instant::now() < deadline,
+            "the other laptop's commit was not heard"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    exec_on(&mut b, "gate-2", &arrive_op(arrival("晋D22222"))).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(!b.changed().unwrap(), "its own commit is not news");
+    assert!(
+        a.changed().unwrap() || {
+            std::thread::sleep(Duration::from_millis(300));
+            a.changed().unwrap()
+        }
+    );
+}
