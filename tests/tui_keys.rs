@@ -545,3 +545,41 @@ fn the_loops_refresh_shows_another_connections_commit() {
     r.go("P-10-10");
     assert!(r.screen().contains("晋K22222"));
 }
+
+/// A lost server: the banner says so over the map (which keeps the lot as
+/// last read) until it answers again, and an action whose answer was lost
+/// goes again with the same id, so a first try that was committed is told
+/// done instead of being recorded twice.
+#[test]
+fn a_lost_server_is_said_over_the_map_and_an_unanswered_action_keeps_its_id() {
+    let mut r = Rig::new();
+    r.app.set_unreachable(Some(4));
+    let screen = r.screen();
+    assert!(
+        screen.contains("lot server unreachable — retrying in 4 s"),
+        "{screen}"
+    );
+    assert!(screen.contains("Parking"), "the map stays: {screen}");
+    r.app.set_unreachable(None);
+    assert!(!r.screen().contains("unreachable"));
+
+    let depart = |p: &str| Op::Depart {
+        plate: Plate::parse(p).unwrap(),
+        force_reason: None,
+    };
+    let op = depart("晋D12345");
+    let first = r.app.action_for(&op);
+    let lost: Result<trucklot::ops::Outcome, ops::OpError> = Err(ops::OpError::Store(
+        trucklot::store::StoreError::Disconnected {
+            detail: "connection closed".into(),
+        },
+    ));
+    r.app.remember_action(&op, first.clone(), &lost);
+    assert!(r.app.connection_lost(), "the loop hears of it");
+    assert!(!r.app.connection_lost(), "once");
+    assert_eq!(r.app.action_for(&op), first, "sent again: the same id");
+    assert_ne!(r.app.action_for(&op), first, "answered: the next is new");
+    let other = depart("晋D22222");
+    r.app.remember_action(&op, first.clone(), &lost);
+    assert_ne!(r.app.action_for(&other), first, "another action: a new id");
+}
