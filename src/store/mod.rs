@@ -9,6 +9,7 @@
 mod apply;
 mod boards;
 mod conn;
+mod demo;
 mod open;
 mod past;
 mod personal;
@@ -26,6 +27,7 @@ use rusqlite::Connection;
 
 use crate::domain::layout::{Layout, LayoutError};
 
+pub use demo::DemoLot;
 pub use open::{APPLICATION_ID, Draft, SCHEMA_VERSION};
 pub use past::{IsolationAt, PastClosure, PastLot, PastOccupant, ZoneAt};
 pub use policy::RecordedPolicy;
