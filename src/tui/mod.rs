@@ -215,11 +215,10 @@ pub fn run(
                 verifier = Some(v);
             }
         }
-        // A demo's traffic once the file is known sound, on a file it can write.
-        if let Some(d) = demo
-            .as_mut()
-            .filter(|_| verifier.is_none() && !store.read_only())
-        {
+        // A demo's traffic once the file is known sound, on a file it can
+        // write; not for a start that is only timed.
+        let writable = !store.read_only() && !exit_after_first_frame;
+        if let Some(d) = demo.as_mut().filter(|_| verifier.is_none() && writable) {
             d.start(store.path(), &session.policy, session.tz);
             if let Some(crate::sim::SimError::Store { source, .. }) = d.failure() {
                 app.error("running the demo's traffic", &source);
