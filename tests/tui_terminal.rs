@@ -19,7 +19,7 @@ use std::fs::File;
 use std::io::{self, Read, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -320,7 +320,7 @@ fn cooked_after(out: &[u8]) -> bool {
 
 /// `trucklot --db DB ARGS…` in the temporary home, expected to succeed;
 /// its standard output.
-fn trucklot(home: &TempDir, db: &PathBuf, args: &[&str]) -> String {
+fn trucklot(home: &TempDir, db: &Path, args: &[&str]) -> String {
     let out = Command::new(assert_cmd::cargo::cargo_bin!("trucklot"))
         .env_clear()
         .env("HOME", home.path())
@@ -334,7 +334,7 @@ fn trucklot(home: &TempDir, db: &PathBuf, args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("utf-8")
 }
 
-fn events(db: &PathBuf) -> i64 {
+fn events(db: &Path) -> i64 {
     Store::open(db)
         .and_then(|s| s.event_count())
         .expect("count the events")
