@@ -38,9 +38,10 @@ use crate::domain::policy::{Policy, Temperature};
 use crate::domain::stay::Status;
 use crate::store::{DemoLot, StayDetail, Store, StoreError};
 
-/// Who records the demo's live traffic: plainly not a person.
-pub const DEMO_OPERATOR: &str = "demo";
-pub const DEMO_TERMINAL: &str = "demo";
+/// Who records the demo's live traffic, and where: plainly not a person
+/// nor a gate.
+const DEMO_OPERATOR: &str = "demo";
+const DEMO_TERMINAL: &str = "demo";
 
 /// Steps run before `pause` is asked again, when many are due at once.
 const ROUND: usize = 8;
@@ -254,6 +255,7 @@ fn isolated(sim: &mut Sim<'_>, n: usize, d: &StayDetail, now: DateTime<Utc>) {
     } else if latest == Some(TestResult::Positive) {
         sim.at(soon, Step::Escalate(n));
     } else if pcr_pending {
+        // Its result, scheduled with the pending samples, decides.
     } else if pcr_since == Some(TestResult::Negative) {
         sim.at(soon, Step::Release(n));
     } else {
