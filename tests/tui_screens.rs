@@ -357,6 +357,10 @@ fn walk(lang: Lang, ascii: bool) -> Vec<(String, Buffer, Buffer)> {
             .unwrap(),
     );
     shot(&r, "map closed bay");
+    // A demo lot's badge.
+    r.app.shared.demo = Some(60);
+    shot(&r, "map of a demo lot");
+    r.app.shared.demo = None;
     r.key(KeyCode::Char('?'));
     shot(&r, "help");
     r.esc_all();
@@ -682,6 +686,30 @@ fn long_texts_are_whole_at_160_columns() {
     r.key(KeyCode::Char('c'));
     let t = r.text(160, 45);
     assert!(t.contains("cargo transfer confirm arrival"), "{t}");
+}
+
+/// A demo lot says so first on the status line, in either language and
+/// at any width the interface draws; a real lot never does.
+#[test]
+fn a_demo_lot_is_marked_on_the_status_line_and_a_real_one_is_not() {
+    for (lang, ascii, badge) in [
+        (Lang::En, false, "DEMO ×60"),
+        (Lang::Zh, false, "演示 ×60"),
+        (Lang::En, true, "DEMO x60"),
+    ] {
+        let mut r = Rig::busy(lang, ascii, true);
+        for (w, h) in [(160, 45), (80, 24), (60, 18)] {
+            let top = |r: &Rig| r.text(w, h).lines().next().unwrap_or("").to_string();
+            assert!(!top(&r).contains(badge), "{w}x{h}: {}", top(&r));
+            r.app.shared.demo = Some(60);
+            assert!(
+                top(&r).starts_with(&format!(" {badge} ")),
+                "{w}x{h}: {}",
+                top(&r)
+            );
+            r.app.shared.demo = None;
+        }
+    }
 }
 
 fn snap(name: &str, buf: &Buffer) {

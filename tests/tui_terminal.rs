@@ -4,6 +4,8 @@
 //! the terminal restored (raw mode off, the alternate screen left) and the
 //! exit code a shell reports for the signal (143, 129, 130); `q` ends it
 //! with 0. A read-only file opens, says so, and leaves nothing beside it.
+//! A demo lot lives on while it is open (and passes `check` after), a real
+//! lot open beside it all that time gains nothing.
 //!
 //! No timing is asserted: each step waits for what it needs to see (the
 //! map drawn, the process gone), with a generous limit only so a broken
@@ -17,12 +19,13 @@ use std::fs::File;
 use std::io::{self, Read, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
+use trucklot::store::{LogFilter, Store};
 
 const ENTER_ALT: &[u8] = b"\x1b[?1049h";
 const LEAVE_ALT: &[u8] = b"\x1b[?1049l";
@@ -313,4 +316,80 @@ fn cooked_after(out: &[u8]) -> bool {
         Some(at) => find(&out[at..], LEAVE_ALT).is_some(),
         None => true,
     }
+}
+
+/// `trucklot --db DB ARGS…` in the temporary home, expected to succeed;
+/// its standard output.
+fn trucklot(home: &TempDir, db: &Path, args: &[&str]) -> String {
+    let out = Command::new(assert_cmd::cargo::cargo_bin!("trucklot"))
+        .env_clear()
+        .env("HOME", home.path())
+        .env("LANG", "C")
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("run trucklot");
+    assert!(out.status.success(), "{args:?}: {out:?}");
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+fn events(db: &Path) -> i64 {
+    Store::open(db)
+        .and_then(|s| s.event_count())
+        .expect("count the events")
+}
+
+/// A lot made by `demo` keeps living while the interface has it open:
+/// the status line says DEMO and how fast, and events recorded by `demo`
+/// appear (waited for, with a generous limit: no speed is asserted). After
+/// `q` the traffic has stopped with the interface, nothing half-written:
+/// `check` passes. A real lot, open in another interface all that time,
+/// gains no event and shows no badge.
+#[test]
+fn a_demo_lot_lives_on_in_the_interface_and_a_real_lot_does_not() {
+    let (home, real) = lot();
+    let demo = real.with_file_name("demo.db");
+    let made = trucklot(
+        &home,
+        &demo,
+        &["demo", "--trucks", "300", "--seed", "5", "--speed", "600"],
+    );
+    assert!(made.contains("600×"), "{made}");
+    let (demo_before, real_before) = (events(&demo), events(&real));
+    let mut d = Session::start(&home, &demo, false);
+    let mut r = Session::start(&home, &real, false);
+    d.wait_for("DEMO ×600");
+    r.wait_for("Parking");
+    let since = Instant::now();
+    while events(&demo) == demo_before {
+        assert!(since.elapsed() < PATIENCE, "the demo lot gained no event");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    for s in [&mut d, &mut r] {
+        s.keys(b"q");
+    }
+    let (d_status, _) = d.end();
+    let (r_status, r_out) = r.end();
+    assert_eq!((d_status.code(), r_status.code()), (Some(0), Some(0)));
+    assert!(find(&r_out, b"DEMO").is_none(), "a real lot is no demo");
+    assert_eq!(events(&real), real_before, "a real lot gains no traffic");
+    // What the traffic wrote is the demo's, after the lot's history, and
+    // the state is its log's replay.
+    let store = Store::open(&demo).expect("open the demo");
+    let newest = store
+        .log(&LogFilter {
+            limit: Some(1),
+            ..LogFilter::default()
+        })
+        .expect("log");
+    assert_eq!(
+        newest
+            .iter()
+            .map(|e| e.operator.as_str())
+            .collect::<Vec<_>>(),
+        ["demo"]
+    );
+    let check = trucklot(&home, &demo, &["check"]);
+    assert!(check.starts_with("ok: "), "{check}");
 }

@@ -12,8 +12,8 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use super::values::{
-    EVENT_KINDS, action_id, bay, date, days, optional_text, passenger, phone, plate, plate_or_bay,
-    required_text, target, temperature, time, trucks_per_day, word,
+    EVENT_KINDS, action_id, bay, date, days, demo_speed, optional_text, passenger, phone, plate,
+    plate_or_bay, required_text, target, temperature, time, trucks_per_day, word,
 };
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::event::{HandoffMode, Passenger, ServiceKind, Target, TestKind, TestResult};
@@ -374,6 +374,11 @@ pub enum Command {
         /// Random seed: the same seed gives the same lot
         #[arg(long, value_name = "S", default_value_t = 2026)]
         seed: u64,
+        /// How fast the lot lives on while the interface has it open:
+        /// simulated seconds per real second (60: a minute a second)
+        #[arg(long, value_name = "N", default_value_t = crate::sim::DEFAULT_DEMO_SPEED,
+              value_parser = demo_speed, allow_negative_numbers = true)]
+        speed: u32,
     },
     /// Create a new database with a season of simulated traffic
     Simulate(SimulateArgs),

@@ -499,7 +499,11 @@ fn run_to(g: &Global, cmd: Command, out: &mut dyn Write) -> Result<(), Failure> 
             Ok(())
         }
         Command::Init { layout } => init(g, layout.as_deref(), out),
-        Command::Demo { trucks, seed } => simulate::demo(g, trucks, seed, out),
+        Command::Demo {
+            trucks,
+            seed,
+            speed,
+        } => simulate::demo(g, trucks, seed, speed, out),
         Command::Migrate { from, to } => migrate(g, &from, &to, out),
         Command::Simulate(a) => simulate::simulate(g, &a, out),
         cmd => {

@@ -1,7 +1,8 @@
 //! `demo` and `simulate`: a new database filled with simulated traffic by
-//! the one simulator (`sim`). `demo` writes a few days up to now and shows
-//! the lot; `simulate` a season of whole days, with a progress bar on a
-//! terminal and a one-line summary (or JSON).
+//! the one simulator (`sim`). `demo` writes a few days up to now, marks
+//! the file a demo (the interface keeps its traffic going, `tui::demo`)
+//! and shows the lot; `simulate` a season of whole days, with a progress
+//! bar on a terminal and a one-line summary (or JSON), not a demo.
 //!
 //! The file is built under a temporary name beside the target and put in
 //! place whole (`Store::draft`): an existing file is never written to, even
@@ -23,12 +24,13 @@ use super::{Failure, Global, Setup, lang_of, read};
 use crate::domain::layout::DEFAULT_LAYOUT;
 use crate::i18n::{CliMsg, Lang};
 use crate::sim::{self, Scenario, Summary};
-use crate::store::{Store, StoreError};
+use crate::store::{DemoLot, Store, StoreError};
 
 pub(super) fn demo(
     g: &Global,
     trucks: Option<u32>,
     seed: u64,
+    speed: u32,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let lang = lang_of(g);
@@ -45,7 +47,12 @@ pub(super) fn demo(
         seed,
         timezone: setup.config.timezone,
     };
-    let (store, summary) = build(path, &setup, &sc)?;
+    let demo = DemoLot {
+        trucks_per_day: sc.trucks_per_day,
+        seed,
+        speed,
+    };
+    let (store, summary) = build(path, &setup, &sc, Some(&demo))?;
     writeln!(
         out,
         "{}",
@@ -68,7 +75,7 @@ pub(super) fn demo(
         say(
             lang,
             CliMsg::DemoOpen,
-            &[&output::safe(&path.display().to_string())]
+            &[&output::safe(&path.display().to_string()), &speed]
         )
     )?;
     Ok(())
@@ -127,7 +134,7 @@ pub(super) fn simulate(g: &Global, a: &SimulateArgs, out: &mut dyn Write) -> Res
         timezone: tz,
     };
     let began = Instant::now();
-    let (store, summary) = build(path, &setup, &sc)?;
+    let (store, summary) = build(path, &setup, &sc, None)?;
     let elapsed = began.elapsed().as_secs_f64();
     let events = store.event_count().map_err(|e| Failure::store(lang, e))?;
     let per_s = if elapsed > 0.0 {
@@ -201,8 +208,14 @@ fn refuse_existing(lang: Lang, path: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Builds the database beside `path`, fills it, and puts it in place.
-fn build(path: &Path, setup: &Setup, sc: &Scenario) -> Result<(Store, Summary), Failure> {
+/// Builds the database beside `path`, fills it, marks it a demo if it is
+/// one, and puts it in place.
+fn build(
+    path: &Path,
+    setup: &Setup,
+    sc: &Scenario,
+    demo: Option<&DemoLot>,
+) -> Result<(Store, Summary), Failure> {
     let lang = setup.lang;
     let refused = |e| existing(lang, path, e);
     let mut draft = Store::draft(path, DEFAULT_LAYOUT).map_err(refused)?;
@@ -224,6 +237,13 @@ fn build(path: &Path, setup: &Setup, sc: &Scenario) -> Result<(Store, Summary), 
     let summary = summary.map_err(|e| match e {
         sim::SimError::Store { source, .. } => Failure::store(lang, creating(source)),
     })?;
+    // In the file before it is in place: a lot is never seen unmarked.
+    if let Some(demo) = demo {
+        draft
+            .store()
+            .mark_demo(demo)
+            .map_err(|e| Failure::store(lang, creating(e)))?;
+    }
     let store = draft.publish().map_err(|e| refused(creating(e)))?;
     Ok((store, summary))
 }

@@ -371,6 +371,12 @@ pub(super) fn trucks_per_day(s: &str) -> Result<u32, ArgError> {
     count(s, max).ok_or_else(|| ArgError::say(CliMsg::BadTrucksPerDay, &[&text::echo(s), &max]))
 }
 
+/// `demo --speed`: how many times as fast as real time a demo lives.
+pub(super) fn demo_speed(s: &str) -> Result<u32, ArgError> {
+    let max = crate::sim::MAX_DEMO_SPEED;
+    count(s, max).ok_or_else(|| ArgError::say(CliMsg::BadDemoSpeed, &[&text::echo(s), &max]))
+}
+
 /// A whole number from 1 to `max`.
 fn count(s: &str, max: u32) -> Option<u32> {
     s.trim()

@@ -258,6 +258,8 @@ catalogue! {
     FlagTravel => ("travel history", "旅居史"),
     Overdue => ("overdue", "超时"),
     NoneOverdue => ("nothing overdue", "无超时"),
+    // A demo lot's badge: simulated traffic, time {n} times as fast.
+    DemoBadge => ("DEMO ×{n}", "演示 ×{n}"),
     Bay => ("Bay", "车位"),
     ClosedBecause => ("closed", "已关闭"),
     LastDisinfected => ("zone last disinfected", "本区上次消毒"),

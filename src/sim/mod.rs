@@ -14,12 +14,15 @@
 //! still hold) are counted and retried or skipped, never forced through.
 //!
 //! Each simulated hour is one bulk transaction (`Store::bulk`); every
-//! operation in it is a savepoint of its own. Nothing here reads the
-//! system clock or knows SQL. Steps and the operations they become are in
+//! operation in it is a savepoint of its own. A demo lot goes on living
+//! in the interface (`live`): the same loop, from the lot as it is, each
+//! operation a transaction of its own. Nothing here reads the system
+//! clock or knows SQL. Steps and the operations they become are in
 //! `steps`, the generated people and vehicles in `traffic`.
 
 mod day;
 mod follow;
+mod live;
 mod steps;
 mod traffic;
 mod waves;
@@ -62,6 +65,14 @@ pub const MAX_TRUCKS_PER_DAY: u32 = 3000;
 pub const MAX_DAYS: u32 = 366;
 /// How many days of history `demo` writes.
 pub const DEMO_DAYS: u32 = 3;
+/// How fast a demo lives on in the interface: a simulated minute each real
+/// second, so an antigen result (due in 15 minutes) comes in 15 seconds.
+pub const DEFAULT_DEMO_SPEED: u32 = 60;
+/// The fastest: ten simulated minutes a second, at the busiest traffic a
+/// hundred-odd operations a second, each committed on its own.
+pub const MAX_DEMO_SPEED: u32 = 600;
+
+pub use live::live;
 
 /// What a run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -154,6 +165,28 @@ struct Sim<'a> {
     summary: Summary,
     /// The planned mean stay of an ordinary truck at this traffic.
     mean_stay: Duration,
+    /// Who performs every step, if not the shifts of the staff (`steps::staff`).
+    staff: Option<(&'static str, &'static str)>,
+}
+
+impl<'a> Sim<'a> {
+    fn new(sc: &'a Scenario, layout: &'a Layout, policy: &'a Policy) -> Sim<'a> {
+        let parking = layout.zone(Zone::Parking).capacity();
+        Sim {
+            rng: Rng(sc.seed ^ 0x7472_7563_6b6c_6f74),
+            sc,
+            queue: BinaryHeap::new(),
+            seq: 0,
+            trucks: Vec::new(),
+            on_site: HashMap::new(),
+            left: Vec::new(),
+            layout,
+            policy,
+            summary: Summary::default(),
+            mean_stay: waves::mean_stay(sc.trucks_per_day, parking),
+            staff: None,
+        }
+    }
 }
 
 impl Sim<'_> {
@@ -191,20 +224,7 @@ pub fn run(
         .relax_durability_for_simulation()
         .map_err(failed(sc.start))?;
     let layout = store.layout().clone();
-    let parking = layout.zone(Zone::Parking).capacity();
-    let mut sim = Sim {
-        rng: Rng(sc.seed ^ 0x7472_7563_6b6c_6f74),
-        sc,
-        queue: BinaryHeap::new(),
-        seq: 0,
-        trucks: Vec::new(),
-        on_site: HashMap::new(),
-        left: Vec::new(),
-        layout: &layout,
-        policy,
-        summary: Summary::default(),
-        mean_stay: waves::mean_stay(sc.trucks_per_day, parking),
-    };
+    let mut sim = Sim::new(sc, &layout, policy);
     day::begin(&mut sim);
     let clock = FixedClock::new(sc.start);
     let hours = (sc.end - sc.start).num_hours().max(1) as u64;
@@ -268,7 +288,10 @@ impl Sim<'_> {
         let Some(op) = steps::op_for(self, store, &step, t)? else {
             return Ok(());
         };
-        let (operator, terminal) = steps::staff(&step, t, self.sc.timezone, &mut self.rng);
+        let (operator, terminal) = match self.staff {
+            Some(who) => who,
+            None => steps::staff(&step, t, self.sc.timezone, &mut self.rng),
+        };
         let ctx = Ctx {
             // Simulated steps are never sent twice: no action id to dedupe by.
             action: None,

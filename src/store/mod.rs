@@ -12,6 +12,7 @@
 mod apply;
 mod boards;
 mod conn;
+mod demo;
 mod migrate;
 mod open;
 mod past;
@@ -31,6 +32,7 @@ use rusqlite::Connection;
 
 use crate::domain::layout::{Layout, LayoutError};
 
+pub use demo::DemoLot;
 pub use migrate::Copied;
 pub use open::{APPLICATION_ID, Draft, SCHEMA_VERSION};
 pub use past::{IsolationAt, PastClosure, PastLot, PastOccupant, ZoneAt};
@@ -570,6 +572,16 @@ impl Store {
                 let heard = c.changed()?;
                 Ok(std::mem::take(&mut self.seen.reconnected) || heard)
             }
+        }
+    }
+
+    /// What `Store::open` takes to open this lot again (another thread's
+    /// connection): the file, or the server's address as given — with its
+    /// password, so never to be shown (`path` is what is shown).
+    pub(crate) fn address(&self) -> PathBuf {
+        match &self.server {
+            Some(url) => PathBuf::from(url),
+            None => self.path.clone(),
         }
     }
 

@@ -3,11 +3,13 @@
 //! into frames; it never writes SQL.
 //!
 //! One loop: terminal events, a 1 Hz tick and the database's
-//! `data_version` (another terminal's commit) all mark the screen dirty; the
-//! loop drains what is pending, runs the app's effects, and draws once.
+//! `data_version` (another terminal's commit, or a demo lot's traffic,
+//! `demo`) all mark the screen dirty; the loop drains what is pending, runs
+//! the app's effects, and draws once.
 
 pub mod app;
 pub mod bay_state;
+pub mod demo;
 pub mod input;
 pub mod keymap;
 pub mod log;
@@ -136,9 +138,21 @@ pub fn run(
     session: Session,
     exit_after_first_frame: bool,
 ) -> anyhow::Result<Ended> {
-    let clock = SystemClock;
+    // A demo lot lives on, on its own clock; a real one runs on the machine's.
+    let (mut demo, demo_unread) = match demo::Demo::of(&store) {
+        Ok(d) => (d, None),
+        Err(e) => (None, Some(e)),
+    };
+    let clock: Arc<dyn Clock> = match &demo {
+        Some(d) => d.clock(),
+        None => Arc::new(SystemClock),
+    };
     let snap = snapshot(&store).context("reading the lot")?;
     let mut app = App::new(session.clone(), store.layout().clone(), snap, clock.now());
+    app.shared.demo = demo.as_ref().map(demo::Demo::speed);
+    if let Some(e) = &demo_unread {
+        app.error("reading whether the lot is a demo", e);
+    }
 
     // The number of the signal that asked to stop; 0 while none has.
     let stop = Arc::new(AtomicI32::new(0));
@@ -187,7 +201,7 @@ pub fn run(
             action: None,
             operator: &operator,
             terminal: &session.terminal,
-            clock: &clock,
+            clock: &*clock,
             policy: &session.policy,
         };
         if let Some(v) = verifier.take() {
@@ -198,6 +212,16 @@ pub fn run(
                 }
             } else {
                 verifier = Some(v);
+            }
+        }
+        // A demo's traffic once the file is known sound, on a file it can
+        // write; not for a start that is only timed.
+        let writable = !store.read_only() && !exit_after_first_frame;
+        if let Some(d) = demo.as_mut().filter(|_| verifier.is_none() && writable) {
+            d.start(&store.address(), &session.policy, session.tz);
+            if let Some(crate::sim::SimError::Store { source, .. }) = d.failure() {
+                app.error("running the demo's traffic", &source);
+                dirty = true;
             }
         }
         if run_effects(&mut app, &mut store, &ctx) {
@@ -248,6 +272,10 @@ pub fn run(
         }
     }
     signals.close();
+    // Its last operation ends whole before the interface is gone.
+    if let Some(d) = demo {
+        d.stop();
+    }
     Ok(match stop.load(Ordering::SeqCst) {
         0 => {
             log::write("info", "trucklot quit");

@@ -53,6 +53,9 @@ pub struct Shared {
     /// The lot as it is now, kept (and kept current) while `snap` shows
     /// the past.
     live: Option<Snapshot>,
+    /// On a demo lot, how many times as fast as real time it lives (the
+    /// badge on the status line); `None` on a real lot.
+    pub demo: Option<u32>,
 }
 
 /// The ASCII form of a catalogue text, made once per text and kept (the
@@ -96,6 +99,7 @@ impl Shared {
             viewport: (u16::MAX, u16::MAX),
             past: None,
             live: None,
+            demo: None,
         };
         sh.derive();
         sh
@@ -122,7 +126,8 @@ impl Shared {
         if self
             .toast
             .as_ref()
-            .is_some_and(|t| (now - t.at).num_seconds() >= 8)
+            // Eight real seconds, however fast a demo's time runs.
+            .is_some_and(|t| (now - t.at).num_seconds() >= 8 * i64::from(self.demo.unwrap_or(1)))
         {
             self.toast = None;
         }

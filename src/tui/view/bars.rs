@@ -1,5 +1,6 @@
-//! The status line on top (lot, time, per-zone counts, the overdue alarm),
-//! the footer of main keys, and the toast line for the last action's result.
+//! The status line on top (a demo's badge, lot, time, per-zone counts, the
+//! overdue alarm), the footer of main keys, and the toast line for the last
+//! action's result.
 
 use crate::i18n::words::word;
 use ratatui::Frame;
@@ -83,7 +84,21 @@ pub fn status_line(sh: &Shared, f: &mut Frame, area: Rect) {
             .collect::<Vec<_>>()
             .join("  ")
     };
-    let avail = area.width as usize;
+    // Never dropped for room: simulated trucks must not pass for real ones.
+    let badge = sh.demo.map(|speed| {
+        let text = sh.t(Msg::DemoBadge).replace("{n}", &speed.to_string());
+        let style = if c {
+            Style::new()
+                .fg(Color::Black)
+                .bg(Color::Yellow)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+        };
+        Span::styled(format!(" {text} "), style)
+    });
+    let badge_w = badge.as_ref().map_or(0, |b| b.width() + 1);
+    let avail = (area.width as usize).saturating_sub(badge_w);
     let alarm_w = alarm.width();
     // Who is at the keyboard, and where: every event is recorded in their name.
     let who = format!("{}@{}", sh.session.operator, sh.session.terminal);
@@ -104,10 +119,14 @@ pub fn status_line(sh: &Shared, f: &mut Frame, area: Rect) {
     }
     let left = parts.join("   ");
     let pad = avail.saturating_sub(left.width() + alarm_w);
-    let mut spans = vec![
+    let mut spans = Vec::new();
+    if let Some(b) = badge {
+        spans.extend([b, Span::raw(" ")]);
+    }
+    spans.extend([
         Span::styled(left, Style::new().add_modifier(Modifier::BOLD)),
         Span::raw(" ".repeat(pad)),
-    ];
+    ]);
     spans.extend(alarm.spans);
     let line = Line::from(spans);
     let bg = if c {
