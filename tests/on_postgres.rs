@@ -1,4 +1,5 @@
-//! The store's suites again, on PostgreSQL: the operations, the closed
+//! The store's suites again, on PostgreSQL: the store with a lot (handles
+//! racing for a bay, the log and its replay), the operations, the closed
 //! loop, the record (undo, purge) and the property tests, each test body
 //! as it is in its own file, with every `Lot` a new database on a
 //! throwaway cluster this process starts (`common::on_postgres`).
@@ -19,3 +20,6 @@ mod record;
 
 #[path = "properties.rs"]
 mod properties;
+
+#[path = "store_lot.rs"]
+mod store_lot;

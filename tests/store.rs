@@ -1,6 +1,8 @@
 //! The store on a real file: creation and file modes, refusing files that
 //! are not ours (and leaving them untouched), constraints the database
-//! enforces on its own, two handles on one file, the log and its replay.
+//! enforces on its own, the write lock, state drifting from the log. What
+//! behaves the same on a server is in `tests/store_lot.rs`, which runs on
+//! both engines.
 
 mod common;
 
@@ -8,17 +10,11 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::sync::{Arc, Barrier};
 
-use chrono::Duration;
 use common::*;
 use rusqlite::Connection;
 use trucklot::domain::Zone;
-use trucklot::domain::event::{
-    Event, HandoffMode, ServiceKind, StayId, Target, TestKind, TestResult,
-};
+use trucklot::domain::event::TestKind;
 use trucklot::domain::layout::DEFAULT_LAYOUT;
-use trucklot::domain::phone::Phone;
-use trucklot::domain::policy::{Cargo, HealthCode, Temperature};
-use trucklot::ops::{Op, OpError, Refusal};
 use trucklot::store::{LogFilter, SCHEMA_VERSION, Store, StoreError};
 
 fn mode(p: &Path) -> u32 {
@@ -361,89 +357,6 @@ fn the_database_itself_refuses_double_occupancy() {
 // ------------------------------------------------------ two handles, one file
 
 #[test]
-fn two_handles_racing_for_one_bay_exactly_one_wins() {
-    let lot = Lot::new();
-    let path = lot.path.clone();
-    for (round, target) in ["P-05-05", "I-07", "L-03", "W-01"].into_iter().enumerate() {
-        let barrier = Arc::new(Barrier::new(2));
-        let handles: Vec<_> = (0..2)
-            .map(|i| {
-                let path = path.clone();
-                let barrier = barrier.clone();
-                std::thread::spawn(move || {
-                    let mut store = Store::open(&path).unwrap();
-                    let terminal = if i == 0 { "gate-1" } else { "gate-2" };
-                    let p = nth_plate(round * 2 + i);
-                    let op = Op::Arrive {
-                        arrival: arrival(p.as_str()),
-                        bay: Some(bay(target)),
-                        // Only a clean truck put into isolation goes against
-                        // the checks; since the closed loop a reason with
-                        // nothing to override is refused (NothingToOverride).
-                        override_reason: target
-                            .starts_with("I-")
-                            .then(|| "test: chosen bay".into()),
-                    };
-                    barrier.wait();
-                    (p, exec_on(&mut store, terminal, &op))
-                })
-            })
-            .collect();
-        let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
-        let winners: Vec<_> = results.iter().filter(|(_, r)| r.is_ok()).collect();
-        assert_eq!(winners.len(), 1, "{target}: {results:?}");
-        let (winner, _) = winners[0];
-        let (_, loser) = results.iter().find(|(_, r)| r.is_err()).unwrap();
-        match loser {
-            Err(OpError::Refused(Refusal::BayOccupied { bay: b, plate: p })) => {
-                assert_eq!(b, &bay(target));
-                assert_eq!(p, winner);
-            }
-            other => panic!("{target}: the loser should be refused, got {other:?}"),
-        }
-    }
-    let store = Store::open(&path).unwrap();
-    assert_eq!(store.event_count().unwrap(), 4);
-    assert_eq!(occupancy(&store).len(), 4);
-}
-
-#[test]
-fn two_handles_arriving_at_once_get_different_bays() {
-    let lot = Lot::new();
-    let path = lot.path.clone();
-    let barrier = Arc::new(Barrier::new(2));
-    let handles: Vec<_> = (0..2)
-        .map(|i| {
-            let path = path.clone();
-            let barrier = barrier.clone();
-            std::thread::spawn(move || {
-                let mut store = Store::open(&path).unwrap();
-                barrier.wait();
-                (0..8)
-                    .map(|n| {
-                        let op = arrive_op(arrival(nth_plate(i * 100 + n).as_str()));
-                        exec_on(&mut store, "gate", &op)
-                            .unwrap_or_else(|e| panic!("gate {i} arrival {n}: {e}"))
-                            .bay
-                            .unwrap()
-                    })
-                    .collect::<Vec<_>>()
-            })
-        })
-        .collect();
-    let mut all: Vec<_> = handles
-        .into_iter()
-        .flat_map(|h| h.join().unwrap())
-        .collect();
-    all.sort();
-    all.dedup();
-    assert_eq!(all.len(), 16, "every arrival got its own bay");
-    let mut store = Store::open(&path).unwrap();
-    assert_eq!(occupancy(&store).len(), 16);
-    assert!(store.check().unwrap().ok());
-}
-
-#[test]
 fn a_handle_sees_what_another_handle_wrote() {
     let mut lot = Lot::new();
     let mut other = Store::open(&lot.path).unwrap();
@@ -463,238 +376,7 @@ fn a_handle_sees_what_another_handle_wrote() {
 
 // ------------------------------------------------------------ refusals
 
-#[test]
-fn a_refused_operation_leaves_the_log_and_the_lot_unchanged() {
-    let mut lot = Lot::new();
-    lot.arrive_in("晋D11111", "P-03-03");
-    let events = lot.events();
-    let map = lot.lot();
-    let status = lot.store.status().unwrap();
-    let log = lot.store.log(&LogFilter::default()).unwrap();
-    for op in [
-        Op::Arrive {
-            arrival: arrival("晋D22222"),
-            bay: Some(bay("P-03-03")),
-            override_reason: None,
-        },
-        arrive_op(arrival("晋D11111")),
-        Op::Move {
-            plate: plate("晋D33333"),
-            to: bay("P-01-01"),
-        },
-        Op::CloseBay {
-            bay: bay("P-03-03"),
-            reason: "spill".into(),
-        },
-    ] {
-        assert!(lot.exec(&op).is_err(), "{op:?}");
-    }
-    assert_eq!(lot.events(), events);
-    assert_eq!(lot.lot(), map);
-    assert_eq!(lot.store.status().unwrap(), status);
-    assert_eq!(lot.store.log(&LogFilter::default()).unwrap(), log);
-}
-
 // ------------------------------------------------------- log and replay
-
-/// A day at the gate that touches every kind of event.
-fn scripted_day(lot: &mut Lot) {
-    let min = Duration::minutes;
-    lot.arrive("晋D11111");
-    lot.advance(min(3));
-    let mut fever = arrival("晋D22222");
-    fever.temperature = Some(Temperature::new(38.1).unwrap());
-    lot.ok(arrive_op(fever));
-    lot.advance(min(2));
-    let mut priority = arrival("晋D33333");
-    priority.cargo = Cargo::Emergency;
-    priority.handoff_required = true;
-    priority.phone = Some(Phone::parse("+86 138-0013-8000").unwrap());
-    lot.ok(arrive_op(priority));
-    lot.ok(sample_op("晋D11111", TestKind::Antigen));
-    lot.ok(Op::Sample {
-        plate: plate("晋D11111"),
-        test: TestKind::Pcr,
-        tube: Some("TUBE-0001".into()),
-        batch: Some("B-7".into()),
-    });
-    lot.advance(min(10));
-    lot.ok(Op::Result {
-        plate: plate("晋D11111"),
-        test: TestKind::Antigen,
-        result: TestResult::Positive,
-    });
-    lot.ok(Op::Isolate {
-        plate: plate("晋D11111"),
-        reason: "antigen positive".into(),
-        bay: None,
-    });
-    lot.ok(Op::Escalate {
-        plate: plate("晋D11111"),
-        note: "called the district office".into(),
-    });
-    lot.ok(Op::Move {
-        plate: plate("晋D22222"),
-        to: bay("I-10"),
-    });
-    lot.ok(Op::ServiceRequest {
-        plate: plate("晋D22222"),
-        service: ServiceKind::Water,
-    });
-    lot.advance(min(20));
-    lot.ok(Op::ServiceDone {
-        plate: plate("晋D22222"),
-        service: None,
-    });
-    lot.ok(Op::Recheck {
-        plate: plate("晋D22222"),
-        person: 0,
-        temperature: Temperature::new(36.6).unwrap(),
-        code: HealthCode::Green,
-    });
-    lot.ok(Op::Release {
-        plate: plate("晋D22222"),
-        reason: "re-measured 36.6".into(),
-        by: "王班长".into(),
-        bay: None,
-    });
-    lot.ok(Op::HandoffStart {
-        plate: plate("晋D33333"),
-        mode: HandoffMode::Transfer,
-        receiver: Some(plate("晋D99999")),
-        company: Some("长治物流".into()),
-        escort: None,
-        by: None,
-        bay: None,
-    });
-    lot.advance(min(45));
-    lot.ok(Op::HandoffDone {
-        plate: plate("晋D33333"),
-    });
-    lot.ok(Op::Sample {
-        plate: plate("晋D33333"),
-        test: TestKind::Antigen,
-        tube: None,
-        batch: Some("B-7".into()),
-    });
-    lot.ok(Op::Result {
-        plate: plate("晋D33333"),
-        test: TestKind::Antigen,
-        result: TestResult::Negative,
-    });
-    lot.ok(Op::Depart {
-        plate: plate("晋D33333"),
-        force_reason: None,
-    });
-    lot.ok(Op::HandoffConfirm {
-        plate: plate("晋D33333"),
-    });
-    lot.ok(Op::Disinfect {
-        target: Target::Zone(Zone::Handoff),
-    });
-    lot.ok(Op::Disinfect {
-        target: Target::Bay(bay("H-01")),
-    });
-    lot.ok(Op::CloseBay {
-        bay: bay("P-10-10"),
-        reason: "pothole".into(),
-    });
-    lot.ok(Op::CloseBay {
-        bay: bay("P-10-11"),
-        reason: "pothole".into(),
-    });
-    lot.ok(Op::OpenBay {
-        bay: bay("P-10-11"),
-    });
-    // Changed with the closed loop (issue 7): a truck with a positive
-    // result is no longer forced out; it leaves under an escort that a named
-    // person authorised.
-    lot.ok(Op::HandoffStart {
-        plate: plate("晋D11111"),
-        mode: HandoffMode::Escort,
-        receiver: None,
-        company: None,
-        escort: Some("district hospital ambulance".into()),
-        by: Some("李队长".into()),
-        bay: None,
-    });
-    lot.ok(Op::HandoffDone {
-        plate: plate("晋D11111"),
-    });
-    lot.ok(Op::Depart {
-        plate: plate("晋D11111"),
-        force_reason: None,
-    });
-    // The lab's answer comes after the truck has gone.
-    lot.ok(Op::Result {
-        plate: plate("晋D11111"),
-        test: TestKind::Pcr,
-        result: TestResult::Positive,
-    });
-    // The same plate comes back: a new stay.
-    lot.advance(min(60));
-    lot.arrive("晋D33333");
-    // The shift lead records a stricter policy for every terminal.
-    lot.ok(Op::SetPolicy {
-        policy: trucklot::domain::policy::Policy {
-            require_pcr: true,
-            ..trucklot::domain::policy::Policy::default()
-        },
-    });
-    // Someone looked at a driver's phone in full: on the record.
-    lot.ok(Op::Disclose {
-        what: "show --unmasked".into(),
-        plate: Some(plate("晋D33333")),
-    });
-    // A typo at the gate put right.
-    lot.ok(Op::Correct {
-        plate: plate("晋D33333"),
-        changes: vec![
-            (trucklot::domain::event::Field::Driver, "李四".into()),
-            (trucklot::domain::event::Field::Destination, String::new()),
-        ],
-    });
-    // A truck registered by mistake, taken back.
-    lot.arrive("晋D44444");
-    lot.ok(Op::Undo { expected: None });
-    // The personal data of the stays that have ended is purged.
-    lot.advance(min(1));
-    lot.ok(Op::Purge { before: lot.now() });
-}
-
-#[test]
-fn check_is_ok_after_a_day_and_rebuild_reproduces_the_lot() {
-    let mut lot = Lot::new();
-    scripted_day(&mut lot);
-    let report = lot.store.check().unwrap();
-    assert!(report.ok(), "{:#?}", report.differences);
-    assert_eq!(report.events as i64, lot.events());
-    assert_eq!(report.events, 35);
-    // The day really touches every kind of event (so the replay is tested
-    // on each of them).
-    let log = lot.store.log(&LogFilter::default()).unwrap();
-    for kind in Event::KINDS {
-        assert!(
-            log.iter().any(|e| e.event.kind() == kind),
-            "the scripted day has no {kind} event"
-        );
-    }
-
-    let map = lot.lot();
-    let status = lot.store.status().unwrap();
-    let facts = lot.store.clock_facts().unwrap();
-    let details: Vec<_> = (1..=4)
-        .map(|s| lot.store.stay_detail(StayId(s)).unwrap().unwrap())
-        .collect();
-    let report = lot.store.rebuild().unwrap();
-    assert!(report.ok(), "{:#?}", report.differences);
-    assert_eq!(lot.lot(), map);
-    assert_eq!(lot.store.status().unwrap(), status);
-    assert_eq!(lot.store.clock_facts().unwrap(), facts);
-    for (s, d) in (1..=4).zip(&details) {
-        assert_eq!(&lot.store.stay_detail(StayId(s)).unwrap().unwrap(), d);
-    }
-}
 
 #[test]
 fn check_finds_state_that_drifted_from_the_log_and_rebuild_repairs_it() {
@@ -726,77 +408,6 @@ fn check_finds_state_that_drifted_from_the_log_and_rebuild_repairs_it() {
     assert_eq!(report.differences.len(), 4);
     assert_eq!(lot.lot(), map);
     assert!(lot.store.check().unwrap().ok());
-}
-
-#[test]
-fn the_log_holds_every_event_as_recorded_newest_first() {
-    let mut lot = Lot::new();
-    let mut recorded: Vec<(i64, Event)> = Vec::new();
-    let mut times = Vec::new();
-    for (i, p) in ["晋D11111", "晋D22222", "晋D33333"].iter().enumerate() {
-        lot.advance(Duration::minutes(i as i64 + 1));
-        let out = lot.ok(arrive_op(arrival(p)));
-        times.extend(out.events.iter().map(|_| lot.now()));
-        recorded.extend(out.events);
-    }
-    let out = lot.ok(Op::Move {
-        plate: plate("晋D22222"),
-        to: bay("L-01"),
-    });
-    times.extend(out.events.iter().map(|_| lot.now()));
-    recorded.extend(out.events);
-
-    let log = lot.store.log(&LogFilter::default()).unwrap();
-    let mut got: Vec<(i64, Event)> = log.iter().map(|e| (e.id, e.event.clone())).collect();
-    got.reverse();
-    assert_eq!(got, recorded);
-    let mut at: Vec<_> = log.iter().map(|e| e.at).collect();
-    at.reverse();
-    assert_eq!(at, times);
-    assert!(
-        log.iter()
-            .all(|e| e.operator == "tester" && e.terminal == "gate-1")
-    );
-
-    let only = lot
-        .store
-        .log(&LogFilter {
-            plate: Some(plate("晋D22222")),
-            ..LogFilter::default()
-        })
-        .unwrap();
-    let kinds: Vec<_> = only.iter().map(|e| e.event.kind()).collect();
-    assert_eq!(kinds, ["moved", "arrived"]);
-}
-
-#[test]
-fn an_arrival_round_trips_through_the_store() {
-    let mut lot = Lot::new();
-    let mut a = arrival("晋D12345");
-    a.driver = Some("李四".into());
-    a.phone = Some(Phone::parse("0086 139 1234 5678").unwrap());
-    a.cargo = Cargo::Production;
-    a.temperature = Some(Temperature::new(36.8).unwrap());
-    a.code = Some(HealthCode::Green);
-    a.handoff_required = true;
-    let out = lot.ok(arrive_op(a.clone()));
-    let d = lot.store.stay_detail(out.stay.unwrap()).unwrap().unwrap();
-    assert_eq!(d.plate, a.plate);
-    assert_eq!(d.driver.as_deref(), Some("李四"));
-    assert_eq!(d.phone.as_ref().map(|p| p.as_str()), Some("13912345678"));
-    assert_eq!(d.cargo, Cargo::Production);
-    assert_eq!(d.temperature, Some(36.8));
-    assert_eq!(d.code, Some(HealthCode::Green));
-    assert!(d.handoff_required && !d.travel_flag);
-    assert_eq!(d.origin.as_deref(), Some("太原"));
-    assert_eq!(d.destination.as_deref(), Some("长治"));
-    assert_eq!(d.arrived_at, t0());
-    assert_eq!(d.bay, out.bay);
-    assert_eq!(d.departed_at, None);
-    assert_eq!(
-        lot.store.stay_of_plate(&a.plate).unwrap(),
-        Some(out.stay.unwrap())
-    );
 }
 
 #[test]
@@ -865,29 +476,6 @@ fn another_terminals_commit_is_seen_through_changed() {
     // A terminal's own commit does not make it refresh twice.
     exec_on(&mut b, "gate-2", &arrive_op(arrival("晋D22222"))).unwrap();
     assert!(!b.changed().unwrap(), "its own commit");
-}
-
-#[test]
-fn departed_plates_are_listed_once_with_their_latest_stay_and_not_while_back_on_site() {
-    let mut lot = Lot::new();
-    lot.ok(arrive_op(arrival("晋D10001")));
-    lot.clear_and_depart("晋D10001");
-    lot.ok(arrive_op(arrival("晋D10002")));
-    lot.clear_and_depart("晋D10002");
-    lot.ok(arrive_op(arrival("晋D10002")));
-    lot.clear_and_depart("晋D10002");
-    lot.ok(arrive_op(arrival("晋D10003")));
-    lot.clear_and_depart("晋D10003");
-    lot.ok(arrive_op(arrival("晋D10003"))); // back on site
-    let gone = lot.store.departed_plates().unwrap();
-    let plates: Vec<String> = gone.iter().map(|d| d.plate.to_string()).collect();
-    assert_eq!(plates.len(), 2, "{plates:?}");
-    assert!(plates.contains(&"晋D10001".to_string()));
-    let d2 = gone
-        .iter()
-        .find(|d| d.plate.as_str() == "晋D10002")
-        .unwrap();
-    assert_eq!(d2.stay.0, 3, "the latest of its two stays");
 }
 
 /// No constraint of the final schema checks a value against a list with

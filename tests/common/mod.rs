@@ -477,3 +477,170 @@ pub fn damage_root_of(db: &Path, table: &str) -> u64 {
     std::fs::write(db, bytes).expect("write");
     root
 }
+
+/// A day at the gate that touches every kind of event.
+pub fn scripted_day(lot: &mut Lot) {
+    use trucklot::domain::event::{ServiceKind, Target};
+    use trucklot::domain::phone::Phone;
+    let min = Duration::minutes;
+    lot.arrive("晋D11111");
+    lot.advance(min(3));
+    let mut fever = arrival("晋D22222");
+    fever.temperature = Some(Temperature::new(38.1).unwrap());
+    lot.ok(arrive_op(fever));
+    lot.advance(min(2));
+    let mut priority = arrival("晋D33333");
+    priority.cargo = Cargo::Emergency;
+    priority.handoff_required = true;
+    priority.phone = Some(Phone::parse("+86 138-0013-8000").unwrap());
+    lot.ok(arrive_op(priority));
+    lot.ok(sample_op("晋D11111", TestKind::Antigen));
+    lot.ok(Op::Sample {
+        plate: plate("晋D11111"),
+        test: TestKind::Pcr,
+        tube: Some("TUBE-0001".into()),
+        batch: Some("B-7".into()),
+    });
+    lot.advance(min(10));
+    lot.ok(Op::Result {
+        plate: plate("晋D11111"),
+        test: TestKind::Antigen,
+        result: TestResult::Positive,
+    });
+    lot.ok(Op::Isolate {
+        plate: plate("晋D11111"),
+        reason: "antigen positive".into(),
+        bay: None,
+    });
+    lot.ok(Op::Escalate {
+        plate: plate("晋D11111"),
+        note: "called the district office".into(),
+    });
+    lot.ok(Op::Move {
+        plate: plate("晋D22222"),
+        to: bay("I-10"),
+    });
+    lot.ok(Op::ServiceRequest {
+        plate: plate("晋D22222"),
+        service: ServiceKind::Water,
+    });
+    lot.advance(min(20));
+    lot.ok(Op::ServiceDone {
+        plate: plate("晋D22222"),
+        service: None,
+    });
+    lot.ok(Op::Recheck {
+        plate: plate("晋D22222"),
+        person: 0,
+        temperature: Temperature::new(36.6).unwrap(),
+        code: HealthCode::Green,
+    });
+    lot.ok(Op::Release {
+        plate: plate("晋D22222"),
+        reason: "re-measured 36.6".into(),
+        by: "王班长".into(),
+        bay: None,
+    });
+    lot.ok(Op::HandoffStart {
+        plate: plate("晋D33333"),
+        mode: HandoffMode::Transfer,
+        receiver: Some(plate("晋D99999")),
+        company: Some("长治物流".into()),
+        escort: None,
+        by: None,
+        bay: None,
+    });
+    lot.advance(min(45));
+    lot.ok(Op::HandoffDone {
+        plate: plate("晋D33333"),
+    });
+    lot.ok(Op::Sample {
+        plate: plate("晋D33333"),
+        test: TestKind::Antigen,
+        tube: None,
+        batch: Some("B-7".into()),
+    });
+    lot.ok(Op::Result {
+        plate: plate("晋D33333"),
+        test: TestKind::Antigen,
+        result: TestResult::Negative,
+    });
+    lot.ok(Op::Depart {
+        plate: plate("晋D33333"),
+        force_reason: None,
+    });
+    lot.ok(Op::HandoffConfirm {
+        plate: plate("晋D33333"),
+    });
+    lot.ok(Op::Disinfect {
+        target: Target::Zone(Zone::Handoff),
+    });
+    lot.ok(Op::Disinfect {
+        target: Target::Bay(bay("H-01")),
+    });
+    lot.ok(Op::CloseBay {
+        bay: bay("P-10-10"),
+        reason: "pothole".into(),
+    });
+    lot.ok(Op::CloseBay {
+        bay: bay("P-10-11"),
+        reason: "pothole".into(),
+    });
+    lot.ok(Op::OpenBay {
+        bay: bay("P-10-11"),
+    });
+    // Changed with the closed loop (issue 7): a truck with a positive
+    // result is no longer forced out; it leaves under an escort that a named
+    // person authorised.
+    lot.ok(Op::HandoffStart {
+        plate: plate("晋D11111"),
+        mode: HandoffMode::Escort,
+        receiver: None,
+        company: None,
+        escort: Some("district hospital ambulance".into()),
+        by: Some("李队长".into()),
+        bay: None,
+    });
+    lot.ok(Op::HandoffDone {
+        plate: plate("晋D11111"),
+    });
+    lot.ok(Op::Depart {
+        plate: plate("晋D11111"),
+        force_reason: None,
+    });
+    // The lab's answer comes after the truck has gone.
+    lot.ok(Op::Result {
+        plate: plate("晋D11111"),
+        test: TestKind::Pcr,
+        result: TestResult::Positive,
+    });
+    // The same plate comes back: a new stay.
+    lot.advance(min(60));
+    lot.arrive("晋D33333");
+    // The shift lead records a stricter policy for every terminal.
+    lot.ok(Op::SetPolicy {
+        policy: trucklot::domain::policy::Policy {
+            require_pcr: true,
+            ..trucklot::domain::policy::Policy::default()
+        },
+    });
+    // Someone looked at a driver's phone in full: on the record.
+    lot.ok(Op::Disclose {
+        what: "show --unmasked".into(),
+        plate: Some(plate("晋D33333")),
+    });
+    // A typo at the gate put right.
+    lot.ok(Op::Correct {
+        plate: plate("晋D33333"),
+        changes: vec![
+            (trucklot::domain::event::Field::Driver, "李四".into()),
+            (trucklot::domain::event::Field::Destination, String::new()),
+        ],
+    });
+    // A truck registered by mistake, taken back.
+    lot.arrive("晋D44444");
+    lot.ok(Op::Undo { expected: None });
+    // The personal data of the stays that have ended is purged.
+    lot.advance(min(1));
+    lot.ok(Op::Purge { before: lot.now() });
+}
