@@ -449,3 +449,44 @@ fn another_laptops_commit_is_heard_and_its_own_is_not() {
         }
     );
 }
+
+/// `sslmode=require` over TCP to a server that takes nothing else: the
+/// connection is encrypted (rustls), a root certificate given in
+/// `PGSSLROOTCERT` verifies the server, and a wrong one is refused.
+#[test]
+fn tls_is_required_and_the_server_verified_when_a_root_is_given() {
+    let Some((cluster, pem)) = PgCluster::start_tls() else {
+        return;
+    };
+    let url = cluster.new_database();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let tls = format!("{url}?sslmode=require");
+    ok(h, &tls, &["init"]);
+    assert!(ok(h, &tls, &["status"]).contains("total"));
+    // Without TLS the server refuses: what worked above was encrypted.
+    let plain = trucklot(h, &format!("{url}?sslmode=disable"), &["status"])
+        .output()
+        .unwrap();
+    assert_ne!(plain.status.code(), Some(0), "{}", text(&plain));
+    assert!(text(&plain).contains("no encryption"), "{}", text(&plain));
+
+    let root = h.join("root.crt");
+    std::fs::write(&root, &pem).unwrap();
+    let out = trucklot(h, &tls, &["status"])
+        .env("PGSSLROOTCERT", &root)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "verified against its root: {}",
+        text(&out)
+    );
+    let other = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+    std::fs::write(&root, other.cert.pem()).unwrap();
+    let out = trucklot(h, &tls, &["status"])
+        .env("PGSSLROOTCERT", &root)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+}

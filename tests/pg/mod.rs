@@ -52,6 +52,46 @@ impl PgCluster {
     /// unless `TRUCKLOT_REQUIRE_POSTGRES=1`, which makes that a panic. Any
     /// other failure is a panic with the server's own output.
     pub fn start() -> Option<PgCluster> {
+        PgCluster::start_with(|_| String::new())
+    }
+
+    /// A cluster that takes TCP connections over TLS only (`hostssl` in
+    /// `pg_hba.conf`; the socket stays plain for the harness), with a
+    /// self-signed certificate for 127.0.0.1, also returned as PEM: the
+    /// root a client verifies the server with.
+    pub fn start_tls() -> Option<(PgCluster, String)> {
+        let cert = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()])
+            .expect("a self-signed certificate");
+        let pem = cert.cert.pem();
+        let key = cert.signing_key.serialize_pem();
+        let for_server = pem.clone();
+        let cluster = PgCluster::start_with(move |data| {
+            std::fs::write(data.join("server.crt"), &for_server).expect("write server.crt");
+            std::fs::write(data.join("server.key"), &key).expect("write server.key");
+            std::fs::set_permissions(
+                data.join("server.key"),
+                std::fs::Permissions::from_mode(0o600),
+            )
+            .expect("server.key mode 0600");
+            std::fs::write(
+                data.join("pg_hba.conf"),
+                "local all all trust\nhostssl all all 127.0.0.1/32 trust\n",
+            )
+            .expect("write pg_hba.conf");
+            // SAFETY: geteuid has no preconditions and cannot fail.
+            if unsafe { libc::geteuid() } == 0 {
+                for f in ["server.crt", "server.key", "pg_hba.conf"] {
+                    chown_server_user(&data.join(f));
+                }
+            }
+            "-c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key".to_owned()
+        })?;
+        Some((cluster, pem))
+    }
+
+    /// `start`, with `setup` run on the data directory after `initdb` and
+    /// before the server starts; it answers more server options.
+    fn start_with(setup: impl FnOnce(&Path) -> String) -> Option<PgCluster> {
         let Some(bin) = find_bin() else {
             let missing = "PostgreSQL server binaries (initdb, pg_ctl) not found; install \
                            them with `apt-get install postgresql-15` (or set TRUCKLOT_PG_BIN \
@@ -96,6 +136,7 @@ impl PgCluster {
         check("initdb", &initdb);
         std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700))
             .expect("data directory mode 0700");
+        let extra = setup(&data);
 
         // A free loopback port: asked of the kernel, then released for the
         // server. Another process may take it meanwhile, so a failed start
@@ -104,7 +145,7 @@ impl PgCluster {
         for _ in 0..3 {
             let port = free_port();
             let options = format!(
-                "-c listen_addresses=127.0.0.1 -p {port} -k {} {SERVER_OPTIONS}",
+                "-c listen_addresses=127.0.0.1 -p {port} -k {} {SERVER_OPTIONS} {extra}",
                 socket_dir.display()
             );
             let log = dir.path().join("server.log");

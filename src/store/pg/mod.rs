@@ -215,8 +215,14 @@ fn refused_connection(e: postgres::Error, config: &postgres::Config) -> StoreErr
         Some("3D000") => format!(
             "the server has no database '{database}': create it (UTF8, LC_COLLATE 'C'), then run init"
         ),
-        Some("28P01" | "28000") => format!(
-            "the server refused the login of '{user}' (password from the address, PGPASSWORD or ~/.pgpass)"
+        Some("28P01") => format!(
+            "the server refused the password of '{user}' (from the address, PGPASSWORD or ~/.pgpass)"
+        ),
+        // No pg_hba.conf line lets this user in from here, or not without
+        // TLS: the server's own words name which.
+        Some("28000") => format!(
+            "the server refused the connection: {}",
+            e.as_db_error().map_or("", |d| d.message())
         ),
         Some(_) => return StoreError::from(e),
         None => {
