@@ -1,15 +1,16 @@
 //! What only a lot on a server has: the command line with `--db
-//! postgres://…`, gates on several machines racing for the same bays over
-//! TCP, a server that stops under a burst of actions and comes back, change
-//! notices between laptops, and `migrate` between a file and a server. The
+//! postgres://…`, TLS, a server that stops under a burst of actions and
+//! comes back, change notices between laptops, and `migrate` between a file
+//! and a server. Gates racing for bays over TCP are in `tests/race.rs`
+//! (the same body on a file). The
 //! rules themselves run on PostgreSQL in `tests/on_postgres.rs`.
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::collections::BTreeSet;
+use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::{Arc, Barrier, Mutex};
+use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use common::pg::{self, PgCluster};
@@ -193,136 +194,6 @@ fn migrate_copies_a_lot_to_a_server_and_back() {
         .unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", text(&out));
     assert!(ok(h, &url, &["log"]).contains("晋D99999"));
-}
-
-/// Four gates, four processes each time, over TCP: admitting, moving and
-/// sending off trucks, half of them asking for the same few bays.
-#[test]
-fn four_gates_racing_for_the_same_bays_never_share_one() {
-    let Some(cluster) = pg::shared() else { return };
-    let url = cluster.new_database();
-    let home = tempfile::tempdir().unwrap();
-    ok(home.path(), &url, &["init"]);
-    const GATES: usize = 4;
-    const TRUCKS: usize = 40;
-    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
-    let start = Arc::new(Barrier::new(GATES));
-    let gates: Vec<_> = (0..GATES)
-        .map(|gate| {
-            let (url, acknowledged, start) = (url.clone(), acknowledged.clone(), start.clone());
-            let home: PathBuf = home.path().to_path_buf();
-            std::thread::spawn(move || {
-                start.wait();
-                let run = |args: &[&str]| {
-                    let id = ActionId::new().to_string();
-                    let out = trucklot(&home, &url, args)
-                        .arg("--action-id")
-                        .arg(&id)
-                        .env("TRUCKLOT_TERMINAL", format!("gate-{gate}"))
-                        .output()
-                        .expect("run trucklot");
-                    let said = text(&out);
-                    assert!(
-                        !said.contains("database error")
-                            && !said.contains("refused by the database"),
-                        "gate {gate}: engine text for {args:?}: {said}"
-                    );
-                    if out.status.success() {
-                        acknowledged.lock().unwrap().push(id);
-                    }
-                    out
-                };
-                for n in 0..TRUCKS {
-                    let plate = format!("晋A{gate}{n:04}");
-                    let contested = format!("P-01-0{}", 1 + n % 3);
-                    let mut arrive = vec!["arrive", &plate, "--temp", "36.5", "--code", "green"];
-                    if n % 2 == 0 {
-                        arrive.extend(["--bay", contested.as_str()]);
-                    }
-                    let out = run(&arrive);
-                    if !out.status.success() {
-                        // Refused (the bay was taken, or the lot busy): one
-                        // more try, letting the lot choose.
-                        assert!(
-                            matches!(out.status.code(), Some(1) | Some(3)),
-                            "{}",
-                            text(&out)
-                        );
-                        let out = run(&arrive[..6]);
-                        assert!(out.status.success(), "{}", text(&out));
-                    }
-                    if n % 3 == 0 {
-                        let to = format!("P-02-0{}", 1 + n % 4);
-                        let out = run(&["move", &plate, &to]);
-                        assert!(
-                            matches!(out.status.code(), Some(0) | Some(1) | Some(3)),
-                            "{}",
-                            text(&out)
-                        );
-                    }
-                    if n % 2 == 1 {
-                        for step in [
-                            &["sample", &plate, "antigen"][..],
-                            &["result", &plate, "antigen", "negative"][..],
-                            &["depart", &plate][..],
-                        ] {
-                            let out = run(step);
-                            assert!(out.status.success(), "{step:?}: {}", text(&out));
-                        }
-                    }
-                }
-            })
-        })
-        .collect();
-    for g in gates {
-        g.join().expect("a gate failed");
-    }
-    let acknowledged = acknowledged.lock().unwrap().clone();
-    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-    // No bay holds two trucks, and no truck is in two bays.
-    let rows = client
-        .query(
-            "SELECT bay, count(*) FROM occupancy WHERE to_at IS NULL GROUP BY bay HAVING count(*) > 1",
-            &[],
-        )
-        .unwrap();
-    assert!(rows.is_empty(), "bays held twice: {}", rows.len());
-    let open: i64 = client
-        .query_one("SELECT count(*) FROM stays WHERE departed_at IS NULL", &[])
-        .unwrap()
-        .get(0);
-    let occupied: i64 = client
-        .query_one("SELECT count(*) FROM bays WHERE occupant IS NOT NULL", &[])
-        .unwrap()
-        .get(0);
-    assert_eq!(open, occupied);
-    assert_eq!(open as usize, GATES * TRUCKS / 2);
-    // Every acknowledged action is in the log, once.
-    let recorded: BTreeMap<String, i64> = client
-        .query("SELECT id, first_event FROM actions", &[])
-        .unwrap()
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
-    let unique: BTreeSet<&String> = acknowledged.iter().collect();
-    assert_eq!(unique.len(), acknowledged.len());
-    for id in &acknowledged {
-        assert!(
-            recorded.contains_key(id),
-            "acknowledged action {id} is not in the log"
-        );
-    }
-    assert_eq!(
-        recorded.len(),
-        acknowledged.len(),
-        "only acknowledged actions were recorded"
-    );
-    let arrivals: i64 = client
-        .query_one("SELECT count(*) FROM events WHERE kind = 'arrived'", &[])
-        .unwrap()
-        .get(0);
-    assert_eq!(arrivals as usize, GATES * TRUCKS);
-    assert!(ok(home.path(), &url, &["check"]).contains("state matches the log"));
 }
 
 /// The server stops at once in the middle of a burst and starts again: the
