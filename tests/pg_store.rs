@@ -2,8 +2,8 @@
 //! postgres://…`, TLS, a server that stops under a burst of actions and
 //! comes back, change notices between laptops, and `migrate` between a file
 //! and a server. Gates racing for bays over TCP are in `tests/race.rs`
-//! (the same body on a file). The
-//! rules themselves run on PostgreSQL in `tests/on_postgres.rs`.
+//! (the same body on a file); the rules themselves run on PostgreSQL in
+//! `tests/on_postgres.rs`.
 
 mod common;
 
