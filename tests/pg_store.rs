@@ -9,7 +9,7 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
@@ -20,53 +20,20 @@ use trucklot::domain::policy::Policy;
 use trucklot::ops::{self, ActionId, Ctx, OpError};
 use trucklot::store::{Store, StoreError};
 
-fn trucklot(home: &Path, db: &str, args: &[&str]) -> Command {
-    let mut c = Command::new(assert_cmd::cargo::cargo_bin!("trucklot"));
-    c.env_clear()
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("TRUCKLOT_OPERATOR", "tester")
-        .env("LANG", "C")
-        .arg("--db")
-        .arg(db)
-        .args(args);
-    c
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-fn ok(home: &Path, db: &str, args: &[&str]) -> String {
-    let out = trucklot(home, db, args).output().expect("run trucklot");
-    assert!(
-        out.status.success(),
-        "{args:?} failed ({:?}): {}",
-        out.status.code(),
-        text(&out)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 #[test]
 fn every_command_runs_on_a_server_given_by_address() {
     let Some(cluster) = pg::shared() else { return };
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
     let url = cluster.new_database();
-    let out = ok(h, &url, &["init"]);
+    let out = ok_at(h, &url, &["init"]);
     assert!(out.contains("1310 bays"), "{out}");
     // Twice is refused, and the lot is left as it is.
-    let again = trucklot(h, &url, &["init"]).output().unwrap();
-    assert_eq!(again.status.code(), Some(3), "{}", text(&again));
-    assert!(text(&again).contains("already exists"), "{}", text(&again));
+    let again = trucklot_at(h, &url, &["init"]).output().unwrap();
+    assert_eq!(again.status.code(), Some(3), "{}", said(&again));
+    assert!(said(&again).contains("already exists"), "{}", said(&again));
 
-    ok(
+    ok_at(
         h,
         &url,
         &[
@@ -80,23 +47,23 @@ fn every_command_runs_on_a_server_given_by_address() {
             "green",
         ],
     );
-    ok(h, &url, &["sample", "晋D12345", "antigen"]);
-    ok(h, &url, &["result", "晋D12345", "antigen", "negative"]);
-    ok(h, &url, &["move", "晋D12345", "P-10-10"]);
-    assert!(ok(h, &url, &["show", "晋D12345"]).contains("P-10-10"));
-    ok(h, &url, &["depart", "晋D12345"]);
-    let status = ok(h, &url, &["status", "--json"]);
+    ok_at(h, &url, &["sample", "晋D12345", "antigen"]);
+    ok_at(h, &url, &["result", "晋D12345", "antigen", "negative"]);
+    ok_at(h, &url, &["move", "晋D12345", "P-10-10"]);
+    assert!(ok_at(h, &url, &["show", "晋D12345"]).contains("P-10-10"));
+    ok_at(h, &url, &["depart", "晋D12345"]);
+    let status = ok_at(h, &url, &["status", "--json"]);
     assert!(status.contains("\"occupied\""), "{status}");
-    let log = ok(h, &url, &["log"]);
+    let log = ok_at(h, &url, &["log"]);
     assert!(
         log.contains("晋D12345") && log.contains("departed"),
         "{log}"
     );
-    let check = ok(h, &url, &["check"]);
+    let check = ok_at(h, &url, &["check"]);
     assert!(check.contains("ok: 5 events"), "{check}");
-    ok(h, &url, &["report"]);
-    ok(h, &url, &["clocks"]);
-    ok(h, &url, &["isolation"]);
+    ok_at(h, &url, &["report"]);
+    ok_at(h, &url, &["clocks"]);
+    ok_at(h, &url, &["isolation"]);
 
     // The environment names the server as well as --db does.
     let out = Command::new(assert_cmd::cargo::cargo_bin!("trucklot"))
@@ -107,30 +74,30 @@ fn every_command_runs_on_a_server_given_by_address() {
         .arg("status")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", text(&out));
+    assert!(out.status.success(), "{}", said(&out));
 
     // What only a file has is refused with what to do instead.
-    let backup = trucklot(h, &url, &["backup", "/tmp/never.db"])
+    let backup = trucklot_at(h, &url, &["backup", "/tmp/never.db"])
         .output()
         .unwrap();
     assert_ne!(backup.status.code(), Some(0));
-    assert!(text(&backup).contains("pg_dump"), "{}", text(&backup));
+    assert!(said(&backup).contains("pg_dump"), "{}", said(&backup));
 
     // A database that is not there, and a server that is not there, are
     // said as such, without the engine's words for them.
     let missing = url.rsplit_once('/').unwrap().0.to_owned() + "/no_such_lot";
-    let out = trucklot(h, &missing, &["status"]).output().unwrap();
+    let out = trucklot_at(h, &missing, &["status"]).output().unwrap();
     assert_eq!(out.status.code(), Some(3));
     assert!(
-        text(&out).contains("no database 'no_such_lot'"),
+        said(&out).contains("no database 'no_such_lot'"),
         "{}",
-        text(&out)
+        said(&out)
     );
-    let out = trucklot(h, "postgres://postgres@127.0.0.1:1/lot", &["status"])
+    let out = trucklot_at(h, "postgres://postgres@127.0.0.1:1/lot", &["status"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
-    assert!(text(&out).contains("cannot be reached"), "{}", text(&out));
+    assert!(said(&out).contains("cannot be reached"), "{}", said(&out));
 }
 
 #[test]
@@ -141,12 +108,12 @@ fn a_password_is_never_shown() {
     // The test cluster trusts loopback: any password is accepted, and the
     // point is where it appears.
     let with_password = url.replacen("postgres@", "postgres:hunter2@", 1);
-    let out = trucklot(home.path(), &with_password, &["init"])
+    let out = trucklot_at(home.path(), &with_password, &["init"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", text(&out));
-    assert!(!text(&out).contains("hunter2"), "{}", text(&out));
-    assert!(text(&out).contains("postgres:***@"), "{}", text(&out));
+    assert!(out.status.success(), "{}", said(&out));
+    assert!(!said(&out).contains("hunter2"), "{}", said(&out));
+    assert!(said(&out).contains("postgres:***@"), "{}", said(&out));
 }
 
 #[test]
@@ -167,33 +134,33 @@ fn migrate_copies_a_lot_to_a_server_and_back() {
     let h = home.path();
     let file = lot.path.to_str().unwrap().to_owned();
     let url = cluster.new_database();
-    let out = ok(h, &file, &["migrate", "--from", &file, "--to", &url]);
+    let out = ok_at(h, &file, &["migrate", "--from", &file, "--to", &url]);
     assert!(out.contains("copied"), "{out}");
     assert_eq!(out.matches("state matches the log").count(), 2, "{out}");
 
     let back = h.join("back.db");
     let back = back.to_str().unwrap();
-    ok(h, &url, &["migrate", "--from", &url, "--to", back]);
+    ok_at(h, &url, &["migrate", "--from", &url, "--to", back]);
     // The three lots say the same, event for event.
     for args in [&["status", "--json"][..], &["log", "--json"][..]] {
-        let a = ok(h, &file, args);
-        assert_eq!(a, ok(h, &url, args), "{args:?}: file and server");
-        assert_eq!(a, ok(h, back, args), "{args:?}: file and its copy back");
+        let a = ok_at(h, &file, args);
+        assert_eq!(a, ok_at(h, &url, args), "{args:?}: file and server");
+        assert_eq!(a, ok_at(h, back, args), "{args:?}: file and its copy back");
     }
     // New events on the server follow the copied ones.
-    ok(
+    ok_at(
         h,
         &url,
         &["arrive", "晋D99999", "--temp", "36.5", "--code", "green"],
     );
-    assert!(ok(h, &url, &["check"]).contains("ok"));
+    assert!(ok_at(h, &url, &["check"]).contains("ok"));
 
     // A target that already holds a lot is refused and left alone.
-    let out = trucklot(h, &url, &["migrate", "--from", &file, "--to", &url])
+    let out = trucklot_at(h, &url, &["migrate", "--from", &file, "--to", &url])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
-    assert!(ok(h, &url, &["log"]).contains("晋D99999"));
+    assert_eq!(out.status.code(), Some(3), "{}", said(&out));
+    assert!(ok_at(h, &url, &["log"]).contains("晋D99999"));
 }
 
 /// The server stops at once in the middle of a burst and starts again: the
@@ -333,31 +300,31 @@ fn tls_is_required_and_the_server_verified_when_a_root_is_given() {
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
     let tls = format!("{url}?sslmode=require");
-    ok(h, &tls, &["init"]);
-    assert!(ok(h, &tls, &["status"]).contains("total"));
+    ok_at(h, &tls, &["init"]);
+    assert!(ok_at(h, &tls, &["status"]).contains("total"));
     // Without TLS the server refuses: what worked above was encrypted.
-    let plain = trucklot(h, &format!("{url}?sslmode=disable"), &["status"])
+    let plain = trucklot_at(h, &format!("{url}?sslmode=disable"), &["status"])
         .output()
         .unwrap();
-    assert_ne!(plain.status.code(), Some(0), "{}", text(&plain));
-    assert!(text(&plain).contains("no encryption"), "{}", text(&plain));
+    assert_ne!(plain.status.code(), Some(0), "{}", said(&plain));
+    assert!(said(&plain).contains("no encryption"), "{}", said(&plain));
 
     let root = h.join("root.crt");
     std::fs::write(&root, &pem).unwrap();
-    let out = trucklot(h, &tls, &["status"])
+    let out = trucklot_at(h, &tls, &["status"])
         .env("PGSSLROOTCERT", &root)
         .output()
         .unwrap();
     assert!(
         out.status.success(),
         "verified against its root: {}",
-        text(&out)
+        said(&out)
     );
     let other = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
     std::fs::write(&root, other.cert.pem()).unwrap();
-    let out = trucklot(h, &tls, &["status"])
+    let out = trucklot_at(h, &tls, &["status"])
         .env("PGSSLROOTCERT", &root)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(3), "{}", said(&out));
 }

@@ -6,7 +6,6 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::{Arc, Barrier, Mutex};
 
 use common::pg;
@@ -15,39 +14,6 @@ use trucklot::domain::clock::FixedClock;
 use trucklot::domain::policy::Policy;
 use trucklot::ops::{self, ActionId, Ctx, OpError};
 use trucklot::store::Store;
-
-fn trucklot(home: &Path, db: &str, args: &[&str]) -> Command {
-    let mut c = Command::new(assert_cmd::cargo::cargo_bin!("trucklot"));
-    c.env_clear()
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("TRUCKLOT_OPERATOR", "tester")
-        .env("LANG", "C")
-        .arg("--db")
-        .arg(db)
-        .args(args);
-    c
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-fn ok(home: &Path, db: &str, args: &[&str]) -> String {
-    let out = trucklot(home, db, args).output().expect("run trucklot");
-    assert!(
-        out.status.success(),
-        "{args:?} failed ({:?}): {}",
-        out.status.code(),
-        text(&out)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 #[test]
 fn four_gates_on_one_file_never_share_a_bay() {
@@ -70,7 +36,7 @@ fn four_gates_on_a_server_never_share_a_bay() {
 /// again, each is reported done), nothing else was recorded, and `check`
 /// passes.
 fn race(home: &Path, url: &str) {
-    ok(home, url, &["init"]);
+    ok_at(home, url, &["init"]);
     const GATES: usize = 4;
     const TRUCKS: usize = 40;
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
@@ -83,13 +49,13 @@ fn race(home: &Path, url: &str) {
                 start.wait();
                 let run = |args: &[&str]| {
                     let id = ActionId::new().to_string();
-                    let out = trucklot(&home, &url, args)
+                    let out = trucklot_at(&home, &url, args)
                         .arg("--action-id")
                         .arg(&id)
                         .env("TRUCKLOT_TERMINAL", format!("gate-{gate}"))
                         .output()
                         .expect("run trucklot");
-                    let said = text(&out);
+                    let said = said(&out);
                     assert!(
                         !said.contains("database error")
                             && !said.contains("refused by the database"),
@@ -114,10 +80,10 @@ fn race(home: &Path, url: &str) {
                         assert!(
                             matches!(out.status.code(), Some(1) | Some(3)),
                             "{}",
-                            text(&out)
+                            said(&out)
                         );
                         let out = run(&arrive[..6]);
-                        assert!(out.status.success(), "{}", text(&out));
+                        assert!(out.status.success(), "{}", said(&out));
                     }
                     if n % 3 == 0 {
                         let to = format!("P-02-0{}", 1 + n % 4);
@@ -125,7 +91,7 @@ fn race(home: &Path, url: &str) {
                         assert!(
                             matches!(out.status.code(), Some(0) | Some(1) | Some(3)),
                             "{}",
-                            text(&out)
+                            said(&out)
                         );
                     }
                     if n % 2 == 1 {
@@ -135,7 +101,7 @@ fn race(home: &Path, url: &str) {
                             &["depart", &plate][..],
                         ] {
                             let out = run(step);
-                            assert!(out.status.success(), "{step:?}: {}", text(&out));
+                            assert!(out.status.success(), "{step:?}: {}", said(&out));
                         }
                     }
                 }

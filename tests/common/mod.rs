@@ -154,6 +154,44 @@ pub struct Lot {
     pub policy: Policy,
 }
 
+/// The `trucklot` binary on the lot at `db` (a file or a server's
+/// address), with a home of its own and nothing from the caller's
+/// environment: what a gate's operator would run.
+pub fn trucklot_at(home: &Path, db: &str, args: &[&str]) -> std::process::Command {
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin!("trucklot"));
+    c.env_clear()
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("TRUCKLOT_OPERATOR", "tester")
+        .env("LANG", "C")
+        .arg("--db")
+        .arg(db)
+        .args(args);
+    c
+}
+
+/// Everything a run printed, standard output then errors.
+pub fn said(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// `trucklot_at`, which must succeed: its standard output.
+pub fn ok_at(home: &Path, db: &str, args: &[&str]) -> String {
+    let out = trucklot_at(home, db, args).output().expect("run trucklot");
+    assert!(
+        out.status.success(),
+        "{args:?} failed ({:?}): {}",
+        out.status.code(),
+        said(&out)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Whether this test crate is the PostgreSQL run of the suites
 /// (`tests/on_postgres.rs`, where this module's path starts so).
 pub fn on_postgres() -> bool {

@@ -40,6 +40,8 @@ pub struct PgCluster {
     socket_dir: PathBuf,
     port: u16,
     as_root: bool,
+    /// Server options beyond the harness's own (TLS), kept for a restart.
+    extra: String,
     // Last, so the directory outlives everything that points into it; it
     // is removed after `Drop::drop` has stopped the server.
     dir: TempDir,
@@ -144,32 +146,13 @@ impl PgCluster {
         let mut last = None;
         for _ in 0..3 {
             let port = free_port();
-            let options = format!(
-                "-c listen_addresses=127.0.0.1 -p {port} -k {} {SERVER_OPTIONS} {extra}",
-                socket_dir.display()
-            );
+            let started = pg_ctl_start(&bin, as_root, &data, dir.path(), port, &extra);
             let log = dir.path().join("server.log");
-            let started = run(
-                &bin,
-                as_root,
-                "pg_ctl",
-                &[
-                    "start".as_ref(),
-                    "-w".as_ref(),
-                    "-t".as_ref(),
-                    "60".as_ref(),
-                    "-D".as_ref(),
-                    data.as_os_str(),
-                    "-l".as_ref(),
-                    log.as_os_str(),
-                    "-o".as_ref(),
-                    options.as_ref(),
-                ],
-            );
             if started.status.success() {
                 let cluster = PgCluster {
                     bin,
                     data,
+                    extra,
                     socket_dir,
                     port,
                     as_root,
@@ -310,7 +293,12 @@ impl PgCluster {
     /// Stops the server at once, as a power cut would (`-m immediate`):
     /// for the fault tests. `start_again` brings it back on the same port.
     pub fn crash(&self) {
-        let out = run(
+        check("pg_ctl stop -m immediate", &self.stop("immediate"));
+    }
+
+    /// `pg_ctl stop -w -m MODE`: `-w` waits until the server is gone.
+    fn stop(&self, mode: &str) -> Output {
+        run(
             &self.bin,
             self.as_root,
             "pg_ctl",
@@ -318,37 +306,21 @@ impl PgCluster {
                 "stop".as_ref(),
                 "-w".as_ref(),
                 "-m".as_ref(),
-                "immediate".as_ref(),
+                mode.as_ref(),
                 "-D".as_ref(),
                 self.data.as_os_str(),
             ],
-        );
-        check("pg_ctl stop -m immediate", &out);
+        )
     }
 
     pub fn start_again(&self) {
-        let options = format!(
-            "-c listen_addresses=127.0.0.1 -p {} -k {} {SERVER_OPTIONS}",
-            self.port,
-            self.socket_dir.display()
-        );
-        let log = self.dir.path().join("server.log");
-        let out = run(
+        let out = pg_ctl_start(
             &self.bin,
             self.as_root,
-            "pg_ctl",
-            &[
-                "start".as_ref(),
-                "-w".as_ref(),
-                "-t".as_ref(),
-                "60".as_ref(),
-                "-D".as_ref(),
-                self.data.as_os_str(),
-                "-l".as_ref(),
-                log.as_os_str(),
-                "-o".as_ref(),
-                options.as_ref(),
-            ],
+            &self.data,
+            self.dir.path(),
+            self.port,
+            &self.extra,
         );
         check("pg_ctl start again", &out);
     }
@@ -356,22 +328,9 @@ impl PgCluster {
 
 impl Drop for PgCluster {
     fn drop(&mut self) {
-        // Fast: roll back open transactions and disconnect, then stop.
-        // `-w` waits until the server is gone, so the directory can be
-        // removed after it and no process is left behind.
-        let out = run(
-            &self.bin,
-            self.as_root,
-            "pg_ctl",
-            &[
-                "stop".as_ref(),
-                "-w".as_ref(),
-                "-m".as_ref(),
-                "fast".as_ref(),
-                "-D".as_ref(),
-                self.data.as_os_str(),
-            ],
-        );
+        // Fast: roll back open transactions and disconnect, then stop,
+        // so the directory can be removed after it and no process is left.
+        let out = self.stop("fast");
         if !out.status.success() {
             // Never panic in drop (it may run while unwinding); say it.
             eprintln!(
@@ -413,6 +372,40 @@ fn run(bin: &Path, as_root: bool, tool: &str, args: &[&std::ffi::OsStr]) -> Outp
         .stdin(std::process::Stdio::null());
     cmd.output()
         .unwrap_or_else(|e| panic!("run {}: {e}", exe.display()))
+}
+
+/// `pg_ctl start` of the cluster in `data`, its socket and log in `dir`,
+/// on loopback `port`, waiting until it accepts connections.
+fn pg_ctl_start(
+    bin: &Path,
+    as_root: bool,
+    data: &Path,
+    dir: &Path,
+    port: u16,
+    extra: &str,
+) -> Output {
+    let options = format!(
+        "-c listen_addresses=127.0.0.1 -p {port} -k {} {SERVER_OPTIONS} {extra}",
+        dir.display()
+    );
+    let log = dir.join("server.log");
+    run(
+        bin,
+        as_root,
+        "pg_ctl",
+        &[
+            "start".as_ref(),
+            "-w".as_ref(),
+            "-t".as_ref(),
+            "60".as_ref(),
+            "-D".as_ref(),
+            data.as_os_str(),
+            "-l".as_ref(),
+            log.as_os_str(),
+            "-o".as_ref(),
+            options.as_ref(),
+        ],
+    )
 }
 
 fn check(what: &str, out: &Output) {
