@@ -26,15 +26,7 @@ pub fn status_line(sh: &Shared, f: &mut Frame, area: Rect) {
     let overdue = sh.overdue();
     let alarm = if overdue > 0 {
         let s = format!(" ! {overdue} {} ", sh.t(Msg::Overdue));
-        let style = if c {
-            Style::new()
-                .fg(Color::White)
-                .bg(Color::Red)
-                .add_modifier(Modifier::BOLD)
-        } else {
-            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
-        };
-        Span::styled(s, style)
+        Span::styled(s, marked(sh, Color::White, Color::Red))
     } else {
         Span::styled(format!(" {} ", sh.t(Msg::NoneOverdue)), Style::new())
     };
@@ -87,15 +79,7 @@ pub fn status_line(sh: &Shared, f: &mut Frame, area: Rect) {
     // Never dropped for room: simulated trucks must not pass for real ones.
     let badge = sh.demo.map(|speed| {
         let text = sh.t(Msg::DemoBadge).replace("{n}", &speed.to_string());
-        let style = if c {
-            Style::new()
-                .fg(Color::Black)
-                .bg(Color::Yellow)
-                .add_modifier(Modifier::BOLD)
-        } else {
-            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
-        };
-        Span::styled(format!(" {text} "), style)
+        Span::styled(format!(" {text} "), marked(sh, Color::Black, Color::Yellow))
     });
     let badge_w = badge.as_ref().map_or(0, |b| b.width() + 1);
     let avail = (area.width as usize).saturating_sub(badge_w);
@@ -193,18 +177,21 @@ pub fn footer(sh: &Shared, mode: keymap::Mode, hint: Option<String>, f: &mut Fra
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// Bold `fg` on `bg`, or bold reversed without colour: what must be seen
+/// (an alarm, the demo's badge).
+fn marked(sh: &Shared, fg: Color, bg: Color) -> Style {
+    if color(sh) {
+        Style::new().fg(fg).bg(bg).add_modifier(Modifier::BOLD)
+    } else {
+        Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+    }
+}
+
 /// The banner while the lot's server cannot be reached (`n` seconds to
 /// the next try): white on red, as an alarm.
 pub fn unreachable(sh: &Shared, n: u64, f: &mut Frame, area: Rect) {
     let text = sh.t(Msg::ServerUnreachable).replace("{n}", &n.to_string());
-    let style = if color(sh) {
-        Style::new()
-            .fg(Color::White)
-            .bg(Color::Red)
-            .add_modifier(Modifier::BOLD)
-    } else {
-        Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
-    };
+    let style = marked(sh, Color::White, Color::Red);
     let text = crate::domain::text::fit(&text, area.width.saturating_sub(2) as usize);
     f.render_widget(Paragraph::new(format!(" {text}")).style(style), area);
 }
