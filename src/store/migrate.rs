@@ -63,6 +63,32 @@ impl Store {
     }
 }
 
+/// Inserts `rows` with `into` (`INSERT INTO t (columns)`), many rows a
+/// statement: a server answers each statement over the network, and a
+/// row at a time would make a season's copy a matter of a million round
+/// trips. Within both engines' limits on parameters (SQLite 32,766,
+/// PostgreSQL 65,535).
+fn insert<const N: usize>(db: Db<'_>, into: &str, rows: &[[Value; N]]) -> Result<()> {
+    const PARAMETERS: usize = 30_000;
+    for chunk in rows.chunks((PARAMETERS / N.max(1)).max(1)) {
+        let mut sql = String::with_capacity(into.len() + chunk.len() * N * 6);
+        sql.push_str(into);
+        sql.push_str(" VALUES ");
+        let mut n = 0;
+        for (i, _) in chunk.iter().enumerate() {
+            sql.push_str(if i == 0 { "(" } else { ", (" });
+            for j in 0..N {
+                n += 1;
+                sql.push_str(&format!("{}?{n}", if j == 0 { "" } else { ", " }));
+            }
+            sql.push(')');
+        }
+        let params: Vec<Value> = chunk.iter().flat_map(|r| r.iter().cloned()).collect();
+        db.execute(&sql, &params)?;
+    }
+    Ok(())
+}
+
 /// Copies the record from `src` into the new lot `dst` (its bays already
 /// seeded) and replays it there.
 fn copy_record(src: Db<'_>, dst: Db<'_>) -> Result<()> {
@@ -80,12 +106,11 @@ fn copy_record(src: Db<'_>, dst: Db<'_>) -> Result<()> {
             args![key, value],
         )?;
     }
-    let insert_event = dst.pick(
-        "INSERT INTO events (id, at, operator, terminal, kind, stay, bay, details, zone)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    let into_events = dst.pick(
+        "INSERT INTO events (id, at, operator, terminal, kind, stay, bay, details, zone)",
         // The server makes ids itself unless told: these are the log's own.
         "INSERT INTO events (id, at, operator, terminal, kind, stay, bay, details, zone)
-         OVERRIDING SYSTEM VALUE VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+         OVERRIDING SYSTEM VALUE",
     );
     let mut after = i64::MIN;
     loop {
@@ -113,12 +138,10 @@ fn copy_record(src: Db<'_>, dst: Db<'_>) -> Result<()> {
         }) else {
             break;
         };
-        for row in &page {
-            dst.execute(insert_event, row)?;
-        }
+        insert(dst, into_events, &page)?;
         // What belongs to these events: their personal values, and the
         // actions that began with one of them.
-        for row in src.query(
+        let personal = src.query(
             "SELECT event, slot, stay, value FROM personal
               WHERE event > ?1 AND event <= ?2 ORDER BY event, slot",
             args![after, last],
@@ -130,25 +153,25 @@ fn copy_record(src: Db<'_>, dst: Db<'_>) -> Result<()> {
                     r.opt_string(3)?.into(),
                 ])
             },
-        )? {
-            dst.execute(
-                "INSERT INTO personal (event, slot, stay, value) VALUES (?1, ?2, ?3, ?4)",
-                &row,
-            )?;
-        }
-        for row in src.query(
+        )?;
+        insert(
+            dst,
+            "INSERT INTO personal (event, slot, stay, value)",
+            &personal,
+        )?;
+        let actions = src.query(
             "SELECT id, first_event, last_event FROM actions
               WHERE first_event > ?1 AND first_event <= ?2",
             args![after, last],
             |r| -> Result<[Value; 3]> {
                 Ok([r.string(0)?.into(), r.i64(1)?.into(), r.i64(2)?.into()])
             },
-        )? {
-            dst.execute(
-                "INSERT INTO actions (id, first_event, last_event) VALUES (?1, ?2, ?3)",
-                &row,
-            )?;
-        }
+        )?;
+        insert(
+            dst,
+            "INSERT INTO actions (id, first_event, last_event)",
+            &actions,
+        )?;
         after = last;
     }
     if dst.engine() == Engine::Postgres {
