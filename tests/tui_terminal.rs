@@ -189,6 +189,19 @@ impl Session {
             }
             std::thread::sleep(Duration::from_millis(50));
         };
+        // What it wrote last may still be on its way through the reader
+        // thread: wait until the output stops growing (a busy machine can
+        // take a while), so the test sees all of it.
+        let mut seen = self.written().len();
+        let mut still = Instant::now();
+        while still.elapsed() < Duration::from_millis(500) && since.elapsed() < PATIENCE {
+            std::thread::sleep(Duration::from_millis(50));
+            let now = self.written().len();
+            if now != seen {
+                seen = now;
+                still = Instant::now();
+            }
+        }
         (status, self.written())
     }
 }
