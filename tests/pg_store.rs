@@ -328,3 +328,48 @@ fn tls_is_required_and_the_server_verified_when_a_root_is_given() {
         .unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", said(&out));
 }
+
+/// A login the server lets only read (a shift lead's reporting laptop):
+/// every reading command works, a write is refused in words that say so,
+/// and nothing is changed.
+#[test]
+fn a_login_that_may_only_read_reads_and_is_told_it_may_not_write() {
+    let Some(cluster) = pg::shared() else { return };
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let url = cluster.new_database();
+    ok_at(h, &url, &["init"]);
+    ok_at(
+        h,
+        &url,
+        &["arrive", "晋D12345", "--temp", "36.5", "--code", "green"],
+    );
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    admin
+        .batch_execute(
+            "DO $$ BEGIN
+                 IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'reader') THEN
+                     CREATE ROLE reader LOGIN;
+                 END IF;
+             END $$;
+             GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader;",
+        )
+        .unwrap();
+    let reader = url.replacen("postgres@", "reader@", 1);
+    assert!(ok_at(h, &reader, &["status"]).contains("total"));
+    assert!(ok_at(h, &reader, &["log"]).contains("晋D12345"));
+    let out = trucklot_at(
+        h,
+        &reader,
+        &["arrive", "晋D22222", "--temp", "36.5", "--code", "green"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", said(&out));
+    assert!(
+        said(&out).contains("does not let this login write"),
+        "{}",
+        said(&out)
+    );
+    assert!(!ok_at(h, &url, &["log"]).contains("晋D22222"));
+}

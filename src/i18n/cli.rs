@@ -259,6 +259,7 @@ catalogue! {
         DbCreate => ("cannot create '{0}': {1}", "无法创建 '{0}'：{1}"),
         DbBusy => ("the database is busy: another terminal is writing; try again", "数据库忙：另一终端正在写入，请重试"),
         DbConflict => ("refused by the database: {0}", "数据库拒绝：{0}"),
+        DbNotAllowed => ("the server does not let this login write to the lot ({0}): nothing was changed; reading commands still work", "服务器不允许此登录写入车场（{0}）：未做任何更改；查询命令仍可使用"),
         DbUnreachable => ("the lot's server cannot be reached ({0}); try again once it answers", "无法连接车场服务器（{0}）；服务器恢复后请重试"),
         DbBackupOnServer => ("backup copies a lot in a file; a lot on a server is backed up with pg_dump, or copied to a file with: trucklot migrate --from URL --to FILE", "backup 只复制文件中的车场；服务器上的车场请用 pg_dump 备份，或复制到文件：trucklot migrate --from URL --to FILE"),
         DbSimulateOnServer => ("simulated traffic builds a new lot in a file; to put one on a server, simulate into a file, then: trucklot migrate --from FILE --to URL", "模拟只能在文件中建立新车场；要放到服务器上，先模拟到文件，再运行：trucklot migrate --from FILE --to URL"),

@@ -45,6 +45,7 @@ pub fn text(lang: Lang, e: &StoreError) -> String {
             say(CliMsg::DbReadOnlyOld, &[&path(p), found])
         }
         StoreError::Disconnected { detail } => say(CliMsg::DbUnreachable, &[detail]),
+        StoreError::NotAllowed { detail } => say(CliMsg::DbNotAllowed, &[detail]),
         StoreError::NotOnServer(FileOnly::Backup) => {
             CliMsg::DbBackupOnServer.text(lang).to_string()
         }

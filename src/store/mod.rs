@@ -94,6 +94,10 @@ pub enum StoreError {
     Disconnected { detail: String },
     #[error("{}", .0.english())]
     NotOnServer(FileOnly),
+    #[error(
+        "the server does not let this login write to the lot ({detail}): nothing was changed; reading commands still work"
+    )]
+    NotAllowed { detail: String },
     #[error("database error: {0}")]
     Sql(String),
 }

@@ -421,9 +421,8 @@ impl From<postgres::Error> for StoreError {
                 "55P03" | "40001" | "40P01" => StoreError::Busy,
                 // The server shutting down or restarting under us.
                 "57P01" | "57P02" | "57P03" => StoreError::Disconnected { detail: what },
-                "25006" => StoreError::ReadOnly {
-                    path: std::path::PathBuf::new(),
-                },
+                // A role that may only read, or a hot standby.
+                "42501" | "25006" => StoreError::NotAllowed { detail: what },
                 _ => StoreError::Sql(format!("{what} [{code}]")),
             };
         }
