@@ -2,30 +2,29 @@
 //! `?N` placeholders, bound to `Value`s, answering `Row`s read by typed
 //! getters.
 //!
-//! Why: the store is to run on SQLite and on PostgreSQL (issue 11,
+//! Why: the store runs on SQLite and on PostgreSQL (`--db postgres://…`,
 //! `docs/postgres.md`), and the rules of the lot live in one copy of
 //! `apply`, `queries`, `boards`… written once against this layer, not
-//! twice against two client libraries. So nothing moved onto it names a
-//! `rusqlite` type: parameters are the four kinds of value SQLite stores
+//! twice against two client libraries. So nothing above it names an
+//! engine's type: parameters are the four kinds of value SQLite stores
 //! (the store writes no blobs), rows are decoded by typed getters that
 //! fail with `StoreError::Decode`, and every statement goes through the
 //! connection's cache of prepared statements, keyed by its text (the
-//! PostgreSQL side will rewrite `?N` to `$N` once per text and prepare it
-//! on the server, where an uncached statement costs a round trip).
+//! server's side, `pg`, rewrites `?N` to `$N` once per text and prepares
+//! it on the server, where an uncached statement costs a round trip).
+//! Transactions begin, commit and roll back here too (`Db::begin`, `Txn`),
+//! with the engine's own way of holding the one writer's lock.
 //!
-//! Only the SQLite side exists yet. What stays SQLite-only, on the raw
-//! connection, and is not meant to come here: PRAGMAs (`open`, `verify`,
-//! `data_version`, the simulation's durability), `VACUUM INTO` (`backup`
-//! and the copy before an upgrade), the schema migrations, and `check`'s
-//! TEMP shadow tables found through `sqlite_master`. Not moved yet, and
-//! meant to: beginning, committing and rolling back transactions and
-//! savepoints (`Store::write`, `read`, `consistent`, `bulk`, `tx::Scope`
-//! still hold rusqlite's), and the seeding of a new file's bays and zones.
+//! What stays with one engine, on its raw connection, and does not come
+//! here: SQLite's PRAGMAs (`open`, `verify`, `changed`, the simulation's
+//! durability), `VACUUM INTO` (`backup`, the copy before an upgrade), the
+//! file's schema migrations; the server's `LISTEN` and reconnecting. The
+//! few statements the two engines spell differently pick their text with
+//! `Db::pick`.
 //!
-//! A `Db` is a borrowed handle, not an owner: rusqlite's transactions and
-//! savepoints borrow the connection and deref to it, and a `Tx` or a
-//! replay runs its statements through them. The same handle works on the
-//! store's connection, a transaction or a savepoint.
+//! A `Db` is a borrowed handle, not an owner: the same handle works on the
+//! store's connection inside or outside a transaction, and a `Tx` or a
+//! replay runs its statements through it.
 
 use rusqlite::types::ValueRef;
 
