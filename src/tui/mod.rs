@@ -158,18 +158,21 @@ pub fn run(
     let stop = Arc::new(AtomicI32::new(0));
     let signals = watch_signals(Arc::clone(&stop)).context("installing signal handlers")?;
 
-    // The whole file is verified (`quick_check`) beside the first frame, on
-    // a connection of its own: on a season's file that takes about a
-    // second, which the operator should not wait for to see the lot. The
-    // first write waits for the verdict; a damaged file ends the interface.
-    let mut verifier = Some(verify_in_background(store.path()));
+    // The whole file is verified (`quick_check`) on a connection of its
+    // own, started once the first frame is drawn: on a season's file that
+    // takes about a second, which the operator should not wait for to see
+    // the lot, and started before it, it competed with the first frame for
+    // the CPU and the disk (two shared cores). The first write waits for
+    // the verdict; a damaged file ends the interface.
+    let mut verifier = None;
+    let mut verified = false;
     let log_file = log::init();
     log::write("info", "trucklot started");
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,
         // No terminal to draw on: a damaged file is the more useful news.
         Err(e) => {
-            if let Some(Ok(Err(damage))) = verifier.take().map(|v| v.join()) {
+            if let Err(damage @ StoreError::Damaged { .. }) = Store::verify_file(store.path()) {
                 return Ok(Ended::Damaged(damage));
             }
             return Err(anyhow::Error::new(e).context("opening the terminal"));
@@ -204,12 +207,18 @@ pub fn run(
             clock: &*clock,
             policy: &session.policy,
         };
+        // A write asked for before the first frame (none can be yet) still
+        // waits for the verdict.
+        if !verified && verifier.is_none() && app.wants_to_write() {
+            verifier = Some(verify_in_background(store.path()));
+        }
         if let Some(v) = verifier.take() {
             if v.is_finished() || app.wants_to_write() {
                 if let Err(e) = v.join().unwrap_or(Ok(())) {
                     log::write("error", &e.to_string());
                     return Ok(Ended::Damaged(e));
                 }
+                verified = true;
             } else {
                 verifier = Some(v);
             }
@@ -217,7 +226,7 @@ pub fn run(
         // A demo's traffic once the file is known sound, on a file it can
         // write; not for a start that is only timed.
         let writable = !store.read_only() && !exit_after_first_frame;
-        if let Some(d) = demo.as_mut().filter(|_| verifier.is_none() && writable) {
+        if let Some(d) = demo.as_mut().filter(|_| verified && writable) {
             d.start(&store.address(), &session.policy, session.tz);
             if let Some(crate::sim::SimError::Store { source, .. }) = d.failure() {
                 app.error("running the demo's traffic", &source);
@@ -237,6 +246,9 @@ pub fn run(
             dirty = false;
             if exit_after_first_frame {
                 break;
+            }
+            if !verified && verifier.is_none() {
+                verifier = Some(verify_in_background(store.path()));
             }
         }
         if event::poll(Duration::from_millis(200)).context("reading the keyboard")? {
