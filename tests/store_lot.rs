@@ -258,3 +258,21 @@ fn departed_plates_are_listed_once_with_their_latest_stay_and_not_while_back_on_
         .unwrap();
     assert_eq!(d2.stay.0, 3, "the latest of its two stays");
 }
+
+/// The interface counts the zones from the bays it has read; the command
+/// line asks the database. After a day with closures, isolation and
+/// departures the two say the same.
+#[test]
+fn the_zones_counted_from_the_bays_are_what_status_says() {
+    let mut lot = Lot::new();
+    scripted_day(&mut lot);
+    let view = lot.store.lot().unwrap();
+    assert_eq!(
+        view.zone_counts(lot.store.layout()),
+        lot.store.status().unwrap()
+    );
+    assert!(
+        view.bays.iter().any(|b| b.closed.is_some()),
+        "the day closes a bay"
+    );
+}

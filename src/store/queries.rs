@@ -8,10 +8,38 @@ use super::conn::{Db, Row, Value, args};
 use super::{Result, Store, StoreError, parse_ts};
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::event::{HandoffMode, LoggedEvent, ServiceKind, StayId, TestKind, TestResult};
+use crate::domain::layout::Layout;
 use crate::domain::phone::Phone;
 use crate::domain::plate::Plate;
 use crate::domain::policy::{Cargo, Finding, HealthCode};
 use crate::domain::stay::Status;
+
+impl LotView {
+    /// Each zone's capacity, trucks, free and closed bays, in `Zone::ALL`
+    /// order: what `Store::status` answers, counted from these bays.
+    pub fn zone_counts(&self, layout: &Layout) -> Vec<ZoneCount> {
+        let mut out: Vec<ZoneCount> = Zone::ALL
+            .iter()
+            .map(|&zone| ZoneCount {
+                zone,
+                capacity: 0,
+                occupied: 0,
+                free: 0,
+                closed: 0,
+            })
+            .collect();
+        for (bay, view) in layout.bays.iter().zip(&self.bays) {
+            let c = &mut out[bay.zone.index()];
+            c.capacity += 1;
+            c.occupied += usize::from(view.occupant.is_some());
+            c.closed += usize::from(view.closed.is_some());
+        }
+        for c in &mut out {
+            c.free = c.capacity.saturating_sub(c.occupied + c.closed);
+        }
+        out
+    }
+}
 
 /// Occupancy of one zone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
