@@ -57,7 +57,7 @@ fn a_first_version_database_opens_migrated_with_every_event() {
     assert_eq!(fixture_version(FIXTURE), 1, "the fixture is version 1");
     let (_dir, path) = copy();
     let mut store = Store::open(&path).unwrap();
-    assert_eq!(SCHEMA_VERSION, 9);
+    assert_eq!(SCHEMA_VERSION, 10);
     drop(store);
     assert_eq!(user_version(&path), SCHEMA_VERSION);
 
@@ -297,4 +297,42 @@ fn a_schema_5_database_moves_personal_data_out_of_its_log() {
     let again = Store::open(&path).unwrap();
     assert!(!dir.path().join("lot.db.before-schema-6.bak.2").exists());
     assert_eq!(again.event_count().unwrap(), 16);
+}
+
+/// An upgrade made only of new indexes (schema 10 adds one) keeps the
+/// state tables as they are instead of replaying the whole log: a mark put
+/// in the state by hand before the upgrade is still there after it.
+#[test]
+fn an_upgrade_that_only_adds_an_index_does_not_replay_the_log() {
+    let mut lot = Lot::new();
+    lot.arrive("晋D12345");
+    let path = lot.path.clone();
+    drop(lot.store);
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "DROP INDEX samples_positive;
+             UPDATE bays SET disinfected_at = '2026-01-01T00:00:00.000Z' WHERE id = 'P-09-09';
+             PRAGMA user_version = 9;",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(user_version(&path), SCHEMA_VERSION);
+    let c = rusqlite::Connection::open(&path).unwrap();
+    let (index, mark): (i64, Option<String>) = c
+        .query_row(
+            "SELECT (SELECT count(*) FROM sqlite_master WHERE name = 'samples_positive'),
+                    (SELECT disinfected_at FROM bays WHERE id = 'P-09-09')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(index, 1, "the index is made");
+    assert_eq!(
+        mark.as_deref(),
+        Some("2026-01-01T00:00:00.000Z"),
+        "no replay"
+    );
+    drop(store);
 }

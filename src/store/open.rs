@@ -24,7 +24,13 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/007_actions.sql"),
     include_str!("sql/008_speed.sql"),
     include_str!("sql/009_checks.sql"),
+    include_str!("sql/010_positive.sql"),
 ];
+
+/// The migrations that only add indexes: the state tables keep their
+/// shape and rows, so an upgrade made of nothing else need not replay the
+/// log (minutes on a season) to fill them again.
+const INDEX_ONLY: &[usize] = &[8, 10];
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 pub(super) fn open_existing(path: &Path) -> Result<Store> {
@@ -515,7 +521,7 @@ fn migrate(conn: &Connection, path: &Path, seed_layout: Option<&str>) -> Result<
             detail: "the file has no layout".into(),
         })?;
         seed(Db::new(&tx), text)?;
-    } else {
+    } else if (version as usize + 1..=MIGRATIONS.len()).any(|v| !INDEX_ONLY.contains(&v)) {
         // Migrations recreate state tables (projections) rather than edit
         // them in place; the log fills them again, in this transaction.
         super::rebuild::replay_log(Db::new(&tx)).map_err(|e| StoreError::Unreadable {

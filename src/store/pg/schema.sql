@@ -1,4 +1,4 @@
--- trucklot schema for PostgreSQL 15: mirrors the SQLite schema version 9
+-- trucklot schema for PostgreSQL 15: mirrors the SQLite schema version 10
 -- (src/store/sql/001_initial.sql … 009_checks.sql, as a fresh
 -- `trucklot init` leaves it). It MUST change with every SQLite migration:
 -- tests/pg_schema.rs compares its tables, columns, indexes and version
@@ -39,7 +39,7 @@ CREATE TABLE meta (
 );
 -- PostgreSQL has no `PRAGMA application_id` / `user_version`: these two
 -- rows stand for them (the store will read them when it opens a database).
-INSERT INTO meta (key, value) VALUES ('application', 'trucklot'), ('schema_version', '9');
+INSERT INTO meta (key, value) VALUES ('application', 'trucklot'), ('schema_version', '10');
 
 -- The record. Ids are never reused (SQLite's AUTOINCREMENT); ALWAYS so
 -- that only a deliberate `OVERRIDING SYSTEM VALUE` (a future `migrate`
@@ -265,6 +265,8 @@ CREATE TABLE samples (
 CREATE UNIQUE INDEX samples_one_pending ON samples (stay, test) WHERE result IS NULL;
 CREATE UNIQUE INDEX samples_tube ON samples (tube) WHERE tube IS NOT NULL;
 CREATE INDEX samples_stay ON samples (stay);
+-- The map's mark for a truck that ever tested positive (SQLite's 010).
+CREATE INDEX samples_positive ON samples (stay) WHERE result = 'positive';
 
 CREATE TABLE service_calls (
     id           BIGINT  PRIMARY KEY,           -- the id of its service_requested event
