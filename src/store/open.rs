@@ -25,12 +25,13 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/008_speed.sql"),
     include_str!("sql/009_checks.sql"),
     include_str!("sql/010_positive.sql"),
+    include_str!("sql/011_taken.sql"),
 ];
 
 /// The migrations that only add indexes: the state tables keep their
 /// shape and rows, so an upgrade made of nothing else need not replay the
 /// log (minutes on a season) to fill them again.
-const INDEX_ONLY: &[usize] = &[8, 10];
+const INDEX_ONLY: &[usize] = &[8, 10, 11];
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 pub(super) fn open_existing(path: &Path) -> Result<Store> {

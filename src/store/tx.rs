@@ -360,25 +360,40 @@ impl<'c> Tx<'c> {
 
     /// Which bays of `zone` are open and free, as a mask over `layout.bays`.
     pub fn free_mask(&self, zone: Zone) -> Result<Vec<bool>> {
-        self.mask_where("zone = ?1 AND", zone.as_str())
+        self.mask_where(Some(zone))
     }
 
     /// Which bays of the whole lot are open and free, as a mask over `layout.bays`.
     pub fn free_mask_all(&self) -> Result<Vec<bool>> {
-        self.mask_where("CAST(?1 AS TEXT) IS NOT NULL AND", "")
+        self.mask_where(None)
     }
 
-    fn mask_where(&self, cond: &str, arg: &str) -> Result<Vec<bool>> {
-        let mut mask = vec![false; self.layout.bays.len()];
-        for ord in self.db().query(
-            &format!(
-                "SELECT ord FROM bays WHERE {cond} occupant IS NULL AND closed_reason IS NULL"
-            ),
-            args![arg],
-            |r| r.i64(0),
-        )? {
-            if let Some(m) = mask.get_mut(ord as usize) {
-                *m = true;
+    /// Every bay of `zone` (or of the lot), less the taken ones: a busy lot
+    /// has far fewer taken bays than free ones, and the `bays_taken` index
+    /// holds just those (every arrival asks this).
+    fn mask_where(&self, zone: Option<Zone>) -> Result<Vec<bool>> {
+        let mut mask: Vec<bool> = self
+            .layout
+            .bays
+            .iter()
+            .map(|b| zone.is_none_or(|z| b.zone == z))
+            .collect();
+        let taken = match zone {
+            Some(z) => self.db().query(
+                "SELECT ord FROM bays
+                  WHERE zone = ?1 AND (occupant IS NOT NULL OR closed_reason IS NOT NULL)",
+                args![z.as_str()],
+                |r| r.i64(0),
+            )?,
+            None => self.db().query(
+                "SELECT ord FROM bays WHERE occupant IS NOT NULL OR closed_reason IS NOT NULL",
+                &[],
+                |r| r.i64(0),
+            )?,
+        };
+        for ord in taken {
+            if let Some(m) = usize::try_from(ord).ok().and_then(|o| mask.get_mut(o)) {
+                *m = false;
             }
         }
         Ok(mask)

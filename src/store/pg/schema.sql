@@ -1,4 +1,4 @@
--- trucklot schema for PostgreSQL 15: mirrors the SQLite schema version 10
+-- trucklot schema for PostgreSQL 15: mirrors the SQLite schema version 11
 -- (src/store/sql/001_initial.sql … 009_checks.sql, as a fresh
 -- `trucklot init` leaves it). It MUST change with every SQLite migration:
 -- tests/pg_schema.rs compares its tables, columns, indexes and version
@@ -39,7 +39,7 @@ CREATE TABLE meta (
 );
 -- PostgreSQL has no `PRAGMA application_id` / `user_version`: these two
 -- rows stand for them (the store will read them when it opens a database).
-INSERT INTO meta (key, value) VALUES ('application', 'trucklot'), ('schema_version', '10');
+INSERT INTO meta (key, value) VALUES ('application', 'trucklot'), ('schema_version', '11');
 
 -- The record. Ids are never reused (SQLite's AUTOINCREMENT); ALWAYS so
 -- that only a deliberate `OVERRIDING SYSTEM VALUE` (a future `migrate`
@@ -160,6 +160,8 @@ CREATE TABLE bays (
     -- A closed bay holds no truck.
     CONSTRAINT bays_closed_or_occupied CHECK (occupant IS NULL OR closed_reason IS NULL)
 );
+-- The taken bays in layout order: what the gate's suggestion reads (SQLite's 011).
+CREATE INDEX bays_taken ON bays (zone, ord) WHERE occupant IS NOT NULL OR closed_reason IS NOT NULL;
 
 CREATE TABLE zones (
     zone           TEXT PRIMARY KEY,
