@@ -303,7 +303,7 @@ fn tls_is_required_and_the_server_verified_when_a_root_is_given() {
     ok_at(h, &tls, &["init"]);
     assert!(ok_at(h, &tls, &["status"]).contains("total"));
     // Without TLS the server refuses: what worked above was encrypted.
-    let plain = trucklot_at(h, &format!("{url}?sslmode=disable"), &["status"])
+    let plain = trucklot_at(h, format!("{url}?sslmode=disable"), &["status"])
         .output()
         .unwrap();
     assert_ne!(plain.status.code(), Some(0), "{}", said(&plain));

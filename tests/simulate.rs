@@ -34,18 +34,7 @@ impl Dir {
     }
 
     fn cmd(&self, db: &Path, args: &[&str]) -> Command {
-        let mut c = Command::new(assert_cmd::cargo::cargo_bin!("trucklot"));
-        let home = self.dir.path();
-        c.env_clear()
-            .env("HOME", home)
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("TRUCKLOT_OPERATOR", "tester")
-            .env("LANG", "C")
-            .arg("--db")
-            .arg(db)
-            .args(args);
-        c
+        Command::from_std(common::trucklot_at(self.dir.path(), db, args))
     }
 
     /// Runs and expects success; returns stdout, and checks stderr is empty.

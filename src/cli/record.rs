@@ -69,7 +69,7 @@ pub(super) fn purge(
         None => Utc::now() - Duration::days(i64::from(setup.config.retention_days)),
     };
     let when = local(before, tz);
-    if before > Utc::now() {
+    if !crate::ops::purge_reaches_back(before, Utc::now()) {
         return Err(Failure::Usage(say(lang, CliMsg::PurgeFuture, &[&when])));
     }
     confirm(lang, yes, &say(lang, CliMsg::PurgeAsk, &[&when]))?;

@@ -42,6 +42,7 @@ pub use arrive::plan;
 pub use import::{
     ImportMode, ImportReport, ImportRow, ResultRow, RowRefusal, RowVerdict, import_results,
 };
+pub use purge::reaches_back as purge_reaches_back;
 pub use refusal::{OpError, Refusal};
 
 /// Who is acting, from where, by which clock and policy.

@@ -8,10 +8,16 @@ use chrono::{DateTime, Utc};
 use super::{OpError, Outcome, Refusal, Writer};
 use crate::domain::event::Event;
 
+/// Whether a purge of what ended before `before` may run at `now`: it only
+/// reaches back. A stay that ends after the purge must keep its data, and
+/// a replay must blank exactly what this purge blanked. The command line
+/// asks this before its confirmation; the operation decides by it.
+pub fn reaches_back(before: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    before <= now
+}
+
 pub(super) fn run(w: &mut Writer<'_, '_>, before: DateTime<Utc>) -> Result<Outcome, OpError> {
-    // A stay that ends after the purge must keep its data, and a replay
-    // must blank exactly what this purge blanked.
-    if before > w.meta.at {
+    if !reaches_back(before, w.meta.at) {
         return Err(OpError::Invalid(
             "a purge only reaches back: its date must not be in the future".into(),
         ));

@@ -63,32 +63,6 @@ impl Store {
     }
 }
 
-/// Inserts `rows` with `into` (`INSERT INTO t (columns)`), many rows a
-/// statement: a server answers each statement over the network, and a
-/// row at a time would make a season's copy a matter of a million round
-/// trips. Within both engines' limits on parameters (SQLite 32,766,
-/// PostgreSQL 65,535).
-fn insert<const N: usize>(db: Db<'_>, into: &str, rows: &[[Value; N]]) -> Result<()> {
-    const PARAMETERS: usize = 30_000;
-    for chunk in rows.chunks((PARAMETERS / N.max(1)).max(1)) {
-        let mut sql = String::with_capacity(into.len() + chunk.len() * N * 6);
-        sql.push_str(into);
-        sql.push_str(" VALUES ");
-        let mut n = 0;
-        for (i, _) in chunk.iter().enumerate() {
-            sql.push_str(if i == 0 { "(" } else { ", (" });
-            for j in 0..N {
-                n += 1;
-                sql.push_str(&format!("{}?{n}", if j == 0 { "" } else { ", " }));
-            }
-            sql.push(')');
-        }
-        let params: Vec<Value> = chunk.iter().flat_map(|r| r.iter().cloned()).collect();
-        db.execute(&sql, &params)?;
-    }
-    Ok(())
-}
-
 /// Copies the record from `src` into the new lot `dst` (its bays already
 /// seeded) and replays it there.
 fn copy_record(src: Db<'_>, dst: Db<'_>) -> Result<()> {
@@ -138,7 +112,7 @@ fn copy_record(src: Db<'_>, dst: Db<'_>) -> Result<()> {
         }) else {
             break;
         };
-        insert(dst, into_events, &page)?;
+        dst.insert_rows(into_events, &page)?;
         // What belongs to these events: their personal values, and the
         // actions that began with one of them.
         let personal = src.query(
@@ -154,11 +128,7 @@ fn copy_record(src: Db<'_>, dst: Db<'_>) -> Result<()> {
                 ])
             },
         )?;
-        insert(
-            dst,
-            "INSERT INTO personal (event, slot, stay, value)",
-            &personal,
-        )?;
+        dst.insert_rows("INSERT INTO personal (event, slot, stay, value)", &personal)?;
         let actions = src.query(
             "SELECT id, first_event, last_event FROM actions
               WHERE first_event > ?1 AND first_event <= ?2",
@@ -167,8 +137,7 @@ fn copy_record(src: Db<'_>, dst: Db<'_>) -> Result<()> {
                 Ok([r.string(0)?.into(), r.i64(1)?.into(), r.i64(2)?.into()])
             },
         )?;
-        insert(
-            dst,
+        dst.insert_rows(
             "INSERT INTO actions (id, first_event, last_event)",
             &actions,
         )?;

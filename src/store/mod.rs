@@ -251,6 +251,9 @@ pub(crate) enum Backend {
 struct Seen {
     /// SQLite's `data_version` when last asked.
     data_version: Option<i64>,
+    /// The server's connection listens for commits (from the first
+    /// `changed` on; again after a reconnection).
+    listening: bool,
     /// The server's connection was lost and made again since the last
     /// `changed`: whatever happened meanwhile was not heard of.
     reconnected: bool,
@@ -568,9 +571,9 @@ impl Store {
                 Ok(self.seen.data_version.replace(v) != Some(v))
             }
             Backend::Pg(c) => {
-                if self.seen.data_version.is_none() {
+                if !self.seen.listening {
                     c.listen()?;
-                    self.seen.data_version = Some(0);
+                    self.seen.listening = true;
                     return Ok(true);
                 }
                 let heard = c.changed()?;
@@ -608,8 +611,7 @@ impl Store {
             return Ok(false);
         }
         let conn = pg::PgConn::connect(url)?;
-        let listening = self.seen.data_version.is_some();
-        if listening {
+        if self.seen.listening {
             conn.listen()?;
         }
         self.conn = Backend::Pg(Box::new(conn));

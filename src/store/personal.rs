@@ -43,10 +43,6 @@ pub(super) fn split(event: &Event) -> Result<Split> {
     })
 }
 
-/// The most personal values one statement inserts: well under SQLite's
-/// limit on parameters, and beyond any one event's (a full cab's arrival).
-const KEEP_ROWS: usize = 64;
-
 /// Keeps the personal values of event `id` (about `stay`).
 pub(super) fn keep(
     db: Db<'_>,
@@ -54,25 +50,19 @@ pub(super) fn keep(
     stay: Option<StayId>,
     values: &[(String, String)],
 ) -> Result<()> {
-    // One statement for all of them (an arrival keeps three to a dozen):
-    // each statement is a round of SQLite's (or a server's) work of its
-    // own. The texts differ only by how many rows, so each is prepared once.
-    for chunk in values.chunks(KEEP_ROWS) {
-        let mut sql = String::from("INSERT INTO personal (event, slot, stay, value) VALUES ");
-        let mut params = Vec::with_capacity(2 + 2 * chunk.len());
-        params.push(super::conn::Value::from(id));
-        params.push(stay.map(|s| s.0).into());
-        for (i, (slot, value)) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            let n = 3 + 2 * i;
-            sql.push_str(&format!("(?1, ?{n}, ?2, ?{})", n + 1));
-            params.push(slot.into());
-            params.push(value.into());
-        }
-        db.execute(&sql, &params)?;
-    }
+    // One statement for all of them (an arrival keeps three to a dozen).
+    let rows: Vec<[super::conn::Value; 4]> = values
+        .iter()
+        .map(|(slot, value)| {
+            [
+                id.into(),
+                slot.into(),
+                stay.map(|s| s.0).into(),
+                value.into(),
+            ]
+        })
+        .collect();
+    db.insert_rows("INSERT INTO personal (event, slot, stay, value)", &rows)?;
     Ok(())
 }
 

@@ -18,26 +18,14 @@ impl LotView {
     /// Each zone's capacity, trucks, free and closed bays, in `Zone::ALL`
     /// order: what `Store::status` answers, counted from these bays.
     pub fn zone_counts(&self, layout: &Layout) -> Vec<ZoneCount> {
-        let mut out: Vec<ZoneCount> = Zone::ALL
-            .iter()
-            .map(|&zone| ZoneCount {
-                zone,
-                capacity: 0,
-                occupied: 0,
-                free: 0,
-                closed: 0,
-            })
-            .collect();
+        let mut totals = [(0, 0, 0); Zone::ALL.len()];
         for (bay, view) in layout.bays.iter().zip(&self.bays) {
-            let c = &mut out[bay.zone.index()];
-            c.capacity += 1;
-            c.occupied += usize::from(view.occupant.is_some());
-            c.closed += usize::from(view.closed.is_some());
+            let t = &mut totals[bay.zone.index()];
+            t.0 += 1;
+            t.1 += usize::from(view.occupant.is_some());
+            t.2 += usize::from(view.closed.is_some());
         }
-        for c in &mut out {
-            c.free = c.capacity.saturating_sub(c.occupied + c.closed);
-        }
-        out
+        ZoneCount::all(|zone| totals[zone.index()])
     }
 }
 
@@ -49,6 +37,26 @@ pub struct ZoneCount {
     pub occupied: usize,
     pub free: usize,
     pub closed: usize,
+}
+
+impl ZoneCount {
+    /// Every zone in `Zone::ALL` order, from its (capacity, occupied,
+    /// closed); free is what is left.
+    fn all(totals: impl Fn(Zone) -> (usize, usize, usize)) -> Vec<ZoneCount> {
+        Zone::ALL
+            .iter()
+            .map(|&zone| {
+                let (capacity, occupied, closed) = totals(zone);
+                ZoneCount {
+                    zone,
+                    capacity,
+                    occupied,
+                    free: capacity.saturating_sub(occupied + closed),
+                    closed,
+                }
+            })
+            .collect()
+    }
 }
 
 /// The truck in a bay, as the map needs it.
@@ -268,16 +276,7 @@ fn opt_ts(s: Option<&str>) -> Result<Option<DateTime<Utc>>> {
 impl Store {
     /// Per-zone counts, in `Zone::ALL` order.
     pub fn status(&self) -> Result<Vec<ZoneCount>> {
-        let mut out: Vec<ZoneCount> = Zone::ALL
-            .iter()
-            .map(|&zone| ZoneCount {
-                zone,
-                capacity: 0,
-                occupied: 0,
-                free: 0,
-                closed: 0,
-            })
-            .collect();
+        let mut totals = [(0, 0, 0); Zone::ALL.len()];
         let rows = self.db().query(
             "SELECT zone, count(*), count(occupant), count(closed_reason) FROM bays GROUP BY zone",
             &[],
@@ -290,14 +289,11 @@ impl Store {
                 ))
             },
         )?;
+        let count = |n: i64| usize::try_from(n).unwrap_or(0);
         for (zone, cap, occ, closed) in rows {
-            let c = &mut out[zone.index()];
-            c.capacity = cap as usize;
-            c.occupied = occ as usize;
-            c.closed = closed as usize;
-            c.free = (cap - occ - closed).max(0) as usize;
+            totals[zone.index()] = (count(cap), count(occ), count(closed));
         }
-        Ok(out)
+        Ok(ZoneCount::all(|zone| totals[zone.index()]))
     }
 
     /// Every bay with its truck, in layout order: one query for the map.

@@ -157,7 +157,11 @@ pub struct Lot {
 /// The `trucklot` binary on the lot at `db` (a file or a server's
 /// address), with a home of its own and nothing from the caller's
 /// environment: what a gate's operator would run.
-pub fn trucklot_at(home: &Path, db: &str, args: &[&str]) -> std::process::Command {
+pub fn trucklot_at(
+    home: &Path,
+    db: impl AsRef<std::ffi::OsStr>,
+    args: &[&str],
+) -> std::process::Command {
     let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin!("trucklot"));
     c.env_clear()
         .env("HOME", home)
