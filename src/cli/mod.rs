@@ -15,6 +15,7 @@ mod boards;
 mod checks;
 mod import;
 mod log;
+mod migrate;
 mod output;
 mod past;
 mod policy;
@@ -438,58 +439,6 @@ pub fn run(g: &Global, command: Command) -> Result<(), Failure> {
     result
 }
 
-/// `migrate`: copies the lot at `from` to a new lot at `to`, and says what
-/// `check` found on both sides.
-fn migrate(
-    g: &Global,
-    from: &std::path::Path,
-    to: &std::path::Path,
-    out: &mut dyn Write,
-) -> Result<(), Failure> {
-    let setup = Setup::load(g)?;
-    let lang = setup.lang;
-    let mut source = Store::open(from).map_err(|e| Failure::store(lang, e))?;
-    let copied = source.copy_to(to).map_err(|e| Failure::store(lang, e))?;
-    let name = |p: &std::path::Path| output::safe(&p.display().to_string());
-    let shown_to = match crate::store::is_server(to) {
-        true => crate::store::shown_address(&to.display().to_string()),
-        false => name(to),
-    };
-    writeln!(
-        out,
-        "{}",
-        say(
-            lang,
-            CliMsg::MigrateDone,
-            &[&copied.events, &source.path().display(), &shown_to]
-        )
-    )?;
-    for (side, report) in [
-        (&CliMsg::MigrateSource, &copied.source),
-        (&CliMsg::MigrateTarget, &copied.target),
-    ] {
-        let verdict = if report.ok() {
-            say(lang, CliMsg::CheckOk, &[&report.events])
-        } else {
-            say(
-                lang,
-                CliMsg::CheckDiffers,
-                &[&report.differences.len(), &report.events],
-            )
-        };
-        writeln!(out, "  {}: {verdict}", side.text(lang))?;
-    }
-    if copied.source.ok() && copied.target.ok() {
-        Ok(())
-    } else {
-        Err(Failure::Refused(say(
-            lang,
-            CliMsg::CheckFailed,
-            &[&(copied.source.differences.len() + copied.target.differences.len())],
-        )))
-    }
-}
-
 fn run_to(g: &Global, cmd: Command, out: &mut dyn Write) -> Result<(), Failure> {
     match cmd {
         Command::Completions { shell } => {
@@ -504,7 +453,7 @@ fn run_to(g: &Global, cmd: Command, out: &mut dyn Write) -> Result<(), Failure> 
             seed,
             speed,
         } => simulate::demo(g, trucks, seed, speed, out),
-        Command::Migrate { from, to } => migrate(g, &from, &to, out),
+        Command::Migrate { from, to } => migrate::run(g, &from, &to, out),
         Command::Simulate(a) => simulate::simulate(g, &a, out),
         cmd => {
             let mut setup = Setup::load(g)?;
