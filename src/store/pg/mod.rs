@@ -57,9 +57,10 @@ pub(crate) struct PgConn {
 
 impl PgConn {
     pub(super) fn connect(url: &str) -> Result<PgConn> {
-        let mut config: postgres::Config = url
-            .parse()
-            .map_err(|e| StoreError::Sql(format!("the server address is not valid: {e}")))?;
+        let mut config: postgres::Config = url.parse().map_err(|e| StoreError::Unreadable {
+            path: std::path::PathBuf::new(),
+            detail: format!("the server address is not valid: {e}"),
+        })?;
         if config.get_user().is_none()
             && let Ok(user) = std::env::var("PGUSER").or_else(|_| std::env::var("USER"))
         {
@@ -228,12 +229,19 @@ fn refused_connection(e: postgres::Error, config: &postgres::Config) -> StoreErr
         None => {
             // "error connecting to server" alone says nothing of why.
             let mut why = e.to_string();
+            let mut network = false;
             let mut source = e.source();
             while let Some(s) = source {
                 why = format!("{why}: {s}");
+                network |= s.downcast_ref::<std::io::Error>().is_some();
                 source = s.source();
             }
-            return StoreError::Disconnected { detail: why };
+            // The network's failure is worth retrying; an address that
+            // cannot work (no host in it) is not.
+            if network || e.is_closed() {
+                return StoreError::Disconnected { detail: why };
+            }
+            format!("the server address is not valid: {why}")
         }
     };
     StoreError::Unreadable {
