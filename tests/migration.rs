@@ -57,7 +57,7 @@ fn a_first_version_database_opens_migrated_with_every_event() {
     assert_eq!(fixture_version(FIXTURE), 1, "the fixture is version 1");
     let (_dir, path) = copy();
     let mut store = Store::open(&path).unwrap();
-    assert_eq!(SCHEMA_VERSION, 11);
+    assert_eq!(SCHEMA_VERSION, 12);
     drop(store);
     assert_eq!(user_version(&path), SCHEMA_VERSION);
 
@@ -299,24 +299,67 @@ fn a_schema_5_database_moves_personal_data_out_of_its_log() {
     assert_eq!(again.event_count().unwrap(), 16);
 }
 
-/// An upgrade made only of new indexes (schema 10 adds one) keeps the
-/// state tables as they are instead of replaying the whole log: a mark put
-/// in the state by hand before the upgrade is still there after it.
+/// An upgrade made only of new indexes (schemas 10 and 11) or of tables
+/// copied whole into a new shape (schema 12) keeps the state tables as they
+/// are instead of replaying the whole log: a mark put in the state by hand
+/// before the upgrade is still there after it, and so is every row.
 #[test]
-fn an_upgrade_that_only_adds_an_index_does_not_replay_the_log() {
+fn an_upgrade_that_keeps_the_state_does_not_replay_the_log() {
     let mut lot = Lot::new();
     lot.arrive("晋D12345");
+    lot.arrive("晋D12346");
     let path = lot.path.clone();
     drop(lot.store);
+    let rows = |c: &rusqlite::Connection| -> (Vec<String>, Vec<String>) {
+        let all = |sql: &str| -> Vec<String> {
+            let mut st = c.prepare(sql).unwrap();
+            st.query_map([], |r| r.get::<_, String>(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+        };
+        (
+            all(
+                "SELECT stay || '/' || person || '/' || ifnull(name, '-') || '/' || checked_at
+                   FROM people ORDER BY stay, person",
+            ),
+            all("SELECT id || '/' || first_event || '/' || last_event FROM actions ORDER BY id"),
+        )
+    };
+    let before;
     {
         let c = rusqlite::Connection::open(&path).unwrap();
+        before = rows(&c);
+        // The file as schema 9 left it: rowid tables, an index of every
+        // stretch's end, neither index of 10 and 11.
         c.execute_batch(
             "DROP INDEX samples_positive;
              DROP INDEX bays_taken;
+             DROP INDEX occupancy_to;
+             CREATE INDEX occupancy_to ON occupancy (to_at);
+             CREATE TABLE p9 (
+                 stay INTEGER NOT NULL REFERENCES stays (id),
+                 person INTEGER NOT NULL CHECK (person BETWEEN 0 AND 3),
+                 name TEXT, phone TEXT, temperature REAL,
+                 code TEXT CHECK ((code = 'green' OR code = 'yellow' OR code = 'red')),
+                 checked_at TEXT NOT NULL,
+                 PRIMARY KEY (stay, person)) STRICT;
+             INSERT INTO p9 SELECT * FROM people;
+             DROP TABLE people;
+             ALTER TABLE p9 RENAME TO people;
+             CREATE TABLE a9 (
+                 id TEXT PRIMARY KEY,
+                 first_event INTEGER NOT NULL UNIQUE REFERENCES events (id),
+                 last_event INTEGER NOT NULL REFERENCES events (id),
+                 CHECK (last_event >= first_event)) STRICT;
+             INSERT INTO a9 SELECT * FROM actions;
+             DROP TABLE actions;
+             ALTER TABLE a9 RENAME TO actions;
              UPDATE bays SET disinfected_at = '2026-01-01T00:00:00.000Z' WHERE id = 'P-09-09';
              PRAGMA user_version = 9;",
         )
         .unwrap();
+        assert_eq!(rows(&c), before, "the file as it was keeps its rows");
     }
     let store = Store::open(&path).unwrap();
     assert_eq!(user_version(&path), SCHEMA_VERSION);
@@ -335,5 +378,17 @@ fn an_upgrade_that_only_adds_an_index_does_not_replay_the_log() {
         Some("2026-01-01T00:00:00.000Z"),
         "no replay"
     );
+    assert_eq!(rows(&c), before, "people and actions copied whole");
+    let without_rowid: i64 = c
+        .query_row(
+            "SELECT count(*) FROM sqlite_master
+              WHERE name IN ('people', 'actions') AND sql LIKE '%WITHOUT ROWID'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(without_rowid, 2, "keyed by their primary keys");
+    let refused = c.execute("DELETE FROM actions", []).unwrap_err();
+    assert!(refused.to_string().contains("append-only"), "{refused}");
     drop(store);
 }

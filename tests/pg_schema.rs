@@ -143,7 +143,7 @@ fn one_truck_one_bay(tx: &mut Transaction<'_>) {
         tx,
         "UPDATE bays SET occupant = 1 WHERE id = 'P-01-02'",
         &SqlState::UNIQUE_VIOLATION,
-        "bays_occupant_key",
+        "bays_occupant",
     );
     // The stretches of occupancy: one open stretch per bay and per stay.
     tx.batch_execute(

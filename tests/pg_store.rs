@@ -373,3 +373,67 @@ fn a_login_that_may_only_read_reads_and_is_told_it_may_not_write() {
     );
     assert!(!ok_at(h, &url, &["log"]).contains("晋D22222"));
 }
+
+/// A lot made on a server by the release before (schema 11) is upgraded
+/// in place when a laptop of this one opens it: the rows stay, the rules
+/// hold in their new shape, and `check` finds the state equal to its log.
+#[test]
+fn a_lot_of_the_release_before_is_upgraded_on_the_server() {
+    let Some(cluster) = pg::shared() else { return };
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let url = cluster.new_database();
+    ok_at(h, &url, &["init"]);
+    ok_at(
+        h,
+        &url,
+        &["arrive", "晋D12345", "--temp", "36.5", "--code", "green"],
+    );
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    // Schema 11 as that release wrote it.
+    admin
+        .batch_execute(
+            "DROP INDEX bays_occupant;
+             ALTER TABLE bays ADD CONSTRAINT bays_occupant_key UNIQUE (occupant);
+             DROP INDEX occupancy_to;
+             CREATE INDEX occupancy_to ON occupancy (to_at);
+             UPDATE meta SET value = '11' WHERE key = 'schema_version';",
+        )
+        .unwrap();
+    let status = ok_at(h, &url, &["status"]);
+    assert!(status.contains("total"), "{status}");
+    let shape = |c: &mut postgres::Client| -> (String, i64, i64, String) {
+        let r = c
+            .query_one(
+                "SELECT (SELECT value FROM meta WHERE key = 'schema_version'),
+                        (SELECT count(*) FROM pg_constraint WHERE conname = 'bays_occupant_key'),
+                        (SELECT count(*) FROM bays WHERE occupant IS NOT NULL),
+                        (SELECT indexdef FROM pg_indexes WHERE indexname = 'occupancy_to')",
+                &[],
+            )
+            .unwrap();
+        (r.get(0), r.get(1), r.get(2), r.get(3))
+    };
+    let (version, old_rule, taken, to_index) = shape(&mut admin);
+    assert_eq!(version, "12");
+    assert_eq!(old_rule, 0, "the rule is the partial index now");
+    assert_eq!(taken, 1, "the truck is still in its bay");
+    assert!(to_index.contains("WHERE (to_at IS NOT NULL)"), "{to_index}");
+    // The rule still holds: one bay per truck.
+    let refused = admin
+        .execute(
+            "UPDATE bays SET occupant = (SELECT occupant FROM bays WHERE occupant IS NOT NULL)
+              WHERE id = 'P-20-20'",
+            &[],
+        )
+        .unwrap_err();
+    assert_eq!(
+        refused.code(),
+        Some(&postgres::error::SqlState::UNIQUE_VIOLATION),
+        "{refused}"
+    );
+    assert!(ok_at(h, &url, &["check"]).contains("state matches"));
+    // Opened again: nothing more to do.
+    ok_at(h, &url, &["status"]);
+    assert_eq!(shape(&mut admin).0, "12");
+}

@@ -26,12 +26,13 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/009_checks.sql"),
     include_str!("sql/010_positive.sql"),
     include_str!("sql/011_taken.sql"),
+    include_str!("sql/012_pages.sql"),
 ];
 
-/// The migrations that only add indexes: the state tables keep their
-/// shape and rows, so an upgrade made of nothing else need not replay the
-/// log (minutes on a season) to fill them again.
-const INDEX_ONLY: &[usize] = &[8, 10, 11];
+/// The migrations that keep the state tables' rows (new indexes, or a
+/// table copied whole into a new shape), so an upgrade made of nothing
+/// else need not replay the log (minutes on a season) to fill them again.
+const KEEPS_STATE: &[usize] = &[8, 10, 11, 12];
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 pub(super) fn open_existing(path: &Path) -> Result<Store> {
@@ -522,7 +523,7 @@ fn migrate(conn: &Connection, path: &Path, seed_layout: Option<&str>) -> Result<
             detail: "the file has no layout".into(),
         })?;
         seed(Db::new(&tx), text)?;
-    } else if (version as usize + 1..=MIGRATIONS.len()).any(|v| !INDEX_ONLY.contains(&v)) {
+    } else if (version as usize + 1..=MIGRATIONS.len()).any(|v| !KEEPS_STATE.contains(&v)) {
         // Migrations recreate state tables (projections) rather than edit
         // them in place; the log fills them again, in this transaction.
         super::rebuild::replay_log(Db::new(&tx)).map_err(|e| StoreError::Unreadable {

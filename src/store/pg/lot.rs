@@ -76,8 +76,55 @@ fn lot_of(url: &str, conn: PgConn, layout: Layout) -> Store {
 /// must not start an empty lot) or one of a newer schema.
 pub(crate) fn open(url: &str) -> Result<Store> {
     let conn = PgConn::connect(url).map_err(|e| e.on(Path::new(&shown(url))))?;
+    upgrade(Db::Pg(&conn))?;
     let layout = read_lot(Db::Pg(&conn), url)?;
     Ok(lot_of(url, conn, layout))
+}
+
+/// The steps from one schema version to the next on a server, by the
+/// version they start from. A server's lot is never replayed to upgrade:
+/// each step keeps the state's rows.
+const UPGRADES: &[(i64, &str)] = &[(11, include_str!("upgrade_12.sql"))];
+
+/// Brings a lot of an older schema up to this one, a step at a time, each
+/// in one transaction under the writers' lock that reads the version
+/// again: two laptops starting a new release at once upgrade it once. A
+/// database with no lot, or one this release cannot upgrade, is left for
+/// `read_lot` to refuse.
+fn upgrade(db: Db<'_>) -> Result<()> {
+    let version = |db: Db<'_>| -> Result<Option<i64>> {
+        let has_meta = db.query_one("SELECT to_regclass('public.meta') IS NOT NULL", &[], |r| {
+            r.bool(0)
+        })?;
+        if !has_meta {
+            return Ok(None);
+        }
+        Ok(db
+            .query_opt(
+                "SELECT value FROM meta WHERE key = 'schema_version'",
+                &[],
+                |r| r.string(0),
+            )?
+            .and_then(|v| v.parse().ok()))
+    };
+    let step = |v: Option<i64>| {
+        UPGRADES
+            .iter()
+            .find(|(from, _)| Some(*from) == v)
+            .map(|(_, sql)| *sql)
+    };
+    while step(version(db)?).is_some() {
+        let tx = db.begin(Begin::Write)?;
+        if let Some(sql) = step(version(db)?) {
+            db.batch(sql)?;
+        }
+        tx.commit()?;
+        if let Db::Pg(c) = db {
+            // Statements planned on the old schema would keep its shape.
+            c.forget_statements();
+        }
+    }
+    Ok(())
 }
 
 /// What `open` checks, on a connection: the lot's layout.

@@ -39,7 +39,7 @@ CREATE TABLE meta (
 );
 -- PostgreSQL has no `PRAGMA application_id` / `user_version`: these two
 -- rows stand for them (the store will read them when it opens a database).
-INSERT INTO meta (key, value) VALUES ('application', 'trucklot'), ('schema_version', '11');
+INSERT INTO meta (key, value) VALUES ('application', 'trucklot'), ('schema_version', '12');
 
 -- The record. Ids are never reused (SQLite's AUTOINCREMENT); ALWAYS so
 -- that only a deliberate `OVERRIDING SYSTEM VALUE` (a future `migrate`
@@ -153,13 +153,15 @@ CREATE TABLE bays (
     id             TEXT    PRIMARY KEY,
     zone           TEXT    NOT NULL,
     ord            BIGINT  NOT NULL UNIQUE,        -- position in the layout
-    -- One column, so one truck per bay by construction; UNIQUE, so one bay per truck.
-    occupant       BIGINT  UNIQUE REFERENCES stays (id),
+    -- One column, so one truck per bay by construction; `bays_occupant`,
+    -- so one bay per truck.
+    occupant       BIGINT  REFERENCES stays (id),
     closed_reason  TEXT,
     disinfected_at TEXT,
     -- A closed bay holds no truck.
     CONSTRAINT bays_closed_or_occupied CHECK (occupant IS NULL OR closed_reason IS NULL)
 );
+CREATE UNIQUE INDEX bays_occupant ON bays (occupant) WHERE occupant IS NOT NULL;
 -- The taken bays in layout order: what the gate's suggestion reads (SQLite's 011).
 CREATE INDEX bays_taken ON bays (zone, ord) WHERE occupant IS NOT NULL OR closed_reason IS NOT NULL;
 
@@ -179,7 +181,7 @@ CREATE TABLE occupancy (
 CREATE UNIQUE INDEX occupancy_open_bay ON occupancy (bay) WHERE to_at IS NULL;
 CREATE UNIQUE INDEX occupancy_open_stay ON occupancy (stay) WHERE to_at IS NULL;
 CREATE INDEX occupancy_from ON occupancy (from_at);
-CREATE INDEX occupancy_to ON occupancy (to_at);
+CREATE INDEX occupancy_to ON occupancy (to_at) WHERE to_at IS NOT NULL;
 
 CREATE TABLE closures (
     id      BIGINT  PRIMARY KEY,                -- the bay_closed event
