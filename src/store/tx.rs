@@ -378,32 +378,21 @@ impl<'c> Tx<'c> {
             .iter()
             .map(|b| zone.is_none_or(|z| b.zone == z))
             .collect();
-        // One row, the taken positions joined: a row per taken bay cost
-        // more in stepping than the scan itself (every arrival asks this).
-        let db = self.db();
-        let list = db.pick("group_concat(ord)", "string_agg(ord::text, ',')");
         let taken = match zone {
-            Some(z) => db.query_one(
-                &format!(
-                    "SELECT {list} FROM bays
-                      WHERE zone = ?1 AND (occupant IS NOT NULL OR closed_reason IS NOT NULL)"
-                ),
+            Some(z) => self.db().query(
+                "SELECT ord FROM bays
+                  WHERE zone = ?1 AND (occupant IS NOT NULL OR closed_reason IS NOT NULL)",
                 args![z.as_str()],
-                |r| r.opt_string(0),
+                |r| r.i64(0),
             )?,
-            None => db.query_one(
-                &format!(
-                    "SELECT {list} FROM bays WHERE occupant IS NOT NULL OR closed_reason IS NOT NULL"
-                ),
+            None => self.db().query(
+                "SELECT ord FROM bays WHERE occupant IS NOT NULL OR closed_reason IS NOT NULL",
                 &[],
-                |r| r.opt_string(0),
+                |r| r.i64(0),
             )?,
         };
-        for ord in taken.iter().flat_map(|list| list.split(',')) {
-            let ord: usize = ord
-                .parse()
-                .map_err(|_| StoreError::Decode(format!("bay position {ord:?}")))?;
-            if let Some(m) = mask.get_mut(ord) {
+        for ord in taken {
+            if let Some(m) = usize::try_from(ord).ok().and_then(|o| mask.get_mut(o)) {
                 *m = false;
             }
         }
