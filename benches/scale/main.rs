@@ -6,9 +6,11 @@
 //! lots are simulated seasons (`dbs`), generated once and cached under
 //! `target/scale/db/`.
 //!
-//! Run: `cargo bench --bench scale` (`-- --quick` for fewer runs). It
-//! prints the tables in Markdown, writes them to
-//! `target/scale/results.md`, and draws `docs/speed-scale.svg`.
+//! Run: `cargo bench --bench scale` (`-- --quick` for fewer runs; `--
+//! --only gate,check` for some parts: `start`, `screen`, `gate`,
+//! `simulate`, `reads`, `growth`). It prints the tables in Markdown, writes
+//! them to `target/scale/results.md`, and draws `docs/speed-scale.svg`
+//! (when `growth` runs).
 
 mod chart;
 mod dbs;
@@ -89,7 +91,14 @@ fn paired_line(metric: &str, p: Paired, baseline: &str, target: &'static str, ma
 }
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
+    let args: Vec<String> = std::env::args().collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let only: Option<Vec<String>> = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .map(|list| list.split(',').map(str::to_owned).collect());
+    let want = |part: &str| only.as_ref().is_none_or(|o| o.iter().any(|p| p == part));
     let runs = if quick {
         Runs {
             process: 7,
@@ -126,15 +135,22 @@ fn main() {
     eprintln!("scale: measuring on the {on}");
 
     // Whole processes against the sqlite3 shell on the same file.
-    let (cold, rss) = reads::cold_start(&bin, sp, runs.process);
-    lines.push(paired_line(
-        "cold start to first complete frame (160×45 pty)",
-        cold,
-        "sqlite3 count",
-        "≤ 3×",
-        3.0,
-    ));
-    for cmd in ["status", "clocks", "isolation"] {
+    let mut rss = None;
+    if want("start") {
+        let (cold, peak) = reads::cold_start(&bin, sp, runs.process);
+        rss = Some(peak);
+        lines.push(paired_line(
+            "cold start to first complete frame (160×45 pty)",
+            cold,
+            "sqlite3 count",
+            "≤ 3×",
+            3.0,
+        ));
+    }
+    for cmd in ["status", "clocks", "isolation"]
+        .into_iter()
+        .filter(|_| want("start"))
+    {
         let p = reads::command(&bin, sp, &[cmd], runs.process);
         lines.push(paired_line(
             &format!("`trucklot {cmd}` (whole process)"),
@@ -147,10 +163,54 @@ fn main() {
 
     // The screen, in process.
     let mut store = Store::open(sp).expect("open the season");
-    let now = last_event_time(&store);
-    let mut app = screen::app(&mut store, now);
+    if want("screen") {
+        screen_lines(&mut store, runs.frame, &mut lines);
+    }
+
+    // Writes.
+    if want("gate") {
+        let gate = writes::gate_action(sp, runs.gate);
+        lines.push(paired_line(
+            "one durable gate action (arrival + bay, synchronous=FULL)",
+            gate,
+            "bare INSERT commit",
+            "≤ 2×",
+            2.0,
+        ));
+    }
+    if want("simulate") {
+        simulate_line(&bin, runs.simulate, &mut lines);
+    }
+
+    if want("reads") {
+        read_lines(&bin, &store, sp, &season, &runs, &mut lines);
+    }
+    drop(store);
+    if let Some(rss) = rss {
+        lines.push(Line {
+            metric: "peak memory of the interface (start to first frame)".into(),
+            figure: format!("{:.1} MB", rss as f64 / 1024.0),
+            baseline: "—".into(),
+            ratio: "—".into(),
+            target: "≤ 40 MB",
+            met: rss as f64 / 1024.0 <= 40.0,
+        });
+    }
+
+    let growth = if want("growth") {
+        growth_table(&lots, &runs)
+    } else {
+        String::new()
+    };
+    report(&machine, &on, &lines, &growth);
+}
+
+/// The map's frames against a plain paragraph, and the bytes of a cursor move.
+fn screen_lines(store: &mut Store, frames: usize, lines: &mut Vec<Line>) {
+    let now = last_event_time(store);
+    let mut app = screen::app(store, now);
     for (w, h) in [(160u16, 45u16), (240, 70)] {
-        let p = screen::frame(&mut app, w, h, runs.frame);
+        let p = screen::frame(&mut app, w, h, frames);
         lines.push(paired_line(
             &format!("full map frame {w}×{h} (TestBackend)"),
             p,
@@ -159,7 +219,7 @@ fn main() {
             3.0,
         ));
     }
-    let wire = screen::cursor_bytes(&mut app, &mut store, now, 41);
+    let wire = screen::cursor_bytes(&mut app, store, now, 41);
     lines.push(Line {
         metric: format!(
             "bytes written for one cursor move (crossterm into a buffer; median of {} moves)",
@@ -172,18 +232,12 @@ fn main() {
         met: wire.bytes_per_cell <= 16.0,
     });
     drop(app);
+}
 
-    // Writes.
-    let gate = writes::gate_action(sp, runs.gate);
-    lines.push(paired_line(
-        "one durable gate action (arrival + bay, synchronous=FULL)",
-        gate,
-        "bare INSERT commit",
-        "≤ 2×",
-        2.0,
-    ));
+/// `simulate`'s throughput against plain inserts of its rows.
+fn simulate_line(bin: &Path, runs: usize, lines: &mut Vec<Line>) {
     let sim_days = 3;
-    let t = writes::simulate(&bin, sim_days, runs.simulate);
+    let t = writes::simulate(bin, sim_days, runs);
     lines.push(Line {
         metric: format!(
             "`simulate --days {sim_days}` throughput ({} events; medians of {})",
@@ -195,10 +249,20 @@ fn main() {
         target: "≥ 0.3×",
         met: t.simulate / t.inserts >= 0.3,
     });
+}
 
+/// Log pages with each filter, search, and `check`, on the season.
+fn read_lines(
+    bin: &Path,
+    store: &Store,
+    sp: &Path,
+    season: &dbs::Lot,
+    runs: &Runs,
+    lines: &mut Vec<Line>,
+) {
     // Reads without a baseline.
-    for (name, f) in reads::filters(&store) {
-        let d = reads::log_page(&store, &f, runs.page);
+    for (name, f) in reads::filters(store) {
+        let d = reads::log_page(store, &f, runs.page);
         lines.push(Line {
             metric: format!("log page ({} rows), filter: {name}", reads::PAGE),
             figure: human(d),
@@ -208,7 +272,7 @@ fn main() {
             met: d <= Duration::from_millis(5),
         });
     }
-    let (d, plates) = reads::search(&store, 100_000, runs.page / 2 + 1);
+    let (d, plates) = reads::search(store, 100_000, runs.page / 2 + 1);
     lines.push(Line {
         metric: format!("search over {plates} plates that left + the lot"),
         figure: human(d),
@@ -217,8 +281,7 @@ fn main() {
         target: "≤ 5 ms",
         met: d <= Duration::from_millis(5),
     });
-    drop(store);
-    let check = reads::check(&bin, sp, runs.check);
+    let check = reads::check(bin, sp, runs.check);
     let rate = season.events as f64 / check.as_secs_f64();
     lines.push(Line {
         metric: "`trucklot check` (whole process)".into(),
@@ -228,15 +291,12 @@ fn main() {
         target: "≥ 200k events/s",
         met: rate >= 200_000.0,
     });
-    lines.push(Line {
-        metric: "peak memory of the interface (start to first frame)".into(),
-        figure: format!("{:.1} MB", rss as f64 / 1024.0),
-        baseline: "—".into(),
-        ratio: "—".into(),
-        target: "≤ 40 MB",
-        met: rss as f64 / 1024.0 <= 40.0,
-    });
+}
 
+/// Start-up, log pages and `check` on each lot, as a Markdown table; the
+/// chart of the same figures.
+fn growth_table(lots: &[dbs::Lot], runs: &Runs) -> String {
+    let bin = Path::new(env!("CARGO_BIN_EXE_trucklot"));
     // How cost grows with the log.
     let mut growth = String::new();
     let _ = writeln!(
@@ -257,14 +317,14 @@ fn main() {
         points: Vec::new(),
     })
     .collect();
-    for lot in &lots {
-        let (cold, _) = reads::cold_start(&bin, &lot.path, runs.process / 2 + 1);
+    for lot in lots {
+        let (cold, _) = reads::cold_start(bin, &lot.path, runs.process / 2 + 1);
         let store = Store::open(&lot.path).expect("open");
         let filters = reads::filters(&store);
         let page = reads::log_page(&store, &filters[0].1, runs.page);
         let plate = reads::log_page(&store, &filters[1].1, runs.page);
         drop(store);
-        let check = reads::check(&bin, &lot.path, runs.check);
+        let check = reads::check(bin, &lot.path, runs.check);
         let x = lot.events as f64;
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         for (s, y) in series.iter_mut().zip([
@@ -299,6 +359,11 @@ fn main() {
         eprintln!("scale: the chart could not be drawn: {e}");
     }
 
+    growth
+}
+
+/// Prints the tables and writes them to `target/scale/results.md`.
+fn report(machine: &str, on: &str, lines: &[Line], growth: &str) {
     let mut out = String::new();
     let _ = writeln!(out, "Machine: {machine}\n");
     let _ = writeln!(out, "On the {on}:\n");
@@ -307,7 +372,7 @@ fn main() {
         "| metric | median | baseline in the same run | ratio | target | met |"
     );
     let _ = writeln!(out, "|---|---:|---|---:|---|---|");
-    for l in &lines {
+    for l in lines {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} |",
@@ -323,11 +388,7 @@ fn main() {
     print!("{out}");
     let results = target_dir().join("scale").join("results.md");
     std::fs::write(&results, &out).expect("write the results");
-    eprintln!(
-        "scale: written to {} and {}",
-        results.display(),
-        svg.display()
-    );
+    eprintln!("scale: written to {}", results.display());
 }
 
 /// The time of the lot's last event: the moment its clocks are read at.
