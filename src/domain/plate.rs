@@ -276,17 +276,38 @@ fn validate(chars: &[char], raw: &str) -> Result<(), PlateError> {
 impl Plate {
     /// Normalises and validates `text`.
     pub fn parse(text: &str) -> Result<Plate, PlateError> {
-        // Never look at more than one character past the limit, whatever
-        // the size of the input.
-        let chars: Vec<char> = normalised_chars(text).take(MAX_CHARS + 1).collect();
+        // Never keep more than one character past the limit, whatever the
+        // size of the input; on the stack, as every plate the store reads
+        // comes through here.
+        let mut chars = ['\0'; MAX_CHARS + 1];
+        let mut n = 0;
+        // Already in normal form (as the store and most forms hand it
+        // over): the text itself is the plate.
+        let mut unchanged = true;
+        for c in text.chars() {
+            let m = normalise_char(c);
+            if is_separator(m) {
+                unchanged = false;
+                continue;
+            }
+            unchanged &= m == c;
+            let Some(slot) = chars.get_mut(n) else { break };
+            *slot = m;
+            n += 1;
+        }
+        let chars = &chars[..n];
         if chars.is_empty() {
             return Err(PlateError::Empty);
         }
         if chars.len() > MAX_CHARS {
             return Err(PlateError::TooLong { input: echo(text) });
         }
-        validate(&chars, text)?;
-        Ok(Plate(chars.into_iter().collect()))
+        validate(chars, text)?;
+        Ok(Plate(if unchanged {
+            text.to_owned()
+        } else {
+            chars.iter().collect()
+        }))
     }
 
     /// Like `parse`, but the province may also be typed as pinyin, as an

@@ -465,7 +465,83 @@ pub(crate) fn ts(t: DateTime<Utc>) -> String {
 }
 
 pub(crate) fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
+    // The form `ts` writes, read at fixed places: every map and board row
+    // has a few, and chrono's general RFC 3339 reader costs several times
+    // more. Anything else (another offset, a leap second, a damaged value)
+    // takes the general reader and its error.
+    if let Some(t) = parse_ts_millis_utc(s.as_bytes()) {
+        return Ok(t);
+    }
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| StoreError::Decode(format!("time '{s}': {e}")))
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ`, exactly; `None` for anything else.
+fn parse_ts_millis_utc(b: &[u8]) -> Option<DateTime<Utc>> {
+    if b.len() != 24
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[19] != b'.'
+        || b[23] != b'Z'
+    {
+        return None;
+    }
+    let num = |from: usize, to: usize| -> Option<u32> {
+        b[from..to].iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let date =
+        chrono::NaiveDate::from_ymd_opt(i32::try_from(num(0, 4)?).ok()?, num(5, 7)?, num(8, 10)?)?;
+    let (h, m, sec, ms) = (num(11, 13)?, num(14, 16)?, num(17, 19)?, num(20, 23)?);
+    if sec > 59 {
+        return None;
+    }
+    Some(date.and_hms_milli_opt(h, m, sec, ms)?.and_utc())
+}
+
+#[cfg(test)]
+mod ts_tests {
+    use super::*;
+
+    /// The fixed-place reader agrees with chrono's on every value it takes,
+    /// and leaves the rest to it.
+    #[test]
+    fn stored_times_read_as_chrono_reads_them() {
+        let general = |s: &str| {
+            DateTime::parse_from_rfc3339(s)
+                .ok()
+                .map(|t| t.with_timezone(&Utc))
+        };
+        for s in [
+            "2026-11-25T09:00:00.000Z",
+            "2026-11-25T23:59:59.999Z",
+            "2000-01-01T00:00:00.001Z",
+            "2024-02-29T12:34:56.789Z",
+            "2100-12-31T23:59:59.000Z",
+        ] {
+            assert_eq!(parse_ts_millis_utc(s.as_bytes()), general(s), "{s}");
+            assert_eq!(parse_ts(s).ok(), general(s), "{s}");
+            assert_eq!(ts(parse_ts(s).unwrap()), s, "written back the same");
+        }
+        for s in [
+            "2026-02-30T09:00:00.000Z",
+            "2026-11-25T24:00:00.000Z",
+            "2026-11-25T09:60:00.000Z",
+            "2026-11-25T09:00:60.000Z",
+            "2026-11-25T09:00:00.000+08:00",
+            "2026-11-25T09:00:00Z",
+            "2026-11-25 09:00:00.000Z",
+            "+026-11-25T09:00:00.000Z",
+            "2026-1a-25T09:00:00.000Z",
+            "",
+        ] {
+            assert_eq!(parse_ts_millis_utc(s.as_bytes()), None, "{s}");
+            assert_eq!(parse_ts(s).ok(), general(s), "{s}");
+        }
+    }
 }

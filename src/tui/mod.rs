@@ -17,6 +17,7 @@ pub mod outcome;
 pub mod screens;
 pub mod shared;
 pub mod sign_in;
+pub mod terminal;
 pub mod time;
 pub mod view;
 pub mod widgets;
@@ -172,7 +173,7 @@ pub fn run(
     let mut verified = false;
     let log_file = log::init();
     log::write("info", "trucklot started");
-    let mut terminal = match ratatui::try_init() {
+    let mut terminal = match terminal::init() {
         Ok(t) => t,
         // No terminal to draw on: a damaged file is the more useful news.
         Err(e) => {
