@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::backend::{CrosstermBackend, TestBackend};
+use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -22,6 +22,7 @@ use trucklot::i18n::Lang;
 use trucklot::ops::Ctx;
 use trucklot::store::Store;
 use trucklot::tui::app::App;
+use trucklot::tui::backend::FrameBackend;
 use trucklot::tui::{Session, run_effects, snapshot};
 
 use super::stats::{self, Paired};
@@ -133,7 +134,8 @@ pub struct Wire {
 }
 
 /// Moves the cursor around the map (right, down, left, up, …) at 160×45
-/// and counts, for each move, the bytes crossterm writes and the cells
+/// and counts, for each move, the bytes the interface writes (its
+/// backend, byte for byte crossterm's) and the cells
 /// that differ between the two frames. The detail of the new bay is loaded
 /// between the key and the frame, as the loop does.
 pub fn cursor_bytes(app: &mut App, store: &mut Store, now: DateTime<Utc>, moves: usize) -> Wire {
@@ -142,7 +144,7 @@ pub fn cursor_bytes(app: &mut App, store: &mut Store, now: DateTime<Utc>, moves:
     let area = Rect::new(0, 0, w, h);
     let tap = Tap::default();
     let mut wire = Terminal::with_options(
-        CrosstermBackend::new(tap.clone()),
+        FrameBackend::new(tap.clone()),
         TerminalOptions {
             viewport: Viewport::Fixed(area),
         },

@@ -8,6 +8,7 @@
 //! the app's effects, and draws once.
 
 pub mod app;
+pub mod backend;
 pub mod bay_state;
 pub mod demo;
 pub mod input;

@@ -6,7 +6,8 @@
 //! 1 KiB and takes its lock on every write: a full frame of the map (some
 //! 40 KB of cells and colour codes) went out as dozens of writes, each
 //! escape sequence behind a lock. Here the frame collects in memory and
-//! ratatui's flush at the end of each draw sends it whole. Restoring is
+//! ratatui's flush at the end of each draw sends it whole (and its cells
+//! are encoded by `backend`). Restoring is
 //! still `ratatui::restore`, which writes to `Stdout` directly; nothing is
 //! left in the buffer between two draws.
 
@@ -14,10 +15,11 @@ use std::io::{self, BufWriter, Stdout, Write};
 
 use crossterm::terminal::{EnterAlternateScreen, enable_raw_mode};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
+
+use super::backend::FrameBackend;
 
 /// The interface's terminal.
-pub type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+pub type Term = Terminal<FrameBackend<BufWriter<Stdout>>>;
 
 /// Room for the largest frame drawn whole (a full 240×70 map is under this).
 const FRAME_BUFFER: usize = 128 * 1024;
@@ -34,7 +36,7 @@ pub fn init() -> io::Result<Term> {
     let mut out = io::stdout();
     crossterm::execute!(out, EnterAlternateScreen)?;
     out.flush()?;
-    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+    Terminal::new(FrameBackend::new(BufWriter::with_capacity(
         FRAME_BUFFER,
         io::stdout(),
     )))
