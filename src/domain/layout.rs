@@ -109,7 +109,6 @@ pub struct Layout {
     /// The five zones, in `Zone::ALL` order.
     pub zones: Vec<ZoneBlock>,
     pub bays: Vec<BayDef>,
-    index: HashMap<BayId, usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -218,23 +217,37 @@ impl Layout {
         let name_zh = file
             .name_zh
             .map(|n| n.chars().filter(|c| !c.is_control()).take(80).collect());
-        let index = bays
-            .iter()
-            .enumerate()
-            .map(|(i, b)| (b.id.clone(), i))
-            .collect();
         Ok(Layout {
             name,
             name_zh,
             exit: file.exit,
             zones,
             bays,
-            index,
         })
     }
 
+    /// Where `id` is in `bays`: worked out from its numbers, as the layout
+    /// numbers its bays (no map of ids is built on every start), then
+    /// confirmed against the id found there.
     pub fn find(&self, id: &BayId) -> Option<usize> {
-        self.index.get(id).copied()
+        let text = id.as_str();
+        let block = self.zone(Zone::from_prefix(text.chars().next()?)?);
+        let mut numbers = text.get(2..)?.split('-').map(|n| n.parse::<usize>().ok());
+        let mut next = || numbers.next().flatten()?.checked_sub(1);
+        let bays = if block.row_labels {
+            let row = block.rows.get(next()?)?;
+            row.bays
+                .start
+                .checked_add(next()?)
+                .filter(|i| row.bays.contains(i))?
+        } else {
+            block
+                .bays
+                .start
+                .checked_add(next()?)
+                .filter(|i| block.bays.contains(i))?
+        };
+        (numbers.next().is_none() && self.bays[bays].id == *id).then_some(bays)
     }
 
     pub fn zone(&self, zone: Zone) -> &ZoneBlock {
@@ -266,6 +279,25 @@ mod tests {
         assert!(l.find(&BayId::parse("I-40").unwrap()).is_some());
         assert!(l.find(&BayId::parse("I-41").unwrap()).is_none());
         assert!(l.find(&BayId::parse("W-06").unwrap()).is_some());
+    }
+
+    #[test]
+    fn every_bay_is_found_by_its_id_and_nothing_else_is() {
+        let l = Layout::default_lot();
+        for (i, b) in l.bays.iter().enumerate() {
+            assert_eq!(l.find(&b.id), Some(i), "{}", b.id);
+        }
+        let id = |s: &str| BayId::parse(s).unwrap();
+        for missing in [
+            "P-1-1", "P-00-01", "P-01-00", "P-21-01", "P-01-61", "P-01", "I-41", "I-00", "I-01-01",
+            "W-9999", "H-0001",
+        ] {
+            assert_eq!(l.find(&id(missing)), None, "{missing}");
+        }
+        assert_eq!(
+            l.find(&id("p-03-17")).map(|i| l.bays[i].id.as_str()),
+            Some("P-03-17")
+        );
     }
 
     #[test]
