@@ -117,14 +117,16 @@ pub(super) fn apply(db: Db<'_>, id: i64, at: &str, undone: i64) -> Result<()> {
                 )?,
                 || format!("bay {bay} is not closed"),
             )?;
-            // The closure did happen for a while: its stretch ends now.
+            // The closure did happen for a while: its stretch ends now. The
+            // stretch open now may be a later one: an opening that was
+            // undone closed the bay again in a stretch of its own.
             one_row(
                 exec(
                     db,
-                    "UPDATE closures SET to_at = ?2 WHERE id = ?1 AND to_at IS NULL",
-                    args![undone, at],
+                    "UPDATE closures SET to_at = ?2 WHERE bay = ?1 AND to_at IS NULL",
+                    args![bay.as_str(), at],
                 )?,
-                || format!("bay {bay} is not closed by event {undone}"),
+                || format!("bay {bay} has no closure under way"),
             )
         }
         Event::BayOpened { bay } => {
