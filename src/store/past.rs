@@ -6,9 +6,11 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::conn::args;
+use std::collections::HashMap;
+
+use super::conn::{Value, args};
 use super::queries::decode;
-use super::{Result, Store, parse_ts, ts};
+use super::{Result, Store, StoreError, parse_ts, ts};
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::clocks::{Isolation, PendingSample, TruckRef};
 use crate::domain::event::{StayId, TestKind, TestResult};
@@ -180,93 +182,162 @@ impl Store {
     fn isolation_at(&self, at: DateTime<Utc>, occupants: &[PastOccupant]) -> Result<IsolationAt> {
         let t = ts(at);
         let mut out = IsolationAt::default();
-        for o in occupants.iter().filter(|o| o.bay.zone() == Zone::Isolation) {
-            let truck = TruckRef {
-                stay: o.stay,
-                plate: o.plate.clone(),
-                bay: Some(o.bay.clone()),
-            };
-            let row = self.db().query(
-                "SELECT isolation_reason, isolated_at, escalated_at, escalation_note, findings
-                   FROM stays WHERE id = ?1",
-                args![o.stay.0],
-                |r| {
-                    Ok((
-                        r.opt_string(0)?,
-                        r.opt_string(1)?,
-                        r.opt_string(2)?,
-                        r.opt_string(3)?,
-                        r.string(4)?,
-                    ))
-                },
-            )?;
-            let Some((reason, isolated_at, escalated_at, note, findings)) = row.into_iter().next()
-            else {
+        let here: Vec<&PastOccupant> = occupants
+            .iter()
+            .filter(|o| o.bay.zone() == Zone::Isolation)
+            .collect();
+        if here.is_empty() {
+            return Ok(out);
+        }
+        // One query for each kind of fact about the whole zone, not four
+        // for each truck in it: its stays are bound one placeholder each,
+        // numbered from `first` (the time, where a query needs it, is ?1).
+        let ids = |first: usize| -> String {
+            (first..first + here.len())
+                .map(|n| format!("?{n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let stays: Vec<Value> = here.iter().map(|o| Value::from(o.stay.0)).collect();
+        let with_time: Vec<Value> = std::iter::once(Value::from(&t))
+            .chain(stays.iter().cloned())
+            .collect();
+        let db = self.db();
+        let mut facts: HashMap<i64, StayFacts> = HashMap::new();
+        for (stay, f) in db.query(
+            &format!(
+                "SELECT id, isolation_reason, isolated_at, escalated_at, escalation_note, findings
+                   FROM stays WHERE id IN ({})",
+                ids(1)
+            ),
+            &stays,
+            |r| {
+                Ok((
+                    r.i64(0)?,
+                    StayFacts {
+                        reason: r.opt_string(1)?,
+                        isolated_at: r.opt_string(2)?,
+                        escalated_at: r.opt_string(3)?,
+                        note: r.opt_string(4)?,
+                        findings: r.string(5)?,
+                        results: Vec::new(),
+                        names: Vec::new(),
+                    },
+                ))
+            },
+        )? {
+            facts.insert(stay, f);
+        }
+        for (stay, test, result, when) in db.query(
+            &format!(
+                "SELECT stay, test, result, result_at FROM samples
+                  WHERE stay IN ({}) AND result IS NOT NULL AND result_at <= ?1
+                  ORDER BY stay, result_at, result_id",
+                ids(2)
+            ),
+            &with_time,
+            |r| {
+                Ok((
+                    r.i64(0)?,
+                    decode(r.text(1)?.parse::<TestKind>())?,
+                    decode(r.text(2)?.parse::<TestResult>())?,
+                    parse_ts(r.text(3)?)?,
+                ))
+            },
+        )? {
+            if let Some(f) = facts.get_mut(&stay) {
+                f.results.push((test, result, when));
+            }
+        }
+        for (stay, n, name) in db.query(
+            &format!(
+                "SELECT stay, person, name FROM people WHERE stay IN ({}) ORDER BY stay, person",
+                ids(1)
+            ),
+            &stays,
+            |r| Ok((r.i64(0)?, r.i64(1)?, r.opt_string(2)?)),
+        )? {
+            if let Some(f) = facts.get_mut(&stay) {
+                let n = n.clamp(0, 3) as usize;
+                if f.names.len() <= n {
+                    f.names.resize(n + 1, None);
+                }
+                f.names[n] = name;
+            }
+        }
+        let by_stay: HashMap<i64, &PastOccupant> = here.iter().map(|o| (o.stay.0, *o)).collect();
+        let truck = |o: &PastOccupant| TruckRef {
+            stay: o.stay,
+            plate: o.plate.clone(),
+            bay: Some(o.bay.clone()),
+        };
+        out.pending = db.query(
+            &format!(
+                "SELECT stay, test, taken_at, due_at FROM samples
+                  WHERE stay IN ({}) AND taken_at <= ?1 AND (result_at IS NULL OR result_at > ?1)
+                  ORDER BY due_at, stay",
+                ids(2)
+            ),
+            &with_time,
+            |r| {
+                let o = by_stay
+                    .get(&r.i64(0)?)
+                    .ok_or_else(|| StoreError::Decode("a sample of another stay".into()))?;
+                Ok(PendingSample {
+                    truck: truck(o),
+                    test: decode(r.text(1)?.parse())?,
+                    taken_at: parse_ts(r.text(2)?)?,
+                    due_at: parse_ts(r.text(3)?)?,
+                })
+            },
+        )?;
+        // Truck by truck in the zone's order, as the board lists them.
+        let place: HashMap<i64, usize> = here
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.stay.0, i))
+            .collect();
+        out.pending
+            .sort_by_key(|p| place.get(&p.truck.stay.0).copied());
+        for o in here {
+            let Some(f) = facts.remove(&o.stay.0) else {
                 continue;
             };
             let known = |x: Option<String>| -> Result<Option<DateTime<Utc>>> {
                 Ok(x.as_deref().map(parse_ts).transpose()?.filter(|w| *w <= at))
             };
-            let since = known(isolated_at)?.unwrap_or(o.since);
-            let escalated_at = known(escalated_at)?;
-            let results = self.db().query(
-                "SELECT test, result, result_at FROM samples
-                  WHERE stay = ?1 AND result IS NOT NULL AND result_at <= ?2
-                  ORDER BY result_at, result_id",
-                args![o.stay.0, &t],
-                |r| {
-                    Ok((
-                        decode(r.text(0)?.parse::<TestKind>())?,
-                        decode(r.text(1)?.parse::<TestResult>())?,
-                        parse_ts(r.text(2)?)?,
-                    ))
-                },
-            )?;
-            let names = self.db().query(
-                "SELECT person, name FROM people WHERE stay = ?1 ORDER BY person",
-                args![o.stay.0],
-                |r| Ok((r.i64(0)?, r.opt_string(1)?)),
-            )?;
-            let mut by_person = Vec::new();
-            for (n, name) in names {
-                let n = n.clamp(0, 3) as usize;
-                if by_person.len() <= n {
-                    by_person.resize(n + 1, None);
-                }
-                by_person[n] = name;
-            }
-            out.pending.extend(self.db().query(
-                "SELECT test, taken_at, due_at FROM samples
-                  WHERE stay = ?1 AND taken_at <= ?2 AND (result_at IS NULL OR result_at > ?2)
-                  ORDER BY due_at",
-                args![o.stay.0, &t],
-                |r| {
-                    Ok(PendingSample {
-                        truck: truck.clone(),
-                        test: decode(r.text(0)?.parse())?,
-                        taken_at: parse_ts(r.text(1)?)?,
-                        due_at: parse_ts(r.text(2)?)?,
-                    })
-                },
-            )?);
+            let since = known(f.isolated_at)?.unwrap_or(o.since);
+            let escalated_at = known(f.escalated_at)?;
             out.isolations.push(Isolation {
-                truck,
+                truck: truck(o),
                 status: Status::Isolated,
-                reason,
+                reason: f.reason,
                 since,
                 escalated_at,
-                escalation: escalated_at.and(note),
-                results_since: results
+                escalation: escalated_at.and(f.note),
+                results_since: f
+                    .results
                     .iter()
                     .filter(|(_, _, w)| *w >= since)
                     .map(|&(k, r, _)| (k, r))
                     .collect(),
-                results: results.into_iter().map(|(k, r, _)| (k, r)).collect(),
-                findings: decode(serde_json::from_str(&findings))?,
-                names: by_person,
+                results: f.results.into_iter().map(|(k, r, _)| (k, r)).collect(),
+                findings: decode(serde_json::from_str(&f.findings))?,
+                names: f.names,
             });
         }
         out.isolations.sort_by_key(|i| i.since);
         Ok(out)
     }
+}
+
+/// What `isolation_at` reads of one stay.
+struct StayFacts {
+    reason: Option<String>,
+    isolated_at: Option<String>,
+    escalated_at: Option<String>,
+    note: Option<String>,
+    findings: String,
+    results: Vec<(TestKind, TestResult, DateTime<Utc>)>,
+    names: Vec<Option<String>>,
 }
