@@ -1,6 +1,7 @@
 //! The store's suites again, on PostgreSQL: the store with a lot (handles
 //! racing for a bay, the log and its replay), the operations, the closed
-//! loop, the record (undo, purge) and the property tests, each test body
+//! loop, the record (undo, purge), the lot as it was (`past`) and the
+//! property tests, each test body
 //! as it is in its own file, with every `Lot` a new database on a
 //! throwaway cluster this process starts (`common::on_postgres`).
 //! `cargo test` alone so covers both backends.
@@ -23,3 +24,6 @@ mod properties;
 
 #[path = "store_lot.rs"]
 mod store_lot;
+
+#[path = "past.rs"]
+mod past;
