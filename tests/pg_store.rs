@@ -400,8 +400,29 @@ fn a_lot_of_the_release_before_is_upgraded_on_the_server() {
              UPDATE meta SET value = '11' WHERE key = 'schema_version';",
         )
         .unwrap();
+    // A login that may only read cannot upgrade it, and is told so.
+    admin
+        .batch_execute(
+            "DO $$ BEGIN
+                 IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'reader') THEN
+                     CREATE ROLE reader LOGIN;
+                 END IF;
+             END $$;
+             GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader;",
+        )
+        .unwrap();
+    let reader = url.replacen("postgres@", "reader@", 1);
+    let out = trucklot_at(h, &reader, &["status"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", said(&out));
+    assert!(
+        said(&out).contains("does not let this login write"),
+        "{}",
+        said(&out)
+    );
     let status = ok_at(h, &url, &["status"]);
     assert!(status.contains("total"), "{status}");
+    // Upgraded by a gate, the lot reads for the reader again.
+    assert!(ok_at(h, &reader, &["status"]).contains("total"));
     let shape = |c: &mut postgres::Client| -> (String, i64, i64, String) {
         let r = c
             .query_one(
