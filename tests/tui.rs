@@ -389,6 +389,14 @@ fn results_propose_the_next_step() {
         r.app.shared.cursor_bay().zone(),
         trucklot::domain::bay::Zone::Isolation
     );
+    // Its positive result stands: a release is refused at once, with the
+    // reason, before the operator types why and who decided.
+    let before = r.events();
+    r.press(KeyCode::Char('u'));
+    let s = r.screen(160, 45);
+    assert!(s.contains("cannot be released"), "{s}");
+    assert!(!s.contains("Why release?"), "no prompt: {s}");
+    assert_eq!(r.events(), before);
     // Nothing waiting now: `r` says so; `s` offers both tests.
     let before = r.events();
     r.press(KeyCode::Char('r'));

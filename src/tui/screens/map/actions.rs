@@ -128,12 +128,9 @@ pub fn truck_action(sh: &Shared, a: Action) -> Vec<Cmd> {
             true,
             PromptNext::Isolate(plate),
         ),
-        Action::Release => Prompt::push(
-            Msg::PromptReleaseReason,
-            subject,
-            true,
-            PromptNext::Release(plate),
-        ),
+        // A positive result that stands forbids a release: asked of the
+        // rules first, so the operator is told before typing a reason.
+        Action::Release => Cmd::Effect(Effect::LoadStay { plate, action: a }),
         Action::Escalate => Prompt::push(
             Msg::PromptEscalateNote,
             subject,
@@ -187,8 +184,8 @@ pub fn truck_action(sh: &Shared, a: Action) -> Vec<Cmd> {
     vec![cmd]
 }
 
-/// The rest of a sample, result or handoff flow, once `ops::stay_state`
-/// has answered for `plate`.
+/// The rest of a sample, result, release or handoff flow, once
+/// `ops::stay_state` has answered for `plate`.
 pub fn with_state(
     sh: &Shared,
     action: Action,
@@ -254,6 +251,18 @@ pub fn with_state(
                 }
             }
         }
+        Action::Release => match stay::check(&state, stay::Action::Release) {
+            Ok(()) => Prompt::push(
+                Msg::PromptReleaseReason,
+                subject,
+                true,
+                PromptNext::Release(plate),
+            ),
+            Err(rule) => Cmd::error(crate::i18n::refusal::text(
+                sh.session.lang,
+                &OpError::Refused(Refusal::Rule(rule)),
+            )),
+        },
         Action::Handoff => {
             let under = state.under_isolation();
             let mut options = Vec::new();
