@@ -40,10 +40,17 @@ impl Store {
     /// nothing stored, and takes no write lock: it reads one snapshot beside
     /// terminals that write, and works on a read-only file.
     pub fn check(&mut self) -> Result<CheckReport> {
-        if self.db().engine() == Engine::Sqlite {
+        let sqlite = self.db().engine() == Engine::Sqlite;
+        if sqlite {
             // The shadow tables live in memory: the replay of a long log
             // writes every row of them, and a temporary file would add its I/O.
-            self.db().batch("PRAGMA temp_store = MEMORY;")?;
+            // And without a journal: nothing written to them is ever rolled
+            // back, as they are dropped whatever the replay's outcome, so
+            // SQLite need not copy each page a statement touches first (a
+            // statement that fails still fails, and ends the replay; only
+            // its partial writes stay behind in tables about to go).
+            self.db()
+                .batch("PRAGMA temp_store = MEMORY; PRAGMA temp.journal_mode = OFF;")?;
         }
         let checked = self.consistent(|store| {
             // The file itself first: a damaged page makes every comparison moot.
@@ -63,7 +70,14 @@ impl Store {
         // Statements prepared on the server while the shadows stood read
         // them, and would go on reading whatever those names find.
         self.forget_statements();
-        checked
+        // Later temporary tables of this connection roll back again.
+        let restored = match sqlite {
+            true => self.db().batch("PRAGMA temp.journal_mode = MEMORY;"),
+            false => Ok(()),
+        };
+        let report = checked?;
+        restored?;
+        Ok(report)
     }
 
     /// Drops the server's prepared statements (SQLite re-prepares a
