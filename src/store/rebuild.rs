@@ -196,8 +196,13 @@ fn replay_log_unless(db: Db<'_>, stop: &dyn Fn() -> bool) -> Result<usize> {
         if stop() {
             return Err(StoreError::Conflict("the replay was given up".into()));
         }
+        // The page's personal values in one statement, not one an arrival.
+        let mut personal = super::personal::Page::read(db, page[0].0, last);
         for (id, at, details, kind) in page {
-            let event = super::personal::decode(db, id, &kind, &details)?;
+            let event = match personal.as_mut() {
+                Some(p) => super::personal::decode_with(id, &kind, &details, || Ok(p.take(id))),
+                None => super::personal::decode(db, id, &kind, &details),
+            }?;
             apply::apply(db, id, parse_ts(&at)?, &event).map_err(|e| {
                 StoreError::Conflict(format!("replaying event {id} ({}): {e}", event.kind()))
             })?;
