@@ -304,9 +304,18 @@ fn temp_schema(db: Db<'_>) -> &'static str {
     db.pick("temp", "pg_temp")
 }
 
+/// The stored tables' plain (not unique) indexes that the replay's own
+/// statements find rows by: a purge finds the stays that ended, an undone
+/// departure the truck's service calls. The shadow tables have these and
+/// the unique ones (constraints an event must fit); the others only speed
+/// up the lot's queries, and each would cost the replay a write of its own
+/// for most rows it writes.
+const REPLAY_READS: &[&str] = &["stays_departed", "service_calls_stay"];
+
 /// Creates an empty temporary copy of every state table (with its
-/// constraints and indexes, from the stored schema) and fills the bays and
-/// zones as the lot has them, for a replay that writes nothing stored.
+/// constraints and unique indexes, from the stored schema; on a file, of
+/// the plain indexes only `REPLAY_READS`) and fills the bays and zones as
+/// the lot has them, for a replay that writes nothing stored.
 fn shadow_state_tables(db: Db<'_>) -> Result<()> {
     match db.engine() {
         Engine::Sqlite => {
@@ -325,6 +334,12 @@ fn shadow_state_tables(db: Db<'_>) -> Result<()> {
                 |r| Ok((r.string(0)?, r.string(1)?, r.string(2)?)),
             )?;
             for (kind, name, sql) in schema {
+                if kind == "index"
+                    && !sql.starts_with("CREATE UNIQUE INDEX")
+                    && !REPLAY_READS.contains(&name.as_str())
+                {
+                    continue;
+                }
                 let sql = if kind == "table" {
                     sql.replacen("CREATE TABLE", "CREATE TEMP TABLE", 1)
                 } else {
