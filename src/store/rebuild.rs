@@ -3,13 +3,16 @@
 //! `apply` that live writes use.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, mpsc};
+
+use chrono::{DateTime, Utc};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
 use super::conn::{Begin, Db, Engine, args};
-use super::{Result, Store, StoreError, apply, parse_ts};
+use super::{Result, Store, StoreError, apply, parse_ts, personal};
+use crate::domain::event::Event;
 
 /// The state tables, in a fixed order; `events` and `meta` are not state.
 const STATE_TABLES: &[&str] = &[
@@ -163,6 +166,7 @@ pub(super) fn replay_log(db: Db<'_>) -> Result<usize> {
 /// `replay_log`, given up between two pages once `stop` says so (the file
 /// was found damaged meanwhile: the replay's answer will not be read).
 fn replay_log_unless(db: Db<'_>, stop: &dyn Fn() -> bool) -> Result<usize> {
+    const PAGE: i64 = 1024;
     for sql in [
         "UPDATE bays SET occupant = NULL, closed_reason = NULL, disinfected_at = NULL",
         "UPDATE zones SET disinfected_at = NULL",
@@ -181,36 +185,93 @@ fn replay_log_unless(db: Db<'_>, stop: &dyn Fn() -> bool) -> Result<usize> {
     // while the page is read, and a client that reads an answer whole
     // before the next statement may run (PostgreSQL's) would otherwise
     // hold a 90-day log in memory at once.
-    const PAGE: i64 = 1024;
-    let mut after = i64::MIN;
-    let mut n = 0;
-    loop {
-        let page = db.query(
-            "SELECT id, at, details, kind FROM events WHERE id > ?1 ORDER BY id LIMIT ?2",
-            args![after, PAGE],
-            |r| Ok((r.i64(0)?, r.string(1)?, r.string(2)?, r.string(3)?)),
-        )?;
-        let Some(&(last, ..)) = page.last() else {
-            return Ok(n);
+    //
+    // Each page is decoded (JSON into events, with their personal values;
+    // times parsed) on a thread of its own while the page before it is
+    // applied: the decoding reads nothing the replay writes. Each event
+    // still meets its errors in the log's order: its decoding's, then its
+    // applying's, and a page's reading fails only after the page before it
+    // is applied.
+    std::thread::scope(|scope| {
+        let (to_decoder, pages) = mpsc::sync_channel::<(Raw, personal::Page)>(1);
+        let (to_replay, decoded) = mpsc::sync_channel::<Vec<Result<Decoded>>>(1);
+        scope.spawn(move || {
+            for (page, mut values) in pages {
+                let events = page
+                    .into_iter()
+                    .map(|(id, at, details, kind)| {
+                        let event =
+                            personal::decode_with(id, &kind, &details, || Ok(values.take(id)))?;
+                        Ok((id, parse_ts(&at)?, event))
+                    })
+                    .collect();
+                if to_replay.send(events).is_err() {
+                    return;
+                }
+            }
+        });
+        // A page read: given to the decoder, or kept to decode here (its
+        // personal values could not be read in one statement).
+        let read = |after: i64| -> Result<Option<(i64, Option<Raw>)>> {
+            let page = db.query(
+                "SELECT id, at, details, kind FROM events WHERE id > ?1 ORDER BY id LIMIT ?2",
+                args![after, PAGE],
+                |r| Ok((r.i64(0)?, r.string(1)?, r.string(2)?, r.string(3)?)),
+            )?;
+            let Some(&(last, ..)) = page.last() else {
+                return Ok(None);
+            };
+            Ok(Some((
+                last,
+                match personal::Page::read(db, page[0].0, last) {
+                    Some(values) => match to_decoder.send((page, values)) {
+                        Ok(()) => None,
+                        Err(_) => return Err(StoreError::Sql("the decoder stopped".into())),
+                    },
+                    None => Some(page),
+                },
+            )))
         };
-        if stop() {
-            return Err(StoreError::Conflict("the replay was given up".into()));
+        let mut n = 0;
+        let mut next = read(i64::MIN);
+        loop {
+            let (last, kept) = match next {
+                Ok(Some(page)) => page,
+                Ok(None) => return Ok(n),
+                Err(e) => return Err(e),
+            };
+            if stop() {
+                return Err(StoreError::Conflict("the replay was given up".into()));
+            }
+            next = read(last);
+            let events = match kept {
+                None => decoded
+                    .recv()
+                    .map_err(|_| StoreError::Sql("the decoder stopped".into()))?,
+                Some(page) => page
+                    .into_iter()
+                    .map(|(id, at, details, kind)| {
+                        let event = personal::decode(db, id, &kind, &details)?;
+                        Ok((id, parse_ts(&at)?, event))
+                    })
+                    .collect(),
+            };
+            for decoded in events {
+                let (id, at, event) = decoded?;
+                apply::apply(db, id, at, &event).map_err(|e| {
+                    StoreError::Conflict(format!("replaying event {id} ({}): {e}", event.kind()))
+                })?;
+                n += 1;
+            }
         }
-        // The page's personal values in one statement, not one an arrival.
-        let mut personal = super::personal::Page::read(db, page[0].0, last);
-        for (id, at, details, kind) in page {
-            let event = match personal.as_mut() {
-                Some(p) => super::personal::decode_with(id, &kind, &details, || Ok(p.take(id))),
-                None => super::personal::decode(db, id, &kind, &details),
-            }?;
-            apply::apply(db, id, parse_ts(&at)?, &event).map_err(|e| {
-                StoreError::Conflict(format!("replaying event {id} ({}): {e}", event.kind()))
-            })?;
-            n += 1;
-        }
-        after = last;
-    }
+    })
 }
+
+/// A page of the log as read: id, time, JSON and kind of each event.
+type Raw = Vec<(i64, String, String, String)>;
+
+/// An event read and decoded: its id, its time, itself.
+type Decoded = (i64, DateTime<Utc>, Event);
 
 /// SQLite's count of the commits of other connections this connection has
 /// seen (`PRAGMA data_version`): the same twice only if none came between.
