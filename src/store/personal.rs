@@ -66,13 +66,28 @@ pub(super) fn keep(
     Ok(())
 }
 
+/// The personal values of one event: each place with its value as JSON
+/// (`None` once purged), in the order of their places.
+pub(super) type Values = Vec<(String, Option<String>)>;
+
 /// Event `id` as it happened: its stored JSON with its personal values put
 /// back (null where they were purged). `kind` is the log's column, which
 /// must agree with the JSON.
 pub(super) fn decode(db: Db<'_>, id: i64, kind: &str, details: &str) -> Result<Event> {
+    decode_with(id, kind, details, || values_of(db, id))
+}
+
+/// `decode`, with the event's personal values from `values`, asked only
+/// for a kind that can hold them.
+pub(super) fn decode_with(
+    id: i64,
+    kind: &str,
+    details: &str,
+    values: impl FnOnce() -> Result<Values>,
+) -> Result<Event> {
     let bad = |e: String| StoreError::Decode(format!("event {id}: {e}"));
     let event: Event = if KINDS_WITH_PERSONAL.contains(&kind) {
-        with_personal(db, id, details, &bad)?
+        with_personal(details, values, &bad)?
     } else {
         // Nothing to put back: read straight into the event, without the
         // intermediate JSON tree (`check` replays every event of the log,
@@ -90,31 +105,100 @@ pub(super) fn decode(db: Db<'_>, id: i64, kind: &str, details: &str) -> Result<E
     Ok(event)
 }
 
-/// An event of a kind that can hold personal data: its JSON with the
-/// values kept apart put back in their places.
-fn with_personal(
-    db: Db<'_>,
-    id: i64,
-    details: &str,
-    bad: &dyn Fn(String) -> StoreError,
-) -> Result<Event> {
-    let mut json: Value = serde_json::from_str(details).map_err(|e| bad(e.to_string()))?;
-    let values = db.query(
+/// The personal values of event `id`.
+fn values_of(db: Db<'_>, id: i64) -> Result<Values> {
+    db.query(
         "SELECT slot, value FROM personal WHERE event = ?1 ORDER BY slot",
         args![id],
         |r| Ok((r.string(0)?, r.opt_string(1)?)),
-    )?;
-    for (slot, value) in values {
+    )
+}
+
+/// The personal values of the events `first..=last` of the log, read in one
+/// statement for a replay's page of events instead of one an event (on a
+/// server, one round trip an arrival).
+pub(super) struct Page {
+    /// By event, then place, as `values_of` orders each event's.
+    rows: std::iter::Peekable<std::vec::IntoIter<(i64, String, Option<String>)>>,
+}
+
+impl Page {
+    /// None if the one statement fails: each event's own statement then
+    /// fails, or not, where it did before (an event that needs no values
+    /// never reads them).
+    pub fn read(db: Db<'_>, first: i64, last: i64) -> Option<Page> {
+        let rows = db
+            .query(
+                "SELECT event, slot, value FROM personal WHERE event >= ?1 AND event <= ?2
+                  ORDER BY event, slot",
+                args![first, last],
+                |r| Ok((r.i64(0)?, r.string(1)?, r.opt_string(2)?)),
+            )
+            .ok()?;
+        Some(Page {
+            rows: rows.into_iter().peekable(),
+        })
+    }
+
+    /// The values of event `id`; events are asked for in the log's order.
+    pub fn take(&mut self, id: i64) -> Values {
+        while self.rows.next_if(|r| r.0 < id).is_some() {}
+        let mut values = Vec::new();
+        while let Some((_, slot, value)) = self.rows.next_if(|r| r.0 == id) {
+            values.push((slot, value));
+        }
+        values
+    }
+}
+
+/// An event of a kind that can hold personal data: its JSON with the
+/// values kept apart put back in their places.
+fn with_personal(
+    details: &str,
+    values: impl FnOnce() -> Result<Values>,
+    bad: &dyn Fn(String) -> StoreError,
+) -> Result<Event> {
+    let mut json: Value = serde_json::from_str(details).map_err(|e| bad(e.to_string()))?;
+    for (slot, value) in values()? {
         let value = match value {
             Some(v) => serde_json::from_str(&v).map_err(|e| bad(format!("{slot}: {e}")))?,
             None => Value::Null,
         };
-        match json.pointer_mut(&slot) {
+        match place(&mut json, &slot) {
             Some(place) => *place = value,
             None => return Err(bad(format!("no place '{slot}' for a personal value"))),
         }
     }
     serde_json::from_value(json).map_err(|e| bad(e.to_string()))
+}
+
+/// `Value::pointer_mut`, step for step, without making a string of each
+/// step of the pointer (an arrival puts back up to sixteen values).
+fn place<'v>(json: &'v mut Value, pointer: &str) -> Option<&'v mut Value> {
+    if pointer.is_empty() {
+        return Some(json);
+    }
+    let steps = pointer.strip_prefix('/')?;
+    steps.split('/').try_fold(json, |target, step| {
+        let step = match step.contains('~') {
+            true => std::borrow::Cow::Owned(step.replace("~1", "/").replace("~0", "~")),
+            false => std::borrow::Cow::Borrowed(step),
+        };
+        match target {
+            Value::Object(map) => map.get_mut(step.as_ref()),
+            Value::Array(list) => index(&step).and_then(move |i| list.get_mut(i)),
+            _ => None,
+        }
+    })
+}
+
+/// An array's index in a pointer, as `Value::pointer_mut` reads one: no
+/// sign, no leading zero.
+fn index(step: &str) -> Option<usize> {
+    if step.starts_with('+') || (step.starts_with('0') && step.len() != 1) {
+        return None;
+    }
+    step.parse().ok()
 }
 
 /// Blanks the personal values of every stay that ended before `before` and
@@ -165,6 +249,47 @@ pub(super) fn move_out_of_events(db: &Connection) -> Result<()> {
 mod tests {
     use super::*;
     use crate::domain::event::{Correction, Field};
+
+    /// `place` finds what `Value::pointer_mut` finds, and nothing else.
+    #[test]
+    fn places_are_found_as_json_pointers_find_them() {
+        let json: Value = serde_json::from_str(
+            r#"{"a":{"b":[1,{"c":2}],"x/y":3,"t~":4,"":5},"l":[0,1,2,3,4,5,6,7,8,9,10]}"#,
+        )
+        .unwrap();
+        for pointer in [
+            "",
+            "/",
+            "/a",
+            "/a/b",
+            "/a/b/0",
+            "/a/b/1/c",
+            "/a/b/2",
+            "/a/b/01",
+            "/a/b/+1",
+            "/a/b/-1",
+            "/a/b/1/c/d",
+            "/a/x~1y",
+            "/a/x/y",
+            "/a/t~0",
+            "/a/t~",
+            "/a/",
+            "a",
+            "/l/10",
+            "/l/010",
+            "/l/ 1",
+            "/l/1 ",
+            "/nothing",
+            "/a/b/18446744073709551616",
+        ] {
+            let (mut mine, mut theirs) = (json.clone(), json.clone());
+            assert_eq!(
+                place(&mut mine, pointer).cloned(),
+                theirs.pointer_mut(pointer).cloned(),
+                "{pointer}"
+            );
+        }
+    }
 
     #[test]
     fn a_correction_of_the_driver_keeps_both_names_apart() {

@@ -2,10 +2,17 @@
 //! replacing them with that replay (`rebuild`). Both replay through the same
 //! `apply` that live writes use.
 
+use std::path::Path;
+use std::sync::{Arc, mpsc};
+
+use chrono::{DateTime, Utc};
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use serde::Serialize;
 
 use super::conn::{Begin, Db, Engine, args};
-use super::{Result, Store, StoreError, apply, parse_ts};
+use super::{Result, Store, StoreError, apply, parse_ts, personal};
+use crate::domain::event::Event;
 
 /// The state tables, in a fixed order; `events` and `meta` are not state.
 const STATE_TABLES: &[&str] = &[
@@ -35,25 +42,66 @@ impl CheckReport {
 }
 
 impl Store {
-    /// Verifies the file, then replays the log into temporary copies of the
-    /// state tables and reports where the stored state differs. Changes
+    /// Verifies the file (on a file, on a thread of its own beside the
+    /// replay, its verdict still first) and replays the log into temporary
+    /// copies of the state tables, and reports where the stored state differs. Changes
     /// nothing stored, and takes no write lock: it reads one snapshot beside
     /// terminals that write, and works on a read-only file.
     pub fn check(&mut self) -> Result<CheckReport> {
-        if self.db().engine() == Engine::Sqlite {
+        let sqlite = self.db().engine() == Engine::Sqlite;
+        if sqlite {
             // The shadow tables live in memory: the replay of a long log
             // writes every row of them, and a temporary file would add its I/O.
-            self.db().batch("PRAGMA temp_store = MEMORY;")?;
+            // And without a journal: nothing written to them is ever rolled
+            // back, as they are dropped whatever the replay's outcome, so
+            // SQLite need not copy each page a statement touches first (a
+            // statement that fails still fails, and ends the replay; only
+            // its partial writes stay behind in tables about to go).
+            self.db()
+                .batch("PRAGMA temp_store = MEMORY; PRAGMA temp.journal_mode = OFF;")?;
         }
+        // On a file, the file's verification (`quick_check`, a second or
+        // more on a season's file) runs on a connection and thread of its
+        // own beside the replay, when it can be shown to read the replay's
+        // snapshot; otherwise first, on this connection, as it must.
+        let (mut apart, seen) = match sqlite && !self.db().in_transaction() {
+            true => match data_version(self) {
+                Some(seen) => (Verifier::start(&self.path), Some(seen)),
+                None => (None, None),
+            },
+            false => (None, None),
+        };
         let checked = self.consistent(|store| {
-            // The file itself first: a damaged page makes every comparison moot.
-            store.verify()?;
+            // The replay's snapshot begins here. Its data version is the one
+            // read before the verifier began its own only if no other
+            // connection committed in between: both read the same snapshot.
+            if apart.is_some()
+                && (seen.is_none() || data_version(store) != seen)
+                && let Some(verifier) = apart.take()
+            {
+                verifier.abandon();
+            }
+            if apart.is_none() {
+                // The file itself first: a damaged page makes every
+                // comparison moot.
+                store.verify()?;
+            }
             let db = store.db();
-            shadow_state_tables(db)?;
-            // Unqualified names now find the temporary copies first: the one
-            // `apply` replays into them while the stored tables stay as they are.
-            let replayed = replay_log(db).and_then(|n| Ok((n, compare(db)?)));
-            drop_shadow(db)?;
+            let damaged = || apart.as_ref().is_some_and(Verifier::found_damage);
+            let replayed = shadow_state_tables(db).and_then(|()| {
+                // Unqualified names now find the temporary copies first: the
+                // one `apply` replays into them while the stored tables stay
+                // as they are.
+                replay_log_unless(db, &damaged).and_then(|n| Ok((n, compare(db)?)))
+            });
+            // Whatever came of it: nothing written to the shadows is rolled
+            // back (their journal is off), and a later check makes them anew.
+            let replayed = drop_shadow(db).and(replayed);
+            // The file's verdict as if it had come first: a damaged file is
+            // that, whatever the replay made of it.
+            if let Some(verifier) = apart {
+                verifier.verdict()?;
+            }
             let (events, differences) = replayed?;
             Ok(CheckReport {
                 events,
@@ -63,7 +111,14 @@ impl Store {
         // Statements prepared on the server while the shadows stood read
         // them, and would go on reading whatever those names find.
         self.forget_statements();
-        checked
+        // Later temporary tables of this connection roll back again.
+        let restored = match sqlite {
+            true => self.db().batch("PRAGMA temp.journal_mode = MEMORY;"),
+            false => Ok(()),
+        };
+        let report = checked?;
+        restored?;
+        Ok(report)
     }
 
     /// Drops the server's prepared statements (SQLite re-prepares a
@@ -105,6 +160,13 @@ impl Store {
 /// through the same `apply` live writes use. Returns how many events it
 /// replayed. Run inside a transaction the caller commits or drops.
 pub(super) fn replay_log(db: Db<'_>) -> Result<usize> {
+    replay_log_unless(db, &|| false)
+}
+
+/// `replay_log`, given up between two pages once `stop` says so (the file
+/// was found damaged meanwhile: the replay's answer will not be read).
+fn replay_log_unless(db: Db<'_>, stop: &dyn Fn() -> bool) -> Result<usize> {
+    const PAGE: i64 = 1024;
     for sql in [
         "UPDATE bays SET occupant = NULL, closed_reason = NULL, disinfected_at = NULL",
         "UPDATE zones SET disinfected_at = NULL",
@@ -123,27 +185,175 @@ pub(super) fn replay_log(db: Db<'_>) -> Result<usize> {
     // while the page is read, and a client that reads an answer whole
     // before the next statement may run (PostgreSQL's) would otherwise
     // hold a 90-day log in memory at once.
-    const PAGE: i64 = 1024;
-    let mut after = i64::MIN;
-    let mut n = 0;
-    loop {
-        let page = db.query(
-            "SELECT id, at, details, kind FROM events WHERE id > ?1 ORDER BY id LIMIT ?2",
-            args![after, PAGE],
-            |r| Ok((r.i64(0)?, r.string(1)?, r.string(2)?, r.string(3)?)),
-        )?;
-        let Some(&(last, ..)) = page.last() else {
-            return Ok(n);
+    //
+    // Each page is decoded (JSON into events, with their personal values;
+    // times parsed) on a thread of its own while the page before it is
+    // applied: the decoding reads nothing the replay writes. Each event
+    // still meets its errors in the log's order: its decoding's, then its
+    // applying's, and a page's reading fails only after the page before it
+    // is applied.
+    std::thread::scope(|scope| {
+        let (to_decoder, pages) = mpsc::sync_channel::<(Raw, personal::Page)>(1);
+        let (to_replay, decoded) = mpsc::sync_channel::<Vec<Result<Decoded>>>(1);
+        scope.spawn(move || {
+            for (page, mut values) in pages {
+                let events = page
+                    .into_iter()
+                    .map(|(id, at, details, kind)| {
+                        let event =
+                            personal::decode_with(id, &kind, &details, || Ok(values.take(id)))?;
+                        Ok((id, parse_ts(&at)?, event))
+                    })
+                    .collect();
+                if to_replay.send(events).is_err() {
+                    return;
+                }
+            }
+        });
+        // A page read: given to the decoder, or kept to decode here (its
+        // personal values could not be read in one statement).
+        let read = |after: i64| -> Result<Option<(i64, Option<Raw>)>> {
+            let page = db.query(
+                "SELECT id, at, details, kind FROM events WHERE id > ?1 ORDER BY id LIMIT ?2",
+                args![after, PAGE],
+                |r| Ok((r.i64(0)?, r.string(1)?, r.string(2)?, r.string(3)?)),
+            )?;
+            let Some(&(last, ..)) = page.last() else {
+                return Ok(None);
+            };
+            Ok(Some((
+                last,
+                match personal::Page::read(db, page[0].0, last) {
+                    Some(values) => match to_decoder.send((page, values)) {
+                        Ok(()) => None,
+                        Err(_) => return Err(StoreError::Sql("the decoder stopped".into())),
+                    },
+                    None => Some(page),
+                },
+            )))
         };
-        for (id, at, details, kind) in page {
-            let event = super::personal::decode(db, id, &kind, &details)?;
-            apply::apply(db, id, parse_ts(&at)?, &event).map_err(|e| {
-                StoreError::Conflict(format!("replaying event {id} ({}): {e}", event.kind()))
-            })?;
-            n += 1;
+        let mut n = 0;
+        let mut next = read(i64::MIN);
+        loop {
+            let (last, kept) = match next {
+                Ok(Some(page)) => page,
+                Ok(None) => return Ok(n),
+                Err(e) => return Err(e),
+            };
+            if stop() {
+                return Err(StoreError::Conflict("the replay was given up".into()));
+            }
+            next = read(last);
+            let events = match kept {
+                None => decoded
+                    .recv()
+                    .map_err(|_| StoreError::Sql("the decoder stopped".into()))?,
+                Some(page) => page
+                    .into_iter()
+                    .map(|(id, at, details, kind)| {
+                        let event = personal::decode(db, id, &kind, &details)?;
+                        Ok((id, parse_ts(&at)?, event))
+                    })
+                    .collect(),
+            };
+            for decoded in events {
+                let (id, at, event) = decoded?;
+                apply::apply(db, id, at, &event).map_err(|e| {
+                    StoreError::Conflict(format!("replaying event {id} ({}): {e}", event.kind()))
+                })?;
+                n += 1;
+            }
         }
-        after = last;
+    })
+}
+
+/// A page of the log as read: id, time, JSON and kind of each event.
+type Raw = Vec<(i64, String, String, String)>;
+
+/// An event read and decoded: its id, its time, itself.
+type Decoded = (i64, DateTime<Utc>, Event);
+
+/// SQLite's count of the commits of other connections this connection has
+/// seen (`PRAGMA data_version`): the same twice only if none came between.
+/// Inside a transaction, as of its snapshot.
+fn data_version(store: &Store) -> Option<i64> {
+    match &store.conn {
+        super::Backend::Sqlite(c) => c.query_row("PRAGMA data_version", [], |r| r.get(0)).ok(),
+        super::Backend::Pg(_) => None,
     }
+}
+
+/// `quick_check` of the file on a connection and a thread of its own, in a
+/// read transaction begun before `start` returns.
+struct Verifier {
+    verdict: std::thread::JoinHandle<Result<()>>,
+    interrupt: rusqlite::InterruptHandle,
+    damaged: Arc<AtomicBool>,
+}
+
+impl Verifier {
+    /// None if the file cannot be opened or read again (this connection's
+    /// own verification then says why).
+    fn start(path: &Path) -> Option<Verifier> {
+        let path = path.to_path_buf();
+        let damaged = Arc::new(AtomicBool::new(false));
+        let found = Arc::clone(&damaged);
+        let (ready, begun) = std::sync::mpsc::channel();
+        let verdict = std::thread::spawn(move || {
+            let conn = match begin_read(&path) {
+                Ok(conn) => conn,
+                Err(e) => {
+                    drop(ready);
+                    return Err(e);
+                }
+            };
+            if ready.send(conn.get_interrupt_handle()).is_err() {
+                return Ok(());
+            }
+            let verdict = super::quick_check(&conn, &path);
+            if verdict.is_err() {
+                found.store(true, Ordering::Relaxed);
+            }
+            verdict
+        });
+        match begun.recv() {
+            Ok(interrupt) => Some(Verifier {
+                verdict,
+                interrupt,
+                damaged,
+            }),
+            Err(_) => {
+                let _ = verdict.join();
+                None
+            }
+        }
+    }
+
+    fn found_damage(&self) -> bool {
+        self.damaged.load(Ordering::Relaxed)
+    }
+
+    /// Waits for the verdict.
+    fn verdict(self) -> Result<()> {
+        self.verdict
+            .join()
+            .unwrap_or_else(|_| Err(StoreError::Sql("the file's verification failed".into())))
+    }
+
+    /// Stops a verification whose verdict is not wanted.
+    fn abandon(self) {
+        self.interrupt.interrupt();
+        let _ = self.verdict.join();
+    }
+}
+
+/// A connection of its own to the file at `path`, in a read transaction
+/// whose snapshot has begun.
+fn begin_read(path: &Path) -> Result<rusqlite::Connection> {
+    let (conn, _) = super::open::connect(path)?;
+    conn.execute_batch("BEGIN DEFERRED")?;
+    conn.query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0))?;
+    Ok(conn)
 }
 
 /// Where each engine keeps the stored tables and the temporary ones.
@@ -155,9 +365,18 @@ fn temp_schema(db: Db<'_>) -> &'static str {
     db.pick("temp", "pg_temp")
 }
 
+/// The stored tables' plain (not unique) indexes that the replay's own
+/// statements find rows by: a purge finds the stays that ended, an undone
+/// departure the truck's service calls. The shadow tables have these and
+/// the unique ones (constraints an event must fit); the others only speed
+/// up the lot's queries, and each would cost the replay a write of its own
+/// for most rows it writes.
+const REPLAY_READS: &[&str] = &["stays_departed", "service_calls_stay"];
+
 /// Creates an empty temporary copy of every state table (with its
-/// constraints and indexes, from the stored schema) and fills the bays and
-/// zones as the lot has them, for a replay that writes nothing stored.
+/// constraints and unique indexes, from the stored schema; on a file, of
+/// the plain indexes only `REPLAY_READS`) and fills the bays and zones as
+/// the lot has them, for a replay that writes nothing stored.
 fn shadow_state_tables(db: Db<'_>) -> Result<()> {
     match db.engine() {
         Engine::Sqlite => {
@@ -176,6 +395,12 @@ fn shadow_state_tables(db: Db<'_>) -> Result<()> {
                 |r| Ok((r.string(0)?, r.string(1)?, r.string(2)?)),
             )?;
             for (kind, name, sql) in schema {
+                if kind == "index"
+                    && !sql.starts_with("CREATE UNIQUE INDEX")
+                    && !REPLAY_READS.contains(&name.as_str())
+                {
+                    continue;
+                }
                 let sql = if kind == "table" {
                     sql.replacen("CREATE TABLE", "CREATE TEMP TABLE", 1)
                 } else {
@@ -278,4 +503,52 @@ fn diff(before: &[String], after: &[String]) -> Vec<String> {
     let mut out: Vec<String> = b.difference(&a).map(|l| format!("stored:  {l}")).collect();
     out.extend(a.difference(&b).map(|l| format!("replayed: {l}")));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::layout::DEFAULT_LAYOUT;
+
+    /// What lets `check` verify the file on a connection of its own: the
+    /// data version read before and inside the replay's transaction differ
+    /// when another connection committed between them.
+    #[test]
+    fn a_commit_between_two_reads_changes_the_data_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lot.db");
+        let store = Store::create(&path, DEFAULT_LAYOUT).unwrap();
+        let before = data_version(&store);
+        assert!(before.is_some());
+        let same = store.consistent(|s| Ok(data_version(s))).unwrap();
+        assert_eq!(same, before, "nothing committed");
+        let other = rusqlite::Connection::open(&path).unwrap();
+        other
+            .execute("INSERT INTO meta (key, value) VALUES ('probe', 'x')", [])
+            .unwrap();
+        let after = store.consistent(|s| Ok(data_version(s))).unwrap();
+        assert_ne!(after, before, "another connection committed");
+    }
+
+    /// A replay that fails leaves no shadow behind: the next check fails
+    /// the same way, not on tables that are still there.
+    #[test]
+    fn a_failed_check_can_be_run_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lot.db");
+        let mut store = Store::create(&path, DEFAULT_LAYOUT).unwrap();
+        assert!(store.check().unwrap().ok());
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute(
+                "INSERT INTO events (at, operator, terminal, kind, details)
+                 VALUES ('2026-05-01T16:00:00.000Z', 'x', 't', 'bay_opened',
+                         '{\"kind\":\"bay_opened\",\"bay\":\"P-01-01\"}')",
+                [],
+            )
+            .unwrap();
+        let first = store.check().unwrap_err().to_string();
+        assert!(first.contains("is not closed"), "{first}");
+        assert_eq!(store.check().unwrap_err().to_string(), first);
+    }
 }
