@@ -222,7 +222,7 @@ fn screen_lines(store: &mut Store, frames: usize, lines: &mut Vec<Line>) {
     let wire = screen::cursor_bytes(&mut app, store, now, 41);
     lines.push(Line {
         metric: format!(
-            "bytes written for one cursor move (crossterm into a buffer; median of {} moves)",
+            "bytes written for one cursor move (the interface's backend into a buffer; median of {} moves)",
             wire.moves
         ),
         figure: format!("{} bytes", wire.bytes),
