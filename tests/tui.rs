@@ -516,6 +516,26 @@ fn help_lists_every_key_of_the_screen() {
         assert!(s.contains(text), "help lacks {text:?}\n{s}");
     }
     assert!(s.contains("fever ≥ 37.3"));
+    // At 80×24 the keys take three columns, each as wide as its own keys
+    // and texts need: short ones whole, every key there, no line wrapped.
+    let s = r.screen(80, 24);
+    for whole in [
+        "bay to the left",
+        "close/open bay",
+        "correct a typo",
+        "previous zone",
+    ] {
+        assert!(s.contains(whole), "{whole:?} cut\n{s}");
+    }
+    for b in trucklot::tui::keymap::bindings(trucklot::tui::keymap::Mode::Map) {
+        for k in b.keys {
+            let label = k.label_in(Lang::En);
+            assert!(
+                s.contains(&label),
+                "help at 80×24 lacks the key {label:?}\n{s}"
+            );
+        }
+    }
     r.press(KeyCode::Esc);
     assert!(!r.screen(160, 45).contains("Keys — Map"));
 }
