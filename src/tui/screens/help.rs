@@ -61,7 +61,7 @@ impl Layer for Help {
         let reserved = 3u16;
         let rows_avail = inner.height.saturating_sub(reserved).max(1) as usize;
         let cols = entries.len().div_ceil(rows_avail).max(1);
-        let per_col = entries.len().div_ceil(cols);
+        let per_col = entries.len().div_ceil(cols).max(1);
         let columns: Vec<&[(String, &str)]> = entries.chunks(per_col).collect();
         let widths = column_widths(&columns, inner.width as usize);
         let mut lines: Vec<Line> = Vec::new();
