@@ -345,17 +345,7 @@ fn a_login_that_may_only_read_reads_and_is_told_it_may_not_write() {
         &["arrive", "晋D12345", "--temp", "36.5", "--code", "green"],
     );
     let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-    admin
-        .batch_execute(
-            "DO $$ BEGIN
-                 IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'reader') THEN
-                     CREATE ROLE reader LOGIN;
-                 END IF;
-             END $$;
-             GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader;",
-        )
-        .unwrap();
-    let reader = url.replacen("postgres@", "reader@", 1);
+    let reader = reader_of(&mut admin, &url);
     assert!(ok_at(h, &reader, &["status"]).contains("total"));
     assert!(ok_at(h, &reader, &["log"]).contains("晋D12345"));
     let out = trucklot_at(
@@ -401,17 +391,7 @@ fn a_lot_of_the_release_before_is_upgraded_on_the_server() {
         )
         .unwrap();
     // A login that may only read cannot upgrade it, and is told so.
-    admin
-        .batch_execute(
-            "DO $$ BEGIN
-                 IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'reader') THEN
-                     CREATE ROLE reader LOGIN;
-                 END IF;
-             END $$;
-             GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader;",
-        )
-        .unwrap();
-    let reader = url.replacen("postgres@", "reader@", 1);
+    let reader = reader_of(&mut admin, &url);
     let out = trucklot_at(h, &reader, &["status"]).output().unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", said(&out));
     assert!(
@@ -457,4 +437,20 @@ fn a_lot_of_the_release_before_is_upgraded_on_the_server() {
     // Opened again: nothing more to do.
     ok_at(h, &url, &["status"]);
     assert_eq!(shape(&mut admin).0, "12");
+}
+
+/// A login that may only read this lot's tables (made once per cluster):
+/// the lot's address for it.
+fn reader_of(admin: &mut postgres::Client, url: &str) -> String {
+    admin
+        .batch_execute(
+            "DO $$ BEGIN
+                 IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'reader') THEN
+                     CREATE ROLE reader LOGIN;
+                 END IF;
+             END $$;
+             GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader;",
+        )
+        .unwrap();
+    url.replacen("postgres@", "reader@", 1)
 }
