@@ -164,41 +164,12 @@ fn with_personal(
             Some(v) => serde_json::from_str(&v).map_err(|e| bad(format!("{slot}: {e}")))?,
             None => Value::Null,
         };
-        match place(&mut json, &slot) {
+        match json.pointer_mut(&slot) {
             Some(place) => *place = value,
             None => return Err(bad(format!("no place '{slot}' for a personal value"))),
         }
     }
     serde_json::from_value(json).map_err(|e| bad(e.to_string()))
-}
-
-/// `Value::pointer_mut`, step for step, without making a string of each
-/// step of the pointer (an arrival puts back up to sixteen values).
-fn place<'v>(json: &'v mut Value, pointer: &str) -> Option<&'v mut Value> {
-    if pointer.is_empty() {
-        return Some(json);
-    }
-    let steps = pointer.strip_prefix('/')?;
-    steps.split('/').try_fold(json, |target, step| {
-        let step = match step.contains('~') {
-            true => std::borrow::Cow::Owned(step.replace("~1", "/").replace("~0", "~")),
-            false => std::borrow::Cow::Borrowed(step),
-        };
-        match target {
-            Value::Object(map) => map.get_mut(step.as_ref()),
-            Value::Array(list) => index(&step).and_then(move |i| list.get_mut(i)),
-            _ => None,
-        }
-    })
-}
-
-/// An array's index in a pointer, as `Value::pointer_mut` reads one: no
-/// sign, no leading zero.
-fn index(step: &str) -> Option<usize> {
-    if step.starts_with('+') || (step.starts_with('0') && step.len() != 1) {
-        return None;
-    }
-    step.parse().ok()
 }
 
 /// Blanks the personal values of every stay that ended before `before` and
@@ -249,47 +220,6 @@ pub(super) fn move_out_of_events(db: &Connection) -> Result<()> {
 mod tests {
     use super::*;
     use crate::domain::event::{Correction, Field};
-
-    /// `place` finds what `Value::pointer_mut` finds, and nothing else.
-    #[test]
-    fn places_are_found_as_json_pointers_find_them() {
-        let json: Value = serde_json::from_str(
-            r#"{"a":{"b":[1,{"c":2}],"x/y":3,"t~":4,"":5},"l":[0,1,2,3,4,5,6,7,8,9,10]}"#,
-        )
-        .unwrap();
-        for pointer in [
-            "",
-            "/",
-            "/a",
-            "/a/b",
-            "/a/b/0",
-            "/a/b/1/c",
-            "/a/b/2",
-            "/a/b/01",
-            "/a/b/+1",
-            "/a/b/-1",
-            "/a/b/1/c/d",
-            "/a/x~1y",
-            "/a/x/y",
-            "/a/t~0",
-            "/a/t~",
-            "/a/",
-            "a",
-            "/l/10",
-            "/l/010",
-            "/l/ 1",
-            "/l/1 ",
-            "/nothing",
-            "/a/b/18446744073709551616",
-        ] {
-            let (mut mine, mut theirs) = (json.clone(), json.clone());
-            assert_eq!(
-                place(&mut mine, pointer).cloned(),
-                theirs.pointer_mut(pointer).cloned(),
-                "{pointer}"
-            );
-        }
-    }
 
     #[test]
     fn a_correction_of_the_driver_keeps_both_names_apart() {

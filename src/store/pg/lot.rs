@@ -81,6 +81,13 @@ pub(crate) fn open(url: &str) -> Result<Store> {
     Ok(lot_of(url, conn, layout))
 }
 
+/// Whether the database holds a lot (its `meta` table).
+fn has_lot(db: Db<'_>) -> Result<bool> {
+    db.query_one("SELECT to_regclass('public.meta') IS NOT NULL", &[], |r| {
+        r.bool(0)
+    })
+}
+
 /// The steps from one schema version to the next on a server, by the
 /// version they start from. A server's lot is never replayed to upgrade:
 /// each step keeps the state's rows.
@@ -93,10 +100,7 @@ const UPGRADES: &[(i64, &str)] = &[(11, include_str!("upgrade_12.sql"))];
 /// `read_lot` to refuse.
 fn upgrade(db: Db<'_>) -> Result<()> {
     let version = |db: Db<'_>| -> Result<Option<i64>> {
-        let has_meta = db.query_one("SELECT to_regclass('public.meta') IS NOT NULL", &[], |r| {
-            r.bool(0)
-        })?;
-        if !has_meta {
+        if !has_lot(db)? {
             return Ok(None);
         }
         Ok(db
@@ -130,10 +134,7 @@ fn upgrade(db: Db<'_>) -> Result<()> {
 /// What `open` checks, on a connection: the lot's layout.
 pub(crate) fn read_lot(db: Db<'_>, url: &str) -> Result<Layout> {
     let path = || PathBuf::from(shown(url));
-    let has_meta = db.query_one("SELECT to_regclass('public.meta') IS NOT NULL", &[], |r| {
-        r.bool(0)
-    })?;
-    if !has_meta {
+    if !has_lot(db)? {
         return Err(StoreError::NotFound { path: path() });
     }
     // `init` refuses another collation, but a restore (`pg_restore` into a
@@ -207,10 +208,7 @@ pub(crate) fn create_with(
     {
         let db = Db::Pg(&conn);
         let tx = db.begin(Begin::Write)?;
-        let exists = db.query_one("SELECT to_regclass('public.meta') IS NOT NULL", &[], |r| {
-            r.bool(0)
-        })?;
-        if exists {
+        if has_lot(db)? {
             return Err(StoreError::AlreadyExists {
                 path: PathBuf::from(shown(url)),
             });
