@@ -23,6 +23,7 @@ mod policy;
 pub mod queries;
 mod rebuild;
 mod report;
+mod taken;
 mod tx;
 mod undo;
 
@@ -59,6 +60,8 @@ pub struct Store {
     server: Option<String>,
     /// What `changed` saw last.
     seen: Seen,
+    /// The taken bays between transactions, on a file; `None` on a server.
+    taken: Option<taken::TakenBays>,
 }
 
 /// The engine a store runs on, with its connection.
@@ -158,7 +161,7 @@ impl Store {
         }
         let written = (|| {
             let txn = self.db().begin(conn::Begin::Write)?;
-            let mut tx = Tx::new(txn, &self.layout);
+            let mut tx = Tx::new(txn, &self.layout, self.taken.as_ref());
             let out = f(&mut tx)?;
             tx.commit()?;
             Ok(out)
@@ -175,7 +178,7 @@ impl Store {
     ) -> std::result::Result<T, E> {
         let read = (|| {
             let txn = self.db().begin(conn::Begin::Read)?;
-            let mut tx = Tx::new(txn, &self.layout);
+            let mut tx = Tx::new(txn, &self.layout, self.taken.as_ref());
             // Dropped, not committed: a read leaves nothing behind.
             f(&mut tx)
         })();

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use super::conn::{Db, args};
+use super::taken::TakenBays;
 use super::{Backend, Result, Store, StoreError};
 use crate::domain::layout::Layout;
 
@@ -151,6 +152,7 @@ fn finish(store: Store) -> Result<()> {
 
 fn file_store(conn: Connection, layout: Layout, path: PathBuf, read_only: bool) -> Store {
     Store {
+        taken: Some(TakenBays::watch(&conn)),
         conn: Backend::Sqlite(conn),
         layout,
         path,

@@ -2,6 +2,7 @@
 //! rule needs, and `record`, which appends an event and projects it at once.
 
 use super::conn::{Db, Txn, Value, args};
+use super::taken::{self, TakenBays};
 use super::{Result, StoreError, apply, ts};
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::event::{
@@ -43,11 +44,13 @@ pub struct Tx<'c> {
     /// transaction (`Store::bulk`). Either rolls back when dropped.
     txn: Txn<'c>,
     layout: &'c Layout,
+    /// The taken bays kept between transactions, on a file.
+    taken: Option<&'c TakenBays>,
 }
 
 impl<'c> Tx<'c> {
-    pub(super) fn new(txn: Txn<'c>, layout: &'c Layout) -> Tx<'c> {
-        Tx { txn, layout }
+    pub(super) fn new(txn: Txn<'c>, layout: &'c Layout, taken: Option<&'c TakenBays>) -> Tx<'c> {
+        Tx { txn, layout, taken }
     }
 
     pub(super) fn commit(self) -> Result<()> {
@@ -372,31 +375,26 @@ impl<'c> Tx<'c> {
     /// has far fewer taken bays than free ones, and the `bays_taken` index
     /// holds just those (every arrival asks this).
     fn mask_where(&self, zone: Option<Zone>) -> Result<Vec<bool>> {
-        let mut mask: Vec<bool> = self
+        let bays = self.layout.bays.len();
+        let taken = match self.taken {
+            Some(kept) => {
+                let taken = kept.taken(self.db(), bays)?;
+                debug_assert_eq!(
+                    differing(&taken, &taken::read_all(self.db(), bays)?),
+                    Vec::<usize>::new(),
+                    "the taken bays kept between transactions differ from the table at these positions"
+                );
+                taken
+            }
+            None => taken::read_all(self.db(), bays)?,
+        };
+        Ok(self
             .layout
             .bays
             .iter()
-            .map(|b| zone.is_none_or(|z| b.zone == z))
-            .collect();
-        let taken = match zone {
-            Some(z) => self.db().query(
-                "SELECT ord FROM bays
-                  WHERE zone = ?1 AND (occupant IS NOT NULL OR closed_reason IS NOT NULL)",
-                args![z.as_str()],
-                |r| r.i64(0),
-            )?,
-            None => self.db().query(
-                "SELECT ord FROM bays WHERE occupant IS NOT NULL OR closed_reason IS NOT NULL",
-                &[],
-                |r| r.i64(0),
-            )?,
-        };
-        for ord in taken {
-            if let Some(m) = usize::try_from(ord).ok().and_then(|o| mask.get_mut(o)) {
-                *m = false;
-            }
-        }
-        Ok(mask)
+            .zip(taken)
+            .map(|(b, taken)| !taken && zone.is_none_or(|z| b.zone == z))
+            .collect())
     }
 
     /// The cargo category of a stay.
@@ -542,4 +540,12 @@ impl<'c> Tx<'c> {
         apply::apply(self.db(), id, meta.at, event)?;
         Ok(id)
     }
+}
+
+/// The positions where two masks differ (debug builds compare the kept
+/// taken bays with the table's).
+fn differing(a: &[bool], b: &[bool]) -> Vec<usize> {
+    (0..a.len().max(b.len()))
+        .filter(|&i| a.get(i) != b.get(i))
+        .collect()
 }
