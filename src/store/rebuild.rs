@@ -194,20 +194,20 @@ fn replay_log_unless(db: Db<'_>, stop: &dyn Fn() -> bool) -> Result<usize> {
     // is applied.
     std::thread::scope(|scope| {
         let (to_decoder, pages) = mpsc::sync_channel::<(Raw, personal::Page)>(1);
-        let (to_replay, decoded) = mpsc::sync_channel::<Vec<Result<Decoded>>>(1);
+        let (to_replay, decoded_pages) = mpsc::sync_channel::<(Decoded, Raw)>(1);
+        // What each thread allocated goes back to it to be freed: freeing
+        // another thread's memory takes that thread's arena lock, and the
+        // two would keep waiting on each other.
+        let (to_free, spent) = mpsc::channel::<Vec<(i64, DateTime<Utc>, Event)>>();
         scope.spawn(move || {
             for (page, mut values) in pages {
-                let events = page
-                    .into_iter()
-                    .map(|(id, at, details, kind)| {
-                        let event =
-                            personal::decode_with(id, &kind, &details, || Ok(values.take(id)))?;
-                        Ok((id, parse_ts(&at)?, event))
-                    })
-                    .collect();
-                if to_replay.send(events).is_err() {
+                let events = decode_page(&page, |id, kind, details| {
+                    personal::decode_with(id, kind, details, || Ok(values.take(id)))
+                });
+                if to_replay.send((events, page)).is_err() {
                     return;
                 }
+                spent.try_iter().for_each(drop);
             }
         });
         // A page read: given to the decoder, or kept to decode here (its
@@ -244,24 +244,33 @@ fn replay_log_unless(db: Db<'_>, stop: &dyn Fn() -> bool) -> Result<usize> {
                 return Err(StoreError::Conflict("the replay was given up".into()));
             }
             next = read(last);
-            let events = match kept {
-                None => decoded
-                    .recv()
-                    .map_err(|_| StoreError::Sql("the decoder stopped".into()))?,
-                Some(page) => page
-                    .into_iter()
-                    .map(|(id, at, details, kind)| {
-                        let event = personal::decode(db, id, &kind, &details)?;
-                        Ok((id, parse_ts(&at)?, event))
-                    })
-                    .collect(),
+            let (decoded, from_decoder) = match kept {
+                None => {
+                    // The page's text was read here: freed here too.
+                    let (events, _page) = decoded_pages
+                        .recv()
+                        .map_err(|_| StoreError::Sql("the decoder stopped".into()))?;
+                    (events, true)
+                }
+                Some(page) => (
+                    decode_page(&page, |id, kind, details| {
+                        personal::decode(db, id, kind, details)
+                    }),
+                    false,
+                ),
             };
-            for decoded in events {
-                let (id, at, event) = decoded?;
-                apply::apply(db, id, at, &event).map_err(|e| {
+            for (id, at, event) in decoded.events.iter() {
+                apply::apply(db, *id, *at, event).map_err(|e| {
                     StoreError::Conflict(format!("replaying event {id} ({}): {e}", event.kind()))
                 })?;
                 n += 1;
+            }
+            if let Some(e) = decoded.failed {
+                return Err(e);
+            }
+            if from_decoder {
+                // The decoder may have finished: then these are freed here.
+                let _ = to_free.send(decoded.events);
             }
         }
     })
@@ -270,8 +279,33 @@ fn replay_log_unless(db: Db<'_>, stop: &dyn Fn() -> bool) -> Result<usize> {
 /// A page of the log as read: id, time, JSON and kind of each event.
 type Raw = Vec<(i64, String, String, String)>;
 
-/// An event read and decoded: its id, its time, itself.
-type Decoded = (i64, DateTime<Utc>, Event);
+/// A page of the log decoded, up to its first event that could not be:
+/// each event with its id and time, and that event's error.
+struct Decoded {
+    events: Vec<(i64, DateTime<Utc>, Event)>,
+    failed: Option<StoreError>,
+}
+
+/// Decodes a page read from the log with `decode` (id, kind, JSON), up to
+/// its first error.
+fn decode_page(page: &Raw, mut decode: impl FnMut(i64, &str, &str) -> Result<Event>) -> Decoded {
+    let mut events = Vec::with_capacity(page.len());
+    for (id, at, details, kind) in page {
+        match decode(*id, kind, details).and_then(|e| Ok((*id, parse_ts(at)?, e))) {
+            Ok(event) => events.push(event),
+            Err(e) => {
+                return Decoded {
+                    events,
+                    failed: Some(e),
+                };
+            }
+        }
+    }
+    Decoded {
+        events,
+        failed: None,
+    }
+}
 
 /// SQLite's count of the commits of other connections this connection has
 /// seen (`PRAGMA data_version`): the same twice only if none came between.
