@@ -63,23 +63,30 @@ impl Store {
         // On a file, the file's verification (`quick_check`, a second or
         // more on a season's file) runs on a connection and thread of its
         // own beside the replay, when it can be shown to read the replay's
-        // snapshot; otherwise first, on this connection, as it must.
-        let (mut apart, seen) = match sqlite && !self.db().in_transaction() {
+        // snapshot; otherwise first, on this connection, as it must. So
+        // does the reading of the log, for the same snapshot; otherwise
+        // the replay reads it.
+        let (mut apart, mut reader, seen) = match sqlite && !self.db().in_transaction() {
             true => match data_version(self) {
-                Some(seen) => (Verifier::start(&self.path), Some(seen)),
-                None => (None, None),
+                Some(seen) => (
+                    Verifier::start(&self.path),
+                    Reader::start(&self.path),
+                    Some(seen),
+                ),
+                None => (None, None, None),
             },
-            false => (None, None),
+            false => (None, None, None),
         };
         let checked = self.consistent(|store| {
             // The replay's snapshot begins here. Its data version is the one
-            // read before the verifier began its own only if no other
-            // connection committed in between: both read the same snapshot.
-            if apart.is_some()
-                && (seen.is_none() || data_version(store) != seen)
-                && let Some(verifier) = apart.take()
-            {
-                verifier.abandon();
+            // read before the verifier and the reader began their own only if
+            // no other connection committed in between: all read the same
+            // snapshot.
+            if seen.is_none() || data_version(store) != seen {
+                if let Some(verifier) = apart.take() {
+                    verifier.abandon();
+                }
+                reader = None;
             }
             if apart.is_none() {
                 // The file itself first: a damaged page makes every
@@ -92,7 +99,7 @@ impl Store {
                 // Unqualified names now find the temporary copies first: the
                 // one `apply` replays into them while the stored tables stay
                 // as they are.
-                replay_log_unless(db, &damaged).and_then(|n| Ok((n, compare(db)?)))
+                replay_log_unless(db, &damaged, reader.take()).and_then(|n| Ok((n, compare(db)?)))
             });
             // Whatever came of it: nothing written to the shadows is rolled
             // back (their journal is off), and a later check makes them anew.
@@ -160,13 +167,14 @@ impl Store {
 /// through the same `apply` live writes use. Returns how many events it
 /// replayed. Run inside a transaction the caller commits or drops.
 pub(super) fn replay_log(db: Db<'_>) -> Result<usize> {
-    replay_log_unless(db, &|| false)
+    replay_log_unless(db, &|| false, None)
 }
 
 /// `replay_log`, given up between two pages once `stop` says so (the file
-/// was found damaged meanwhile: the replay's answer will not be read).
-fn replay_log_unless(db: Db<'_>, stop: &dyn Fn() -> bool) -> Result<usize> {
-    const PAGE: i64 = 1024;
+/// was found damaged meanwhile: the replay's answer will not be read). The
+/// log comes from `reader` when there is one (read on a connection of its
+/// own, in the replay's snapshot), otherwise from `db`.
+fn replay_log_unless(db: Db<'_>, stop: &dyn Fn() -> bool, reader: Option<Reader>) -> Result<usize> {
     for sql in [
         "UPDATE bays SET occupant = NULL, closed_reason = NULL, disinfected_at = NULL",
         "UPDATE zones SET disinfected_at = NULL",
@@ -192,13 +200,28 @@ fn replay_log_unless(db: Db<'_>, stop: &dyn Fn() -> bool) -> Result<usize> {
     // still meets its errors in the log's order: its decoding's, then its
     // applying's, and a page's reading fails only after the page before it
     // is applied.
+    let mut n = 0;
+    if let Some(reader) = reader {
+        for page in &reader.pages {
+            let Some(decoded) = page? else {
+                return Ok(n);
+            };
+            if stop() {
+                return Err(given_up());
+            }
+            let events = replay_page(db, decoded, &mut n)?;
+            // The reader may have finished: then these are freed here.
+            let _ = reader.spent.send(events);
+        }
+        return Err(StoreError::Sql("the log's reader stopped".into()));
+    }
     std::thread::scope(|scope| {
         let (to_decoder, pages) = mpsc::sync_channel::<(Raw, personal::Page)>(1);
         let (to_replay, decoded_pages) = mpsc::sync_channel::<(Decoded, Raw)>(1);
         // What each thread allocated goes back to it to be freed: freeing
         // another thread's memory takes that thread's arena lock, and the
         // two would keep waiting on each other.
-        let (to_free, spent) = mpsc::channel::<Vec<(i64, DateTime<Utc>, Event)>>();
+        let (to_free, spent) = mpsc::channel::<Vec<DecodedEvent>>();
         scope.spawn(move || {
             for (page, mut values) in pages {
                 let events = decode_page(&page, |id, kind, details| {
@@ -213,17 +236,12 @@ fn replay_log_unless(db: Db<'_>, stop: &dyn Fn() -> bool) -> Result<usize> {
         // A page read: given to the decoder, or kept to decode here (its
         // personal values could not be read in one statement).
         let read = |after: i64| -> Result<Option<(i64, Option<Raw>)>> {
-            let page = db.query(
-                "SELECT id, at, details, kind FROM events WHERE id > ?1 ORDER BY id LIMIT ?2",
-                args![after, PAGE],
-                |r| Ok((r.i64(0)?, r.string(1)?, r.string(2)?, r.string(3)?)),
-            )?;
-            let Some(&(last, ..)) = page.last() else {
+            let Some((first, last, page)) = read_page(db, after)? else {
                 return Ok(None);
             };
             Ok(Some((
                 last,
-                match personal::Page::read(db, page[0].0, last) {
+                match personal::Page::read(db, first, last) {
                     Some(values) => match to_decoder.send((page, values)) {
                         Ok(()) => None,
                         Err(_) => return Err(StoreError::Sql("the decoder stopped".into())),
@@ -232,7 +250,6 @@ fn replay_log_unless(db: Db<'_>, stop: &dyn Fn() -> bool) -> Result<usize> {
                 },
             )))
         };
-        let mut n = 0;
         let mut next = read(i64::MIN);
         loop {
             let (last, kept) = match next {
@@ -241,7 +258,7 @@ fn replay_log_unless(db: Db<'_>, stop: &dyn Fn() -> bool) -> Result<usize> {
                 Err(e) => return Err(e),
             };
             if stop() {
-                return Err(StoreError::Conflict("the replay was given up".into()));
+                return Err(given_up());
             }
             next = read(last);
             let (decoded, from_decoder) = match kept {
@@ -259,21 +276,126 @@ fn replay_log_unless(db: Db<'_>, stop: &dyn Fn() -> bool) -> Result<usize> {
                     false,
                 ),
             };
-            for (id, at, event) in decoded.events.iter() {
-                apply::apply(db, *id, *at, event).map_err(|e| {
-                    StoreError::Conflict(format!("replaying event {id} ({}): {e}", event.kind()))
-                })?;
-                n += 1;
-            }
-            if let Some(e) = decoded.failed {
-                return Err(e);
-            }
+            let events = replay_page(db, decoded, &mut n)?;
             if from_decoder {
                 // The decoder may have finished: then these are freed here.
-                let _ = to_free.send(decoded.events);
+                let _ = to_free.send(events);
             }
         }
     })
+}
+
+fn given_up() -> StoreError {
+    StoreError::Conflict("the replay was given up".into())
+}
+
+/// Applies a decoded page's events in order, then fails with the error
+/// that stopped its decoding, if any; `n` counts the events applied. The
+/// events are given back, to be freed by whoever made them.
+fn replay_page(db: Db<'_>, decoded: Decoded, n: &mut usize) -> Result<Vec<DecodedEvent>> {
+    for (id, at, event) in &decoded.events {
+        apply::apply(db, *id, *at, event).map_err(|e| {
+            StoreError::Conflict(format!("replaying event {id} ({}): {e}", event.kind()))
+        })?;
+        *n += 1;
+    }
+    match decoded.failed {
+        Some(e) => Err(e),
+        None => Ok(decoded.events),
+    }
+}
+
+/// Events to a page.
+const PAGE: i64 = 1024;
+
+/// The page of the log after event `after`: its first and last ids and
+/// its events; `None` past the end.
+fn read_page(db: Db<'_>, after: i64) -> Result<Option<(i64, i64, Raw)>> {
+    let page = db.query(
+        "SELECT id, at, details, kind FROM events WHERE id > ?1 ORDER BY id LIMIT ?2",
+        args![after, PAGE],
+        |r| Ok((r.i64(0)?, r.string(1)?, r.string(2)?, r.string(3)?)),
+    )?;
+    Ok(match (page.first(), page.last()) {
+        (Some(&(first, ..)), Some(&(last, ..))) => Some((first, last, page)),
+        _ => None,
+    })
+}
+
+/// The log read page by page and decoded on a connection and thread of
+/// its own, in a read transaction begun before `start` returns: for a
+/// replay on another connection that can be shown to read the same
+/// snapshot (`check`), which then only applies.
+struct Reader {
+    /// Each page decoded; `None` after the last.
+    pages: mpsc::Receiver<Result<Option<Decoded>>>,
+    /// Applied pages' events, given back to be freed where they were made.
+    spent: mpsc::Sender<Vec<DecodedEvent>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Reader {
+    /// None if the file cannot be opened or read again (the replay then
+    /// reads on its own connection).
+    fn start(path: &Path) -> Option<Reader> {
+        let path = path.to_path_buf();
+        let (ready, begun) = mpsc::channel::<()>();
+        let (to_replay, pages) = mpsc::sync_channel(1);
+        let (spent, to_free) = mpsc::channel::<Vec<DecodedEvent>>();
+        let thread = std::thread::spawn(move || {
+            let Ok(conn) = begin_read(&path) else {
+                return;
+            };
+            if ready.send(()).is_err() {
+                return;
+            }
+            let db = Db::new(&conn);
+            let mut after = i64::MIN;
+            loop {
+                let next = read_page(db, after).map(|page| {
+                    page.map(|(first, last, raw)| {
+                        after = last;
+                        match personal::Page::read(db, first, last) {
+                            Some(mut values) => decode_page(&raw, |id, kind, details| {
+                                personal::decode_with(id, kind, details, || Ok(values.take(id)))
+                            }),
+                            None => decode_page(&raw, |id, kind, details| {
+                                personal::decode(db, id, kind, details)
+                            }),
+                        }
+                    })
+                });
+                let more = matches!(next, Ok(Some(_)));
+                if to_replay.send(next).is_err() || !more {
+                    return;
+                }
+                to_free.try_iter().for_each(drop);
+            }
+        });
+        match begun.recv() {
+            Ok(()) => Some(Reader {
+                pages,
+                spent,
+                thread: Some(thread),
+            }),
+            Err(_) => {
+                let _ = thread.join();
+                None
+            }
+        }
+    }
+}
+
+impl Drop for Reader {
+    /// Stops the reader (its next page has nowhere to go) and waits for
+    /// it: its read transaction ends with it.
+    fn drop(&mut self) {
+        let (_, closed) = mpsc::sync_channel(0);
+        drop(std::mem::replace(&mut self.pages, closed));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }
 
 /// A page of the log as read: id, time, JSON and kind of each event.
@@ -282,9 +404,12 @@ type Raw = Vec<(i64, String, String, String)>;
 /// A page of the log decoded, up to its first event that could not be:
 /// each event with its id and time, and that event's error.
 struct Decoded {
-    events: Vec<(i64, DateTime<Utc>, Event)>,
+    events: Vec<DecodedEvent>,
     failed: Option<StoreError>,
 }
+
+/// An event decoded, with its id and time.
+type DecodedEvent = (i64, DateTime<Utc>, Event);
 
 /// Decodes a page read from the log with `decode` (id, kind, JSON), up to
 /// its first error.
