@@ -335,31 +335,15 @@ fn tls_is_required_and_the_server_verified_when_a_root_is_given() {
 #[test]
 fn a_login_that_may_only_read_reads_and_is_told_it_may_not_write() {
     let Some(cluster) = pg::shared() else { return };
-    let home = tempfile::tempdir().unwrap();
+    let (home, url, mut admin) = lot_with_a_truck(cluster);
     let h = home.path();
-    let url = cluster.new_database();
-    ok_at(h, &url, &["init"]);
-    ok_at(
-        h,
-        &url,
-        &["arrive", "晋D12345", "--temp", "36.5", "--code", "green"],
-    );
-    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
     let reader = reader_of(&mut admin, &url);
     assert!(ok_at(h, &reader, &["status"]).contains("total"));
     assert!(ok_at(h, &reader, &["log"]).contains("晋D12345"));
-    let out = trucklot_at(
+    refused_to_read_only(
         h,
         &reader,
         &["arrive", "晋D22222", "--temp", "36.5", "--code", "green"],
-    )
-    .output()
-    .unwrap();
-    assert_eq!(out.status.code(), Some(3), "{}", said(&out));
-    assert!(
-        said(&out).contains("does not let this login write"),
-        "{}",
-        said(&out)
     );
     assert!(!ok_at(h, &url, &["log"]).contains("晋D22222"));
 }
@@ -370,16 +354,8 @@ fn a_login_that_may_only_read_reads_and_is_told_it_may_not_write() {
 #[test]
 fn a_lot_of_the_release_before_is_upgraded_on_the_server() {
     let Some(cluster) = pg::shared() else { return };
-    let home = tempfile::tempdir().unwrap();
+    let (home, url, mut admin) = lot_with_a_truck(cluster);
     let h = home.path();
-    let url = cluster.new_database();
-    ok_at(h, &url, &["init"]);
-    ok_at(
-        h,
-        &url,
-        &["arrive", "晋D12345", "--temp", "36.5", "--code", "green"],
-    );
-    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
     // Schema 11 as that release wrote it.
     admin
         .batch_execute(
@@ -392,13 +368,7 @@ fn a_lot_of_the_release_before_is_upgraded_on_the_server() {
         .unwrap();
     // A login that may only read cannot upgrade it, and is told so.
     let reader = reader_of(&mut admin, &url);
-    let out = trucklot_at(h, &reader, &["status"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(3), "{}", said(&out));
-    assert!(
-        said(&out).contains("does not let this login write"),
-        "{}",
-        said(&out)
-    );
+    refused_to_read_only(h, &reader, &["status"]);
     let status = ok_at(h, &url, &["status"]);
     assert!(status.contains("total"), "{status}");
     // Upgraded by a gate, the lot reads for the reader again.
@@ -437,6 +407,32 @@ fn a_lot_of_the_release_before_is_upgraded_on_the_server() {
     // Opened again: nothing more to do.
     ok_at(h, &url, &["status"]);
     assert_eq!(shape(&mut admin).0, "12");
+}
+
+/// A new lot on `cluster` with one truck on it, made by the program; the
+/// home it ran in, the lot's address, and a connection as its owner.
+fn lot_with_a_truck(cluster: &PgCluster) -> (tempfile::TempDir, String, postgres::Client) {
+    let home = tempfile::tempdir().unwrap();
+    let url = cluster.new_database();
+    ok_at(home.path(), &url, &["init"]);
+    ok_at(
+        home.path(),
+        &url,
+        &["arrive", "晋D12345", "--temp", "36.5", "--code", "green"],
+    );
+    let admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    (home, url, admin)
+}
+
+/// `args` run by a login that may only read: exit 3, in words that say so.
+fn refused_to_read_only(home: &Path, reader: &str, args: &[&str]) {
+    let out = trucklot_at(home, reader, args).output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", said(&out));
+    assert!(
+        said(&out).contains("does not let this login write"),
+        "{}",
+        said(&out)
+    );
 }
 
 /// A login that may only read this lot's tables (made once per cluster):

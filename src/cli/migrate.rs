@@ -38,16 +38,12 @@ pub(super) fn run(
         (&CliMsg::MigrateSource, &copied.source),
         (&CliMsg::MigrateTarget, &copied.target),
     ] {
-        let verdict = if report.ok() {
-            say(lang, CliMsg::CheckOk, &[&report.events])
-        } else {
-            say(
-                lang,
-                CliMsg::CheckDiffers,
-                &[&report.differences.len(), &report.events],
-            )
-        };
-        writeln!(out, "  {}: {verdict}", side.text(lang))?;
+        writeln!(
+            out,
+            "  {}: {}",
+            side.text(lang),
+            super::read::verdict(lang, report)
+        )?;
     }
     if copied.source.ok() && copied.target.ok() {
         Ok(())

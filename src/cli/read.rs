@@ -11,8 +11,8 @@ use serde::Serialize;
 use super::output::{self, Table, say, wd};
 use super::{Failure, Setup};
 use crate::domain::clocks;
-use crate::i18n::CliMsg;
-use crate::store::{Store, ZoneCount};
+use crate::i18n::{CliMsg, Lang};
+use crate::store::{CheckReport, Store, ZoneCount};
 
 #[derive(Serialize)]
 struct StatusJson<'a> {
@@ -72,19 +72,10 @@ pub(super) fn status(
 pub(super) fn check(store: &mut Store, setup: &Setup, out: &mut dyn Write) -> Result<(), Failure> {
     let lang = setup.lang;
     let r = store.check().map_err(|e| Failure::store(lang, e))?;
+    writeln!(out, "{}", verdict(lang, &r))?;
     if r.ok() {
-        writeln!(out, "{}", say(lang, CliMsg::CheckOk, &[&r.events]))?;
         return Ok(());
     }
-    writeln!(
-        out,
-        "{}",
-        say(
-            lang,
-            CliMsg::CheckDiffers,
-            &[&r.differences.len(), &r.events]
-        )
-    )?;
     // The differences are the store's own description of rows (English).
     for d in &r.differences {
         writeln!(out, "  {}", output::safe(d))?;
@@ -94,6 +85,19 @@ pub(super) fn check(store: &mut Store, setup: &Setup, out: &mut dyn Write) -> Re
         CliMsg::CheckFailed,
         &[&r.differences.len()],
     )))
+}
+
+/// `check`'s one line: the state matches its log, or how many rows differ.
+pub(super) fn verdict(lang: Lang, r: &CheckReport) -> String {
+    if r.ok() {
+        say(lang, CliMsg::CheckOk, &[&r.events])
+    } else {
+        say(
+            lang,
+            CliMsg::CheckDiffers,
+            &[&r.differences.len(), &r.events],
+        )
+    }
 }
 
 pub(super) fn backup(

@@ -124,19 +124,9 @@ impl BayId {
         // every time a lot is opened, on the way to the first frame.
         // At least two digits, as `{:02}` writes them.
         fn two_digits(s: &mut String, n: usize) {
-            let mut buf = [b'0'; 20];
-            let mut i = buf.len();
-            let mut n = n;
-            loop {
-                i -= 1;
-                buf[i] = b'0' + (n % 10) as u8;
-                n /= 10;
-                if n == 0 {
-                    break;
-                }
-            }
-            let start = i.min(buf.len() - 2);
-            s.extend(buf[start..].iter().map(|&d| d as char));
+            let mut buf = [0; 20];
+            let digits = super::text::decimal(n as u64, 2, &mut buf);
+            s.extend(digits.iter().map(|&d| char::from(d)));
         }
         let mut s = String::with_capacity(8);
         s.push(zone.prefix());

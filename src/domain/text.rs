@@ -2,11 +2,30 @@
 //! what an operator typed, and measuring and cutting text to terminal cells.
 //!
 //! Also the shared helper that makes an operator's input safe to echo in an
-//! error message. Plates and phone numbers have their own modules (`plate`,
+//! error message, and a number's decimal digits written by hand. Plates and phone numbers have their own modules (`plate`,
 //! `phone`); nothing here touches the terminal or storage.
 
 use unicode_width::UnicodeWidthChar;
 use unicode_width::UnicodeWidthStr;
+
+/// `n`'s decimal digits, at least `min` of them (zeros in front, as
+/// `{:0min$}` writes them), in `buf`: for text built on a hot path (a bay's
+/// id for every bay of a lot opened, a terminal's escape codes for every
+/// frame), where `format!` costs several times more.
+pub fn decimal(n: u64, min: usize, buf: &mut [u8; 20]) -> &[u8] {
+    buf.fill(b'0');
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    &buf[i.min(buf.len().saturating_sub(min))..]
+}
 
 /// Most characters a free-text field may hold, after trimming.
 pub const MAX_CHARS: usize = 200;
@@ -141,6 +160,20 @@ pub fn fit(s: &str, cells: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimal_writes_what_format_writes() {
+        for n in [0u64, 7, 10, 59, 60, 99, 100, 1234, 65_535, u64::MAX] {
+            for min in [1, 2, 5] {
+                let mut buf = [0; 20];
+                assert_eq!(
+                    decimal(n, min, &mut buf),
+                    format!("{n:0min$}").as_bytes(),
+                    "{n} {min}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn clean_accepts_and_trims() {

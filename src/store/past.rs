@@ -73,38 +73,23 @@ pub struct IsolationAt {
     pub pending: Vec<PendingSample>,
 }
 
-/// Occupied, free and closed bays of a zone at one moment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ZoneAt {
-    pub zone: Zone,
-    pub capacity: usize,
-    pub occupied: usize,
-    pub free: usize,
-    pub closed: usize,
-}
+/// Occupied, free and closed bays of a zone at one moment: the counts the
+/// lot has now, of a moment past.
+pub type ZoneAt = super::queries::ZoneCount;
 
 impl PastLot {
     /// Every zone's counts, in `Zone::ALL` order.
     pub fn zones(&self, layout: &crate::domain::layout::Layout) -> Vec<ZoneAt> {
-        Zone::ALL
-            .iter()
-            .map(|&zone| {
-                let capacity = layout.zone(zone).capacity();
-                let occupied = self
-                    .occupants
+        ZoneAt::all(|zone| {
+            (
+                layout.zone(zone).capacity(),
+                self.occupants
                     .iter()
                     .filter(|o| o.bay.zone() == zone)
-                    .count();
-                let closed = self.closed.iter().filter(|c| c.bay.zone() == zone).count();
-                ZoneAt {
-                    zone,
-                    capacity,
-                    occupied,
-                    free: capacity.saturating_sub(occupied + closed),
-                    closed,
-                }
-            })
-            .collect()
+                    .count(),
+                self.closed.iter().filter(|c| c.bay.zone() == zone).count(),
+            )
+        })
     }
 }
 

@@ -42,7 +42,7 @@ pub struct ZoneCount {
 impl ZoneCount {
     /// Every zone in `Zone::ALL` order, from its (capacity, occupied,
     /// closed); free is what is left.
-    fn all(totals: impl Fn(Zone) -> (usize, usize, usize)) -> Vec<ZoneCount> {
+    pub(super) fn all(totals: impl Fn(Zone) -> (usize, usize, usize)) -> Vec<ZoneCount> {
         Zone::ALL
             .iter()
             .map(|&zone| {

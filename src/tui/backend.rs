@@ -41,18 +41,7 @@ const CSI: &[u8] = b"\x1b[";
 
 /// Appends `n` in decimal.
 fn number(out: &mut Vec<u8>, n: u16) {
-    let mut digits = [0u8; 5];
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[i..]);
+    out.extend_from_slice(crate::domain::text::decimal(n.into(), 1, &mut [0; 20]));
 }
 
 /// The colour part of an SGR sequence as crossterm writes it: `base` is 38
