@@ -2,17 +2,19 @@
 //! replacing them with that replay (`rebuild`). Both replay through the same
 //! `apply` that live writes use.
 
-use std::path::Path;
-use std::sync::{Arc, mpsc};
+mod compare;
+mod log;
+mod verifier;
 
-use chrono::{DateTime, Utc};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 
 use serde::Serialize;
 
-use super::conn::{Begin, Db, Engine, args};
-use super::{Result, Store, StoreError, apply, parse_ts, personal};
-use crate::domain::event::Event;
+use super::conn::{Begin, Db, Engine};
+use super::{Result, Store, StoreError, apply, personal};
+use compare::{compare, diff, dump};
+use log::{Decoded, DecodedEvent, Raw, Reader, decode_page, read_page};
+use verifier::{Verifier, data_version};
 
 /// The state tables, in a fixed order; `events` and `meta` are not state.
 const STATE_TABLES: &[&str] = &[
@@ -305,222 +307,12 @@ fn replay_page(db: Db<'_>, decoded: Decoded, n: &mut usize) -> Result<Vec<Decode
     }
 }
 
-/// Events to a page.
-const PAGE: i64 = 1024;
-
-/// The page of the log after event `after`: its first and last ids and
-/// its events; `None` past the end.
-fn read_page(db: Db<'_>, after: i64) -> Result<Option<(i64, i64, Raw)>> {
-    let page = db.query(
-        "SELECT id, at, details, kind FROM events WHERE id > ?1 ORDER BY id LIMIT ?2",
-        args![after, PAGE],
-        |r| Ok((r.i64(0)?, r.string(1)?, r.string(2)?, r.string(3)?)),
-    )?;
-    Ok(match (page.first(), page.last()) {
-        (Some(&(first, ..)), Some(&(last, ..))) => Some((first, last, page)),
-        _ => None,
-    })
-}
-
-/// The log read page by page and decoded on a connection and thread of
-/// its own, in a read transaction begun before `start` returns: for a
-/// replay on another connection that can be shown to read the same
-/// snapshot (`check`), which then only applies.
-struct Reader {
-    /// Each page decoded; `None` after the last.
-    pages: mpsc::Receiver<Result<Option<Decoded>>>,
-    /// Applied pages' events, given back to be freed where they were made.
-    spent: mpsc::Sender<Vec<DecodedEvent>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Reader {
-    /// None if the file cannot be opened or read again (the replay then
-    /// reads on its own connection).
-    fn start(path: &Path) -> Option<Reader> {
-        let path = path.to_path_buf();
-        let (ready, begun) = mpsc::channel::<()>();
-        let (to_replay, pages) = mpsc::sync_channel(1);
-        let (spent, to_free) = mpsc::channel::<Vec<DecodedEvent>>();
-        let thread = std::thread::spawn(move || {
-            let Ok(conn) = begin_read(&path) else {
-                return;
-            };
-            if ready.send(()).is_err() {
-                return;
-            }
-            let db = Db::new(&conn);
-            let mut after = i64::MIN;
-            loop {
-                let next = read_page(db, after).map(|page| {
-                    page.map(|(first, last, raw)| {
-                        after = last;
-                        match personal::Page::read(db, first, last) {
-                            Some(mut values) => decode_page(&raw, |id, kind, details| {
-                                personal::decode_with(id, kind, details, || Ok(values.take(id)))
-                            }),
-                            None => decode_page(&raw, |id, kind, details| {
-                                personal::decode(db, id, kind, details)
-                            }),
-                        }
-                    })
-                });
-                let more = matches!(next, Ok(Some(_)));
-                if to_replay.send(next).is_err() || !more {
-                    return;
-                }
-                to_free.try_iter().for_each(drop);
-            }
-        });
-        match begun.recv() {
-            Ok(()) => Some(Reader {
-                pages,
-                spent,
-                thread: Some(thread),
-            }),
-            Err(_) => {
-                let _ = thread.join();
-                None
-            }
-        }
-    }
-}
-
-impl Drop for Reader {
-    /// Stops the reader (its next page has nowhere to go) and waits for
-    /// it: its read transaction ends with it.
-    fn drop(&mut self) {
-        let (_, closed) = mpsc::sync_channel(0);
-        drop(std::mem::replace(&mut self.pages, closed));
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-/// A page of the log as read: id, time, JSON and kind of each event.
-type Raw = Vec<(i64, String, String, String)>;
-
-/// A page of the log decoded, up to its first event that could not be:
-/// each event with its id and time, and that event's error.
-struct Decoded {
-    events: Vec<DecodedEvent>,
-    failed: Option<StoreError>,
-}
-
-/// An event decoded, with its id and time.
-type DecodedEvent = (i64, DateTime<Utc>, Event);
-
-/// Decodes a page read from the log with `decode` (id, kind, JSON), up to
-/// its first error.
-fn decode_page(page: &Raw, mut decode: impl FnMut(i64, &str, &str) -> Result<Event>) -> Decoded {
-    let mut events = Vec::with_capacity(page.len());
-    for (id, at, details, kind) in page {
-        match decode(*id, kind, details).and_then(|e| Ok((*id, parse_ts(at)?, e))) {
-            Ok(event) => events.push(event),
-            Err(e) => {
-                return Decoded {
-                    events,
-                    failed: Some(e),
-                };
-            }
-        }
-    }
-    Decoded {
-        events,
-        failed: None,
-    }
-}
-
-/// SQLite's count of the commits of other connections this connection has
-/// seen (`PRAGMA data_version`): the same twice only if none came between.
-/// Inside a transaction, as of its snapshot.
-fn data_version(store: &Store) -> Option<i64> {
-    match &store.conn {
-        super::Backend::Sqlite(c) => c.query_row("PRAGMA data_version", [], |r| r.get(0)).ok(),
-        super::Backend::Pg(_) => None,
-    }
-}
-
-/// `quick_check` of the file on a connection and a thread of its own, in a
-/// read transaction begun before `start` returns.
-struct Verifier {
-    verdict: std::thread::JoinHandle<Result<()>>,
-    interrupt: rusqlite::InterruptHandle,
-    damaged: Arc<AtomicBool>,
-}
-
-impl Verifier {
-    /// None if the file cannot be opened or read again (this connection's
-    /// own verification then says why).
-    fn start(path: &Path) -> Option<Verifier> {
-        let path = path.to_path_buf();
-        let damaged = Arc::new(AtomicBool::new(false));
-        let found = Arc::clone(&damaged);
-        let (ready, begun) = std::sync::mpsc::channel();
-        let verdict = std::thread::spawn(move || {
-            let conn = match begin_read(&path) {
-                Ok(conn) => conn,
-                Err(e) => {
-                    drop(ready);
-                    return Err(e);
-                }
-            };
-            if ready.send(conn.get_interrupt_handle()).is_err() {
-                return Ok(());
-            }
-            let verdict = super::quick_check(&conn, &path);
-            if verdict.is_err() {
-                found.store(true, Ordering::Relaxed);
-            }
-            verdict
-        });
-        match begun.recv() {
-            Ok(interrupt) => Some(Verifier {
-                verdict,
-                interrupt,
-                damaged,
-            }),
-            Err(_) => {
-                let _ = verdict.join();
-                None
-            }
-        }
-    }
-
-    fn found_damage(&self) -> bool {
-        self.damaged.load(Ordering::Relaxed)
-    }
-
-    /// Waits for the verdict.
-    fn verdict(self) -> Result<()> {
-        self.verdict
-            .join()
-            .unwrap_or_else(|_| Err(StoreError::Sql("the file's verification failed".into())))
-    }
-
-    /// Stops a verification whose verdict is not wanted.
-    fn abandon(self) {
-        self.interrupt.interrupt();
-        let _ = self.verdict.join();
-    }
-}
-
-/// A connection of its own to the file at `path`, in a read transaction
-/// whose snapshot has begun.
-fn begin_read(path: &Path) -> Result<rusqlite::Connection> {
-    let (conn, _) = super::open::connect(path)?;
-    conn.execute_batch("BEGIN DEFERRED")?;
-    conn.query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0))?;
-    Ok(conn)
-}
-
 /// Where each engine keeps the stored tables and the temporary ones.
-fn stored_schema(db: Db<'_>) -> &'static str {
+pub(super) fn stored_schema(db: Db<'_>) -> &'static str {
     db.pick("main", "public")
 }
 
-fn temp_schema(db: Db<'_>) -> &'static str {
+pub(super) fn temp_schema(db: Db<'_>) -> &'static str {
     db.pick("temp", "pg_temp")
 }
 
@@ -606,106 +398,6 @@ fn drop_shadow(db: Db<'_>) -> Result<()> {
     Ok(())
 }
 
-/// The rows that differ between the stored state tables and their shadow
-/// copies, compared inside the database (`EXCEPT` both ways): only
-/// differing rows are ever turned into text, so a clean check of a long
-/// log costs the comparison, not a text copy of every row. Sorted like
-/// `diff`'s output.
-fn compare(db: Db<'_>) -> Result<Vec<String>> {
-    let (main, temp) = (stored_schema(db), temp_schema(db));
-    let mut stored = Vec::new();
-    let mut replayed = Vec::new();
-    for table in STATE_TABLES {
-        if db.engine() == Engine::Sqlite && same_rows(db, table)? {
-            continue;
-        }
-        for (a, b, out) in [(main, temp, &mut stored), (temp, main, &mut replayed)] {
-            let sql =
-                format!("SELECT * FROM {a}.{table} EXCEPT SELECT * FROM {b}.{table} ORDER BY 1");
-            for line in rows_as_text(db, &sql, table)? {
-                out.push(line);
-            }
-        }
-    }
-    stored.sort();
-    replayed.sort();
-    let mut out: Vec<String> = stored.iter().map(|l| format!("stored:  {l}")).collect();
-    out.extend(replayed.iter().map(|l| format!("replayed: {l}")));
-    Ok(out)
-}
-
-/// Whether the stored and the replayed `table` hold the same rows, on
-/// SQLite: as many of each, and each stored row has a replayed one of the
-/// same key equal in every column (keys are unique on both sides, so the
-/// two are one to one). A walk of the stored table that finds each
-/// replayed row by its key costs half of `EXCEPT` both ways, which sorts
-/// both; `EXCEPT` still says which rows differ when some do.
-fn same_rows(db: Db<'_>, table: &str) -> Result<bool> {
-    let columns = db.query(
-        "SELECT name, pk FROM main.pragma_table_info(?1) ORDER BY cid",
-        args![table],
-        |r| Ok((r.string(0)?, r.i64(1)? > 0)),
-    )?;
-    let on = |key: bool| {
-        columns
-            .iter()
-            .filter(|(_, pk)| *pk == key)
-            .map(|(c, _)| format!("a.\"{c}\" IS b.\"{c}\""))
-            .collect::<Vec<_>>()
-    };
-    let (key, rest) = (on(true), on(false));
-    if key.is_empty() {
-        return Ok(false);
-    }
-    let rest = match rest.is_empty() {
-        true => "1".to_owned(),
-        false => rest.join(" AND "),
-    };
-    db.query_one(
-        &format!(
-            "SELECT (SELECT count(*) FROM main.{table}) = (SELECT count(*) FROM temp.{table})
-                AND (SELECT count(*) FROM main.{table}) =
-                    (SELECT count(*) FROM main.{table} a JOIN temp.{table} b ON {key} WHERE {rest})",
-            key = key.join(" AND "),
-        ),
-        &[],
-        |r| r.bool(0),
-    )
-}
-
-fn dump(db: Db<'_>, schema: &str) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    for table in STATE_TABLES {
-        out.extend(rows_as_text(
-            db,
-            &format!("SELECT * FROM {schema}.{table} ORDER BY 1"),
-            table,
-        )?);
-    }
-    Ok(out)
-}
-
-/// Each row of `sql` as one line: the table's name, then every column.
-fn rows_as_text(db: Db<'_>, sql: &str, table: &str) -> Result<Vec<String>> {
-    db.query(sql, &[], |r| {
-        let mut line = format!("{table}:");
-        for i in 0..r.len() {
-            line.push(' ');
-            line.push_str(&r.shown(i)?);
-        }
-        Ok(line)
-    })
-}
-
-fn diff(before: &[String], after: &[String]) -> Vec<String> {
-    use std::collections::BTreeSet;
-    let b: BTreeSet<&String> = before.iter().collect();
-    let a: BTreeSet<&String> = after.iter().collect();
-    let mut out: Vec<String> = b.difference(&a).map(|l| format!("stored:  {l}")).collect();
-    out.extend(a.difference(&b).map(|l| format!("replayed: {l}")));
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -729,51 +421,6 @@ mod tests {
             .unwrap();
         let after = store.consistent(|s| Ok(data_version(s))).unwrap();
         assert_ne!(after, before, "another connection committed");
-    }
-
-    /// The key walk finds every way two tables can differ, and only those.
-    #[test]
-    fn same_rows_finds_each_kind_of_difference() {
-        let conn = rusqlite::Connection::open_in_memory().unwrap();
-        let db = Db::new(&conn);
-        let table = |rows: &str, replayed: &str| {
-            conn.execute_batch(&format!(
-                "DROP TABLE IF EXISTS main.samples; DROP TABLE IF EXISTS temp.samples;
-                 CREATE TABLE main.samples (id INTEGER PRIMARY KEY, test TEXT, result TEXT) STRICT;
-                 CREATE TEMP TABLE samples (id INTEGER PRIMARY KEY, test TEXT, result TEXT) STRICT;
-                 INSERT INTO main.samples VALUES {rows};
-                 INSERT INTO temp.samples VALUES {replayed};"
-            ))
-            .unwrap();
-            same_rows(db, "samples").unwrap()
-        };
-        let rows = "(1, 'pcr', NULL), (2, 'antigen', 'negative')";
-        assert!(table(rows, rows), "the same rows");
-        assert!(
-            table(rows, "(2, 'antigen', 'negative'), (1, 'pcr', NULL)"),
-            "the same rows written in another order"
-        );
-        for (replayed, what) in [
-            (
-                "(1, 'pcr', 'negative'), (2, 'antigen', 'negative')",
-                "NULL against a value",
-            ),
-            (
-                "(1, 'pcr', NULL), (2, 'antigen', 'positive')",
-                "a value against another",
-            ),
-            ("(1, 'pcr', NULL)", "a row missing"),
-            (
-                "(1, 'pcr', NULL), (2, 'antigen', 'negative'), (3, 'pcr', NULL)",
-                "a row more",
-            ),
-            (
-                "(1, 'pcr', NULL), (3, 'antigen', 'negative')",
-                "a row under another key",
-            ),
-        ] {
-            assert!(!table(rows, replayed), "{what}");
-        }
     }
 
     /// A replay that fails leaves no shadow behind: the next check fails
