@@ -138,6 +138,27 @@ fn arrive_fever(lot: &mut Lot) {
     lot.ok(arrive_op(a));
 }
 
+/// A fever at the gate, put in a parking bay against the checks with a
+/// reason, and tested negative.
+fn fever_overridden_to_parking(lot: &mut Lot) {
+    let mut a = arrival(T);
+    a.temperature = Some(Temperature::new(38.2).unwrap());
+    lot.ok(Op::Arrive {
+        arrival: a,
+        bay: Some(trucklot::domain::bay::BayId::parse("P-05-05").unwrap()),
+        override_reason: Some("the driver had just run to the gate".into()),
+    });
+    lot.cleared(T);
+}
+
+/// A clean arrival, tested negative, then a fever on a recheck that
+/// proposed isolation, and nobody isolated it.
+fn fever_on_recheck(lot: &mut Lot) {
+    arrive(lot);
+    lot.cleared(T);
+    lot.ok(recheck(0, 39.1));
+}
+
 fn sampled(lot: &mut Lot, test: TestKind, result: TestResult) {
     lot.ok(sample_op(T, test));
     // Results are ordered by when they were reported: a minute apart.
@@ -272,6 +293,59 @@ fn departure_rules() {
         vec![
             row("never sampled", arrive, depart, Blocked(&["no_sample"])),
             row("never sampled, forced", arrive, force, Ok),
+            row(
+                "a fever put in parking against the checks",
+                fever_overridden_to_parking,
+                depart,
+                Blocked(&["flagged"]),
+            ),
+            row(
+                "a fever put in parking against the checks, forced",
+                fever_overridden_to_parking,
+                force,
+                Ok,
+            ),
+            row(
+                "a fever on a recheck, not isolated",
+                fever_on_recheck,
+                depart,
+                Blocked(&["flagged"]),
+            ),
+            row(
+                "a fever on a recheck, isolated and released",
+                |l| {
+                    fever_on_recheck(l);
+                    l.ok(Op::Isolate {
+                        plate: plate(T),
+                        reason: "fever on recheck".into(),
+                        bay: None,
+                    });
+                    l.advance(mins(1));
+                    l.ok(release());
+                },
+                depart,
+                Ok,
+            ),
+            row(
+                "released, then a fever on a recheck",
+                |l| {
+                    isolated_cleared(l);
+                    l.ok(release());
+                    l.advance(mins(1));
+                    l.ok(recheck(0, 39.1));
+                },
+                depart,
+                Blocked(&["flagged"]),
+            ),
+            row(
+                "a fever on a recheck, then a normal one",
+                |l| {
+                    fever_on_recheck(l);
+                    l.ok(recheck(0, 36.6));
+                },
+                depart,
+                Ok,
+            ),
             row(
                 "antigen pending",
                 |l| {

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::bay::{BayId, Zone};
 use super::event::{HandoffMode, ServiceKind, StayId, TestKind, TestResult};
 use super::plate::Plate;
-use super::policy::Policy;
+use super::policy::{PersonCheck, Policy};
 
 /// Where a stay is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -82,11 +82,21 @@ pub struct StayState {
     pub handoff: Option<HandoffState>,
     /// The kinds of the service calls still open, oldest first.
     pub open_services: Vec<ServiceKind>,
-    /// How many people the cab holds (the driver and passengers).
-    pub people: u8,
+    /// The latest measurement of each person in the cab, driver first.
+    pub checks: Vec<PersonCheck>,
+    /// The driver declared a flagged travel history at the gate.
+    pub travel_flag: bool,
+    /// A release was recorded at or after the latest of `checks`: someone
+    /// decided, knowing them, that the truck may go on.
+    pub released_since_checks: bool,
 }
 
 impl StayState {
+    /// How many people the cab holds (the driver and passengers).
+    pub fn people(&self) -> u8 {
+        u8::try_from(self.checks.len()).unwrap_or(u8::MAX)
+    }
+
     /// The latest result of `test`, if it has one.
     pub fn latest(&self, test: TestKind) -> Option<TestResult> {
         self.results
@@ -310,10 +320,10 @@ pub fn check(stay: &StayState, action: Action) -> Result<(), RuleRefusal> {
             Err(R::NoServiceCall { plate: plate() })
         }
         Action::ServiceDone => Ok(()),
-        Action::Recheck { person } if person >= stay.people.max(1) => Err(R::NoSuchPerson {
+        Action::Recheck { person } if person >= stay.people().max(1) => Err(R::NoSuchPerson {
             plate: plate(),
             person,
-            last: stay.people.saturating_sub(1),
+            last: stay.people().saturating_sub(1),
         }),
         Action::Recheck { .. } => Ok(()),
     }
@@ -330,6 +340,11 @@ pub enum Blocker {
     WaitingForIsolation,
     /// In isolation and not released.
     NotReleased,
+    /// The latest checks flag someone in the cab (a fever, a yellow or red
+    /// code, a travel history the policy isolates for) and no isolation
+    /// decision came after them: the truck was put elsewhere against the
+    /// checks, or a recheck flagged it and it was not isolated.
+    Flagged,
     /// The policy needs this test and it was never sampled.
     NoSample { test: TestKind },
     /// A sample is waiting for its result.
@@ -351,6 +366,7 @@ impl Blocker {
             Blocker::Positive { .. } => "positive",
             Blocker::WaitingForIsolation => "waiting_for_isolation",
             Blocker::NotReleased => "not_released",
+            Blocker::Flagged => "flagged",
             Blocker::NoSample { .. } => "no_sample",
             Blocker::ResultPending { .. } => "result_pending",
             Blocker::InvalidResult { .. } => "invalid_result",
@@ -372,6 +388,9 @@ impl std::fmt::Display for Blocker {
             Blocker::Positive { test } => write!(f, "a positive {test} result stands"),
             Blocker::WaitingForIsolation => f.write_str("it is waiting for an isolation bay"),
             Blocker::NotReleased => f.write_str("it is in isolation and not released"),
+            Blocker::Flagged => f.write_str(
+                "its latest checks flag it (fever, code or travel) and it was not isolated since",
+            ),
             Blocker::NoSample { test } => write!(f, "no {test} sample was taken"),
             Blocker::ResultPending { test } => write!(f, "the {test} result is pending"),
             Blocker::InvalidResult { test } => {
@@ -403,6 +422,11 @@ pub fn departure_blockers(stay: &StayState, policy: &Policy) -> Vec<Blocker> {
         match stay.status {
             Status::Holding => out.push(Blocker::WaitingForIsolation),
             Status::Isolated => out.push(Blocker::NotReleased),
+            _ if !stay.released_since_checks
+                && !policy.findings(&stay.checks, stay.travel_flag).is_empty() =>
+            {
+                out.push(Blocker::Flagged)
+            }
             _ => {}
         }
         for &test in &stay.pending {

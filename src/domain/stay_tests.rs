@@ -3,6 +3,12 @@
 
 use super::*;
 
+/// A measurement that flags nothing.
+const CLEAN: PersonCheck = PersonCheck {
+    temperature: None,
+    code: None,
+};
+
 fn stay(status: Status) -> StayState {
     StayState {
         id: StayId(1),
@@ -14,7 +20,9 @@ fn stay(status: Status) -> StayState {
         handoff_required: false,
         handoff: None,
         open_services: vec![],
-        people: 1,
+        checks: vec![CLEAN],
+        travel_flag: false,
+        released_since_checks: false,
     }
 }
 
@@ -156,6 +164,41 @@ fn departure_needs_the_tests_the_policy_names() {
 }
 
 #[test]
+fn a_truck_its_checks_flag_leaves_only_after_an_isolation_decision() {
+    use super::super::policy::{HealthCode, Temperature};
+    let mut s = stay(Status::Parked);
+    negative_antigen(&mut s);
+    assert!(keys(&s).is_empty());
+    // A passenger's fever, a driver's yellow code, a travel history.
+    s.checks = vec![
+        CLEAN,
+        PersonCheck {
+            temperature: Some(Temperature::new(37.3).unwrap()),
+            code: Some(HealthCode::Green),
+        },
+    ];
+    assert_eq!(keys(&s), ["flagged"]);
+    assert!(departure_blockers(&s, &Policy::default())[0].forceable());
+    s.checks = vec![PersonCheck {
+        temperature: None,
+        code: Some(HealthCode::Yellow),
+    }];
+    assert_eq!(keys(&s), ["flagged"]);
+    s.checks = vec![CLEAN];
+    s.travel_flag = true;
+    assert_eq!(keys(&s), ["flagged"]);
+    // A release after the checks is the decision.
+    s.released_since_checks = true;
+    assert!(keys(&s).is_empty());
+    // In isolation or waiting for it, that is what holds it.
+    s.released_since_checks = false;
+    s.status = Status::Isolated;
+    assert_eq!(keys(&s), ["not_released"]);
+    s.status = Status::Holding;
+    assert_eq!(keys(&s), ["waiting_for_isolation"]);
+}
+
+#[test]
 fn a_positive_leaves_only_under_an_authorised_escort() {
     let mut s = stay(Status::Isolated);
     s.results.push((TestKind::Antigen, TestResult::Positive));
@@ -223,11 +266,11 @@ fn a_positive_outside_isolation_is_still_under_its_authority() {
 #[test]
 fn rechecks_name_a_person_in_the_cab() {
     let mut s = stay(Status::Parked);
-    s.people = 3;
+    s.checks = vec![CLEAN; 3];
     assert!(check(&s, Action::Recheck { person: 2 }).is_ok());
     let e = check(&s, Action::Recheck { person: 3 }).unwrap_err();
     assert!(e.to_string().contains("passengers 1–2"), "{e}");
-    s.people = 1;
+    s.checks = vec![CLEAN];
     let e = check(&s, Action::Recheck { person: 1 }).unwrap_err();
     assert!(e.to_string().contains("only the driver"), "{e}");
 }

@@ -492,6 +492,7 @@ catalogue! {
     BlockPositive => ("a positive {x} result stands", "{x}阳性结果未解除"),
     BlockWaiting => ("it is waiting for an isolation bay", "正在等待隔离车位"),
     BlockNotReleased => ("it is in isolation and not released", "在隔离中，未解除"),
+    BlockFlagged => ("its latest checks flag it (fever, code or travel) and it was not isolated since", "最近一次检测有异常（发热、健康码或行程），此后未经隔离"),
     BlockNoSample => ("no {x} sample was taken", "未采{x}样"),
     BlockResultPending => ("the {x} result is pending", "{x}结果未出"),
     BlockInvalid => ("the latest {x} result is invalid (sample again)", "最近一次{x}结果无效（请重新采样）"),

@@ -45,6 +45,7 @@ pub fn blocker_text(lang: Lang, b: &Blocker) -> String {
         Blocker::Positive { test: t } => Msg::BlockPositive.text(lang).replace("{x}", test(t)),
         Blocker::WaitingForIsolation => Msg::BlockWaiting.text(lang).into(),
         Blocker::NotReleased => Msg::BlockNotReleased.text(lang).into(),
+        Blocker::Flagged => Msg::BlockFlagged.text(lang).into(),
         Blocker::NoSample { test: t } => Msg::BlockNoSample.text(lang).replace("{x}", test(t)),
         Blocker::ResultPending { test: t } => {
             Msg::BlockResultPending.text(lang).replace("{x}", test(t))

@@ -10,7 +10,7 @@ use crate::domain::event::{
 };
 use crate::domain::layout::Layout;
 use crate::domain::plate::Plate;
-use crate::domain::policy::{Cargo, Policy};
+use crate::domain::policy::{Cargo, HealthCode, PersonCheck, Policy, Temperature};
 use crate::domain::stay::{HandoffState, Status, StayState};
 use chrono::{DateTime, Utc};
 
@@ -115,7 +115,10 @@ impl<'c> Tx<'c> {
             &format!(
                 "SELECT s.id, s.plate, s.status, s.handoff_required, b.id, s.handoff_mode,
                         s.handoff_by, s.handoff_done_at IS NOT NULL,
-                        s.handoff_confirmed_at IS NOT NULL OR s.handoff_confirm_due = 0
+                        s.handoff_confirmed_at IS NOT NULL OR s.handoff_confirm_due = 0,
+                        s.travel_flag,
+                        s.released_at IS NOT NULL AND s.released_at >=
+                            coalesce((SELECT max(p.checked_at) FROM people p WHERE p.stay = s.id), '')
                    FROM stays s LEFT JOIN bays b ON b.occupant = s.id
                   WHERE {cond}"
             ),
@@ -131,10 +134,24 @@ impl<'c> Tx<'c> {
                     r.opt_string(6)?,
                     r.bool(7)?,
                     r.bool(8)?,
+                    r.bool(9)?,
+                    r.bool(10)?,
                 ))
             },
         )?;
-        let Some((id, plate, status, handoff_required, bay, mode, by, done, confirmed)) = row
+        let Some((
+            id,
+            plate,
+            status,
+            handoff_required,
+            bay,
+            mode,
+            by,
+            done,
+            confirmed,
+            travel_flag,
+            released_since_checks,
+        )) = row
         else {
             return Ok(None);
         };
@@ -182,10 +199,23 @@ impl<'c> Tx<'c> {
                     .map_err(StoreError::Decode)
             },
         )?;
-        let people = self.db().query_one(
-            "SELECT count(*) FROM people WHERE stay = ?1",
+        let checks = self.db().query(
+            "SELECT temperature, code FROM people WHERE stay = ?1 ORDER BY person",
             args![id],
-            |r| r.i64(0),
+            |r| {
+                Ok(PersonCheck {
+                    temperature: r
+                        .opt_f64(0)?
+                        .map(|c| {
+                            Temperature::new(c).map_err(|e| decode("temperature", e.to_string()))
+                        })
+                        .transpose()?,
+                    code: r
+                        .opt_text(1)?
+                        .map(|c| c.parse::<HealthCode>().map_err(|e| decode("code", e)))
+                        .transpose()?,
+                })
+            },
         )?;
         Ok(Some(StayState {
             id: StayId(id),
@@ -197,7 +227,9 @@ impl<'c> Tx<'c> {
             handoff_required,
             handoff,
             open_services,
-            people: people.clamp(0, 255) as u8,
+            checks,
+            travel_flag,
+            released_since_checks,
         }))
     }
 
