@@ -698,9 +698,13 @@ fn the_checkpoint_workflow_from_the_command_line() {
     for k in ["stay", "bay", "started", "due", "remaining_min", "overdue"] {
         assert!(result.get(k).is_some(), "clock lacks {k}: {result}");
     }
-    assert_eq!(c["overdue"], 0);
+    // The positive truck not isolated yet is the one alarm, due at once.
+    assert_eq!(c["overdue"], 1);
     let overdue = lot.json(&["clocks", "--json", "--overdue"]);
-    assert!(overdue["clocks"].as_array().unwrap().is_empty());
+    let overdue = overdue["clocks"].as_array().unwrap();
+    assert_eq!(overdue.len(), 1, "{overdue:?}");
+    assert_eq!(overdue[0]["kind"], "positive_not_isolated");
+    assert_eq!(overdue[0]["plate"], "晋D22222");
     let csv = lot.ok(&["clocks", "--csv"]);
     assert!(csv.starts_with("kind,what,plate,bay,started,due,remaining_min,overdue\r\n"));
 

@@ -1119,6 +1119,56 @@ fn a_passenger_with_a_fever_sends_the_truck_to_isolation_naming_them() {
     assert_eq!(d.venue_code, Some(true));
 }
 
+/// A positive truck the operator did not isolate is an alarm on the clocks
+/// from the first second, until it is isolated or a negative PCR clears it.
+#[test]
+fn a_positive_truck_outside_isolation_is_an_alarm_until_isolated() {
+    let alarm = |lot: &Lot| {
+        let facts = lot.store.clock_facts().unwrap();
+        clocks::clocks(&facts, &Policy::default())
+            .into_iter()
+            .filter(|c| c.kind == ClockKind::PositiveNotIsolated)
+            .map(|c| c.truck.unwrap().plate.to_string())
+            .collect::<Vec<_>>()
+    };
+    let mut lot = Lot::new();
+    arrive(&mut lot);
+    assert!(alarm(&lot).is_empty());
+    // The proposal to isolate is let go.
+    sampled(&mut lot, TestKind::Antigen, TestResult::Positive);
+    assert_eq!(alarm(&lot), [T]);
+    let facts = lot.store.clock_facts().unwrap();
+    let due = clocks::clocks(&facts, &Policy::default());
+    assert!(
+        due.iter()
+            .any(|c| c.kind == ClockKind::PositiveNotIsolated && c.overdue(lot.now() + mins(1))),
+        "due at once"
+    );
+    // A negative antigen does not clear it; isolation ends the alarm.
+    sampled(&mut lot, TestKind::Antigen, TestResult::Negative);
+    assert_eq!(alarm(&lot), [T]);
+    lot.ok(Op::Isolate {
+        plate: plate(T),
+        reason: "antigen positive".into(),
+        bay: None,
+    });
+    assert!(alarm(&lot).is_empty());
+    // Released after a negative PCR: cleared, no alarm.
+    sampled(&mut lot, TestKind::Pcr, TestResult::Negative);
+    lot.ok(release());
+    assert!(alarm(&lot).is_empty());
+    // Another truck: positive, not isolated, then a negative PCR clears it.
+    let other = "晋D20002";
+    lot.arrive(other);
+    lot.ok(sample_op(other, TestKind::Antigen));
+    lot.ok(result_op(other, TestKind::Antigen, TestResult::Positive));
+    assert_eq!(alarm(&lot), [other]);
+    lot.advance(mins(1));
+    lot.ok(sample_op(other, TestKind::Pcr));
+    lot.ok(result_op(other, TestKind::Pcr, TestResult::Negative));
+    assert!(alarm(&lot).is_empty());
+}
+
 #[test]
 fn a_full_isolation_zone_puts_the_truck_on_hold_and_the_freed_bay_is_proposed() {
     let mut lot = Lot::new();

@@ -271,6 +271,7 @@ fn clock_what(lang: Lang, k: &ClockKind) -> String {
         ClockKind::Handoff { mode } => say(lang, CliMsg::ClockHandoff, &[&wd(lang, *mode)]),
         ClockKind::HandoffConfirm { mode } => say(lang, CliMsg::ClockConfirm, &[&wd(lang, *mode)]),
         ClockKind::WaitingForIsolation => CliMsg::ClockWaiting.text(lang).into(),
+        ClockKind::PositiveNotIsolated => CliMsg::ClockPositiveOutside.text(lang).into(),
     }
 }
 
@@ -281,7 +282,9 @@ fn clock_key(k: &ClockKind) -> String {
         ClockKind::Disinfection { zone } => zone.to_string(),
         ClockKind::Service { service } => service.to_string(),
         ClockKind::Handoff { mode } | ClockKind::HandoffConfirm { mode } => mode.to_string(),
-        ClockKind::IsolationReview | ClockKind::WaitingForIsolation => String::new(),
+        ClockKind::IsolationReview
+        | ClockKind::WaitingForIsolation
+        | ClockKind::PositiveNotIsolated => String::new(),
     }
 }
 

@@ -77,6 +77,10 @@ pub struct ClockFacts {
     pub isolations: Vec<Isolation>,
     pub services: Vec<OpenService>,
     pub handoffs: Vec<OpenHandoff>,
+    /// Trucks on site with a positive result that stands and no isolation
+    /// under way (the operator let the proposal go), with when that
+    /// result came.
+    pub positives_outside: Vec<(TruckRef, DateTime<Utc>)>,
     /// Last round per zone (`None`: never), in `Zone::ALL` order.
     pub zone_disinfected: Vec<(Zone, Option<DateTime<Utc>>)>,
     /// When the lot's database was created: the disinfection clock of a zone
@@ -106,6 +110,8 @@ pub enum ClockKind {
     },
     /// A flagged truck on the holding list, waiting for an isolation bay.
     WaitingForIsolation,
+    /// A positive result stands and the truck is not in isolation.
+    PositiveNotIsolated,
 }
 
 impl ClockKind {
@@ -118,6 +124,7 @@ impl ClockKind {
             ClockKind::Handoff { .. } => "handoff",
             ClockKind::HandoffConfirm { .. } => "handoff_confirm",
             ClockKind::WaitingForIsolation => "waiting_for_isolation",
+            ClockKind::PositiveNotIsolated => "positive_not_isolated",
         }
     }
 }
@@ -171,6 +178,16 @@ pub fn clocks(facts: &ClockFacts, policy: &Policy) -> Vec<DueItem> {
             truck: Some(i.truck.clone()),
             started: i.since,
             due: i.since + policy.isolation_review(),
+        });
+    }
+    for (truck, since) in &facts.positives_outside {
+        // Due at once, like the holding list: a positive truck outside
+        // isolation is an alarm until it is isolated.
+        out.push(DueItem {
+            kind: ClockKind::PositiveNotIsolated,
+            truck: Some(truck.clone()),
+            started: *since,
+            due: *since,
         });
     }
     for (zone, last) in &facts.zone_disinfected {
@@ -416,6 +433,7 @@ mod tests {
                 requested_at: t(2, 0),
             }],
             handoffs: vec![],
+            positives_outside: vec![],
             zone_disinfected: vec![(Zone::Parking, Some(t(0, 0))), (Zone::Work, None)],
             lot_created: t(1, 0),
         }

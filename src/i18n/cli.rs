@@ -60,6 +60,7 @@ catalogue! {
         ClockHandoff => ("{0} handoff", "{0}交接"),
         ClockConfirm => ("confirm {0} arrival", "确认{0}送达"),
         ClockWaiting => ("waiting for isolation", "等待隔离"),
+        ClockPositiveOutside => ("positive, not isolated", "阳性未隔离"),
         // The isolation board.
         NoneIsolated => ("no trucks in isolation", "隔离区无车辆"),
         BoardHeld => ("{0} of {1} isolation bays held{2}", "隔离车位已用 {0}/{1}{2}"),

@@ -438,6 +438,7 @@ catalogue! {
     NextAwaitDecision => ("escalated {x} — await decision", "已于{x}上报——等待决定"),
     KindHandoffConfirm => ("confirm arrival", "确认送达"),
     KindWaitingIsolation => ("waiting for isolation", "等待隔离"),
+    KindPositiveOutside => ("positive, not isolated", "阳性未隔离"),
     NextSample => ("take a PCR sample", "采核酸样"),
     NextReview => ("review: release or escalate", "复核：解除或上报"),
     NextReviewAt => ("review at", "复核时间"),

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::conn::Row;
+use super::conn::{Row, args};
 use super::queries::decode;
 use super::{Result, Store, StoreError, parse_ts};
 use crate::domain::bay::{BayId, Zone};
@@ -14,7 +14,7 @@ use crate::domain::clocks::{
 };
 use crate::domain::event::{StayId, TestKind, TestResult};
 use crate::domain::plate::Plate;
-use crate::domain::stay::Status;
+use crate::domain::stay::{Status, standing_positive};
 
 /// Reads a `TruckRef` from columns `at`, `at + 1` (plate) and `at + 2` (bay).
 fn truck(r: &Row, at: usize) -> Result<TruckRef> {
@@ -214,6 +214,56 @@ impl Store {
             },
         )?;
         facts.zone_disinfected.sort_by_key(|(z, _)| *z);
+        facts.positives_outside = self.positives_outside()?;
         Ok(facts)
+    }
+
+    /// Trucks on site with a positive result that stands and no isolation
+    /// under way, with when that positive came. From the trucks on site
+    /// (their partial index) to their positive results (theirs): most have
+    /// none. Which positive still stands is the domain's rule, asked of each
+    /// such truck's results (a few trucks at most: each positive proposes
+    /// isolation).
+    fn positives_outside(&self) -> Result<Vec<(TruckRef, DateTime<Utc>)>> {
+        let trucks = self.db().query(
+            &format!(
+                "SELECT DISTINCT s.id, s.plate, b.id
+                   FROM stays s INDEXED BY stays_one_open_per_plate
+                        CROSS JOIN samples x INDEXED BY samples_positive ON x.stay = s.id
+                        {BAY_OF_S}
+                  WHERE x.result = 'positive' AND s.departed_at IS NULL
+                    AND NOT ({UNDER_ISOLATION})
+                  ORDER BY s.id"
+            ),
+            &[],
+            |r| truck(r, 0),
+        )?;
+        let mut out = Vec::new();
+        for t in trucks {
+            let results = self.db().query(
+                "SELECT test, result, result_at FROM samples
+                  WHERE stay = ?1 AND result IS NOT NULL ORDER BY result_at, result_id",
+                args![t.stay.0],
+                |r| {
+                    Ok((
+                        word::<TestKind>(r, 0)?,
+                        word::<TestResult>(r, 1)?,
+                        time(r, 2)?,
+                    ))
+                },
+            )?;
+            let tests: Vec<_> = results.iter().map(|&(test, res, _)| (test, res)).collect();
+            let Some(test) = standing_positive(&tests) else {
+                continue;
+            };
+            if let Some(&(_, _, since)) = results
+                .iter()
+                .rev()
+                .find(|&&(t, r, _)| t == test && r == TestResult::Positive)
+            {
+                out.push((t, since));
+            }
+        }
+        Ok(out)
     }
 }

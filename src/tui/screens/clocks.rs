@@ -204,6 +204,7 @@ fn what_text(sh: &Shared, c: &crate::domain::clocks::DueItem) -> String {
             format!("{} {}", sh.t(word(*mode)), sh.t(Msg::KindHandoffConfirm))
         }
         ClockKind::WaitingForIsolation => sh.t(Msg::KindWaitingIsolation).to_string(),
+        ClockKind::PositiveNotIsolated => sh.t(Msg::KindPositiveOutside).to_string(),
     }
 }
 

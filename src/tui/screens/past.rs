@@ -182,6 +182,7 @@ pub fn snapshot(layout: &Layout, past: &PastLot, live: &Snapshot) -> Snapshot {
             isolations: past.isolation.isolations.clone(),
             services: Vec::new(),
             handoffs: Vec::new(),
+            positives_outside: Vec::new(),
             zone_disinfected: Zone::ALL.map(|z| (z, None)).to_vec(),
             lot_created: live.facts.lot_created,
         },
