@@ -1169,6 +1169,81 @@ fn a_positive_truck_outside_isolation_is_an_alarm_until_isolated() {
     assert!(alarm(&lot).is_empty());
 }
 
+/// A truck forced out with its result pending is followed after it left:
+/// a positive that comes back then is an alarm until the case is reported
+/// (escalated), and again for a later positive; a negative PCR clears it.
+/// Only such a truck can be escalated once gone.
+#[test]
+fn a_positive_that_comes_back_after_departure_is_an_alarm_until_reported() {
+    let alarm = |lot: &Lot| {
+        let facts = lot.store.clock_facts().unwrap();
+        clocks::clocks(&facts, &Policy::default())
+            .into_iter()
+            .filter(|c| c.kind == ClockKind::PositiveDeparted)
+            .map(|c| {
+                (
+                    c.truck.as_ref().unwrap().plate.to_string(),
+                    c.overdue(lot.now()),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let escalate = |note: &str| Op::Escalate {
+        plate: plate(T),
+        note: note.into(),
+    };
+    let mut lot = Lot::new();
+    arrive(&mut lot);
+    lot.ok(sample_op(T, TestKind::Antigen));
+    lot.advance(mins(1));
+    lot.ok(force());
+    // Gone, nothing known yet: nothing to report.
+    assert!(alarm(&lot).is_empty());
+    assert_eq!(key(&lot.refused(escalate("why"))), "NotOnSite");
+    lot.advance(mins(10));
+    let out = lot.ok(result_op(T, TestKind::Antigen, TestResult::Positive));
+    assert_eq!(out.notes, [Note::PositiveAfterDeparture]);
+    assert_eq!(out.proposal, None, "nothing to isolate");
+    lot.advance(mins(1));
+    assert_eq!(alarm(&lot), [(T.to_string(), true)], "due at once");
+    // Reported: the alarm ends, and the log keeps the note.
+    let out = lot.ok(escalate("destination CDC told by phone"));
+    assert_eq!(out.bay, None);
+    assert!(alarm(&lot).is_empty());
+    // A PCR sampled before it left comes back positive after the report:
+    // a new alarm.
+    let mut lot = Lot::new();
+    arrive(&mut lot);
+    lot.ok(sample_op(T, TestKind::Antigen));
+    lot.ok(sample_op(T, TestKind::Pcr));
+    lot.advance(mins(1));
+    lot.ok(force());
+    lot.advance(mins(10));
+    lot.ok(result_op(T, TestKind::Antigen, TestResult::Positive));
+    lot.advance(mins(1));
+    lot.ok(escalate("reported"));
+    assert!(alarm(&lot).is_empty());
+    lot.advance(Duration::hours(6));
+    lot.ok(result_op(T, TestKind::Pcr, TestResult::Positive));
+    assert_eq!(alarm(&lot).len(), 1, "the later positive is reported again");
+    // A negative PCR after a positive clears it without a report.
+    let mut lot = Lot::new();
+    arrive(&mut lot);
+    lot.ok(sample_op(T, TestKind::Antigen));
+    lot.ok(sample_op(T, TestKind::Pcr));
+    lot.advance(mins(1));
+    lot.ok(force());
+    lot.advance(mins(10));
+    lot.ok(result_op(T, TestKind::Antigen, TestResult::Positive));
+    assert_eq!(alarm(&lot).len(), 1);
+    lot.advance(Duration::hours(6));
+    lot.ok(result_op(T, TestKind::Pcr, TestResult::Negative));
+    assert!(alarm(&lot).is_empty());
+    assert_eq!(key(&lot.refused(escalate("why"))), "NotOnSite");
+    // Every state above is the log's replay.
+    assert!(lot.store.check().unwrap().ok());
+}
+
 #[test]
 fn a_full_isolation_zone_puts_the_truck_on_hold_and_the_freed_bay_is_proposed() {
     let mut lot = Lot::new();

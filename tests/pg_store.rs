@@ -348,8 +348,8 @@ fn a_login_that_may_only_read_reads_and_is_told_it_may_not_write() {
     assert!(!ok_at(h, &url, &["log"]).contains("晋D22222"));
 }
 
-/// A lot made on a server by the release before (schema 11) is upgraded
-/// in place when a laptop of this one opens it: the rows stay, the rules
+/// A lot made on a server by an earlier release (schema 11) is upgraded
+/// in place, a step at a time, when a laptop of this one opens it: the rows stay, the rules
 /// hold in their new shape, and `check` finds the state equal to its log.
 #[test]
 fn a_lot_of_the_release_before_is_upgraded_on_the_server() {
@@ -363,6 +363,7 @@ fn a_lot_of_the_release_before_is_upgraded_on_the_server() {
              ALTER TABLE bays ADD CONSTRAINT bays_occupant_key UNIQUE (occupant);
              DROP INDEX occupancy_to;
              CREATE INDEX occupancy_to ON occupancy (to_at);
+             DROP INDEX stays_forced_out;
              UPDATE meta SET value = '11' WHERE key = 'schema_version';",
         )
         .unwrap();
@@ -373,20 +374,25 @@ fn a_lot_of_the_release_before_is_upgraded_on_the_server() {
     assert!(status.contains("total"), "{status}");
     // Upgraded by a gate, the lot reads for the reader again.
     assert!(ok_at(h, &reader, &["status"]).contains("total"));
-    let shape = |c: &mut postgres::Client| -> (String, i64, i64, String) {
+    let shape = |c: &mut postgres::Client| -> (String, i64, i64, String, String) {
         let r = c
             .query_one(
                 "SELECT (SELECT value FROM meta WHERE key = 'schema_version'),
                         (SELECT count(*) FROM pg_constraint WHERE conname = 'bays_occupant_key'),
                         (SELECT count(*) FROM bays WHERE occupant IS NOT NULL),
-                        (SELECT indexdef FROM pg_indexes WHERE indexname = 'occupancy_to')",
+                        (SELECT indexdef FROM pg_indexes WHERE indexname = 'occupancy_to'),
+                        (SELECT indexdef FROM pg_indexes WHERE indexname = 'stays_forced_out')",
                 &[],
             )
             .unwrap();
-        (r.get(0), r.get(1), r.get(2), r.get(3))
+        (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4))
     };
-    let (version, old_rule, taken, to_index) = shape(&mut admin);
-    assert_eq!(version, "12");
+    let (version, old_rule, taken, to_index, forced_index) = shape(&mut admin);
+    assert_eq!(version, "13");
+    assert!(
+        forced_index.contains("WHERE (forced_reason IS NOT NULL)"),
+        "{forced_index}"
+    );
     assert_eq!(old_rule, 0, "the rule is the partial index now");
     assert_eq!(taken, 1, "the truck is still in its bay");
     assert!(to_index.contains("WHERE (to_at IS NOT NULL)"), "{to_index}");
@@ -406,7 +412,7 @@ fn a_lot_of_the_release_before_is_upgraded_on_the_server() {
     assert!(ok_at(h, &url, &["check"]).contains("state matches"));
     // Opened again: nothing more to do.
     ok_at(h, &url, &["status"]);
-    assert_eq!(shape(&mut admin).0, "12");
+    assert_eq!(shape(&mut admin).0, "13");
 }
 
 /// A new lot on `cluster` with one truck on it, made by the program; the

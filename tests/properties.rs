@@ -636,6 +636,12 @@ fn run(steps: &[(i64, Step)]) -> Result<(), TestCaseError> {
                 .unwrap()
                 .and_then(|s| lot.store.stay_detail(s).unwrap())
                 .filter(|d| d.status != Status::Departed),
+            // The latest stay, gone or not: a departed one may be escalated.
+            (Step::Escalate { .. }, Some(p)) => lot
+                .store
+                .stay_of_plate(p)
+                .unwrap()
+                .and_then(|s| lot.store.stay_detail(s).unwrap()),
             _ => None,
         };
         let result = lot.exec(&op);
@@ -684,9 +690,21 @@ fn run(steps: &[(i64, Step)]) -> Result<(), TestCaseError> {
                             }
                         }
                     }
-                    // After departure only a late result or the handoff's
-                    // confirmation may still be recorded.
+                    // After departure only a late result, the handoff's
+                    // confirmation, or the report of a positive result
+                    // that came back after the truck left may still be
+                    // recorded.
                     Step::Result { .. } | Step::HandoffConfirm { .. } => {}
+                    Step::Escalate { .. } => {
+                        let p = who.as_ref().unwrap();
+                        let d = stay_before.as_ref().unwrap();
+                        prop_assert!(
+                            on_site.contains(p) || positive_stands(d),
+                            "step {}: {:?} off site with no positive standing",
+                            n,
+                            op
+                        );
+                    }
                     _ => {
                         if let Some(p) = &who {
                             prop_assert!(on_site.contains(p), "step {}: {:?} off site", n, op);

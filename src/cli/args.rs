@@ -246,9 +246,9 @@ pub enum Command {
         #[arg(long, value_parser = bay)]
         bay: Option<BayId>,
     },
-    /// Record an escalation of an isolated truck
+    /// Record an escalation of an isolated truck, or report a truck that left before its positive result came back
     Escalate {
-        /// The plate of a truck on site
+        /// The plate of a truck on site, or of one that left with a positive result standing
         #[arg(value_parser = plate)]
         plate: Plate,
         /// What was escalated, to whom (recorded)

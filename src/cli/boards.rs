@@ -272,6 +272,7 @@ fn clock_what(lang: Lang, k: &ClockKind) -> String {
         ClockKind::HandoffConfirm { mode } => say(lang, CliMsg::ClockConfirm, &[&wd(lang, *mode)]),
         ClockKind::WaitingForIsolation => CliMsg::ClockWaiting.text(lang).into(),
         ClockKind::PositiveNotIsolated => CliMsg::ClockPositiveOutside.text(lang).into(),
+        ClockKind::PositiveDeparted => CliMsg::ClockPositiveDeparted.text(lang).into(),
     }
 }
 
@@ -284,7 +285,8 @@ fn clock_key(k: &ClockKind) -> String {
         ClockKind::Handoff { mode } | ClockKind::HandoffConfirm { mode } => mode.to_string(),
         ClockKind::IsolationReview
         | ClockKind::WaitingForIsolation
-        | ClockKind::PositiveNotIsolated => String::new(),
+        | ClockKind::PositiveNotIsolated
+        | ClockKind::PositiveDeparted => String::new(),
     }
 }
 

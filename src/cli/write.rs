@@ -547,6 +547,7 @@ fn after(o: &Outcome, lang: Lang, out: &mut dyn Write) -> Result<(), Failure> {
             Note::ServiceClosedAtDeparture(kind) => {
                 line(out, lang, CliMsg::NoteServiceClosed, &[&wd(lang, *kind)])?
             }
+            Note::PositiveAfterDeparture => line(out, lang, CliMsg::NotePositiveLeft, &[&p])?,
         }
     }
     match &o.proposal {

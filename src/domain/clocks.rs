@@ -81,6 +81,10 @@ pub struct ClockFacts {
     /// under way (the operator let the proposal go), with when that
     /// result came.
     pub positives_outside: Vec<(TruckRef, DateTime<Utc>)>,
+    /// Trucks that left before a positive result came back, whose positive
+    /// stands and was not reported (escalated) since, with when that
+    /// result came.
+    pub positives_departed: Vec<(TruckRef, DateTime<Utc>)>,
     /// Last round per zone (`None`: never), in `Zone::ALL` order.
     pub zone_disinfected: Vec<(Zone, Option<DateTime<Utc>>)>,
     /// When the lot's database was created: the disinfection clock of a zone
@@ -112,6 +116,9 @@ pub enum ClockKind {
     WaitingForIsolation,
     /// A positive result stands and the truck is not in isolation.
     PositiveNotIsolated,
+    /// A positive result came back after the truck left, and the case is
+    /// not reported (escalated) yet.
+    PositiveDeparted,
 }
 
 impl ClockKind {
@@ -125,6 +132,7 @@ impl ClockKind {
             ClockKind::HandoffConfirm { .. } => "handoff_confirm",
             ClockKind::WaitingForIsolation => "waiting_for_isolation",
             ClockKind::PositiveNotIsolated => "positive_not_isolated",
+            ClockKind::PositiveDeparted => "positive_departed",
         }
     }
 }
@@ -185,6 +193,16 @@ pub fn clocks(facts: &ClockFacts, policy: &Policy) -> Vec<DueItem> {
         // isolation is an alarm until it is isolated.
         out.push(DueItem {
             kind: ClockKind::PositiveNotIsolated,
+            truck: Some(truck.clone()),
+            started: *since,
+            due: *since,
+        });
+    }
+    for (truck, since) in &facts.positives_departed {
+        // Due at once: the destination and the health authority must hear
+        // of it now.
+        out.push(DueItem {
+            kind: ClockKind::PositiveDeparted,
             truck: Some(truck.clone()),
             started: *since,
             due: *since,
@@ -434,6 +452,7 @@ mod tests {
             }],
             handoffs: vec![],
             positives_outside: vec![],
+            positives_departed: vec![],
             zone_disinfected: vec![(Zone::Parking, Some(t(0, 0))), (Zone::Work, None)],
             lot_created: t(1, 0),
         }

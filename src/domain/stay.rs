@@ -250,8 +250,14 @@ pub fn check(stay: &StayState, action: Action) -> Result<(), RuleRefusal> {
     use RuleRefusal as R;
     let plate = || stay.plate.clone();
     // A result can come back, and a handoff be confirmed at its destination,
-    // after the truck has left; nothing else can happen to a departed stay.
-    let after_departure = matches!(action, Action::Result(_) | Action::HandoffConfirm);
+    // after the truck has left; a positive result that stands after it
+    // left is reported (escalated). Nothing else can happen to a departed
+    // stay.
+    let after_departure = match action {
+        Action::Result(_) | Action::HandoffConfirm => true,
+        Action::Escalate => stay.standing_positive().is_some(),
+        _ => false,
+    };
     if stay.status == Status::Departed && !after_departure {
         return Err(R::AlreadyDeparted {
             plate: plate(),
@@ -293,7 +299,7 @@ pub fn check(stay: &StayState, action: Action) -> Result<(), RuleRefusal> {
             _ => Err(R::NotIsolated { plate: plate() }),
         },
         Action::Escalate => match stay.status {
-            Status::Isolated | Status::Holding => Ok(()),
+            Status::Isolated | Status::Holding | Status::Departed => Ok(()),
             _ => Err(R::NotIsolated { plate: plate() }),
         },
         Action::HandoffStart { mode, decided } => match stay.status {

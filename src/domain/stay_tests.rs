@@ -274,3 +274,25 @@ fn rechecks_name_a_person_in_the_cab() {
     let e = check(&s, Action::Recheck { person: 1 }).unwrap_err();
     assert!(e.to_string().contains("only the driver"), "{e}");
 }
+
+/// A positive result that came back after the truck left is reported
+/// (escalated) then; a departed truck with no positive standing is not.
+#[test]
+fn a_departed_truck_is_escalated_only_while_a_positive_stands() {
+    let mut s = stay(Status::Departed);
+    s.bay = None;
+    let verdict = |s: &StayState| match check(s, Action::Escalate) {
+        Ok(()) => "ok",
+        Err(e) => e.key(),
+    };
+    assert_eq!(verdict(&s), "already_departed");
+    s.results = vec![(TestKind::Antigen, TestResult::Positive)];
+    assert_eq!(verdict(&s), "ok");
+    s.results.push((TestKind::Pcr, TestResult::Negative));
+    assert_eq!(verdict(&s), "already_departed", "a negative PCR cleared it");
+    // Nothing else opens up after departure because of it.
+    s.results.push((TestKind::Antigen, TestResult::Positive));
+    for action in [Action::Isolate, Action::Release, Action::ServiceRequest] {
+        assert_eq!(check(&s, action).unwrap_err().key(), "already_departed");
+    }
+}

@@ -61,6 +61,7 @@ catalogue! {
         ClockConfirm => ("confirm {0} arrival", "确认{0}送达"),
         ClockWaiting => ("waiting for isolation", "等待隔离"),
         ClockPositiveOutside => ("positive, not isolated", "阳性未隔离"),
+        ClockPositiveDeparted => ("positive after it left: report (escalate)", "离场后阳性：请上报"),
         // The isolation board.
         NoneIsolated => ("no trucks in isolation", "隔离区无车辆"),
         BoardHeld => ("{0} of {1} isolation bays held{2}", "隔离车位已用 {0}/{1}{2}"),
@@ -112,6 +113,7 @@ catalogue! {
         WhenArrived => ("when it reaches its destination: trucklot handoff {0} confirm", "送达目的地后：trucklot handoff {0} confirm"),
         HandoffConfirmed => ("{0}: handoff arrival at the destination confirmed{1}", "{0}：已确认交接送达目的地{1}"),
         ParenStay => (" (stay {0})", "（第 {0} 次停留）"),
+        NotePositiveLeft => ("{0} has left: report this positive (trucklot escalate {0} --note …); the clocks show it until then", "{0} 已离场：请上报此阳性结果（trucklot escalate {0} --note …）；上报前计时板持续提示"),
         NoteHolding => ("isolation is full: waiting on the holding list in {0} (trucklot isolate {1} --reason … when a bay frees)", "隔离区已满：在 {0} 列入等待隔离名单（有空位时：trucklot isolate {1} --reason …）"),
         NoteServiceClosed => ("closed the open {0} call", "已关闭未完成的{0}呼叫"),
         ProposeIsolateIn => ("propose: isolate in {0} (trucklot isolate {1} --reason …)", "建议：隔离到 {0}（trucklot isolate {1} --reason …）"),

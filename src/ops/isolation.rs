@@ -1,12 +1,13 @@
 //! The isolation zone: holding a truck (also one from the holding list),
 //! releasing it (with a reason and who decided), and escalating a case to the
-//! shift lead's superiors.
+//! shift lead's superiors (also a truck that left before its positive result
+//! came back).
 
-use super::{OpError, Outcome, Writer, outcome, required};
+use super::{OpError, Outcome, Refusal, Writer, outcome, required};
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::event::Event;
 use crate::domain::plate::Plate;
-use crate::domain::stay::Action;
+use crate::domain::stay::{self, Action, RuleRefusal};
 
 pub(super) fn isolate(
     w: &mut Writer<'_, '_>,
@@ -52,13 +53,22 @@ pub(super) fn release(
     })
 }
 
+/// Reports a case up: a truck under isolation's authority, or one that
+/// left before a positive result came back (its latest stay).
 pub(super) fn escalate(
     w: &mut Writer<'_, '_>,
     plate: &Plate,
     note: &str,
 ) -> Result<Outcome, OpError> {
     let note = required("note", note)?;
-    let stay = w.stay_for(plate, Action::Escalate)?;
+    let stay =
+        w.tx.latest_stay(plate)?
+            .ok_or_else(|| Refusal::NotOnSite(plate.clone()))?;
+    stay::check(&stay, Action::Escalate).map_err(|r| match r {
+        // Gone with nothing to report: as every other truck operation says.
+        RuleRefusal::AlreadyDeparted { .. } => Refusal::NotOnSite(plate.clone()),
+        r => Refusal::Rule(r),
+    })?;
     w.record(Event::Escalated {
         stay: stay.id,
         note,

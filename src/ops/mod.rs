@@ -210,6 +210,9 @@ pub enum Note {
     Holding,
     /// An open service call was closed because the truck departed.
     ServiceClosedAtDeparture(ServiceKind),
+    /// A positive result came back after the truck left: the case is to
+    /// be reported (escalated), and the clocks say so until it is.
+    PositiveAfterDeparture,
 }
 
 /// Runs `op` in one transaction, as the client's action (`ctx.action`) or

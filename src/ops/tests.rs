@@ -3,7 +3,7 @@
 //! positive result proposes isolation, an invalid one a new sample. A result
 //! may arrive after the truck has left.
 
-use super::{OpError, Outcome, Proposal, Refusal, Writer, optional, outcome};
+use super::{Note, OpError, Outcome, Proposal, Refusal, Writer, optional, outcome};
 use crate::domain::bay::Zone;
 use crate::domain::event::{Event, TestKind, TestResult};
 use crate::domain::plate::Plate;
@@ -85,6 +85,9 @@ pub(super) fn record_result(
     })?;
     let mut out = outcome(&stay, stay.bay.clone());
     let on_site = stay.status != Status::Departed;
+    if !on_site && result == TestResult::Positive {
+        out.notes.push(Note::PositiveAfterDeparture);
+    }
     out.proposal = match result {
         TestResult::Positive
             if on_site && !matches!(stay.status, Status::Isolated | Status::Holding) =>

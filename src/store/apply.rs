@@ -194,11 +194,15 @@ pub(super) fn apply(db: Db<'_>, id: i64, at: DateTime<Utc>, event: &Event) -> Re
                 args![reason, &at, by],
             )
         }
-        Event::Escalated { stay, note } => set_stay(
-            db,
-            *stay,
-            "escalated_at = ?3, escalation_note = ?2",
-            args![note, &at],
+        // Also of a stay that has left: a positive result that came back
+        // after the truck left is reported.
+        Event::Escalated { stay, note } => one_row(
+            exec(
+                db,
+                "UPDATE stays SET escalated_at = ?3, escalation_note = ?2 WHERE id = ?1",
+                args![stay.0, note, &at],
+            )?,
+            || format!("stay {stay} does not exist"),
         ),
         Event::HandoffStarted {
             stay,

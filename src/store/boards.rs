@@ -215,6 +215,7 @@ impl Store {
         )?;
         facts.zone_disinfected.sort_by_key(|(z, _)| *z);
         facts.positives_outside = self.positives_outside()?;
+        facts.positives_departed = self.positives_departed()?;
         Ok(facts)
     }
 
@@ -238,6 +239,34 @@ impl Store {
             &[],
             |r| truck(r, 0),
         )?;
+        self.standing_positives(trucks)
+    }
+
+    /// Trucks that left before a positive result came back (recorded after
+    /// the departure), whose positive stands and was not reported since,
+    /// with when that positive came. Only a forced departure lets a truck
+    /// out with a result pending (an escort, the other way, answers for
+    /// its truck): these are looked for among the stays forced out, a few
+    /// a season, through their partial index.
+    fn positives_departed(&self) -> Result<Vec<(TruckRef, DateTime<Utc>)>> {
+        let trucks = self.db().query(
+            "SELECT DISTINCT s.id, s.plate, NULL
+               FROM stays s INDEXED BY stays_forced_out
+                    CROSS JOIN samples x ON x.stay = s.id
+                    CROSS JOIN events e ON e.id = x.result_id
+              WHERE s.forced_reason IS NOT NULL AND s.departed_at IS NOT NULL
+                AND x.result = 'positive' AND e.at > s.departed_at
+                AND (s.escalated_at IS NULL OR s.escalated_at < e.at)
+              ORDER BY s.id",
+            &[],
+            |r| truck(r, 0),
+        )?;
+        self.standing_positives(trucks)
+    }
+
+    /// Of `trucks`, those whose positive result still stands (the domain's
+    /// rule, asked of each one's results), with when that positive came.
+    fn standing_positives(&self, trucks: Vec<TruckRef>) -> Result<Vec<(TruckRef, DateTime<Utc>)>> {
         let mut out = Vec::new();
         for t in trucks {
             let results = self.db().query(

@@ -419,7 +419,7 @@ pub static BINDINGS: &[Binding] = &[
     Binding { modes: &[M::Map], keys: &[k('r')], action: Action::Result, help: Msg::KeyResult, footer: true },
     Binding { modes: &[M::Map], keys: &[k('x')], action: Action::Isolate, help: Msg::KeyIsolate, footer: false },
     Binding { modes: &[M::Map, M::Isolation], keys: &[k('u')], action: Action::Release, help: Msg::KeyRelease, footer: false },
-    Binding { modes: &[M::Map, M::Isolation], keys: &[k('e')], action: Action::Escalate, help: Msg::KeyEscalate, footer: false },
+    Binding { modes: &[M::Map, M::Isolation, M::Clocks], keys: &[k('e')], action: Action::Escalate, help: Msg::KeyEscalate, footer: false },
     Binding { modes: &[M::Map, M::Isolation], keys: &[k('p')], action: Action::Handoff, help: Msg::KeyHandoff, footer: false },
     Binding { modes: &[M::Map], keys: &[k('T')], action: Action::Recheck, help: Msg::KeyRecheck, footer: false },
     Binding { modes: &[M::Map], keys: &[k('E')], action: Action::Correct, help: Msg::KeyCorrect, footer: false },

@@ -36,6 +36,7 @@ pub fn op_done(sh: &Shared, op: &Op, result: Result<Outcome, OpError>) -> Vec<Cm
                     Note::ServiceClosedAtDeparture(kind) => sh
                         .t(Msg::NoteServiceClosed)
                         .replace("{x}", sh.t(word(*kind))),
+                    Note::PositiveAfterDeparture => sh.t(Msg::NotePositiveLeft).to_string(),
                 });
             }
             out.push(Cmd::Toast(text, false));

@@ -92,7 +92,10 @@ fn has_lot(db: Db<'_>) -> Result<bool> {
 /// The steps from one schema version to the next on a server, by the
 /// version they start from. A server's lot is never replayed to upgrade:
 /// each step keeps the state's rows.
-const UPGRADES: &[(i64, &str)] = &[(11, include_str!("upgrade_12.sql"))];
+const UPGRADES: &[(i64, &str)] = &[
+    (11, include_str!("upgrade_12.sql")),
+    (12, include_str!("upgrade_13.sql")),
+];
 
 /// Brings a lot of an older schema up to this one, a step at a time, each
 /// in one transaction under the writers' lock that reads the version

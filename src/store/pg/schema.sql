@@ -39,7 +39,7 @@ CREATE TABLE meta (
 );
 -- PostgreSQL has no `PRAGMA application_id` / `user_version`: these two
 -- rows stand for them (the store will read them when it opens a database).
-INSERT INTO meta (key, value) VALUES ('application', 'trucklot'), ('schema_version', '12');
+INSERT INTO meta (key, value) VALUES ('application', 'trucklot'), ('schema_version', '13');
 
 -- The record. Ids are never reused (SQLite's AUTOINCREMENT); ALWAYS so
 -- that only a deliberate `OVERRIDING SYSTEM VALUE` (a future `migrate`
@@ -148,6 +148,7 @@ CREATE INDEX stays_plate ON stays (plate);
 CREATE INDEX stays_isolation ON stays (isolated_at) WHERE isolated_at IS NOT NULL AND released_at IS NULL AND departed_at IS NULL;
 CREATE INDEX stays_handoff_open ON stays (handoff_done_at) WHERE handoff_started_at IS NOT NULL AND handoff_confirmed_at IS NULL;
 CREATE INDEX stays_departed ON stays (departed_at) WHERE departed_at IS NOT NULL;
+CREATE INDEX stays_forced_out ON stays (departed_at) WHERE forced_reason IS NOT NULL;
 
 CREATE TABLE bays (
     id             TEXT    PRIMARY KEY,

@@ -1,5 +1,6 @@
 //! The clocks board: everything due, soonest first, live; Enter goes to
-//! the truck or zone, `a` confirms a finished handoff arrived.
+//! the truck or zone, `a` confirms a finished handoff arrived, `e` reports a
+//! truck up (a positive result that came after it left).
 
 use chrono::Duration;
 use ratatui::Frame;
@@ -10,6 +11,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
 use super::confirm::Confirm;
 use super::isolation::IsolationBoard;
+use super::prompt::{Prompt, PromptNext};
 use super::{Cmd, Layer, Screen};
 use crate::domain::clocks::{ClockKind, NextAction};
 use crate::i18n::Msg;
@@ -66,6 +68,28 @@ impl ClocksBoard {
             None => Cmd::error(sh.t(Msg::SelectHandoffToConfirm)),
         }
     }
+
+    /// `e`: report the selected clock's truck up (escalate), with a note:
+    /// the alarm of a positive result that came after the truck left ends
+    /// so. The rules answer for any other truck as on the map.
+    fn escalate(&self, sh: &Shared) -> Cmd {
+        match sh.clocks.get(self.selected).and_then(|c| c.truck.as_ref()) {
+            Some(t) => {
+                let bay = t
+                    .bay
+                    .as_ref()
+                    .map(|b| b.to_string())
+                    .unwrap_or_else(|| sh.t(Msg::LeftTheLot).to_string());
+                Prompt::push(
+                    Msg::PromptEscalateNote,
+                    format!("{}  {bay}", t.plate),
+                    true,
+                    PromptNext::Escalate(t.plate.clone()),
+                )
+            }
+            None => Cmd::error(sh.t(Msg::SelectTruckToEscalate)),
+        }
+    }
 }
 
 impl Layer for ClocksBoard {
@@ -93,6 +117,7 @@ impl Layer for ClocksBoard {
                 Cmd::Push(Screen::Isolation(IsolationBoard::new(sh))),
             ],
             Action::HandoffArrived => vec![self.handoff_arrived(sh)],
+            Action::Escalate => vec![self.escalate(sh)],
             _ => Vec::new(),
         }
     }
@@ -205,6 +230,7 @@ fn what_text(sh: &Shared, c: &crate::domain::clocks::DueItem) -> String {
         }
         ClockKind::WaitingForIsolation => sh.t(Msg::KindWaitingIsolation).to_string(),
         ClockKind::PositiveNotIsolated => sh.t(Msg::KindPositiveOutside).to_string(),
+        ClockKind::PositiveDeparted => sh.t(Msg::KindPositiveDeparted).to_string(),
     }
 }
 

@@ -183,6 +183,7 @@ pub fn snapshot(layout: &Layout, past: &PastLot, live: &Snapshot) -> Snapshot {
             services: Vec::new(),
             handoffs: Vec::new(),
             positives_outside: Vec::new(),
+            positives_departed: Vec::new(),
             zone_disinfected: Zone::ALL.map(|z| (z, None)).to_vec(),
             lot_created: live.facts.lot_created,
         },
