@@ -3,6 +3,12 @@
 //! [`PlateQuery`] (with the province typed as a character, as pinyin, or
 //! skipped).
 //!
+//! Two readings: [`Plate::parse_typed`] is what a person typed, anywhere a
+//! plate is typed (the command line's arguments, the interface's form,
+//! prompts and filters): the province may be pinyin (`jinD12345`).
+//! [`Plate::parse`] is the strict one, for plates the program wrote itself
+//! (the store, JSON, files it made).
+//!
 //! This module does not know about stays, bays, storage or the terminal; it
 //! is pure string handling with no I/O. Phone numbers live in `phone`, free
 //! text fields in `text`.
@@ -11,9 +17,9 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
-use super::text::{echo, safe_char};
+use super::text::{code_point, echo, safe_char};
 
 /// The province (region) characters that may open a plate.
 pub const PROVINCES: &str = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼";
@@ -53,7 +59,7 @@ pub enum PlateError {
     #[error("plate '{input}': {} is not a province character", shown(*.ch))]
     Province { input: String, ch: char },
     /// The second character is not an issuing letter `A`–`Z` except `I`.
-    #[error("plate '{input}': issuing letter must be A–Z except I")]
+    #[error("plate '{input}': issuing letter must be A–Z except I, not {}", shown(*.ch))]
     Letter { input: String, ch: char },
     /// Too few or too many characters for the kind of plate.
     #[error("plate '{input}' is too {}: expected {expected}", short_or_long(*.short))]
@@ -74,6 +80,21 @@ pub enum PlateError {
          one character and 4 digits, or 5 digits then D or F"
     )]
     NewEnergy { input: String },
+    /// The province was typed as a pinyin that makes a plate with more than
+    /// one province (`gui`: 桂 and 贵), none of them the site's.
+    #[error(
+        "plate '{input}': the pinyin could be {}: type the province character",
+        either(provinces)
+    )]
+    Ambiguous { input: String, provinces: Vec<char> },
+}
+
+fn either(provinces: &[char]) -> String {
+    let names: Vec<String> = provinces.iter().map(char::to_string).collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.concat(),
+    }
 }
 
 fn short_or_long(short: bool) -> &'static str {
@@ -91,14 +112,9 @@ fn character_reason(ch: char) -> String {
 /// A character as a message can show it: quoted when it can be seen, by
 /// its code point when it cannot (a zero-width space, a BOM, a control).
 fn shown(ch: char) -> String {
-    let invisible = ch.is_control()
-        || ch.is_whitespace()
-        || UnicodeWidthChar::width(ch) == Some(0)
-        || matches!(ch, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}');
-    if invisible {
-        format!("the invisible character U+{:04X}", ch as u32)
-    } else {
-        format!("'{ch}'")
+    match code_point(ch) {
+        Some(u) => format!("the invisible character {u}"),
+        None => format!("'{ch}'"),
     }
 }
 
@@ -114,6 +130,7 @@ impl PlateError {
             PlateError::Character { .. } => "character",
             PlateError::Suffix { .. } => "suffix",
             PlateError::NewEnergy { .. } => "new_energy",
+            PlateError::Ambiguous { .. } => "ambiguous",
         }
     }
 }
@@ -310,34 +327,75 @@ impl Plate {
         }))
     }
 
-    /// Like `parse`, but the province may also be typed as pinyin, as an
-    /// operator in gloves does (`jinD12345`). Where a pinyin names several
-    /// provinces (`JIN` is 晋 and 津), `home` — the site's province — wins;
-    /// otherwise the one that makes a valid plate. A plain `parse` error is
-    /// returned when no pinyin reading helps.
-    pub fn parse_loose(text: &str, home: char) -> Result<Plate, PlateError> {
+    /// A plate as a person typed it: what every face reads a typed plate
+    /// with (the command line's arguments, the interface's form, prompts
+    /// and filters), so that a plate means the same everywhere. Normalised
+    /// like `parse`, and the province may also be typed as pinyin, as an
+    /// operator in gloves does (`jinD12345` → 晋D12345).
+    ///
+    /// The pinyin read is the longest one that opens the text and leaves a
+    /// letter after it, the issuing letter: `jingD12345` is 京D12345 (not
+    /// 晋G·D12345), `yuE12345` is 豫E or 渝E (not 粤 and a digit). Where
+    /// that pinyin names two provinces that both make a plate (`JIN` is 晋
+    /// and 津), `home` — the site's province — wins; without it the text is
+    /// refused as [`PlateError::Ambiguous`], naming them. A reading that is
+    /// no plate is refused with its reason (`jinD1234` is too short), and a
+    /// text that opens with no pinyin with `parse`'s.
+    pub fn parse_typed(text: &str, home: char) -> Result<Plate, PlateError> {
         let err = match Plate::parse(text) {
             Ok(p) => return Ok(p),
             Err(e) => e,
         };
-        let norm = normalise(text);
-        if !norm.starts_with(|c: char| c.is_ascii_uppercase()) {
+        // Only a text that does not open with a province may have it in
+        // pinyin; `parse` has seen that it is short enough.
+        if !matches!(err, PlateError::Province { .. }) {
             return Err(err);
         }
-        let mut found: Vec<Plate> = PROVINCES
+        let norm = normalise(text);
+        let opening: Vec<(char, &str)> = PROVINCES
             .chars()
             .filter_map(|prov| {
-                let rest = norm.strip_prefix(pinyin(prov)?)?;
-                Plate::parse(&format!("{prov}{rest}")).ok()
+                let py = pinyin(prov)?;
+                norm.starts_with(py).then_some((prov, py))
             })
             .collect();
-        found.dedup();
-        if let Some(i) = found.iter().position(|p| p.0.starts_with(home)) {
-            return Ok(found.swap_remove(i));
+        let leaves_letter = |py: &str| {
+            norm.get(py.len()..)
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+        };
+        let longest = |letter: bool| {
+            opening
+                .iter()
+                .map(|&(_, py)| py)
+                .filter(|py| !letter || leaves_letter(py))
+                .max_by_key(|py| py.len())
+        };
+        let Some(py) = longest(true).or_else(|| longest(false)) else {
+            return Err(err);
+        };
+        // The provinces of that pinyin, with the plate the rest makes with
+        // each, or why it makes none.
+        let readings: Vec<Result<Plate, PlateError>> = opening
+            .iter()
+            .filter(|&&(_, p)| p == py)
+            .map(|&(prov, _)| {
+                let chars: Vec<char> = std::iter::once(prov)
+                    .chain(norm[py.len()..].chars())
+                    .collect();
+                validate(&chars, text).map(|()| Plate(chars.iter().collect()))
+            })
+            .collect();
+        let plates: Vec<&Plate> = readings.iter().filter_map(|r| r.as_ref().ok()).collect();
+        if let Some(p) = plates.iter().find(|p| p.0.starts_with(home)) {
+            return Ok((*p).clone());
         }
-        match found.len() {
-            1 => Ok(found.swap_remove(0)),
-            _ => Err(err),
+        match plates.as_slice() {
+            [p] => Ok((*p).clone()),
+            [] => Err(readings.into_iter().find_map(Result::err).unwrap_or(err)),
+            several => Err(PlateError::Ambiguous {
+                input: echo(text),
+                provinces: several.iter().filter_map(|p| p.0.chars().next()).collect(),
+            }),
         }
     }
 

@@ -128,7 +128,7 @@ fn error_messages() {
     );
     assert_eq!(
         msg("晋I12345"),
-        "plate '晋I12345': issuing letter must be A–Z except I"
+        "plate '晋I12345': issuing letter must be A–Z except I, not 'I'"
     );
     assert_eq!(
         msg("晋D1234O"),
@@ -253,26 +253,104 @@ fn never_panics_on_odd_input() {
     );
 }
 
+/// `parse_typed`, the one reading of a typed plate (the command line, the
+/// form, prompts and filters): each row is the text, the site's province,
+/// and the plate or the kind of error.
 #[test]
-fn a_province_typed_as_pinyin_is_read_as_the_province() {
-    let home = '晋';
-    let p = |t: &str| Plate::parse_loose(t, home).map(|p| p.as_str().to_string());
-    assert_eq!(p("jinD12345").unwrap(), "晋D12345");
-    assert_eq!(p("JIN d 12345").unwrap(), "晋D12345");
-    // 津 is JIN too: the site's own province wins, another home picks its own.
+fn typed_plates_read_the_same_everywhere() {
+    let cases: &[(&str, char, Result<&str, &str>)] = &[
+        // What `parse` takes, as it takes it.
+        ("晋D12345", '晋', Ok("晋D12345")),
+        ("晋d 12345", '津', Ok("晋D12345")),
+        ("晋Ｄ１２３４５", '晋', Ok("晋D12345")),
+        ("津A00001", '晋', Ok("津A00001")),
+        // A pinyin province, any case, spaced, full-width.
+        ("jinD12345", '晋', Ok("晋D12345")),
+        ("JIN d 12345", '晋', Ok("晋D12345")),
+        ("Jin·D·12345", '晋', Ok("晋D12345")),
+        ("ｊｉｎＤ１２３４５", '晋', Ok("晋D12345")),
+        ("jingA12345", '晋', Ok("京A12345")),
+        ("chuanA12345", '晋', Ok("川A12345")),
+        ("eA12345", '晋', Ok("鄂A12345")),
+        ("jinD1234挂", '晋', Ok("晋D1234挂")),
+        ("jinAD12345", '晋', Ok("晋AD12345")),
+        // 晋 and 津 are both JIN: the site's province decides.
+        ("jinD12345", '津', Ok("津D12345")),
+        ("guiA12345", '桂', Ok("桂A12345")),
+        ("guiA12345", '贵', Ok("贵A12345")),
+        // The longest pinyin that leaves a letter: JING is 京 even where
+        // JIN + G·D12345 (a new-energy serial) is a plate of the site's own
+        // province; JIN·D12345, never JI·N·D12345 (冀N, new-energy), even
+        // where 冀 is home (there 晋 or 津 is asked); YU·E before YUE and a
+        // digit.
+        ("jingD12345", '晋', Ok("京D12345")),
+        ("jinD12345", '冀', Err("ambiguous")),
+        ("yunA12345", '渝', Ok("云A12345")),
+        ("yuE12345", '豫', Ok("豫E12345")),
+        ("yueB12345", '晋', Ok("粤B12345")),
+        // A pinyin naming two provinces, neither the site's: refused.
+        ("guiA12345", '晋', Err("ambiguous")),
+        ("jinD12345", '京', Err("ambiguous")),
+        ("yuB12345", '晋', Err("ambiguous")),
+        ("yuE12345", '晋', Err("ambiguous")),
+        // Strict still: the reading's reason, never a shorter pinyin's
+        // plate (JI·N·D1234 is one).
+        ("jinD1234", '冀', Err("length")),
+        ("jinD1234", '晋', Err("length")),
+        ("jinI12345", '晋', Err("letter")),
+        ("jinD1234O", '晋', Err("character")),
+        ("jinD1234使", '晋', Err("suffix")),
+        ("jinDA12345", '晋', Err("new_energy")),
+        ("jin", '晋', Err("length")),
+        ("jin\u{200B}D12345", '晋', Err("character")),
+        ("jinD12\u{FEFF}345", '晋', Err("character")),
+        // No pinyin opens it: `parse`'s reason.
+        ("D12345", '晋', Err("province")),
+        ("XD12345", '晋', Err("province")),
+        ("\u{FEFF}晋D12345", '晋', Err("province")),
+        ("\u{200B}jinD12345", '晋', Err("province")),
+        ("晋D1\u{200B}2345", '晋', Err("character")),
+        ("", '晋', Err("empty")),
+        ("jinD123456789012345", '晋', Err("too_long")),
+    ];
+    for &(text, home, want) in cases {
+        let got = Plate::parse_typed(text, home);
+        match (&got, want) {
+            (Ok(p), Ok(w)) => assert_eq!(p.as_str(), w, "{text:?} at {home}"),
+            (Err(e), Err(key)) => {
+                assert_eq!(e.reason_key(), key, "{text:?} at {home}: {e}");
+                let line = e.to_string();
+                assert!(
+                    !line.chars().any(super::super::text::is_control),
+                    "{line:?}"
+                );
+            }
+            _ => panic!("{text:?} at {home}: {got:?}, expected {want:?}"),
+        }
+    }
+}
+
+#[test]
+fn typed_plate_errors_name_what_was_typed() {
+    let msg = |s: &str, home: char| match Plate::parse_typed(s, home) {
+        Ok(p) => panic!("{s:?} accepted as {p}"),
+        Err(e) => e.to_string(),
+    };
     assert_eq!(
-        Plate::parse_loose("jinD12345", '津').unwrap().as_str(),
-        "津D12345"
+        msg("jinD1234", '晋'),
+        "plate 'jinD1234' is too short: expected province, letter and 5 characters"
     );
-    assert_eq!(p("jingA12345").unwrap(), "京A12345");
-    assert_eq!(p("chuanA12345").unwrap(), "川A12345");
-    assert_eq!(p("晋D12345").unwrap(), "晋D12345");
-    // No pinyin reading makes a plate: the plain error stands.
     assert_eq!(
-        Plate::parse_loose("D12345", home).unwrap_err().reason_key(),
-        "province"
+        msg("guiA12345", '晋'),
+        "plate 'guiA12345': the pinyin could be 桂 or 贵: type the province character"
     );
-    assert!(Plate::parse_loose("jinD1234", home).is_err());
-    // Ambiguous without the home province: GUI is 桂 and 贵.
-    assert!(Plate::parse_loose("guiA12345", '晋').is_err());
+    assert_eq!(
+        msg("jinD12345", '京'),
+        "plate 'jinD12345': the pinyin could be 津 or 晋: type the province character"
+    );
+    // An invisible character is named by its code point, wherever it is.
+    assert!(msg("晋D1\u{200B}2345", '晋').contains("the invisible character U+200B"));
+    assert!(msg("\u{FEFF}晋D12345", '晋').contains("the invisible character U+FEFF"));
+    assert!(msg("晋\u{200B}D12345", '晋').contains("the invisible character U+200B"));
+    assert!(msg("jin\u{200B}D12345", '晋').contains("the invisible character U+200B"));
 }

@@ -73,6 +73,21 @@ pub(crate) fn safe_char(c: char) -> char {
     if is_control(c) { '?' } else { c }
 }
 
+/// The code point of a character that cannot be seen where it is typed or
+/// shown, as `U+200B`: a control, whitespace, a character of no width, and
+/// the format characters a paste brings along (zero-width space, joiners
+/// and direction marks U+200B..U+200F, word joiner and invisible operators
+/// U+2060..U+2064, the BOM U+FEFF). `None` for a character that can be seen.
+/// Every message that names such a character names it this way, in every
+/// language (the words around it are the catalogue's).
+pub fn code_point(c: char) -> Option<String> {
+    let invisible = c.is_control()
+        || c.is_whitespace()
+        || UnicodeWidthChar::width(c) == Some(0)
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}');
+    invisible.then(|| format!("U+{:04X}", c as u32))
+}
+
 /// An operator's input made safe to echo in a one-line message: trimmed,
 /// control characters replaced by `?`, and at most 20 characters (the last
 /// being `…` when cut).
@@ -160,6 +175,24 @@ pub fn fit(s: &str, cells: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invisible_characters_are_named_by_their_code_point() {
+        for (c, want) in [
+            ('\u{200B}', Some("U+200B")),
+            ('\u{FEFF}', Some("U+FEFF")),
+            ('\u{200D}', Some("U+200D")),
+            ('\u{2060}', Some("U+2060")),
+            ('\u{1b}', Some("U+001B")),
+            (' ', Some("U+0020")),
+            ('\u{3000}', Some("U+3000")),
+            ('晋', None),
+            ('D', None),
+            ('*', None),
+        ] {
+            assert_eq!(code_point(c).as_deref(), want, "{c:?}");
+        }
+    }
 
     #[test]
     fn decimal_writes_what_format_writes() {

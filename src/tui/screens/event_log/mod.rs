@@ -145,7 +145,7 @@ impl EventLog {
         let mut f = Filters::default();
         if let Some(p) = opt(0) {
             f.plate = Some(
-                Plate::parse_loose(&p, sh.session.province)
+                Plate::parse_typed(&p, sh.session.province)
                     .map_err(|e| (0, sh.t(super::form::plate_msg(&e)).to_string()))?,
             );
         }

@@ -288,7 +288,7 @@ impl ArrivalForm {
     /// The plate as typed, read as the gate types it: the province may be
     /// pinyin (`jinD12345`), the site's province deciding between two.
     pub fn plate_value(&self) -> Result<Plate, PlateError> {
-        Plate::parse_loose(&self.plate.text(), self.province)
+        Plate::parse_typed(&self.plate.text(), self.province)
     }
 
     /// A yes/no field's value (`None`: the venue code not answered yet).
