@@ -17,7 +17,7 @@ use crate::domain::phone::{Phone, PhoneError};
 use crate::domain::plate::{Plate, PlateError};
 use crate::domain::policy::{Cargo, HealthCode, Temperature, TemperatureError};
 use crate::domain::text::{self, TextError};
-use crate::i18n::{CliMsg, Lang, Msg};
+use crate::i18n::{self, CliMsg, Lang, Msg};
 
 /// `show`'s argument: a bay id or a plate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,24 +93,12 @@ impl std::fmt::Display for ArgError {
 
 impl std::error::Error for ArgError {}
 
-/// The Chinese reason a text is not a plate (the catalogue's form errors).
+/// Why a text is not a plate, in the words the interface says it in
+/// (`i18n::plate`).
 fn plate_error(s: &str, e: &PlateError) -> ArgError {
-    let reason = match e.reason_key() {
-        "empty" => Msg::ErrRequired,
-        "province" => Msg::ErrPlateProvince,
-        "letter" => Msg::ErrPlateLetter,
-        "length" | "too_long" => Msg::ErrPlateLength,
-        "suffix" => Msg::ErrPlateSuffix,
-        "new_energy" => Msg::ErrPlateNewEnergy,
-        _ => Msg::ErrPlateCharacter,
-    };
     ArgError::new(
-        e.to_string(),
-        say(
-            Lang::Zh,
-            CliMsg::BadPlate,
-            &[&text::echo(s), &reason.text(Lang::Zh)],
-        ),
+        i18n::plate::line(Lang::En, s, e),
+        i18n::plate::line(Lang::Zh, s, e),
     )
 }
 
@@ -280,13 +268,10 @@ pub(super) fn plate_or_bay(s: &str) -> Result<PlateOrBay, ArgError> {
         return Ok(PlateOrBay::Bay(b));
     }
     Plate::parse(s).map(PlateOrBay::Plate).map_err(|e| {
-        let zh = plate_error(s, &e).zh;
+        let why = plate_error(s, &e);
         ArgError::new(
-            format!(
-                "'{}' is neither a bay id (e.g. P-03-17, I-05) nor a plate ({e})",
-                text::echo(s)
-            ),
-            say(Lang::Zh, CliMsg::NotPlateOrBay, &[&text::echo(s), &zh]),
+            say(Lang::En, CliMsg::NotPlateOrBay, &[&text::echo(s), &why.en]),
+            say(Lang::Zh, CliMsg::NotPlateOrBay, &[&text::echo(s), &why.zh]),
         )
     })
 }

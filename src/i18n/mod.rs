@@ -56,6 +56,7 @@ impl fmt::Display for Lang {
 }
 
 pub mod cli;
+pub mod plate;
 pub mod refusal;
 pub mod store_error;
 pub mod words;
@@ -312,12 +313,15 @@ catalogue! {
     ErrRequired => ("required", "必填"),
     ErrTooLong => ("too long (at most 200 characters)", "过长（最多200字）"),
     ErrControl => ("contains a control character", "含有控制字符"),
-    ErrPlateProvince => ("must start with a province character (e.g. 晋)", "须以省份简称开头（如 晋）"),
-    ErrPlateLetter => ("second character must be a letter A–Z (not I/O)", "第二位须为字母（不含I、O）"),
+    ErrPlateProvince => ("{x} is not a province: start with one (e.g. 晋) or its pinyin", "{x} 不是省份简称：须以省份简称（如 晋）或其拼音开头"),
+    ErrPlateLetter => ("second character must be a letter A–Z except I, not {x}", "第二位须为字母（不含I），不能是 {x}"),
     ErrPlateLength => ("wrong length: province, letter and 5 characters", "长度不对：省份+字母+5位"),
-    ErrPlateCharacter => ("contains a character not allowed on plates (no I/O)", "含有车牌不允许的字符（不含I、O）"),
-    ErrPlateSuffix => ("unknown suffix (挂 学 警 港 澳 领)", "未知后缀（挂 学 警 港 澳 领）"),
+    ErrPlateCharacter => ("{x} is not allowed on plates", "车牌中不能有 {x}"),
+    ErrPlateIO => ("{x} is not allowed (no I or O in the serial)", "不能有 {x}（序号不含I、O）"),
+    ErrPlateSuffix => ("{x} is not a suffix (挂 学 警 港 澳 领)", "{x} 不是车牌后缀（挂 学 警 港 澳 领）"),
     ErrPlateNewEnergy => ("not a valid new-energy plate", "新能源车牌格式不对"),
+    ErrPlateAmbiguous => ("the pinyin could be {x}: type the province character", "拼音可能是 {x}：请输入省份汉字"),
+    ErrInvisibleChar => ("the invisible character {x}", "不可见字符 {x}"),
     ErrTempNumber => ("not a number (°C, e.g. 36.5)", "不是数字（°C，如 36.5）"),
     ErrTempRange => ("outside 34.0–42.0 °C: measure again", "超出 34.0–42.0 °C，请复测"),
     ErrPhone => ("not a mobile number (1[3-9] + 9 digits)", "不是手机号（1[3-9]+9位）"),

@@ -9,7 +9,7 @@ use super::Session;
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::clocks::{self, ClockFacts, DueItem};
 use crate::domain::layout::Layout;
-use crate::domain::plate::Plate;
+use crate::domain::plate::{Plate, PlateError};
 use crate::i18n::Msg;
 use crate::store::{LotView, Occupant, StayDetail, ZoneCount};
 
@@ -175,6 +175,17 @@ impl Shared {
     /// The moment the map shows: now, or the past moment asked for.
     pub fn at(&self) -> DateTime<Utc> {
         self.past.unwrap_or(self.now)
+    }
+
+    /// Why a typed plate is not one, in the session's language (the words
+    /// every face says it in, `i18n::plate`), in ASCII with `--ascii`.
+    pub fn plate_reason(&self, e: &PlateError) -> String {
+        let text = crate::i18n::plate::reason(self.session.lang, e);
+        if self.session.ascii {
+            crate::i18n::ascii_form(&text).into_owned()
+        } else {
+            text
+        }
     }
 
     /// A catalogue text in the session's language, in ASCII with `--ascii`.

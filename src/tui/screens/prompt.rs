@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::confirm::Confirm;
-use super::form::{plate_msg, temp_problem};
+use super::form::temp_problem;
 use super::menu::{Menu, MenuPick, option};
 use super::{Cmd, Effect, Layer, Screen};
 use crate::domain::bay::{BayId, Zone};
@@ -244,11 +244,10 @@ impl Prompt {
                 Ok(r) if &r == own => return vec![Cmd::error(sh.t(Msg::ReceiverIsItself))],
                 Ok(r) => Some(r),
                 Err(e) => {
-                    let msg = plate_msg(&e);
                     return vec![Cmd::error(format!(
                         "{}: {}",
                         sh.t(Msg::FieldPlate),
-                        sh.t(msg)
+                        sh.plate_reason(&e)
                     ))];
                 }
             },

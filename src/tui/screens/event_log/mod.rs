@@ -146,7 +146,7 @@ impl EventLog {
         if let Some(p) = opt(0) {
             f.plate = Some(
                 Plate::parse_typed(&p, sh.session.province)
-                    .map_err(|e| (0, sh.t(super::form::plate_msg(&e)).to_string()))?,
+                    .map_err(|e| (0, sh.plate_reason(&e)))?,
             );
         }
         if let Some(b) = opt(1) {

@@ -6,6 +6,7 @@ use crate::domain::policy::{HealthCode, Temperature, TemperatureError};
 use crate::domain::text::TextError;
 use crate::i18n::{Lang, Msg};
 use crate::tui::input::TextInput;
+use crate::tui::shared::Shared;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -93,6 +94,30 @@ impl Field {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub msg: Msg,
+    /// A plate's own error, whose words name what was typed (a character
+    /// that cannot be seen by its code point).
+    pub plate: Option<PlateError>,
+}
+
+impl FieldError {
+    pub fn new(msg: Msg) -> FieldError {
+        FieldError { msg, plate: None }
+    }
+
+    pub fn plate(e: PlateError) -> FieldError {
+        FieldError {
+            msg: crate::i18n::plate::msg(&e),
+            plate: Some(e),
+        }
+    }
+
+    /// The reason in the interface's language.
+    pub fn text(&self, sh: &Shared) -> String {
+        match &self.plate {
+            Some(e) => sh.plate_reason(e),
+            None => sh.t(self.msg).to_string(),
+        }
+    }
 }
 
 /// Someone in the cab besides the driver, as typed.
@@ -103,18 +128,6 @@ pub struct PassengerInput {
     pub temp: TextInput,
     /// Never preselected: someone has to look at the code.
     pub code: Option<HealthCode>,
-}
-
-pub fn plate_msg(e: &PlateError) -> Msg {
-    match e.reason_key() {
-        "empty" => Msg::ErrRequired,
-        "province" => Msg::ErrPlateProvince,
-        "letter" => Msg::ErrPlateLetter,
-        "length" | "too_long" => Msg::ErrPlateLength,
-        "suffix" => Msg::ErrPlateSuffix,
-        "new_energy" => Msg::ErrPlateNewEnergy,
-        _ => Msg::ErrPlateCharacter,
-    }
 }
 
 pub(super) fn text_msg(e: &TextError) -> Msg {

@@ -14,7 +14,7 @@ mod view;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-pub use self::fields::{Field, FieldError, PassengerInput, plate_msg, temp_problem};
+pub use self::fields::{Field, FieldError, PassengerInput, temp_problem};
 pub use self::state::ArrivalForm;
 use super::menu::{Menu, MenuPick};
 use super::pick_bay::{PickBay, PickPurpose};
@@ -60,7 +60,7 @@ impl ArrivalForm {
 
     fn submit(&mut self, sh: &Shared) -> Vec<Cmd> {
         if let Some((field, err)) = self.first_problem() {
-            let text = format!("{}: {}", field.label_text(sh.session.lang), sh.t(err.msg));
+            let text = format!("{}: {}", field.label_text(sh.session.lang), err.text(sh));
             self.focus = field;
             return vec![Cmd::error(text)];
         }

@@ -2,7 +2,7 @@
 //! `ArrivalRecord` the arrival operation takes.
 
 use super::ArrivalForm;
-use super::fields::{Field, FieldError, plate_msg, temp_problem, text_msg};
+use super::fields::{Field, FieldError, temp_problem, text_msg};
 use crate::domain::event::{ArrivalRecord, Passenger};
 use crate::domain::phone::Phone;
 use crate::domain::policy::{PersonCheck, Temperature};
@@ -13,11 +13,11 @@ use crate::tui::input::TextInput;
 impl ArrivalForm {
     /// The field's problem, if any: shown beside it as you type.
     pub fn problem(&self, field: Field) -> Option<FieldError> {
-        let err = |msg| Some(FieldError { msg });
+        let err = |msg| Some(FieldError::new(msg));
         let opt_text = |name: &str, t: &TextInput| {
             text::clean(name, &t.text(), false)
                 .err()
-                .map(|e| FieldError { msg: text_msg(&e) })
+                .map(|e| FieldError::new(text_msg(&e)))
         };
         let phone = |t: &TextInput| {
             if t.is_empty() {
@@ -25,15 +25,12 @@ impl ArrivalForm {
             } else {
                 Phone::parse(&t.text())
                     .err()
-                    .map(|_| FieldError { msg: Msg::ErrPhone })
+                    .map(|_| FieldError::new(Msg::ErrPhone))
             }
         };
         match field {
-            Field::Plate => self
-                .plate_value()
-                .err()
-                .map(|e| FieldError { msg: plate_msg(&e) }),
-            Field::Temp => temp_problem(&self.temp).map(|msg| FieldError { msg }),
+            Field::Plate => self.plate_value().err().map(FieldError::plate),
+            Field::Temp => temp_problem(&self.temp).map(FieldError::new),
             Field::Code if self.code.is_none() => err(Msg::ErrRequired),
             Field::Venue if self.venue.is_none() => err(Msg::ErrRequired),
             Field::Phone => phone(&self.phone),
@@ -42,14 +39,12 @@ impl ArrivalForm {
             Field::Destination => opt_text("destination", &self.destination),
             Field::PName(n) => opt_text("name", &self.passengers.get(n)?.name),
             Field::PPhone(n) => phone(&self.passengers.get(n)?.phone),
-            Field::PTemp(n) => {
-                temp_problem(&self.passengers.get(n)?.temp).map(|msg| FieldError { msg })
-            }
+            Field::PTemp(n) => temp_problem(&self.passengers.get(n)?.temp).map(FieldError::new),
             Field::PCode(n) if self.passengers.get(n)?.code.is_none() => err(Msg::ErrRequired),
             Field::Override if self.needs_override => {
                 text::clean("reason", &self.override_reason.text(), true)
                     .err()
-                    .map(|e| FieldError { msg: text_msg(&e) })
+                    .map(|e| FieldError::new(text_msg(&e)))
             }
             _ => None,
         }

@@ -122,7 +122,7 @@ pub(super) fn field_row(
                 match problem {
                     Some(e) if typed || focused => notes.push((
                         x,
-                        Span::styled(format!("  {x} {}", sh.t(e.msg)), bad_style(sh)),
+                        Span::styled(format!("  {x} {}", e.text(sh)), bad_style(sh)),
                     )),
                     None if typed => {
                         let ok = if sh.session.ascii { "ok" } else { "✓" };
