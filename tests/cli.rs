@@ -1771,6 +1771,66 @@ fn the_lots_policy_is_recorded_and_applied_by_every_terminal() {
     lot.ok(&["check"]);
 }
 
+/// A plate reads here as the interface's form reads it (one function,
+/// `Plate::parse_typed`): a pinyin province is the province, wherever a
+/// plate is typed, and where the pinyin names two the config's `[site]
+/// province` decides; a plate with an invisible character is refused,
+/// naming it by its code point in both languages, and nothing is written.
+#[test]
+fn a_pinyin_plate_is_read_as_the_form_reads_it() {
+    let lot = Lot::new();
+    let a = lot.arrive("jinD12346", &[]);
+    assert_eq!(a["plate"], "晋D12346", "{a}");
+    // Every command that takes a plate reads it the same way.
+    let shown = lot.json(&["show", "JIN d 12346", "--json"]);
+    assert_eq!(shown["stay"]["plate"], "晋D12346", "{shown}");
+    let log = lot.json(&["log", "--plate", "ｊｉｎｄ１２３４６", "--json"]);
+    assert_eq!(log.as_array().map(Vec::len), Some(1), "{log}");
+    assert_eq!(log[0]["plate"], "晋D12346");
+    lot.ok(&["service", "jinD12346", "water"]);
+    lot.ok(&["move", "jin-D-12346", "P-05-05"]);
+    assert_eq!(
+        lot.json(&["show", "P-05-05", "--json"])["stay"]["plate"],
+        "晋D12346"
+    );
+    // The whole pinyin: jing is 京, never 晋 with G·D12345.
+    assert_eq!(lot.arrive("jingD12345", &[])["plate"], "京D12345");
+    // A pinyin naming two provinces, neither the site's: refused, naming
+    // both; the config's province decides, as in the form.
+    let gui = ["arrive", "guiA12345", "--temp", "36.5", "--code", "green"];
+    lot.refused(&gui, 2, "the pinyin could be 桂 or 贵");
+    let cfg = lot.dir.path().join("guizhou.toml");
+    std::fs::write(&cfg, "[site]\nprovince = \"贵\"\n").unwrap();
+    let c = cfg.to_str().unwrap();
+    let a = lot.json(&with_checks(
+        &["--config", c, "arrive", "guiA12345", "--json"],
+        &[],
+    ));
+    assert_eq!(a["plate"], "贵A12345", "{a}");
+    // Still strict: a pinyin plate that is no plate says why.
+    lot.refused(
+        &["arrive", "jinD1234", "--temp", "36.5", "--code", "green"],
+        2,
+        "plate 'jinD1234' is too short",
+    );
+    lot.refused(&["depart", "jinI12345"], 2, "issuing letter");
+    // An invisible character, anywhere, is named by its code point.
+    for (plate, u) in [
+        ("晋D1\u{200B}2347", "U+200B"),
+        ("\u{FEFF}晋D12347", "U+FEFF"),
+        ("jin\u{200B}D12347", "U+200B"),
+    ] {
+        let arrive = ["arrive", plate, "--temp", "36.5", "--code", "green"];
+        lot.refused(&arrive, 2, &format!("the invisible character {u}"));
+        let zh = [
+            "--lang", "zh", "arrive", plate, "--temp", "36.5", "--code", "green",
+        ];
+        lot.refused(&zh, 2, &format!("不可见字符 {u}"));
+        lot.refused(&["show", plate], 2, u);
+    }
+    assert_eq!(lot.count("arrived"), 3);
+}
+
 /// Files and input in bad states (issue 10, §4): one clear line, a non-zero
 /// exit, and nothing changed.
 #[test]

@@ -28,7 +28,8 @@ pub(super) const AFTER_HELP: &str = "\
 Exit codes: 0 ok, 1 refused by the rules or the lot, 2 usage or invalid input,
 3 database or environment (missing, foreign or newer database, busy, config).
 
-Plates may be typed as on the plate or loosely: 晋D12345, '晋d 12345', full-width.
+Plates may be typed as on the plate or loosely: 晋D12345, '晋d 12345', full-width,
+or with the province in pinyin (jinD12345; [site] province decides jin: 晋 or 津).
 Running trucklot with no subcommand opens the terminal interface.";
 
 /// Runs a checkpoint truck lot on a local SQLite file.
@@ -413,7 +414,8 @@ pub struct SimulateArgs {
 
 #[derive(Debug, Args)]
 pub struct ArriveArgs {
-    /// The plate, e.g. 晋D12345 (spaces, dots, lower case and full-width are fine)
+    /// The plate, e.g. 晋D12345 (spaces, dots, lower case, full-width and a pinyin
+    /// province, jinD12345, are fine)
     #[arg(value_parser = plate)]
     pub plate: Plate,
     /// Driver's name

@@ -198,6 +198,7 @@ pub fn command() -> clap::Command {
 pub fn parse() -> Result<Cli, Failure> {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let lang = lang_in_args(&args).unwrap_or_else(Lang::from_env);
+    values::set_province(province_in_config(&args));
     let fail = |e| clap_failure(e, lang);
     let matches = command().try_get_matches_from(args).map_err(fail)?;
     Cli::from_arg_matches(&matches).map_err(fail)
@@ -206,22 +207,44 @@ pub fn parse() -> Result<Cli, Failure> {
 /// `--lang zh` or `--lang=zh` among the arguments, before clap has parsed
 /// them (its errors, and our value parsers', need the language). Stops at `--`.
 fn lang_in_args(args: &[std::ffi::OsString]) -> Option<Lang> {
+    option_in_args(args, "--lang")
+        .into_iter()
+        .filter_map(|v| v.parse().ok())
+        .next_back()
+}
+
+/// The values of the global option `name` (`--name V` or `--name=V`)
+/// among the arguments, in order, before clap has parsed them. Stops at `--`.
+fn option_in_args<'a>(args: &'a [std::ffi::OsString], name: &str) -> Vec<&'a str> {
     let mut it = args.iter().skip(1).filter_map(|a| a.to_str());
-    let mut found = None;
+    let mut found = Vec::new();
     while let Some(a) = it.next() {
         if a == "--" {
             break;
         }
-        let value = match a.strip_prefix("--lang") {
+        let value = match a.strip_prefix(name) {
             Some("") => it.next(),
             Some(v) => v.strip_prefix('='),
             None => None,
         };
-        if let Some(l) = value.and_then(|v| v.parse().ok()) {
-            found = Some(l);
-        }
+        found.extend(value);
     }
     found
+}
+
+/// The site's province (`[site] province`) of the config file the
+/// arguments name (`--config`, else `TRUCKLOT_CONFIG`, else the default
+/// file): a plate typed with a pinyin that names two provinces (`jin`: 晋
+/// and 津) is read with it, as the interface reads it. Clap reads the plates
+/// before a command loads its config (`Setup::load`), so it is read here
+/// first; a config that does not load gives the default here, and its
+/// error when the command loads it.
+fn province_in_config(args: &[std::ffi::OsString]) -> char {
+    let path = match option_in_args(args, "--config").last() {
+        Some(p) => Some(PathBuf::from(p)),
+        None => std::env::var_os("TRUCKLOT_CONFIG").map(PathBuf::from),
+    };
+    config::load(path.as_deref()).map_or(config::DEFAULT_PROVINCE, |c| c.province)
 }
 
 /// The language of the command's output: `--lang`, else the locale.

@@ -6,11 +6,14 @@
 //! What lives elsewhere: what a valid value is (`domain`), the clap
 //! definitions that use these (`cli::args`).
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 
 use super::output::say;
+use crate::config;
 use crate::domain::bay::{BayId, BayIdError, Zone};
 use crate::domain::event::{HandoffMode, Passenger, ServiceKind, Target, TestKind, TestResult};
 use crate::domain::phone::{Phone, PhoneError};
@@ -186,8 +189,23 @@ pub(super) fn action_id(s: &str) -> Result<crate::ops::ActionId, ArgError> {
         .map_err(|_| ArgError::say(CliMsg::BadActionId, &[&text::echo(s)]))
 }
 
+/// The site's province (`[site] province`), which a plate typed with a
+/// pinyin naming two provinces is read with: set by `cli::parse` from the
+/// config before clap runs these parsers (they take the text alone).
+static PROVINCE: AtomicU32 = AtomicU32::new(config::DEFAULT_PROVINCE as u32);
+
+pub(super) fn set_province(province: char) {
+    PROVINCE.store(province as u32, Ordering::Relaxed);
+}
+
+fn province() -> char {
+    char::from_u32(PROVINCE.load(Ordering::Relaxed)).unwrap_or(config::DEFAULT_PROVINCE)
+}
+
+/// A plate as typed, read as the interface reads it (`Plate::parse_typed`):
+/// the province may be pinyin (`jinD12345` is 晋D12345).
 pub(super) fn plate(s: &str) -> Result<Plate, ArgError> {
-    Plate::parse(s).map_err(|e| plate_error(s, &e))
+    Plate::parse_typed(s, province()).map_err(|e| plate_error(s, &e))
 }
 
 pub(super) fn bay(s: &str) -> Result<BayId, ArgError> {
@@ -267,13 +285,15 @@ pub(super) fn plate_or_bay(s: &str) -> Result<PlateOrBay, ArgError> {
     if let Ok(b) = BayId::parse(s) {
         return Ok(PlateOrBay::Bay(b));
     }
-    Plate::parse(s).map(PlateOrBay::Plate).map_err(|e| {
-        let why = plate_error(s, &e);
-        ArgError::new(
-            say(Lang::En, CliMsg::NotPlateOrBay, &[&text::echo(s), &why.en]),
-            say(Lang::Zh, CliMsg::NotPlateOrBay, &[&text::echo(s), &why.zh]),
-        )
-    })
+    Plate::parse_typed(s, province())
+        .map(PlateOrBay::Plate)
+        .map_err(|e| {
+            let why = plate_error(s, &e);
+            ArgError::new(
+                say(Lang::En, CliMsg::NotPlateOrBay, &[&text::echo(s), &why.en]),
+                say(Lang::Zh, CliMsg::NotPlateOrBay, &[&text::echo(s), &why.zh]),
+            )
+        })
 }
 
 pub(super) fn target(s: &str) -> Result<Target, ArgError> {
