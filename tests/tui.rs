@@ -952,6 +952,76 @@ fn a_truck_parked_against_the_checks_has_its_own_glyph_and_reason() {
     insta::assert_snapshot!("overridden_160x45", r.screen(160, 45));
 }
 
+/// A plate with an invisible character (a zero-width space, a BOM) is
+/// refused in the form beside the field and on Enter, naming the character
+/// by its code point as the command line does, in English and in Chinese;
+/// nothing is written.
+#[test]
+fn the_form_names_an_invisible_character_by_its_code_point() {
+    for (lang, typed, named) in [
+        (
+            Lang::En,
+            "晋D1\u{200B}2346",
+            "the invisible character U+200B",
+        ),
+        (Lang::Zh, "晋D1\u{200B}2346", "不可见字符 U+200B"),
+        (
+            Lang::En,
+            "\u{FEFF}晋D12346",
+            "the invisible character U+FEFF",
+        ),
+        (Lang::Zh, "jin\u{FEFF}D12346", "不可见字符 U+FEFF"),
+    ] {
+        let mut r = Rig::new(lang);
+        let before = r.events();
+        r.press(KeyCode::Char('a'));
+        r.typed(typed);
+        let s = r.screen(160, 45);
+        assert!(s.contains(named), "{lang} {typed:?}: {s}");
+        assert!(!s.contains("I/O"), "{lang} {typed:?}: {s}");
+        r.press(KeyCode::Enter);
+        assert_eq!(r.events(), before, "{lang} {typed:?}: nothing written");
+        let s = r.screen(80, 24);
+        assert!(s.contains(named), "{lang} {typed:?} at 80×24: {s}");
+    }
+}
+
+/// A correction and a receiving vehicle read a plate as the form and the
+/// command line do (`Plate::parse_typed`): a pinyin province is fine, and
+/// a pinyin of two provinces, neither the site's, is refused naming them.
+#[test]
+fn a_corrected_plate_and_a_receiving_vehicle_take_a_pinyin_province() {
+    let mut r = Rig::new(Lang::En);
+    r.arrive("晋D11111", Cargo::Other, 36.5, None);
+    r.go_to("晋D11111");
+    let before = r.events();
+    r.press(KeyCode::Char('E'));
+    r.press(KeyCode::Char('p'));
+    r.typed("jin d 11112");
+    r.press(KeyCode::Enter);
+    assert_eq!(r.events(), before + 1);
+    r.go_to("晋D11112");
+    r.press(KeyCode::Char('p'));
+    r.press(KeyCode::Char('t'));
+    r.typed("jiA12345");
+    r.press(KeyCode::Enter);
+    let s = r.screen(160, 45);
+    assert!(
+        s.contains("Receiving vehicle (plate)") && s.contains("the pinyin could be 冀 / 吉"),
+        "{s}"
+    );
+    for _ in 0.."jiA12345".len() {
+        r.press(KeyCode::Backspace);
+    }
+    r.typed("jingA12345");
+    r.press(KeyCode::Enter);
+    assert!(r.screen(160, 45).contains("Receiving company"));
+    r.typed("顺丰物流");
+    r.press(KeyCode::Enter);
+    let s = r.screen(160, 45);
+    assert!(s.contains("cargo transfer: 京A12345  顺丰物流"), "{s}");
+}
+
 #[test]
 fn a_typo_is_corrected_from_the_map_and_kept_as_old_and_new() {
     let mut r = Rig::new(Lang::En);

@@ -238,20 +238,35 @@ impl Prompt {
             };
         }
         // Values that must parse are checked before the prompt closes, so a
-        // typo is corrected in place.
+        // typo is corrected in place. A plate is read as the form and the
+        // command line read one (a pinyin province is fine).
+        let plate = |text: &str| {
+            Plate::parse_typed(text, sh.session.province).map_err(|e| {
+                vec![Cmd::error(format!(
+                    "{}: {}",
+                    sh.t(Msg::FieldPlate),
+                    sh.plate_reason(&e)
+                ))]
+            })
+        };
         let receiver = match &p.next {
-            PromptNext::HandoffReceiver(own) => match Plate::parse(&value) {
+            PromptNext::HandoffReceiver(own) => match plate(&value) {
                 Ok(r) if &r == own => return vec![Cmd::error(sh.t(Msg::ReceiverIsItself))],
                 Ok(r) => Some(r),
-                Err(e) => {
-                    return vec![Cmd::error(format!(
-                        "{}: {}",
-                        sh.t(Msg::FieldPlate),
-                        sh.plate_reason(&e)
-                    ))];
-                }
+                Err(refused) => return refused,
             },
             _ => None,
+        };
+        // A corrected plate goes on in its normal form.
+        let value = match &p.next {
+            PromptNext::Correct {
+                field: crate::domain::event::Field::Plate,
+                ..
+            } => match plate(&value) {
+                Ok(p) => p.to_string(),
+                Err(refused) => return refused,
+            },
+            _ => value,
         };
         let temperature = match &p.next {
             PromptNext::RecheckTemp { .. } => match temp_problem(&TextInput::new(&value)) {
