@@ -1595,9 +1595,17 @@ fn results_import_is_all_or_nothing_and_never_records_twice() {
 #[test]
 fn results_import_records_a_good_file_and_refuses_a_conflict() {
     let lot = sampled_lot();
+    // A minute or two after the samples were taken: once in the site's
+    // time zone (Asia/Shanghai, 8 hours ahead), once in UTC.
+    let utc = chrono::Utc::now() + chrono::Duration::minutes(2);
+    let utc = utc - chrono::Duration::seconds(utc.timestamp() % 60);
+    let site = (utc + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M");
+    let utc_text = utc.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let file = lot.file(
         "r.csv",
-        "sample,test,result,time\nAG-000001-1,,positive,2026-01-01 08:00\nLAB-2,,negative,2026-01-01T00:00:00Z\n",
+        &format!(
+            "sample,test,result,time\nAG-000001-1,,positive,{site}\nLAB-2,,negative,{utc_text}\n"
+        ),
     );
     let r = lot.json(&["results", "import", &file, "--json"]);
     assert_eq!(r["committed"], true);
@@ -1611,12 +1619,12 @@ fn results_import_records_a_good_file_and_refuses_a_conflict() {
     assert_eq!(rows[1]["sample"], "LAB-2");
     assert_eq!(lot.count("result_recorded"), 2);
     let log = lot.json(&["log", "--json", "--kind", "result_recorded"]);
-    // The site time zone (Asia/Shanghai) reads 08:00 as 00:00 UTC.
-    assert_eq!(log[1]["details"]["reported_at"], "2026-01-01T00:00:00Z");
+    // The site time zone (Asia/Shanghai) is read as 8 hours ahead of UTC.
+    assert_eq!(log[1]["details"]["reported_at"], utc_text.as_str());
     // A conflicting result for the same tube is refused, nothing recorded.
     let conflict = lot.file(
         "c.csv",
-        "sample,test,result,time\nLAB-2,,positive,2026-01-01T00:00:00Z\n",
+        &format!("sample,test,result,time\nLAB-2,,positive,{utc_text}\n"),
     );
     let (_, err) = lot.fails(&["results", "import", &conflict], 1);
     assert!(err.contains("1 refused"), "{err}");

@@ -218,6 +218,42 @@ fn a_file_with_a_bad_row_records_nothing_by_default() {
     );
 }
 
+/// A lab cannot report on a sample before it was taken: by tube or by
+/// plate, such a row is refused and nothing is written.
+#[test]
+fn a_result_reported_before_its_sample_was_taken_is_refused() {
+    let mut lot = lab_day();
+    let taken = lot.now() - mins(90);
+    let rows = [
+        row(
+            2,
+            "晋D33333",
+            Some(TestKind::Antigen),
+            TestResult::Negative,
+            taken - mins(1),
+        ),
+        row(4, "TUBE-0001", None, TestResult::Negative, taken - mins(5)),
+        row(
+            3,
+            "晋D33333",
+            Some(TestKind::Antigen),
+            TestResult::Negative,
+            taken,
+        ),
+    ];
+    let events = lot.events();
+    let report = lot.import(&rows[..2], ImportMode::default()).unwrap();
+    assert_eq!(verdicts(&report), [(2, "refused"), (4, "refused")]);
+    for line in [2, 4] {
+        let why = reason(&report, line);
+        assert!(why.contains("before the sample was taken"), "{why}");
+    }
+    assert_eq!(lot.events(), events);
+    // At the very moment it was taken: a quick test, recorded.
+    let report = lot.import(&rows[2..], ImportMode::default()).unwrap();
+    assert_eq!(verdicts(&report), [(3, "applied")]);
+}
+
 #[test]
 fn a_partial_import_records_only_the_good_rows_once() {
     let mut lot = lab_day();

@@ -273,6 +273,14 @@ fn refusal_in(lang: Lang, why: &RowRefusal) -> String {
             CliMsg::RowFutureTime,
             &[&t.format("%Y-%m-%d %H:%M UTC")],
         ),
+        RowRefusal::BeforeSample { time, taken } => say(
+            lang,
+            CliMsg::RowBeforeSample,
+            &[
+                &time.format("%Y-%m-%d %H:%M UTC"),
+                &taken.format("%Y-%m-%d %H:%M UTC"),
+            ],
+        ),
         RowRefusal::WrongTest { tube, is, given } => say(
             lang,
             CliMsg::RowWrongTest,

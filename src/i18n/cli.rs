@@ -382,6 +382,7 @@ catalogue! {
         RebuildHoldsLock => ("rebuilding '{0}' from its log of {1} events: other terminals cannot write until it is done", "正在根据 {1} 条事件的日志重建 '{0}'：完成前其他终端无法写入"),
         LogNextPage => ("older: add --before {0}", "更早的记录：加 --before {0}"),
         RowFutureTime => ("the time {0} is in the future", "时间 {0} 在未来"),
+        RowBeforeSample => ("the time {0} is before the sample was taken ({1})", "时间 {0} 早于采样时间（{1}）"),
         RowWrongTest => ("tube {0} is a {1} sample, not {2}", "试管 {0} 是{1}样本，不是{2}"),
         RowPlateNeedsTest => ("{0}: a row naming a plate needs its test", "{0}：按车牌记录的行须填写检测类型"),
         RowProposeIsolate => ("; propose: isolate (trucklot isolate {0} --reason …)", "；建议：隔离（trucklot isolate {0} --reason …）"),

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::tests::record_result;
 use super::{Ctx, OpError, Refusal, Writer};
-use crate::domain::event::{TestKind, TestResult};
+use crate::domain::event::{StayId, TestKind, TestResult};
 use crate::domain::plate::Plate;
 use crate::store::{EventMeta, OnFile, Store, StoreError};
 
@@ -71,6 +71,17 @@ pub enum RowRefusal {
     Refused(#[from] Refusal),
     #[error("the time {} is in the future", .0.format("%Y-%m-%d %H:%M UTC"))]
     FutureTime(DateTime<Utc>),
+    /// A lab cannot report on a sample before it was taken: a typo in the
+    /// time, or the wrong sample.
+    #[error(
+        "the time {} is before the sample was taken ({})",
+        .time.format("%Y-%m-%d %H:%M UTC"),
+        .taken.format("%Y-%m-%d %H:%M UTC")
+    )]
+    BeforeSample {
+        time: DateTime<Utc>,
+        taken: DateTime<Utc>,
+    },
     #[error("tube {tube} is a {is} sample, not {given}")]
     WrongTest {
         tube: String,
@@ -258,6 +269,7 @@ fn one(w: &mut Writer<'_, '_>, row: &ResultRow) -> Result<RowVerdict, Failed> {
             let stay =
                 w.tx.stay_by_id(s.stay)?
                     .ok_or_else(|| StoreError::Decode(format!("stay {} is missing", s.stay)))?;
+            not_before_sample(w, stay.id, s.test, row.time)?;
             record_result(w, stay, s.test, row.result, Some(row.time))?;
             Ok(RowVerdict::Applied {
                 plate: s.plate,
@@ -291,9 +303,24 @@ fn by_plate(w: &mut Writer<'_, '_>, plate: &Plate, row: &ResultRow) -> Result<Ro
             test,
         });
     }
+    not_before_sample(w, stay.id, test, row.time)?;
     record_result(w, stay, test, row.result, Some(row.time))?;
     Ok(RowVerdict::Applied {
         plate: plate.clone(),
         test,
     })
+}
+
+/// Refuses a lab time earlier than the taking of the stay's pending sample
+/// of `test` (none pending: the rules say so when it is recorded).
+fn not_before_sample(
+    w: &Writer<'_, '_>,
+    stay: StayId,
+    test: TestKind,
+    time: DateTime<Utc>,
+) -> Result<(), Failed> {
+    match w.tx.pending_taken_at(stay, test)? {
+        Some(taken) if time < taken => Err(RowRefusal::BeforeSample { time, taken }.into()),
+        _ => Ok(()),
+    }
 }

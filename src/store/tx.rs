@@ -280,6 +280,19 @@ impl<'c> Tx<'c> {
         }))
     }
 
+    /// When the stay's pending sample of `test` was taken, if one is.
+    pub fn pending_taken_at(&self, stay: StayId, test: TestKind) -> Result<Option<DateTime<Utc>>> {
+        self.db()
+            .query_opt(
+                "SELECT taken_at FROM samples WHERE stay = ?1 AND test = ?2 AND result IS NULL",
+                args![stay.0, test.as_str()],
+                |r| r.string(0),
+            )?
+            .as_deref()
+            .map(super::parse_ts)
+            .transpose()
+    }
+
     /// The latest result of `test` for a stay, with when it was reported.
     pub fn latest_result(
         &self,
