@@ -733,6 +733,29 @@ fn the_plan_the_form_shows_is_what_the_arrival_does() {
     assert!(s.contains("holding list"), "the toast says so\n{s}");
 }
 
+/// The isolation board's title counts the zone's bays as the map does;
+/// a truck on the board that waits for a bay is said apart.
+#[test]
+fn the_isolation_board_counts_bays_and_names_the_waiting_apart() {
+    let mut r = Rig::new(Lang::En);
+    r.close_isolation_except(1);
+    for p in ["晋D11111", "晋D22222"] {
+        r.op(Op::Arrive {
+            arrival: arrival(p, Cargo::Other, 38.5, HealthCode::Green),
+            bay: None,
+            override_reason: None,
+        });
+    }
+    r.press(KeyCode::Char('i'));
+    let s = r.screen(160, 45);
+    assert!(s.contains("I 1/40"), "the map's count\n{s}");
+    assert!(
+        s.contains("Isolation — 1/40 · waiting for isolation: 1"),
+        "{s}"
+    );
+    assert!(s.contains("晋D11111") && s.contains("晋D22222"), "{s}");
+}
+
 #[test]
 fn a_freed_isolation_bay_is_proposed_for_the_waiting_truck() {
     let mut r = Rig::new(Lang::En);

@@ -11,6 +11,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 use super::clocks::{ClocksBoard, next_text};
 use super::{Cmd, Layer, Screen};
 use crate::domain::clocks::{self, IsolationRow};
+use crate::domain::stay::Status;
 use crate::i18n::Msg;
 use crate::i18n::words::word;
 use crate::tui::bay_state::BayState;
@@ -153,15 +154,23 @@ impl Layer for IsolationBoard {
             .snap
             .status
             .get(crate::domain::bay::Zone::Isolation.index());
-        let title = Line::from(Span::styled(
-            format!(
-                " {} — {}/{} ",
-                sh.t(Msg::IsolationTitle),
-                rows.len(),
-                cap.map(|c| c.capacity).unwrap_or(0)
-            ),
-            bold(),
-        ));
+        // The zone's bays as the map counts them; trucks on the board that
+        // hold none (waiting for a bay) are said apart, not counted in.
+        let mut title = format!(
+            " {} — {}/{} ",
+            sh.t(Msg::IsolationTitle),
+            cap.map(|c| c.occupied).unwrap_or(0),
+            cap.map(|c| c.capacity).unwrap_or(0)
+        );
+        let waiting = rows.iter().filter(|r| r.status == Status::Holding).count();
+        if waiting > 0 {
+            title.push_str(&format!(
+                "· {} ",
+                sh.t(Msg::WaitingForIsolationN)
+                    .replace("{n}", &waiting.to_string())
+            ));
+        }
+        let title = Line::from(Span::styled(title, bold()));
         let outer = block(sh, title, true);
         let inner = outer.inner(area);
         f.render_widget(outer, area);
