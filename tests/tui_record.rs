@@ -11,11 +11,11 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tempfile::TempDir;
 use trucklot::domain::bay::BayId;
 use trucklot::domain::clock::{Clock, FixedClock};
-use trucklot::domain::event::ArrivalRecord;
+use trucklot::domain::event::{ArrivalRecord, HandoffMode, TestKind};
 use trucklot::domain::plate::Plate;
 use trucklot::domain::policy::{Cargo, HealthCode, Policy, Temperature};
 use trucklot::i18n::Lang;
-use trucklot::ops::Op;
+use trucklot::ops::{self, Ctx, Op};
 use trucklot::store::Store;
 use trucklot::tui::Session;
 use trucklot::tui::app::App;
@@ -414,6 +414,55 @@ fn u_undoes_my_last_action_after_a_confirmation_that_names_it() {
     r.key(KeyCode::Char('U'));
     assert!(r.toast().contains("not undone"), "{}", r.toast());
     assert_eq!(r.app.mode(), Mode::Map);
+}
+
+/// A refused undo names the events as the log does, in words: never the
+/// stored key (`handoff_started`, `sample_taken`).
+#[test]
+fn a_refused_undo_names_the_events_in_words() {
+    let mut r = Rig::new(start());
+    r.arrive("晋A10001");
+    r.op(Op::HandoffStart {
+        plate: plate("晋A10001"),
+        mode: HandoffMode::Escort,
+        receiver: None,
+        company: None,
+        escort: Some("交警护送".into()),
+        by: None,
+        bay: None,
+    });
+    r.key(KeyCode::Char('U'));
+    let toast = r.toast();
+    assert!(toast.contains("(handoff started) is not undone"), "{toast}");
+    // An arrival someone else's sample came after.
+    r.arrive("晋A10002");
+    let ctx = Ctx {
+        action: None,
+        operator: "李",
+        terminal: "gate-2",
+        clock: &r.clock,
+        policy: &r.policy,
+    };
+    ops::execute(
+        &mut r.store,
+        &ctx,
+        &Op::Sample {
+            plate: plate("晋A10002"),
+            test: TestKind::Antigen,
+            tube: None,
+            batch: None,
+        },
+    )
+    .unwrap();
+    r.settle();
+    r.key(KeyCode::Char('U'));
+    let toast = r.toast();
+    assert!(
+        toast.contains("(arrived) can no longer be undone")
+            && toast.contains("(sample taken, by 李)"),
+        "{toast}"
+    );
+    assert!(!toast.contains('_'), "{toast}");
 }
 
 #[test]

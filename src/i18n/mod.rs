@@ -586,7 +586,7 @@ catalogue! {
     RefAlreadyDone => ("action {x} was already done (event {y})", "操作 {x} 已完成（事件 {y}）：没有重复记录"),
     RefNothingToUndo => ("{x} has no action left to undo", "{x} 没有可撤销的操作"),
     RefUndoNotLast => ("event {x} is no longer your last action", "事件 {x} 已不是您的最后一次操作：请重新查看"),
-    RefUndoDecision => ("a {x} is a decision and is not undone", "{x} 是决定或测量，不能撤销：请记录下一项决定"),
+    RefUndoDecision => ("a decision or a measurement ({x}) is not undone", "{x} 是决定或测量，不能撤销：请记录下一项决定"),
     RefUndoPositive => ("a positive result is not undone", "阳性结果不能撤销：只有其后的核酸阴性才能解除"),
     RefUndoChangedSince => ("event {x} ({y}) can no longer be undone: event {z} came after it", "事件 {x}（{y}）已不能撤销：其后有事件 {z}"),
     RefUndoPurged => ("event {x} can no longer be undone: its personal data was purged", "事件 {x} 已不能撤销：其个人信息已清除"),

@@ -10,7 +10,7 @@ use crate::ops::{OpError, Refusal};
 
 pub fn text(lang: Lang, e: &OpError) -> String {
     if lang == Lang::En {
-        return e.to_string();
+        return english(e);
     }
     if let OpError::Store(s) = e {
         return super::store_error::text(lang, s);
@@ -33,6 +33,43 @@ pub fn text(lang: Lang, e: &OpError) -> String {
         .replace("{x}", x)
         .replace("{y}", y)
         .replace("{z}", z)
+}
+
+/// The error's own English text, with the log's kinds of event named in
+/// words, as the log screen names them (`handoff_completed` → "handoff
+/// done"), never as the stored key.
+fn english(e: &OpError) -> String {
+    let named = |kind: &str| kind_word(Lang::En, kind);
+    match e {
+        OpError::Refused(Refusal::UndoDecision { kind }) => {
+            Refusal::UndoDecision { kind: named(kind) }.to_string()
+        }
+        OpError::Refused(Refusal::UndoChangedSince {
+            kind,
+            event,
+            later,
+            later_kind,
+            by,
+        }) => Refusal::UndoChangedSince {
+            kind: named(kind),
+            event: *event,
+            later: *later,
+            later_kind: named(later_kind),
+            by: by.clone(),
+        }
+        .to_string(),
+        OpError::AlreadyDone {
+            action,
+            event,
+            kind,
+        } => OpError::AlreadyDone {
+            action: action.clone(),
+            event: *event,
+            kind: named(kind),
+        }
+        .to_string(),
+        e => e.to_string(),
+    }
 }
 
 /// One departure blocker in the interface language.
@@ -72,9 +109,9 @@ fn service_word(lang: Lang, s: ServiceKind) -> &'static str {
     }
 }
 
-/// An event kind in Chinese ("sample_taken" → "采样").
-fn kind_word(kind: &str) -> String {
-    crate::i18n::event_kind_msg(kind).map_or_else(|| kind.to_string(), |m| m.text(Lang::Zh).into())
+/// An event kind in words ("sample_taken" → "sample taken", "采样").
+fn kind_word(lang: Lang, kind: &str) -> String {
+    crate::i18n::event_kind_msg(kind).map_or_else(|| kind.to_string(), |m| m.text(lang).into())
 }
 
 fn result_word(lang: Lang, r: TestResult) -> &'static str {
@@ -187,9 +224,12 @@ fn parts(e: &OpError) -> (Option<Msg>, String, String, String) {
             ),
             Refusal::NothingToUndo(op) => (Some(Msg::RefNothingToUndo), none(), none(), op.clone()),
             Refusal::UndoNotLast { event } => (Some(Msg::RefUndoNotLast), none(), none(), s(event)),
-            Refusal::UndoDecision { kind } => {
-                (Some(Msg::RefUndoDecision), none(), none(), kind_word(kind))
-            }
+            Refusal::UndoDecision { kind } => (
+                Some(Msg::RefUndoDecision),
+                none(),
+                none(),
+                kind_word(zh, kind),
+            ),
             Refusal::UndoPositive => (Some(Msg::RefUndoPositive), none(), none(), none()),
             Refusal::UndoChangedSince {
                 kind,
@@ -203,8 +243,8 @@ fn parts(e: &OpError) -> (Option<Msg>, String, String, String) {
                 none(),
                 format!(
                     "{event}\u{1f}{}\u{1f}{later} ({}, {by})",
-                    kind_word(kind),
-                    kind_word(later_kind)
+                    kind_word(zh, kind),
+                    kind_word(zh, later_kind)
                 ),
             ),
             Refusal::UndoPurged { event } => (Some(Msg::RefUndoPurged), none(), none(), s(event)),
@@ -237,5 +277,39 @@ fn parts(e: &OpError) -> (Option<Msg>, String, String, String) {
             format!("{action}\u{1f}{event}"),
         ),
         OpError::Invalid(_) | OpError::Store(_) => (None, none(), none(), none()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_undo_refusal_names_the_events_in_the_language() {
+        let decision = OpError::Refused(Refusal::UndoDecision {
+            kind: "handoff_confirmed".into(),
+        });
+        let since = OpError::Refused(Refusal::UndoChangedSince {
+            kind: "arrived".into(),
+            event: 17,
+            later: 18,
+            later_kind: "sample_taken".into(),
+            by: "李".into(),
+        });
+        assert_eq!(
+            text(Lang::En, &decision),
+            "a decision or a measurement (handoff arrived) is not undone: record the next one instead"
+        );
+        assert_eq!(
+            text(Lang::En, &since),
+            "event 17 (arrived) can no longer be undone: event 18 (sample taken, by 李) came after it"
+        );
+        assert!(text(Lang::Zh, &decision).starts_with("确认送达 是决定或测量"));
+        assert!(text(Lang::Zh, &since).contains("采样"));
+        for lang in [Lang::En, Lang::Zh] {
+            for e in [&decision, &since] {
+                assert!(!text(lang, e).contains('_'), "{}", text(lang, e));
+            }
+        }
     }
 }

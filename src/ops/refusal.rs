@@ -70,9 +70,9 @@ pub enum Refusal {
     NothingToUndo(String),
     #[error("event {event} is no longer your last action: look again before undoing")]
     UndoNotLast { event: i64 },
-    #[error(
-        "a {kind} event is a decision or a measurement and is not undone: record the next one instead"
-    )]
+    /// `kind` is the log's kind (`isolated`); the interface language names
+    /// it in words (`i18n::refusal::text`).
+    #[error("a decision or a measurement ({kind}) is not undone: record the next one instead")]
     UndoDecision { kind: String },
     #[error("a positive result is not undone: only a later negative PCR clears it")]
     UndoPositive,
