@@ -873,8 +873,18 @@ fn a_transfer_asks_for_the_receiving_plate_and_company_and_is_confirmed_at_the_e
         r.status_of("晋D11111"),
         trucklot::domain::stay::Status::Handoff
     );
+    // The panel's keys name the step that comes next, first: the handoff
+    // has started, so `p` marks it done.
+    r.go_to("晋D11111");
+    let s = r.screen(160, 45);
+    assert!(s.contains("p mark handoff done · m move"), "{s}");
+    assert!(!s.contains("p handoff"), "{s}");
     r.press(KeyCode::Char('p'));
     r.press(KeyCode::Enter);
+    r.go_to("晋D11111");
+    let s = r.screen(160, 45);
+    assert!(s.contains("p confirm handoff arrived · m move"), "{s}");
+    assert!(!s.contains("p handoff"), "{s}");
     // Done: the arrival at the destination is confirmed from the clocks board.
     r.press(KeyCode::Char('c'));
     let row = r
@@ -900,6 +910,12 @@ fn a_transfer_asks_for_the_receiving_plate_and_company_and_is_confirmed_at_the_e
     );
     r.press(KeyCode::Enter);
     assert_eq!(r.events(), before + 1);
+    // Confirmed: the handoff key has nothing left to do for this truck.
+    r.press(KeyCode::Esc);
+    r.go_to("晋D11111");
+    let s = r.screen(160, 45);
+    assert!(s.contains("m move · d depart"), "{s}");
+    assert!(!s.contains("p confirm") && !s.contains("p handoff"), "{s}");
 }
 
 #[test]

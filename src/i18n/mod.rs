@@ -168,6 +168,7 @@ catalogue! {
     KeyRecheck => ("recheck", "复测"),
     KeyCorrect => ("correct a typo", "更正登记"),
     KeyHandoffArrived => ("confirm handoff arrived", "确认交接送达"),
+    KeyHandoffDone => ("mark handoff done", "标记交接完成"),
     KeyAddPerson => ("add person", "添加乘客"),
     KeyRemovePerson => ("remove last person", "删除最后一名乘客"),
     KeyDisinfect => ("disinfect", "消毒"),

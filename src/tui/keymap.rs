@@ -556,19 +556,24 @@ pub fn footer_hint(mode: Mode, lang: crate::i18n::Lang, t: impl Fn(Msg) -> &'sta
 }
 
 /// The keys of `actions` in `mode`, in the order given ("m move · d
-/// depart · …"): the panel's hint, from the one table.
+/// depart · …"): the panel's hint, from the one table. An action given
+/// with a message is described by it instead of the table's words (the
+/// step it takes for this truck: `p` marks a handoff under way done).
 pub fn actions_hint(
     mode: Mode,
-    actions: &[Action],
+    actions: &[(Action, Option<Msg>)],
     lang: crate::i18n::Lang,
     t: impl Fn(Msg) -> &'static str,
 ) -> String {
     actions
         .iter()
-        .filter_map(|a| bindings(mode).find(|b| b.action == *a))
-        .map(|b| {
+        .filter_map(|(a, help)| {
+            let b = bindings(mode).find(|b| b.action == *a)?;
+            Some((b, help.unwrap_or(b.help)))
+        })
+        .map(|(b, help)| {
             let keys: Vec<String> = b.keys.iter().map(|k| k.label_in(lang)).collect();
-            format!("{} {}", keys.join("/"), t(b.help))
+            format!("{} {}", keys.join("/"), t(help))
         })
         .collect::<Vec<_>>()
         .join(" · ")

@@ -115,10 +115,9 @@ pub fn render(sh: &Shared, f: &mut Frame, area: Rect) {
     }
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
 
-    let key_line = if view.occupant.is_some() {
-        truck_keys(sh)
-    } else {
-        free_keys(sh)
+    let key_line = match &view.occupant {
+        Some(o) => truck_keys(sh, o),
+        None => free_keys(sh),
     };
     // Broken between entries ("m move"), never inside one.
     let sep = if sh.session.ascii { " | " } else { " · " };
@@ -480,19 +479,41 @@ fn past_keys(sh: &Shared) -> String {
 }
 
 /// What can be done to the truck under the cursor, from the keymap table.
-fn truck_keys(sh: &Shared) -> String {
+/// Once its handoff has started, the handoff key's next step comes first,
+/// named as what it does now: mark the handoff done, then confirm its
+/// arrival at the destination (nothing once that is confirmed).
+fn truck_keys(sh: &Shared, o: &crate::store::Occupant) -> String {
     use crate::tui::keymap::{Action as A, Mode, actions_hint};
-    let acts = [
-        A::Move,
-        A::Depart,
-        A::Sample,
-        A::Result,
-        A::Recheck,
-        A::Isolate,
-        A::Release,
-        A::Handoff,
-        A::Service,
-    ];
+    let confirmed = || {
+        sh.detail_of(o.stay)
+            .is_some_and(|d| d.handoff_confirmed_at.is_some())
+    };
+    let step = match o.status {
+        Status::Handoff => Some(Msg::KeyHandoffDone),
+        Status::HandoffDone if !confirmed() => Some(Msg::KeyHandoffArrived),
+        _ => None,
+    };
+    let started = matches!(o.status, Status::Handoff | Status::HandoffDone);
+    let mut acts: Vec<(A, Option<Msg>)> = step
+        .map(|help| (A::Handoff, Some(help)))
+        .into_iter()
+        .collect();
+    acts.extend(
+        [
+            A::Move,
+            A::Depart,
+            A::Sample,
+            A::Result,
+            A::Recheck,
+            A::Isolate,
+            A::Release,
+        ]
+        .map(|a| (a, None)),
+    );
+    if !started {
+        acts.push((A::Handoff, None));
+    }
+    acts.push((A::Service, None));
     ascii_safe(
         sh,
         actions_hint(Mode::Map, &acts, sh.session.lang, |m| sh.t(m)),
@@ -502,7 +523,7 @@ fn truck_keys(sh: &Shared) -> String {
 /// What can be done with a free bay, from the keymap table.
 fn free_keys(sh: &Shared) -> String {
     use crate::tui::keymap::{Action as A, Mode, actions_hint};
-    let acts = [A::Arrive, A::CloseOpen, A::Disinfect];
+    let acts = [A::Arrive, A::CloseOpen, A::Disinfect].map(|a| (a, None));
     ascii_safe(
         sh,
         actions_hint(Mode::Map, &acts, sh.session.lang, |m| sh.t(m)),
