@@ -320,7 +320,17 @@ fn a_fever_suggests_isolation_and_picking_parking_needs_a_reason() {
     r.press(KeyCode::Char(' '));
     r.press(KeyCode::Char('3'));
     r.press(KeyCode::Enter);
-    assert!(r.screen(160, 45).contains("against the checks"));
+    let s = r.screen(160, 45);
+    assert!(s.contains("against the checks"));
+    // The summary names the zone and bay the truck takes, that it is an
+    // override, and what the checks said; the reason's label is whole.
+    let picked = r.app.arrival_plan().unwrap().bay.unwrap();
+    let picked = r.app.shared.layout.bays[picked].id.to_string();
+    assert!(picked.starts_with("P-"), "{picked}");
+    let wide = format!("→ Parking ◇ {picked}: override, the checks say Isolation");
+    assert!(s.contains(&wide) && s.contains("(fever: driver)"), "{s}");
+    let s = r.screen(80, 24);
+    assert!(s.contains(&format!("{wide} (fever: driver)")), "{s}");
     r.press(KeyCode::Enter);
     assert_eq!(r.events(), 0, "no override reason, no arrival");
     r.typed("doctor on site cleared him");
@@ -330,6 +340,73 @@ fn a_fever_suggests_isolation_and_picking_parking_needs_a_reason() {
         r.app.shared.cursor_bay().zone(),
         trucklot::domain::bay::Zone::Parking
     );
+}
+
+/// The summary never calls the checks clean before they are done: it says
+/// what is still missing, for the driver and for each passenger.
+#[test]
+fn the_summary_says_which_checks_are_missing_until_they_are_done() {
+    // The summary line at 80×24, where the form spans the screen, joined
+    // when it wraps (up to the keys' hint or the bottom border).
+    let summary = |r: &Rig| {
+        let s = r.screen(80, 24);
+        let inside = |l: &str| {
+            l.trim_start_matches('┃')
+                .trim_end_matches([' ', '┃'])
+                .to_string()
+        };
+        let lines: Vec<String> = s.lines().map(inside).collect();
+        let i = lines
+            .iter()
+            .position(|l| l.starts_with("→ "))
+            .unwrap_or_else(|| panic!("no summary\n{s}"));
+        let mut text = lines[i]["→ ".len()..].to_string();
+        for l in &lines[i + 1..] {
+            if l.is_empty() || l.starts_with('┗') || l.starts_with("Tab") {
+                break;
+            }
+            text.push(' ');
+            text.push_str(l);
+        }
+        text
+    };
+    let mut r = Rig::new(Lang::En);
+    r.press(KeyCode::Char('a'));
+    r.typed("晋D12345");
+    let bay = r.app.arrival_plan().unwrap().bay.unwrap();
+    let bay = r.app.shared.layout.bays[bay].id.to_string();
+    assert_eq!(
+        summary(&r),
+        format!("Parking ◇ {bay}: missing temperature, health code, venue code")
+    );
+    r.press(KeyCode::Tab);
+    r.typed("36.6");
+    r.press(KeyCode::Tab);
+    r.press(KeyCode::Char('g'));
+    assert_eq!(summary(&r), format!("Parking ◇ {bay}: missing venue code"));
+    r.ctrl('p');
+    assert_eq!(
+        summary(&r),
+        format!(
+            "Parking ◇ {bay}: missing venue code, passenger 1 temperature, passenger 1 health code"
+        )
+    );
+    r.ctrl('r');
+    // Gate, back up to the venue code.
+    for _ in 0..8 {
+        r.press(KeyCode::Up);
+    }
+    r.press(KeyCode::Char('y'));
+    let s = summary(&r);
+    assert!(s.ends_with(": checks clean"), "{s}");
+    // In Chinese too.
+    let mut r = Rig::new(Lang::Zh);
+    r.press(KeyCode::Char('a'));
+    r.typed("晋D12345");
+    r.press(KeyCode::Tab);
+    r.typed("36.6");
+    let s = summary(&r);
+    assert!(s.ends_with(": 尚缺 健康码、场所码"), "{s}");
 }
 
 #[test]
@@ -713,8 +790,10 @@ fn the_plan_the_form_shows_is_what_the_arrival_does() {
     assert!(plan.holding);
     let s = r.screen(160, 45);
     let work = r.app.shared.layout.bays[plan.bay.unwrap()].id.to_string();
+    // The zone and bay it will take: a work lane, to wait there.
     assert!(
-        s.contains("isolation full: waits on") && s.contains(&format!("holding list in {work}")),
+        s.contains(&format!("→ Work ◇ {work}: fever: driver"))
+            && s.contains("isolation full: waits there"),
         "{s}"
     );
     r.press(KeyCode::Enter);

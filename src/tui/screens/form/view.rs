@@ -108,10 +108,10 @@ pub fn render(sh: &Shared, form: &ArrivalForm, f: &mut Frame, body: Rect, top: b
             }
         }
     }
-    let summary_style = if summary.1 {
-        bad_style(sh)
-    } else {
-        ok_style(sh)
+    let summary_style = match summary.1 {
+        Tone::Alarm => bad_style(sh),
+        Tone::Clean => ok_style(sh),
+        Tone::Incomplete => Style::new(),
     };
     let mut tail: Vec<Line<'static>> = notes;
     tail.extend(
@@ -199,36 +199,99 @@ pub fn render(sh: &Shared, form: &ArrivalForm, f: &mut Frame, body: Rect, top: b
     }
 }
 
-/// Where the arrival goes and why, naming who the checks flagged; true
-/// when it is flagged.
-fn plan_summary(sh: &Shared, form: &ArrivalForm, plan: Option<&ArrivalPlan>) -> (String, bool) {
+/// How the summary line reads: flagged or against the checks in the alarm
+/// colour, clean in the calm one, incomplete plain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Tone {
+    Clean,
+    Incomplete,
+    Alarm,
+}
+
+/// Where the arrival goes and why: the zone and bay it will take (the
+/// bay's own zone: a work lane for a truck on the holding list, parking
+/// for a fever parked by override), then who the checks flagged, or what
+/// is still to be checked, or that the checks are clean; an override says
+/// so and what the checks said instead.
+pub(super) fn plan_summary(
+    sh: &Shared,
+    form: &ArrivalForm,
+    plan: Option<&ArrivalPlan>,
+) -> (String, Tone) {
     let Some(p) = plan else {
-        return (String::new(), false);
+        return (String::new(), Tone::Incomplete);
     };
     let arrow = if sh.session.ascii { "->" } else { "→" };
     // The zone, and the bay with the map's mark for it.
-    let zone = match p.bay {
-        Some(b) => format!(
-            "{} {} {}",
-            sh.t(word(p.zone)),
-            crate::tui::bay_state::BayState::suggested_glyph(sh.session.ascii),
-            sh.layout.bays[b].id
-        ),
-        None => sh.t(word(p.zone)).to_string(),
+    let head = match p.bay {
+        Some(b) => {
+            let bay = &sh.layout.bays[b];
+            format!(
+                "{arrow} {} {} {}",
+                sh.t(word(bay.zone)),
+                crate::tui::bay_state::BayState::suggested_glyph(sh.session.ascii),
+                bay.id
+            )
+        }
+        None => format!("{arrow} {} {}", sh.t(Msg::NoFreeBay), sh.t(word(p.zone))),
     };
-    if p.findings.is_empty() {
-        return (format!("{arrow} {zone}: {}", sh.t(Msg::ChecksClean)), false);
+    let missing = missing_checks(sh, form);
+    let (checks, tone) = if !p.findings.is_empty() {
+        (
+            findings_text(sh, &p.findings, |n| form.name_of(n)),
+            Tone::Alarm,
+        )
+    } else if !missing.is_empty() {
+        (
+            format!(
+                "{} {}",
+                sh.t(Msg::ChecksMissing),
+                missing.join(sh.t(Msg::ListSep))
+            ),
+            Tone::Incomplete,
+        )
+    } else {
+        (sh.t(Msg::ChecksClean).to_string(), Tone::Clean)
+    };
+    let mut text = if p.against {
+        format!(
+            "{head}: {} {} ({checks})",
+            sh.t(Msg::OverrideChecksSay),
+            sh.t(word(p.zone))
+        )
+    } else {
+        format!("{head}: {checks}")
+    };
+    if p.holding {
+        text.push_str(&format!(" · {}", sh.t(Msg::HoldingWait)));
     }
-    let who = findings_text(sh, &p.findings, |n| form.name_of(n));
-    let mut text = format!("{arrow} {zone}: {who}");
-    if p.holding
-        && let Some(b) = p.bay
-    {
-        text.push_str(&format!(
-            " · {} {}",
-            sh.t(Msg::HoldingWait),
-            sh.layout.bays[b].id
-        ));
-    }
-    (text, true)
+    let tone = if p.against { Tone::Alarm } else { tone };
+    (text, tone)
+}
+
+/// The checks not done yet, driver first: a temperature or a health code
+/// not given (or not a valid temperature), the venue code not answered.
+fn missing_checks(sh: &Shared, form: &ArrivalForm) -> Vec<String> {
+    let lang = sh.session.lang;
+    form.fields()
+        .filter(|f| form.problem(*f).is_some())
+        .filter_map(|f| {
+            let (person, what) = match f {
+                Field::Temp => (None, Msg::CheckTemp),
+                Field::Code => (None, Msg::CheckCode),
+                Field::Venue => (None, Msg::CheckVenue),
+                Field::PTemp(n) => (Some(n), Msg::CheckTemp),
+                Field::PCode(n) => (Some(n), Msg::CheckCode),
+                _ => return None,
+            };
+            Some(match person {
+                Some(n) => format!(
+                    "{} {}",
+                    crate::i18n::words::person_in(lang, n as u8 + 1, None),
+                    sh.t(what)
+                ),
+                None => sh.t(what).to_string(),
+            })
+        })
+        .collect()
 }
