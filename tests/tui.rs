@@ -329,8 +329,10 @@ fn a_fever_suggests_isolation_and_picking_parking_needs_a_reason() {
     assert!(picked.starts_with("P-"), "{picked}");
     let wide = format!("→ Parking ◇ {picked}: override, the checks say Isolation");
     assert!(s.contains(&wide) && s.contains("(fever: driver)"), "{s}");
+    assert!(s.contains("Override reason "), "{s}");
     let s = r.screen(80, 24);
     assert!(s.contains(&format!("{wide} (fever: driver)")), "{s}");
+    assert!(s.contains("Override reason "), "{s}");
     r.press(KeyCode::Enter);
     assert_eq!(r.events(), 0, "no override reason, no arrival");
     r.typed("doctor on site cleared him");

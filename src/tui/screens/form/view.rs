@@ -49,7 +49,7 @@ pub fn render(sh: &Shared, form: &ArrivalForm, f: &mut Frame, body: Rect, top: b
         FORM_W
     };
     let inner_w = w.saturating_sub(2) as usize;
-    let label_w = 14usize;
+    let label_w = label_width(sh.session.lang);
     let value_w = inner_w.saturating_sub(label_w + 2);
     let summary = plan_summary(sh, form, plan);
     let summary_lines = wrap(&summary.0, inner_w);
@@ -197,6 +197,25 @@ pub fn render(sh: &Shared, form: &ArrivalForm, f: &mut Frame, body: Rect, top: b
             inner.y + (i - first) as u16,
         ));
     }
+}
+
+/// The labels' column: as wide as the longest label the form can show in
+/// the language ("Override reason"), so no label is ever cut and the
+/// column stays put when the override or a passenger's fields appear.
+pub(super) fn label_width(lang: crate::i18n::Lang) -> usize {
+    Field::HEAD
+        .into_iter()
+        .chain([
+            Field::PName(0),
+            Field::PPhone(0),
+            Field::PTemp(0),
+            Field::PCode(0),
+            Field::Bay,
+            Field::Override,
+        ])
+        .map(|f| f.label_text(lang).width())
+        .max()
+        .unwrap_or(0)
 }
 
 /// How the summary line reads: flagged or against the checks in the alarm
