@@ -279,6 +279,42 @@ fn arrival_in_the_suggested_bay_takes_few_keys() {
     assert!(r.screen(160, 45).contains("arrived 晋D12345 P-01-60"));
 }
 
+/// The shortest arrival the README gives: plate, temperature, code and
+/// venue code are required; `Enter` before that registers nothing and
+/// puts the cursor on what is missing.
+#[test]
+fn the_shortest_arrival_is_the_one_the_readme_gives() {
+    let mut r = Rig::new(Lang::En);
+    r.press(KeyCode::Char('a'));
+    r.typed("晋D12345");
+    r.press(KeyCode::Enter);
+    assert_eq!(r.events(), 0, "a, plate, Enter is not an arrival");
+    assert!(r.screen(160, 45).contains("Temp °C: required"));
+    r.press(KeyCode::Esc);
+    r.press(KeyCode::Char('y'));
+    r.presses = 0;
+    r.press(KeyCode::Char('a'));
+    r.typed("晋D12345");
+    r.press(KeyCode::Tab);
+    r.typed("36.6");
+    r.press(KeyCode::Tab);
+    r.press(KeyCode::Char('g'));
+    r.press(KeyCode::Char('y'));
+    r.press(KeyCode::Enter);
+    assert_eq!(r.events(), 1);
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        readme.contains(&format!(
+            "`a`, plate, `Tab`, temperature, `Tab`, `g`, `y`, `Enter` — **{} keys**",
+            r.presses
+        )),
+        "README should give the shortest arrival, {} keys",
+        r.presses
+    );
+}
+
 #[test]
 fn the_form_validates_as_you_type_and_esc_changes_nothing() {
     let mut r = Rig::new(Lang::En);
