@@ -98,6 +98,44 @@ fn two_days_pass_check_and_keep_parking_below_capacity() {
     let capacity = out["parking_capacity"].as_u64().unwrap();
     assert!(peak > 0 && peak < capacity * 6 / 10, "{out}");
     assert!(out["departures"].as_u64().unwrap() > 2400, "{out}");
+    // How full parking is over the second day, every other hour (site
+    // time), as the README says a demo looks: about a third on average,
+    // a sixth before dawn, half in the evening.
+    let parked: Vec<(u32, f64)> = (0..24)
+        .step_by(2)
+        .map(|h| {
+            let at: Value = serde_json::from_str(
+                &d.ok(&db, &["at", &format!("2026-03-02 {h:02}:30"), "--json"]),
+            )
+            .unwrap();
+            let zone = at["zones"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|z| z["zone"] == "parking")
+                .unwrap();
+            let share = zone["occupied"].as_f64().unwrap() / zone["capacity"].as_f64().unwrap();
+            (h, share)
+        })
+        .collect();
+    let average = parked.iter().map(|(_, s)| s).sum::<f64>() / parked.len() as f64;
+    let (low_h, low) = parked
+        .iter()
+        .cloned()
+        .fold((0, 1.0), |a, b| if b.1 < a.1 { b } else { a });
+    let (high_h, high) = parked
+        .iter()
+        .cloned()
+        .fold((0, 0.0), |a, b| if b.1 > a.1 { b } else { a });
+    assert!((0.28..0.40).contains(&average), "{parked:?}");
+    assert!(
+        (0.10..0.24).contains(&low) && (2..=8).contains(&low_h),
+        "{parked:?}"
+    );
+    assert!(
+        (0.42..0.60).contains(&high) && (14..=20).contains(&high_h),
+        "{parked:?}"
+    );
     // The file holds what was said, and its state is its log's replay.
     let check = d.ok(&db, &["check"]);
     assert_eq!(
