@@ -655,6 +655,48 @@ fn help_lists_every_key_of_the_screen() {
     assert!(!r.screen(160, 45).contains("Keys — Map"));
 }
 
+/// Every screen's help, at 80×24 and 160×45, in both languages: every
+/// key's description whole — on its line, or wrapped between words onto
+/// the next — and nothing cut with "…" but the long lists of keys (a
+/// menu's letters, the gates, the keys that would act at a past moment),
+/// which are cut to the key column by design.
+#[test]
+fn every_help_description_is_whole_at_80x24_in_both_languages() {
+    use trucklot::tui::keymap::{Mode, bindings};
+    use trucklot::tui::screens::{Help, Screen};
+    let mut cut = Vec::new();
+    for lang in [Lang::En, Lang::Zh] {
+        let mut r = Rig::new(lang);
+        for mode in Mode::ALL {
+            r.app.screens.push(Screen::Help(Help { about: mode }));
+            for (w, h) in [(80, 24), (160, 45)] {
+                let s = r.screen(w, h);
+                let cuts = s.matches('…').count();
+                let long_keys = bindings(mode)
+                    .filter(|b| {
+                        let keys: Vec<String> = b.keys.iter().map(|k| k.label_in(lang)).collect();
+                        keys.join(" ").chars().count() > 13
+                    })
+                    .count();
+                if cuts > long_keys {
+                    cut.push(format!("{lang:?} {mode:?} {w}x{h}: {cuts} cut\n{s}"));
+                }
+                // Wrapped or not, every word is there.
+                let border = |c: char| c.is_whitespace() || ('\u{2500}'..='\u{257f}').contains(&c);
+                let words: Vec<&str> = s.split(border).collect();
+                for b in bindings(mode) {
+                    let text = b.help.text(lang);
+                    if !text.split_whitespace().all(|w| words.contains(&w)) {
+                        cut.push(format!("{lang:?} {mode:?} {w}x{h}: {text:?}\n{s}"));
+                    }
+                }
+            }
+            r.app.screens.pop();
+        }
+    }
+    assert!(cut.is_empty(), "{} cut:\n{}", cut.len(), cut.join("\n"));
+}
+
 #[test]
 fn chinese_interface() {
     let mut r = Rig::busy(Lang::Zh);

@@ -62,22 +62,30 @@ impl Layer for Help {
         let rows_avail = inner.height.saturating_sub(reserved).max(1) as usize;
         let cols = entries.len().div_ceil(rows_avail).max(1);
         let per_col = entries.len().div_ceil(cols).max(1);
+        // Key lists wider than the widest key column are cut; descriptions
+        // are not.
+        let entries: Vec<(String, &str)> = entries
+            .into_iter()
+            .map(|(k, d)| (fit(&k, MAX_KEY_W), d))
+            .collect();
         let columns: Vec<&[(String, &str)]> = entries.chunks(per_col).collect();
         let widths = column_widths(&columns, inner.width as usize);
+        let drawn: Vec<Vec<(String, String)>> = columns
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| column_lines(c, *w, rows_avail))
+            .collect();
+        let height = drawn.iter().map(Vec::len).max().unwrap_or(0);
         let mut lines: Vec<Line> = Vec::new();
-        for r in 0..per_col {
+        for r in 0..height {
             let mut spans = Vec::new();
-            for (c, (column, &(key_w, text_w))) in columns.iter().zip(&widths).enumerate() {
-                let Some((k, d)) = column.get(r) else {
-                    continue;
-                };
-                let key = fit(k, key_w);
-                let text = fit(d, text_w);
-                let lead = key_w.saturating_sub(key.width());
-                let gap = if c + 1 < columns.len() { GAP } else { 0 };
-                let trail = text_w.saturating_sub(text.width()) + gap;
-                spans.push(Span::styled(format!("{}{key}", " ".repeat(lead)), bold()));
-                spans.push(Span::raw(format!("  {text}{}", " ".repeat(trail))));
+            for (c, (column, &(key_w, text_w))) in drawn.iter().zip(&widths).enumerate() {
+                let gap = if c + 1 < drawn.len() { GAP } else { 0 };
+                let col_w = key_w + 2 + text_w;
+                let (key, text) = column.get(r).cloned().unwrap_or_default();
+                let trail = col_w.saturating_sub(key.width() + text.width()) + gap;
+                spans.push(Span::styled(key, bold()));
+                spans.push(Span::raw(format!("{text}{}", " ".repeat(trail))));
             }
             lines.push(Line::from(spans));
         }
@@ -92,20 +100,112 @@ impl Layer for Help {
 
 /// Cells between two columns of the help.
 const GAP: usize = 2;
+/// The widest a key column gets; longer key lists are cut.
+const MAX_KEY_W: usize = 13;
+
+/// A column's lines, each a key part (bold) and a text part: keys
+/// right-aligned in the key column, a key wider than it (`Ctrl-c Ctrl-q`)
+/// standing out into its own entry's text room. A description longer than
+/// its room wraps between words onto the next lines, under the text, while
+/// the column stays within `max_lines`; otherwise it is cut.
+fn column_lines(
+    entries: &[(String, &str)],
+    (key_w, text_w): (usize, usize),
+    max_lines: usize,
+) -> Vec<(String, String)> {
+    let col_w = key_w + 2 + text_w;
+    let lay = |wrap_text: bool| -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (k, d) in entries {
+            let (key, indent) = if k.width() <= key_w {
+                (format!("{}{k}", " ".repeat(key_w - k.width())), key_w + 2)
+            } else {
+                (k.clone(), k.width() + 2)
+            };
+            let room = col_w.saturating_sub(indent);
+            let texts = if wrap_text {
+                crate::tui::view::wrap(d, room)
+            } else {
+                vec![fit(d, room)]
+            };
+            for (i, t) in texts.into_iter().enumerate() {
+                if i == 0 {
+                    out.push((key.clone(), format!("  {t}")));
+                } else {
+                    out.push((String::new(), format!("{}{t}", " ".repeat(indent))));
+                }
+            }
+        }
+        out
+    };
+    let wrapped = lay(true);
+    if wrapped.len() <= max_lines.max(entries.len()) {
+        wrapped
+    } else {
+        lay(false)
+    }
+}
+
+/// The key column of a column of entries: as wide as its widest key, but
+/// one key much wider than the others (`Ctrl-c Ctrl-q`) stands out into its
+/// own entry's text room, when that whole entry is no wider than the
+/// others need anyway, instead of pushing every description right.
+fn key_width(column: &[(String, &str)]) -> usize {
+    let Some(widest) = column
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, (k, _))| k.width())
+        .map(|(i, _)| i)
+    else {
+        return 1;
+    };
+    let others = || {
+        column
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| *i != widest)
+            .map(|(_, e)| e)
+    };
+    let rest = others().map(|(k, _)| k.width()).max();
+    let (k, d) = &column[widest];
+    match rest {
+        Some(rest)
+            if k.width() >= rest + STAND_OUT
+                && k.width() + 2 + d.width()
+                    <= others()
+                        .map(|(_, d)| rest + 2 + d.width())
+                        .max()
+                        .unwrap_or(0) =>
+        {
+            rest.max(1)
+        }
+        _ => k.width().clamp(1, MAX_KEY_W),
+    }
+}
+
+/// How much wider than the others a key must be to stand out: a key a
+/// cell or two wider (`Home 0`) widens the column, so the texts align.
+const STAND_OUT: usize = 4;
 
 /// Each column's key width and text width within `width` cells (a gap
-/// between two columns, none after the last): the keys as
-/// wide as the column's widest (at most 13), the room left for text shared
-/// so that a column of short descriptions gives what it does not need to
-/// the others, and only the longest descriptions are cut.
+/// between two columns, none after the last): the keys as wide as the
+/// column's keys need (`key_width`), the room left for text shared so that
+/// a column of short descriptions gives what it does not need to the
+/// others; only the longest descriptions wrap (or, without the lines for
+/// it, are cut).
 fn column_widths(columns: &[&[(String, &str)]], width: usize) -> Vec<(usize, usize)> {
-    let keys: Vec<usize> = columns
-        .iter()
-        .map(|c| c.iter().map(|(k, _)| k.width()).max().unwrap_or(1).min(13))
-        .collect();
+    let keys: Vec<usize> = columns.iter().map(|c| key_width(c)).collect();
+    // What each entry needs right of the key column (a key standing out
+    // takes some of it).
     let needs: Vec<usize> = columns
         .iter()
-        .map(|c| c.iter().map(|(_, d)| d.width()).max().unwrap_or(0))
+        .zip(&keys)
+        .map(|(c, &key_w)| {
+            c.iter()
+                .map(|(k, d)| (k.width().max(key_w) - key_w) + d.width())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let fixed: usize =
         keys.iter().map(|k| k + 2).sum::<usize>() + GAP * columns.len().saturating_sub(1);
@@ -136,10 +236,53 @@ mod tests {
         ];
         let widths = column_widths(&[&a, &b], 60);
         assert_eq!(widths[0], (1, 6), "as much as it needs");
-        assert_eq!(widths[1], (13, 27), "the rest is there for the long one");
-        let narrow = column_widths(&[&a, &b], 40);
+        assert_eq!(widths[1], (1, 27), "the rest is there for the long one");
+        let narrow = column_widths(&[&a, &b], 30);
         assert_eq!(narrow[0], (1, 6));
-        assert_eq!(narrow[1].1, 40 - (1 + 2) - 6 - GAP - (13 + 2));
-        assert!(narrow.iter().map(|(k, t)| k + 2 + t).sum::<usize>() + GAP <= 40);
+        assert_eq!(narrow[1].1, 30 - (1 + 2) - 6 - GAP - (1 + 2));
+        assert!(narrow.iter().map(|(k, t)| k + 2 + t).sum::<usize>() + GAP <= 30);
+    }
+
+    #[test]
+    fn one_wide_key_stands_out_instead_of_pushing_every_text_right() {
+        let b: Vec<(String, &str)> = vec![
+            ("D".into(), "disinfect a zone or the lot"),
+            ("? F1".into(), "help"),
+            ("Ctrl-c Ctrl-q".into(), "quit now"),
+        ];
+        assert_eq!(key_width(&b), 4);
+        let lines = column_lines(&b, (4, 27), 10);
+        assert_eq!(
+            lines[0],
+            ("   D".into(), "  disinfect a zone or the lot".into())
+        );
+        assert_eq!(lines[2], ("Ctrl-c Ctrl-q".into(), "  quit now".into()));
+        // Where the wide key's entry is the longest, the keys make room.
+        let c: Vec<(String, &str)> = vec![
+            ("D".into(), "disinfect"),
+            ("Ctrl-c Ctrl-q".into(), "quit now"),
+        ];
+        assert_eq!(key_width(&c), 13);
+    }
+
+    #[test]
+    fn a_long_description_wraps_under_its_text_while_there_are_lines() {
+        let c: Vec<(String, &str)> = vec![
+            ("t".into(), "lot at a past moment"),
+            ("R".into(), "shift report"),
+        ];
+        let lines = column_lines(&c, (1, 12), 3);
+        assert_eq!(
+            lines,
+            vec![
+                ("t".into(), "  lot at a".into()),
+                (String::new(), "   past moment".into()),
+                ("R".into(), "  shift report".into()),
+            ]
+        );
+        // Without the lines for it, cut.
+        let lines = column_lines(&c, (1, 12), 2);
+        assert_eq!(lines[0], ("t".into(), "  lot at a pa…".into()));
+        assert_eq!(lines.len(), 2);
     }
 }
