@@ -313,6 +313,24 @@ fn every_command_speaks_chinese_and_keeps_what_people_typed() {
     let refused = run(&["depart", "晋D12345"], 1);
     assert!(refused.contains("不能离场"), "{refused}");
     run(&["move", "晋D12345", "P-01-03"], 1);
+    // The zones a bay should have been in, in words, not as keys.
+    let wrong = run(
+        &[
+            "release",
+            "晋D12345",
+            "--reason",
+            "退烧",
+            "--by",
+            "钱医生",
+            "--bay",
+            "I-05",
+        ],
+        1,
+    );
+    assert!(
+        wrong.contains("车位 I-05 不在停车区或生活区或工作区"),
+        "{wrong}"
+    );
     run(&["show", "晋Z99999"], 1);
     run(&["show", "W-99"], 1);
     run(&["sample", "晋D12345", "pcr"], 1);

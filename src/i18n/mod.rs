@@ -482,7 +482,7 @@ catalogue! {
     RefBayClosed => ("bay {bay} is closed ({x})", "车位 {bay} 已关闭（{x}）"),
     RefBayNotClosed => ("bay {bay} is not closed", "车位 {bay} 未关闭"),
     RefNoFreeBay => ("no free bay in the {bay} zone", "{bay} 区无空闲车位"),
-    RefWrongZone => ("bay {bay} is not in the {x} zone", "车位 {bay} 不在 {x} 区"),
+    RefWrongZone => ("bay {bay} is not in the {x} zone", "车位 {bay} 不在{x}"),
     RefSameBay => ("{plate} is already in {bay}", "{plate} 已在 {bay}"),
     RefOverrideNeedsReason => ("the checks say otherwise: give a reason to use {bay}", "与检查结果不符：使用 {bay} 须填写原因"),
     RefArriveInHandoff => ("the handoff zone is entered with handoff, not at arrival", "入场时不能直接进入点对点区"),

@@ -185,9 +185,9 @@ fn parts(e: &OpError) -> (Option<Msg>, String, String, String) {
                 s(bay),
                 expected
                     .iter()
-                    .map(|z| z.as_str())
+                    .map(|&z| crate::i18n::words::word(z).text(zh))
                     .collect::<Vec<_>>()
-                    .join("/"),
+                    .join("或"),
             ),
             Refusal::SameBay { plate, bay } => (Some(Msg::RefSameBay), s(plate), s(bay), none()),
             Refusal::OverrideNeedsReason { bay, .. } => {
