@@ -1836,6 +1836,20 @@ fn a_pinyin_plate_is_read_as_the_form_reads_it() {
         lot.refused(&zh, 2, &format!("不可见字符 {u}"));
         lot.refused(&["show", plate], 2, u);
     }
+    // So is one in a phone number.
+    let phone = [
+        "arrive",
+        "晋D12348",
+        "--temp",
+        "36.5",
+        "--code",
+        "green",
+        "--phone",
+        "138\u{200B}00138000",
+    ];
+    lot.refused(&phone, 2, "the invisible character U+200B is not a digit");
+    let zh: Vec<&str> = ["--lang", "zh"].iter().chain(&phone).copied().collect();
+    lot.refused(&zh, 2, "不可见字符 U+200B");
     assert_eq!(lot.count("arrived"), 3);
 }
 

@@ -1184,6 +1184,24 @@ fn the_form_names_an_invisible_character_by_its_code_point() {
     }
 }
 
+/// So does a phone number's field, after its reason.
+#[test]
+fn the_form_names_an_invisible_character_in_a_phone_number() {
+    // (The line may wrap between the words and the code point.)
+    for (lang, named) in [(Lang::En, "invisible"), (Lang::Zh, "不可见字符")] {
+        let mut r = Rig::new(lang);
+        r.press(KeyCode::Char('a'));
+        r.typed("晋D12346");
+        // Plate, temperature, code, venue, cargo, driver: then the phone.
+        for _ in 0..6 {
+            r.press(KeyCode::Tab);
+        }
+        r.typed("138\u{200B}00138000");
+        let s = r.screen(160, 45);
+        assert!(s.contains(named) && s.contains("U+200B"), "{lang}: {s}");
+    }
+}
+
 /// A correction and a receiving vehicle read a plate as the form and the
 /// command line do (`Plate::parse_typed`): a pinyin province is fine, and
 /// a pinyin of two provinces, neither the site's, is refused naming them.

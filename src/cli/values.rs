@@ -167,13 +167,15 @@ fn temperature_error(e: &TemperatureError) -> ArgError {
 }
 
 fn phone_error(s: &str, e: &PhoneError) -> ArgError {
+    let mut reason = Msg::ErrPhone.text(Lang::Zh).to_string();
+    if let PhoneError::Character { ch, .. } = e
+        && text::code_point(*ch).is_some()
+    {
+        reason = format!("{reason}：{}", i18n::plate::char_name(Lang::Zh, *ch));
+    }
     ArgError::new(
         e.to_string(),
-        say(
-            Lang::Zh,
-            CliMsg::BadPhone,
-            &[&text::echo(s), &Msg::ErrPhone.text(Lang::Zh)],
-        ),
+        say(Lang::Zh, CliMsg::BadPhone, &[&text::echo(s), &reason]),
     )
 }
 

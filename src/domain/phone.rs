@@ -10,7 +10,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::text::{echo, safe_char};
+use super::text::{echo, safe_char, shown};
 
 /// Digits in a mainland mobile number.
 const DIGITS: usize = 11;
@@ -35,7 +35,7 @@ pub enum PhoneError {
     TooLong { input: String },
     #[error("phone '{input}': only mainland numbers (+86) are accepted")]
     Country { input: String },
-    #[error("phone '{input}': '{ch}' is not a digit")]
+    #[error("phone '{input}': {} is not a digit", shown(*.ch))]
     Character { input: String, ch: char },
     #[error("phone '{input}' has {digits} digits: expected 11")]
     Length { input: String, digits: usize },
@@ -254,6 +254,11 @@ mod tests {
         assert_eq!(
             msg("138\u{7}00138000"),
             "phone '138?00138000': '?' is not a digit"
+        );
+        // An invisible character is named by its code point.
+        assert_eq!(
+            msg("138\u{200B}00138000"),
+            "phone '138\u{200B}00138000': the invisible character U+200B is not a digit"
         );
         assert_eq!(
             msg(&"9".repeat(50)),

@@ -19,7 +19,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use unicode_width::UnicodeWidthStr;
 
-use super::text::{code_point, echo, safe_char};
+use super::text::{echo, safe_char, shown};
 
 /// The province (region) characters that may open a plate.
 pub const PROVINCES: &str = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼";
@@ -106,15 +106,6 @@ fn character_reason(ch: char) -> String {
         format!("'{ch}' is not allowed (no I or O in the serial)")
     } else {
         format!("{} is not allowed in a plate", shown(ch))
-    }
-}
-
-/// A character as a message can show it: quoted when it can be seen, by
-/// its code point when it cannot (a zero-width space, a BOM, a control).
-fn shown(ch: char) -> String {
-    match code_point(ch) {
-        Some(u) => format!("the invisible character {u}"),
-        None => format!("'{ch}'"),
     }
 }
 

@@ -88,6 +88,15 @@ pub fn code_point(c: char) -> Option<String> {
     invisible.then(|| format!("U+{:04X}", c as u32))
 }
 
+/// A character as a message can show it: quoted when it can be seen, by
+/// its code point when it cannot (a zero-width space, a BOM, a control).
+pub fn shown(ch: char) -> String {
+    match code_point(ch) {
+        Some(u) => format!("the invisible character {u}"),
+        None => format!("'{ch}'"),
+    }
+}
+
 /// An operator's input made safe to echo in a one-line message: trimmed,
 /// control characters replaced by `?`, and at most 20 characters (the last
 /// being `…` when cut).

@@ -97,25 +97,46 @@ pub struct FieldError {
     /// A plate's own error, whose words name what was typed (a character
     /// that cannot be seen by its code point).
     pub plate: Option<PlateError>,
+    /// A character that cannot be seen and is not allowed (in a phone
+    /// number), named after the reason by its code point.
+    pub invisible: Option<char>,
 }
 
 impl FieldError {
     pub fn new(msg: Msg) -> FieldError {
-        FieldError { msg, plate: None }
+        FieldError {
+            msg,
+            plate: None,
+            invisible: None,
+        }
     }
 
     pub fn plate(e: PlateError) -> FieldError {
         FieldError {
             msg: crate::i18n::plate::msg(&e),
             plate: Some(e),
+            invisible: None,
+        }
+    }
+
+    /// `msg`, naming `ch` when it cannot be seen.
+    pub fn naming(msg: Msg, ch: char) -> FieldError {
+        FieldError {
+            invisible: crate::domain::text::code_point(ch).map(|_| ch),
+            ..FieldError::new(msg)
         }
     }
 
     /// The reason in the interface's language.
     pub fn text(&self, sh: &Shared) -> String {
-        match &self.plate {
-            Some(e) => sh.plate_reason(e),
-            None => sh.t(self.msg).to_string(),
+        match (&self.plate, self.invisible) {
+            (Some(e), _) => sh.plate_reason(e),
+            (None, Some(ch)) => format!(
+                "{}: {}",
+                sh.t(self.msg),
+                crate::i18n::plate::char_name(sh.session.lang, ch)
+            ),
+            (None, None) => sh.t(self.msg).to_string(),
         }
     }
 }

@@ -4,7 +4,7 @@
 use super::ArrivalForm;
 use super::fields::{Field, FieldError, temp_problem, text_msg};
 use crate::domain::event::{ArrivalRecord, Passenger};
-use crate::domain::phone::Phone;
+use crate::domain::phone::{Phone, PhoneError};
 use crate::domain::policy::{PersonCheck, Temperature};
 use crate::domain::text;
 use crate::i18n::Msg;
@@ -23,9 +23,10 @@ impl ArrivalForm {
             if t.is_empty() {
                 None
             } else {
-                Phone::parse(&t.text())
-                    .err()
-                    .map(|_| FieldError::new(Msg::ErrPhone))
+                Phone::parse(&t.text()).err().map(|e| match e {
+                    PhoneError::Character { ch, .. } => FieldError::naming(Msg::ErrPhone, ch),
+                    _ => FieldError::new(Msg::ErrPhone),
+                })
             }
         };
         match field {
