@@ -57,7 +57,7 @@ fn a_first_version_database_opens_migrated_with_every_event() {
     assert_eq!(fixture_version(FIXTURE), 1, "the fixture is version 1");
     let (_dir, path) = copy();
     let mut store = Store::open(&path).unwrap();
-    assert_eq!(SCHEMA_VERSION, 13);
+    assert_eq!(SCHEMA_VERSION, 14);
     drop(store);
     assert_eq!(user_version(&path), SCHEMA_VERSION);
 
@@ -299,8 +299,9 @@ fn a_schema_5_database_moves_personal_data_out_of_its_log() {
     assert_eq!(again.event_count().unwrap(), 16);
 }
 
-/// An upgrade made only of new indexes (schemas 10, 11 and 13) or of tables
-/// copied whole into a new shape (schema 12) keeps the state tables as they
+/// An upgrade made only of new indexes (schemas 10, 11 and 13), of tables
+/// copied whole into a new shape (schema 12) or of a column filled by the
+/// projection's own expression (schema 14) keeps the state tables as they
 /// are instead of replaying the whole log: a mark put in the state by hand
 /// before the upgrade is still there after it, and so is every row.
 #[test]
@@ -308,6 +309,13 @@ fn an_upgrade_that_keeps_the_state_does_not_replay_the_log() {
     let mut lot = Lot::new();
     lot.arrive("晋D12345");
     lot.arrive("晋D12346");
+    // A positive, whose time schema 14 fills in.
+    lot.ok(sample_op("晋D12346", TestKind::Antigen));
+    lot.ok(result_op(
+        "晋D12346",
+        TestKind::Antigen,
+        TestResult::Positive,
+    ));
     let path = lot.path.clone();
     drop(lot.store);
     let rows = |c: &rusqlite::Connection| -> (Vec<String>, Vec<String>) {
@@ -331,10 +339,13 @@ fn an_upgrade_that_keeps_the_state_does_not_replay_the_log() {
         let c = rusqlite::Connection::open(&path).unwrap();
         before = rows(&c);
         // The file as schema 9 left it: rowid tables, an index of every
-        // stretch's end, none of the indexes of 10, 11 and 13.
+        // stretch's end, none of the indexes of 10, 11 and 13, nor the
+        // column of 14.
         c.execute_batch(
             "DROP INDEX samples_positive;
              DROP INDEX stays_forced_out;
+             DROP INDEX stays_positive_on_site;
+             ALTER TABLE stays DROP COLUMN positive_at;
              DROP INDEX bays_taken;
              DROP INDEX occupancy_to;
              CREATE INDEX occupancy_to ON occupancy (to_at);
@@ -392,5 +403,25 @@ fn an_upgrade_that_keeps_the_state_does_not_replay_the_log() {
     assert_eq!(without_rowid, 2, "keyed by their primary keys");
     let refused = c.execute("DELETE FROM actions", []).unwrap_err();
     assert!(refused.to_string().contains("append-only"), "{refused}");
-    drop(store);
+    let positive: Vec<Option<String>> = c
+        .prepare("SELECT positive_at FROM stays ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(
+        positive[0].is_none() && positive[1].is_some(),
+        "{positive:?}"
+    );
+    drop(c);
+    // Apart from the mark put in by hand, the state is the log's replay,
+    // the filled column included.
+    let mut store = store;
+    let report = store.check().unwrap();
+    assert!(
+        report.differences.iter().all(|d| d.contains("P-09-09")),
+        "{:?}",
+        report.differences
+    );
 }

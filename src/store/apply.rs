@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use super::conn::{Db, Value, args};
 use super::{Result, StoreError, ts};
 use crate::domain::bay::{BayId, Zone};
-use crate::domain::event::{Event, Field, HandoffMode, StayId, Target};
+use crate::domain::event::{Event, Field, HandoffMode, StayId, Target, TestResult};
 use crate::domain::policy::Finding;
 use crate::domain::stay::Status;
 
@@ -149,21 +149,27 @@ pub(super) fn apply(db: Db<'_>, id: i64, at: DateTime<Utc>, event: &Event) -> Re
             test,
             result,
             reported_at,
-        } => one_row(
-            exec(
-                db,
-                "UPDATE samples SET result = ?3, result_at = ?4, result_id = ?5
-                  WHERE stay = ?1 AND test = ?2 AND result IS NULL",
-                args![
-                    stay.0,
-                    test.as_str(),
-                    result.as_str(),
-                    reported_at.map(ts).unwrap_or_else(|| at.clone()),
-                    id,
-                ],
-            )?,
-            || format!("stay {stay} has no pending {test} sample"),
-        ),
+        } => {
+            one_row(
+                exec(
+                    db,
+                    "UPDATE samples SET result = ?3, result_at = ?4, result_id = ?5
+                      WHERE stay = ?1 AND test = ?2 AND result IS NULL",
+                    args![
+                        stay.0,
+                        test.as_str(),
+                        result.as_str(),
+                        reported_at.map(ts).unwrap_or_else(|| at.clone()),
+                        id,
+                    ],
+                )?,
+                || format!("stay {stay} has no pending {test} sample"),
+            )?;
+            match result {
+                TestResult::Positive => mark_positive(db, *stay),
+                _ => Ok(()),
+            }
+        }
         Event::Isolated {
             stay,
             from,
@@ -420,6 +426,21 @@ pub(super) fn apply(db: Db<'_>, id: i64, at: DateTime<Utc>, event: &Event) -> Re
         }
         Event::Undone { event: undone, .. } => super::undo::apply(db, id, &at, *undone),
     }
+}
+
+/// Keeps `stays.positive_at`, the time of the stay's latest positive
+/// result (NULL: none), after a result is recorded or undone: what the
+/// clocks find the trucks on site with a positive by (schema 14, whose
+/// upgrade fills it with the same expression).
+pub(super) fn mark_positive(db: Db<'_>, stay: StayId) -> Result<()> {
+    exec(
+        db,
+        "UPDATE stays SET positive_at =
+            (SELECT max(x.result_at) FROM samples x WHERE x.stay = ?1 AND x.result = 'positive')
+          WHERE id = ?1",
+        args![stay.0],
+    )?;
+    Ok(())
 }
 
 /// Runs one statement (through the connection's statement cache:

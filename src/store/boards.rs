@@ -220,19 +220,16 @@ impl Store {
     }
 
     /// Trucks on site with a positive result that stands and no isolation
-    /// under way, with when that positive came. From the trucks on site
-    /// (their partial index) to their positive results (theirs): most have
-    /// none. Which positive still stands is the domain's rule, asked of each
-    /// such truck's results (a few trucks at most: each positive proposes
-    /// isolation).
+    /// under way, with when that positive came. The trucks on site that
+    /// ever had a positive come from their partial index (schema 14; a few
+    /// at most: each positive proposes isolation). Which positive still
+    /// stands is the domain's rule, asked of each one's results.
     fn positives_outside(&self) -> Result<Vec<(TruckRef, DateTime<Utc>)>> {
         let trucks = self.db().query(
             &format!(
-                "SELECT DISTINCT s.id, s.plate, b.id
-                   FROM stays s INDEXED BY stays_one_open_per_plate
-                        CROSS JOIN samples x INDEXED BY samples_positive ON x.stay = s.id
-                        {BAY_OF_S}
-                  WHERE x.result = 'positive' AND s.departed_at IS NULL
+                "SELECT s.id, s.plate, b.id
+                   FROM stays s INDEXED BY stays_positive_on_site {BAY_OF_S}
+                  WHERE s.positive_at IS NOT NULL AND s.departed_at IS NULL
                     AND NOT ({UNDER_ISOLATION})
                   ORDER BY s.id"
             ),

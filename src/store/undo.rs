@@ -82,15 +82,18 @@ pub(super) fn apply(db: Db<'_>, id: i64, at: &str, undone: i64) -> Result<()> {
             )?,
             || format!("sample {undone} has a result"),
         ),
-        Event::ResultRecorded { .. } => one_row(
-            exec(
-                db,
-                "UPDATE samples SET result = NULL, result_at = NULL, result_id = NULL
-                  WHERE result_id = ?1",
-                args![undone],
-            )?,
-            || format!("result {undone} is not the sample's result"),
-        ),
+        Event::ResultRecorded { stay, .. } => {
+            one_row(
+                exec(
+                    db,
+                    "UPDATE samples SET result = NULL, result_at = NULL, result_id = NULL
+                      WHERE result_id = ?1",
+                    args![undone],
+                )?,
+                || format!("result {undone} is not the sample's result"),
+            )?;
+            apply::mark_positive(db, *stay)
+        }
         Event::ServiceRequested { .. } => one_row(
             exec(
                 db,

@@ -95,6 +95,7 @@ fn has_lot(db: Db<'_>) -> Result<bool> {
 const UPGRADES: &[(i64, &str)] = &[
     (11, include_str!("upgrade_12.sql")),
     (12, include_str!("upgrade_13.sql")),
+    (13, include_str!("upgrade_14.sql")),
 ];
 
 /// Brings a lot of an older schema up to this one, a step at a time, each

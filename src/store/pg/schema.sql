@@ -39,7 +39,7 @@ CREATE TABLE meta (
 );
 -- PostgreSQL has no `PRAGMA application_id` / `user_version`: these two
 -- rows stand for them (the store will read them when it opens a database).
-INSERT INTO meta (key, value) VALUES ('application', 'trucklot'), ('schema_version', '13');
+INSERT INTO meta (key, value) VALUES ('application', 'trucklot'), ('schema_version', '14');
 
 -- The record. Ids are never reused (SQLite's AUTOINCREMENT); ALWAYS so
 -- that only a deliberate `OVERRIDING SYSTEM VALUE` (a future `migrate`
@@ -139,6 +139,8 @@ CREATE TABLE stays (
     handoff_confirmed_at TEXT,
     -- First-version logs never asked for a confirmation at the destination.
     handoff_confirm_due  BIGINT  NOT NULL DEFAULT 1,
+    -- The latest positive result's time (NULL: none).
+    positive_at          TEXT,
     CONSTRAINT stays_departed_when_departed_at
         CHECK ((status = 'departed') = (departed_at IS NOT NULL))
 );
@@ -149,6 +151,8 @@ CREATE INDEX stays_isolation ON stays (isolated_at) WHERE isolated_at IS NOT NUL
 CREATE INDEX stays_handoff_open ON stays (handoff_done_at) WHERE handoff_started_at IS NOT NULL AND handoff_confirmed_at IS NULL;
 CREATE INDEX stays_departed ON stays (departed_at) WHERE departed_at IS NOT NULL;
 CREATE INDEX stays_forced_out ON stays (departed_at) WHERE forced_reason IS NOT NULL;
+CREATE INDEX stays_positive_on_site ON stays (positive_at)
+    WHERE positive_at IS NOT NULL AND departed_at IS NULL;
 
 CREATE TABLE bays (
     id             TEXT    PRIMARY KEY,
