@@ -318,11 +318,13 @@ pub(super) fn temp_schema(db: Db<'_>) -> &'static str {
 
 /// The stored tables' plain (not unique) indexes that the replay's own
 /// statements find rows by: a purge finds the stays that ended, an undone
-/// departure the truck's service calls. The shadow tables have these and
-/// the unique ones (constraints an event must fit); the others only speed
-/// up the lot's queries, and each would cost the replay a write of its own
-/// for most rows it writes.
-const REPLAY_READS: &[&str] = &["stays_departed", "service_calls_stay"];
+/// departure the truck's service calls, a positive result the stay's
+/// positives (`apply::mark_positive`; without it, each positive scanned
+/// every sample replayed so far: `check` of the season took twice as
+/// long). The shadow tables have these and the unique ones (constraints an
+/// event must fit); the others only speed up the lot's queries, and each
+/// would cost the replay a write of its own for most rows it writes.
+const REPLAY_READS: &[&str] = &["stays_departed", "service_calls_stay", "samples_positive"];
 
 /// Creates an empty temporary copy of every state table (with its
 /// constraints and unique indexes, from the stored schema; on a file, of
