@@ -197,6 +197,12 @@ fn the_log_opens_newest_first_and_pages_by_keys() {
     assert_eq!(r.log_ids(), first);
     r.key(KeyCode::PageUp);
     assert_eq!(r.toast(), "this is the newest page");
+    // A message goes after eight seconds, or at once when the clock is set
+    // back before it was said.
+    r.advance(Duration::seconds(7));
+    assert_eq!(r.toast(), "this is the newest page");
+    r.advance(Duration::seconds(-60));
+    assert_eq!(r.toast(), "");
     // Esc: back to the map.
     r.key(KeyCode::Esc);
     assert!(r.app.screens.is_empty());

@@ -123,12 +123,13 @@ impl Shared {
         if changed {
             self.derive();
         }
-        if self
-            .toast
-            .as_ref()
-            // Eight real seconds, however fast a demo's time runs.
-            .is_some_and(|t| (now - t.at).num_seconds() >= 8 * i64::from(self.demo.unwrap_or(1)))
-        {
+        if self.toast.as_ref().is_some_and(|t| {
+            // Eight real seconds, however fast a demo's time runs; and at
+            // once when the clock was set back before it (it would stay
+            // until the clock caught up).
+            let age = (now - t.at).num_seconds();
+            age < 0 || age >= 8 * i64::from(self.demo.unwrap_or(1))
+        }) {
             self.toast = None;
         }
         changed
