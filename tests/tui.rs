@@ -244,13 +244,7 @@ fn a_terminal_too_small_says_how_large_it_must_be() {
 fn arrival_in_the_suggested_bay_takes_few_keys() {
     let mut r = Rig::new(Lang::En);
     let before = r.events();
-    r.press(KeyCode::Char('a'));
-    r.typed("晋D12345");
-    r.press(KeyCode::Tab);
-    r.typed("36.6");
-    r.press(KeyCode::Tab);
-    r.press(KeyCode::Char('g'));
-    r.press(KeyCode::Char('y'));
+    r.form_start("晋D12345", "36.6", 'g');
     r.press(KeyCode::Char('e'));
     r.typed("张三");
     r.press(KeyCode::Tab);
@@ -293,13 +287,8 @@ fn the_shortest_arrival_is_the_one_the_readme_gives() {
     r.press(KeyCode::Esc);
     r.press(KeyCode::Char('y'));
     r.presses = 0;
-    r.press(KeyCode::Char('a'));
-    r.typed("晋D12345");
-    r.press(KeyCode::Tab);
-    r.typed("36.6");
-    r.press(KeyCode::Tab);
-    r.press(KeyCode::Char('g'));
-    r.press(KeyCode::Char('y'));
+    // a, plate, Tab, temperature, Tab, g, y; then Enter.
+    r.form_start("晋D12345", "36.6", 'g');
     r.press(KeyCode::Enter);
     assert_eq!(r.events(), 1);
     let readme =

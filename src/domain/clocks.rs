@@ -188,25 +188,23 @@ pub fn clocks(facts: &ClockFacts, policy: &Policy) -> Vec<DueItem> {
             due: i.since + policy.isolation_review(),
         });
     }
-    for (truck, since) in &facts.positives_outside {
-        // Due at once, like the holding list: a positive truck outside
-        // isolation is an alarm until it is isolated.
-        out.push(DueItem {
-            kind: ClockKind::PositiveNotIsolated,
-            truck: Some(truck.clone()),
-            started: *since,
-            due: *since,
-        });
-    }
-    for (truck, since) in &facts.positives_departed {
-        // Due at once: the destination and the health authority must hear
-        // of it now.
-        out.push(DueItem {
-            kind: ClockKind::PositiveDeparted,
-            truck: Some(truck.clone()),
-            started: *since,
-            due: *since,
-        });
+    // Due at once, like the holding list: a positive truck outside
+    // isolation is an alarm until it is isolated, and one that already
+    // left until the case is reported (the destination and the health
+    // authority must hear of it now).
+    let positives = [
+        (ClockKind::PositiveNotIsolated, &facts.positives_outside),
+        (ClockKind::PositiveDeparted, &facts.positives_departed),
+    ];
+    for (kind, trucks) in positives {
+        for (truck, since) in trucks {
+            out.push(DueItem {
+                kind: kind.clone(),
+                truck: Some(truck.clone()),
+                started: *since,
+                due: *since,
+            });
+        }
     }
     for (zone, last) in &facts.zone_disinfected {
         let since = last.unwrap_or(facts.lot_created);

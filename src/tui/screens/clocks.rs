@@ -13,7 +13,7 @@ use super::confirm::Confirm;
 use super::isolation::IsolationBoard;
 use super::prompt::{Prompt, PromptNext};
 use super::{Cmd, Layer, Screen};
-use crate::domain::clocks::{ClockKind, NextAction};
+use crate::domain::clocks::{ClockKind, NextAction, TruckRef};
 use crate::i18n::Msg;
 use crate::i18n::words::word;
 use crate::ops::Op;
@@ -53,18 +53,11 @@ impl ClocksBoard {
             (ClockKind::HandoffConfirm { mode }, Some(t)) => Some((*mode, t.clone())),
             _ => None,
         }) {
-            Some((mode, t)) => {
-                let bay = t
-                    .bay
-                    .as_ref()
-                    .map(|b| b.to_string())
-                    .unwrap_or_else(|| sh.t(Msg::LeftTheLot).to_string());
-                Confirm::push(
-                    Msg::ConfirmHandoffArrived,
-                    vec![format!("{}  {bay}", t.plate), sh.t(word(mode)).to_string()],
-                    Op::HandoffConfirm { plate: t.plate },
-                )
-            }
+            Some((mode, t)) => Confirm::push(
+                Msg::ConfirmHandoffArrived,
+                vec![subject(sh, &t), sh.t(word(mode)).to_string()],
+                Op::HandoffConfirm { plate: t.plate },
+            ),
             None => Cmd::error(sh.t(Msg::SelectHandoffToConfirm)),
         }
     }
@@ -74,22 +67,26 @@ impl ClocksBoard {
     /// so. The rules answer for any other truck as on the map.
     fn escalate(&self, sh: &Shared) -> Cmd {
         match sh.clocks.get(self.selected).and_then(|c| c.truck.as_ref()) {
-            Some(t) => {
-                let bay = t
-                    .bay
-                    .as_ref()
-                    .map(|b| b.to_string())
-                    .unwrap_or_else(|| sh.t(Msg::LeftTheLot).to_string());
-                Prompt::push(
-                    Msg::PromptEscalateNote,
-                    format!("{}  {bay}", t.plate),
-                    true,
-                    PromptNext::Escalate(t.plate.clone()),
-                )
-            }
+            Some(t) => Prompt::push(
+                Msg::PromptEscalateNote,
+                subject(sh, t),
+                true,
+                PromptNext::Escalate(t.plate.clone()),
+            ),
             None => Cmd::error(sh.t(Msg::SelectTruckToEscalate)),
         }
     }
+}
+
+/// A clock's truck as a confirmation or a prompt names it: its plate and
+/// bay, or that it has left the lot.
+fn subject(sh: &Shared, t: &TruckRef) -> String {
+    let bay = t
+        .bay
+        .as_ref()
+        .map(|b| b.to_string())
+        .unwrap_or_else(|| sh.t(Msg::LeftTheLot).to_string());
+    format!("{}  {bay}", t.plate)
 }
 
 impl Layer for ClocksBoard {
