@@ -137,26 +137,22 @@ pub fn truck_action(sh: &Shared, a: Action) -> Vec<Cmd> {
             true,
             PromptNext::Escalate(plate),
         ),
-        Action::Handoff if o.status == Status::Handoff => Confirm::push(
-            Msg::ConfirmHandoffDone,
-            vec![subject],
-            Op::HandoffDone { plate },
-        ),
-        Action::Handoff if o.status == Status::HandoffDone => {
-            let confirmed = sh
-                .detail_of(o.stay)
-                .is_some_and(|d| d.handoff_confirmed_at.is_some());
-            if confirmed {
+        Action::Handoff => match handoff_step(sh, o) {
+            Some(HandoffStep::MarkDone) => Confirm::push(
+                Msg::ConfirmHandoffDone,
+                vec![subject],
+                Op::HandoffDone { plate },
+            ),
+            Some(HandoffStep::ConfirmArrival) => Confirm::push(
+                Msg::ConfirmHandoffArrived,
+                vec![subject],
+                Op::HandoffConfirm { plate },
+            ),
+            Some(HandoffStep::Confirmed) => {
                 Cmd::Toast(sh.t(Msg::HandoffAlreadyConfirmed).to_string(), false)
-            } else {
-                Confirm::push(
-                    Msg::ConfirmHandoffArrived,
-                    vec![subject],
-                    Op::HandoffConfirm { plate },
-                )
             }
-        }
-        Action::Handoff => Cmd::Effect(Effect::LoadStay { plate, action: a }),
+            None => Cmd::Effect(Effect::LoadStay { plate, action: a }),
+        },
         Action::Service => Menu::push(
             Msg::MenuService,
             subject,
@@ -288,4 +284,32 @@ pub fn with_state(
         _ => return Vec::new(),
     };
     vec![cmd]
+}
+
+/// Where a truck's handoff stands once started: what `p` does next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum HandoffStep {
+    /// Under way: mark it done.
+    MarkDone,
+    /// Done: confirm its arrival at the destination.
+    ConfirmArrival,
+    /// Done and confirmed: nothing left.
+    Confirmed,
+}
+
+/// The step `p` takes for the truck `o`; `None` before a handoff starts
+/// (then `p` starts one). Asked by the key and by the panel's key hint.
+pub(super) fn handoff_step(sh: &Shared, o: &crate::store::Occupant) -> Option<HandoffStep> {
+    match o.status {
+        Status::Handoff => Some(HandoffStep::MarkDone),
+        Status::HandoffDone
+            if sh
+                .detail_of(o.stay)
+                .is_some_and(|d| d.handoff_confirmed_at.is_some()) =>
+        {
+            Some(HandoffStep::Confirmed)
+        }
+        Status::HandoffDone => Some(HandoffStep::ConfirmArrival),
+        _ => None,
+    }
 }

@@ -483,18 +483,15 @@ fn past_keys(sh: &Shared) -> String {
 /// named as what it does now: mark the handoff done, then confirm its
 /// arrival at the destination (nothing once that is confirmed).
 fn truck_keys(sh: &Shared, o: &crate::store::Occupant) -> String {
+    use super::actions::{HandoffStep, handoff_step};
     use crate::tui::keymap::{Action as A, Mode, actions_hint};
-    let confirmed = || {
-        sh.detail_of(o.stay)
-            .is_some_and(|d| d.handoff_confirmed_at.is_some())
+    let step = handoff_step(sh, o);
+    let next = match step {
+        Some(HandoffStep::MarkDone) => Some(Msg::KeyHandoffDone),
+        Some(HandoffStep::ConfirmArrival) => Some(Msg::KeyHandoffArrived),
+        Some(HandoffStep::Confirmed) | None => None,
     };
-    let step = match o.status {
-        Status::Handoff => Some(Msg::KeyHandoffDone),
-        Status::HandoffDone if !confirmed() => Some(Msg::KeyHandoffArrived),
-        _ => None,
-    };
-    let started = matches!(o.status, Status::Handoff | Status::HandoffDone);
-    let mut acts: Vec<(A, Option<Msg>)> = step
+    let mut acts: Vec<(A, Option<Msg>)> = next
         .map(|help| (A::Handoff, Some(help)))
         .into_iter()
         .collect();
@@ -510,7 +507,7 @@ fn truck_keys(sh: &Shared, o: &crate::store::Occupant) -> String {
         ]
         .map(|a| (a, None)),
     );
-    if !started {
+    if step.is_none() {
         acts.push((A::Handoff, None));
     }
     acts.push((A::Service, None));
