@@ -434,6 +434,18 @@ fn the_summary_says_which_checks_are_missing_until_they_are_done() {
     r.typed("36.6");
     let s = summary(&r);
     assert!(s.ends_with(": 尚缺 健康码、场所码"), "{s}");
+    // A fever says so, and what is still to be given after it; a plate
+    // that is not one is missing too.
+    let mut r = Rig::new(Lang::En);
+    r.press(KeyCode::Char('a'));
+    r.typed("ABC");
+    r.press(KeyCode::Tab);
+    r.typed("38.6");
+    let s = summary(&r);
+    assert!(
+        s.ends_with(": fever: driver · missing plate, health code, venue code"),
+        "{s}"
+    );
 }
 
 #[test]

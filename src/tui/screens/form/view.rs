@@ -255,22 +255,25 @@ pub(super) fn plan_summary(
         None => format!("{arrow} {} {}", sh.t(Msg::NoFreeBay), sh.t(word(p.zone))),
     };
     let missing = missing_checks(sh, form);
-    let (checks, tone) = if !p.findings.is_empty() {
-        (
-            findings_text(sh, &p.findings, |n| form.name_of(n)),
-            Tone::Alarm,
+    let missing = (!missing.is_empty()).then(|| {
+        format!(
+            "{} {}",
+            sh.t(Msg::ChecksMissing),
+            missing.join(sh.t(Msg::ListSep))
         )
-    } else if !missing.is_empty() {
-        (
-            format!(
-                "{} {}",
-                sh.t(Msg::ChecksMissing),
-                missing.join(sh.t(Msg::ListSep))
-            ),
-            Tone::Incomplete,
-        )
-    } else {
-        (sh.t(Msg::ChecksClean).to_string(), Tone::Clean)
+    });
+    let (checks, tone) = match (p.findings.is_empty(), missing) {
+        // Flagged already, and what is still to be given after it.
+        (false, missing) => {
+            let who = findings_text(sh, &p.findings, |n| form.name_of(n));
+            let text = match missing {
+                Some(m) => format!("{who} · {m}"),
+                None => who,
+            };
+            (text, Tone::Alarm)
+        }
+        (true, Some(m)) => (m, Tone::Incomplete),
+        (true, None) => (sh.t(Msg::ChecksClean).to_string(), Tone::Clean),
     };
     let mut text = if p.against {
         format!(
@@ -288,14 +291,16 @@ pub(super) fn plan_summary(
     (text, tone)
 }
 
-/// The checks not done yet, driver first: a temperature or a health code
-/// not given (or not a valid temperature), the venue code not answered.
+/// What an arrival still lacks, driver first: a valid plate, a temperature
+/// or a health code not given (or not a valid temperature), the venue code
+/// not answered.
 fn missing_checks(sh: &Shared, form: &ArrivalForm) -> Vec<String> {
     let lang = sh.session.lang;
     form.fields()
         .filter(|f| form.problem(*f).is_some())
         .filter_map(|f| {
             let (person, what) = match f {
+                Field::Plate => (None, Msg::CheckPlate),
                 Field::Temp => (None, Msg::CheckTemp),
                 Field::Code => (None, Msg::CheckCode),
                 Field::Venue => (None, Msg::CheckVenue),
