@@ -1088,6 +1088,9 @@ fn an_escort_from_isolation_needs_who_authorised_it() {
         !s.contains("cargo transfer") && s.contains("escort only"),
         "{s}"
     );
+    // The menu is as wide as its title, at 80×24 too.
+    let s = r.screen(80, 24);
+    assert!(s.contains("Handoff (under isolation: escort only)"), "{s}");
     r.press(KeyCode::Char('e'));
     r.typed("县疾控中心");
     r.press(KeyCode::Enter);

@@ -208,7 +208,10 @@ impl Layer for Menu {
 
     fn render(&self, sh: &Shared, f: &mut Frame, body: Rect, _top: bool) {
         let m = self;
-        let area = centered(body, 40, m.options.len() as u16 + 5);
+        // As wide as its title needs (in its frame, with a space each
+        // side), 40 at least; `centered` keeps it within the screen.
+        let title_w = unicode_width::UnicodeWidthStr::width(sh.t(m.title)) as u16 + 6;
+        let area = centered(body, title_w.max(40), m.options.len() as u16 + 5);
         let inner = frame_popup(sh, f, area, sh.t(m.title));
         let mut lines = vec![Line::styled(m.subject.clone(), bold()), Line::raw("")];
         for o in &m.options {
