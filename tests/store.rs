@@ -410,6 +410,56 @@ fn check_finds_state_that_drifted_from_the_log_and_rebuild_repairs_it() {
     assert!(lot.store.check().unwrap().ok());
 }
 
+/// `check` replays without the schema's references and `CHECK` rules
+/// enforced, and checks the stored rows against them instead: a stored
+/// row that refers to nothing is named, even where the replay would agree
+/// with it (one line of its own, beside the rows that differ).
+#[test]
+fn check_names_a_stored_row_that_refers_to_nothing() {
+    let mut lot = Lot::new();
+    scripted_day(&mut lot);
+    {
+        let c = raw(&lot.path);
+        c.pragma_update(None, "foreign_keys", "OFF").unwrap();
+        c.execute(
+            "INSERT INTO people (stay, person, checked_at) VALUES (424242, 0, '2026-11-25T08:00:00Z')",
+            [],
+        )
+        .unwrap();
+    }
+    let report = lot.store.check().unwrap();
+    assert!(
+        report
+            .differences
+            .contains(&"stored:  people refers to a row of stays that does not exist".to_string()),
+        "{:#?}",
+        report.differences
+    );
+}
+
+/// A stored row that breaks a `CHECK` rule is found by the file's
+/// verification, which `check` runs first.
+#[test]
+fn check_refuses_a_stored_row_that_breaks_a_check_rule() {
+    let mut lot = Lot::new();
+    scripted_day(&mut lot);
+    {
+        let c = raw(&lot.path);
+        c.pragma_update(None, "ignore_check_constraints", "ON")
+            .unwrap();
+        let n = c
+            .execute(
+                "UPDATE bays SET closed_reason = 'tampered' WHERE occupant IS NOT NULL",
+                [],
+            )
+            .unwrap();
+        assert!(n > 0);
+    }
+    let (e, text) = err_text(lot.store.check());
+    assert!(matches!(e, StoreError::Damaged { .. }), "{e:?}");
+    assert!(text.contains("CHECK constraint failed in bays"), "{text}");
+}
+
 #[test]
 fn the_state_survives_close_and_reopen() {
     let mut lot = Lot::new();

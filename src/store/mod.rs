@@ -211,6 +211,18 @@ impl Store {
         }
     }
 
+    /// The stored rows that refer to a row that is not there (SQLite's
+    /// `foreign_key_check` of the file), one line each, as `check` reports
+    /// a difference. `check` replays without the schema's references and
+    /// `CHECK` rules enforced and relies on this and `verify` instead (see
+    /// `Store::check`). A server enforces its references on every write.
+    pub(crate) fn dangling_references(&self) -> Result<Vec<String>> {
+        match &self.conn {
+            Backend::Sqlite(c) => dangling_references(c),
+            Backend::Pg(_) => Ok(Vec::new()),
+        }
+    }
+
     /// `verify` on a connection of its own, without reading the lot: for a
     /// thread that checks the file beside the interface's first frame.
     pub fn verify_file(path: &Path) -> Result<()> {
@@ -220,6 +232,24 @@ impl Store {
         let (conn, _) = open::connect(path)?;
         quick_check(&conn, path)
     }
+}
+
+/// `Store::dangling_references` on `conn`.
+fn dangling_references(conn: &Connection) -> Result<Vec<String>> {
+    let mut st = conn.prepare("PRAGMA main.foreign_key_check")?;
+    let rows = st.query_map([], |r| {
+        let (table, row, parent) = (
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<i64>>(1)?,
+            r.get::<_, String>(2)?,
+        );
+        // A table without rowids has none to name.
+        let row = row.map(|id| format!(" row {id}")).unwrap_or_default();
+        Ok(format!(
+            "stored:  {table}{row} refers to a row of {parent} that does not exist"
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// SQLite's `quick_check` of the file behind `conn`, as a verdict that

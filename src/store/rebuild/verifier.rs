@@ -1,5 +1,5 @@
-//! The file's verification (`quick_check`) on a connection and thread of
-//! its own, beside the replay, and what shows that two connections read
+//! The file's verification (`quick_check`, then its references) on a
+//! connection and thread of its own, beside the replay, and what shows that two connections read
 //! one snapshot (`PRAGMA data_version`). Not here: what is verified of the
 //! state (the replay and its comparison).
 
@@ -22,9 +22,10 @@ pub(super) fn data_version(store: &Store) -> Option<i64> {
 }
 
 /// `quick_check` of the file on a connection and a thread of its own, in a
-/// read transaction begun before `start` returns.
+/// read transaction begun before `start` returns; then, if the file is
+/// sound, the stored rows that refer to nothing (`dangling_references`).
 pub(super) struct Verifier {
-    verdict: std::thread::JoinHandle<Result<()>>,
+    verdict: std::thread::JoinHandle<Result<Vec<String>>>,
     interrupt: rusqlite::InterruptHandle,
     damaged: Arc<AtomicBool>,
 }
@@ -46,13 +47,13 @@ impl Verifier {
                 }
             };
             if ready.send(conn.get_interrupt_handle()).is_err() {
-                return Ok(());
+                return Ok(Vec::new());
             }
-            let verdict = super::super::quick_check(&conn, &path);
-            if verdict.is_err() {
+            if let Err(e) = super::super::quick_check(&conn, &path) {
                 found.store(true, Ordering::Relaxed);
+                return Err(e);
             }
-            verdict
+            super::super::dangling_references(&conn)
         });
         match begun.recv() {
             Ok(interrupt) => Some(Verifier {
@@ -71,8 +72,8 @@ impl Verifier {
         self.damaged.load(Ordering::Relaxed)
     }
 
-    /// Waits for the verdict.
-    pub(super) fn verdict(self) -> Result<()> {
+    /// Waits for the verdict: the dangling references of a sound file.
+    pub(super) fn verdict(self) -> Result<Vec<String>> {
         self.verdict
             .join()
             .unwrap_or_else(|_| Err(StoreError::Sql("the file's verification failed".into())))
