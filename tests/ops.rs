@@ -953,9 +953,19 @@ fn isolate_release_and_escalate() {
             plate: plate("晋D11111")
         }
     );
+    // Asked before the note is typed (the interface's `e`), the answer is
+    // the operation's own.
+    let check = |lot: &mut Lot| trucklot::ops::escalation_check(&mut lot.store, &plate("晋D11111"));
+    assert!(matches!(
+        check(&mut lot),
+        Err(OpError::Refused(Refusal::Rule(
+            RuleRefusal::NotIsolated { .. }
+        )))
+    ));
 
     let out = lot.ok(isolate("晋D11111"));
     assert_eq!(out.bay, Some(bay("I-01")));
+    assert_eq!(check(&mut lot).unwrap().bay, Some(bay("I-01")));
     assert_eq!(
         out.events[0].1,
         Event::Isolated {
@@ -1469,6 +1479,10 @@ fn every_truck_operation_refuses_a_plate_not_on_site() {
         }),
         Refusal::NotOnSite(p())
     );
+    assert!(matches!(
+        trucklot::ops::escalation_check(&mut lot.store, &p()),
+        Err(OpError::Refused(Refusal::NotOnSite(_)))
+    ));
 }
 
 #[test]

@@ -576,6 +576,103 @@ fn clocks_and_isolation_boards() {
     assert!(s.contains("P-"), "{s}");
 }
 
+/// Puts the clocks board's selection on the first clock `pick` accepts.
+fn select_clock(r: &mut Rig, pick: impl Fn(&trucklot::domain::clocks::DueItem) -> bool) {
+    let i = r
+        .app
+        .shared
+        .clocks
+        .iter()
+        .position(pick)
+        .expect("such a clock");
+    for _ in 0..i {
+        r.press(KeyCode::Down);
+    }
+}
+
+#[test]
+fn escalate_asks_the_rules_before_the_note_on_every_screen_that_binds_it() {
+    use trucklot::domain::clocks::ClockKind;
+    let mut r = Rig::busy(Lang::En);
+    let before = r.events();
+    // The clocks board: the overdue antigen of 冀A8B9C1, a truck in parking.
+    // It cannot be escalated: said at once, with the reason, no note asked.
+    r.press(KeyCode::Char('c'));
+    assert!(r.screen(160, 45).contains("result antigen"));
+    r.press(KeyCode::Char('e'));
+    let s = r.screen(160, 45);
+    assert!(s.contains("冀A8B9C1 is not in isolation"), "{s}");
+    assert!(!s.contains("Escalation note"), "no prompt: {s}");
+    assert_eq!(r.app.mode(), trucklot::tui::keymap::Mode::Clocks);
+    // The map, on the same truck: the same.
+    r.press(KeyCode::Esc);
+    r.press(KeyCode::Char('/'));
+    r.typed("jia8");
+    r.press(KeyCode::Enter);
+    r.press(KeyCode::Char('e'));
+    let s = r.screen(160, 45);
+    assert!(s.contains("冀A8B9C1 is not in isolation"), "{s}");
+    assert!(!s.contains("Escalation note"), "no prompt: {s}");
+    assert_eq!(r.app.mode(), trucklot::tui::keymap::Mode::Map);
+    assert_eq!(r.events(), before, "nothing written");
+    // The isolation board: 豫B12345 (fever) can be; the note is asked.
+    r.press(KeyCode::Char('i'));
+    r.press(KeyCode::Char('e'));
+    let s = r.screen(160, 45);
+    assert!(
+        s.contains("Escalation note") && s.contains("豫B12345  I-"),
+        "{s}"
+    );
+    r.typed("reported to CDC");
+    r.press(KeyCode::Enter);
+    assert_eq!(r.events(), before + 1);
+    assert!(r.screen(160, 45).contains("escalated 豫B12345"));
+    // The operation checks again when it runs: released meanwhile by
+    // another terminal, the note typed is refused, nothing recorded.
+    r.press(KeyCode::Char('e'));
+    assert!(r.screen(160, 45).contains("Escalation note"));
+    r.op(Op::Release {
+        plate: Plate::parse("豫B12345").unwrap(),
+        reason: "PCR negative".into(),
+        by: "Dr. Li".into(),
+        bay: None,
+    });
+    let released = r.events();
+    r.typed("again");
+    r.press(KeyCode::Enter);
+    let s = r.screen(160, 45);
+    assert!(s.contains("豫B12345 is not in isolation"), "{s}");
+    assert_eq!(r.events(), released);
+    // A truck that left before its positive result came back: the clocks
+    // board's alarm asks for the note, naming it as gone.
+    let gone = Plate::parse("晋D1234挂").unwrap();
+    r.op(Op::Depart {
+        plate: gone.clone(),
+        force_reason: Some("driver refused to wait".into()),
+    });
+    r.clock.advance(Duration::minutes(5));
+    let now = r.clock.now_utc();
+    r.app.set_now(now);
+    r.op(Op::Result {
+        plate: gone,
+        test: TestKind::Pcr,
+        result: trucklot::domain::event::TestResult::Positive,
+    });
+    r.press(KeyCode::Esc);
+    r.press(KeyCode::Char('c'));
+    select_clock(&mut r, |c| c.kind == ClockKind::PositiveDeparted);
+    r.press(KeyCode::Char('e'));
+    let s = r.screen(160, 45);
+    assert!(
+        s.contains("Escalation note") && s.contains("晋D1234挂  left the lot"),
+        "{s}"
+    );
+    let n = r.events();
+    r.typed("destination CDC told by phone");
+    r.press(KeyCode::Enter);
+    assert_eq!(r.events(), n + 1);
+}
+
 #[test]
 fn a_plate_already_on_site_is_named_with_its_bay_as_you_type() {
     let mut r = Rig::busy(Lang::En);

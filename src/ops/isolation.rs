@@ -7,7 +7,8 @@ use super::{OpError, Outcome, Refusal, Writer, outcome, required};
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::event::Event;
 use crate::domain::plate::Plate;
-use crate::domain::stay::{self, Action, RuleRefusal};
+use crate::domain::stay::{self, Action, RuleRefusal, StayState};
+use crate::store::Tx;
 
 pub(super) fn isolate(
     w: &mut Writer<'_, '_>,
@@ -61,17 +62,26 @@ pub(super) fn escalate(
     note: &str,
 ) -> Result<Outcome, OpError> {
     let note = required("note", note)?;
-    let stay =
-        w.tx.latest_stay(plate)?
-            .ok_or_else(|| Refusal::NotOnSite(plate.clone()))?;
-    stay::check(&stay, Action::Escalate).map_err(|r| match r {
-        // Gone with nothing to report: as every other truck operation says.
-        RuleRefusal::AlreadyDeparted { .. } => Refusal::NotOnSite(plate.clone()),
-        r => Refusal::Rule(r),
-    })?;
+    let stay = escalation_target(w.tx, plate)?;
     w.record(Event::Escalated {
         stay: stay.id,
         note,
     })?;
     Ok(outcome(&stay, stay.bay.clone()))
+}
+
+/// The stay an escalation of `plate` would report, or why there is none:
+/// its latest stay, if `stay::check` allows the escalation. Asked by the
+/// operation when it runs, and before it by the interface
+/// (`ops::escalation_check`), so a refusal comes before the note is typed.
+pub(super) fn escalation_target(tx: &Tx<'_>, plate: &Plate) -> Result<StayState, OpError> {
+    let stay = tx
+        .latest_stay(plate)?
+        .ok_or_else(|| Refusal::NotOnSite(plate.clone()))?;
+    stay::check(&stay, Action::Escalate).map_err(|r| match r {
+        // Gone with nothing to report: as every other truck operation says.
+        RuleRefusal::AlreadyDeparted { .. } => Refusal::NotOnSite(plate.clone()),
+        r => Refusal::Rule(r),
+    })?;
+    Ok(stay)
 }

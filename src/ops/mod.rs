@@ -348,6 +348,14 @@ pub fn stay_state(store: &mut Store, plate: &Plate) -> Result<Option<StayState>,
     store.read(|tx| Ok(tx.open_stay(plate)?))
 }
 
+/// Whether `Op::Escalate` would be taken for `plate` now, and the stay it
+/// would report (the latest, which may have left with a positive result):
+/// the interface asks before it asks for the note. The operation asks the
+/// same again when it runs.
+pub fn escalation_check(store: &mut Store, plate: &Plate) -> Result<StayState, OpError> {
+    store.read(|tx| isolation::escalation_target(tx, plate))
+}
+
 /// The bay of `zones[0]` that isolate, release or handoff start would give
 /// this truck (nearest the exit for priority cargo), as the operation would
 /// pick it now; `None`: none is free.

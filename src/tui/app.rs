@@ -8,8 +8,8 @@
 //! `App::key` turns a key into an `Action` through the keymap (or into text
 //! for a field) and hands it to the top screen's `handle`; work that needs
 //! the store is queued as `Effect`s for the event loop, and comes back
-//! through `op_done`, `set_snapshot`, `departure_checked`, `stay_loaded`
-//! and `bay_suggested`.
+//! through `op_done`, `set_snapshot`, `departure_checked`,
+//! `escalation_checked`, `stay_loaded` and `bay_suggested`.
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -431,6 +431,14 @@ impl App {
             Ok(b) => Cmd::Push(Screen::Confirm(Confirm::departure(&self.shared, plate, &b))),
             Err(e) => Cmd::error(crate::i18n::refusal::text(self.shared.session.lang, &e)),
         };
+        self.apply(vec![cmd]);
+    }
+
+    /// The rules' answer to "can this truck be escalated now"
+    /// (`Effect::EscalationCheck`): the note is asked for, or the refusal
+    /// said, before anything is typed.
+    pub fn escalation_checked(&mut self, plate: &Plate, result: Result<StayState, OpError>) {
+        let cmd = actions::escalation_checked(&self.shared, plate, result);
         self.apply(vec![cmd]);
     }
 

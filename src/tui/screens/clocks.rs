@@ -11,8 +11,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
 use super::confirm::Confirm;
 use super::isolation::IsolationBoard;
-use super::prompt::{Prompt, PromptNext};
-use super::{Cmd, Layer, Screen};
+use super::{Cmd, Effect, Layer, Screen};
 use crate::domain::clocks::{ClockKind, NextAction, TruckRef};
 use crate::i18n::Msg;
 use crate::i18n::words::word;
@@ -64,15 +63,11 @@ impl ClocksBoard {
 
     /// `e`: report the selected clock's truck up (escalate), with a note:
     /// the alarm of a positive result that came after the truck left ends
-    /// so. The rules answer for any other truck as on the map.
+    /// so. The rules are asked first, as on the map: a truck that cannot be
+    /// escalated is refused before the note is typed.
     fn escalate(&self, sh: &Shared) -> Cmd {
         match sh.clocks.get(self.selected).and_then(|c| c.truck.as_ref()) {
-            Some(t) => Prompt::push(
-                Msg::PromptEscalateNote,
-                subject(sh, t),
-                true,
-                PromptNext::Escalate(t.plate.clone()),
-            ),
+            Some(t) => Cmd::Effect(Effect::EscalationCheck(t.plate.clone())),
             None => Cmd::error(sh.t(Msg::SelectTruckToEscalate)),
         }
     }

@@ -58,6 +58,9 @@ pub enum Effect {
     /// Ask what stands between this truck and the gate out, then show the
     /// departure confirmation (`App::departure_checked`).
     DepartureCheck(Plate),
+    /// Ask the rules whether the truck can be escalated (reported up), then
+    /// ask for the note, or say why not (`App::escalation_checked`).
+    EscalationCheck(Plate),
     /// Ask which action of this operator an undo would take back, then
     /// confirm it by name (`App::undo_checked`).
     UndoCheck,

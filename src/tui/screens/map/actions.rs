@@ -2,7 +2,9 @@
 //! the cursor: which menu, prompt, bay pick or confirmation comes first.
 //! What the rules allow (which tests can be sampled, whether a handoff is
 //! under isolation) is asked of `ops::stay_state` through
-//! `Effect::LoadStay`, then decided here by `domain::stay`.
+//! `Effect::LoadStay`, then decided here by `domain::stay`; whether a truck
+//! can be escalated, of `ops::escalation_check` (the operation's own
+//! check) through `Effect::EscalationCheck`.
 
 use super::super::confirm::Confirm;
 use super::super::menu::{self, Menu, MenuOption, MenuPick, option};
@@ -131,12 +133,9 @@ pub fn truck_action(sh: &Shared, a: Action) -> Vec<Cmd> {
         // A positive result that stands forbids a release: asked of the
         // rules first, so the operator is told before typing a reason.
         Action::Release => Cmd::Effect(Effect::LoadStay { plate, action: a }),
-        Action::Escalate => Prompt::push(
-            Msg::PromptEscalateNote,
-            subject,
-            true,
-            PromptNext::Escalate(plate),
-        ),
+        // Whether it can be escalated is asked of the rules first, so a
+        // refusal comes before the note is typed.
+        Action::Escalate => Cmd::Effect(Effect::EscalationCheck(plate)),
         Action::Handoff => match handoff_step(sh, o) {
             Some(HandoffStep::MarkDone) => Confirm::push(
                 Msg::ConfirmHandoffDone,
@@ -284,6 +283,27 @@ pub fn with_state(
         _ => return Vec::new(),
     };
     vec![cmd]
+}
+
+/// The note prompt for an escalation `ops::escalation_check` allowed, or
+/// its refusal. The stay may have left (a positive result that came back
+/// after it did): it is named so.
+pub fn escalation_checked(sh: &Shared, plate: &Plate, result: Result<StayState, OpError>) -> Cmd {
+    match result {
+        Ok(stay) => {
+            let bay = match (&stay.bay, stay.status) {
+                (Some(b), s) if s != Status::Departed => b.to_string(),
+                _ => sh.t(Msg::LeftTheLot).to_string(),
+            };
+            Prompt::push(
+                Msg::PromptEscalateNote,
+                format!("{plate}  {bay}"),
+                true,
+                PromptNext::Escalate(plate.clone()),
+            )
+        }
+        Err(e) => Cmd::error(crate::i18n::refusal::text(sh.session.lang, &e)),
+    }
 }
 
 /// Where a truck's handoff stands once started: what `p` does next.
