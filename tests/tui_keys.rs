@@ -424,6 +424,73 @@ fn an_unknown_key_gets_a_one_line_hint_in_the_interface_language() {
 }
 
 #[test]
+fn an_error_stays_until_the_next_key_and_goes_with_what_it_was_about() {
+    let mut r = Rig::new();
+    let later = |r: &mut Rig, secs: i64| r.app.set_now(start() + chrono::Duration::seconds(secs));
+    // The form: Enter with the temperature missing says so, and the error
+    // stays however long the operator looks at it...
+    r.press(KeyCode::Char('a'));
+    r.typed("晋E11111");
+    r.press(KeyCode::Enter);
+    let said = r.toast();
+    assert_eq!(said, "Temp °C: required");
+    assert_eq!(r.form().focus, Field::Temp);
+    later(&mut r, 60);
+    assert_eq!(r.toast(), said, "not gone by itself");
+    assert!(r.screen().contains(&said));
+    // ... until the field it is about is typed into again.
+    r.typed("36.6");
+    assert_eq!(r.toast(), "");
+    assert!(!r.screen().contains(&said), "{}", r.screen());
+    // The next missing field, then the form left: gone with it.
+    r.press(KeyCode::Enter);
+    let said = r.toast();
+    assert!(!said.is_empty() && r.screen().contains(&said));
+    r.press(KeyCode::Esc);
+    r.press(KeyCode::Char('y'));
+    assert!(r.app.screens.is_empty(), "the form discarded");
+    assert_eq!(r.toast(), "");
+    assert!(!r.screen().contains(&said));
+    // The map: a refused key, then another screen.
+    r.go("P-05-30");
+    r.press(KeyCode::Char('u'));
+    assert!(
+        r.toast().contains("晋D12345 is not in isolation"),
+        "{}",
+        r.toast()
+    );
+    r.press(KeyCode::Char('c'));
+    assert_eq!(r.app.mode(), Mode::Clocks);
+    assert_eq!(r.toast(), "", "left on the map");
+    // A board: a refused key, then another board.
+    r.press(KeyCode::Char('a'));
+    assert!(
+        r.toast().starts_with("select a handoff waiting"),
+        "{}",
+        r.toast()
+    );
+    r.press(KeyCode::Char('i'));
+    assert_eq!(r.app.mode(), Mode::Isolation);
+    assert_eq!(r.toast(), "");
+    // Esc on the map dismisses one too (it has nothing else to do there).
+    r.press(KeyCode::Esc);
+    r.press(KeyCode::Char('Y'));
+    assert!(!r.toast().is_empty());
+    r.press(KeyCode::Esc);
+    assert_eq!(r.toast(), "");
+    // A done message is no error: it stays through the next keys and goes
+    // after its eight seconds, as before.
+    r.press(KeyCode::Char('v'));
+    r.press(KeyCode::Char('m'));
+    let done = r.toast();
+    assert!(done.starts_with('✓'), "{done}");
+    r.press(KeyCode::Char('j'));
+    assert_eq!(r.toast(), done);
+    later(&mut r, 60 + 8);
+    assert_eq!(r.toast(), "");
+}
+
+#[test]
 fn search_finds_a_bay_id_a_drivers_name_and_a_departed_truck() {
     let mut r = Rig::new();
     r.go("P-01-01");

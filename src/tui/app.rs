@@ -231,6 +231,10 @@ impl App {
             }
             return;
         }
+        // An error stays until the operator acts again: this key (Esc, a
+        // move, a letter typed into the field it was about, another board)
+        // leaves it behind.
+        self.shared.dismiss_error();
         match action {
             Some(a) => self.update(a, key),
             None => match (mode.takes_text(), key.code, self.screens.last_mut()) {

@@ -21,6 +21,9 @@ pub struct Snapshot {
     pub facts: ClockFacts,
 }
 
+/// A message on the line above the footer: what the last action did
+/// (`error: false`, gone after eight seconds) or why a key was refused or
+/// something failed (`error: true`, gone at the next key).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Toast {
     pub text: String,
@@ -105,6 +108,16 @@ impl Shared {
         sh
     }
 
+    /// The next key acts: an error on the status line answered the key
+    /// before it, or is about a screen or a field the operator has since
+    /// left or changed, so it goes (the key may say its own). A done
+    /// message keeps its time.
+    pub(super) fn dismiss_error(&mut self) {
+        if self.toast.as_ref().is_some_and(|t| t.error) {
+            self.toast = None;
+        }
+    }
+
     /// Recomputes what is derived from the lot and the time: the zones due
     /// for disinfection.
     fn derive(&mut self) {
@@ -124,11 +137,12 @@ impl Shared {
             self.derive();
         }
         if self.toast.as_ref().is_some_and(|t| {
-            // Eight real seconds, however fast a demo's time runs; and at
-            // once when the clock was set back before it (it would stay
-            // until the clock caught up).
+            // A done message goes after eight real seconds, however fast a
+            // demo's time runs; and at once when the clock was set back
+            // before it (it would stay until the clock caught up). An error
+            // waits for the next key (`dismiss_error`).
             let age = (now - t.at).num_seconds();
-            age < 0 || age >= 8 * i64::from(self.demo.unwrap_or(1))
+            !t.error && (age < 0 || age >= 8 * i64::from(self.demo.unwrap_or(1)))
         }) {
             self.toast = None;
         }
