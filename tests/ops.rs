@@ -7,6 +7,7 @@ mod common;
 use chrono::Duration;
 use common::*;
 use trucklot::domain::Zone;
+use trucklot::domain::bay::BayId;
 use trucklot::domain::clocks::{self, ClockKind, NextAction, isolation_board};
 use trucklot::domain::event::{
     Event, HandoffMode, ServiceKind, StayId, Target, TestKind, TestResult,
@@ -1128,6 +1129,49 @@ fn the_isolation_board_lists_exactly_the_trucks_in_isolation() {
     let stays: Vec<StayId> = rows.iter().map(|r| r.truck.stay).collect();
     assert_eq!(stays, in_isolation_bays(&lot));
     assert_eq!(stays, vec![StayId(3)]);
+}
+
+/// The bay a confirmation offered (`ops::suggested_bay`) is checked again
+/// by the operation when it writes: taken or closed since, the operation is
+/// refused and writes nothing, and the next suggestion is another bay. A
+/// truck not on site has no suggestion: it is refused as the operation
+/// refuses it, not taken for a full zone.
+#[test]
+fn an_offered_bay_taken_meanwhile_is_refused_and_the_next_is_suggested() {
+    let mut lot = Lot::new();
+    lot.arrive_in("晋D11111", "P-10-10");
+    lot.ok(isolate("晋D11111"));
+    let suggest = |lot: &mut Lot, p: &str, z: Zone| {
+        trucklot::ops::suggested_bay(&mut lot.store, &plate(p), &[z]).unwrap()
+    };
+    let offered = suggest(&mut lot, "晋D11111", Zone::Parking).unwrap();
+    lot.arrive_in("晋D22222", offered.as_str());
+    let released = |b: &BayId| Op::Release {
+        plate: plate("晋D11111"),
+        reason: "PCR negative".into(),
+        by: "王班长".into(),
+        bay: Some(b.clone()),
+    };
+    assert_eq!(
+        lot.refused(released(&offered)),
+        Refusal::BayOccupied {
+            bay: offered.clone(),
+            plate: plate("晋D22222")
+        }
+    );
+    let next = suggest(&mut lot, "晋D11111", Zone::Parking).unwrap();
+    assert_ne!(next, offered);
+    lot.ok(close(next.as_str()));
+    assert!(matches!(
+        lot.refused(released(&next)),
+        Refusal::BayClosed { bay, .. } if bay == next
+    ));
+    let third = suggest(&mut lot, "晋D11111", Zone::Parking).unwrap();
+    assert_eq!(lot.ok(released(&third)).bay, Some(third));
+    assert!(matches!(
+        trucklot::ops::suggested_bay(&mut lot.store, &plate("晋D33333"), &[Zone::Parking]),
+        Err(OpError::Refused(Refusal::NotOnSite(_)))
+    ));
 }
 
 // -------------------------------------------------------------- handoff

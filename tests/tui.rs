@@ -1375,3 +1375,197 @@ fn a_typo_is_corrected_from_the_map_and_kept_as_old_and_new() {
     assert_eq!(r.events(), before + 1);
     assert!(r.screen(160, 45).contains("nothing to correct"));
 }
+
+impl Rig {
+    /// Another terminal (its own connection to the file) runs `op`; this
+    /// app is not told.
+    fn other_terminal(&self, op: Op) {
+        let mut other = Store::open(&self._dir.path().join("lot.db")).unwrap();
+        let ctx = trucklot::ops::Ctx {
+            action: None,
+            operator: "other",
+            terminal: "gate-2",
+            clock: &self.clock,
+            policy: &self.policy,
+        };
+        trucklot::ops::execute(&mut other, &ctx, &op).unwrap();
+    }
+
+    /// The bay of `zone` the operations would give `plate` now.
+    fn suggested(&mut self, plate: &str, zone: trucklot::domain::bay::Zone) -> BayId {
+        let p = Plate::parse(plate).unwrap();
+        trucklot::ops::suggested_bay(&mut self.store, &p, &[zone])
+            .unwrap()
+            .expect("a free bay")
+    }
+
+    fn bay_of(&self, plate: &str) -> String {
+        let p = Plate::parse(plate).unwrap();
+        let b = self.app.shared.bay_of_plate(&p).expect("on site");
+        self.app.shared.layout.bays[b].id.to_string()
+    }
+}
+
+/// A release whose offered parking bay another terminal took before Enter:
+/// what was typed is kept, the next free bay is offered (as the operation
+/// would pick it now), the first is named as taken meanwhile, and one more
+/// Enter finishes it. The refused try wrote nothing.
+#[test]
+fn a_release_whose_bay_was_taken_meanwhile_offers_the_next_and_keeps_the_typing() {
+    use trucklot::domain::bay::Zone;
+    for lang in [Lang::En, Lang::Zh] {
+        let mut r = Rig::busy(lang);
+        r.go_to("豫B12345");
+        r.press(KeyCode::Char('u'));
+        r.typed("PCR negative");
+        r.press(KeyCode::Enter);
+        r.typed("Dr. Li");
+        r.press(KeyCode::Enter);
+        let offered = r.suggested("豫B12345", Zone::Parking);
+        let s = r.screen(160, 45);
+        assert!(s.contains(&format!("→ {offered}")), "{s}");
+        r.other_terminal(Op::Arrive {
+            arrival: arrival("冀C55555", Cargo::Other, 36.5, HealthCode::Green),
+            bay: Some(offered.clone()),
+            override_reason: None,
+        });
+        let before = r.events();
+        r.press(KeyCode::Enter);
+        assert_eq!(r.events(), before, "the refused try wrote nothing");
+        let next = r.suggested("豫B12345", Zone::Parking);
+        assert_ne!(next, offered);
+        let s = r.screen(160, 45);
+        let (title, taken, reason, by) = match lang {
+            Lang::En => (
+                "Release from isolation?",
+                format!("✗ {offered} was taken meanwhile by 冀C55555: {next} is offered instead"),
+                "reason: PCR negative",
+                "decided by: Dr. Li",
+            ),
+            Lang::Zh => (
+                "解除隔离？",
+                format!("✗ 车位 {offered} 刚被 冀C55555 占用，改为 {next}"),
+                "PCR negative",
+                "Dr. Li",
+            ),
+        };
+        assert!(s.contains(title), "{s}");
+        assert!(s.contains(&format!("豫B12345  I-01  → {next}")), "{s}");
+        assert!(s.contains(&taken), "{s}");
+        assert!(s.contains(reason) && s.contains(by), "kept: {s}");
+        // At 80×24 the whole of it is there too.
+        let s = r.screen(80, 24);
+        assert!(s.contains(&offered.to_string()) && s.contains(by), "{s}");
+        r.press(KeyCode::Enter);
+        assert_eq!(r.events(), before + 1);
+        assert_eq!(r.bay_of("豫B12345"), next.to_string());
+        let log = r
+            .store
+            .log(&trucklot::store::LogFilter {
+                kind: Some("released".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        match &log[0].event {
+            trucklot::domain::event::Event::Released { to, reason, by, .. } => {
+                assert_eq!(to, &next);
+                assert_eq!(reason, "PCR negative");
+                assert_eq!(by.as_deref(), Some("Dr. Li"));
+            }
+            e => panic!("{e:?}"),
+        }
+    }
+}
+
+/// Isolate (`x`) the same, with the offered bay closed meanwhile and no
+/// other isolation bay free: the confirmation says so and never runs
+/// without a bay the operator saw; Enter looks again, and a bay freed
+/// since is offered.
+#[test]
+fn an_isolation_whose_bay_was_closed_meanwhile_looks_again_and_never_picks_unseen() {
+    let mut r = Rig::new(Lang::En);
+    r.arrive("晋D11111", Cargo::Other, 36.5, None);
+    r.close_isolation_except(1);
+    r.go_to("晋D11111");
+    r.press(KeyCode::Char('x'));
+    r.typed("cough");
+    r.press(KeyCode::Enter);
+    assert!(r.screen(160, 45).contains("→ I-01"));
+    r.other_terminal(Op::CloseBay {
+        bay: BayId::parse("I-01").unwrap(),
+        reason: "disinfection".into(),
+    });
+    let before = r.events();
+    r.press(KeyCode::Enter);
+    let s = r.screen(160, 45);
+    assert!(s.contains("Move to isolation?") && s.contains("→ —"), "{s}");
+    assert!(
+        s.contains("✗ I-01 was closed meanwhile (disinfection)")
+            && s.contains("✗ no free bay in the Isolation zone now")
+            && s.contains("cough")
+            && s.contains("Enter look again · Esc cancel"),
+        "{s}"
+    );
+    // Still none: said again, nothing written, the reason still there.
+    r.press(KeyCode::Enter);
+    let s = r.screen(160, 45);
+    assert!(s.contains("no free bay in the Isolation zone now") && s.contains("cough"));
+    assert_eq!(r.events(), before);
+    // Another terminal opens a bay: it is offered, by name, and taken.
+    r.other_terminal(Op::OpenBay {
+        bay: BayId::parse("I-07").unwrap(),
+    });
+    let opened = r.events();
+    r.press(KeyCode::Enter);
+    let s = r.screen(160, 45);
+    assert!(s.contains("晋D11111  P-") && s.contains("→ I-07"), "{s}");
+    assert!(s.contains("Enter confirm") && !s.contains("✗"), "{s}");
+    assert_eq!(r.events(), opened);
+    r.press(KeyCode::Enter);
+    assert_eq!(r.events(), opened + 1);
+    assert_eq!(r.bay_of("晋D11111"), "I-07");
+}
+
+/// A handoff start (`p`) the same: the receiving vehicle and company kept.
+#[test]
+fn a_handoff_whose_bay_was_taken_meanwhile_offers_the_next() {
+    use trucklot::domain::bay::Zone;
+    let mut r = Rig::new(Lang::En);
+    r.arrive("晋D11111", Cargo::Other, 36.5, None);
+    r.arrive("晋D22222", Cargo::Other, 36.5, None);
+    r.go_to("晋D11111");
+    r.press(KeyCode::Char('p'));
+    r.press(KeyCode::Char('t'));
+    r.typed("冀A12345");
+    r.press(KeyCode::Enter);
+    r.typed("顺丰物流");
+    r.press(KeyCode::Enter);
+    let offered = r.suggested("晋D11111", Zone::Handoff);
+    assert!(r.screen(160, 45).contains(&format!("→ {offered}")));
+    r.other_terminal(Op::HandoffStart {
+        plate: Plate::parse("晋D22222").unwrap(),
+        mode: trucklot::domain::event::HandoffMode::Escort,
+        receiver: None,
+        company: None,
+        escort: Some("县疾控中心".into()),
+        by: None,
+        bay: Some(offered.clone()),
+    });
+    let before = r.events();
+    r.press(KeyCode::Enter);
+    let next = r.suggested("晋D11111", Zone::Handoff);
+    let s = r.screen(160, 45);
+    assert!(
+        s.contains(&format!(
+            "✗ {offered} was taken meanwhile by 晋D22222: {next} is offered instead"
+        )) && s.contains("cargo transfer: 冀A12345  顺丰物流"),
+        "{s}"
+    );
+    r.press(KeyCode::Enter);
+    assert_eq!(r.events(), before + 1);
+    assert_eq!(r.bay_of("晋D11111"), next.to_string());
+    assert_eq!(
+        r.status_of("晋D11111"),
+        trucklot::domain::stay::Status::Handoff
+    );
+}

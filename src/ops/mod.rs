@@ -358,16 +358,17 @@ pub fn escalation_check(store: &mut Store, plate: &Plate) -> Result<StayState, O
 
 /// The bay of `zones[0]` that isolate, release or handoff start would give
 /// this truck (nearest the exit for priority cargo), as the operation would
-/// pick it now; `None`: none is free.
+/// pick it now; `None`: none is free. A truck not on site is refused as
+/// the operation would refuse it (not taken for a full zone).
 pub fn suggested_bay(
     store: &mut Store,
     plate: &Plate,
     zones: &[Zone],
 ) -> Result<Option<BayId>, OpError> {
     store.read(|tx| {
-        let Some(stay) = tx.open_stay(plate)? else {
-            return Ok(None);
-        };
+        let stay = tx
+            .open_stay(plate)?
+            .ok_or_else(|| Refusal::NotOnSite(plate.clone()))?;
         let priority = tx.cargo_of(stay.id)?.is_priority();
         suggest_in(tx, zones, priority)
     })

@@ -32,7 +32,7 @@ use crate::domain::layout::Layout;
 use crate::domain::plate::Plate;
 use crate::domain::stay::{Blocker, StayState};
 use crate::i18n::Msg;
-use crate::ops::{ActionId, Op, OpError, Outcome};
+use crate::ops::{ActionId, Op, OpError, Outcome, Refusal};
 use crate::store::{DepartedPlate, PastLot, Report, StayDetail, StoreError};
 
 pub use super::screens::Effect;
@@ -495,15 +495,20 @@ impl App {
     }
 
     /// The bay the operation would give (`Effect::SuggestBay`): the
-    /// confirmation names it.
+    /// confirmation names it, after what became of the bay offered before
+    /// (`taken`), if it was taken meanwhile.
     pub fn bay_suggested(
         &mut self,
         plate: Plate,
         then: Planned,
         bay: Result<Option<BayId>, OpError>,
+        taken: Option<Refusal>,
     ) {
         let cmd = match bay {
-            Ok(bay) => Cmd::Push(Screen::Confirm(then.confirm(&self.shared, plate, bay))),
+            Ok(bay) => {
+                let confirm = then.confirm(&self.shared, plate, bay, taken.as_ref());
+                Cmd::Push(Screen::Confirm(confirm))
+            }
             Err(e) => Cmd::error(crate::i18n::refusal::text(self.shared.session.lang, &e)),
         };
         self.apply(vec![cmd]);

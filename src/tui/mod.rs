@@ -488,9 +488,14 @@ pub fn run_effects(app: &mut App, store: &mut Store, ctx: &Ctx<'_>) -> bool {
                 let state = ops::stay_state(store, &plate);
                 app.stay_loaded(&plate, action, state);
             }
-            Effect::SuggestBay { plate, zone, then } => {
+            Effect::SuggestBay {
+                plate,
+                zone,
+                then,
+                taken,
+            } => {
                 let bay = ops::suggested_bay(store, &plate, &[zone]);
-                app.bay_suggested(plate, then, bay);
+                app.bay_suggested(plate, then, bay, taken);
             }
             Effect::LoadDeparted => match store.departed_plates() {
                 Ok(d) => app.set_departed(d),

@@ -1,8 +1,9 @@
 //! What an operation's result does to the screen: a toast naming the plate
 //! and bay, the cursor following the truck, the next step a result proposes,
-//! and the offer to force a refused departure with a reason.
+//! the offer to force a refused departure with a reason, and another bay
+//! offered when the one confirmed was taken meanwhile.
 
-use super::screens::{Cmd, Confirm, Prompt, PromptNext};
+use super::screens::{Cmd, Confirm, Planned, Prompt, PromptNext};
 use super::shared::Shared;
 use super::view::{bay_text, person_text};
 use crate::i18n::Msg;
@@ -102,6 +103,15 @@ pub fn op_done(sh: &Shared, op: &Op, result: Result<Outcome, OpError>) -> Vec<Cm
             }
         }
         Err(e) => {
+            // The bay the confirmation offered was taken or closed by
+            // another terminal before Enter: what was typed is kept, and
+            // the same confirmation comes back with the next free bay
+            // (asked of the store again) and what became of the first.
+            // The truck goes into no bay the operator did not see.
+            if let Some((plate, planned, taken)) = Planned::bay_gone(sh, op, &e) {
+                out.push(planned.offer(plate, Some(taken)));
+                return out;
+            }
             let forceable = matches!(
                 &e,
                 OpError::Refused(Refusal::DepartureBlocked { blockers, .. })

@@ -8,6 +8,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
+use super::planned::Planned;
 use super::prompt::{Prompt, PromptNext};
 use super::{Cmd, Layer, Screen};
 use crate::domain::plate::Plate;
@@ -41,6 +42,12 @@ pub enum Then {
     },
     /// Nothing may be done from here: Enter closes it, like Esc.
     Close,
+    /// No bay was free to offer: Enter asks again which bay the operation
+    /// would give, and confirms that (`Planned::offer`).
+    LookAgain {
+        plate: Plate,
+        planned: Planned,
+    },
 }
 
 impl Confirm {
@@ -124,6 +131,7 @@ impl Layer for Confirm {
                         next,
                     } => Some(Prompt::push(title, subject, true, next)),
                     Then::Close => None,
+                    Then::LookAgain { plate, planned } => Some(planned.offer(plate, None)),
                 };
                 std::iter::once(Cmd::Pop).chain(next).collect()
             }
@@ -171,10 +179,10 @@ impl Layer for Confirm {
                 .map(|l| Line::styled(l.clone(), bold())),
         );
         lines.push(Line::raw(""));
-        let keys = if c.then == Then::Close {
-            Msg::CloseKeys
-        } else {
-            Msg::ConfirmKeys
+        let keys = match c.then {
+            Then::Close => Msg::CloseKeys,
+            Then::LookAgain { .. } => Msg::LookAgainKeys,
+            Then::Run(_) | Then::Prompt { .. } => Msg::ConfirmKeys,
         };
         lines.push(Line::styled(
             sh.t(keys),

@@ -16,6 +16,7 @@ pub mod map;
 pub mod menu;
 pub mod past;
 pub mod pick_bay;
+pub mod planned;
 pub mod prompt;
 pub mod report;
 pub mod search;
@@ -40,7 +41,8 @@ pub use self::isolation::{IsolationBoard, IsolationCol};
 pub use self::menu::{Menu, MenuOption, MenuPick};
 pub use self::past::PastView;
 pub use self::pick_bay::{PickBay, PickPurpose};
-pub use self::prompt::{Planned, Prompt, PromptNext};
+pub use self::planned::Planned;
+pub use self::prompt::{Prompt, PromptNext};
 pub use self::report::ReportScreen;
 pub use self::search::{Hit, Search};
 pub use self::stay::StayCard;
@@ -76,11 +78,14 @@ pub enum Effect {
     },
     /// Ask which bay of `zone` the operation would give the truck
     /// (`ops::suggested_bay`), then confirm `then` naming it
-    /// (`App::bay_suggested`).
+    /// (`App::bay_suggested`). `taken`: why the bay offered before could
+    /// not be given (another terminal took or closed it meanwhile), said
+    /// on the confirmation.
     SuggestBay {
         plate: Plate,
         zone: Zone,
         then: Planned,
+        taken: Option<crate::ops::Refusal>,
     },
     /// A page of the event log (`App::log_loaded`): `limit` events older
     /// than `before` (the newest without), filtered.

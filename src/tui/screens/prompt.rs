@@ -10,19 +10,18 @@ use ratatui::widgets::Paragraph;
 use super::confirm::Confirm;
 use super::form::temp_problem;
 use super::menu::{Menu, MenuPick, option};
+use super::planned::Planned;
 use super::{Cmd, Effect, Layer, Screen};
-use crate::domain::bay::{BayId, Zone};
-use crate::domain::event::HandoffMode;
+use crate::domain::bay::BayId;
 use crate::domain::plate::Plate;
 use crate::domain::policy::{HealthCode, Temperature};
 use crate::domain::text;
 use crate::i18n::Msg;
-use crate::i18n::words::word;
 use crate::ops::Op;
 use crate::tui::input::TextInput;
 use crate::tui::keymap::{Action, Key, Mode};
 use crate::tui::shared::Shared;
-use crate::tui::view::{bay_text, bold, centered, frame_popup};
+use crate::tui::view::{bold, centered, frame_popup};
 
 /// One line of text the next step needs (a reason, a note).
 #[derive(Debug, Clone, PartialEq)]
@@ -77,114 +76,6 @@ pub enum PromptNext {
         plate: Plate,
         field: crate::domain::event::Field,
     },
-}
-
-/// An operation that moves a truck, typed in full but for its bay: the
-/// bay is asked of `ops::suggested_bay` (`Effect::SuggestBay`), then the
-/// confirmation names it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Planned {
-    Isolate {
-        subject: String,
-        reason: String,
-    },
-    Release {
-        subject: String,
-        reason: String,
-        by: String,
-    },
-    Transfer {
-        receiver: Plate,
-        company: String,
-    },
-    Escort {
-        escort: String,
-        by: Option<String>,
-    },
-}
-
-impl Planned {
-    /// The zone the truck goes to.
-    pub fn zone(&self) -> Zone {
-        match self {
-            Planned::Isolate { .. } => Zone::Isolation,
-            Planned::Release { .. } => Zone::Parking,
-            Planned::Transfer { .. } | Planned::Escort { .. } => Zone::Handoff,
-        }
-    }
-
-    /// The confirmation, naming the bay the operation would give (a dash
-    /// when none is free).
-    pub fn confirm(self, sh: &Shared, plate: Plate, bay: Option<BayId>) -> Confirm {
-        let to = bay_text(bay.as_ref());
-        let labelled = |m: Msg, v: &str| format!("{}: {v}", sh.t(m));
-        match self {
-            Planned::Isolate { subject, reason } => Confirm::run(
-                Msg::ConfirmIsolate,
-                vec![format!("{subject}  → {to}"), reason.clone()],
-                Op::Isolate { plate, reason, bay },
-            ),
-            Planned::Release {
-                subject,
-                reason,
-                by,
-            } => Confirm::run(
-                Msg::ConfirmRelease,
-                vec![
-                    format!("{subject}  → {to}"),
-                    labelled(Msg::Reason, &reason),
-                    labelled(Msg::DecidedBy, &by),
-                ],
-                Op::Release {
-                    plate,
-                    reason,
-                    by,
-                    bay,
-                },
-            ),
-            Planned::Transfer { receiver, company } => Confirm::run(
-                Msg::ConfirmHandoff,
-                vec![
-                    format!("{plate}  → {to}"),
-                    format!(
-                        "{}: {receiver}  {company}",
-                        sh.t(word(HandoffMode::Transfer))
-                    ),
-                ],
-                Op::HandoffStart {
-                    plate,
-                    mode: HandoffMode::Transfer,
-                    receiver: Some(receiver),
-                    company: Some(company),
-                    escort: None,
-                    by: None,
-                    bay,
-                },
-            ),
-            Planned::Escort { escort, by } => {
-                let mut lines = vec![
-                    format!("{plate}  → {to}"),
-                    format!("{}: {escort}", sh.t(word(HandoffMode::Escort))),
-                ];
-                if let Some(by) = &by {
-                    lines.push(labelled(Msg::AuthorisedBy, by));
-                }
-                Confirm::run(
-                    Msg::ConfirmHandoff,
-                    lines,
-                    Op::HandoffStart {
-                        plate,
-                        mode: HandoffMode::Escort,
-                        receiver: None,
-                        company: None,
-                        escort: Some(escort),
-                        by,
-                        bay,
-                    },
-                )
-            }
-        }
-    }
 }
 
 impl Prompt {
@@ -275,13 +166,7 @@ impl Prompt {
             },
             _ => None,
         };
-        let suggest = |plate: Plate, then: Planned| {
-            Cmd::Effect(Effect::SuggestBay {
-                plate,
-                zone: then.zone(),
-                then,
-            })
-        };
+        let suggest = |plate: Plate, then: Planned| then.offer(plate, None);
         let subject = p.subject.clone();
         let next = match p.next.clone() {
             PromptNext::ForceDepart(plate) => Confirm::push(
