@@ -1569,3 +1569,70 @@ fn a_handoff_whose_bay_was_taken_meanwhile_offers_the_next() {
         trucklot::domain::stay::Status::Handoff
     );
 }
+
+/// A plate typed with its province in pinyin is shown beside the field as
+/// it will be recorded (`jinD12345 → 晋D12345`, the site's province
+/// deciding `jin`), while the field keeps what the operator typed; a
+/// pinyin of two provinces, neither the site's, says why before Enter, and
+/// Enter refuses it on the field. In both languages, at 80×24 and 160×45.
+#[test]
+fn the_form_shows_a_pinyin_plate_as_it_will_be_recorded() {
+    let typed_plate = |r: &Rig| match r.app.screens.last() {
+        Some(trucklot::tui::screens::Screen::Form(f)) => f.plate.text(),
+        other => panic!("no form on top: {other:?}"),
+    };
+    for lang in [Lang::En, Lang::Zh] {
+        let mut r = Rig::new(lang);
+        r.press(KeyCode::Char('a'));
+        r.typed("jinD12345");
+        for (w, h) in [(80, 24), (160, 45)] {
+            let s = r.screen(w, h);
+            assert!(s.contains("jinD12345 → 晋D12345"), "{lang} {w}×{h}: {s}");
+        }
+        // Left for the next field: still said, the text as typed.
+        r.press(KeyCode::Tab);
+        let s = r.screen(80, 24);
+        assert!(s.contains("jinD12345 → 晋D12345"), "{lang}: {s}");
+        assert_eq!(typed_plate(&r), "jinD12345");
+        // A plate typed in its normal form has nothing to resolve.
+        r.press(KeyCode::Up);
+        r.ctrl('u');
+        r.typed("晋D12345");
+        let s = r.screen(80, 24);
+        assert!(!s.contains("→ 晋D12345") && s.contains("晋D12345"), "{s}");
+        // 'gui' is 桂 or 贵, and the site is in 晋: refused, with why.
+        r.ctrl('u');
+        r.typed("guiA12345");
+        let why = match lang {
+            Lang::En => "the pinyin could be 桂 / 贵: type the province character",
+            Lang::Zh => "拼音可能是 桂 / 贵：请输入省份汉字",
+        };
+        for (w, h) in [(80, 24), (160, 45)] {
+            let s = r.screen(w, h);
+            assert!(s.contains(why), "{lang} {w}×{h}: {s}");
+            assert!(!s.contains("→ 桂") && !s.contains("→ 贵"), "{s}");
+        }
+        r.press(KeyCode::Tab);
+        r.typed("36.5");
+        r.press(KeyCode::Tab);
+        r.press(KeyCode::Char('g'));
+        r.press(KeyCode::Char('y'));
+        let before = r.events();
+        r.press(KeyCode::Enter);
+        assert_eq!(r.events(), before, "nothing written");
+        let s = r.screen(80, 24);
+        assert!(s.contains(why), "{lang}: {s}");
+        assert_eq!(typed_plate(&r), "guiA12345");
+        // Put right: recorded as resolved.
+        r.ctrl('u');
+        r.typed("jinD12345");
+        r.press(KeyCode::Enter);
+        assert_eq!(r.events(), before + 1);
+        assert!(
+            r.app
+                .shared
+                .bay_of_plate(&Plate::parse("晋D12345").unwrap())
+                .is_some()
+        );
+    }
+}

@@ -102,6 +102,17 @@ pub(super) fn field_row(
             let v = vec![Span::raw(shown)];
             let problem = form.problem(field);
             let typed = !input.is_empty();
+            // A plate read otherwise than it was typed (its province in
+            // pinyin, `jinD12345`): what it will be recorded as, beside
+            // the operator's own text, which stays as typed.
+            let resolved = (field == Field::Plate && typed)
+                .then(|| form.plate_value().ok())
+                .flatten()
+                .filter(|p| p.as_str() != input.text().trim());
+            if let Some(p) = resolved {
+                let arrow = if sh.session.ascii { "->" } else { "→" };
+                notes.push((arrow, Span::styled(format!(" {arrow} {p}"), bold())));
+            }
             // A valid plate already on site is named with its bay at once.
             let on_site = (field == Field::Plate && problem.is_none())
                 .then(|| form.plate_value().ok().and_then(|p| sh.bay_of_plate(&p)))
