@@ -750,3 +750,195 @@ fn snapshots_with_styles() {
     r.go_to("豫B12345");
     snap("map_en_80x24_ascii_no_color", &r.buffer(80, 24));
 }
+
+/// A board's table on screen: its heading and rows, each line without the
+/// box's sides, up to a blank line, the selected row said in full (`▸`) or
+/// the box's bottom; `skip`: lines of the box above the heading (the
+/// log's filter bar).
+fn table_lines(t: &str, skip: usize) -> Vec<String> {
+    t.lines()
+        .skip(2 + skip)
+        .map(|l| {
+            l.trim_start_matches('┃')
+                .trim_end()
+                .trim_end_matches('┃')
+                .trim_end()
+                .to_string()
+        })
+        .take_while(|l| !l.is_empty() && !l.starts_with('▸') && !l.starts_with('┗'))
+        .collect()
+}
+
+/// The selected row's cells said in full under the table, the wrapped
+/// lines joined again.
+fn said_in_full(t: &str) -> String {
+    let inside: Vec<&str> = t
+        .lines()
+        .map(|l| l.trim_start_matches('┃').trim_end().trim_end_matches('┃'))
+        .collect();
+    let Some(first) = inside.iter().position(|l| l.starts_with("▸ ")) else {
+        return String::new();
+    };
+    let mut out = vec![inside[first].trim_start_matches("▸ ").trim_end()];
+    out.extend(
+        inside[first + 1..]
+            .iter()
+            .take_while(|l| l.starts_with("  ") && !l.trim().is_empty())
+            .map(|l| l.trim()),
+    );
+    out.join(" ")
+}
+
+/// A word without the separators a cut drops before `…`.
+fn bare(word: &str) -> &str {
+    word.trim_end_matches([':', ';', ',', '·', '—', '(', '：', '；', '，', '、', '（'])
+}
+
+/// The words of `narrow` that are cut dishonestly, against the words of the
+/// same table drawn wide enough that nothing is cut: a word that is not
+/// whole must end with `…`, and what stands before the `…` must be whole
+/// words, or end in a Chinese character (Chinese is cut between any two).
+fn dishonest_cuts(narrow: &[String], wide: &[String]) -> Vec<String> {
+    let whole: BTreeSet<&str> = wide.iter().flat_map(|l| l.split_whitespace()).collect();
+    let bare_whole: BTreeSet<&str> = whole.iter().map(|w| bare(w)).collect();
+    let mut bad = Vec::new();
+    for line in narrow {
+        for word in line.split_whitespace() {
+            match word.strip_suffix('…') {
+                None if !whole.contains(word) => {
+                    bad.push(format!("{word:?} is cut with no '…': {line:?}"))
+                }
+                Some(body)
+                    if !(body.is_empty()
+                        || bare_whole.contains(bare(body))
+                        || body.chars().next_back().is_some_and(|c| {
+                            unicode_width::UnicodeWidthChar::width(c) == Some(2)
+                        })) =>
+                {
+                    bad.push(format!("{word:?} is cut mid-word: {line:?}"))
+                }
+                _ => {}
+            }
+        }
+    }
+    bad
+}
+
+/// At 80×24 a table's cells that do not fit their columns are cut between
+/// words with `…` (Chinese between characters), never mid-word with no
+/// sign, on the clocks board, the isolation board and the event log, in
+/// both languages; the selected row's cut cells are said in full under the
+/// table. At 160×45 nothing is cut.
+#[test]
+fn boards_at_80x24_cut_cells_between_words_with_an_ellipsis() {
+    let mut bad = Vec::new();
+    for lang in [Lang::En, Lang::Zh] {
+        let mut r = Rig::busy(lang, false, true);
+        for (board, key, skip) in [("clocks", 'c', 0), ("isolation", 'i', 0), ("log", 'L', 3)] {
+            r.key(KeyCode::Char(key));
+            let small = r.text(80, 24);
+            let narrow = table_lines(&small, skip);
+            let wide = table_lines(&r.text(400, 60), skip);
+            assert!(narrow.len() >= 2 && narrow.len() <= wide.len(), "{small}");
+            for why in dishonest_cuts(&narrow, &wide) {
+                bad.push(format!("{board} in {lang} at 80x24: {why}\n{small}"));
+            }
+            // Where the busy lot's texts are longer than their columns, the
+            // cut is marked.
+            let must_cut = board != "clocks" || lang == Lang::En;
+            if narrow.iter().any(|l| l.contains('…')) != must_cut {
+                bad.push(format!(
+                    "{board} in {lang} at 80x24: '…' expected: {must_cut}\n{small}"
+                ));
+            }
+            // Nothing is cut at 160×45, and nothing is said twice.
+            let t = r.text(160, 45);
+            let lines = table_lines(&t, skip);
+            for why in dishonest_cuts(&lines, &wide) {
+                bad.push(format!("{board} in {lang} at 160x45: {why}\n{t}"));
+            }
+            if lines.iter().any(|l| l.contains('…')) || !said_in_full(&t).is_empty() {
+                bad.push(format!("{board} in {lang} at 160x45: cut\n{t}"));
+            }
+            r.esc_all();
+        }
+    }
+    // With --ascii the cut is marked `...` (`…` may be drawn two cells wide).
+    let mut r = Rig::busy(Lang::En, true, true);
+    r.key(KeyCode::Char('i'));
+    let t = r.text(80, 24);
+    assert!(
+        t.contains(" F fever: driver... ") && t.contains(" -- await...|"),
+        "{t}"
+    );
+    assert!(t.contains("|> reason: F fever: driver 张三;"), "{t}");
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+#[test]
+fn the_selected_rows_cut_cells_are_said_in_full_under_the_table() {
+    for (lang, reason, next, details) in [
+        (
+            Lang::En,
+            "reason: ⚑ fever: driver 张三; yellow code: passenger 1 李四",
+            "next action: escalated 03:00 — await decision (已报区疾控)",
+            "details: production · 36.4 °C · yellow · flagged: yellow code: driver · override: 隔离区消毒中",
+        ),
+        (
+            Lang::Zh,
+            "原因: ⚑ 发热: 司机 张三; 黄码: 乘客 1 李四",
+            "下一步: 已于03:00上报——等待决定 (已报区疾控)",
+            "摘要: 重点生产物资 · 36.4 °C · 黄码 · 异常: 黄码: 司机 · 变更原因：隔离区消毒中",
+        ),
+    ] {
+        let mut r = Rig::busy(lang, false, true);
+        r.key(KeyCode::Char('i'));
+        let t = r.text(80, 24);
+        let full = said_in_full(&t);
+        assert!(
+            full.contains(reason) && full.contains(next),
+            "{full:?}\n{t}"
+        );
+        r.esc_all();
+        // The log: the first row is whole, so nothing is said under it; on
+        // an arrival whose details are cut, they are.
+        r.key(KeyCode::Char('L'));
+        assert_eq!(said_in_full(&r.text(80, 24)), "");
+        let Some(Screen::Log(log)) = r.app.screens.last() else {
+            panic!("the log");
+        };
+        let row = log
+            .rows
+            .iter()
+            .position(|e| e.plate.as_ref() == Some(&plate("晋E54321")))
+            .unwrap();
+        for _ in 0..row {
+            r.key(KeyCode::Down);
+        }
+        let t = r.text(80, 24);
+        assert!(
+            t.lines().any(|l| l.contains("晋E54321") && l.contains('…')),
+            "{t}"
+        );
+        assert_eq!(said_in_full(&t), details, "{t}");
+        // The selected row stays in view above what is said.
+        let selected = t.lines().position(|l| l.contains("晋E54321")).unwrap();
+        let said = t.lines().position(|l| l.contains("▸ ")).unwrap();
+        assert!(selected < said, "{t}");
+        r.esc_all();
+    }
+}
+
+/// The search popup's driver names are cut to the popup with `…`.
+#[test]
+fn a_long_driver_name_in_search_is_cut_with_an_ellipsis() {
+    let mut r = Rig::busy(Lang::En, false, true);
+    let mut a = arrival("晋D99887", Cargo::Other, 36.5, HealthCode::Green);
+    a.driver = Some("Zhang Weiguo and his brother-in-law Li Jianjun".into());
+    r.arrive(a, None, None);
+    r.key(KeyCode::Char('/'));
+    r.typed("D99887");
+    let t = r.text(80, 24);
+    let line = t.lines().find(|l| l.contains("晋D99887")).expect("a hit");
+    assert!(line.contains("Zhang Weiguo and his…"), "{t}");
+}

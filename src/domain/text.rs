@@ -148,15 +148,30 @@ pub fn width(s: &str) -> usize {
 }
 
 /// Cuts `s` to at most `cells` display cells, never splitting a character,
-/// and appends `…` (1 cell) when it had to cut.
+/// and appends `…` (1 cell) when it had to cut. The cut falls between
+/// words where a boundary is near (a space, or either side of a Chinese
+/// character: Chinese has no spaces, so any character boundary in it is
+/// one, except beside a letter or digit, as in a plate), losing at most half the room and at most 12 cells; the separators
+/// left before it (spaces, `:`, `;`, `·`, `—`, an opening bracket) go. So
+/// `fever: driver 张三; yellow code` in 24 cells is `fever: driver 张三…`,
+/// never `fever: driver 张三; yel…`. A word longer than that is cut inside
+/// it, still with `…`.
 pub fn fit(s: &str, cells: usize) -> String {
+    fit_with(s, cells, "…")
+}
+
+/// [`fit`] with another mark for the cut: `...` where `…` cannot be drawn
+/// (`--ascii`). A room narrower than the mark holds as much of the mark as
+/// fits.
+pub fn fit_with(s: &str, cells: usize, mark: &str) -> String {
     if width(s) <= cells {
         return s.to_owned();
     }
-    if cells == 0 {
-        return String::new();
+    let mark_w = width(mark);
+    if cells < mark_w {
+        return mark.chars().take(cells).collect();
     }
-    let budget = cells - 1;
+    let budget = cells - mark_w;
     let mut end = 0;
     let mut used = 0;
     for (i, c) in s.char_indices() {
@@ -175,10 +190,72 @@ pub fn fit(s: &str, cells: usize) -> String {
         chars.next_back();
         prefix = chars.as_str();
     }
-    let mut out = String::with_capacity(prefix.len() + '…'.len_utf8());
+    let near = (budget / 2).min(12);
+    if let Some(word) = word_prefix(s, prefix.len())
+        && budget - width(word) <= near
+    {
+        prefix = word;
+    } else {
+        prefix = prefix.trim_end();
+    }
+    let mut out = String::with_capacity(prefix.len() + mark.len());
     out.push_str(prefix);
-    out.push('…');
+    out.push_str(mark);
     out
+}
+
+/// Where a cut ends a phrase rather than a word: a separator, which is
+/// dropped before `…`.
+fn is_separator(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            ':' | ';'
+                | ','
+                | '·'
+                | '—'
+                | '–'
+                | '-'
+                | '/'
+                | '('
+                | '['
+                | '→'
+                | '：'
+                | '；'
+                | '，'
+                | '、'
+                | '（'
+        )
+}
+
+/// A character with no spaces around it in its language (Chinese and other
+/// wide characters): a word boundary on either side of it, where the other
+/// side is not a letter or digit.
+fn is_wide(c: char) -> bool {
+    c.width() == Some(2)
+}
+
+/// The longest prefix of `s` no longer than `s[..end]` that ends between
+/// words, without the separators before the cut; `None` if there is no
+/// boundary at all, or nothing but separators before it.
+fn word_prefix(s: &str, end: usize) -> Option<&str> {
+    let mut at = end;
+    loop {
+        let before = s[..at].chars().next_back()?;
+        let after = s[at..].chars().next();
+        // Beside a Chinese character, unless a letter or digit is on the
+        // other side: a plate (`晋D12345`) or a time (`于03:00`) is one word.
+        let beside_wide = |wide: char, other: char| is_wide(wide) && !other.is_ascii_alphanumeric();
+        let boundary = before.is_whitespace()
+            || after.is_some_and(|c| {
+                c.is_whitespace() || beside_wide(before, c) || beside_wide(c, before)
+            });
+        if boundary {
+            let word = s[..at].trim_end_matches(is_separator);
+            return (!word.is_empty()).then_some(word);
+        }
+        at -= before.len_utf8();
+    }
 }
 
 #[cfg(test)]
@@ -316,6 +393,42 @@ mod tests {
     }
 
     #[test]
+    fn fit_cuts_between_words_where_one_is_near() {
+        let reason = "fever: driver 张三; yellow code: passenger 1 李四";
+        assert_eq!(fit(reason, 10), "fever…");
+        assert_eq!(fit(reason, 20), "fever: driver 张三…");
+        assert_eq!(fit(reason, 30), "fever: driver 张三; yellow…");
+        assert_eq!(
+            fit("escalated 03:00 — await decision (已报区疾控)", 22),
+            "escalated 03:00…"
+        );
+        assert_eq!(
+            fit("escalated 03:00 — await decision (已报区疾控)", 36),
+            "escalated 03:00 — await decision…"
+        );
+        assert_eq!(
+            fit("cargo transfer confirm arrival", 29),
+            "cargo transfer confirm…"
+        );
+        // No boundary near: cut inside the word, still marked.
+        assert_eq!(fit("disinfection", 8), "disinfe…");
+        assert_eq!(fit("a disinfection", 12), "a disinfect…");
+        // Chinese: any character boundary is one.
+        assert_eq!(fit("已于03:00上报——等待决定", 14), "已于03:00上报…");
+        assert_eq!(fit("发热: 司机 张三; 黄码: 乘客 1 李四", 9), "发热: 司…");
+        assert_eq!(fit("重点生产物资 · 36.4 °C", 9), "重点生产…");
+    }
+
+    #[test]
+    fn fit_with_an_ascii_mark() {
+        let reason = "fever: driver Zhang; yellow code";
+        assert_eq!(fit_with(reason, 20, "..."), "fever: driver...");
+        assert_eq!(fit_with(reason, 40, "..."), reason);
+        assert_eq!(fit_with(reason, 2, "..."), "..");
+        assert_eq!(fit_with(reason, 0, "..."), "");
+    }
+
+    #[test]
     fn fit_never_exceeds_or_splits() {
         let samples = [
             "晋D12345",
@@ -333,6 +446,7 @@ mod tests {
                 assert!(width(&out) <= cells, "{s:?} at {cells}: {out:?}");
                 let body = out.strip_suffix('…').unwrap_or(&out);
                 assert!(s.starts_with(body), "{s:?} at {cells}: {out:?}");
+                assert!(!body.ends_with(' '), "{s:?} at {cells}: {out:?}");
                 if width(s) <= cells {
                     assert_eq!(out, s);
                 }

@@ -4,10 +4,10 @@
 
 use chrono::Duration;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::Paragraph;
 
 use super::confirm::Confirm;
 use super::isolation::IsolationBoard;
@@ -19,6 +19,7 @@ use crate::ops::Op;
 use crate::tui::bay_state::BayState;
 use crate::tui::keymap::{Action, Key, Mode};
 use crate::tui::shared::Shared;
+use crate::tui::view::table::{self, Col};
 use crate::tui::view::{block, bold, color, hhmm, span};
 
 /// The clocks board's cursor.
@@ -135,69 +136,49 @@ impl Layer for ClocksBoard {
             f.render_widget(Paragraph::new(sh.t(Msg::NothingDue)), inner);
             return;
         }
-        let header = Row::new(
-            [
-                Msg::ColDue,
-                Msg::ColLeft,
-                Msg::ColWhat,
-                Msg::ColPlate,
-                Msg::ColBay,
-                Msg::ColSince,
-            ]
-            .map(|m| Cell::from(sh.t(m))),
-        )
-        .style(bold().add_modifier(Modifier::UNDERLINED));
-        let whats: Vec<String> = sh.clocks.iter().map(|c| what_text(sh, c)).collect();
-        // The "what" column as wide as its longest entry, so none is cut.
-        let what_w = whats
-            .iter()
-            .map(|w| unicode_width::UnicodeWidthStr::width(w.as_str()))
-            .chain([unicode_width::UnicodeWidthStr::width(sh.t(Msg::ColWhat))])
-            .max()
-            .unwrap_or(20) as u16;
-        let rows = sh.clocks.iter().zip(whats).map(|(c, what)| {
-            let left = c.remaining(sh.now);
-            let late = c.overdue(sh.now);
-            let left_text = if late {
-                // Round lateness up: a clock just past due says -1 m, never -0 m.
-                format!("-{}", span(sh, left - Duration::seconds(59)))
-            } else {
-                span(sh, left)
-            };
-            let (plate, bay) = match &c.truck {
-                Some(t) => (
-                    t.plate.to_string(),
-                    t.bay.as_ref().map(|b| b.to_string()).unwrap_or_default(),
-                ),
-                None => (String::new(), String::new()),
-            };
-            let row = Row::new(vec![
-                Cell::from(hhmm(sh, c.due)),
-                Cell::from(left_text),
-                Cell::from(what),
-                Cell::from(plate),
-                Cell::from(bay),
-                Cell::from(format!(
-                    "{} ({})",
-                    hhmm(sh, c.started),
-                    span(sh, sh.now - c.started)
-                )),
-            ]);
-            if late { row.style(late_style(sh)) } else { row }
-        });
-        let widths = [
-            Constraint::Length(11),
-            Constraint::Length(10),
-            Constraint::Length(what_w),
-            Constraint::Length(11),
-            Constraint::Length(8),
-            Constraint::Fill(1),
+        // The times, the plate and the bay keep their widths while there
+        // is room, so the columns stand still as clocks come and go; what
+        // is due gives way on a narrow screen; the start takes the rest.
+        let cols = [
+            Col::new(sh.t(Msg::ColDue)).floor(11),
+            Col::new(sh.t(Msg::ColLeft)).floor(10),
+            Col::new(sh.t(Msg::ColWhat)).gives(1),
+            Col::new(sh.t(Msg::ColPlate)).floor(11),
+            Col::new(sh.t(Msg::ColBay)).floor(8),
+            Col::new(sh.t(Msg::ColSince)),
         ];
-        let table = Table::new(rows, widths)
-            .header(header)
-            .row_highlight_style(bold().add_modifier(Modifier::REVERSED));
-        let mut state = TableState::default().with_selected(Some(self.selected));
-        f.render_stateful_widget(table, inner, &mut state);
+        let rows = sh
+            .clocks
+            .iter()
+            .map(|c| {
+                let left = c.remaining(sh.now);
+                let late = c.overdue(sh.now);
+                let left_text = if late {
+                    // Round lateness up: a clock just past due says -1 m, never -0 m.
+                    format!("-{}", span(sh, left - Duration::seconds(59)))
+                } else {
+                    span(sh, left)
+                };
+                let (plate, bay) = match &c.truck {
+                    Some(t) => (
+                        t.plate.to_string(),
+                        t.bay.as_ref().map(|b| b.to_string()).unwrap_or_default(),
+                    ),
+                    None => (String::new(), String::new()),
+                };
+                let cells = vec![
+                    hhmm(sh, c.due),
+                    left_text,
+                    what_text(sh, c),
+                    plate,
+                    bay,
+                    format!("{} ({})", hhmm(sh, c.started), span(sh, sh.now - c.started)),
+                ];
+                let style = if late { late_style(sh) } else { Style::new() };
+                (cells, style)
+            })
+            .collect();
+        table::render(sh, f, inner, &cols, rows, self.selected);
     }
 }
 

@@ -280,9 +280,9 @@ mod tests {
                 ("R".into(), "  shift report".into()),
             ]
         );
-        // Without the lines for it, cut.
+        // Without the lines for it, cut, between words.
         let lines = column_lines(&c, (1, 12), 2);
-        assert_eq!(lines[0], ("t".into(), "  lot at a pa…".into()));
+        assert_eq!(lines[0], ("t".into(), "  lot at a…".into()));
         assert_eq!(lines.len(), 2);
     }
 }

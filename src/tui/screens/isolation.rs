@@ -3,10 +3,10 @@
 //! handoff start from the selected row.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::Paragraph;
 
 use super::clocks::{ClocksBoard, next_text};
 use super::{Cmd, Layer, Screen};
@@ -17,6 +17,7 @@ use crate::i18n::words::word;
 use crate::tui::bay_state::BayState;
 use crate::tui::keymap::{Action, Key, Mode};
 use crate::tui::shared::Shared;
+use crate::tui::view::table::{self, Col};
 use crate::tui::view::{block, bold, color, hhmm, span};
 
 /// The isolation board's columns, by which it sorts.
@@ -178,86 +179,70 @@ impl Layer for IsolationBoard {
             f.render_widget(Paragraph::new(sh.t(Msg::NobodyIsolated)), inner);
             return;
         }
-        let cols = [
-            Msg::ColSince,
-            Msg::ColPlate,
-            Msg::ColBay,
-            Msg::ColReason,
-            Msg::ColTests,
-            Msg::ColNext,
-        ];
         let arrow = match (self.reverse, sh.session.ascii) {
             (true, false) => "▼",
             (false, false) => "▲",
             (true, true) => "v",
             (false, true) => "^",
         };
-        let header = Row::new(cols.iter().zip(IsolationCol::ALL).map(|(m, col)| {
-            let mark = if col == self.sort { arrow } else { "" };
-            Cell::from(format!("{}{mark}", sh.t(*m)))
-        }))
-        .style(bold().add_modifier(Modifier::UNDERLINED));
-        let since =
-            |r: &IsolationRow| format!("{} ({})", hhmm(sh, r.since), span(sh, sh.at() - r.since));
-        // As wide as the longest "since" (Chinese durations are wider).
-        let since_w = rows
+        let col = |m: Msg, c: IsolationCol| {
+            let mark = if c == self.sort { arrow } else { "" };
+            Col::new(format!("{}{mark}", sh.t(m))).named(sh.t(m))
+        };
+        // "since" keeps 17 cells while there is room, so the columns do not
+        // move as durations grow (Chinese durations are wider); plates are
+        // up to 10 cells. The reason and the next action give way on a
+        // narrow screen and share the room left on a wide one, the next
+        // action taking the larger share: it matters most.
+        let cols = [
+            col(Msg::ColSince, IsolationCol::Since).floor(17),
+            col(Msg::ColPlate, IsolationCol::Plate).floor(10),
+            col(Msg::ColBay, IsolationCol::Bay).floor(5),
+            col(Msg::ColReason, IsolationCol::Reason).gives(1).fills(1),
+            col(Msg::ColTests, IsolationCol::Tests).floor(10),
+            col(Msg::ColNext, IsolationCol::Next).gives(2).fills(2),
+        ];
+        let body = rows
             .iter()
-            .map(|r| unicode_width::UnicodeWidthStr::width(since(r).as_str()))
-            .max()
-            .unwrap_or(0)
-            .max(17) as u16;
-        let body = rows.iter().map(|r| {
-            let tests = if r.pending.is_empty() {
-                "—".to_string()
-            } else {
-                r.pending
-                    .iter()
-                    .map(|t| {
-                        let late = if r.overdue.contains(t) { "!" } else { "" };
-                        format!("{}{late}", sh.t(word(*t)))
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            };
-            let mut reason = reason_text(sh, r);
-            if r.escalation.is_some() {
-                let flag = if sh.session.ascii { "F" } else { "⚑" };
-                reason = format!("{flag} {reason}");
-            }
-            let row = Row::new(vec![
-                Cell::from(since(r)),
-                Cell::from(r.truck.plate.to_string()),
-                Cell::from(
+            .map(|r| {
+                let tests = if r.pending.is_empty() {
+                    "—".to_string()
+                } else {
+                    r.pending
+                        .iter()
+                        .map(|t| {
+                            let late = if r.overdue.contains(t) { "!" } else { "" };
+                            format!("{}{late}", sh.t(word(*t)))
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                let mut reason = reason_text(sh, r);
+                if r.escalation.is_some() {
+                    let flag = if sh.session.ascii { "F" } else { "⚑" };
+                    reason = format!("{flag} {reason}");
+                }
+                let cells = vec![
+                    format!("{} ({})", hhmm(sh, r.since), span(sh, sh.at() - r.since)),
+                    r.truck.plate.to_string(),
                     r.truck
                         .bay
                         .as_ref()
                         .map(|b| b.to_string())
                         .unwrap_or_default(),
-                ),
-                Cell::from(reason),
-                Cell::from(tests),
-                Cell::from(next_text(sh, &r.next)),
-            ]);
-            if r.overdue.is_empty() {
-                row
-            } else {
-                row.style(late_style(sh))
-            }
-        });
-        // Plates are up to 10 cells; the next action matters most, so it grows most.
-        let widths = [
-            Constraint::Length(since_w),
-            Constraint::Length(10),
-            Constraint::Length(5),
-            Constraint::Fill(1),
-            Constraint::Length(10),
-            Constraint::Fill(2),
-        ];
-        let table = Table::new(body, widths)
-            .header(header)
-            .row_highlight_style(bold().add_modifier(Modifier::REVERSED));
-        let mut state = TableState::default().with_selected(Some(self.selected));
-        f.render_stateful_widget(table, inner, &mut state);
+                    reason,
+                    tests,
+                    next_text(sh, &r.next),
+                ];
+                let style = if r.overdue.is_empty() {
+                    Style::new()
+                } else {
+                    late_style(sh)
+                };
+                (cells, style)
+            })
+            .collect();
+        table::render(sh, f, inner, &cols, body, self.selected);
     }
 }
 

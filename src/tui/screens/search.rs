@@ -12,6 +12,7 @@ use unicode_width::UnicodeWidthStr;
 use super::{Cmd, Layer};
 use crate::domain::layout::Layout;
 use crate::domain::plate::{Plate, PlateQuery};
+use crate::domain::text::fit;
 use crate::i18n::Msg;
 use crate::store::{DepartedPlate, LotView};
 use crate::tui::input::TextInput;
@@ -128,12 +129,17 @@ impl Layer for Search {
             };
             let text = match hit {
                 Hit::Bay(bay) => match sh.occupant(*bay) {
-                    Some(o) => format!(
-                        " {} {:<8} {}",
-                        pad(o.plate.to_string()),
-                        sh.layout.bays[*bay].id,
-                        o.driver.as_deref().unwrap_or("")
-                    ),
+                    Some(o) => {
+                        let lead = format!(
+                            " {} {:<8} ",
+                            pad(o.plate.to_string()),
+                            sh.layout.bays[*bay].id
+                        );
+                        // The driver's name in what is left of the line, cut
+                        // with `…` if it is longer.
+                        let room = (inner.width as usize).saturating_sub(lead.width());
+                        format!("{lead}{}", fit(o.driver.as_deref().unwrap_or(""), room))
+                    }
                     None => format!(" {} {:<8}", pad(String::new()), sh.layout.bays[*bay].id),
                 },
                 // Marked, so nobody looks for it on the map.

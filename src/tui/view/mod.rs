@@ -1,9 +1,11 @@
 //! What every screen draws with: the status line, footer and toast
-//! (`bars`), popup frames and styles, time and duration texts. Views take
-//! the shared data (`&Shared`) and their screen's own state; they never
-//! change either, and know nothing of the sh.
+//! (`bars`), the boards' tables (`table`), popup frames and styles, time
+//! and duration texts. Views take the shared data (`&Shared`) and their
+//! screen's own state; they never change either, and know nothing of the
+//! sh.
 
 pub mod bars;
+pub mod table;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;

@@ -16,7 +16,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::{Cmd, Effect, Layer};
@@ -28,6 +28,7 @@ use crate::i18n::{Lang, Msg};
 use crate::tui::input::TextInput;
 use crate::tui::keymap::{Action, Key, Mode};
 use crate::tui::shared::Shared;
+use crate::tui::view::table::{self, Col};
 use crate::tui::view::{block, bold};
 
 /// What the log is filtered by, as parsed from the filter bar.
@@ -421,15 +422,21 @@ impl EventLog {
 
     fn render_rows(&self, sh: &Shared, f: &mut Frame, area: Rect) {
         let wide = area.width >= 110;
-        let mut heads = vec![Msg::ColTime, Msg::ColOperator];
+        // Each column as wide as its widest cell (its heading at least),
+        // capped; the details take the rest, and give way first.
+        let mut cols = vec![Col::new(sh.t(Msg::ColTime)).cap(11)];
+        cols.push(Col::new(sh.t(Msg::ColOperator)).cap(if wide { 12 } else { 8 }));
         if wide {
-            heads.push(Msg::ColTerminal);
+            cols.push(Col::new(sh.t(Msg::ColTerminal)).cap(12));
         }
-        heads.extend([Msg::ColKind, Msg::ColPlate, Msg::ColBay, Msg::ColSummary]);
-        let header = Row::new(heads.iter().map(|m| Cell::from(sh.t(*m))))
-            .style(bold().add_modifier(Modifier::UNDERLINED));
+        cols.extend([
+            Col::new(sh.t(Msg::ColKind)).cap(if wide { 16 } else { 15 }),
+            Col::new(sh.t(Msg::ColPlate)).cap(10),
+            Col::new(sh.t(Msg::ColBay)).cap(8),
+            Col::new(sh.t(Msg::ColSummary)).gives(1),
+        ]);
         let tz = &sh.session.tz;
-        let rows: Vec<Vec<String>> = self
+        let rows = self
             .rows
             .iter()
             .map(|e| {
@@ -446,34 +453,9 @@ impl EventLog {
                     e.bay.as_ref().map(|b| b.to_string()).unwrap_or_default(),
                     summary::summary(sh, &e.event),
                 ]);
-                cells
+                (cells, Style::new())
             })
             .collect();
-        // Each column as wide as its widest cell (its heading at least),
-        // capped; the details take the rest.
-        let n = heads.len();
-        let caps = if wide {
-            vec![11, 12, 12, 16, 10, 8]
-        } else {
-            vec![11, 8, 15, 10, 8]
-        };
-        let mut widths: Vec<Constraint> = (0..n - 1)
-            .map(|c| {
-                let w = rows
-                    .iter()
-                    .map(|r| r[c].width())
-                    .chain([sh.t(heads[c]).width()])
-                    .max()
-                    .unwrap_or(4)
-                    .min(caps[c]);
-                Constraint::Length(w as u16)
-            })
-            .collect();
-        widths.push(Constraint::Fill(1));
-        let table = Table::new(rows.into_iter().map(Row::new), widths)
-            .header(header)
-            .row_highlight_style(bold().add_modifier(Modifier::REVERSED));
-        let mut state = TableState::default().with_selected(Some(self.selected));
-        f.render_stateful_widget(table, area, &mut state);
+        table::render(sh, f, area, &cols, rows, self.selected);
     }
 }
