@@ -1230,6 +1230,42 @@ fn a_positive_that_comes_back_after_departure_is_an_alarm_until_reported() {
     assert!(lot.store.check().unwrap().ok());
 }
 
+/// The report owed for a positive that came back after the truck left is
+/// still owed, and still possible, once the truck is back on site in a
+/// new stay: `escalate` reports that earlier stay first (its alarm ends no
+/// other way), and only then acts on the stay on site.
+#[test]
+fn a_truck_back_on_site_still_owes_the_report_of_its_earlier_positive() {
+    let alarm = |lot: &Lot| {
+        let facts = lot.store.clock_facts().unwrap();
+        clocks::clocks(&facts, &Policy::default())
+            .into_iter()
+            .filter(|c| c.kind == ClockKind::PositiveDeparted)
+            .map(|c| c.truck.unwrap().stay)
+            .collect::<Vec<_>>()
+    };
+    let escalate = || Op::Escalate {
+        plate: plate(T),
+        note: "destination CDC told".into(),
+    };
+    let mut lot = forced_out_then_antigen_positive();
+    let gone = alarm(&lot);
+    assert_eq!(gone.len(), 1);
+    lot.advance(Duration::hours(1));
+    arrive(&mut lot);
+    assert_eq!(alarm(&lot), gone, "back on site: the report is still owed");
+    let out = lot.ok(escalate());
+    assert!(
+        matches!(&out.events[0].1, Event::Escalated { stay, .. } if *stay == gone[0]),
+        "{:?}",
+        out.events
+    );
+    assert!(alarm(&lot).is_empty());
+    // Reported: now the stay on site answers, by the rules (it is parked).
+    assert_eq!(key(&lot.refused(escalate())), "not_isolated");
+    assert!(lot.store.check().unwrap().ok());
+}
+
 /// A truck forced out with an antigen and a PCR pending, whose antigen
 /// then comes back positive.
 fn forced_out_then_antigen_positive() -> Lot {

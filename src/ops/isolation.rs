@@ -71,10 +71,18 @@ pub(super) fn escalate(
 }
 
 /// The stay an escalation of `plate` would report, or why there is none:
-/// its latest stay, if `stay::check` allows the escalation. Asked by the
-/// operation when it runs, and before it by the interface
-/// (`ops::escalation_check`), so a refusal comes before the note is typed.
+/// a stay that left before a positive came back, unreported, while that
+/// positive stands (the report owed first, also with the truck back on
+/// site: its alarm ends no other way); otherwise its latest stay, if
+/// `stay::check` allows the escalation. Asked by the operation when it
+/// runs, and before it by the interface (`ops::escalation_check`), so a
+/// refusal comes before the note is typed.
 pub(super) fn escalation_target(tx: &Tx<'_>, plate: &Plate) -> Result<StayState, OpError> {
+    if let Some(owed) = tx.owed_report(plate)?
+        && stay::check(&owed, Action::Escalate).is_ok()
+    {
+        return Ok(owed);
+    }
     let stay = tx
         .latest_stay(plate)?
         .ok_or_else(|| Refusal::NotOnSite(plate.clone()))?;

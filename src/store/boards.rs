@@ -39,6 +39,16 @@ fn time(r: &Row, at: usize) -> Result<DateTime<Utc>> {
 
 /// The stays with their bay, for joining.
 const ON_SITE: &str = "stays s LEFT JOIN bays b ON b.occupant = s.id";
+
+/// A stay `s` forced out before a positive result `x` came back (its
+/// result's event `e` after the departure), not reported (escalated) since:
+/// the "positive after it left" alarm's rows, before the domain's rule
+/// says which positive still stands. Also asked for one plate, to find the
+/// stay an escalation reports (`Tx::owed_report`).
+pub(super) const POSITIVE_AFTER_LEAVING: &str =
+    "s.forced_reason IS NOT NULL AND s.departed_at IS NOT NULL
+    AND x.result = 'positive' AND e.at > s.departed_at
+    AND (s.escalated_at IS NULL OR s.escalated_at < e.at)";
 /// A stay `s` under the isolation zone's authority (the `stays_isolation`
 /// partial index holds exactly these).
 const UNDER_ISOLATION: &str =
@@ -247,14 +257,14 @@ impl Store {
     /// a season, through their partial index.
     fn positives_departed(&self) -> Result<Vec<(TruckRef, DateTime<Utc>)>> {
         let trucks = self.db().query(
-            "SELECT DISTINCT s.id, s.plate, NULL
-               FROM stays s INDEXED BY stays_forced_out
-                    CROSS JOIN samples x ON x.stay = s.id
-                    CROSS JOIN events e ON e.id = x.result_id
-              WHERE s.forced_reason IS NOT NULL AND s.departed_at IS NOT NULL
-                AND x.result = 'positive' AND e.at > s.departed_at
-                AND (s.escalated_at IS NULL OR s.escalated_at < e.at)
-              ORDER BY s.id",
+            &format!(
+                "SELECT DISTINCT s.id, s.plate, NULL
+                   FROM stays s INDEXED BY stays_forced_out
+                        CROSS JOIN samples x ON x.stay = s.id
+                        CROSS JOIN events e ON e.id = x.result_id
+                  WHERE {POSITIVE_AFTER_LEAVING}
+                  ORDER BY s.id"
+            ),
             &[],
             |r| truck(r, 0),
         )?;

@@ -87,6 +87,33 @@ impl<'c> Tx<'c> {
         )
     }
 
+    /// The latest stay of `plate` that left before a positive result came
+    /// back and was not reported since (the clocks' "positive after it
+    /// left" alarm, asked for one plate), whether or not that positive
+    /// still stands (`stay::check` says); also once the truck is back on
+    /// site in a later stay.
+    pub fn owed_report(&self, plate: &Plate) -> Result<Option<StayState>> {
+        let id = self
+            .db()
+            .query_opt(
+                &format!(
+                    "SELECT max(s.id)
+                       FROM stays s INDEXED BY stays_plate
+                            CROSS JOIN samples x ON x.stay = s.id
+                            CROSS JOIN events e ON e.id = x.result_id
+                      WHERE s.plate = ?1 AND {}",
+                    super::boards::POSITIVE_AFTER_LEAVING
+                ),
+                args![plate.as_str()],
+                |r| r.opt_i64(0),
+            )?
+            .flatten();
+        match id {
+            Some(id) => self.stay_where("s.id = ?1", id.into()),
+            None => Ok(None),
+        }
+    }
+
     /// The stay of `plate` with a sample of `test` waiting for its result:
     /// the one on site, or else the latest that left before the lab answered.
     pub fn stay_awaiting(&self, plate: &Plate, test: TestKind) -> Result<Option<StayState>> {
