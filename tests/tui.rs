@@ -1636,3 +1636,75 @@ fn the_form_shows_a_pinyin_plate_as_it_will_be_recorded() {
         );
     }
 }
+
+/// The footer's keys at 80x24 (its last line), spaces collapsed.
+fn footer_80x24(r: &Rig) -> String {
+    let s = r.screen(80, 24);
+    let last = s.lines().last().unwrap_or_default();
+    last.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The footer says what Enter does in the dialog above it: a notice's
+/// Enter only closes it, a look-again confirmation's looks again; only a
+/// confirmation that runs says `Enter confirm`.
+#[test]
+fn the_footer_says_what_enter_does_under_each_kind_of_confirmation() {
+    let mut r = Rig::new(Lang::En);
+    r.arrive("晋D11111", Cargo::Other, 36.5, None);
+    r.go_to("晋D11111");
+    // A departure that may be forced: Enter goes on (to the reason).
+    r.press(KeyCode::Char('d'));
+    assert!(
+        footer_80x24(&r).contains("Enter confirm"),
+        "{}",
+        r.screen(80, 24)
+    );
+    r.press(KeyCode::Esc);
+    // A positive stands: a notice, whose Enter only closes it.
+    r.op(Op::Sample {
+        plate: Plate::parse("晋D11111").unwrap(),
+        test: TestKind::Antigen,
+        tube: None,
+        batch: None,
+    });
+    r.op(Op::Result {
+        plate: Plate::parse("晋D11111").unwrap(),
+        test: TestKind::Antigen,
+        result: trucklot::domain::event::TestResult::Positive,
+    });
+    r.press(KeyCode::Char('d'));
+    let s = r.screen(80, 24);
+    assert!(s.contains("May not leave"), "{s}");
+    let foot = footer_80x24(&r);
+    assert!(foot.contains("Enter close"), "{foot}\n{s}");
+    assert!(!foot.contains("confirm"), "{foot}\n{s}");
+    r.app.shared.session.lang = Lang::Zh;
+    let foot = footer_80x24(&r);
+    assert!(
+        foot.contains("Enter 关闭") && !foot.contains("确认"),
+        "{foot}"
+    );
+    r.app.shared.session.lang = Lang::En;
+    r.press(KeyCode::Enter);
+    assert!(r.app.screens.is_empty(), "Enter closed the notice");
+
+    // No free bay in isolation: Enter looks again.
+    let mut r = Rig::new(Lang::En);
+    r.arrive("晋D11111", Cargo::Other, 36.5, None);
+    r.close_isolation_except(0);
+    r.go_to("晋D11111");
+    r.press(KeyCode::Char('x'));
+    r.typed("cough");
+    r.press(KeyCode::Enter);
+    let s = r.screen(80, 24);
+    assert!(s.contains("no free bay in the Isolation zone now"), "{s}");
+    let foot = footer_80x24(&r);
+    assert!(foot.contains("Enter look again"), "{foot}\n{s}");
+    assert!(!foot.contains("confirm"), "{foot}\n{s}");
+    r.app.shared.session.lang = Lang::Zh;
+    let foot = footer_80x24(&r);
+    assert!(
+        foot.contains("Enter 重新查找") && !foot.contains("确认"),
+        "{foot}"
+    );
+}

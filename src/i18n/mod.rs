@@ -191,6 +191,8 @@ catalogue! {
     KeyNextField => ("next field", "下一项"),
     KeyPrevField => ("previous field", "上一项"),
     KeyConfirm => ("confirm", "确认"),
+    KeyClose => ("close", "关闭"),
+    KeyLookAgain => ("look again", "重新查找"),
     KeyHelp => ("help", "帮助"),
     KeyBack => ("back", "返回"),
     KeyQuit => ("quit", "退出"),

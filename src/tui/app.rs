@@ -550,8 +550,10 @@ impl App {
             }
             None => body,
         };
-        let hint = self.screens.last().and_then(|s| s.hint(sh));
-        bars::footer(sh, self.mode(), hint, f, foot);
+        let top_screen = self.screens.last();
+        let hint = top_screen.and_then(|s| s.hint(sh));
+        let key_help = |a| top_screen.and_then(|s| s.key_help(a));
+        bars::footer(sh, self.mode(), hint, &key_help, f, foot);
         let n = self.screens.len();
         // A board replaces the map; everything else draws over it.
         match self.screens.iter().rposition(|s| s.replaces_map()) {

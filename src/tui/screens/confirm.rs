@@ -119,6 +119,16 @@ impl Layer for Confirm {
         Mode::Confirm
     }
 
+    /// Enter closes a notice and looks again for a bay: the footer says
+    /// so, as the dialog's own key line does.
+    fn key_help(&self, action: Action) -> Option<Msg> {
+        match (action, &self.then) {
+            (Action::Confirm, Then::Close) => Some(Msg::KeyClose),
+            (Action::Confirm, Then::LookAgain { .. }) => Some(Msg::KeyLookAgain),
+            _ => None,
+        }
+    }
+
     fn handle(&mut self, action: Action, _key: Key, _sh: &Shared) -> Vec<Cmd> {
         match action {
             Action::Back => vec![Cmd::Pop],

@@ -30,6 +30,7 @@ use super::shared::Shared;
 use crate::domain::bay::Zone;
 use crate::domain::event::StayId;
 use crate::domain::plate::Plate;
+use crate::i18n::Msg;
 use crate::ops::Op;
 
 pub use self::clocks::ClocksBoard;
@@ -179,6 +180,13 @@ pub trait Layer {
     fn hint(&self, _sh: &Shared) -> Option<String> {
         None
     }
+
+    /// What a key of this screen's mode does here now, when that is not
+    /// the table's word for it: the footer says this instead (a notice's
+    /// Enter only closes it). The key stays the table's.
+    fn key_help(&self, _action: Action) -> Option<Msg> {
+        None
+    }
 }
 
 /// The list of screens: one line each.
@@ -217,6 +225,9 @@ macro_rules! screens {
             }
             fn hint(&self, sh: &Shared) -> Option<String> {
                 match self { $(Screen::$name(s) => s.hint(sh),)* }
+            }
+            fn key_help(&self, action: Action) -> Option<Msg> {
+                match self { $(Screen::$name(s) => s.key_help(action),)* }
             }
         }
     };

@@ -122,8 +122,18 @@ pub fn status_line(sh: &Shared, f: &mut Frame, area: Rect) {
 }
 
 /// The footer: this screen's main keys, from the keymap.
-/// `hint`: a line before the keys (what a bay is picked for).
-pub fn footer(sh: &Shared, mode: keymap::Mode, hint: Option<String>, f: &mut Frame, area: Rect) {
+/// `hint`: a line before the keys (what a bay is picked for);
+/// `key_help`: the top screen's own word for a key, where it has one
+/// (`Layer::key_help`), else the table's.
+pub fn footer(
+    sh: &Shared,
+    mode: keymap::Mode,
+    hint: Option<String>,
+    key_help: &dyn Fn(keymap::Action) -> Option<Msg>,
+    f: &mut Frame,
+    area: Rect,
+) {
+    let help = |b: &keymap::Binding| sh.t(key_help(b.action).unwrap_or(b.help));
     let key_style = if color(sh) {
         Style::new()
             .fg(Color::Black)
@@ -148,9 +158,8 @@ pub fn footer(sh: &Shared, mode: keymap::Mode, hint: Option<String>, f: &mut Fra
             keymap::Action::Help | keymap::Action::Quit | keymap::Action::Back
         )
     };
-    let entry_w = |b: &keymap::Binding| {
-        b.keys[0].label_in(sh.session.lang).width() + sh.t(b.help).width() + 4
-    };
+    let entry_w =
+        |b: &keymap::Binding| b.keys[0].label_in(sh.session.lang).width() + help(b).width() + 4;
     let footer: Vec<&keymap::Binding> = keymap::bindings(mode).filter(|b| b.footer).collect();
     let reserved: usize = footer
         .iter()
@@ -172,7 +181,7 @@ pub fn footer(sh: &Shared, mode: keymap::Mode, hint: Option<String>, f: &mut Fra
             format!(" {} ", b.keys[0].label_in(sh.session.lang)),
             key_style,
         ));
-        spans.push(Span::raw(format!(" {} ", sh.t(b.help))));
+        spans.push(Span::raw(format!(" {} ", help(b))));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
