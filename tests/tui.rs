@@ -1708,3 +1708,52 @@ fn the_footer_says_what_enter_does_under_each_kind_of_confirmation() {
         "{foot}"
     );
 }
+
+/// At 80x24 the map's two-line strip cuts a closed bay's long reason at
+/// the edge between words, with `…`, in English and Chinese: never clipped
+/// with no sign.
+#[test]
+fn the_strip_at_80x24_cuts_a_long_reason_with_a_mark() {
+    for (lang, reason, head) in [
+        (
+            Lang::En,
+            "disinfection after a positive driver stayed overnight, waiting for the county CDC to check the drains",
+            "disinfection after a positive",
+        ),
+        (
+            Lang::Zh,
+            "阳性司机过夜后全面消毒，等待县疾控中心检查下水道、厨房和卫生间后再开放使用",
+            "阳性司机过夜后全面消毒",
+        ),
+    ] {
+        let mut r = Rig::new(lang);
+        let bay = BayId::parse("P-02-01").unwrap();
+        r.op(Op::CloseBay {
+            bay: bay.clone(),
+            reason: reason.into(),
+        });
+        let i = r
+            .app
+            .shared
+            .layout
+            .bays
+            .iter()
+            .position(|b| b.id == bay)
+            .unwrap();
+        r.app.set_cursor(i);
+        r.settle();
+        let s = r.screen(80, 24);
+        let line = s
+            .lines()
+            .find(|l| l.starts_with("P-02-01") && l.contains(head))
+            .unwrap_or_else(|| panic!("no strip line for P-02-01\n{s}"));
+        assert!(line.ends_with('…'), "{lang:?}: {line:?}\n{s}");
+        assert!(!line.contains(reason), "{lang:?}: {line:?}");
+        for l in s.lines() {
+            assert!(
+                unicode_width::UnicodeWidthStr::width(l) <= 80,
+                "{lang:?}: wider than the screen: {l:?}"
+            );
+        }
+    }
+}

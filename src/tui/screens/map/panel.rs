@@ -462,10 +462,42 @@ pub fn strip(sh: &Shared, f: &mut Frame, area: Rect) {
             ));
         }
     }
+    // Each line cut at the edge with a mark, never clipped without one.
+    let mark = if sh.session.ascii { "..." } else { "…" };
+    let cells = area.width as usize;
     f.render_widget(
-        Paragraph::new(vec![Line::from(first), Line::from(second)]),
+        Paragraph::new(vec![
+            fit_spans(first, cells, mark),
+            fit_spans(second, cells, mark),
+        ]),
         area,
     );
+}
+
+/// `spans` as one line of at most `cells` cells, cut as
+/// [`fit_with`](crate::domain::text::fit_with) cuts their text (between
+/// words, ending with `mark`); each kept piece keeps its style.
+fn fit_spans(spans: Vec<Span<'static>>, cells: usize, mark: &str) -> Line<'static> {
+    let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
+    let fitted = crate::domain::text::fit_with(&text, cells, mark);
+    if fitted == text {
+        return Line::from(spans);
+    }
+    // The cut text is a prefix of the whole, then the mark.
+    let Some(mut keep) = fitted.strip_suffix(mark).map(str::len) else {
+        return Line::raw(fitted);
+    };
+    let mut out = Vec::new();
+    for s in spans {
+        if keep == 0 {
+            break;
+        }
+        let n = keep.min(s.content.len());
+        out.push(Span::styled(s.content[..n].to_string(), s.style));
+        keep -= n;
+    }
+    out.push(Span::raw(mark.to_string()));
+    Line::from(out)
 }
 
 /// The degree sign, or none with `--ascii` ("36.5 C").
