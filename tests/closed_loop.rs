@@ -1252,7 +1252,16 @@ fn a_truck_back_on_site_still_owes_the_report_of_its_earlier_positive() {
     let gone = alarm(&lot);
     assert_eq!(gone.len(), 1);
     lot.advance(Duration::hours(1));
-    arrive(&mut lot);
+    // A clean cab, but its last stay's positive stands: flagged for it,
+    // and isolated, as a positive test isolates any truck.
+    let out = lot.ok(arrive_op(arrival(T)));
+    assert_eq!(out.bay.as_ref().map(|b| b.zone()), Some(Zone::Isolation));
+    assert!(
+        matches!(&out.events[0].1, Event::Arrived { flags, .. } if flags == &[CheckFlag::PositiveBefore]),
+        "{:?}",
+        out.events
+    );
+    assert_eq!(detail(&lot, T).status, Status::Isolated);
     assert_eq!(alarm(&lot), gone, "back on site: the report is still owed");
     let out = lot.ok(escalate());
     assert!(
@@ -1261,8 +1270,49 @@ fn a_truck_back_on_site_still_owes_the_report_of_its_earlier_positive() {
         out.events
     );
     assert!(alarm(&lot).is_empty());
-    // Reported: now the stay on site answers, by the rules (it is parked).
-    assert_eq!(key(&lot.refused(escalate())), "not_isolated");
+    // Reported: now the stay on site answers (it is isolated).
+    let out = lot.ok(escalate());
+    assert!(
+        matches!(&out.events[0].1, Event::Escalated { stay, .. } if *stay != gone[0]),
+        "{:?}",
+        out.events
+    );
+    assert!(lot.store.check().unwrap().ok());
+}
+
+/// Only a positive that still stands flags the next arrival: one that a
+/// negative PCR cleared after the truck left does not, nor does a truck
+/// whose last stay had none; one that left under escort does.
+#[test]
+fn only_a_standing_positive_from_the_last_stay_flags_the_next_arrival() {
+    let zone_on_return = |lot: &mut Lot| {
+        lot.advance(Duration::hours(8));
+        let out = lot.ok(arrive_op(arrival(T)));
+        out.bay.unwrap().zone()
+    };
+    // Cleared by a negative PCR after it left.
+    let mut lot = forced_out_then_antigen_positive();
+    lot.advance(Duration::hours(6));
+    lot.ok(result_op(T, TestKind::Pcr, TestResult::Negative));
+    assert_eq!(zone_on_return(&mut lot), Zone::Parking);
+    // Never positive.
+    let mut lot = Lot::new();
+    arrive(&mut lot);
+    lot.ok(sample_op(T, TestKind::Antigen));
+    lot.advance(mins(20));
+    lot.ok(result_op(T, TestKind::Antigen, TestResult::Negative));
+    lot.ok(depart());
+    assert_eq!(zone_on_return(&mut lot), Zone::Parking);
+    // Positive, let out under an authorised escort: isolated on return.
+    let mut lot = Lot::new();
+    arrive_fever(&mut lot);
+    lot.ok(sample_op(T, TestKind::Antigen));
+    lot.advance(mins(20));
+    lot.ok(result_op(T, TestKind::Antigen, TestResult::Positive));
+    lot.ok(escort_op(T, Some("李队长")));
+    done(&mut lot);
+    lot.ok(depart());
+    assert_eq!(zone_on_return(&mut lot), Zone::Isolation);
     assert!(lot.store.check().unwrap().ok());
 }
 

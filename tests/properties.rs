@@ -517,13 +517,15 @@ fn check_lot(lot: &Lot, on_site: &BTreeSet<Plate>) -> Result<(), TestCaseError> 
 
 /// What the TUI's form would promise for an arrival into the suggested bay:
 /// `ops::plan` over the read model (free = no occupant and not closed).
-fn preview(lot: &Lot, op: &Op) -> Option<ArrivalPlan> {
+fn preview(lot: &mut Lot, op: &Op) -> Option<ArrivalPlan> {
     let Op::Arrive {
         arrival, bay: None, ..
     } = op
     else {
         return None;
     };
+    // What the form asks of the store for the plate typed.
+    let positive_before = ops::positive_before(&mut lot.store, &arrival.plate).unwrap();
     let view = lot.lot();
     let free = |i: usize| view.bays[i].occupant.is_none() && view.bays[i].closed.is_none();
     Some(ops::plan(
@@ -531,6 +533,7 @@ fn preview(lot: &Lot, op: &Op) -> Option<ArrivalPlan> {
         lot.store.layout(),
         free,
         arrival,
+        positive_before,
         None,
     ))
 }
@@ -628,7 +631,7 @@ fn run(steps: &[(i64, Step)]) -> Result<(), TestCaseError> {
         let who = step.plate(&on_site);
         let events = lot.events();
         let before = lot.lot();
-        let plan = preview(&lot, &op);
+        let plan = preview(&mut lot, &op);
         let stay_before = match (step, &who) {
             (Step::Depart { .. }, Some(p)) => lot
                 .store
@@ -925,7 +928,7 @@ fn run_gate(closed_isolation: usize, steps: &[GateStep]) -> Result<(), TestCaseE
                     .into_iter()
                     .collect();
                 let op = arrive_op(a);
-                let plan = preview(&lot, &op).unwrap();
+                let plan = preview(&mut lot, &op).unwrap();
                 let result = lot.exec(&op);
                 same_as_preview(&lot, &plan, &result)
                     .map_err(|e| TestCaseError::fail(format!("step {n}: {op:?}: {e}")))?;
@@ -994,7 +997,7 @@ fn the_preview_follows_the_lot_as_isolation_fills() {
         let mut a = arrival(nth_plate(p).as_str());
         a.temperature = Some(Temperature::new(38.6).unwrap());
         let op = arrive_op(a);
-        let plan = preview(&lot, &op).unwrap();
+        let plan = preview(&mut lot, &op).unwrap();
         notes.push((plan.holding, plan.bay.is_some(), lot.exec(&op).is_ok()));
     }
     assert_eq!(

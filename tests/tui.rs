@@ -1757,3 +1757,74 @@ fn the_strip_at_80x24_cuts_a_long_reason_with_a_mark() {
         }
     }
 }
+
+/// A plate whose last stay left with a positive result that still stands
+/// is flagged in the form as soon as it is typed, as the arrival will be:
+/// the form asks the store (`ops::positive_before`) and its plan sends the
+/// clean cab to isolation, saying why; Enter puts it there.
+#[test]
+fn the_form_flags_a_truck_whose_last_stay_left_positive() {
+    for lang in [Lang::En, Lang::Zh] {
+        let mut r = Rig::new(lang);
+        let back = Plate::parse("晋D55555").unwrap();
+        r.arrive("晋D55555", Cargo::Other, 36.5, None);
+        r.op(Op::Sample {
+            plate: back.clone(),
+            test: TestKind::Antigen,
+            tube: None,
+            batch: None,
+        });
+        r.op(Op::Depart {
+            plate: back.clone(),
+            force_reason: Some("driver refused to wait".into()),
+        });
+        r.clock.advance(Duration::minutes(20));
+        r.op(Op::Result {
+            plate: back.clone(),
+            test: TestKind::Antigen,
+            result: trucklot::domain::event::TestResult::Positive,
+        });
+        r.clock.advance(Duration::hours(2));
+        let now = r.clock.now_utc();
+        r.app.set_now(now);
+        r.form_start("晋D55555", "36.5", 'g');
+        let (why, zone) = match lang {
+            Lang::En => ("positive at its last stay", "Isolation"),
+            Lang::Zh => ("上次入场检测阳性", "隔离区"),
+        };
+        for (w, h) in [(80, 24), (160, 45)] {
+            let s = r.screen(w, h);
+            let summary = s.lines().find(|l| l.contains('→') && l.contains(why));
+            assert!(
+                summary.is_some_and(|l| l.contains(zone)),
+                "{lang} {w}×{h}: {s}"
+            );
+        }
+        // Another plate, the same clean cab: parking, nothing said.
+        let on_plate = |r: &Rig| match r.app.screens.last() {
+            Some(trucklot::tui::screens::Screen::Form(f)) => {
+                f.focus == trucklot::tui::screens::form::Field::Plate
+            }
+            other => panic!("no form on top: {other:?}"),
+        };
+        for _ in 0..10 {
+            if on_plate(&r) {
+                break;
+            }
+            r.press(KeyCode::Up);
+        }
+        r.ctrl('u');
+        r.typed("晋D55556");
+        let s = r.screen(160, 45);
+        assert!(!s.contains(why), "{lang}: {s}");
+        r.ctrl('u');
+        r.typed("晋D55555");
+        assert!(r.screen(160, 45).contains(why));
+        r.press(KeyCode::Enter);
+        assert_eq!(
+            r.status_of("晋D55555"),
+            trucklot::domain::stay::Status::Isolated,
+            "{lang}"
+        );
+    }
+}

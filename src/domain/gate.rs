@@ -9,7 +9,7 @@
 
 use super::bay::Zone;
 use super::layout::Layout;
-use super::policy::{Finding, PersonCheck, Policy};
+use super::policy::{CheckFlag, Finding, PersonCheck, Policy};
 use super::suggest::suggest;
 
 /// What an arrival would do.
@@ -29,17 +29,34 @@ pub struct ArrivalPlan {
     pub against: bool,
 }
 
-/// The plan for an arrival whose people measured `people` (driver first).
-pub fn plan_arrival(
+/// What the gate's checks find: each person's measurement (driver first),
+/// the declared travel history, and a positive result that still stands
+/// from the truck's last stay (`positive_before`, on the driver: the
+/// stay's samples are the cab's).
+pub fn gate_findings(
     policy: &Policy,
-    layout: &Layout,
-    is_free: impl Fn(usize) -> bool,
     people: &[PersonCheck],
     travel_flag: bool,
+    positive_before: bool,
+) -> Vec<Finding> {
+    let mut findings = policy.findings(people, travel_flag);
+    if positive_before {
+        findings.push(Finding {
+            person: 0,
+            flag: CheckFlag::PositiveBefore,
+        });
+    }
+    findings
+}
+
+/// The plan for an arrival whose checks found `findings` (`gate_findings`).
+pub fn plan_arrival(
+    layout: &Layout,
+    is_free: impl Fn(usize) -> bool,
+    findings: Vec<Finding>,
     priority: bool,
     picked: Option<usize>,
 ) -> ArrivalPlan {
-    let findings = policy.findings(people, travel_flag);
     let zone = if findings.is_empty() {
         Zone::Parking
     } else {
@@ -94,33 +111,44 @@ mod tests {
     fn a_flagged_truck_waits_in_a_work_lane_when_isolation_is_full() {
         let l = lot();
         let iso_full = |i: usize| l.bays[i].zone != Zone::Isolation;
-        let p = plan_arrival(
-            &Policy::default(),
-            &l,
-            iso_full,
-            &[person(38.5)],
-            false,
-            false,
-            None,
-        );
+        let findings = gate_findings(&Policy::default(), &[person(38.5)], false, false);
+        let p = plan_arrival(&l, iso_full, findings, false, None);
         assert_eq!(p.zone, Zone::Isolation);
         assert!(p.holding);
         assert_eq!(l.bays[p.bay.unwrap()].zone, Zone::Work);
+    }
+
+    /// A positive result that still stands from the truck's last stay
+    /// flags a clean cab, on the driver, as a positive test does.
+    #[test]
+    fn a_positive_from_the_last_stay_sends_a_clean_cab_to_isolation() {
+        let l = lot();
+        let cab = [person(36.5)];
+        let findings = gate_findings(&Policy::default(), &cab, false, true);
+        assert_eq!(
+            findings,
+            [Finding {
+                person: 0,
+                flag: CheckFlag::PositiveBefore
+            }]
+        );
+        let p = plan_arrival(&l, |_| true, findings, false, None);
+        assert_eq!(p.zone, Zone::Isolation);
+        assert_eq!(l.bays[p.bay.unwrap()].zone, Zone::Isolation);
+        let clean = gate_findings(&Policy::default(), &cab, false, false);
+        assert_eq!(
+            plan_arrival(&l, |_| true, clean, false, None).zone,
+            Zone::Parking
+        );
     }
 
     #[test]
     fn a_picked_bay_against_the_checks_needs_a_reason() {
         let l = lot();
         let parking = l.zone(Zone::Parking).bays.start;
-        let p = plan_arrival(
-            &Policy::default(),
-            &l,
-            |_| true,
-            &[person(36.5), person(38.0)],
-            false,
-            false,
-            Some(parking),
-        );
+        let cab = [person(36.5), person(38.0)];
+        let findings = gate_findings(&Policy::default(), &cab, false, false);
+        let p = plan_arrival(&l, |_| true, findings, false, Some(parking));
         assert!(p.against && p.picked);
         assert_eq!(p.findings[0].person, 1);
     }

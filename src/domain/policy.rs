@@ -134,6 +134,10 @@ pub enum CheckFlag {
     YellowCode,
     RedCode,
     TravelHistory,
+    /// The truck's last stay left with a positive result that still stands
+    /// (it came back after the truck left, or the truck left under escort):
+    /// a positive test sends a truck to isolation (SPEC §3.2).
+    PositiveBefore,
 }
 
 impl CheckFlag {
@@ -143,6 +147,7 @@ impl CheckFlag {
             CheckFlag::YellowCode => "yellow code",
             CheckFlag::RedCode => "red code",
             CheckFlag::TravelHistory => "travel history",
+            CheckFlag::PositiveBefore => "positive at its last stay",
         }
     }
 }

@@ -260,6 +260,7 @@ catalogue! {
     FlagYellow => ("yellow code", "黄码"),
     FlagRed => ("red code", "红码"),
     FlagTravel => ("travel history", "旅居史"),
+    FlagPositiveBefore => ("positive at its last stay", "上次入场检测阳性"),
     Overdue => ("overdue", "超时"),
     NoneOverdue => ("nothing overdue", "无超时"),
     // A demo lot's badge: simulated traffic, time {n} times as fast.

@@ -65,6 +65,7 @@ words! {
         CheckFlag::YellowCode => FlagYellow,
         CheckFlag::RedCode => FlagRed,
         CheckFlag::TravelHistory => FlagTravel,
+        CheckFlag::PositiveBefore => FlagPositiveBefore,
     }
     Status {
         Status::Parked => StatusParked,

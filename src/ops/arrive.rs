@@ -1,14 +1,19 @@
 //! Arrival at the gate: everyone in the cab is checked, the checks decide
 //! the zone, the best free bay is taken (or the one the operator picked, with
 //! a reason if it goes against the checks), and the stay begins. A flagged
-//! truck that finds the isolation zone full waits on the holding list.
+//! truck that finds the isolation zone full waits on the holding list. A
+//! truck whose last stay left with a positive result that still stands is
+//! flagged for it, as a positive test flags any truck.
 
 use super::{Note, OpError, Outcome, Refusal, Writer, optional};
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::event::{ArrivalRecord, Event, Passenger};
-use crate::domain::gate::{ArrivalPlan, plan_arrival};
+use crate::domain::gate::{ArrivalPlan, gate_findings, plan_arrival};
 use crate::domain::layout::Layout;
+use crate::domain::plate::Plate;
 use crate::domain::policy::{MAX_PEOPLE, Policy, flags_of};
+use crate::domain::stay::Status;
+use crate::store::Tx;
 
 /// What the arrival would do on a lot whose free bays `is_free` names: the
 /// one rule both `execute` and the TUI's form follow.
@@ -17,17 +22,31 @@ pub fn plan(
     layout: &Layout,
     is_free: impl Fn(usize) -> bool,
     arrival: &ArrivalRecord,
+    positive_before: bool,
     picked: Option<usize>,
 ) -> ArrivalPlan {
-    plan_arrival(
+    let findings = gate_findings(
         policy,
-        layout,
-        is_free,
         &arrival.people(),
         arrival.travel_flag,
+        positive_before,
+    );
+    plan_arrival(
+        layout,
+        is_free,
+        findings,
         arrival.cargo.is_priority(),
         picked,
     )
+}
+
+/// Whether `plate`'s last stay left with a positive result that still
+/// stands: the arrival's `positive_before` (read by `execute` and, through
+/// `ops::positive_before`, by the form).
+pub(super) fn positive_before_in(tx: &Tx<'_>, plate: &Plate) -> Result<bool, OpError> {
+    Ok(tx
+        .latest_stay(plate)?
+        .is_some_and(|s| s.status == Status::Departed && s.standing_positive().is_some()))
 }
 
 /// Refuses an arrival whose checks are incomplete or whose text is not clean,
@@ -111,7 +130,8 @@ pub(super) fn run(
         None => None,
     };
     let free = w.tx.free_mask_all()?;
-    let p = plan(w.policy, layout, |i| free[i], &a, picked);
+    let positive_before = positive_before_in(w.tx, &a.plate)?;
+    let p = plan(w.policy, layout, |i| free[i], &a, positive_before, picked);
     let flags = flags_of(&p.findings);
     // Only a picked bay can go against the checks.
     if let (true, None, Some(picked)) = (p.against, &override_reason, bay) {

@@ -348,6 +348,13 @@ pub fn stay_state(store: &mut Store, plate: &Plate) -> Result<Option<StayState>,
     store.read(|tx| Ok(tx.open_stay(plate)?))
 }
 
+/// Whether `plate`'s last stay left with a positive result that still
+/// stands, which flags its arrival (`plan`'s `positive_before`): the form
+/// asks it for the plate typed, as the operation will.
+pub fn positive_before(store: &mut Store, plate: &Plate) -> Result<bool, OpError> {
+    store.read(|tx| arrive::positive_before_in(tx, plate))
+}
+
 /// Whether `Op::Escalate` would be taken for `plate` now, and the stay it
 /// would report (the latest, which may have left with a positive result):
 /// the interface asks before it asks for the note. The operation asks the

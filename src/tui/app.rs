@@ -438,6 +438,26 @@ impl App {
         self.apply(vec![cmd]);
     }
 
+    /// Whether a plate typed in the arrival form came back positive from
+    /// its last stay (`Effect::PositiveBefore`): the form's plan counts it.
+    pub fn positive_before_known(&mut self, plate: Plate, result: Result<bool, OpError>) {
+        match result {
+            Ok(yes) => {
+                let sh = &self.shared;
+                for s in self.screens.iter_mut().rev() {
+                    if let Screen::Form(form) = s {
+                        form.history_known(plate, yes, sh);
+                        break;
+                    }
+                }
+            }
+            Err(e) => {
+                let text = crate::i18n::refusal::text(self.shared.session.lang, &e);
+                self.apply(vec![Cmd::error(text)]);
+            }
+        }
+    }
+
     /// The rules' answer to "can this truck be escalated now"
     /// (`Effect::EscalationCheck`): the note is asked for, or the refusal
     /// said, before anything is typed.

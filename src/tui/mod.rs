@@ -475,6 +475,10 @@ pub fn run_effects(app: &mut App, store: &mut Store, ctx: &Ctx<'_>) -> bool {
                 let result = ops::departure_blockers(store, ctx.policy, &plate);
                 app.departure_checked(&plate, result);
             }
+            Effect::PositiveBefore(plate) => {
+                let result = ops::positive_before(store, &plate);
+                app.positive_before_known(plate, result);
+            }
             Effect::EscalationCheck(plate) => {
                 let result = ops::escalation_check(store, &plate);
                 app.escalation_checked(&plate, result);

@@ -61,6 +61,9 @@ pub enum Effect {
     /// Ask what stands between this truck and the gate out, then show the
     /// departure confirmation (`App::departure_checked`).
     DepartureCheck(Plate),
+    /// Ask whether the plate's last stay left with a positive result that
+    /// still stands, which flags its arrival (`App::positive_before_known`).
+    PositiveBefore(Plate),
     /// Ask the rules whether the truck can be escalated (reported up), then
     /// ask for the note, or say why not (`App::escalation_checked`).
     EscalationCheck(Plate),

@@ -18,8 +18,9 @@ pub use self::fields::{Field, FieldError, PassengerInput, temp_problem};
 pub use self::state::ArrivalForm;
 use super::menu::{Menu, MenuPick};
 use super::pick_bay::{PickBay, PickPurpose};
-use super::{Cmd, Layer, Screen};
-use crate::domain::gate::{ArrivalPlan, plan_arrival};
+use super::{Cmd, Effect, Layer, Screen};
+use crate::domain::gate::{ArrivalPlan, gate_findings, plan_arrival};
+use crate::domain::plate::Plate;
 use crate::i18n::Msg;
 use crate::i18n::words::word;
 use crate::ops::{self, Op};
@@ -33,18 +34,42 @@ impl ArrivalForm {
     fn compute_plan(&self, sh: &Shared) -> ArrivalPlan {
         let (policy, layout) = (&sh.session.policy, &sh.layout);
         let is_free = |i: usize| sh.is_free(i);
+        let positive_before = self.positive_before();
         match self.record() {
-            Some(r) => ops::plan(policy, layout, is_free, &r, self.picked),
-            None => plan_arrival(
-                policy,
-                layout,
-                is_free,
-                &self.people(),
-                self.travel,
-                self.cargo.is_priority(),
-                self.picked,
-            ),
+            Some(r) => ops::plan(policy, layout, is_free, &r, positive_before, self.picked),
+            None => {
+                let people = self.people();
+                let findings = gate_findings(policy, &people, self.travel, positive_before);
+                let priority = self.cargo.is_priority();
+                plan_arrival(layout, is_free, findings, priority, self.picked)
+            }
         }
+    }
+
+    /// Whether the plate typed came back positive from its last stay, as
+    /// far as the store has answered for it.
+    fn positive_before(&self) -> bool {
+        let plate = self.plate_value().ok();
+        self.history
+            .as_ref()
+            .is_some_and(|(p, yes)| *yes && Some(p) == plate.as_ref())
+    }
+
+    /// Asks the store about a plate newly typed (`ops::positive_before`,
+    /// through `Effect::PositiveBefore`), once per plate.
+    fn ask_history(&mut self) -> Option<Cmd> {
+        let plate = self.plate_value().ok()?;
+        if self.asked.as_ref() == Some(&plate) {
+            return None;
+        }
+        self.asked = Some(plate.clone());
+        Some(Cmd::Effect(Effect::PositiveBefore(plate)))
+    }
+
+    /// The store's answer for `plate` (`App::positive_before_known`).
+    pub fn history_known(&mut self, plate: Plate, positive_before: bool, sh: &Shared) {
+        self.history = Some((plate, positive_before));
+        self.sync(sh);
     }
 
     /// Keeps the plan, and the override field with it, in step with the
@@ -152,6 +177,7 @@ impl Layer for ArrivalForm {
             _ => return out,
         }
         self.sync(sh);
+        out.extend(self.ask_history());
         out
     }
 
@@ -159,7 +185,7 @@ impl Layer for ArrivalForm {
         if self.insert_char(c) {
             self.sync(sh);
         }
-        Vec::new()
+        self.ask_history().into_iter().collect()
     }
 
     fn refresh(&mut self, sh: &Shared) {

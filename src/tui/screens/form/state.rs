@@ -42,6 +42,12 @@ pub struct ArrivalForm {
     /// Where the arrival would go, asked of the rule the operation applies
     /// whenever the form or the lot changes (never per frame).
     pub plan: Option<ArrivalPlan>,
+    /// What the store said of a plate typed: whether its last stay left
+    /// with a positive result that still stands (`ops::positive_before`),
+    /// which flags the arrival. The plan counts it for that plate only.
+    pub history: Option<(Plate, bool)>,
+    /// The plate last asked about (its answer may still be on its way).
+    pub asked: Option<Plate>,
 }
 
 impl Default for ArrivalForm {
@@ -68,6 +74,8 @@ impl Default for ArrivalForm {
             override_reason: TextInput::default(),
             needs_override: false,
             plan: None,
+            history: None,
+            asked: None,
         }
     }
 }
