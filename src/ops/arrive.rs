@@ -12,7 +12,6 @@ use crate::domain::gate::{ArrivalPlan, gate_findings, plan_arrival};
 use crate::domain::layout::Layout;
 use crate::domain::plate::Plate;
 use crate::domain::policy::{MAX_PEOPLE, Policy, flags_of};
-use crate::domain::stay::Status;
 use crate::store::Tx;
 
 /// What the arrival would do on a lot whose free bays `is_free` names: the
@@ -43,10 +42,10 @@ pub fn plan(
 /// Whether `plate`'s last stay left with a positive result that still
 /// stands: the arrival's `positive_before` (read by `execute` and, through
 /// `ops::positive_before`, by the form).
-pub(super) fn positive_before_in(tx: &Tx<'_>, plate: &Plate) -> Result<bool, OpError> {
+pub(crate) fn positive_before_in(tx: &Tx<'_>, plate: &Plate) -> crate::store::Result<bool> {
     Ok(tx
-        .latest_stay(plate)?
-        .is_some_and(|s| s.status == Status::Departed && s.standing_positive().is_some()))
+        .left_after_a_positive(plate)?
+        .is_some_and(|s| s.standing_positive().is_some()))
 }
 
 /// Refuses an arrival whose checks are incomplete or whose text is not clean,

@@ -351,7 +351,7 @@ pub fn stay_state(store: &mut Store, plate: &Plate) -> Result<Option<StayState>,
 /// Whether `plate`'s last stay left with a positive result that still
 /// stands, which flags its arrival (`plan`'s `positive_before`): the form
 /// asks it for the plate typed, as the operation will.
-pub fn positive_before(store: &mut Store, plate: &Plate) -> Result<bool, OpError> {
+pub fn positive_before(store: &mut Store, plate: &Plate) -> Result<bool, StoreError> {
     store.read(|tx| arrive::positive_before_in(tx, plate))
 }
 

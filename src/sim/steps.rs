@@ -12,6 +12,7 @@ use super::Sim;
 use super::traffic::{ESCORT_TO, Rng, TRANSFER_TO, plate};
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::event::{HandoffMode, ServiceKind, Target, TestKind, TestResult};
+use crate::domain::gate::gate_findings;
 use crate::domain::plate::Plate;
 use crate::domain::suggest::suggest;
 use crate::ops::Op;
@@ -217,11 +218,17 @@ fn arrive(sim: &mut Sim<'_>, store: &mut Store, n: usize) -> Result<Option<Op>, 
     let Some(arrival) = truck.arrival.clone() else {
         return Ok(None);
     };
-    // A lane is for clean arrivals; flagged ones go where the checks say.
-    let clean = sim
-        .policy
-        .findings(&arrival.people(), arrival.travel_flag)
-        .is_empty();
+    // A lane is for clean arrivals; flagged ones go where the checks say
+    // (a truck whose last stay left positive is flagged too, as the gate
+    // flags it).
+    let positive_before = crate::ops::positive_before(store, &arrival.plate)?;
+    let clean = gate_findings(
+        sim.policy,
+        &arrival.people(),
+        arrival.travel_flag,
+        positive_before,
+    )
+    .is_empty();
     let bay = match truck.lane {
         Some(zone) if clean => free_bay(store, zone, false)?,
         _ => None,

@@ -87,6 +87,24 @@ impl<'c> Tx<'c> {
         )
     }
 
+    /// The latest stay of `plate` if it has left and ever had a positive
+    /// result (`stays.positive_at`): whether that positive still stands is
+    /// the domain's to say. Asked at every arrival, so the usual answer
+    /// (no such stay) costs one look at the plate's latest stay.
+    pub fn left_after_a_positive(&self, plate: &Plate) -> Result<Option<StayState>> {
+        let id = self.db().query_opt(
+            "SELECT s.id FROM stays s
+                  WHERE s.id = (SELECT max(id) FROM stays WHERE plate = ?1)
+                    AND s.departed_at IS NOT NULL AND s.positive_at IS NOT NULL",
+            args![plate.as_str()],
+            |r| r.i64(0),
+        )?;
+        match id {
+            Some(id) => self.stay_where("s.id = ?1", id.into()),
+            None => Ok(None),
+        }
+    }
+
     /// The latest stay of `plate` that left before a positive result came
     /// back and was not reported since (the clocks' "positive after it
     /// left" alarm, asked for one plate), whether or not that positive

@@ -440,7 +440,7 @@ impl App {
 
     /// Whether a plate typed in the arrival form came back positive from
     /// its last stay (`Effect::PositiveBefore`): the form's plan counts it.
-    pub fn positive_before_known(&mut self, plate: Plate, result: Result<bool, OpError>) {
+    pub fn positive_before_known(&mut self, plate: Plate, result: Result<bool, StoreError>) {
         match result {
             Ok(yes) => {
                 let sh = &self.shared;
@@ -451,10 +451,7 @@ impl App {
                     }
                 }
             }
-            Err(e) => {
-                let text = crate::i18n::refusal::text(self.shared.session.lang, &e);
-                self.apply(vec![Cmd::error(text)]);
-            }
+            Err(e) => self.error("asking about the plate's last stay", &e),
         }
     }
 
