@@ -42,7 +42,7 @@ pub fn plan(
 /// Whether `plate`'s last stay left with a positive result that still
 /// stands: the arrival's `positive_before` (read by `execute` and, through
 /// `ops::positive_before`, by the form).
-pub(crate) fn positive_before_in(tx: &Tx<'_>, plate: &Plate) -> crate::store::Result<bool> {
+pub(super) fn positive_before_in(tx: &Tx<'_>, plate: &Plate) -> crate::store::Result<bool> {
     Ok(tx
         .left_after_a_positive(plate)?
         .is_some_and(|s| s.standing_positive().is_some()))
