@@ -8,7 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tempfile::TempDir;
 use trucklot::domain::bay::BayId;
 use trucklot::domain::clock::FixedClock;
-use trucklot::domain::event::{ArrivalRecord, TestKind};
+use trucklot::domain::event::{ArrivalRecord, TestKind, TestResult};
 use trucklot::domain::plate::Plate;
 use trucklot::domain::policy::{Cargo, HealthCode, Policy, Temperature};
 use trucklot::i18n::Lang;
@@ -77,6 +77,24 @@ impl Rig {
         );
     }
 
+    /// A sample taken at another terminal's pace: no tube, no batch.
+    fn sample(&mut self, plate: &str, test: TestKind) {
+        self.op(Op::Sample {
+            plate: Plate::parse(plate).unwrap(),
+            test,
+            tube: None,
+            batch: None,
+        });
+    }
+
+    fn result(&mut self, plate: &str, test: TestKind, result: TestResult) {
+        self.op(Op::Result {
+            plate: Plate::parse(plate).unwrap(),
+            test,
+            result,
+        });
+    }
+
     fn arrive(&mut self, plate: &str, cargo: Cargo, temp: f64, bay: Option<&str>) {
         self.op(Op::Arrive {
             arrival: arrival(plate, cargo, temp, HealthCode::Green),
@@ -92,18 +110,8 @@ impl Rig {
         r.arrive("冀A8B9C1", Cargo::Other, 36.8, None);
         r.arrive("豫B12345", Cargo::Other, 38.4, None);
         r.arrive("晋D1234挂", Cargo::Living, 36.6, Some("P-05-30"));
-        r.op(Op::Sample {
-            plate: Plate::parse("冀A8B9C1").unwrap(),
-            test: TestKind::Antigen,
-            tube: None,
-            batch: None,
-        });
-        r.op(Op::Sample {
-            plate: Plate::parse("晋D1234挂").unwrap(),
-            test: TestKind::Pcr,
-            tube: None,
-            batch: None,
-        });
+        r.sample("冀A8B9C1", TestKind::Antigen);
+        r.sample("晋D1234挂", TestKind::Pcr);
         r.clock.advance(Duration::minutes(40));
         let now = r.clock.now_utc();
         r.app.set_now(now);
@@ -653,11 +661,7 @@ fn escalate_asks_the_rules_before_the_note_on_every_screen_that_binds_it() {
     r.clock.advance(Duration::minutes(5));
     let now = r.clock.now_utc();
     r.app.set_now(now);
-    r.op(Op::Result {
-        plate: gone,
-        test: TestKind::Pcr,
-        result: trucklot::domain::event::TestResult::Positive,
-    });
+    r.result(gone.as_str(), TestKind::Pcr, TestResult::Positive);
     r.press(KeyCode::Esc);
     r.press(KeyCode::Char('c'));
     select_clock(&mut r, |c| c.kind == ClockKind::PositiveDeparted);
@@ -1063,17 +1067,8 @@ fn the_departure_confirmation_lists_the_blockers_and_a_positive_cannot_be_forced
     );
     r.press(KeyCode::Esc);
     // A positive result stands: no force is offered.
-    r.op(Op::Sample {
-        plate: Plate::parse("晋D11111").unwrap(),
-        test: TestKind::Antigen,
-        tube: None,
-        batch: None,
-    });
-    r.op(Op::Result {
-        plate: Plate::parse("晋D11111").unwrap(),
-        test: TestKind::Antigen,
-        result: trucklot::domain::event::TestResult::Positive,
-    });
+    r.sample("晋D11111", TestKind::Antigen);
+    r.result("晋D11111", TestKind::Antigen, TestResult::Positive);
     let before = r.events();
     r.press(KeyCode::Char('d'));
     let s = r.screen(160, 45);
@@ -1661,30 +1656,12 @@ fn the_footer_says_what_enter_does_under_each_kind_of_confirmation() {
     );
     r.press(KeyCode::Esc);
     // A positive stands: a notice, whose Enter only closes it.
-    r.op(Op::Sample {
-        plate: Plate::parse("晋D11111").unwrap(),
-        test: TestKind::Antigen,
-        tube: None,
-        batch: None,
-    });
-    r.op(Op::Result {
-        plate: Plate::parse("晋D11111").unwrap(),
-        test: TestKind::Antigen,
-        result: trucklot::domain::event::TestResult::Positive,
-    });
+    r.sample("晋D11111", TestKind::Antigen);
+    r.result("晋D11111", TestKind::Antigen, TestResult::Positive);
     r.press(KeyCode::Char('d'));
     let s = r.screen(80, 24);
     assert!(s.contains("May not leave"), "{s}");
-    let foot = footer_80x24(&r);
-    assert!(foot.contains("Enter close"), "{foot}\n{s}");
-    assert!(!foot.contains("confirm"), "{foot}\n{s}");
-    r.app.shared.session.lang = Lang::Zh;
-    let foot = footer_80x24(&r);
-    assert!(
-        foot.contains("Enter 关闭") && !foot.contains("确认"),
-        "{foot}"
-    );
-    r.app.shared.session.lang = Lang::En;
+    footer_says(&mut r, "Enter close", "Enter 关闭");
     r.press(KeyCode::Enter);
     assert!(r.app.screens.is_empty(), "Enter closed the notice");
 
@@ -1698,15 +1675,22 @@ fn the_footer_says_what_enter_does_under_each_kind_of_confirmation() {
     r.press(KeyCode::Enter);
     let s = r.screen(80, 24);
     assert!(s.contains("no free bay in the Isolation zone now"), "{s}");
-    let foot = footer_80x24(&r);
-    assert!(foot.contains("Enter look again"), "{foot}\n{s}");
-    assert!(!foot.contains("confirm"), "{foot}\n{s}");
-    r.app.shared.session.lang = Lang::Zh;
-    let foot = footer_80x24(&r);
-    assert!(
-        foot.contains("Enter 重新查找") && !foot.contains("确认"),
-        "{foot}"
-    );
+    footer_says(&mut r, "Enter look again", "Enter 重新查找");
+}
+
+/// The footer at 80×24 says `en` in English and `zh` in Chinese, and
+/// "confirm" in neither.
+fn footer_says(r: &mut Rig, en: &str, zh: &str) {
+    for (lang, says, never) in [(Lang::En, en, "confirm"), (Lang::Zh, zh, "确认")] {
+        r.app.shared.session.lang = lang;
+        let foot = footer_80x24(r);
+        assert!(
+            foot.contains(says) && !foot.contains(never),
+            "{foot}\n{}",
+            r.screen(80, 24)
+        );
+    }
+    r.app.shared.session.lang = Lang::En;
 }
 
 /// At 80x24 the map's two-line strip cuts a closed bay's long reason at
@@ -1768,22 +1752,13 @@ fn the_form_flags_a_truck_whose_last_stay_left_positive() {
         let mut r = Rig::new(lang);
         let back = Plate::parse("晋D55555").unwrap();
         r.arrive("晋D55555", Cargo::Other, 36.5, None);
-        r.op(Op::Sample {
-            plate: back.clone(),
-            test: TestKind::Antigen,
-            tube: None,
-            batch: None,
-        });
+        r.sample("晋D55555", TestKind::Antigen);
         r.op(Op::Depart {
             plate: back.clone(),
             force_reason: Some("driver refused to wait".into()),
         });
         r.clock.advance(Duration::minutes(20));
-        r.op(Op::Result {
-            plate: back.clone(),
-            test: TestKind::Antigen,
-            result: trucklot::domain::event::TestResult::Positive,
-        });
+        r.result("晋D55555", TestKind::Antigen, TestResult::Positive);
         r.clock.advance(Duration::hours(2));
         let now = r.clock.now_utc();
         r.app.set_now(now);
