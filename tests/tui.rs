@@ -1801,5 +1801,40 @@ fn the_form_flags_a_truck_whose_last_stay_left_positive() {
             trucklot::domain::stay::Status::Isolated,
             "{lang}"
         );
+        let bay = r.bay_of("晋D55555");
+        // The flag is about the truck: it names no one in the cab.
+        let reason = r.screen(160, 45);
+        assert!(!reason.contains(&format!("{why}:")), "{reason}");
+        // Now on site: the form offers no bay for it, and says why.
+        r.press(KeyCode::Char('a'));
+        r.typed("晋D55555");
+        let (on_site, nothing) = match lang {
+            Lang::En => ("already on site, in", "nothing to register"),
+            Lang::Zh => ("已在场内，车位", "无需登记"),
+        };
+        let s = r.screen(80, 24);
+        let summary = s.lines().find(|l| l.contains(nothing));
+        assert!(
+            summary.is_some_and(|l| l.contains(on_site) && l.contains(&bay) && !l.contains('→')),
+            "{lang}: {s}"
+        );
+        r.ctrl('u');
+        r.press(KeyCode::Esc);
+        // The report still owed for its last stay: the clocks board shows
+        // where the truck is now, and the note names which stay it is of.
+        r.press(KeyCode::Char('c'));
+        let s = r.screen(80, 24);
+        assert!(
+            s.lines()
+                .any(|l| l.contains("晋D55555") && l.contains(&bay)),
+            "{lang}: {s}"
+        );
+        r.press(KeyCode::Char('e'));
+        let last_stay = match lang {
+            Lang::En => "the positive of its last stay",
+            Lang::Zh => "上次停留的阳性结果",
+        };
+        let s = r.screen(80, 24);
+        assert!(s.contains(&format!("{bay} · {last_stay}")), "{lang}: {s}");
     }
 }

@@ -151,6 +151,10 @@ pub fn describe_findings_with(
     flags_of(findings)
         .into_iter()
         .map(|flag| {
+            // A flag about the truck names no one in the cab.
+            if flag.about_the_truck() {
+                return flag_text(flag);
+            }
             let who: Vec<String> = findings
                 .iter()
                 .filter(|f| f.flag == flag)
@@ -594,6 +598,26 @@ mod tests {
         assert_eq!(
             describe_findings(&f, names),
             "fever: driver, passenger 2 李四; yellow code: passenger 1"
+        );
+    }
+
+    /// A positive from the truck's last stay is the truck's: no one in
+    /// the cab is named for it.
+    #[test]
+    fn a_flag_about_the_truck_names_no_one() {
+        let f = [
+            Finding {
+                person: 0,
+                flag: CheckFlag::PositiveBefore,
+            },
+            Finding {
+                person: 0,
+                flag: CheckFlag::Fever,
+            },
+        ];
+        assert_eq!(
+            describe_findings(&f, |_| Some("张三".into())),
+            "positive at its last stay; fever: driver 张三"
         );
     }
 }

@@ -141,6 +141,13 @@ pub enum CheckFlag {
 }
 
 impl CheckFlag {
+    /// About the truck, not a person in its cab (a positive from its last
+    /// stay: the driver may be another now). Recorded on the driver, as
+    /// every finding names someone, but said without a name.
+    pub fn about_the_truck(self) -> bool {
+        self == CheckFlag::PositiveBefore
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             CheckFlag::Fever => "fever",

@@ -159,10 +159,19 @@ impl Layer for ClocksBoard {
                 } else {
                     span(sh, left)
                 };
+                // A clock of a stay that left (a positive that came back
+                // after it) shows where the truck is if it is back.
                 let (plate, bay) = match &c.truck {
                     Some(t) => (
                         t.plate.to_string(),
-                        t.bay.as_ref().map(|b| b.to_string()).unwrap_or_default(),
+                        t.bay
+                            .as_ref()
+                            .map(|b| b.to_string())
+                            .or_else(|| {
+                                sh.bay_of_plate(&t.plate)
+                                    .map(|i| sh.layout.bays[i].id.to_string())
+                            })
+                            .unwrap_or_default(),
                     ),
                     None => (String::new(), String::new()),
                 };

@@ -240,6 +240,17 @@ pub(super) fn plan_summary(
     let Some(p) = plan else {
         return (String::new(), Tone::Incomplete);
     };
+    // A plate already on site cannot arrive: no bay is offered for it.
+    if let Some(bay) = form.plate_value().ok().and_then(|p| sh.bay_of_plate(&p)) {
+        let x = if sh.session.ascii { "x" } else { "✗" };
+        let text = format!(
+            "{x} {} {}: {}",
+            sh.t(Msg::AlreadyOnSiteIn),
+            sh.layout.bays[bay].id,
+            sh.t(Msg::NotAnArrival)
+        );
+        return (text, Tone::Alarm);
+    }
     let arrow = if sh.session.ascii { "->" } else { "→" };
     // The zone, and the bay with the map's mark for it.
     let head = match p.bay {

@@ -293,7 +293,12 @@ pub fn escalation_checked(sh: &Shared, plate: &Plate, result: Result<StayState, 
         Ok(stay) => {
             let bay = match (&stay.bay, stay.status) {
                 (Some(b), s) if s != Status::Departed => b.to_string(),
-                _ => sh.t(Msg::LeftTheLot).to_string(),
+                // The report is of a stay that left; the truck may be back
+                // (the report stays owed): where it is now, and which.
+                _ => match sh.bay_of_plate(plate) {
+                    Some(i) => format!("{} · {}", sh.layout.bays[i].id, sh.t(Msg::ItsLastStay)),
+                    None => sh.t(Msg::LeftTheLot).to_string(),
+                },
             };
             Prompt::push(
                 Msg::PromptEscalateNote,
