@@ -1062,7 +1062,9 @@ fn the_departure_confirmation_lists_the_blockers_and_a_positive_cannot_be_forced
     r.press(KeyCode::Char('d'));
     let s = r.screen(160, 45);
     assert!(
-        s.contains("no antigen sample was taken") && s.contains("force it with a reason"),
+        s.contains("no antigen sample was taken")
+            && s.contains("it may be let out with a reason, which is recorded")
+            && s.contains("Enter continue · Esc cancel"),
         "{s}"
     );
     r.press(KeyCode::Esc);
@@ -1649,11 +1651,7 @@ fn the_footer_says_what_enter_does_under_each_kind_of_confirmation() {
     r.go_to("晋D11111");
     // A departure that may be forced: Enter goes on (to the reason).
     r.press(KeyCode::Char('d'));
-    assert!(
-        footer_80x24(&r).contains("Enter confirm"),
-        "{}",
-        r.screen(80, 24)
-    );
+    footer_says(&mut r, "Enter continue", "Enter 继续");
     r.press(KeyCode::Esc);
     // A positive stands: a notice, whose Enter only closes it.
     r.sample("晋D11111", TestKind::Antigen);
@@ -1679,9 +1677,14 @@ fn the_footer_says_what_enter_does_under_each_kind_of_confirmation() {
 }
 
 /// The footer at 80×24 says `en` in English and `zh` in Chinese, and
-/// "confirm" in neither.
+/// "confirm" in neither unless that is what it says.
 fn footer_says(r: &mut Rig, en: &str, zh: &str) {
-    for (lang, says, never) in [(Lang::En, en, "confirm"), (Lang::Zh, zh, "确认")] {
+    // "confirm" only where it is what is said.
+    let never = |says: &str, word: &'static str| if says.contains(word) { "\u{0}" } else { word };
+    for (lang, says, never) in [
+        (Lang::En, en, never(en, "confirm")),
+        (Lang::Zh, zh, never(zh, "确认")),
+    ] {
         r.app.shared.session.lang = lang;
         let foot = footer_80x24(r);
         assert!(
@@ -1837,4 +1840,21 @@ fn the_form_flags_a_truck_whose_last_stay_left_positive() {
         let s = r.screen(80, 24);
         assert!(s.contains(&format!("{bay} · {last_stay}")), "{lang}: {s}");
     }
+}
+
+/// A prompt whose Enter does it (an escalation's note) says "confirm"; one
+/// that asks something more after it (a release's reason, then who
+/// decided) says "continue", in its own key line and in the footer.
+#[test]
+fn a_prompt_says_whether_enter_does_it_or_goes_on() {
+    let mut r = Rig::busy(Lang::En);
+    r.go_to("豫B12345");
+    r.press(KeyCode::Char('e'));
+    assert!(r.screen(80, 24).contains("Enter confirm · Esc cancel"));
+    footer_says(&mut r, "Enter confirm", "Enter 确认");
+    r.press(KeyCode::Esc);
+    r.press(KeyCode::Char('u'));
+    let s = r.screen(80, 24);
+    assert!(s.contains("Enter continue · Esc cancel"), "{s}");
+    footer_says(&mut r, "Enter continue", "Enter 继续");
 }

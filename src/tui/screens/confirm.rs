@@ -125,6 +125,7 @@ impl Layer for Confirm {
         match (action, &self.then) {
             (Action::Confirm, Then::Close) => Some(Msg::KeyClose),
             (Action::Confirm, Then::LookAgain { .. }) => Some(Msg::KeyLookAgain),
+            (Action::Confirm, Then::Prompt { .. }) => Some(Msg::KeyContinue),
             _ => None,
         }
     }
@@ -192,7 +193,9 @@ impl Layer for Confirm {
         let keys = match c.then {
             Then::Close => Msg::CloseKeys,
             Then::LookAgain { .. } => Msg::LookAgainKeys,
-            Then::Run(_) | Then::Prompt { .. } => Msg::ConfirmKeys,
+            // Enter asks for what comes next (a reason): nothing is done yet.
+            Then::Prompt { .. } => Msg::PromptKeys,
+            Then::Run(_) => Msg::ConfirmKeys,
         };
         lines.push(Line::styled(
             sh.t(keys),

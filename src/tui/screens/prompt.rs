@@ -33,6 +33,21 @@ pub struct Prompt {
     pub next: PromptNext,
 }
 
+impl PromptNext {
+    /// Enter does it: the operation runs (or the sign-in, or the moment is
+    /// shown) with no further step to confirm.
+    fn is_last(&self) -> bool {
+        matches!(
+            self,
+            PromptNext::Escalate(_)
+                | PromptNext::CloseBay(_)
+                | PromptNext::Correct { .. }
+                | PromptNext::SignIn
+                | PromptNext::PastTime
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum PromptNext {
     ForceDepart(Plate),
@@ -278,6 +293,12 @@ impl Layer for Prompt {
         Mode::Prompt
     }
 
+    /// Enter goes on to the next question where there is one: the footer
+    /// says so, as the prompt's own key line does.
+    fn key_help(&self, action: Action) -> Option<Msg> {
+        (action == Action::Confirm && !self.next.is_last()).then_some(Msg::KeyContinue)
+    }
+
     fn handle(&mut self, action: Action, _key: Key, sh: &Shared) -> Vec<Cmd> {
         match action {
             Action::Back => vec![Cmd::Pop],
@@ -305,7 +326,10 @@ impl Layer for Prompt {
             Line::from(vec![Span::styled("> ", bold()), Span::raw(shown)]),
             Line::raw(""),
             Line::styled(
-                sh.t(Msg::PromptKeys),
+                sh.t(match p.next.is_last() {
+                    true => Msg::ConfirmKeys,
+                    false => Msg::PromptKeys,
+                }),
                 Style::new().add_modifier(Modifier::DIM),
             ),
         ];
