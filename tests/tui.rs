@@ -1858,3 +1858,52 @@ fn a_prompt_says_whether_enter_does_it_or_goes_on() {
     assert!(s.contains("Enter continue · Esc cancel"), "{s}");
     footer_says(&mut r, "Enter continue", "Enter 继续");
 }
+
+/// At 80×24 the form may not show every field at once: those out of view
+/// are counted above and below, never lost without a sign, and the field
+/// in focus is always shown.
+#[test]
+fn the_form_says_how_many_fields_are_out_of_view() {
+    for lang in [Lang::En, Lang::Zh] {
+        let mut r = Rig::new(lang);
+        r.press(KeyCode::Char('a'));
+        r.typed("jinD12345");
+        let total = match r.app.screens.last() {
+            Some(trucklot::tui::screens::Screen::Form(f)) => f.fields().count(),
+            other => panic!("no form on top: {other:?}"),
+        };
+        let mut seen_hidden = false;
+        for _ in 0..total {
+            let s = r.screen(80, 24);
+            // The form is the last box at 80×24: its field rows come first,
+            // then the line that counts what is out of view.
+            let lines: Vec<&str> = s.lines().collect();
+            let top = lines.iter().rposition(|l| l.starts_with('┏')).unwrap();
+            let body: Vec<&str> = lines[top + 1..]
+                .iter()
+                .take_while(|l| !l.starts_with('┗'))
+                .map(|l| l.trim_matches('┃'))
+                .collect();
+            let is_marker = |l: &&str| l.starts_with('↑') || l.starts_with('↓');
+            let shown = body
+                .iter()
+                .take_while(|l| !is_marker(l) && !l.trim().is_empty())
+                .count();
+            let counted: usize = body
+                .iter()
+                .find(|l| is_marker(l))
+                .map(|l| {
+                    l.split_whitespace()
+                        .filter_map(|w| w.strip_prefix('↑').or_else(|| w.strip_prefix('↓')))
+                        .filter_map(|n| n.parse::<usize>().ok())
+                        .sum()
+                })
+                .unwrap_or(0);
+            seen_hidden |= counted > 0;
+            assert!(s.contains('▸'), "the field in focus is shown: {s}");
+            assert_eq!(shown + counted, total, "{lang}\n{s}");
+            r.press(KeyCode::Tab);
+        }
+        assert!(seen_hidden, "{lang}: at 80×24 some field is out of view");
+    }
+}

@@ -319,6 +319,7 @@ catalogue! {
     HintPickMove => ("Pick the new bay for", "选择新车位:"),
     AlreadyOnSiteIn => ("already on site, in", "已在场内，车位"),
     NotAnArrival => ("nothing to register (find it with /)", "无需登记（用 / 查找）"),
+    MoreFields => ("more fields (Tab, ↑/↓)", "还有字段（Tab、↑/↓）"),
     AllSamplesPending => ("both samples are already waiting for results", "两种样本都在等结果"),
     NoSampleWaiting => ("no sample is waiting for a result: take one with s", "没有等结果的样本：按 s 采样"),
     NoTruckHere => ("no truck in this bay", "此车位无车"),

@@ -184,7 +184,32 @@ pub fn render(sh: &Shared, form: &ArrivalForm, f: &mut Frame, body: Rect, top: b
         height: inner.height.saturating_sub(fields_h),
         ..inner
     };
-    let mut tail_lines = vec![Line::raw("")];
+    // Fields out of view (a short screen) are said, not silently lost:
+    // Tab and the arrows bring them in.
+    let above = first;
+    let below = fields.len().saturating_sub(first + fields_h as usize);
+    let more = match (above, below) {
+        (0, 0) => Line::raw(""),
+        _ => {
+            let (up, down) = if sh.session.ascii {
+                ("^", "v")
+            } else {
+                ("↑", "↓")
+            };
+            let mut parts = Vec::new();
+            if above > 0 {
+                parts.push(format!("{up}{above}"));
+            }
+            if below > 0 {
+                parts.push(format!("{down}{below}"));
+            }
+            Line::styled(
+                format!("{} {}", parts.join(" "), sh.t(Msg::MoreFields)),
+                Style::new().add_modifier(Modifier::DIM),
+            )
+        }
+    };
+    let mut tail_lines = vec![more];
     tail_lines.extend(tail);
     f.render_widget(Paragraph::new(tail_lines), tail_area);
     if let Some((i, cx)) = text_cursor
