@@ -1907,3 +1907,23 @@ fn the_form_says_how_many_fields_are_out_of_view() {
         assert!(seen_hidden, "{lang}: at 80×24 some field is out of view");
     }
 }
+
+/// A refusal on the status line is marked ✗ (x with `--ascii`) as a done
+/// message is marked ✓: without colour it must not read like news.
+#[test]
+fn a_refusal_on_the_status_line_is_marked_as_one() {
+    let mut r = Rig::busy(Lang::En);
+    r.go_to("冀A8B9C1");
+    r.press(KeyCode::Char('e'));
+    let s = r.screen(80, 24);
+    assert!(s.contains("✗ 冀A8B9C1 is not in isolation"), "{s}");
+    r.app.shared.session.ascii = true;
+    let s = r.screen(80, 24);
+    assert!(s.contains(" x 冀A8B9C1 is not in isolation"), "{s}");
+    // A message already marked is not marked twice.
+    r.app.shared.session.ascii = false;
+    r.press(KeyCode::Char('a'));
+    r.press(KeyCode::Enter);
+    let s = r.screen(80, 24);
+    assert!(!s.contains("✗ ✗"), "{s}");
+}

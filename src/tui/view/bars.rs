@@ -224,7 +224,15 @@ pub fn toast(sh: &Shared, f: &mut Frame, body: Rect) {
         (true, false) => Style::new().fg(Color::Black).bg(Color::Green),
         (false, _) => Style::new().add_modifier(Modifier::REVERSED),
     };
-    let text = crate::domain::text::fit(&t.text, area.width.saturating_sub(2) as usize);
+    // An error is marked as one in its words too (as a done message is
+    // with ✓): without colour, or to a reader who does not see red, a
+    // refusal must not read like news.
+    let mark = if sh.session.ascii { "x" } else { "✗" };
+    let text = match t.error && !t.text.starts_with(mark) {
+        true => format!("{mark} {}", t.text),
+        false => t.text.clone(),
+    };
+    let text = crate::domain::text::fit(&text, area.width.saturating_sub(2) as usize);
     f.render_widget(Clear, area);
     f.render_widget(Paragraph::new(format!(" {text}")).style(style), area);
 }
