@@ -151,8 +151,9 @@ pub fn width(s: &str) -> usize {
 /// and appends `…` (1 cell) when it had to cut. The cut falls between
 /// words where a boundary is near (a space, or either side of a Chinese
 /// character: Chinese has no spaces, so any character boundary in it is
-/// one, except beside a letter or digit, as in a plate), losing at most half the room and at most 12 cells; the separators
-/// left before it (spaces, `:`, `;`, `·`, `—`, an opening bracket) go. So
+/// one, except beside a letter or digit, as in a plate), losing at most
+/// half the room and at most 12 cells; the separators left before it
+/// (spaces, `:`, `;`, `·`, `—`, an opening bracket) go. So
 /// `fever: driver 张三; yellow code` in 24 cells is `fever: driver 张三…`,
 /// never `fever: driver 张三; yel…`. A word longer than that is cut inside
 /// it, still with `…`.

@@ -255,6 +255,21 @@ impl Shared {
             .position(|b| b.occupant.as_ref().is_some_and(|o| &o.plate == plate))
     }
 
+    /// The id of the bay `plate` stands in, if it is on site.
+    pub fn bay_id_of_plate(&self, plate: &Plate) -> Option<&BayId> {
+        self.bay_of_plate(plate).map(|i| &self.layout.bays[i].id)
+    }
+
+    /// A truck as a dialog names it: its plate and where it stands now
+    /// (nothing after the plate when it is not on site).
+    pub fn truck_subject(&self, plate: &Plate) -> String {
+        let bay = self
+            .bay_id_of_plate(plate)
+            .map(|b| b.to_string())
+            .unwrap_or_default();
+        format!("{plate}  {bay}")
+    }
+
     pub fn cursor_bay(&self) -> &BayId {
         &self.layout.bays[self.cursor].id
     }

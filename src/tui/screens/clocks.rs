@@ -166,11 +166,8 @@ impl Layer for ClocksBoard {
                         t.plate.to_string(),
                         t.bay
                             .as_ref()
+                            .or_else(|| sh.bay_id_of_plate(&t.plate))
                             .map(|b| b.to_string())
-                            .or_else(|| {
-                                sh.bay_of_plate(&t.plate)
-                                    .map(|i| sh.layout.bays[i].id.to_string())
-                            })
                             .unwrap_or_default(),
                     ),
                     None => (String::new(), String::new()),

@@ -69,11 +69,7 @@ impl Confirm {
     /// The departure confirmation, with what stands between the truck and
     /// the gate out (as the store found it) up front.
     pub fn departure(sh: &Shared, plate: &Plate, blockers: &[Blocker]) -> Confirm {
-        let bay = sh
-            .bay_of_plate(plate)
-            .map(|b| sh.layout.bays[b].id.to_string())
-            .unwrap_or_default();
-        let subject = format!("{plate}  {bay}");
+        let subject = sh.truck_subject(plate);
         let lang = sh.session.lang;
         let warnings: Vec<String> = blockers
             .iter()

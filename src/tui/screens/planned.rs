@@ -67,13 +67,7 @@ impl Planned {
     /// names, and that bay: to offer another if `op` is refused because the
     /// bay is no longer free. The truck is named where it stands now.
     pub fn of_op(sh: &Shared, op: &Op) -> Option<(Plate, BayId, Planned)> {
-        let subject = |plate: &Plate| {
-            let bay = sh
-                .bay_of_plate(plate)
-                .map(|b| sh.layout.bays[b].id.to_string())
-                .unwrap_or_default();
-            format!("{plate}  {bay}")
-        };
+        let subject = |plate: &Plate| sh.truck_subject(plate);
         let (plate, bay, planned) = match op {
             Op::Isolate {
                 plate,

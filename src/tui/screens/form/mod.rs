@@ -46,6 +46,12 @@ impl ArrivalForm {
         }
     }
 
+    /// The bay the plate typed stands in, if that truck is on site (it
+    /// cannot arrive again): said on the plate's row and in the summary.
+    pub(super) fn on_site(&self, sh: &Shared) -> Option<usize> {
+        self.plate_value().ok().and_then(|p| sh.bay_of_plate(&p))
+    }
+
     /// Whether the plate typed came back positive from its last stay, as
     /// far as the store has answered for it.
     fn positive_before(&self) -> bool {

@@ -115,7 +115,7 @@ pub(super) fn field_row(
             }
             // A valid plate already on site is named with its bay at once.
             let on_site = (field == Field::Plate && problem.is_none())
-                .then(|| form.plate_value().ok().and_then(|p| sh.bay_of_plate(&p)))
+                .then(|| form.on_site(sh))
                 .flatten();
             if let Some(bay) = on_site {
                 notes.push((

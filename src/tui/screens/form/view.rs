@@ -266,7 +266,7 @@ pub(super) fn plan_summary(
         return (String::new(), Tone::Incomplete);
     };
     // A plate already on site cannot arrive: no bay is offered for it.
-    if let Some(bay) = form.plate_value().ok().and_then(|p| sh.bay_of_plate(&p)) {
+    if let Some(bay) = form.on_site(sh) {
         let x = if sh.session.ascii { "x" } else { "✗" };
         let text = format!(
             "{x} {} {}: {}",

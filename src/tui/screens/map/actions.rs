@@ -295,8 +295,8 @@ pub fn escalation_checked(sh: &Shared, plate: &Plate, result: Result<StayState, 
                 (Some(b), s) if s != Status::Departed => b.to_string(),
                 // The report is of a stay that left; the truck may be back
                 // (the report stays owed): where it is now, and which.
-                _ => match sh.bay_of_plate(plate) {
-                    Some(i) => format!("{} · {}", sh.layout.bays[i].id, sh.t(Msg::ItsLastStay)),
+                _ => match sh.bay_id_of_plate(plate) {
+                    Some(b) => format!("{b} · {}", sh.t(Msg::ItsLastStay)),
                     None => sh.t(Msg::LeftTheLot).to_string(),
                 },
             };
