@@ -1927,3 +1927,53 @@ fn a_refusal_on_the_status_line_is_marked_as_one() {
     let s = r.screen(80, 24);
     assert!(!s.contains("✗ ✗"), "{s}");
 }
+
+/// When the lot changes under a board (another terminal records a result,
+/// isolates a truck), the selection stays on the truck it was on, not on
+/// the place it had: a key then acts on the truck the operator saw.
+#[test]
+fn a_board_keeps_its_selection_on_the_same_truck_when_rows_come_and_go() {
+    use trucklot::tui::screens::Screen;
+    let mut r = Rig::busy(Lang::En);
+    // Clocks: select the second clock, then end the first one.
+    r.press(KeyCode::Char('c'));
+    r.press(KeyCode::Down);
+    let selected_clock = |r: &Rig| match r.app.screens.last() {
+        Some(Screen::Clocks(b)) => r.app.shared.clocks[b.selected].clone(),
+        other => panic!("no clocks board: {other:?}"),
+    };
+    let first = r.app.shared.clocks[0].clone();
+    let held = selected_clock(&r);
+    assert_ne!(first, held);
+    let Some(t) = first.truck.as_ref() else {
+        panic!("the first clock is a truck's: {first:?}")
+    };
+    // The first clock is the overdue antigen of 冀A8B9C1: its result ends it.
+    assert_eq!(t.plate.as_str(), "冀A8B9C1");
+    r.result("冀A8B9C1", TestKind::Antigen, TestResult::Negative);
+    assert_ne!(r.app.shared.clocks[0], first, "the first clock ended");
+    assert_eq!(selected_clock(&r), held);
+    r.press(KeyCode::Esc);
+    // Isolation board: a second truck isolated ahead of the selected one.
+    r.arrive("晋A00001", Cargo::Other, 38.9, None);
+    r.press(KeyCode::Char('i'));
+    let selected_row = |r: &Rig| match r.app.screens.last() {
+        Some(Screen::Isolation(b)) => b.rows[b.selected].truck.plate.to_string(),
+        other => panic!("no isolation board: {other:?}"),
+    };
+    // Newest first, so the next truck isolated comes in above.
+    r.press(KeyCode::Char('S'));
+    r.press(KeyCode::Down);
+    let held = selected_row(&r);
+    r.clock.advance(Duration::minutes(1));
+    let now = r.clock.now_utc();
+    r.app.set_now(now);
+    r.arrive("晋A00002", Cargo::Other, 39.1, None);
+    match r.app.screens.last() {
+        Some(Screen::Isolation(b)) => {
+            assert_eq!(b.rows[0].truck.plate.as_str(), "晋A00002", "came in above")
+        }
+        other => panic!("no isolation board: {other:?}"),
+    }
+    assert_eq!(selected_row(&r), held);
+}

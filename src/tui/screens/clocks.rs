@@ -12,7 +12,8 @@ use ratatui::widgets::Paragraph;
 use super::confirm::Confirm;
 use super::isolation::IsolationBoard;
 use super::{Cmd, Effect, Layer, Screen};
-use crate::domain::clocks::{ClockKind, NextAction, TruckRef};
+use crate::domain::clocks::{ClockKind, DueItem, NextAction, TruckRef};
+use crate::domain::event::StayId;
 use crate::i18n::Msg;
 use crate::i18n::words::word;
 use crate::ops::Op;
@@ -26,6 +27,18 @@ use crate::tui::view::{block, bold, color, hhmm, span};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClocksBoard {
     pub selected: usize,
+    /// The selected clock by what it is, not by its place: when the lot
+    /// changes (a result in, a new sample) and clocks come and go above
+    /// it, the selection stays on it, so a key acts on the truck the
+    /// operator saw highlighted.
+    held: Option<ClockId>,
+}
+
+/// What a clock is about: its kind and its truck's stay.
+type ClockId = (ClockKind, Option<StayId>);
+
+fn clock_id(c: &DueItem) -> ClockId {
+    (c.kind.clone(), c.truck.as_ref().map(|t| t.stay))
 }
 
 fn late_style(sh: &Shared) -> Style {
@@ -85,20 +98,37 @@ fn subject(sh: &Shared, t: &TruckRef) -> String {
     format!("{}  {bay}", t.plate)
 }
 
+impl ClocksBoard {
+    fn select(&mut self, i: usize, sh: &Shared) {
+        self.selected = i.min(sh.clocks.len().saturating_sub(1));
+        self.held = sh.clocks.get(self.selected).map(clock_id);
+    }
+}
+
 impl Layer for ClocksBoard {
     fn mode(&self) -> Mode {
         Mode::Clocks
+    }
+
+    /// The clocks changed: the selection follows the clock it was on, or
+    /// stays in place (within the list) when that clock has ended.
+    fn refresh(&mut self, sh: &Shared) {
+        let at = self
+            .held
+            .as_ref()
+            .and_then(|h| sh.clocks.iter().position(|c| &clock_id(c) == h));
+        self.select(at.unwrap_or(self.selected), sh);
     }
 
     fn handle(&mut self, action: Action, _key: Key, sh: &Shared) -> Vec<Cmd> {
         match action {
             Action::Back => vec![Cmd::Pop],
             Action::Up => {
-                self.selected = self.selected.saturating_sub(1);
+                self.select(self.selected.saturating_sub(1), sh);
                 Vec::new()
             }
             Action::Down => {
-                self.selected = (self.selected + 1).min(sh.clocks.len().saturating_sub(1));
+                self.select(self.selected + 1, sh);
                 Vec::new()
             }
             Action::Jump => match self.target(sh) {

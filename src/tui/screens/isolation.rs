@@ -141,8 +141,15 @@ impl Layer for IsolationBoard {
         Vec::new()
     }
 
+    /// The lot changed: the selection stays on its truck wherever the new
+    /// rows put it (in place, within the list, when it has left the board).
     fn refresh(&mut self, sh: &Shared) {
+        let held = self.rows.get(self.selected).map(|r| r.truck.stay);
         self.rows = sorted_rows(sh, self.sort, self.reverse);
+        let at = held.and_then(|s| self.rows.iter().position(|r| r.truck.stay == s));
+        self.selected = at
+            .unwrap_or(self.selected)
+            .min(self.rows.len().saturating_sub(1));
     }
 
     fn replaces_map(&self) -> bool {
