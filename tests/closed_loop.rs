@@ -1316,6 +1316,93 @@ fn only_a_standing_positive_from_the_last_stay_flags_the_next_arrival() {
     assert!(lot.store.check().unwrap().ok());
 }
 
+/// A truck back on site whose last stay's positive still stands carries
+/// that positive: it is not released, nor let out by an override, until a
+/// negative PCR clears it (a negative antigen does not), exactly as if the
+/// positive were its own; put in a parking bay against the checks, it is
+/// the clocks' "positive, not isolated" alarm; let out under escort, it is
+/// flagged again on its next return.
+#[test]
+fn a_positive_carried_from_the_last_stay_stands_until_a_negative_pcr() {
+    let next = |lot: &Lot| {
+        let facts = lot.store.clock_facts().unwrap();
+        isolation_board(&facts, &lot.policy, lot.now())
+            .into_iter()
+            .find(|r| r.truck.plate.as_str() == T)
+            .map(|r| r.next)
+    };
+    let blockers = |lot: &mut Lot, op: Op| match lot.refused(op) {
+        Refusal::DepartureBlocked { blockers, .. } => blockers,
+        other => panic!("{other:?}"),
+    };
+    let carried = trucklot::domain::stay::Blocker::Positive {
+        test: TestKind::Antigen,
+        last_stay: true,
+    };
+    let mut lot = forced_out_then_antigen_positive();
+    lot.advance(Duration::hours(1));
+    lot.ok(arrive_op(arrival(T)));
+    assert_eq!(detail(&lot, T).status, Status::Isolated);
+    assert_eq!(next(&lot), Some(NextAction::TakeSample));
+    let refused = lot.refused(release());
+    assert_eq!(key(&refused), "positive_no_release");
+    assert!(
+        refused
+            .to_string()
+            .contains("positive antigen result of its last stay"),
+        "{refused}"
+    );
+    assert!(blockers(&mut lot, force()).contains(&carried));
+    // A negative antigen does not clear it.
+    sampled(&mut lot, TestKind::Antigen, TestResult::Negative);
+    assert_eq!(key(&lot.refused(release())), "positive_no_release");
+    assert_eq!(next(&lot), Some(NextAction::TakeSample));
+    // Under escort, authorised: out, and flagged again on its return.
+    lot.ok(escort_by());
+    done(&mut lot);
+    lot.ok(depart());
+    lot.advance(Duration::hours(8));
+    let out = lot.ok(arrive_op(arrival(T)));
+    assert_eq!(out.bay.map(|b| b.zone()), Some(Zone::Isolation));
+    assert!(blockers(&mut lot, force()).contains(&carried));
+    assert!(lot.store.check().unwrap().ok());
+    // A negative PCR clears it: released, and out like any truck.
+    sampled(&mut lot, TestKind::Pcr, TestResult::Negative);
+    assert_ne!(next(&lot), Some(NextAction::TakeSample));
+    lot.ok(release());
+    lot.clear_and_depart(T);
+    assert!(lot.store.check().unwrap().ok());
+
+    // Put in a parking bay against the checks: an alarm until isolated,
+    // and no override lets it out.
+    let alarm = |lot: &Lot| {
+        let facts = lot.store.clock_facts().unwrap();
+        clocks::clocks(&facts, &Policy::default())
+            .into_iter()
+            .filter(|c| c.kind == ClockKind::PositiveNotIsolated)
+            .map(|c| c.truck.unwrap().plate.to_string())
+            .collect::<Vec<_>>()
+    };
+    let mut lot = forced_out_then_antigen_positive();
+    lot.advance(Duration::hours(1));
+    let out = lot.ok(Op::Arrive {
+        arrival: arrival(T),
+        bay: Some(trucklot::domain::bay::BayId::parse("P-05-05").unwrap()),
+        override_reason: Some("the driver says the lab was wrong".into()),
+    });
+    assert_eq!(out.bay.map(|b| b.zone()), Some(Zone::Parking));
+    assert_eq!(alarm(&lot), [T]);
+    lot.cleared(T);
+    assert_eq!(blockers(&mut lot, force()), [carried]);
+    lot.ok(Op::Isolate {
+        plate: plate(T),
+        reason: "positive at its last stay".into(),
+        bay: None,
+    });
+    assert!(alarm(&lot).is_empty());
+    assert!(lot.store.check().unwrap().ok());
+}
+
 /// A truck forced out with an antigen and a PCR pending, whose antigen
 /// then comes back positive.
 fn forced_out_then_antigen_positive() -> Lot {

@@ -57,7 +57,7 @@ fn a_first_version_database_opens_migrated_with_every_event() {
     assert_eq!(fixture_version(FIXTURE), 1, "the fixture is version 1");
     let (_dir, path) = copy();
     let mut store = Store::open(&path).unwrap();
-    assert_eq!(SCHEMA_VERSION, 14);
+    assert_eq!(SCHEMA_VERSION, 15);
     drop(store);
     assert_eq!(user_version(&path), SCHEMA_VERSION);
 
@@ -301,7 +301,7 @@ fn a_schema_5_database_moves_personal_data_out_of_its_log() {
 
 /// An upgrade made only of new indexes (schemas 10, 11 and 13), of tables
 /// copied whole into a new shape (schema 12) or of a column filled by the
-/// projection's own expression (schema 14) keeps the state tables as they
+/// projection's own expression (schemas 14 and 15) keeps the state tables as they
 /// are instead of replaying the whole log: a mark put in the state by hand
 /// before the upgrade is still there after it, and so is every row.
 #[test]
@@ -316,6 +316,20 @@ fn an_upgrade_that_keeps_the_state_does_not_replay_the_log() {
         TestKind::Antigen,
         TestResult::Positive,
     ));
+    // A truck forced out before its positive came back, and back: its new
+    // stay carries that positive, from its arrival on (schema 15).
+    lot.arrive("晋D12347");
+    lot.ok(sample_op("晋D12347", TestKind::Antigen));
+    lot.ok(Op::Depart {
+        plate: plate("晋D12347"),
+        force_reason: Some("the driver was needed at home".into()),
+    });
+    lot.ok(result_op(
+        "晋D12347",
+        TestKind::Antigen,
+        TestResult::Positive,
+    ));
+    lot.ok(arrive_op(arrival("晋D12347")));
     let path = lot.path.clone();
     drop(lot.store);
     let rows = |c: &rusqlite::Connection| -> (Vec<String>, Vec<String>) {
@@ -411,9 +425,10 @@ fn an_upgrade_that_keeps_the_state_does_not_replay_the_log() {
         .map(Result::unwrap)
         .collect();
     assert!(
-        positive[0].is_none() && positive[1].is_some(),
+        positive[0].is_none() && positive[1..].iter().all(Option::is_some),
         "{positive:?}"
     );
+    assert_eq!(positive.len(), 4, "the carrying stay is the fourth");
     drop(c);
     // Apart from the mark put in by hand, the state is the log's replay,
     // the filled column included.

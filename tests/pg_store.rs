@@ -390,7 +390,7 @@ fn a_lot_of_the_release_before_is_upgraded_on_the_server() {
         (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4))
     };
     let (version, old_rule, taken, to_index, forced_index) = shape(&mut admin);
-    assert_eq!(version, "14");
+    assert_eq!(version, "15");
     assert!(
         forced_index.contains("WHERE (forced_reason IS NOT NULL)"),
         "{forced_index}"
@@ -414,7 +414,7 @@ fn a_lot_of_the_release_before_is_upgraded_on_the_server() {
     assert!(ok_at(h, &url, &["check"]).contains("state matches"));
     // Opened again: nothing more to do.
     ok_at(h, &url, &["status"]);
-    assert_eq!(shape(&mut admin).0, "14");
+    assert_eq!(shape(&mut admin).0, "15");
 }
 
 /// A new lot on `cluster` with one truck on it, made by the program; the

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::bay::{BayId, Zone};
 use super::event::{HandoffMode, ServiceKind, StayId, TestKind, TestResult};
 use super::plate::Plate;
-use super::policy::{Finding, Policy};
+use super::policy::{CheckFlag, Finding, Policy};
 use super::stay::{Status, standing_positive};
 
 /// A truck on site, as a clock refers to it.
@@ -323,6 +323,20 @@ pub struct IsolationRow {
     pub next: NextAction,
 }
 
+/// Flagged at the gate for a positive of its last stay that no negative
+/// PCR has cleared here: only a PCR can (a negative antigen does not), and
+/// a release is refused until then, so the next step is a sample, not a
+/// review.
+fn carries_positive(i: &Isolation) -> bool {
+    i.findings
+        .iter()
+        .any(|f| f.flag == CheckFlag::PositiveBefore)
+        && !i
+            .results
+            .iter()
+            .any(|&(t, r)| t == TestKind::Pcr && r == TestResult::Negative)
+}
+
 /// The shift lead's board: every isolated truck, longest held first.
 pub fn isolation_board(
     facts: &ClockFacts,
@@ -367,6 +381,7 @@ pub fn isolation_board(
                 .results_since
                 .iter()
                 .any(|(_, r)| *r == TestResult::Negative)
+                || carries_positive(i)
             {
                 NextAction::TakeSample
             } else if now >= review_due {

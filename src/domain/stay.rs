@@ -78,6 +78,12 @@ pub struct StayState {
     pub pending: Vec<TestKind>,
     /// Every result of the stay, oldest first.
     pub results: Vec<(TestKind, TestResult)>,
+    /// The results of the truck's last stay, oldest first, when this stay's
+    /// arrival was flagged for a positive that still stood there
+    /// (`CheckFlag::PositiveBefore`); empty otherwise. That positive stands
+    /// here too until a negative PCR clears it, there (a late result) or
+    /// here: a truck does not shed a positive by leaving and coming back.
+    pub carried: Vec<(TestKind, TestResult)>,
     pub handoff_required: bool,
     pub handoff: Option<HandoffState>,
     /// The kinds of the service calls still open, oldest first.
@@ -108,9 +114,21 @@ impl StayState {
 
     /// The test of a positive result that still stands: positive results are
     /// cleared only by a negative PCR recorded after the last of them (a
-    /// negative antigen does not clear a positive).
+    /// negative antigen does not clear a positive). A positive carried from
+    /// the truck's last stay counts as one recorded before this stay's own.
     pub fn standing_positive(&self) -> Option<TestKind> {
-        standing_positive(&self.results)
+        if self.carried.is_empty() {
+            return standing_positive(&self.results);
+        }
+        let all: Vec<_> = self.carried.iter().chain(&self.results).copied().collect();
+        standing_positive(&all)
+    }
+
+    /// The positive that stands is the one carried from the truck's last
+    /// stay: none of this stay's own results is one. Said so in refusals,
+    /// since this stay's own results show nothing positive.
+    pub fn positive_from_last_stay(&self) -> bool {
+        self.standing_positive().is_some() && standing_positive(&self.results).is_none()
     }
 
     /// Under the isolation zone's authority: held there, waiting for it, or
@@ -187,9 +205,15 @@ pub enum RuleRefusal {
     #[error("{plate} is not in isolation")]
     NotIsolated { plate: Plate },
     #[error(
-        "{plate} has a positive {test} result that stands: it cannot be released (only a later negative PCR clears it); it leaves only under an authorised escort"
+        "{plate} has a positive {test} result{} that stands: it cannot be released (only a later negative PCR clears it); it leaves only under an authorised escort",
+        if *last_stay { " of its last stay" } else { "" }
     )]
-    PositiveNoRelease { plate: Plate, test: TestKind },
+    PositiveNoRelease {
+        plate: Plate,
+        test: TestKind,
+        /// The positive is the one carried from the truck's last stay.
+        last_stay: bool,
+    },
     #[error(
         "{plate} is under the isolation zone's authority: no cargo transfer; it leaves only under escort, authorised by a named person"
     )]
@@ -294,6 +318,7 @@ pub fn check(stay: &StayState, action: Action) -> Result<(), RuleRefusal> {
             (Status::Isolated, Some(test)) => Err(R::PositiveNoRelease {
                 plate: plate(),
                 test,
+                last_stay: stay.positive_from_last_stay(),
             }),
             (Status::Isolated, None) => Ok(()),
             _ => Err(R::NotIsolated { plate: plate() }),
@@ -339,9 +364,10 @@ pub fn check(stay: &StayState, action: Action) -> Result<(), RuleRefusal> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "blocker", rename_all = "snake_case")]
 pub enum Blocker {
-    /// A positive result stands. Never overridden: such a truck leaves only
-    /// as an escorted handoff that a named person authorised.
-    Positive { test: TestKind },
+    /// A positive result stands (`last_stay`: the one carried from the
+    /// truck's last stay). Never overridden: such a truck leaves only as an
+    /// escorted handoff that a named person authorised.
+    Positive { test: TestKind, last_stay: bool },
     /// Flagged and waiting for an isolation bay.
     WaitingForIsolation,
     /// In isolation and not released.
@@ -391,7 +417,17 @@ impl Blocker {
 impl std::fmt::Display for Blocker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Blocker::Positive { test } => write!(f, "a positive {test} result stands"),
+            Blocker::Positive {
+                test,
+                last_stay: false,
+            } => write!(f, "a positive {test} result stands"),
+            Blocker::Positive {
+                test,
+                last_stay: true,
+            } => write!(
+                f,
+                "a positive {test} result of its last stay stands (a negative PCR clears it)"
+            ),
             Blocker::WaitingForIsolation => f.write_str("it is waiting for an isolation bay"),
             Blocker::NotReleased => f.write_str("it is in isolation and not released"),
             Blocker::Flagged => f.write_str(
@@ -423,7 +459,10 @@ pub fn departure_blockers(stay: &StayState, policy: &Policy) -> Vec<Blocker> {
     let escorted = stay.authorised_escort();
     if !escorted {
         if let Some(test) = stay.standing_positive() {
-            out.push(Blocker::Positive { test });
+            out.push(Blocker::Positive {
+                test,
+                last_stay: stay.positive_from_last_stay(),
+            });
         }
         match stay.status {
             Status::Holding => out.push(Blocker::WaitingForIsolation),

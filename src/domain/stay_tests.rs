@@ -17,6 +17,7 @@ fn stay(status: Status) -> StayState {
         bay: Some(BayId::parse("P-01-01").unwrap()),
         pending: vec![],
         results: vec![],
+        carried: vec![],
         handoff_required: false,
         handoff: None,
         open_services: vec![],
@@ -222,6 +223,47 @@ fn a_positive_leaves_only_under_an_authorised_escort() {
     s.handoff.as_mut().unwrap().by = None;
     assert_eq!(keys(&s), ["positive"]);
     s.status = Status::Isolated;
+    s.results.push((TestKind::Pcr, TestResult::Negative));
+    assert_eq!(s.standing_positive(), None);
+    assert!(check(&s, Action::Release).is_ok());
+}
+
+/// A positive carried from the truck's last stay stands as one of its own
+/// recorded first: not forceable, no release, not cleared by a negative
+/// antigen, cleared by a negative PCR (here, or a late one there); and the
+/// refusal says it is the last stay's.
+#[test]
+fn a_positive_carried_from_the_last_stay_stands_until_a_negative_pcr() {
+    let mut s = stay(Status::Parked);
+    negative_antigen(&mut s);
+    assert!(keys(&s).is_empty());
+    s.carried = vec![(TestKind::Antigen, TestResult::Positive)];
+    assert_eq!(s.standing_positive(), Some(TestKind::Antigen));
+    assert!(s.positive_from_last_stay());
+    assert!(s.under_isolation());
+    assert_eq!(
+        departure_blockers(&s, &Policy::default()),
+        [Blocker::Positive {
+            test: TestKind::Antigen,
+            last_stay: true
+        }]
+    );
+    s.status = Status::Isolated;
+    let refused = check(&s, Action::Release).unwrap_err();
+    assert_eq!(refused.key(), "positive_no_release");
+    assert!(
+        refused.to_string().contains("of its last stay"),
+        "{refused}"
+    );
+    // A positive of its own: that one is said.
+    s.results.push((TestKind::Pcr, TestResult::Positive));
+    assert!(!s.positive_from_last_stay());
+    assert_eq!(s.standing_positive(), Some(TestKind::Pcr));
+    s.results.pop();
+    // A late negative PCR of the last stay clears it, as one here does.
+    s.carried.push((TestKind::Pcr, TestResult::Negative));
+    assert_eq!(s.standing_positive(), None);
+    s.carried.pop();
     s.results.push((TestKind::Pcr, TestResult::Negative));
     assert_eq!(s.standing_positive(), None);
     assert!(check(&s, Action::Release).is_ok());

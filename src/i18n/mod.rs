@@ -262,6 +262,8 @@ catalogue! {
     FlagRed => ("red code", "红码"),
     FlagTravel => ("travel history", "旅居史"),
     FlagPositiveBefore => ("positive at its last stay", "上次入场检测阳性"),
+    // Before a test's name: a positive carried from the truck's last stay.
+    OfLastStay => ("of its last stay", "上次入场"),
     Overdue => ("overdue", "超时"),
     NoneOverdue => ("nothing overdue", "无超时"),
     // A demo lot's badge: simulated traffic, time {n} times as fast.

@@ -72,6 +72,16 @@ fn english(e: &OpError) -> String {
     }
 }
 
+/// A test's name, said of the truck's last stay when its positive was
+/// carried from there ("上次入场抗原").
+fn carried_test(lang: Lang, test: TestKind, last_stay: bool) -> String {
+    if last_stay {
+        format!("{}{}", Msg::OfLastStay.text(lang), test_word(lang, test))
+    } else {
+        test_word(lang, test).into()
+    }
+}
+
 /// One departure blocker in the interface language.
 pub fn blocker_text(lang: Lang, b: &Blocker) -> String {
     if lang == Lang::En {
@@ -79,7 +89,9 @@ pub fn blocker_text(lang: Lang, b: &Blocker) -> String {
     }
     let test = |t: &TestKind| test_word(lang, *t);
     match b {
-        Blocker::Positive { test: t } => Msg::BlockPositive.text(lang).replace("{x}", test(t)),
+        Blocker::Positive { test: t, last_stay } => Msg::BlockPositive
+            .text(lang)
+            .replace("{x}", &carried_test(lang, *t, *last_stay)),
         Blocker::WaitingForIsolation => Msg::BlockWaiting.text(lang).into(),
         Blocker::NotReleased => Msg::BlockNotReleased.text(lang).into(),
         Blocker::Flagged => Msg::BlockFlagged.text(lang).into(),
@@ -145,10 +157,14 @@ fn parts(e: &OpError) -> (Option<Msg>, String, String, String) {
                     }
                     R::AlreadyIsolated { plate } => (Msg::RefAlreadyIsolated, plate, none()),
                     R::NotIsolated { plate } => (Msg::RefNotIsolated, plate, none()),
-                    R::PositiveNoRelease { plate, test } => (
+                    R::PositiveNoRelease {
+                        plate,
+                        test,
+                        last_stay,
+                    } => (
                         Msg::RefPositiveNoRelease,
                         plate,
-                        test_word(zh, *test).into(),
+                        carried_test(zh, *test, *last_stay),
                     ),
                     R::TransferUnderIsolation { plate } => {
                         (Msg::RefTransferUnderIsolation, plate, none())

@@ -11,7 +11,7 @@ use super::conn::{Db, Value, args};
 use super::{Result, StoreError, ts};
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::event::{Event, Field, HandoffMode, StayId, Target, TestResult};
-use crate::domain::policy::Finding;
+use crate::domain::policy::{CheckFlag, Finding};
 use crate::domain::stay::Status;
 
 pub(super) fn apply(db: Db<'_>, id: i64, at: DateTime<Utc>, event: &Event) -> Result<()> {
@@ -83,6 +83,9 @@ pub(super) fn apply(db: Db<'_>, id: i64, at: DateTime<Utc>, event: &Event) -> Re
                     findings_json,
                 ],
             )?;
+            if findings.iter().any(|f| f.flag == CheckFlag::PositiveBefore) {
+                mark_positive(db, *stay)?;
+            }
             let person = |n: i64,
                           name: Option<&str>,
                           phone: Option<&str>,
@@ -431,13 +434,19 @@ pub(super) fn apply(db: Db<'_>, id: i64, at: DateTime<Utc>, event: &Event) -> Re
 /// Keeps `stays.positive_at`, the time of the stay's latest positive
 /// result (NULL: none), after a result is recorded or undone: what the
 /// clocks find the trucks on site with a positive by (schema 14, whose
-/// upgrade fills it with the same expression).
+/// upgrade fills it with the same expression). A stay whose arrival
+/// carried a positive from the truck's last stay has one from its arrival
+/// on (schema 15).
 pub(super) fn mark_positive(db: Db<'_>, stay: StayId) -> Result<()> {
     exec(
         db,
-        "UPDATE stays SET positive_at =
-            (SELECT max(x.result_at) FROM samples x WHERE x.stay = ?1 AND x.result = 'positive')
-          WHERE id = ?1",
+        &format!(
+            "UPDATE stays SET positive_at = coalesce(
+                (SELECT max(x.result_at) FROM samples x WHERE x.stay = ?1 AND x.result = 'positive'),
+                CASE WHEN {} THEN arrived_at END)
+              WHERE id = ?1",
+            super::carried::carries_positive("findings")
+        ),
         args![stay.0],
     )?;
     Ok(())

@@ -5,9 +5,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::conn::{Row, args};
+use super::conn::Row;
 use super::queries::decode;
-use super::{Result, Store, StoreError, parse_ts};
+use super::{Result, Store, StoreError, carried, parse_ts};
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::clocks::{
     ClockFacts, Isolation, OpenHandoff, OpenService, PendingSample, TruckRef,
@@ -272,22 +272,12 @@ impl Store {
     }
 
     /// Of `trucks`, those whose positive result still stands (the domain's
-    /// rule, asked of each one's results), with when that positive came.
+    /// rule, asked of each one's results and of what it carries from its
+    /// last stay), with when that positive came.
     fn standing_positives(&self, trucks: Vec<TruckRef>) -> Result<Vec<(TruckRef, DateTime<Utc>)>> {
         let mut out = Vec::new();
         for t in trucks {
-            let results = self.db().query(
-                "SELECT test, result, result_at FROM samples
-                  WHERE stay = ?1 AND result IS NOT NULL ORDER BY result_at, result_id",
-                args![t.stay.0],
-                |r| {
-                    Ok((
-                        word::<TestKind>(r, 0)?,
-                        word::<TestResult>(r, 1)?,
-                        time(r, 2)?,
-                    ))
-                },
-            )?;
+            let results = carried::weighed(self.db(), t.stay.0)?;
             let tests: Vec<_> = results.iter().map(|&(test, res, _)| (test, res)).collect();
             let Some(test) = standing_positive(&tests) else {
                 continue;

@@ -11,6 +11,7 @@
 
 mod apply;
 mod boards;
+mod carried;
 mod conn;
 mod demo;
 mod error;

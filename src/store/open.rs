@@ -30,12 +30,13 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/012_pages.sql"),
     include_str!("sql/013_forced_out.sql"),
     include_str!("sql/014_positive_mark.sql"),
+    include_str!("sql/015_carried_positive.sql"),
 ];
 
 /// The migrations that keep the state tables' rows (new indexes, or a
 /// table copied whole into a new shape), so an upgrade made of nothing
 /// else need not replay the log (minutes on a season) to fill them again.
-const KEEPS_STATE: &[usize] = &[8, 10, 11, 12, 13, 14];
+const KEEPS_STATE: &[usize] = &[8, 10, 11, 12, 13, 14, 15];
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 pub(super) fn open_existing(path: &Path) -> Result<Store> {

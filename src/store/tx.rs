@@ -3,7 +3,7 @@
 
 use super::conn::{Db, Txn, Value, args};
 use super::taken::{self, TakenBays};
-use super::{Result, StoreError, apply, ts};
+use super::{Result, StoreError, apply, carried, ts};
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::event::{
     Event, Field, HandoffMode, LoggedEvent, ServiceKind, StayId, TestKind, TestResult,
@@ -163,9 +163,11 @@ impl<'c> Tx<'c> {
                         s.handoff_confirmed_at IS NOT NULL OR s.handoff_confirm_due = 0,
                         s.travel_flag,
                         s.released_at IS NOT NULL AND s.released_at >=
-                            coalesce((SELECT max(p.checked_at) FROM people p WHERE p.stay = s.id), '')
+                            coalesce((SELECT max(p.checked_at) FROM people p WHERE p.stay = s.id), ''),
+                        {carries}
                    FROM stays s LEFT JOIN bays b ON b.occupant = s.id
-                  WHERE {cond}"
+                  WHERE {cond}",
+                carries = carried::carries_positive("s.findings"),
             ),
             &[arg],
             |r| {
@@ -181,6 +183,7 @@ impl<'c> Tx<'c> {
                     r.bool(8)?,
                     r.bool(9)?,
                     r.bool(10)?,
+                    r.bool(11)?,
                 ))
             },
         )?;
@@ -196,6 +199,7 @@ impl<'c> Tx<'c> {
             confirmed,
             travel_flag,
             released_since_checks,
+            carries,
         )) = row
         else {
             return Ok(None);
@@ -262,6 +266,14 @@ impl<'c> Tx<'c> {
                 })
             },
         )?;
+        let carried = if carries {
+            carried::carried(self.db(), id)?
+                .into_iter()
+                .map(|(test, result, _)| (test, result))
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(Some(StayState {
             id: StayId(id),
             plate,
@@ -269,6 +281,7 @@ impl<'c> Tx<'c> {
             bay,
             pending,
             results,
+            carried,
             handoff_required,
             handoff,
             open_services,

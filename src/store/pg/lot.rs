@@ -96,6 +96,7 @@ const UPGRADES: &[(i64, &str)] = &[
     (11, include_str!("upgrade_12.sql")),
     (12, include_str!("upgrade_13.sql")),
     (13, include_str!("upgrade_14.sql")),
+    (14, include_str!("upgrade_15.sql")),
 ];
 
 /// Brings a lot of an older schema up to this one, a step at a time, each

@@ -39,7 +39,7 @@ CREATE TABLE meta (
 );
 -- PostgreSQL has no `PRAGMA application_id` / `user_version`: these two
 -- rows stand for them (the store will read them when it opens a database).
-INSERT INTO meta (key, value) VALUES ('application', 'trucklot'), ('schema_version', '14');
+INSERT INTO meta (key, value) VALUES ('application', 'trucklot'), ('schema_version', '15');
 
 -- The record. Ids are never reused (SQLite's AUTOINCREMENT); ALWAYS so
 -- that only a deliberate `OVERRIDING SYSTEM VALUE` (a future `migrate`
