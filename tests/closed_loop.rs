@@ -1390,8 +1390,12 @@ fn a_positive_carried_from_the_last_stay_stands_until_a_negative_pcr() {
         bay: Some(trucklot::domain::bay::BayId::parse("P-05-05").unwrap()),
         override_reason: Some("the driver says the lab was wrong".into()),
     });
-    assert_eq!(out.bay.map(|b| b.zone()), Some(Zone::Parking));
+    let parked = out.bay.unwrap();
+    assert_eq!(parked.zone(), Zone::Parking);
     assert_eq!(alarm(&lot), [T]);
+    // The map marks its bay positive.
+    let i = lot.store.layout().find(&parked).unwrap();
+    assert!(lot.lot().bays[i].occupant.as_ref().unwrap().positive);
     lot.cleared(T);
     assert_eq!(blockers(&mut lot, force()), [carried]);
     lot.ok(Op::Isolate {

@@ -71,7 +71,8 @@ pub struct Occupant {
     pub bay_since: DateTime<Utc>,
     /// The earliest due time of a result still pending.
     pub next_due: Option<DateTime<Utc>>,
-    /// A positive result is on record for this stay.
+    /// A positive result is on record for this stay, or its arrival carried
+    /// one from the truck's last stay (`stays.positive_at`).
     pub positive: bool,
     /// Put where it is against what the checks said, with a reason.
     pub overridden: bool,
@@ -571,10 +572,12 @@ fn status(s: &str) -> Result<Status> {
 /// from a subquery per bay: SQLite answered that one through `samples_stay`,
 /// walking every sample the truck ever had (the map's start on the season:
 /// 11.6 million instructions in `sqlite3` for this query before, 9.9 after).
+/// Whether a positive is on record is the stay's own mark (`positive_at`,
+/// schema 14), not a look into its samples for each truck.
 const BAY_VIEW: &str = "SELECT b.ord, b.closed_reason, b.disinfected_at,
         s.id, s.plate, s.status, s.cargo, s.driver, s.arrived_at, s.bay_since,
         p.due,
-        EXISTS (SELECT 1 FROM samples WHERE stay = s.id AND result = 'positive'),
+        s.positive_at IS NOT NULL,
         s.override_reason IS NOT NULL, s.escalated_at IS NOT NULL
    FROM bays b LEFT JOIN stays s ON s.id = b.occupant
    LEFT JOIN (SELECT stay, min(due_at) AS due FROM samples WHERE result IS NULL GROUP BY stay) p
