@@ -591,6 +591,43 @@ fn every_screen_with_ascii_is_ascii() {
     assert!(bad.is_empty(), "not ASCII:\n{}", bad.join("\n"));
 }
 
+/// The cursor's column number on the ruler never runs into the tick beside
+/// it: on column 12 at 80 columns, "10" would read "1012"; the tick gives
+/// way (where there is room, "10 12" stands apart anyway).
+#[test]
+fn the_rulers_cursor_number_stands_apart_from_the_ticks() {
+    let mut r = Rig::busy(Lang::En, false, true);
+    for (bay, shown) in [("P-07-12", "12"), ("P-07-09", "9"), ("P-07-21", "21")] {
+        r.app.set_cursor(
+            r.app
+                .shared
+                .layout
+                .find(&BayId::parse(bay).unwrap())
+                .unwrap(),
+        );
+        for (w, h) in [(80, 24), (160, 45)] {
+            let t = text(&r.buffer(w, h));
+            let lines: Vec<&str> = t.lines().collect();
+            let first_row = lines.iter().position(|l| l.contains("┃01 ")).unwrap();
+            let ruler = lines[first_row - 1];
+            let ruler = &ruler[ruler.find('┃').unwrap()..];
+            let words: Vec<&str> = ruler
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|w| !w.is_empty())
+                .collect();
+            assert!(words.contains(&shown), "{bay} at {w}x{h}: {ruler}");
+            for word in &words {
+                let n: usize = word.parse().unwrap();
+                assert!(
+                    *word == shown || n == 1 || (n % 10 == 0 && n <= 50),
+                    "{bay} at {w}x{h}: {word} in {ruler}"
+                );
+            }
+            assert!(words.len() >= 3, "{bay} at {w}x{h}: {ruler}");
+        }
+    }
+}
+
 #[test]
 fn the_cursor_shows_its_row_and_column_and_the_suggestion_needs_no_blink() {
     let mut r = Rig::busy(Lang::En, false, true);

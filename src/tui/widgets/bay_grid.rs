@@ -150,23 +150,32 @@ impl Widget for BayGrid<'_> {
         let x0 = area.x + vp.label_width;
         let x_end = x0 + vp.x_of((vp.first_col + vp.cols).max(1) - 1) + 1;
         if vp.ruler {
-            // Bay numbers every ten columns.
+            // The cursor's column number, and where it stands.
+            let marked = cursor
+                .filter(|&(_, c)| (vp.first_col..vp.first_col + vp.cols).contains(&c))
+                .map(|(_, c)| {
+                    let s = (c + 1).to_string();
+                    let x = (x0 + vp.x_of(c)).min(x_end.saturating_sub(s.len() as u16));
+                    (x, s)
+                });
+            // Bay numbers every ten columns, but none that would run into
+            // the cursor's: "10" beside a cursor on 12 would read "1012".
+            let clear_of_cursor = |x: u16, len: u16| {
+                marked
+                    .as_ref()
+                    .is_none_or(|(cx, cs)| x + len < *cx || x > *cx + cs.len() as u16)
+            };
             for c in vp.first_col..vp.first_col + vp.cols {
                 let n = c + 1;
                 if n == 1 || n % 10 == 0 {
                     let x = x0 + vp.x_of(c);
                     let s = n.to_string();
-                    if x + s.len() as u16 <= x_end {
+                    if x + s.len() as u16 <= x_end && clear_of_cursor(x, s.len() as u16) {
                         buf.set_string(x, y, &s, dim);
                     }
                 }
             }
-            // And the cursor's column, over them.
-            if let Some((_, c)) = cursor
-                && (vp.first_col..vp.first_col + vp.cols).contains(&c)
-            {
-                let s = (c + 1).to_string();
-                let x = (x0 + vp.x_of(c)).min(x_end.saturating_sub(s.len() as u16));
+            if let Some((x, s)) = marked {
                 buf.set_string(x, y, &s, here);
             }
             y += 1;
