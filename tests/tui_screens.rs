@@ -619,7 +619,7 @@ fn the_rulers_cursor_number_stands_apart_from_the_ticks() {
             for word in &words {
                 let n: usize = word.parse().unwrap();
                 assert!(
-                    *word == shown || n == 1 || (n % 10 == 0 && n <= 50),
+                    *word == shown || n == 1 || (n.is_multiple_of(10) && n <= 50),
                     "{bay} at {w}x{h}: {word} in {ruler}"
                 );
             }
