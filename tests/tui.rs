@@ -770,7 +770,7 @@ fn every_help_description_is_whole_at_80x24_in_both_languages() {
     for lang in [Lang::En, Lang::Zh] {
         let mut r = Rig::new(lang);
         for mode in Mode::ALL {
-            r.app.screens.push(Screen::Help(Help { about: mode }));
+            r.app.screens.push(Screen::Help(Help::over(mode, None)));
             for (w, h) in [(80, 24), (160, 45)] {
                 let s = r.screen(w, h);
                 let cuts = s.matches('…').count();
@@ -1692,6 +1692,20 @@ fn footer_says(r: &mut Rig, en: &str, zh: &str) {
             "{foot}\n{}",
             r.screen(80, 24)
         );
+        // The help over it says the same.
+        r.press(KeyCode::F(1));
+        let help = r.screen(80, 24);
+        let word = says.split_whitespace().last().unwrap();
+        let enter = help
+            .lines()
+            .find(|l| l.contains("Enter"))
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            enter.contains(word) && !enter.contains(never),
+            "{enter}\n{help}"
+        );
+        r.press(KeyCode::F(1));
     }
     r.app.shared.session.lang = Lang::En;
 }

@@ -287,7 +287,8 @@ impl App {
             }
             Action::ForceQuit | Action::Quit => vec![Cmd::Quit],
             Action::Help if mode != Mode::Help => {
-                vec![Cmd::Push(Screen::Help(Help { about: mode }))]
+                let top = self.screens.last().map(|s| s as &dyn Layer);
+                vec![Cmd::Push(Screen::Help(Help::over(mode, top)))]
             }
             _ => match self.screens.last_mut() {
                 Some(top) => top.handle(action, key, &self.shared),

@@ -20,6 +20,23 @@ use crate::tui::view::{bold, centered, frame_popup};
 pub struct Help {
     /// The mode of the screen under it, whose keys it lists.
     pub about: Mode,
+    /// That screen's own words for some of its keys (`Layer::key_help`:
+    /// Enter closes a notice, goes on to the next question), as its footer
+    /// says them, in place of the table's.
+    pub words: Vec<(Action, Msg)>,
+}
+
+impl Help {
+    /// The help over `screen` (`None`: the map), with the words it uses.
+    pub fn over(about: Mode, screen: Option<&dyn Layer>) -> Help {
+        let words = match screen {
+            Some(s) => keymap::bindings(about)
+                .filter_map(|b| s.key_help(b.action).map(|m| (b.action, m)))
+                .collect(),
+            None => Vec::new(),
+        };
+        Help { about, words }
+    }
 }
 
 impl Layer for Help {
@@ -47,7 +64,12 @@ impl Layer for Help {
                     .map(|k| k.label_in(sh.session.lang))
                     .collect::<Vec<_>>()
                     .join(" ");
-                (keys, sh.t(b.help))
+                let word = self
+                    .words
+                    .iter()
+                    .find(|(a, _)| *a == b.action)
+                    .map_or(b.help, |&(_, m)| m);
+                (keys, sh.t(word))
             })
             .collect();
         let p = &sh.session.policy;
