@@ -20,7 +20,7 @@ use trucklot::domain::event::{Event, HandoffMode, TestKind, TestResult};
 use trucklot::domain::policy::{HealthCode, Policy, Temperature};
 use trucklot::domain::stay::Status;
 use trucklot::ops::{self, Ctx, Op};
-use trucklot::store::{LogFilter, SCHEMA_VERSION, Store};
+use trucklot::store::{LogFilter, Notice, SCHEMA_VERSION, Store};
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema-v1.db");
 
@@ -252,6 +252,16 @@ fn a_schema_5_database_moves_personal_data_out_of_its_log() {
     assert_eq!(user_version(&path), SCHEMA_VERSION);
     let backup = dir.path().join("lot.db.before-schema-6.bak");
     assert_eq!(user_version(&backup), 5);
+    // The store says so to its caller, once, and prints nothing itself.
+    assert_eq!(
+        store.take_notices(),
+        [Notice::UpgradeBackup {
+            path: path.clone(),
+            from: 5,
+            copy: backup.clone(),
+        }]
+    );
+    assert!(store.take_notices().is_empty());
 
     let report = store.check().unwrap();
     assert!(report.ok(), "{:#?}", report.differences);
@@ -294,9 +304,37 @@ fn a_schema_5_database_moves_personal_data_out_of_its_log() {
     drop(store);
 
     // Opening it again changes nothing more, and makes no second backup.
-    let again = Store::open(&path).unwrap();
+    let mut again = Store::open(&path).unwrap();
     assert!(!dir.path().join("lot.db.before-schema-6.bak.2").exists());
     assert_eq!(again.event_count().unwrap(), 16);
+    assert!(again.take_notices().is_empty());
+}
+
+/// The command line tells of the backup an upgrade made, in the user's
+/// language, on stderr, naming the copy; the output itself is unchanged.
+#[test]
+fn the_upgrade_backup_is_told_in_the_users_language() {
+    for (lang, says) in [
+        ("en", "a copy of it as it was is in"),
+        ("zh", "升级前的完整副本在"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lot.db");
+        std::fs::copy(FIXTURE_V5, &path).unwrap();
+        let out = trucklot_at(dir.path(), &path, &["--lang", lang, "status"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", said(&out));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(says) && err.contains("lot.db.before-schema-6.bak"),
+            "{err}"
+        );
+        let again = trucklot_at(dir.path(), &path, &["--lang", lang, "status"])
+            .output()
+            .unwrap();
+        assert!(again.stderr.is_empty(), "told once");
+    }
 }
 
 /// An upgrade made only of new indexes (schemas 10, 11 and 13), of tables

@@ -19,6 +19,7 @@ pub(super) fn run(
     let setup = Setup::load(g)?;
     let lang = setup.lang;
     let mut source = Store::open(from).map_err(|e| Failure::store(lang, e))?;
+    super::tell_notices(lang, &mut source);
     let copied = source.copy_to(to).map_err(|e| Failure::store(lang, e))?;
     let name = |p: &std::path::Path| output::safe(&p.display().to_string());
     let shown_to = match crate::store::is_server(to) {

@@ -418,11 +418,28 @@ fn default_db(lang: Lang) -> Result<PathBuf, Failure> {
 /// empty lot); the default database is created on first use.
 pub fn open_store(g: &Global) -> Result<Store, Failure> {
     let lang = lang_of(g);
-    match &g.db {
+    let mut store = match &g.db {
         Some(p) => Store::open(p),
         None => Store::open_or_create(&default_db(lang)?, DEFAULT_LAYOUT),
     }
-    .map_err(|e| Failure::store(lang, e))
+    .map_err(|e| Failure::store(lang, e))?;
+    tell_notices(lang, &mut store);
+    Ok(store)
+}
+
+/// Says on stderr, in `lang`, what opening `store` did that the user should
+/// know (before the interface takes the screen, so it is seen after it).
+pub fn tell_notices(lang: Lang, store: &mut Store) {
+    for n in store.take_notices() {
+        let text = match n {
+            crate::store::Notice::UpgradeBackup { path, from, copy } => output::say(
+                lang,
+                CliMsg::UpgradeBackup,
+                &[&path.display(), &from, &copy.display()],
+            ),
+        };
+        eprintln!("trucklot: {text}");
+    }
 }
 
 /// Records that personal data is about to be shown unmasked, before it is:

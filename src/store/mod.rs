@@ -63,6 +63,21 @@ pub struct Store {
     seen: Seen,
     /// The taken bays between transactions, on a file; `None` on a server.
     taken: Option<taken::TakenBays>,
+    /// What opening it did that the user should hear of (`take_notices`).
+    notices: Vec<Notice>,
+}
+
+/// Something opening a lot did that the user should be told of, in their
+/// language, by whoever speaks to them: the store prints nothing itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// Before its log was rewritten by an upgrade from schema `from`, the
+    /// file was copied whole to `copy`.
+    UpgradeBackup {
+        path: PathBuf,
+        from: i64,
+        copy: PathBuf,
+    },
 }
 
 /// The engine a store runs on, with its connection.
@@ -93,6 +108,12 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
+    /// What opening it did that the user should be told of; each is
+    /// given once.
+    pub fn take_notices(&mut self) -> Vec<Notice> {
+        std::mem::take(&mut self.notices)
+    }
+
     /// Opens an existing trucklot database. A missing file is refused (a typo
     /// must not start an empty lot); a foreign or newer file is refused and
     /// left byte-for-byte unchanged.

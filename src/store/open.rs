@@ -8,7 +8,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use super::conn::{Db, args};
 use super::taken::TakenBays;
-use super::{Backend, Result, Store, StoreError};
+use super::{Backend, Notice, Result, Store, StoreError};
 use crate::domain::layout::Layout;
 
 /// "TRKL": marks a SQLite file as ours.
@@ -46,8 +46,10 @@ pub(super) fn open_existing(path: &Path) -> Result<Store> {
         });
     }
     let (conn, read_only) = connect(path)?;
-    let layout = prepare(&conn, path, None, read_only)?;
-    Ok(file_store(conn, layout, path.to_path_buf(), read_only))
+    let (layout, notices) = prepare(&conn, path, None, read_only)?;
+    let mut store = file_store(conn, layout, path.to_path_buf(), read_only);
+    store.notices = notices;
+    Ok(store)
 }
 
 pub(super) fn create(path: &Path, layout_text: &str) -> Result<Store> {
@@ -81,7 +83,8 @@ pub(super) fn draft(path: &Path, layout_text: &str) -> Result<Draft> {
     // Errors of the new file itself are the target's creation's.
     let creating = |e: StoreError| e.creating(path);
     let built = connect(&tmp).and_then(|(conn, _)| {
-        let layout = prepare(&conn, &tmp, Some(layout_text), false)?;
+        // A new file: nothing to upgrade, so nothing to tell.
+        let (layout, _) = prepare(&conn, &tmp, Some(layout_text), false)?;
         Ok(file_store(conn, layout, tmp.clone(), false))
     });
     let built = built.map_err(creating);
@@ -162,6 +165,7 @@ fn file_store(conn: Connection, layout: Layout, path: PathBuf, read_only: bool) 
         read_only,
         server: None,
         seen: Default::default(),
+        notices: Vec::new(),
     }
 }
 
@@ -223,8 +227,10 @@ pub(super) fn open_or_create(path: &Path, layout_text: &str) -> Result<Store> {
     }
     create_private_file(path, false)?;
     let (conn, read_only) = connect(path)?;
-    let layout = prepare(&conn, path, Some(layout_text), read_only)?;
-    Ok(file_store(conn, layout, path.to_path_buf(), read_only))
+    let (layout, notices) = prepare(&conn, path, Some(layout_text), read_only)?;
+    let mut store = file_store(conn, layout, path.to_path_buf(), read_only);
+    store.notices = notices;
+    Ok(store)
 }
 
 fn create_private_dir(dir: &Path) -> Result<()> {
@@ -390,7 +396,7 @@ fn prepare(
     path: &Path,
     seed_layout: Option<&str>,
     read_only: bool,
-) -> Result<Layout> {
+) -> Result<(Layout, Vec<Notice>)> {
     // One statement, so one snapshot: read apart, another gate's setup could
     // commit in between and a brand-new lot look foreign.
     let (app_id, version, tables): (i64, i64, i64) = conn
@@ -429,6 +435,7 @@ fn prepare(
             detail: "the file is empty; create the database with init".into(),
         });
     }
+    let mut notices = Vec::new();
     if read_only {
         // Read as it is: no journal mode to set, and no upgrade possible.
         if blank {
@@ -448,14 +455,14 @@ fn prepare(
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // What a purge blanks is overwritten on disk, not left in free space.
         conn.pragma_update(None, "secure_delete", "ON")?;
-        migrate(conn, path, seed_layout)?;
+        notices = migrate(conn, path, seed_layout)?;
     }
     let text: String = conn
         .query_row("SELECT value FROM meta WHERE key = 'layout'", [], |r| {
             r.get(0)
         })
         .map_err(|e| StoreError::Decode(format!("layout: {e}")))?;
-    Ok(Layout::parse(&text)?)
+    Ok((Layout::parse(&text)?, notices))
 }
 
 /// Switches to WAL. SQLite answers "busy" at once, without the busy timeout,
@@ -485,15 +492,16 @@ fn wal(conn: &Connection) -> Result<()> {
 /// Applies missing migrations in one `BEGIN IMMEDIATE` transaction that reads
 /// the version itself, so two terminals starting on a new file at once both
 /// succeed: the second finds the work done.
-fn migrate(conn: &Connection, path: &Path, seed_layout: Option<&str>) -> Result<()> {
+fn migrate(conn: &Connection, path: &Path, seed_layout: Option<&str>) -> Result<Vec<Notice>> {
     // Up to date (the usual case): a read, so a reader opening the lot never
     // waits for the write lock another terminal holds.
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if current == SCHEMA_VERSION {
-        return Ok(());
+        return Ok(Vec::new());
     }
+    let mut notices = Vec::new();
     if current > 0 && current < PERSONAL_APART as i64 {
-        backup_before_rewrite(conn, path, current)?;
+        notices.push(backup_before_rewrite(conn, path, current)?);
     }
     let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
     let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -505,7 +513,7 @@ fn migrate(conn: &Connection, path: &Path, seed_layout: Option<&str>) -> Result<
         });
     }
     if version == SCHEMA_VERSION {
-        return Ok(());
+        return Ok(notices);
     }
     let Some(missing) = usize::try_from(version)
         .ok()
@@ -539,7 +547,7 @@ fn migrate(conn: &Connection, path: &Path, seed_layout: Option<&str>) -> Result<
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
-    Ok(())
+    Ok(notices)
 }
 
 /// The schema version whose migration moves personal data out of the log:
@@ -547,9 +555,10 @@ fn migrate(conn: &Connection, path: &Path, seed_layout: Option<&str>) -> Result<
 const PERSONAL_APART: usize = 6;
 
 /// Copies the file, whole and consistent, to `FILE.before-schema-6.bak` (or
-/// `…bak.2`, `…bak.3` if one is there) before its log is rewritten; says
-/// where on stderr. Refuses to migrate if the copy cannot be made.
-fn backup_before_rewrite(conn: &Connection, path: &Path, version: i64) -> Result<()> {
+/// `…bak.2`, `…bak.3` if one is there) before its log is rewritten; the
+/// notice says where (the caller tells the user, in their language).
+/// Refuses to migrate if the copy cannot be made.
+fn backup_before_rewrite(conn: &Connection, path: &Path, version: i64) -> Result<Notice> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
     let base = format!(
         "{}.before-schema-{PERSONAL_APART}.bak",
@@ -580,12 +589,11 @@ fn backup_before_rewrite(conn: &Connection, path: &Path, version: i64) -> Result
         remove_with_wal(&tmp);
         return Err(e);
     }
-    eprintln!(
-        "trucklot: upgrading '{}' from schema version {version}: a copy of it as it was is in '{}'",
-        path.display(),
-        to.display()
-    );
-    Ok(())
+    Ok(Notice::UpgradeBackup {
+        path: path.to_path_buf(),
+        from: version,
+        copy: to,
+    })
 }
 
 /// Fills a new lot's bays and zones and keeps its layout: the same on

@@ -69,6 +69,7 @@ fn lot_of(url: &str, conn: PgConn, layout: Layout) -> Store {
         read_only: false,
         server: Some(url.to_owned()),
         seen: Default::default(),
+        notices: Vec::new(),
         taken: None,
     }
 }
