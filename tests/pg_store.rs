@@ -116,6 +116,29 @@ fn a_password_is_never_shown() {
     assert!(said(&out).contains("postgres:***@"), "{}", said(&out));
 }
 
+/// A password file others can read is passed over, as libpq does, and the
+/// user is told once, in their language, when the lot is opened.
+#[test]
+fn a_password_file_others_can_read_is_ignored_and_said_so() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(cluster) = pg::shared() else { return };
+    let home = tempfile::tempdir().unwrap();
+    let url = cluster.new_database();
+    ok_at(home.path(), &url, &["init"]);
+    let file = home.path().join(".pgpass");
+    std::fs::write(&file, "*:*:*:*:hunter2\n").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    for (lang, says) in [("en", "is ignored: others can read it"), ("zh", "未被使用")] {
+        let out = trucklot_at(home.path(), &url, &["--lang", lang, "status"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", said(&out));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.matches(".pgpass").count(), 1, "{err}");
+        assert!(err.contains(says) && !err.contains("hunter2"), "{err}");
+    }
+}
+
 #[test]
 fn migrate_copies_a_lot_to_a_server_and_back() {
     let Some(cluster) = pg::shared() else { return };

@@ -437,6 +437,9 @@ pub fn tell_notices(lang: Lang, store: &mut Store) {
                 CliMsg::UpgradeBackup,
                 &[&path.display(), &from, &copy.display()],
             ),
+            crate::store::Notice::PasswordFileIgnored { file } => {
+                output::say(lang, CliMsg::PasswordFileIgnored, &[&file.display()])
+            }
         };
         eprintln!("trucklot: {text}");
     }

@@ -246,6 +246,7 @@ catalogue! {
         BadDate => ("'{0}' is not a date (expected YYYY-MM-DD)", "'{0}' 不是日期（应为 YYYY-MM-DD）"),
         DemoOpen => ("open it with: trucklot --db {0} (while it is open the lot lives on, {1}× as fast as real time)", "打开：trucklot --db {0}（打开期间车场继续运转，速度为实际时间的 {1} 倍）"),
         MigrateDone => ("copied {0} events from {1} to {2}", "已将 {0} 条事件从 {1} 复制到 {2}"),
+        PasswordFileIgnored => ("the password file '{0}' is ignored: others can read it (chmod 600 it)", "密码文件 '{0}' 未被使用：其他用户可以读取它（请执行 chmod 600）"),
         UpgradeBackup => ("upgrading '{0}' from schema version {1}: a copy of it as it was is in '{2}'", "正在升级 '{0}'（数据库结构版本 {1}）：升级前的完整副本在 '{2}'"),
         MigrateSource => ("check of the source", "源车场检查"),
         MigrateTarget => ("check of the copy", "副本检查"),

@@ -78,6 +78,8 @@ pub enum Notice {
         from: i64,
         copy: PathBuf,
     },
+    /// The server's password file was passed over: others can read it.
+    PasswordFileIgnored { file: PathBuf },
 }
 
 /// The engine a store runs on, with its connection.

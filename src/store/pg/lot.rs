@@ -14,7 +14,7 @@ use super::PgConn;
 use crate::domain::layout::Layout;
 use crate::store::conn::{Begin, Db};
 use crate::store::open::{SCHEMA_VERSION, seed};
-use crate::store::{Backend, Result, Store, StoreError};
+use crate::store::{Backend, Notice, Result, Store, StoreError};
 
 /// The whole schema, applied to an empty database by `create`.
 const SCHEMA: &str = include_str!("schema.sql");
@@ -61,7 +61,13 @@ fn redact_query(tail: &str) -> String {
     format!("{path}?{}", pairs.join("&"))
 }
 
-fn lot_of(url: &str, conn: PgConn, layout: Layout) -> Store {
+fn lot_of(url: &str, mut conn: PgConn, layout: Layout) -> Store {
+    let notices = conn
+        .ignored_password_file
+        .take()
+        .map(|file| Notice::PasswordFileIgnored { file })
+        .into_iter()
+        .collect();
     Store {
         conn: Backend::Pg(Box::new(conn)),
         layout,
@@ -69,7 +75,7 @@ fn lot_of(url: &str, conn: PgConn, layout: Layout) -> Store {
         read_only: false,
         server: Some(url.to_owned()),
         seen: Default::default(),
-        notices: Vec::new(),
+        notices,
         taken: None,
     }
 }

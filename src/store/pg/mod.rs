@@ -53,6 +53,10 @@ pub(crate) struct PgConn {
     /// This connection's server process, once it listens: its own
     /// commits' notices come back to it and are not news.
     own_pid: Cell<Option<i32>>,
+    /// The password file passed over because others can read it: told
+    /// when the lot is opened (`Notice::PasswordFileIgnored`), not again
+    /// on a reconnection, which may come while the interface has the screen.
+    pub(super) ignored_password_file: Option<std::path::PathBuf>,
 }
 
 impl PgConn {
@@ -67,6 +71,7 @@ impl PgConn {
             // libpq's default: the operating-system user.
             config.user(&user);
         }
+        let mut ignored_password_file = None;
         if config.get_password().is_none() {
             let host = match config.get_hosts().first() {
                 Some(postgres::config::Host::Tcp(h)) => h.clone(),
@@ -79,8 +84,12 @@ impl PgConn {
                 database: config.get_dbname().unwrap_or(&user),
                 user: &user,
             };
-            if let Some(p) = password::find(&target) {
-                config.password(p);
+            match password::find(&target) {
+                password::Found::Password(p) => {
+                    config.password(p);
+                }
+                password::Found::Ignored(file) => ignored_password_file = Some(file),
+                password::Found::None => {}
             }
         }
         if config.get_application_name().is_none() {
@@ -102,6 +111,7 @@ impl PgConn {
             statements: RefCell::new(HashMap::new()),
             depth: Cell::new(0),
             own_pid: Cell::new(None),
+            ignored_password_file,
         })
     }
 

@@ -15,21 +15,30 @@ pub(super) struct Target<'a> {
     pub user: &'a str,
 }
 
+/// Where the password came from, or why none did.
+pub(super) enum Found {
+    Password(String),
+    /// The password file was passed over: others can read it (libpq does
+    /// the same). The user is told, by whoever speaks to them.
+    Ignored(PathBuf),
+    None,
+}
+
 /// The password for `t`, if the environment or the password file has one.
-pub(super) fn find(t: &Target<'_>) -> Option<String> {
+pub(super) fn find(t: &Target<'_>) -> Found {
     if let Some(p) = std::env::var_os("PGPASSWORD") {
-        return p.into_string().ok();
+        return p.into_string().map_or(Found::None, Found::Password);
     }
-    let file = password_file()?;
+    let Some(file) = password_file() else {
+        return Found::None;
+    };
     if !private(&file) {
-        eprintln!(
-            "trucklot: the password file '{}' is ignored: others can read it (chmod 600 it)",
-            file.display()
-        );
-        return None;
+        return Found::Ignored(file);
     }
-    let text = std::fs::read_to_string(&file).ok()?;
-    matching(&text, t)
+    std::fs::read_to_string(&file)
+        .ok()
+        .and_then(|text| matching(&text, t))
+        .map_or(Found::None, Found::Password)
 }
 
 fn password_file() -> Option<PathBuf> {
