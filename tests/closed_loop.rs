@@ -1154,9 +1154,19 @@ fn a_positive_truck_outside_isolation_is_an_alarm_until_isolated() {
     });
     assert!(alarm(&lot).is_empty());
     // Released after a negative PCR: cleared, no alarm.
+    let marked = |lot: &Lot| {
+        let bay = lot.bay_of(T).unwrap();
+        let i = lot.store.layout().find(&bay).unwrap();
+        let from_lot = lot.lot().bays[i].occupant.as_ref().unwrap().positive;
+        let one = lot.store.bay_view(&bay).unwrap().unwrap();
+        assert_eq!(one.occupant.unwrap().positive, from_lot);
+        from_lot
+    };
+    assert!(marked(&lot), "the map marks it positive");
     sampled(&mut lot, TestKind::Pcr, TestResult::Negative);
     lot.ok(release());
     assert!(alarm(&lot).is_empty());
+    assert!(!marked(&lot), "nor the map, once a negative PCR cleared it");
     // Another truck: positive, not isolated, then a negative PCR clears it.
     let other = "晋D20002";
     lot.arrive(other);
@@ -1366,10 +1376,13 @@ fn a_positive_carried_from_the_last_stay_stands_until_a_negative_pcr() {
     assert_eq!(out.bay.map(|b| b.zone()), Some(Zone::Isolation));
     assert!(blockers(&mut lot, force()).contains(&carried));
     assert!(lot.store.check().unwrap().ok());
-    // A negative PCR clears it: released, and out like any truck.
+    // A negative PCR clears it: released, and out like any truck; the
+    // map no longer marks it positive.
     sampled(&mut lot, TestKind::Pcr, TestResult::Negative);
     assert_ne!(next(&lot), Some(NextAction::TakeSample));
     lot.ok(release());
+    let i = lot.store.layout().find(&lot.bay_of(T).unwrap()).unwrap();
+    assert!(!lot.lot().bays[i].occupant.as_ref().unwrap().positive);
     lot.clear_and_depart(T);
     assert!(lot.store.check().unwrap().ok());
 

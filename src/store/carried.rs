@@ -5,8 +5,8 @@
 //! That positive stands on the new stay too, until a negative PCR clears
 //! it, recorded there (a late result) or here: so the last stay's results,
 //! and what that stay carried in turn, count before the new stay's own.
-//! Read for the rules (`StayState::carried`) and for the clocks' trucks on
-//! site with a positive. What the rule is belongs to `domain::stay`; this
+//! Read for the rules (`StayState::carried`), for the clocks' trucks on
+//! site with a positive and for the map's positive bays. What the rule is belongs to `domain::stay`; this
 //! module only finds the rows.
 
 use chrono::{DateTime, Utc};
@@ -15,6 +15,7 @@ use super::conn::{Db, args};
 use super::queries::decode;
 use super::{Result, parse_ts};
 use crate::domain::event::{TestKind, TestResult};
+use crate::domain::stay::standing_positive;
 
 /// The condition, on a stays row's `findings` column (a JSON list), that
 /// its arrival carried a positive from the truck's last stay. The same text
@@ -81,6 +82,17 @@ pub(super) fn weighed(db: Db<'_>, stay: i64) -> Result<Vec<Dated>> {
     };
     out.extend(results(db, stay)?);
     Ok(out)
+}
+
+/// Whether a positive stands for `stay` (the domain's rule, asked of what
+/// `weighed` finds): asked only of the few stays with a positive on record
+/// (`stays.positive_at`), since most have none.
+pub(super) fn positive_stands(db: Db<'_>, stay: i64) -> Result<bool> {
+    let tests: Vec<_> = weighed(db, stay)?
+        .into_iter()
+        .map(|(test, result, _)| (test, result))
+        .collect();
+    Ok(standing_positive(&tests).is_some())
 }
 
 /// A stay's own results, oldest first, with when each came.

@@ -71,8 +71,8 @@ pub struct Occupant {
     pub bay_since: DateTime<Utc>,
     /// The earliest due time of a result still pending.
     pub next_due: Option<DateTime<Utc>>,
-    /// A positive result is on record for this stay, or its arrival carried
-    /// one from the truck's last stay (`stays.positive_at`).
+    /// A positive result stands for this stay: its own, or one its arrival
+    /// carried from the truck's last stay, not cleared by a negative PCR.
     pub positive: bool,
     /// Put where it is against what the checks said, with a reason.
     pub overridden: bool,
@@ -313,10 +313,11 @@ impl Store {
             "{BAY_VIEW} WHERE b.occupant IS NOT NULL OR b.closed_reason IS NOT NULL
                  OR b.disinfected_at IS NOT NULL"
         );
-        for (ord, view) in self
+        for (ord, mut view) in self
             .db()
             .query(&sql, &[], |r| Ok((r.i64(0)? as usize, bay_view(r)?)))?
         {
+            self.positive_still_stands(&mut view)?;
             if let Some(slot) = bays.get_mut(ord) {
                 *slot = view;
             }
@@ -341,11 +342,28 @@ impl Store {
 
     /// One bay as the map shows it; `None` if the lot has no such bay.
     pub fn bay_view(&self, bay: &BayId) -> Result<Option<BayView>> {
-        self.db().query_opt(
+        let view = self.db().query_opt(
             &format!("{BAY_VIEW} WHERE b.id = ?1"),
             args![bay.as_str()],
             bay_view,
-        )
+        )?;
+        match view {
+            Some(mut v) => {
+                self.positive_still_stands(&mut v)?;
+                Ok(Some(v))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// The map reads which trucks ever had a positive (`positive_at`, a
+    /// column); of those few, the domain's rule says whether it still
+    /// stands: one cleared by a negative PCR is no longer shown positive.
+    fn positive_still_stands(&self, view: &mut BayView) -> Result<()> {
+        if let Some(o) = view.occupant.as_mut().filter(|o| o.positive) {
+            o.positive = super::carried::positive_stands(self.db(), o.stay.0)?;
+        }
+        Ok(())
     }
 
     /// The open stay of a plate, or its most recent one.
@@ -572,8 +590,9 @@ fn status(s: &str) -> Result<Status> {
 /// from a subquery per bay: SQLite answered that one through `samples_stay`,
 /// walking every sample the truck ever had (the map's start on the season:
 /// 11.6 million instructions in `sqlite3` for this query before, 9.9 after).
-/// Whether a positive is on record is the stay's own mark (`positive_at`,
-/// schema 14), not a look into its samples for each truck.
+/// Whether a positive was ever on record is the stay's own mark
+/// (`positive_at`, schema 14), not a look into its samples for each truck;
+/// whether it still stands is asked of those few afterwards.
 const BAY_VIEW: &str = "SELECT b.ord, b.closed_reason, b.disinfected_at,
         s.id, s.plate, s.status, s.cargo, s.driver, s.arrived_at, s.bay_since,
         p.due,
