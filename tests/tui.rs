@@ -521,6 +521,24 @@ fn results_propose_the_next_step() {
     assert!(s.contains("cannot be released"), "{s}");
     assert!(!s.contains("Why release?"), "no prompt: {s}");
     assert_eq!(r.events(), before);
+    // At 80 columns the refusal takes more lines rather than lose its end,
+    // which says what to do; in Chinese too.
+    for (lang, end) in [
+        (Lang::En, "authorised escort"),
+        (Lang::Zh, "只能经授权护送离开"),
+    ] {
+        r.app.shared.session.lang = lang;
+        r.press(KeyCode::Char('u'));
+        let s = r.screen(80, 24);
+        let joined: String = s.lines().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
+        let joined_zh: String = s.lines().map(|l| l.trim()).collect();
+        assert!(
+            joined.contains(end) || joined_zh.contains(end),
+            "{lang:?}: {s}"
+        );
+        assert!(!s.contains('…') || !s.contains("✗"), "{lang:?} cut: {s}");
+    }
+    r.app.shared.session.lang = Lang::En;
     // Nothing waiting now: `r` says so; `s` offers both tests.
     let before = r.events();
     r.press(KeyCode::Char('r'));

@@ -240,23 +240,66 @@ fn is_wide(c: char) -> bool {
 /// words, without the separators before the cut; `None` if there is no
 /// boundary at all, or nothing but separators before it.
 fn word_prefix(s: &str, end: usize) -> Option<&str> {
+    let at = boundary_before(s, end)?;
+    let word = s[..at].trim_end_matches(is_separator);
+    (!word.is_empty()).then_some(word)
+}
+
+/// The last place at or before byte `end` of `s` that falls between words:
+/// after a space, before one, or beside a Chinese character (unless a
+/// letter or digit is on the other side: a plate, `晋D12345`, or a time,
+/// `于03:00`, is one word). `None` if there is none.
+fn boundary_before(s: &str, end: usize) -> Option<usize> {
     let mut at = end;
     loop {
         let before = s[..at].chars().next_back()?;
         let after = s[at..].chars().next();
-        // Beside a Chinese character, unless a letter or digit is on the
-        // other side: a plate (`晋D12345`) or a time (`于03:00`) is one word.
         let beside_wide = |wide: char, other: char| is_wide(wide) && !other.is_ascii_alphanumeric();
         let boundary = before.is_whitespace()
             || after.is_some_and(|c| {
                 c.is_whitespace() || beside_wide(before, c) || beside_wide(c, before)
             });
         if boundary {
-            let word = s[..at].trim_end_matches(is_separator);
-            return (!word.is_empty()).then_some(word);
+            return Some(at);
         }
         at -= before.len_utf8();
     }
+}
+
+/// `s` in lines of at most `cells` display cells, broken between words
+/// (where `fit` would cut: a space, or beside a Chinese character), inside
+/// a word only when it is longer than a line. At most `max` lines: the
+/// last is cut with `mark` (`fit_with`) when more was left.
+pub fn wrap(s: &str, cells: usize, max: usize, mark: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = s.trim();
+    while !rest.is_empty() && out.len() < max && cells > 0 {
+        if width(rest) <= cells || out.len() + 1 == max {
+            out.push(fit_with(rest, cells, mark));
+            break;
+        }
+        // The longest prefix that fits, then back to a word's end.
+        let mut end = 0;
+        let mut used = 0;
+        for (i, c) in rest.char_indices() {
+            used += c.width().unwrap_or(0);
+            if used > cells {
+                break;
+            }
+            end = i + c.len_utf8();
+        }
+        while end > 0 && width(&rest[..end]) > cells {
+            end -= rest[..end].chars().next_back().map_or(1, char::len_utf8);
+        }
+        let cut = match boundary_before(rest, end) {
+            Some(at) if !rest[..at].trim().is_empty() => at,
+            // One word longer than the line: cut inside it.
+            _ => end.max(rest.chars().next().map_or(1, char::len_utf8)),
+        };
+        out.push(rest[..cut].trim_end().to_owned());
+        rest = rest[cut..].trim_start();
+    }
+    out
 }
 
 #[cfg(test)]
@@ -464,5 +507,28 @@ mod tests {
         assert_eq!(cut.chars().count(), 20);
         assert!(cut.ends_with('…'));
         assert_eq!(echo(""), "");
+    }
+
+    #[test]
+    fn wrap_breaks_between_words_and_cuts_only_the_last_line() {
+        let en = "晋D12345 has a positive antigen result of its last stay that stands: it cannot be released";
+        let lines = wrap(en, 30, 5, "…");
+        assert!(lines.iter().all(|l| width(l) <= 30), "{lines:?}");
+        assert_eq!(lines.join(" "), en, "nothing lost, no word split");
+        assert!(lines[0].starts_with("晋D12345 has"), "{lines:?}");
+        // Chinese breaks between characters, never inside a plate.
+        let zh = "晋D12345：上次入场抗原阳性结果未解除，不能解除隔离（仅后续核酸阴性可解除）；只能经授权护送离开";
+        let lines = wrap(zh, 20, 9, "…");
+        assert!(lines.iter().all(|l| width(l) <= 20), "{lines:?}");
+        assert_eq!(lines.concat(), zh);
+        assert!(lines[0].starts_with("晋D12345"), "{lines:?}");
+        // Too long for `max` lines: the last says so.
+        let cut = wrap(en, 30, 2, "…");
+        assert_eq!(cut.len(), 2);
+        assert!(cut[1].ends_with('…') && width(&cut[1]) <= 30, "{cut:?}");
+        // A word longer than a line is cut inside it; nothing is empty.
+        assert_eq!(wrap("abcdefgh ij", 4, 5, "…"), ["abcd", "efgh", "ij"]);
+        assert!(wrap("", 10, 3, "…").is_empty());
+        assert!(wrap("x", 0, 3, "…").is_empty());
     }
 }

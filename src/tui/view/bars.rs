@@ -205,17 +205,12 @@ pub fn unreachable(sh: &Shared, n: u64, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(format!(" {text}")).style(style), area);
 }
 
-/// The last action's result, over the bottom line of the body.
+/// The last action's result, over the bottom lines of the body.
 pub fn toast(sh: &Shared, f: &mut Frame, body: Rect) {
     let Some(t) = &sh.toast else { return };
     if body.height == 0 {
         return;
     }
-    let area = Rect {
-        y: body.bottom() - 1,
-        height: 1,
-        ..body
-    };
     let style = match (color(sh), t.error) {
         (true, true) => Style::new()
             .fg(Color::White)
@@ -232,10 +227,32 @@ pub fn toast(sh: &Shared, f: &mut Frame, body: Rect) {
         true => format!("{mark} {}", t.text),
         false => t.text.clone(),
     };
-    let text = crate::domain::text::fit(&text, area.width.saturating_sub(2) as usize);
+    // A long message takes more lines rather than lose its end, which is
+    // often what to do next ("…; it leaves only under an authorised
+    // escort"): up to three, over the bottom of the screen above it.
+    let cut = if sh.session.ascii { "..." } else { "…" };
+    let lines = crate::domain::text::wrap(
+        &text,
+        body.width.saturating_sub(2) as usize,
+        TOAST_LINES.min(body.height as usize),
+        cut,
+    );
+    let height = lines.len().max(1) as u16;
+    let area = Rect {
+        y: body.bottom() - height,
+        height,
+        ..body
+    };
+    let text: Vec<Line> = lines
+        .into_iter()
+        .map(|l| Line::from(format!(" {l}")))
+        .collect();
     f.render_widget(Clear, area);
-    f.render_widget(Paragraph::new(format!(" {text}")).style(style), area);
+    f.render_widget(Paragraph::new(text).style(style), area);
 }
+
+/// The most lines a message on the status line takes.
+const TOAST_LINES: usize = 3;
 
 /// The zone name as the map titles it: "Parking 停车区" in English, so an
 /// operator who reads either finds it; "停车区" in Chinese; "Parking" with
