@@ -2009,3 +2009,60 @@ fn a_board_keeps_its_selection_on_the_same_truck_when_rows_come_and_go() {
     }
     assert_eq!(selected_row(&r), held);
 }
+
+/// A dialog drawn over the map never loses its left border to a Chinese
+/// character of the screen under it: a wide character just left of the
+/// border would cover it (and the terminal's diff skips the cell it
+/// covers), so no wide character may stand where its second half is drawn
+/// on. Tried over the map's zone titles and the isolation board's header,
+/// in both languages, at 80x24 and 160x45.
+#[test]
+fn a_dialog_keeps_its_borders_over_chinese_text() {
+    use unicode_width::UnicodeWidthStr;
+    // The frame as drawn, before the terminal's diff: what a terminal that
+    // redraws everything would show.
+    let drawn = |r: &Rig, w: u16, h: u16| {
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+        t.draw(|f| r.app.render(f)).unwrap().buffer.clone()
+    };
+    let covered = |buf: &ratatui::buffer::Buffer| -> Vec<String> {
+        let mut bad = Vec::new();
+        for y in 0..buf.area.height {
+            for x in 0..buf.area.width.saturating_sub(1) {
+                let here = buf[(x, y)].symbol();
+                let next = buf[(x + 1, y)].symbol();
+                if here.width() == 2 && next != " " && !next.is_empty() {
+                    bad.push(format!("({x},{y}) {here:?} covers {next:?}"));
+                }
+            }
+        }
+        bad
+    };
+    for lang in [Lang::En, Lang::Zh] {
+        for (w, h) in [(80, 24), (160, 45)] {
+            let mut r = Rig::new(lang);
+            r.arrive("晋D11111", Cargo::Other, 36.5, None);
+            r.arrive("晋D22222", Cargo::Other, 38.6, None);
+            let mut tries: Vec<(&str, Vec<String>)> = Vec::new();
+            // Departure confirmation over the map.
+            r.go_to("晋D11111");
+            r.press(KeyCode::Char('d'));
+            tries.push(("depart", covered(&drawn(&r, w, h))));
+            r.press(KeyCode::Esc);
+            // Help over the isolation board.
+            r.press(KeyCode::Char('i'));
+            r.press(KeyCode::F(1));
+            tries.push(("help over isolation", covered(&drawn(&r, w, h))));
+            r.press(KeyCode::F(1));
+            r.press(KeyCode::Esc);
+            // The form's discard question.
+            r.press(KeyCode::Char('a'));
+            r.typed("晋D33333");
+            r.press(KeyCode::Esc);
+            tries.push(("discard", covered(&drawn(&r, w, h))));
+            for (what, bad) in tries {
+                assert!(bad.is_empty(), "{lang:?} {w}x{h} {what}: {bad:?}");
+            }
+        }
+    }
+}

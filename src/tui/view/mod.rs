@@ -169,6 +169,7 @@ pub const ASCII_BORDER: ratatui::symbols::border::Set = ratatui::symbols::border
 /// A popup's frame with its title, cleared underneath; returns the inside.
 pub fn frame_popup(sh: &Shared, f: &mut Frame, area: Rect, title: &str) -> Rect {
     f.render_widget(Clear, area);
+    free_left_edge(f.buffer_mut(), area);
     let b = block(
         sh,
         Line::from(Span::styled(format!(" {title} "), bold())),
@@ -177,6 +178,23 @@ pub fn frame_popup(sh: &Shared, f: &mut Frame, area: Rect, title: &str) -> Rect 
     let inner = b.inner(area);
     f.render_widget(b, area);
     inner
+}
+
+/// Blanks a wide character (Chinese) of the screen under `area` that
+/// stands just left of it: its second half would cover `area`'s first
+/// column, the popup's border, and the terminal diff skips a cell so
+/// covered, so the border would never be drawn.
+fn free_left_edge(buf: &mut ratatui::buffer::Buffer, area: Rect) {
+    let Some(x) = area.x.checked_sub(1) else {
+        return;
+    };
+    for y in area.top()..area.bottom() {
+        if let Some(cell) = buf.cell_mut((x, y))
+            && unicode_width::UnicodeWidthStr::width(cell.symbol()) > 1
+        {
+            cell.set_symbol(" ");
+        }
+    }
 }
 
 /// Who person `n` in the cab is, in the interface language.
