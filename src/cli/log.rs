@@ -178,9 +178,11 @@ pub(super) fn summary(lang: Lang, e: &Event, tz: Tz) -> String {
             forced, overridden, ..
         } => match forced {
             // The overridden rules are the log's keys (English, stable).
-            Some(r) if !overridden.is_empty() => {
-                say(lang, CliMsg::ForcedPast, &[&overridden.join(", "), r])
-            }
+            Some(r) if !overridden.is_empty() => say(
+                lang,
+                CliMsg::ForcedPast,
+                &[&crate::i18n::refusal::forced_past(lang, overridden), r],
+            ),
             Some(r) => say(lang, CliMsg::ForcedSaid, &[r]),
             None => String::new(),
         },

@@ -432,7 +432,10 @@ fn markdown(out: &mut dyn Write, r: &Report, tz: Tz, lang: Lang) -> std::io::Res
         let rules = if o.overridden.is_empty() {
             String::new()
         } else {
-            format!(" ({})", o.overridden.join(", "))
+            format!(
+                " ({})",
+                crate::i18n::refusal::forced_past(lang, &o.overridden)
+            )
         };
         writeln!(
             out,

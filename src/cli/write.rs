@@ -122,7 +122,7 @@ fn one(
                     } => Some(say(
                         lang,
                         CliMsg::CommaForcedPast,
-                        &[&overridden.join(", "), r],
+                        &[&crate::i18n::refusal::forced_past(lang, overridden), r],
                     )),
                     _ => None,
                 })

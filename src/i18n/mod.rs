@@ -529,6 +529,18 @@ catalogue! {
     BlockHandoffUnderWay => ("its handoff is under way (mark it done)", "点对点交接进行中（完成后标记）"),
     BlockHandoffRequired => ("it needs a point-to-point handoff that has not been done", "须点对点交接，尚未完成"),
     BlockMedicalCall => ("a medical call is open", "有未完成的医疗呼叫"),
+    // What a forced departure went past, by the blocker's key (the log
+    // keeps keys, not the test they were about).
+    PastPositive => ("a positive result", "阳性结果"),
+    PastWaiting => ("the wait for an isolation bay", "等待隔离车位"),
+    PastNotReleased => ("isolation without release", "未解除隔离"),
+    PastFlagged => ("flagged checks", "检测异常"),
+    PastNoSample => ("a missing sample", "未采样"),
+    PastResultPending => ("a pending result", "结果未出"),
+    PastInvalid => ("an invalid result", "结果无效"),
+    PastHandoffUnderWay => ("a handoff under way", "交接进行中"),
+    PastHandoffRequired => ("a required handoff", "须点对点交接"),
+    PastMedicalCall => ("an open medical call", "医疗呼叫未完成"),
     ModeLog => ("Event log", "事件日志"),
     ModeLogFilter => ("Event log: filter", "事件日志：筛选"),
     ModePast => ("The lot at a past moment", "历史时刻的车场"),

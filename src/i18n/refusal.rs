@@ -82,6 +82,32 @@ fn carried_test(lang: Lang, test: TestKind, last_stay: bool) -> String {
     }
 }
 
+/// What a forced departure went past, from the keys its event keeps
+/// (`Blocker::key`), in `lang`, joined: "a pending result, a missing
+/// sample". A key this build does not know is shown as it is.
+pub fn forced_past(lang: Lang, keys: &[String]) -> String {
+    let sep = if lang == Lang::Zh { "、" } else { ", " };
+    keys.iter()
+        .map(|k| {
+            let m = match k.as_str() {
+                "positive" => Msg::PastPositive,
+                "waiting_for_isolation" => Msg::PastWaiting,
+                "not_released" => Msg::PastNotReleased,
+                "flagged" => Msg::PastFlagged,
+                "no_sample" => Msg::PastNoSample,
+                "result_pending" => Msg::PastResultPending,
+                "invalid_result" => Msg::PastInvalid,
+                "handoff_under_way" => Msg::PastHandoffUnderWay,
+                "handoff_required" => Msg::PastHandoffRequired,
+                "medical_call" => Msg::PastMedicalCall,
+                other => return other.to_string(),
+            };
+            m.text(lang).to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
 /// One departure blocker in the interface language.
 pub fn blocker_text(lang: Lang, b: &Blocker) -> String {
     if lang == Lang::En {
@@ -299,6 +325,41 @@ fn parts(e: &OpError) -> (Option<Msg>, String, String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every blocker a departure can be forced past is said in words, in
+    /// both languages: the log keeps only its key.
+    #[test]
+    fn what_a_forced_departure_went_past_is_said_in_words() {
+        let t = TestKind::Antigen;
+        let all = [
+            Blocker::Positive {
+                test: t,
+                last_stay: false,
+            },
+            Blocker::WaitingForIsolation,
+            Blocker::NotReleased,
+            Blocker::Flagged,
+            Blocker::NoSample { test: t },
+            Blocker::ResultPending { test: t },
+            Blocker::InvalidResult { test: t },
+            Blocker::HandoffUnderWay,
+            Blocker::HandoffRequired,
+            Blocker::MedicalCall,
+        ];
+        for lang in [Lang::En, Lang::Zh] {
+            for b in all {
+                let said = forced_past(lang, &[b.key().to_string()]);
+                assert!(!said.contains('_') && !said.is_empty(), "{said}");
+            }
+        }
+        let two = ["result_pending".to_string(), "no_sample".to_string()];
+        assert_eq!(
+            forced_past(Lang::En, &two),
+            "a pending result, a missing sample"
+        );
+        assert_eq!(forced_past(Lang::Zh, &two), "结果未出、未采样");
+        assert_eq!(forced_past(Lang::En, &["newer_rule".into()]), "newer_rule");
+    }
 
     #[test]
     fn an_undo_refusal_names_the_events_in_the_language() {

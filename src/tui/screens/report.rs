@@ -325,7 +325,7 @@ impl ReportScreen {
                 format!(
                     " ({} {})",
                     t(Msg::ReportOverridden),
-                    o.overridden.join(", ")
+                    crate::i18n::refusal::forced_past(sh.session.lang, &o.overridden)
                 )
             };
             out.push(Line::from(format!(

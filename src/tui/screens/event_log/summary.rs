@@ -80,7 +80,10 @@ pub fn summary(sh: &Shared, e: &Event) -> String {
         } => match forced {
             Some(r) if !overridden.is_empty() => sh
                 .t(Msg::SumForcedPast)
-                .replace("{y}", &overridden.join(", "))
+                .replace(
+                    "{y}",
+                    &crate::i18n::refusal::forced_past(sh.session.lang, overridden),
+                )
                 .replace("{x}", r),
             Some(r) => x(Msg::SumForced, r),
             None => String::new(),
