@@ -1867,7 +1867,7 @@ fn the_form_flags_a_truck_whose_last_stay_left_positive() {
         r.press(KeyCode::Char('e'));
         let last_stay = match lang {
             Lang::En => "the positive of its last stay",
-            Lang::Zh => "上次停留的阳性结果",
+            Lang::Zh => "上次入场的阳性结果",
         };
         let s = r.screen(80, 24);
         assert!(s.contains(&format!("{bay} · {last_stay}")), "{lang}: {s}");

@@ -34,14 +34,16 @@ pub fn local_hm(t: DateTime<Utc>, tz: Tz) -> String {
 
 pub use crate::humanize::duration_in;
 
-/// "in 12m" or "5m late" ("12分后", "超时5分").
+/// "in 12m" or "5m late" ("12分后", "超时5分"). Lateness rounds up, as
+/// the interface's clocks board counts it: a clock just past due is "1m
+/// late", never "0m late".
 pub fn remaining(lang: Lang, d: Duration) -> String {
-    let m = if d < Duration::zero() {
-        CliMsg::Late
+    if d < Duration::zero() {
+        let late = d - Duration::seconds(59);
+        say(lang, CliMsg::Late, &[&duration_in(lang, late)])
     } else {
-        CliMsg::In
-    };
-    say(lang, m, &[&duration_in(lang, d)])
+        say(lang, CliMsg::In, &[&duration_in(lang, d)])
+    }
 }
 
 /// A catalogue text with `{0}`, `{1}`, … filled (`CliMsg::say`).
@@ -274,6 +276,8 @@ mod tests {
     fn durations_read_naturally() {
         assert_eq!(remaining(Lang::En, Duration::minutes(-5)), "5m late");
         assert_eq!(remaining(Lang::En, Duration::minutes(5)), "in 5m");
+        // Just past due is a minute late, as the clocks board says.
+        assert_eq!(remaining(Lang::En, Duration::seconds(-30)), "1m late");
         assert_eq!(
             remaining(Lang::Zh, Duration::minutes(-149)),
             "超时2小时29分"

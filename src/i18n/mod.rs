@@ -368,7 +368,7 @@ catalogue! {
     DepartNever => ("May not leave", "不得离场"),
     DepartEscortOnly => ("a positive result stands: it leaves only under an escort someone authorised (p: handoff, escort)", "阳性结果未解除：只能经授权护送离开（p：点对点，护送）"),
     LeftTheLot => ("left the lot", "已离场"),
-    ItsLastStay => ("the positive of its last stay", "上次停留的阳性结果"),
+    ItsLastStay => ("the positive of its last stay", "上次入场的阳性结果"),
     SelectHandoffToConfirm => ("select a handoff waiting for confirmation (confirm arrival)", "请选择待确认送达的交接"),
     SelectTruckToEscalate => ("select a truck's clock to report (escalate)", "请选择要上报的车辆"),
     PromptReceiver => ("Receiving vehicle (plate)", "接收车辆（车牌）"),
