@@ -1871,7 +1871,48 @@ fn the_form_flags_a_truck_whose_last_stay_left_positive() {
         };
         let s = r.screen(80, 24);
         assert!(s.contains(&format!("{bay} · {last_stay}")), "{lang}: {s}");
+        // Done, the message says which stay it reported.
+        r.typed("CDC told");
+        r.press(KeyCode::Enter);
+        let toast = r.app.shared.toast.as_ref().map(|t| t.text.clone());
+        assert!(
+            toast
+                .as_deref()
+                .is_some_and(|t| t.starts_with('✓') && t.ends_with(last_stay)),
+            "{lang}: {toast:?}"
+        );
     }
+}
+
+/// A sample's and a result's done messages say what was recorded: the
+/// test and when its result is due, the result.
+#[test]
+fn done_messages_say_what_was_recorded() {
+    let mut r = Rig::new(Lang::En);
+    r.arrive("晋D11111", Cargo::Other, 36.5, None);
+    r.go_to("晋D11111");
+    r.press(KeyCode::Char('s'));
+    r.press(KeyCode::Char('p'));
+    let toast = |r: &Rig| {
+        r.app
+            .shared
+            .toast
+            .as_ref()
+            .map(|t| t.text.clone())
+            .unwrap_or_default()
+    };
+    let t = toast(&r);
+    assert!(
+        t.contains("sample taken") && t.contains("PCR · due "),
+        "{t}"
+    );
+    r.press(KeyCode::Char('r'));
+    r.press(KeyCode::Char('n'));
+    let t = toast(&r);
+    assert!(
+        t.contains("result recorded") && t.contains("PCR negative"),
+        "{t}"
+    );
 }
 
 /// A prompt whose Enter does it (an escalation's note) says "confirm"; one

@@ -6,6 +6,7 @@
 use super::screens::{Cmd, Confirm, Planned, Prompt, PromptNext};
 use super::shared::Shared;
 use super::view::{bay_text, person_text};
+use crate::domain::event::Event;
 use crate::i18n::Msg;
 use crate::i18n::words::word;
 use crate::ops::{Note, Op, OpError, Outcome, Proposal, Refusal};
@@ -29,6 +30,11 @@ pub fn op_done(sh: &Shared, op: &Op, result: Result<Outcome, OpError>) -> Vec<Cm
                 .filter(|s| !s.is_empty())
                 .collect::<Vec<_>>()
                 .join(" ");
+            // What was recorded, where the plate alone does not say it.
+            if let Some(d) = detail(sh, op, &done) {
+                text.push_str(" · ");
+                text.push_str(&d);
+            }
             // What else happened is said on the same line.
             for note in &done.notes {
                 text.push_str(" · ");
@@ -136,6 +142,33 @@ pub fn op_done(sh: &Shared, op: &Op, result: Result<Outcome, OpError>) -> Vec<Cm
         }
     }
     out
+}
+
+/// What the main event recorded that the operator should see at once: a
+/// sample's test and due time ("PCR · due 17:10"), a result ("PCR
+/// negative"), and that an escalation reported the truck's last stay (its
+/// owed report) rather than the stay on site. As the event log says them.
+fn detail(sh: &Shared, op: &Op, done: &Outcome) -> Option<String> {
+    done.events.iter().find_map(|(_, e)| match (op, e) {
+        (Op::Sample { .. }, Event::SampleTaken { .. })
+        | (Op::Result { .. }, Event::ResultRecorded { .. }) => {
+            Some(super::screens::event_log::summary::summary(sh, e))
+        }
+        (Op::Escalate { plate, .. }, Event::Escalated { stay, .. }) => {
+            let on_site = sh
+                .snap
+                .lot
+                .bays
+                .iter()
+                .filter_map(|b| b.occupant.as_ref())
+                .find(|o| &o.plate == plate)
+                .map(|o| o.stay);
+            on_site
+                .is_some_and(|s| s != *stay)
+                .then(|| sh.t(Msg::ItsLastStay).to_string())
+        }
+        _ => None,
+    })
 }
 
 fn moves_truck(op: &Op) -> bool {
