@@ -1271,6 +1271,8 @@ fn a_truck_back_on_site_still_owes_the_report_of_its_earlier_positive() {
         "{:?}",
         out.events
     );
+    // The gate is told the report is still owed.
+    assert_eq!(out.notes, [Note::ReportOwed]);
     assert_eq!(detail(&lot, T).status, Status::Isolated);
     assert_eq!(alarm(&lot), gone, "back on site: the report is still owed");
     let out = lot.ok(escalate());
@@ -1298,6 +1300,8 @@ fn only_a_standing_positive_from_the_last_stay_flags_the_next_arrival() {
     let zone_on_return = |lot: &mut Lot| {
         lot.advance(Duration::hours(8));
         let out = lot.ok(arrive_op(arrival(T)));
+        // No report is owed for any of these: none is said.
+        assert!(out.notes.is_empty(), "{:?}", out.notes);
         out.bay.unwrap().zone()
     };
     // Cleared by a negative PCR after it left.
@@ -1367,13 +1371,15 @@ fn a_positive_carried_from_the_last_stay_stands_until_a_negative_pcr() {
     sampled(&mut lot, TestKind::Antigen, TestResult::Negative);
     assert_eq!(key(&lot.refused(release())), "positive_no_release");
     assert_eq!(next(&lot), Some(NextAction::TakeSample));
-    // Under escort, authorised: out, and flagged again on its return.
+    // Under escort, authorised: out, and flagged again on its return; the
+    // report owed for the first stay's positive is still owed, and said.
     lot.ok(escort_by());
     done(&mut lot);
     lot.ok(depart());
     lot.advance(Duration::hours(8));
     let out = lot.ok(arrive_op(arrival(T)));
     assert_eq!(out.bay.map(|b| b.zone()), Some(Zone::Isolation));
+    assert_eq!(out.notes, [Note::ReportOwed]);
     assert!(blockers(&mut lot, force()).contains(&carried));
     assert!(lot.store.check().unwrap().ok());
     // A negative PCR clears it: released, and out like any truck; the

@@ -548,6 +548,7 @@ fn after(o: &Outcome, lang: Lang, out: &mut dyn Write) -> Result<(), Failure> {
                 line(out, lang, CliMsg::NoteServiceClosed, &[&wd(lang, *kind)])?
             }
             Note::PositiveAfterDeparture => line(out, lang, CliMsg::NotePositiveLeft, &[&p])?,
+            Note::ReportOwed => line(out, lang, CliMsg::NoteReportOwed, &[&p])?,
         }
     }
     match &o.proposal {

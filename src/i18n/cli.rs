@@ -113,6 +113,7 @@ catalogue! {
         WhenArrived => ("when it reaches its destination: trucklot handoff {0} confirm", "送达目的地后：trucklot handoff {0} confirm"),
         HandoffConfirmed => ("{0}: handoff arrival at the destination confirmed{1}", "{0}：已确认交接送达目的地{1}"),
         ParenStay => (" (stay {0})", "（第 {0} 次停留）"),
+        NoteReportOwed => ("the positive of {0}'s last stay is still to be reported (trucklot escalate {0} --note … reports it first)", "{0} 上次入场的阳性结果尚未上报（trucklot escalate {0} --note … 会先上报它）"),
         NotePositiveLeft => ("{0} has left: report this positive (trucklot escalate {0} --note …); the clocks show it until then", "{0} 已离场：请上报此阳性结果（trucklot escalate {0} --note …）；上报前计时板持续提示"),
         NoteHolding => ("isolation is full: waiting on the holding list in {0} (trucklot isolate {1} --reason … when a bay frees)", "隔离区已满：在 {0} 列入等待隔离名单（有空位时：trucklot isolate {1} --reason …）"),
         NoteServiceClosed => ("closed the open {0} call", "已关闭未完成的{0}呼叫"),

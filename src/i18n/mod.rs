@@ -388,6 +388,7 @@ catalogue! {
     ProposeIsolateWaiting => ("Isolation bay free: isolate the waiting truck?", "隔离车位空出：隔离等待车辆？"),
     IsolationBayFree => ("isolation bay {bay} free: isolate {plate} (waiting)", "隔离车位 {bay} 空出：隔离 {plate}（等待中）"),
     FromHoldingList => ("from the holding list", "等待隔离名单"),
+    NoteReportOwed => ("its last stay's positive is still to be reported (clocks, e)", "上次入场的阳性结果尚未上报（计时板 e）"),
     NotePositiveLeft => ("it has left: report it (clocks, e)", "已离场：请上报（计时板 e）"),
     NoteHolding => ("isolation full: waiting on the holding list", "隔离区已满：列入等待隔离名单"),
     NoteServiceClosed => ("open {x} call closed at departure", "未完成的{x}呼叫已随离场关闭"),

@@ -150,6 +150,11 @@ pub(super) fn run(
     let bay = layout.bays[i].id.clone();
     let stay = w.tx.next_stay_id()?;
     let plate = a.plate.clone();
+    // Asked only of the rare truck that comes back with a positive.
+    let report_owed = positive_before
+        && w.tx
+            .owed_report(&plate)?
+            .is_some_and(|s| s.standing_positive().is_some());
     w.record(Event::Arrived {
         stay,
         arrival: a,
@@ -165,10 +170,12 @@ pub(super) fn run(
         bay: Some(bay),
         events: Vec::new(),
         proposal: None,
-        notes: if p.holding {
-            vec![Note::Holding]
-        } else {
-            vec![]
-        },
+        notes: [
+            p.holding.then_some(Note::Holding),
+            report_owed.then_some(Note::ReportOwed),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
     })
 }

@@ -213,6 +213,9 @@ pub enum Note {
     /// A positive result came back after the truck left: the case is to
     /// be reported (escalated), and the clocks say so until it is.
     PositiveAfterDeparture,
+    /// The truck is back, and the report owed for its last stay's positive
+    /// is still to be made (`escalate` makes it first).
+    ReportOwed,
 }
 
 /// Runs `op` in one transaction, as the client's action (`ctx.action`) or

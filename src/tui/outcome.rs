@@ -44,6 +44,7 @@ pub fn op_done(sh: &Shared, op: &Op, result: Result<Outcome, OpError>) -> Vec<Cm
                         .t(Msg::NoteServiceClosed)
                         .replace("{x}", sh.t(word(*kind))),
                     Note::PositiveAfterDeparture => sh.t(Msg::NotePositiveLeft).to_string(),
+                    Note::ReportOwed => sh.t(Msg::NoteReportOwed).to_string(),
                 });
             }
             out.push(Cmd::Toast(text, false));
