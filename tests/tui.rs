@@ -2107,3 +2107,31 @@ fn a_dialog_keeps_its_borders_over_chinese_text() {
         }
     }
 }
+
+/// At 80x24 the zone above the form stays on the suggested bay under the
+/// discard question, as under the form itself; only picking a bay on the
+/// map makes it follow the cursor.
+#[test]
+fn the_zone_above_a_narrow_form_stays_on_the_suggestion_under_a_dialog() {
+    let mut r = Rig::new(Lang::En);
+    r.press(KeyCode::Char('a'));
+    r.typed("晋D77777");
+    r.press(KeyCode::Tab);
+    r.typed("38.6");
+    let strip = |r: &Rig| {
+        r.screen(80, 24)
+            .lines()
+            .nth(1)
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(strip(&r).contains("Isolation"), "{}", r.screen(80, 24));
+    r.press(KeyCode::Esc);
+    assert!(
+        r.screen(80, 24)
+            .contains(&trucklot::i18n::Msg::DiscardFormTitle.text(Lang::En)[..10]),
+        "the discard question: {}",
+        r.screen(80, 24)
+    );
+    assert!(strip(&r).contains("Isolation"), "{}", r.screen(80, 24));
+}

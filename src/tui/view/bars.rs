@@ -227,14 +227,17 @@ pub fn toast(sh: &Shared, f: &mut Frame, body: Rect) {
         true => format!("{mark} {}", t.text),
         false => t.text.clone(),
     };
-    // A long message takes more lines rather than lose its end, which is
+    // A long refusal takes more lines rather than lose its end, which is
     // often what to do next ("…; it leaves only under an authorised
-    // escort"): up to three, over the bottom of the screen above it.
+    // escort"): up to three, over the bottom of the screen above it. A
+    // done message keeps to one line: it stays while the next truck is
+    // typed in, and must not cover the form's summary.
     let cut = if sh.session.ascii { "..." } else { "…" };
+    let max = if t.error { TOAST_LINES } else { 1 };
     let lines = crate::domain::text::wrap(
         &text,
         body.width.saturating_sub(2) as usize,
-        TOAST_LINES.min(body.height as usize),
+        max.min(body.height as usize),
         cut,
     );
     let height = lines.len().max(1) as u16;

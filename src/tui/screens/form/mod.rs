@@ -131,6 +131,8 @@ impl Layer for ArrivalForm {
 
     fn handle(&mut self, action: Action, key: Key, sh: &Shared) -> Vec<Cmd> {
         let mut out = Vec::new();
+        // Its own key again: whatever was above it has gone.
+        self.picking = false;
         match action {
             // Typed data is not thrown away on one key: ask, like Ctrl-C.
             Action::Back if self.is_dirty() => {
@@ -168,6 +170,7 @@ impl Layer for ArrivalForm {
                     purpose: PickPurpose::Arrival,
                     from_cursor: sh.cursor,
                 })));
+                self.picking = true;
                 return out;
             }
             Action::AddPerson => {
@@ -188,6 +191,7 @@ impl Layer for ArrivalForm {
     }
 
     fn insert(&mut self, c: char, sh: &Shared) -> Vec<Cmd> {
+        self.picking = false;
         if self.insert_char(c) {
             self.sync(sh);
         }
@@ -199,6 +203,7 @@ impl Layer for ArrivalForm {
     }
 
     fn picked(&mut self, bay: usize, sh: &Shared) {
+        self.picking = false;
         self.picked = Some(bay);
         self.sync(sh);
     }

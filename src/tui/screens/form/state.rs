@@ -48,6 +48,10 @@ pub struct ArrivalForm {
     pub history: Option<(Plate, bool)>,
     /// The plate last asked about (its answer may still be on its way).
     pub asked: Option<Plate>,
+    /// A bay is being picked on the map for it (`Space`): the zone shown
+    /// above a narrow form follows the cursor then, and only then; under
+    /// any other dialog (the discard question) it stays on the suggestion.
+    pub picking: bool,
 }
 
 impl Default for ArrivalForm {
@@ -76,6 +80,7 @@ impl Default for ArrivalForm {
             plan: None,
             history: None,
             asked: None,
+            picking: false,
         }
     }
 }

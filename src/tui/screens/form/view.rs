@@ -120,7 +120,14 @@ pub fn render(sh: &Shared, form: &ArrivalForm, f: &mut Frame, body: Rect, top: b
             .map(|l| Line::styled(l, summary_style)),
     );
     // The footer names the form's keys; the full list is for when there is room.
-    let focus = if top { plan.and_then(|p| p.bay) } else { None }.unwrap_or(sh.cursor);
+    // The suggestion, unless a bay is being picked on the map over it.
+    let following = !top && form.picking;
+    let focus = if following {
+        None
+    } else {
+        plan.and_then(|p| p.bay)
+    }
+    .unwrap_or(sh.cursor);
     // A zone of two rows needs less than the parking field.
     let focus_block = sh.layout.zone(sh.layout.bays[focus].zone);
     let focus_h = FOCUS_H.min(focus_block.rows.len() as u16 + 3);
