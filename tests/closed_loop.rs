@@ -1119,18 +1119,32 @@ fn a_passenger_with_a_fever_sends_the_truck_to_isolation_naming_them() {
     assert_eq!(d.venue_code, Some(true));
 }
 
+/// The plates of the clocks' "positive, not isolated" alarms.
+fn positive_not_isolated(lot: &Lot) -> Vec<String> {
+    let facts = lot.store.clock_facts().unwrap();
+    clocks::clocks(&facts, &Policy::default())
+        .into_iter()
+        .filter(|c| c.kind == ClockKind::PositiveNotIsolated)
+        .map(|c| c.truck.unwrap().plate.to_string())
+        .collect()
+}
+
+/// Whether the map marks `T`'s bay positive (asked of the whole lot and of
+/// the one bay: both must say the same).
+fn marked_positive(lot: &Lot) -> bool {
+    let bay = lot.bay_of(T).unwrap();
+    let i = lot.store.layout().find(&bay).unwrap();
+    let from_lot = lot.lot().bays[i].occupant.as_ref().unwrap().positive;
+    let one = lot.store.bay_view(&bay).unwrap().unwrap();
+    assert_eq!(one.occupant.unwrap().positive, from_lot);
+    from_lot
+}
+
 /// A positive truck the operator did not isolate is an alarm on the clocks
 /// from the first second, until it is isolated or a negative PCR clears it.
 #[test]
 fn a_positive_truck_outside_isolation_is_an_alarm_until_isolated() {
-    let alarm = |lot: &Lot| {
-        let facts = lot.store.clock_facts().unwrap();
-        clocks::clocks(&facts, &Policy::default())
-            .into_iter()
-            .filter(|c| c.kind == ClockKind::PositiveNotIsolated)
-            .map(|c| c.truck.unwrap().plate.to_string())
-            .collect::<Vec<_>>()
-    };
+    let alarm = positive_not_isolated;
     let mut lot = Lot::new();
     arrive(&mut lot);
     assert!(alarm(&lot).is_empty());
@@ -1154,19 +1168,14 @@ fn a_positive_truck_outside_isolation_is_an_alarm_until_isolated() {
     });
     assert!(alarm(&lot).is_empty());
     // Released after a negative PCR: cleared, no alarm.
-    let marked = |lot: &Lot| {
-        let bay = lot.bay_of(T).unwrap();
-        let i = lot.store.layout().find(&bay).unwrap();
-        let from_lot = lot.lot().bays[i].occupant.as_ref().unwrap().positive;
-        let one = lot.store.bay_view(&bay).unwrap().unwrap();
-        assert_eq!(one.occupant.unwrap().positive, from_lot);
-        from_lot
-    };
-    assert!(marked(&lot), "the map marks it positive");
+    assert!(marked_positive(&lot), "the map marks it positive");
     sampled(&mut lot, TestKind::Pcr, TestResult::Negative);
     lot.ok(release());
     assert!(alarm(&lot).is_empty());
-    assert!(!marked(&lot), "nor the map, once a negative PCR cleared it");
+    assert!(
+        !marked_positive(&lot),
+        "nor the map, once a negative PCR cleared it"
+    );
     // Another truck: positive, not isolated, then a negative PCR clears it.
     let other = "晋D20002";
     lot.arrive(other);
@@ -1387,21 +1396,13 @@ fn a_positive_carried_from_the_last_stay_stands_until_a_negative_pcr() {
     sampled(&mut lot, TestKind::Pcr, TestResult::Negative);
     assert_ne!(next(&lot), Some(NextAction::TakeSample));
     lot.ok(release());
-    let i = lot.store.layout().find(&lot.bay_of(T).unwrap()).unwrap();
-    assert!(!lot.lot().bays[i].occupant.as_ref().unwrap().positive);
+    assert!(!marked_positive(&lot));
     lot.clear_and_depart(T);
     assert!(lot.store.check().unwrap().ok());
 
     // Put in a parking bay against the checks: an alarm until isolated,
     // and no override lets it out.
-    let alarm = |lot: &Lot| {
-        let facts = lot.store.clock_facts().unwrap();
-        clocks::clocks(&facts, &Policy::default())
-            .into_iter()
-            .filter(|c| c.kind == ClockKind::PositiveNotIsolated)
-            .map(|c| c.truck.unwrap().plate.to_string())
-            .collect::<Vec<_>>()
-    };
+    let alarm = positive_not_isolated;
     let mut lot = forced_out_then_antigen_positive();
     lot.advance(Duration::hours(1));
     let out = lot.ok(Op::Arrive {
@@ -1413,8 +1414,8 @@ fn a_positive_carried_from_the_last_stay_stands_until_a_negative_pcr() {
     assert_eq!(parked.zone(), Zone::Parking);
     assert_eq!(alarm(&lot), [T]);
     // The map marks its bay positive.
-    let i = lot.store.layout().find(&parked).unwrap();
-    assert!(lot.lot().bays[i].occupant.as_ref().unwrap().positive);
+    assert_eq!(lot.bay_of(T), Some(parked));
+    assert!(marked_positive(&lot));
     lot.cleared(T);
     assert_eq!(blockers(&mut lot, force()), [carried]);
     lot.ok(Op::Isolate {

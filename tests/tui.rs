@@ -157,6 +157,11 @@ impl Rig {
     fn events(&self) -> i64 {
         self.store.event_count().unwrap()
     }
+
+    /// The status line's message, if one stands.
+    fn toast(&self) -> String {
+        tui_rig::toast(&self.app)
+    }
 }
 
 trait NowUtc {
@@ -1874,12 +1879,10 @@ fn the_form_flags_a_truck_whose_last_stay_left_positive() {
         // Done, the message says which stay it reported.
         r.typed("CDC told");
         r.press(KeyCode::Enter);
-        let toast = r.app.shared.toast.as_ref().map(|t| t.text.clone());
+        let toast = r.toast();
         assert!(
-            toast
-                .as_deref()
-                .is_some_and(|t| t.starts_with('✓') && t.ends_with(last_stay)),
-            "{lang}: {toast:?}"
+            toast.starts_with('✓') && toast.ends_with(last_stay),
+            "{lang}: {toast}"
         );
     }
 }
@@ -1893,22 +1896,14 @@ fn done_messages_say_what_was_recorded() {
     r.go_to("晋D11111");
     r.press(KeyCode::Char('s'));
     r.press(KeyCode::Char('p'));
-    let toast = |r: &Rig| {
-        r.app
-            .shared
-            .toast
-            .as_ref()
-            .map(|t| t.text.clone())
-            .unwrap_or_default()
-    };
-    let t = toast(&r);
+    let t = r.toast();
     assert!(
         t.contains("sample taken") && t.contains("PCR · due "),
         "{t}"
     );
     r.press(KeyCode::Char('r'));
     r.press(KeyCode::Char('n'));
-    let t = toast(&r);
+    let t = r.toast();
     assert!(
         t.contains("result recorded") && t.contains("PCR negative"),
         "{t}"

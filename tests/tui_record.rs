@@ -131,12 +131,7 @@ impl Rig {
     }
 
     fn toast(&self) -> String {
-        self.app
-            .shared
-            .toast
-            .as_ref()
-            .map(|t| t.text.clone())
-            .unwrap_or_default()
+        tui_rig::toast(&self.app)
     }
 
     fn log(&self) -> &trucklot::tui::screens::EventLog {

@@ -96,6 +96,15 @@ pub fn key(app: &mut App, code: KeyCode, ctrl: bool) {
     app.key(&KeyEvent::new(code, mods));
 }
 
+/// The status line's message, if one stands ("" if none).
+pub fn toast(app: &App) -> String {
+    app.shared
+        .toast
+        .as_ref()
+        .map(|t| t.text.clone())
+        .unwrap_or_default()
+}
+
 /// The app drawn at `w`×`h`.
 pub fn buffer(app: &App, w: u16, h: u16) -> Buffer {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
