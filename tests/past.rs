@@ -175,6 +175,24 @@ fn the_lot_at_every_past_moment_equals_a_replay_up_to_it() {
         .unwrap();
     assert_eq!(d2.pending, vec![TestKind::Antigen]);
     assert!(!d2.positive);
+    // A negative PCR clears the positive from then on, not before.
+    assert!(lot.bay_of("晋D10002").is_some(), "still on site");
+    lot.ok(sample_op("晋D10002", TestKind::Pcr));
+    lot.advance(Duration::minutes(30));
+    lot.ok(result_op("晋D10002", TestKind::Pcr, TestResult::Negative));
+    let cleared = lot.now();
+    let positive_then = |at| {
+        lot.store
+            .lot_at(at)
+            .unwrap()
+            .occupants
+            .iter()
+            .find(|o| o.plate.as_str() == "晋D10002")
+            .unwrap()
+            .positive
+    };
+    assert!(positive_then(cleared - Duration::minutes(1)));
+    assert!(!positive_then(cleared + Duration::minutes(1)));
     // And `check` agrees that the stretches are what the log says.
     assert!(lot.store.check().unwrap().ok());
 }

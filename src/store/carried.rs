@@ -85,11 +85,13 @@ pub(super) fn weighed(db: Db<'_>, stay: i64) -> Result<Vec<Dated>> {
 }
 
 /// Whether a positive stands for `stay` (the domain's rule, asked of what
-/// `weighed` finds): asked only of the few stays with a positive on record
-/// (`stays.positive_at`), since most have none.
-pub(super) fn positive_stands(db: Db<'_>, stay: i64) -> Result<bool> {
+/// `weighed` finds), now or, with `at`, as it stood then (the results
+/// recorded by then): asked only of the few stays with a positive on
+/// record, since most have none.
+pub(super) fn positive_stands(db: Db<'_>, stay: i64, at: Option<DateTime<Utc>>) -> Result<bool> {
     let tests: Vec<_> = weighed(db, stay)?
         .into_iter()
+        .filter(|&(_, _, when)| at.is_none_or(|at| when <= at))
         .map(|(test, result, _)| (test, result))
         .collect();
     Ok(standing_positive(&tests).is_some())

@@ -28,7 +28,8 @@ pub struct PastOccupant {
     pub since: DateTime<Utc>,
     /// Tests sampled and without a result at that moment.
     pub pending: Vec<TestKind>,
-    /// A positive result was on record at that moment.
+    /// A positive result stood at that moment: its own, or one carried
+    /// from the truck's last stay, not yet cleared by a negative PCR.
     pub positive: bool,
     /// The stay's cargo, driver and arrival (from the stay's row), for the
     /// interface's map; not part of `at --json` (which names no driver).
@@ -106,13 +107,15 @@ impl Store {
                       WHERE x.stay = o.stay AND x.taken_at <= ?1
                         AND (x.result_at IS NULL OR x.result_at > ?1)),
                     EXISTS (SELECT 1 FROM samples x WHERE x.stay = o.stay
-                             AND x.result = 'positive' AND x.result_at <= ?1),
+                             AND x.result = 'positive' AND x.result_at <= ?1)
+                        OR {carries},
                     s.cargo, s.driver, s.arrived_at,
                     (SELECT min(due_at) FROM samples x
                       WHERE x.stay = o.stay AND x.taken_at <= ?1
                         AND (x.result_at IS NULL OR x.result_at > ?1))
                FROM occupancy o JOIN stays s ON s.id = o.stay
-              WHERE o.from_at <= ?1 AND (o.to_at IS NULL OR o.to_at > ?1)"
+              WHERE o.from_at <= ?1 AND (o.to_at IS NULL OR o.to_at > ?1)",
+                carries = super::carried::carries_positive("s.findings"),
             ),
             args![&t],
             |r| {
@@ -136,6 +139,12 @@ impl Store {
                 })
             },
         )?;
+        // Of those that had a positive (or carried one) by then, the
+        // domain's rule says whether it still stood then, as the map says
+        // it of the lot now.
+        for o in occupants.iter_mut().filter(|o| o.positive) {
+            o.positive = super::carried::positive_stands(db, o.stay.0, Some(at))?;
+        }
         let order = |b: &BayId| self.layout.find(b).unwrap_or(usize::MAX);
         occupants.sort_by_key(|o| order(&o.bay));
         let mut closed = self.db().query(

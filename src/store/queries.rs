@@ -361,7 +361,7 @@ impl Store {
     /// stands: one cleared by a negative PCR is no longer shown positive.
     fn positive_still_stands(&self, view: &mut BayView) -> Result<()> {
         if let Some(o) = view.occupant.as_mut().filter(|o| o.positive) {
-            o.positive = super::carried::positive_stands(self.db(), o.stay.0)?;
+            o.positive = super::carried::positive_stands(self.db(), o.stay.0, None)?;
         }
         Ok(())
     }
