@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::bay::{BayId, Zone};
 use super::event::{HandoffMode, ServiceKind, StayId, TestKind, TestResult};
 use super::plate::Plate;
-use super::policy::{CheckFlag, Finding, Policy};
+use super::policy::{Finding, Policy};
 use super::stay::{Status, standing_positive};
 
 /// A truck on site, as a clock refers to it.
@@ -44,6 +44,10 @@ pub struct Isolation {
     pub results_since: Vec<(TestKind, TestResult)>,
     /// Every result of the stay, oldest first.
     pub results: Vec<(TestKind, TestResult)>,
+    /// What the stay carries from the truck's last stay (`StayState::
+    /// carried`): that stay's results when its positive still stood at the
+    /// gate; empty otherwise.
+    pub carried: Vec<(TestKind, TestResult)>,
     /// Who the gate checks flagged (the reason, when `reason` is none).
     pub findings: Vec<Finding>,
     /// The names of the people in the cab, by person number.
@@ -323,18 +327,15 @@ pub struct IsolationRow {
     pub next: NextAction,
 }
 
-/// Flagged at the gate for a positive of its last stay that no negative
-/// PCR has cleared here: only a PCR can (a negative antigen does not), and
-/// a release is refused until then, so the next step is a sample, not a
-/// review.
+/// A positive carried from the truck's last stay still stands (the one
+/// rule, `standing_positive`, asked of what it carries and then its own
+/// results): only a negative PCR clears it, and a release is refused until
+/// then, so the next step is a sample, not a review.
 fn carries_positive(i: &Isolation) -> bool {
-    i.findings
-        .iter()
-        .any(|f| f.flag == CheckFlag::PositiveBefore)
-        && !i
-            .results
-            .iter()
-            .any(|&(t, r)| t == TestKind::Pcr && r == TestResult::Negative)
+    !i.carried.is_empty() && {
+        let all: Vec<_> = i.carried.iter().chain(&i.results).copied().collect();
+        standing_positive(&all).is_some()
+    }
 }
 
 /// The shift lead's board: every isolated truck, longest held first.
@@ -455,6 +456,7 @@ mod tests {
                 escalation: None,
                 results_since: vec![],
                 results: vec![],
+                carried: vec![],
                 findings: vec![],
                 names: vec![],
             }],
@@ -525,6 +527,25 @@ mod tests {
                 .key(),
             "review"
         );
+        // A positive carried from the last stay: a negative antigen does
+        // not clear it, so a sample is next; a negative PCR, there (late)
+        // or here, does.
+        f.isolations[0].carried = vec![(TestKind::Antigen, TestResult::Positive)];
+        assert_eq!(
+            isolation_board(&f, &p, t(3, 0))[0].next.key(),
+            "take_sample"
+        );
+        f.isolations[0]
+            .carried
+            .push((TestKind::Pcr, TestResult::Negative));
+        assert_eq!(isolation_board(&f, &p, t(3, 0))[0].next.key(), "review_at");
+        f.isolations[0].carried.pop();
+        f.isolations[0]
+            .results
+            .push((TestKind::Pcr, TestResult::Negative));
+        assert_eq!(isolation_board(&f, &p, t(3, 0))[0].next.key(), "review_at");
+        f.isolations[0].results.clear();
+        f.isolations[0].carried.clear();
         f.isolations[0]
             .results
             .push((TestKind::Pcr, TestResult::Positive));

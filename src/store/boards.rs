@@ -118,11 +118,15 @@ impl Store {
                     escalation: r.opt_string(5)?,
                     results_since: Vec::new(),
                     results: Vec::new(),
+                    carried: Vec::new(),
                     findings: decode(serde_json::from_str(r.text(8)?))?,
                     names: Vec::new(),
                 })
             },
         )?;
+        for i in &mut facts.isolations {
+            i.carried = carried::carried_by(self.db(), i.truck.stay.0, &i.findings, None)?;
+        }
         // The names and results of every truck on the board in two queries,
         // not two per truck. `CROSS JOIN` keeps the few stays under
         // isolation (their partial index) as the outer loop: left to

@@ -15,6 +15,7 @@ use super::conn::{Db, args};
 use super::queries::decode;
 use super::{Result, parse_ts};
 use crate::domain::event::{TestKind, TestResult};
+use crate::domain::policy::{CheckFlag, Finding};
 use crate::domain::stay::standing_positive;
 
 /// The condition, on a stays row's `findings` column (a JSON list), that
@@ -95,6 +96,25 @@ pub(super) fn positive_stands(db: Db<'_>, stay: i64, at: Option<DateTime<Utc>>) 
         .map(|(test, result, _)| (test, result))
         .collect();
     Ok(standing_positive(&tests).is_some())
+}
+
+/// What a stay whose gate checks found `findings` carries (`carried`),
+/// without the times, as recorded by `at` (`None`: now); nothing, without
+/// a look, when its arrival carried no positive.
+pub(super) fn carried_by(
+    db: Db<'_>,
+    stay: i64,
+    findings: &[Finding],
+    at: Option<DateTime<Utc>>,
+) -> Result<Vec<(TestKind, TestResult)>> {
+    if !findings.iter().any(|f| f.flag == CheckFlag::PositiveBefore) {
+        return Ok(Vec::new());
+    }
+    Ok(carried(db, stay)?
+        .into_iter()
+        .filter(|&(_, _, when)| at.is_none_or(|at| when <= at))
+        .map(|(test, result, _)| (test, result))
+        .collect())
 }
 
 /// A stay's own results, oldest first, with when each came.

@@ -15,7 +15,7 @@ use crate::domain::bay::{BayId, Zone};
 use crate::domain::clocks::{Isolation, PendingSample, TruckRef};
 use crate::domain::event::{StayId, TestKind, TestResult};
 use crate::domain::plate::Plate;
-use crate::domain::policy::Cargo;
+use crate::domain::policy::{Cargo, Finding};
 use crate::domain::stay::Status;
 
 /// A truck in a bay at the moment asked about.
@@ -301,6 +301,7 @@ impl Store {
                 Ok(x.as_deref().map(parse_ts).transpose()?.filter(|w| *w <= at))
             };
             let since = known(f.isolated_at)?.unwrap_or(o.since);
+            let findings: Vec<Finding> = decode(serde_json::from_str(&f.findings))?;
             let escalated_at = known(f.escalated_at)?;
             out.isolations.push(Isolation {
                 truck: truck(o),
@@ -316,7 +317,8 @@ impl Store {
                     .map(|&(k, r, _)| (k, r))
                     .collect(),
                 results: f.results.into_iter().map(|(k, r, _)| (k, r)).collect(),
-                findings: decode(serde_json::from_str(&f.findings))?,
+                carried: super::carried::carried_by(self.db(), o.stay.0, &findings, Some(at))?,
+                findings,
                 names: f.names,
             });
         }
