@@ -6,8 +6,9 @@
 //! it, recorded there (a late result) or here: so the last stay's results,
 //! and what that stay carried in turn, count before the new stay's own.
 //! Read for the rules (`StayState::carried`), for the clocks' trucks on
-//! site with a positive and for the map's positive bays. What the rule is belongs to `domain::stay`; this
-//! module only finds the rows.
+//! site with a positive, for the isolation board and for the map's
+//! positive bays. What the rule is belongs to `domain::stay`; this module
+//! only finds the rows.
 
 use chrono::{DateTime, Utc};
 

@@ -157,12 +157,8 @@ fn detail(sh: &Shared, op: &Op, done: &Outcome) -> Option<String> {
         }
         (Op::Escalate { plate, .. }, Event::Escalated { stay, .. }) => {
             let on_site = sh
-                .snap
-                .lot
-                .bays
-                .iter()
-                .filter_map(|b| b.occupant.as_ref())
-                .find(|o| &o.plate == plate)
+                .bay_of_plate(plate)
+                .and_then(|b| sh.occupant(b))
                 .map(|o| o.stay);
             on_site
                 .is_some_and(|s| s != *stay)
