@@ -246,7 +246,7 @@ fn every_command_speaks_chinese_and_keeps_what_people_typed() {
     run(&["close", "P-01-01", "--reason", "路面破损"], 0);
     run(&["open", "P-01-01"], 0);
     let show = run(&["show", "晋D12345"], 0);
-    assert!(show.contains("第 1 次停留"), "{show}");
+    assert!(show.contains("停留编号 1"), "{show}");
     assert!(show.contains("隔离中"), "{show}");
     assert!(show.contains("核酸"), "{show}");
     assert!(show.contains("待结果"), "{show}");

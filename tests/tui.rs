@@ -1908,6 +1908,18 @@ fn done_messages_say_what_was_recorded() {
         t.contains("result recorded") && t.contains("PCR negative"),
         "{t}"
     );
+    // A forced departure says what it went past and why.
+    r.press(KeyCode::Char('d'));
+    r.press(KeyCode::Enter);
+    r.typed("driver ill");
+    r.press(KeyCode::Enter);
+    // "Force departure (recorded)?"
+    r.press(KeyCode::Enter);
+    let t = r.toast();
+    assert!(
+        t.contains("departed") && t.contains("forced past a missing sample: driver ill"),
+        "{t}"
+    );
 }
 
 /// A prompt whose Enter does it (an escalation's note) says "confirm"; one
@@ -2129,4 +2141,51 @@ fn the_zone_above_a_narrow_form_stays_on_the_suggestion_under_a_dialog() {
         r.screen(80, 24)
     );
     assert!(strip(&r).contains("Isolation"), "{}", r.screen(80, 24));
+}
+
+/// Another terminal takes the bay the form suggested between the form and
+/// Enter: the truck goes to the next best bay, and the done message says
+/// the suggestion was taken rather than leave the operator to notice.
+#[test]
+fn an_arrival_says_when_its_suggested_bay_was_taken_meanwhile() {
+    let mut r = Rig::new(Lang::En);
+    r.form_start("晋D11111", "36.5", 'g');
+    let shown = match r.app.screens.last() {
+        Some(trucklot::tui::screens::Screen::Form(f)) => r.app.shared.layout.bays
+            [f.plan.as_ref().unwrap().bay.unwrap()]
+        .id
+        .clone(),
+        other => panic!("{other:?}"),
+    };
+    // Committed elsewhere; this terminal has not looked again yet.
+    let other = trucklot::ops::Ctx {
+        action: None,
+        operator: "李",
+        terminal: "gate-2",
+        clock: &r.clock,
+        policy: &r.policy,
+    };
+    trucklot::ops::execute(
+        &mut r.store,
+        &other,
+        &Op::Arrive {
+            arrival: arrival("晋D22222", Cargo::Other, 36.5, HealthCode::Green),
+            bay: Some(shown.clone()),
+            override_reason: None,
+        },
+    )
+    .unwrap();
+    r.press(KeyCode::Enter);
+    let t = r.toast();
+    assert!(
+        t.starts_with('✓')
+            && t.contains(&format!("{shown}, the bay suggested, was taken meanwhile")),
+        "{t}"
+    );
+    assert_ne!(r.bay_of("晋D11111"), shown.to_string());
+    // Without a race, nothing of the kind is said.
+    r.form_start("晋D33333", "36.5", 'g');
+    r.press(KeyCode::Enter);
+    let t = r.toast();
+    assert!(t.starts_with('✓') && !t.contains("meanwhile"), "{t}");
 }

@@ -457,7 +457,7 @@ fn walk(lang: Lang, ascii: bool) -> Vec<(String, Buffer, Buffer)> {
     };
     let err = ops::execute(&mut r.store, &ctx, &refused);
     assert!(err.is_err());
-    r.app.op_done(&refused, err);
+    r.app.op_done(&refused, err, None);
     shot(&r, "toast: refused");
     r.esc_all();
     // The boards.

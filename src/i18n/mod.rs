@@ -347,6 +347,7 @@ catalogue! {
     ConfirmKeys => ("Enter confirm · Esc cancel", "Enter 确认 · Esc 取消"),
     CloseKeys => ("Enter/Esc close", "Enter/Esc 关闭"),
     LookAgainKeys => ("Enter look again · Esc cancel", "Enter 重新查找 · Esc 取消"),
+    SuggestionTaken => ("{bay}, the bay suggested, was taken meanwhile", "建议的车位 {bay} 刚被占用，已改停此车位"),
     BayTakenMeanwhile => ("{bay} was taken meanwhile by {plate}", "车位 {bay} 刚被 {plate} 占用"),
     BayClosedMeanwhile => ("{bay} was closed meanwhile ({x})", "车位 {bay} 刚被关闭（{x}）"),
     OfferedInstead => (": {bay} is offered instead", "，改为 {bay}"),

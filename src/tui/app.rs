@@ -424,9 +424,20 @@ impl App {
     }
 
     /// Called by the loop with the result of an `Effect::Run`.
-    pub fn op_done(&mut self, op: &Op, result: Result<Outcome, OpError>) {
-        let cmds = super::outcome::op_done(&self.shared, op, result);
+    /// `shown`: what the arrival form showed as its suggestion when the
+    /// operation was sent (`suggestion_shown`), to say so if another
+    /// terminal took that bay before it ran.
+    pub fn op_done(&mut self, op: &Op, result: Result<Outcome, OpError>, shown: Option<usize>) {
+        let cmds = super::outcome::op_done(&self.shared, op, result, shown);
         self.apply(cmds);
+    }
+
+    /// The bay the arrival form shows as its suggestion, if a form is open.
+    pub fn suggestion_shown(&self) -> Option<usize> {
+        self.screens.iter().rev().find_map(|s| match s {
+            Screen::Form(f) => f.plan.as_ref().and_then(|p| p.bay),
+            _ => None,
+        })
     }
 
     /// The store's answer to "what stands between this truck and the gate

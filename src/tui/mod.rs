@@ -449,6 +449,8 @@ pub fn run_effects(app: &mut App, store: &mut Store, ctx: &Ctx<'_>) -> bool {
     for effect in effects {
         match effect {
             Effect::Run(op) => {
+                // Read before the lot is read again after the operation.
+                let shown = app.suggestion_shown();
                 // The same action again after a lost connection keeps its
                 // id: if the first try was committed, this one is told so.
                 let action = app.action_for(&op);
@@ -465,7 +467,7 @@ pub fn run_effects(app: &mut App, store: &mut Store, ctx: &Ctx<'_>) -> bool {
                 if result.is_ok() {
                     refresh(store, app);
                 }
-                app.op_done(&op, result);
+                app.op_done(&op, result, shown);
             }
             Effect::LoadDetail(stay) => match store.stay_detail(stay) {
                 Ok(d) => app.set_detail(d),

@@ -12,7 +12,14 @@ use crate::i18n::words::word;
 use crate::ops::{Note, Op, OpError, Outcome, Proposal, Refusal};
 
 /// What an operation's result does to the screen.
-pub fn op_done(sh: &Shared, op: &Op, result: Result<Outcome, OpError>) -> Vec<Cmd> {
+/// `promised`: the bay an arrival's form showed as its suggestion when it
+/// was sent.
+pub fn op_done(
+    sh: &Shared,
+    op: &Op,
+    result: Result<Outcome, OpError>,
+    promised: Option<usize>,
+) -> Vec<Cmd> {
     let mut out = Vec::new();
     match result {
         Ok(done) => {
@@ -34,6 +41,18 @@ pub fn op_done(sh: &Shared, op: &Op, result: Result<Outcome, OpError>) -> Vec<Cm
             if let Some(d) = detail(sh, op, &done) {
                 text.push_str(" · ");
                 text.push_str(&d);
+            }
+            // The suggestion shown was taken by another terminal before
+            // Enter: the operation put the truck in the next best bay, and
+            // says so rather than leave the operator to notice.
+            if let (Op::Arrive { bay: None, .. }, Some(shown), Some(got)) = (
+                op,
+                promised.map(|i| &sh.layout.bays[i].id),
+                done.bay.as_ref(),
+            ) && shown != got
+            {
+                text.push_str(" · ");
+                text.push_str(&sh.t(Msg::SuggestionTaken).replace("{bay}", shown.as_str()));
             }
             // What else happened is said on the same line.
             for note in &done.notes {
@@ -147,14 +166,20 @@ pub fn op_done(sh: &Shared, op: &Op, result: Result<Outcome, OpError>) -> Vec<Cm
 
 /// What the main event recorded that the operator should see at once: a
 /// sample's test and due time ("PCR · due 17:10"), a result ("PCR
-/// negative"), and that an escalation reported the truck's last stay (its
-/// owed report) rather than the stay on site. As the event log says them.
+/// negative"), what a forced departure went past and why, and that an
+/// escalation reported the truck's last stay (its owed report) rather than
+/// the stay on site. As the event log says them.
 fn detail(sh: &Shared, op: &Op, done: &Outcome) -> Option<String> {
     done.events.iter().find_map(|(_, e)| match (op, e) {
         (Op::Sample { .. }, Event::SampleTaken { .. })
-        | (Op::Result { .. }, Event::ResultRecorded { .. }) => {
-            Some(super::screens::event_log::summary::summary(sh, e))
-        }
+        | (Op::Result { .. }, Event::ResultRecorded { .. })
+        | (
+            Op::Depart {
+                force_reason: Some(_),
+                ..
+            },
+            Event::Departed { .. },
+        ) => Some(super::screens::event_log::summary::summary(sh, e)),
         (Op::Escalate { plate, .. }, Event::Escalated { stay, .. }) => {
             let on_site = sh
                 .bay_of_plate(plate)
