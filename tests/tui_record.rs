@@ -551,7 +551,18 @@ fn the_isolation_board_at_a_past_moment_is_the_board_as_it_was() {
     let board = r.screen(160, 45);
     assert!(board.contains("晋D12345"), "{board}");
     assert!(board.contains("fever at recheck"), "{board}");
-    // Nothing can be decided on a past board.
+    // Nothing can be decided on a past board, and its footer offers
+    // nothing of the kind (the help still lists the keys).
+    let foot = r
+        .screen(160, 45)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        foot.contains("go to bay") && !foot.contains("release") && !foot.contains("escalate"),
+        "{foot}"
+    );
     r.key(KeyCode::Char('u'));
     assert!(r.toast().starts_with("read only"), "{}", r.toast());
     assert_eq!(r.app.mode(), Mode::Isolation);

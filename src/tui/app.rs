@@ -582,7 +582,8 @@ impl App {
         let top_screen = self.screens.last();
         let hint = top_screen.and_then(|s| s.hint(sh));
         let key_help = |a| top_screen.and_then(|s| s.key_help(a));
-        bars::footer(sh, self.mode(), hint, &key_help, f, foot);
+        let inert = |a| top_screen.is_some_and(|s| s.inert(a, sh));
+        bars::footer(sh, self.mode(), hint, &key_help, &inert, f, foot);
         let n = self.screens.len();
         // A board replaces the map; everything else draws over it.
         match self.screens.iter().rposition(|s| s.replaces_map()) {

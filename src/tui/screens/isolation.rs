@@ -95,6 +95,16 @@ impl Layer for IsolationBoard {
         Mode::Isolation
     }
 
+    /// At a past moment the board is read only: its decisions (and the
+    /// clocks of now) do nothing.
+    fn inert(&self, action: Action, sh: &Shared) -> bool {
+        sh.past.is_some()
+            && matches!(
+                action,
+                Action::Clocks | Action::Release | Action::Escalate | Action::Handoff
+            )
+    }
+
     fn handle(&mut self, action: Action, _key: Key, sh: &Shared) -> Vec<Cmd> {
         match action {
             Action::Back => return vec![Cmd::Pop],
@@ -120,8 +130,8 @@ impl Layer for IsolationBoard {
                     return vec![Cmd::Pop, Cmd::Cursor(bay)];
                 }
             }
-            Action::Clocks | Action::Release | Action::Escalate | Action::Handoff
-                if let Some(at) = sh.past =>
+            a if self.inert(a, sh)
+                && let Some(at) = sh.past =>
             {
                 return vec![Cmd::error(
                     sh.t(Msg::PastReadOnly)

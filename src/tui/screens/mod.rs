@@ -190,6 +190,13 @@ pub trait Layer {
     fn key_help(&self, _action: Action) -> Option<Msg> {
         None
     }
+
+    /// A key of this screen's mode that can do nothing here now (a board
+    /// at a past moment is read only): the footer leaves it out; the help
+    /// still lists it, and pressing it says why not.
+    fn inert(&self, _action: Action, _sh: &Shared) -> bool {
+        false
+    }
 }
 
 /// The list of screens: one line each.
@@ -231,6 +238,9 @@ macro_rules! screens {
             }
             fn key_help(&self, action: Action) -> Option<Msg> {
                 match self { $(Screen::$name(s) => s.key_help(action),)* }
+            }
+            fn inert(&self, action: Action, sh: &Shared) -> bool {
+                match self { $(Screen::$name(s) => s.inert(action, sh),)* }
             }
         }
     };

@@ -124,12 +124,14 @@ pub fn status_line(sh: &Shared, f: &mut Frame, area: Rect) {
 /// The footer: this screen's main keys, from the keymap.
 /// `hint`: a line before the keys (what a bay is picked for);
 /// `key_help`: the top screen's own word for a key, where it has one
-/// (`Layer::key_help`), else the table's.
+/// (`Layer::key_help`), else the table's; `inert`: a key that can do
+/// nothing there now (`Layer::inert`), left out.
 pub fn footer(
     sh: &Shared,
     mode: keymap::Mode,
     hint: Option<String>,
     key_help: &dyn Fn(keymap::Action) -> Option<Msg>,
+    inert: &dyn Fn(keymap::Action) -> bool,
     f: &mut Frame,
     area: Rect,
 ) {
@@ -160,7 +162,9 @@ pub fn footer(
     };
     let entry_w =
         |b: &keymap::Binding| b.keys[0].label_in(sh.session.lang).width() + help(b).width() + 4;
-    let footer: Vec<&keymap::Binding> = keymap::bindings(mode).filter(|b| b.footer).collect();
+    let footer: Vec<&keymap::Binding> = keymap::bindings(mode)
+        .filter(|b| b.footer && !inert(b.action))
+        .collect();
     let reserved: usize = footer
         .iter()
         .filter(|b| always(b))
