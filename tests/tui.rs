@@ -707,6 +707,10 @@ fn a_plate_already_on_site_is_named_with_its_bay_as_you_type() {
     r.typed("晋d 12345");
     let s = r.screen(160, 45);
     assert!(s.contains("already on site, in P-01-60"), "{s}");
+    // Enter at once says that, not what else the form lacks.
+    r.press(KeyCode::Enter);
+    let t = r.toast();
+    assert!(t.contains("is already on site, in bay P-01-60"), "{t}");
     r.press(KeyCode::Tab);
     r.typed("36.5");
     r.press(KeyCode::Tab);

@@ -90,6 +90,20 @@ impl ArrivalForm {
     }
 
     fn submit(&mut self, sh: &Shared) -> Vec<Cmd> {
+        // A truck already on site: nothing to register, whatever else the
+        // form lacks; said first, as the plate's line and the summary say.
+        if let (Some(bay), Ok(plate)) = (self.on_site(sh), self.plate_value()) {
+            self.focus = Field::Plate;
+            // The operation's own refusal, word for word.
+            let refusal = crate::ops::OpError::Refused(crate::ops::Refusal::AlreadyOnSite {
+                plate,
+                bay: sh.layout.bays[bay].id.to_string(),
+            });
+            return vec![Cmd::error(crate::i18n::refusal::text(
+                sh.session.lang,
+                &refusal,
+            ))];
+        }
         if let Some((field, err)) = self.first_problem() {
             let text = format!("{}: {}", field.label_text(sh.session.lang), err.text(sh));
             self.focus = field;
