@@ -94,7 +94,7 @@ catalogue! {
     ModePickBay => ("Pick a bay", "选择车位"),
     ModeSearch => ("Search", "查找"),
     ModeConfirm => ("Confirm", "确认"),
-    ModePrompt => ("Reason", "原因"),
+    ModePrompt => ("A typed answer (a reason, a note, a name, a time)", "输入（原因、备注、姓名、时间）"),
     ModeMenu => ("Choose", "选择"),
     ModeHelp => ("Help", "帮助"),
     ModeClocks => ("Clocks", "计时"),
