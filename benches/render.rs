@@ -89,7 +89,7 @@ fn busy_app() -> (tempfile::TempDir, App) {
         lang: Lang::En,
         ascii: false,
         color: true,
-        tz: chrono_tz::Asia::Shanghai,
+        tz: trucklot::tz::Tz::shanghai(),
         gates: vec!["east".into(), "west".into()],
         gate: "east".into(),
         province: '晋',

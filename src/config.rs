@@ -8,14 +8,16 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono_tz::Tz;
 use serde::Deserialize;
 
 use crate::domain::policy::{Policy, PolicyError};
 use crate::domain::text;
+use crate::tz::Tz;
 
 /// The site time zone when the config file does not name one.
-pub const DEFAULT_TIMEZONE: Tz = chrono_tz::Asia::Shanghai;
+pub fn default_timezone() -> Tz {
+    Tz::shanghai()
+}
 
 /// The terminal name recorded on events when none is given.
 pub const DEFAULT_TERMINAL: &str = "gate";
@@ -50,7 +52,7 @@ impl Default for Config {
     fn default() -> Config {
         Config {
             policy: Policy::default(),
-            timezone: DEFAULT_TIMEZONE,
+            timezone: default_timezone(),
             gates: default_gates(),
             gate: default_gates()[0].clone(),
             province: DEFAULT_PROVINCE,
@@ -102,7 +104,7 @@ struct SiteShape {
 impl Default for SiteShape {
     fn default() -> SiteShape {
         SiteShape {
-            timezone: DEFAULT_TIMEZONE,
+            timezone: default_timezone(),
             gates: default_gates(),
             gate: None,
             province: None,
@@ -374,7 +376,7 @@ mod tests {
     fn an_empty_file_is_every_default() {
         assert_eq!(
             parse("", p()).map(|c| (c.policy, c.timezone)),
-            Ok((Policy::default(), DEFAULT_TIMEZONE))
+            Ok((Policy::default(), default_timezone()))
         );
     }
 
@@ -386,7 +388,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.policy.fever_c, 37.5);
-        assert_eq!(c.timezone, chrono_tz::Asia::Urumqi);
+        assert_eq!(c.timezone, crate::tz::Tz::named("Asia/Urumqi").unwrap());
     }
 
     #[test]

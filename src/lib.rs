@@ -13,3 +13,4 @@ pub mod ops;
 pub mod sim;
 pub mod store;
 pub mod tui;
+pub mod tz;

@@ -35,7 +35,7 @@ pub fn session() -> Session {
         lang: Lang::En,
         ascii: false,
         color: true,
-        tz: chrono_tz::Asia::Shanghai,
+        tz: trucklot::tz::Tz::shanghai(),
         gates: vec!["east".into(), "west".into()],
         gate: "east".into(),
         province: '晋',

@@ -8,7 +8,6 @@
 use std::io::Write;
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::args::TableFormat;
@@ -21,6 +20,7 @@ use crate::domain::event::{StayId, TestKind};
 use crate::domain::plate::Plate;
 use crate::i18n::{CliMsg, Lang};
 use crate::store::Store;
+use crate::tz::Tz;
 
 #[derive(Serialize)]
 struct BoardJson<'a> {

@@ -9,7 +9,6 @@ use std::io::Write;
 use std::path::Path;
 
 use chrono::SubsecRound;
-use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::output::{self, safe, say, wd};
@@ -23,6 +22,7 @@ use crate::ops::{
     self, Ctx, ImportMode, ImportReport, ImportRow, OpError, ResultRow, RowRefusal, RowVerdict,
 };
 use crate::store::Store;
+use crate::tz::Tz;
 
 /// The columns a results file must have, in the documented order.
 const COLUMNS: [&str; 4] = ["sample", "test", "result", "time"];
@@ -387,8 +387,6 @@ fn report_json<'a>(
 mod tests {
     use super::*;
 
-    const TZ: Tz = chrono_tz::Asia::Shanghai;
-
     #[test]
     fn a_results_file_parses_row_by_row() {
         let file = "\u{feff}Sample, Test ,result,time\n\
@@ -401,7 +399,7 @@ mod tests {
                     AG-3,antigen,,2026-11-25 10:00\n\
                     \"AG\n4\",antigen,negative,2026-11-25 10:00\n\
                     AG-5,antigen,negative,2026-11-25 10:00\n";
-        let (rows, reasons) = parse(file.as_bytes(), TZ).unwrap();
+        let (rows, reasons) = parse(file.as_bytes(), Tz::shanghai()).unwrap();
         assert!(reasons[0].is_none());
         assert!(reasons[2].as_ref().unwrap().zh.contains("检测"));
         let lines: Vec<usize> = rows.iter().map(|r| r.line).collect();
@@ -420,11 +418,15 @@ mod tests {
 
     #[test]
     fn a_file_without_the_header_is_not_a_results_file() {
-        let e = parse(b"sample,result,time\nx,negative,2026-11-25\n", TZ).unwrap_err();
+        let e = parse(
+            b"sample,result,time\nx,negative,2026-11-25\n",
+            Tz::shanghai(),
+        )
+        .unwrap_err();
         assert!(e.en.contains("lacks test"), "{e}");
-        assert!(parse(b"", TZ).unwrap_err().en.contains("empty"));
+        assert!(parse(b"", Tz::shanghai()).unwrap_err().en.contains("empty"));
         assert!(
-            parse(b"sample,test,result,time\n", TZ)
+            parse(b"sample,test,result,time\n", Tz::shanghai())
                 .unwrap()
                 .0
                 .is_empty()

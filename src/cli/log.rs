@@ -8,7 +8,6 @@
 use std::io::Write;
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::args::{LogArgs, TimeArg};
@@ -23,6 +22,7 @@ use crate::domain::policy::HealthCode;
 use crate::i18n::words::person_in;
 use crate::i18n::{CliMsg, Lang};
 use crate::store::{LogFilter, Store};
+use crate::tz::Tz;
 
 #[derive(Serialize)]
 struct LogJson<'a> {

@@ -268,7 +268,7 @@ fn config_help() -> String {
          \x20 gates = [{}]    # the gates arrivals may name (arrive --gate)\n\
          \x20 gate = {}    # this terminal's gate: what arrive records by default",
         indent(&policy),
-        config::DEFAULT_TIMEZONE.name(),
+        config::default_timezone().name(),
         gates.join(", "),
         quoted(&site.gate)
     )

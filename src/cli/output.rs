@@ -8,12 +8,12 @@
 use std::io::{self, Write};
 
 use chrono::{DateTime, Duration, Utc};
-use chrono_tz::Tz;
 use serde::Serialize;
 
 use crate::domain::text;
 use crate::i18n::words::{Word, word};
 use crate::i18n::{CliMsg, Lang};
+use crate::tz::Tz;
 
 /// Now, to the millisecond (as the database stores times).
 pub fn now() -> DateTime<Utc> {

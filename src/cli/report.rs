@@ -12,7 +12,6 @@
 use std::io::Write;
 
 use chrono::{DateTime, Duration, Utc};
-use chrono_tz::Tz;
 
 use super::args::{ReportFormat, ReportShift, TimeArg};
 use super::output::{self, duration_in, local, say, wd};
@@ -20,6 +19,7 @@ use super::{Failure, Setup};
 use crate::domain::report::shift_window;
 use crate::i18n::{CliMsg, Lang};
 use crate::store::{Report, Store};
+use crate::tz::Tz;
 
 /// Which window the command line asked for.
 pub(super) struct Window {

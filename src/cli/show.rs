@@ -9,7 +9,6 @@
 use std::io::Write;
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::args::PlateOrBay;
@@ -26,6 +25,7 @@ use crate::i18n::words::person_in;
 use crate::i18n::{CliMsg, Lang};
 use crate::ops::Refusal;
 use crate::store::{SampleView, ServiceView, StayDetail, Store};
+use crate::tz::Tz;
 
 #[derive(Serialize)]
 struct ShowJson {

@@ -14,7 +14,6 @@ use std::path::Path;
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use chrono_tz::Tz;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
@@ -25,6 +24,7 @@ use crate::domain::layout::DEFAULT_LAYOUT;
 use crate::i18n::{CliMsg, Lang};
 use crate::sim::{self, Scenario, Summary};
 use crate::store::{DemoLot, Store, StoreError};
+use crate::tz::Tz;
 
 pub(super) fn demo(
     g: &Global,

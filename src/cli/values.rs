@@ -9,7 +9,6 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
-use chrono_tz::Tz;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 
 use super::output::say;
@@ -21,6 +20,7 @@ use crate::domain::plate::{Plate, PlateError};
 use crate::domain::policy::{Cargo, HealthCode, Temperature, TemperatureError};
 use crate::domain::text::{self, TextError};
 use crate::i18n::{self, CliMsg, Lang, Msg};
+use crate::tz::Tz;
 
 /// `show`'s argument: a bay id or a plate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -454,7 +454,7 @@ mod tests {
         assert!(time("yesterday").is_err());
         let shanghai = time("2026-11-25 10:00")
             .unwrap()
-            .resolve(chrono_tz::Asia::Shanghai)
+            .resolve(crate::tz::Tz::shanghai())
             .unwrap();
         assert_eq!(shanghai.to_rfc3339(), "2026-11-25T02:00:00+00:00");
     }

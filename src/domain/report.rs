@@ -332,7 +332,7 @@ mod tests {
 
     #[test]
     fn the_current_and_previous_shift_follow_the_site_clock() {
-        let tz = chrono_tz::Asia::Shanghai;
+        let tz = crate::tz::Tz::shanghai();
         let starts = [
             NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
             NaiveTime::from_hms_opt(20, 0, 0).unwrap(),

@@ -26,7 +26,6 @@ use std::cmp::Reverse;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, Utc};
-use chrono_tz::Tz;
 
 use super::steps::Step;
 use super::{Scenario, SimError, Summary, Truck, day, waves};
@@ -37,6 +36,7 @@ use crate::domain::event::{ArrivalRecord, StayId, TestKind, TestResult};
 use crate::domain::policy::{Policy, Temperature};
 use crate::domain::stay::Status;
 use crate::store::{DemoLot, StayDetail, Store, StoreError};
+use crate::tz::Tz;
 
 /// Who records the demo's live traffic, and where: plainly not a person
 /// nor a gate.
@@ -351,7 +351,7 @@ mod tests {
             end,
             trucks_per_day: demo().trucks_per_day,
             seed: demo().seed,
-            timezone: chrono_tz::Asia::Shanghai,
+            timezone: crate::tz::Tz::shanghai(),
         };
         super::super::run(&mut store, &Policy::default(), &sc, &mut |_| {}).unwrap();
         store
@@ -366,7 +366,7 @@ mod tests {
             store,
             &Policy::default(),
             &demo(),
-            chrono_tz::Asia::Shanghai,
+            crate::tz::Tz::shanghai(),
             &clock,
             &mut |_, idle| {
                 if idle {
@@ -436,7 +436,7 @@ mod tests {
             &mut store,
             &Policy::default(),
             &demo(),
-            chrono_tz::Asia::Shanghai,
+            crate::tz::Tz::shanghai(),
             &clock,
             &mut |_, _| {
                 asked += 1;

@@ -31,7 +31,6 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
-use chrono_tz::Tz;
 
 use crate::domain::bay::Zone;
 use crate::domain::clock::FixedClock;
@@ -41,6 +40,7 @@ use crate::domain::plate::Plate;
 use crate::domain::policy::Policy;
 use crate::ops::{self, Ctx, OpError};
 use crate::store::{Store, StoreError};
+use crate::tz::Tz;
 use steps::Step;
 use traffic::Rng;
 

@@ -6,7 +6,6 @@
 //! What lives elsewhere: when steps are scheduled (`day`, `follow`).
 
 use chrono::{DateTime, Timelike, Utc};
-use chrono_tz::Tz;
 
 use super::Sim;
 use super::traffic::{ESCORT_TO, Rng, TRANSFER_TO, plate};
@@ -17,6 +16,7 @@ use crate::domain::plate::Plate;
 use crate::domain::suggest::suggest;
 use crate::ops::Op;
 use crate::store::{Store, StoreError};
+use crate::tz::Tz;
 
 /// One simulated action; `usize` is a truck (an index into `Sim::trucks`).
 #[derive(Debug, Clone)]

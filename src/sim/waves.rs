@@ -7,9 +7,9 @@
 //! Pure: times come in, times go out; no clock, no store.
 
 use chrono::{DateTime, Duration, Timelike, Utc};
-use chrono_tz::Tz;
 
 use super::traffic::Rng;
+use crate::tz::Tz;
 
 /// Relative arrival rate by local hour of the day (0–23): night freight
 /// trickles in, the working day brings the waves.
@@ -80,7 +80,7 @@ mod tests {
     use chrono::TimeZone;
 
     fn midnight_shanghai() -> DateTime<Utc> {
-        chrono_tz::Asia::Shanghai
+        crate::tz::Tz::shanghai()
             .with_ymd_and_hms(2026, 3, 1, 0, 0, 0)
             .unwrap()
             .with_timezone(&Utc)
@@ -89,7 +89,7 @@ mod tests {
     #[test]
     fn a_day_brings_exactly_its_trucks_in_its_window_sorted() {
         let from = midnight_shanghai();
-        let t = arrival_times(&mut Rng(3), from, 1500, chrono_tz::Asia::Shanghai);
+        let t = arrival_times(&mut Rng(3), from, 1500, crate::tz::Tz::shanghai());
         assert_eq!(t.len(), 1500);
         assert!(t.windows(2).all(|w| w[0] <= w[1]));
         assert!(t[0] >= from && t[1499] < from + Duration::hours(24));
@@ -97,7 +97,7 @@ mod tests {
 
     #[test]
     fn the_day_is_busier_than_the_night() {
-        let tz = chrono_tz::Asia::Shanghai;
+        let tz = crate::tz::Tz::shanghai();
         let t = arrival_times(&mut Rng(11), midnight_shanghai(), 2400, tz);
         let local = |x: &DateTime<Utc>| x.with_timezone(&tz).hour();
         let day = t.iter().filter(|x| (8..18).contains(&local(x))).count();
@@ -112,7 +112,7 @@ mod tests {
 
     #[test]
     fn the_waves_follow_local_time_wherever_the_window_starts() {
-        let tz = chrono_tz::Asia::Shanghai;
+        let tz = crate::tz::Tz::shanghai();
         // A window starting at 15:00 local: the small hours are in its middle.
         let from = midnight_shanghai() + Duration::hours(15);
         let t = arrival_times(&mut Rng(5), from, 2400, tz);
@@ -124,7 +124,7 @@ mod tests {
 
     #[test]
     fn the_same_seed_gives_the_same_day() {
-        let tz = chrono_tz::Asia::Shanghai;
+        let tz = crate::tz::Tz::shanghai();
         let a = arrival_times(&mut Rng(9), midnight_shanghai(), 300, tz);
         let b = arrival_times(&mut Rng(9), midnight_shanghai(), 300, tz);
         assert_eq!(a, b);

@@ -20,12 +20,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use chrono_tz::Tz;
-
 use crate::domain::clock::{Clock, CompressedClock, SystemClock};
 use crate::domain::policy::Policy;
 use crate::sim::{self, SimError, Summary};
 use crate::store::{DemoLot, Store, StoreError};
+use crate::tz::Tz;
 
 /// How long the traffic waits when nothing is due: a few simulated seconds
 /// at the usual speed, and the most a stop waits for it to notice.
@@ -194,7 +193,7 @@ mod tests {
             })
             .unwrap();
         let mut demo = Demo::of(&store).unwrap().unwrap();
-        demo.start(&path, &Policy::default(), chrono_tz::Asia::Shanghai);
+        demo.start(&path, &Policy::default(), crate::tz::Tz::shanghai());
         // Waits for traffic with a generous limit; no speed is asserted.
         let deadline = std::time::Instant::now() + Duration::from_secs(120);
         while store.event_count().unwrap() == 0 {

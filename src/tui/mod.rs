@@ -28,7 +28,6 @@ use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use chrono_tz::Tz;
 use crossterm::event::{self, Event, KeyEventKind};
 
 use self::app::{App, Effect, Snapshot};
@@ -37,6 +36,7 @@ use crate::domain::policy::Policy;
 use crate::i18n::Lang;
 use crate::ops::{self, Ctx};
 use crate::store::{Store, StoreError};
+use crate::tz::Tz;
 
 /// Below this the map cannot show every zone: the screen says so instead,
 /// and no key but quit does anything.

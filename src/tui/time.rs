@@ -2,7 +2,8 @@
 //! and shown in it: the log's time filter and the lot at a past moment.
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
-use chrono_tz::Tz;
+
+use crate::tz::Tz;
 
 /// A moment typed in site time: a full date and time, a month-day and
 /// time (this year), a time (today), or a date (its midnight). `None` if
@@ -43,7 +44,7 @@ mod tests {
 
     #[test]
     fn reads_site_time_in_several_forms() {
-        let tz = chrono_tz::Asia::Shanghai;
+        let tz = crate::tz::Tz::shanghai();
         let now = Utc.with_ymd_and_hms(2026, 11, 25, 4, 0, 0).unwrap();
         let want = Utc.with_ymd_and_hms(2026, 11, 24, 19, 0, 0).unwrap();
         assert_eq!(parse("2026-11-25 03:00", &tz, now), Some(want));

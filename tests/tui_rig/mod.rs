@@ -35,7 +35,7 @@ pub fn session(
         lang,
         ascii,
         color,
-        tz: chrono_tz::Asia::Shanghai,
+        tz: trucklot::tz::Tz::shanghai(),
         gates: gates.iter().map(|g| g.to_string()).collect(),
         gate: gates[0].into(),
         province: '晋',
