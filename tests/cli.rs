@@ -1262,7 +1262,7 @@ fn departure_needs_a_negative_antigen_and_a_positive_never_leaves_by_force() {
     lot.refused(
         &["depart", "晋D12345", "--force", "--reason", "x"],
         1,
-        "only under escort",
+        "only under an authorised escort",
     );
     assert_eq!(lot.count("departed"), 0);
 

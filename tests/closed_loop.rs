@@ -1361,6 +1361,7 @@ fn a_positive_carried_from_the_last_stay_stands_until_a_negative_pcr() {
     let carried = trucklot::domain::stay::Blocker::Positive {
         test: TestKind::Antigen,
         last_stay: true,
+        way_out: trucklot::domain::stay::WayOut::AuthorisedEscort,
     };
     let mut lot = forced_out_then_antigen_positive();
     lot.advance(Duration::hours(1));
@@ -1676,6 +1677,51 @@ fn forcing_records_what_was_overridden() {
     ));
 }
 
+/// The refusal of a positive truck's departure names the way out that
+/// works from where it stands, and each named step is then accepted.
+#[test]
+fn a_positive_truck_is_told_the_way_out_that_works_from_where_it_stands() {
+    use trucklot::domain::stay::{WayOut, way_out};
+    let blocked = |lot: &mut Lot| match lot.refused(force()) {
+        Refusal::DepartureBlocked { blockers, .. } => way_out(&blockers),
+        other => panic!("expected a blocked departure, got {other:?}"),
+    };
+
+    // An escort that nobody authorised began before the positive: a new
+    // escort would be refused (a handoff starts once), so it says to
+    // isolate first, and from isolation an authorised escort takes it out.
+    let mut lot = Lot::new();
+    arrive(&mut lot);
+    lot.ok(sample_op(T, TestKind::Antigen));
+    lot.ok(escort_undecided());
+    lot.advance(mins(1));
+    lot.ok(result_op(T, TestKind::Antigen, TestResult::Positive));
+    lot.ok(Op::HandoffDone { plate: plate(T) });
+    assert_eq!(blocked(&mut lot), Some(WayOut::IsolateFirst));
+    let text = lot.refused(depart()).to_string();
+    assert!(text.contains("isolate it, then start an escort"), "{text}");
+    assert!(matches!(
+        lot.refused(escort_by()),
+        Refusal::Rule(trucklot::domain::stay::RuleRefusal::HandoffAlreadyStarted { .. })
+    ));
+    lot.ok(Op::Isolate {
+        plate: plate(T),
+        reason: "antigen positive".into(),
+        bay: None,
+    });
+    assert_eq!(blocked(&mut lot), Some(WayOut::AuthorisedEscort));
+    lot.ok(escort_by());
+
+    // Its authorised escort under way: the handoff is to be marked done,
+    // and no reason forces it out before.
+    assert_eq!(blocked(&mut lot), Some(WayOut::MarkEscortDone));
+    let text = lot.refused(depart()).to_string();
+    assert!(text.contains("mark the handoff done"), "{text}");
+    assert!(!text.contains("start an escort"), "{text}");
+    lot.ok(Op::HandoffDone { plate: plate(T) });
+    lot.ok(depart());
+}
+
 #[test]
 fn a_refused_departure_names_every_blocker_and_says_a_positive_is_not_forceable() {
     let mut lot = Lot::new();
@@ -1686,7 +1732,7 @@ fn a_refused_departure_names_every_blocker_and_says_a_positive_is_not_forceable(
     assert!(msg.contains("positive antigen result stands"), "{msg}");
     assert!(msg.contains("in isolation and not released"), "{msg}");
     assert!(msg.contains("medical call"), "{msg}");
-    assert!(msg.contains("only under escort"), "{msg}");
+    assert!(msg.contains("only under an authorised escort"), "{msg}");
     // The same blockers as the preview the TUI asks for.
     let preview =
         trucklot::ops::departure_blockers(&mut lot.store, &lot.policy, &plate(T)).unwrap();

@@ -139,14 +139,41 @@ impl StayState {
             || self.standing_positive().is_some()
     }
 
-    /// Leaving under an escort that a named person authorised.
+    /// An escort that a named person authorised has been started (it may
+    /// be under way or done).
     fn authorised_escort(&self) -> bool {
-        self.status == Status::HandoffDone
+        matches!(self.status, Status::Handoff | Status::HandoffDone)
             && self
                 .handoff
                 .as_ref()
                 .is_some_and(|h| h.mode == HandoffMode::Escort && h.by.is_some())
     }
+
+    /// What lets this truck out while a positive stands: never a forced
+    /// departure, and not always a new escort (one may be under way, or a
+    /// handoff that was none may have begun before the positive).
+    fn positive_way_out(&self) -> WayOut {
+        match self.status {
+            Status::Handoff if self.authorised_escort() => WayOut::MarkEscortDone,
+            Status::Handoff | Status::HandoffDone => WayOut::IsolateFirst,
+            _ => WayOut::AuthorisedEscort,
+        }
+    }
+}
+
+/// The way out for a truck whose positive stands, which the refusal of its
+/// departure names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WayOut {
+    /// Start an escorted handoff naming who authorised it.
+    AuthorisedEscort,
+    /// Its authorised escort is under way: the handoff is to be marked done.
+    MarkEscortDone,
+    /// A handoff that is not an authorised escort began before the
+    /// positive: isolate it, and an authorised escort takes it from there
+    /// (a handoff is started once).
+    IsolateFirst,
 }
 
 /// The test of a positive result among `results` (oldest first) that still
@@ -367,7 +394,11 @@ pub enum Blocker {
     /// A positive result stands (`last_stay`: the one carried from the
     /// truck's last stay). Never overridden: such a truck leaves only as an
     /// escorted handoff that a named person authorised.
-    Positive { test: TestKind, last_stay: bool },
+    Positive {
+        test: TestKind,
+        last_stay: bool,
+        way_out: WayOut,
+    },
     /// Flagged and waiting for an isolation bay.
     WaitingForIsolation,
     /// In isolation and not released.
@@ -420,10 +451,12 @@ impl std::fmt::Display for Blocker {
             Blocker::Positive {
                 test,
                 last_stay: false,
+                ..
             } => write!(f, "a positive {test} result stands"),
             Blocker::Positive {
                 test,
                 last_stay: true,
+                ..
             } => write!(
                 f,
                 "a positive {test} result of its last stay stands (a negative PCR clears it)"
@@ -455,15 +488,20 @@ pub fn departure_blockers(stay: &StayState, policy: &Policy) -> Vec<Blocker> {
         return out;
     }
     // An escort that a named person authorised is the one way out for a
-    // positive truck; that decision stands in for the tests.
+    // positive truck; that decision stands in for the tests. Under way, the
+    // positive still holds it until the handoff is done: no reason forces
+    // a positive truck past an escort that has not taken it yet.
     let escorted = stay.authorised_escort();
+    if let Some(test) = stay.standing_positive()
+        && !(escorted && stay.status == Status::HandoffDone)
+    {
+        out.push(Blocker::Positive {
+            test,
+            last_stay: stay.positive_from_last_stay(),
+            way_out: stay.positive_way_out(),
+        });
+    }
     if !escorted {
-        if let Some(test) = stay.standing_positive() {
-            out.push(Blocker::Positive {
-                test,
-                last_stay: stay.positive_from_last_stay(),
-            });
-        }
         match stay.status {
             Status::Holding => out.push(Blocker::WaitingForIsolation),
             Status::Isolated => out.push(Blocker::NotReleased),
@@ -498,6 +536,15 @@ pub fn departure_blockers(stay: &StayState, policy: &Policy) -> Vec<Blocker> {
         out.push(Blocker::MedicalCall);
     }
     out
+}
+
+/// The way out named by the blockers' positive, if one stands: then no
+/// reason forces the departure.
+pub fn way_out(blockers: &[Blocker]) -> Option<WayOut> {
+    blockers.iter().find_map(|b| match b {
+        Blocker::Positive { way_out, .. } => Some(*way_out),
+        _ => None,
+    })
 }
 
 /// The blockers as one line: "no antigen sample was taken; a medical call is open".

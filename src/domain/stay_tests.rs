@@ -245,7 +245,8 @@ fn a_positive_carried_from_the_last_stay_stands_until_a_negative_pcr() {
         departure_blockers(&s, &Policy::default()),
         [Blocker::Positive {
             test: TestKind::Antigen,
-            last_stay: true
+            last_stay: true,
+            way_out: WayOut::AuthorisedEscort,
         }]
     );
     s.status = Status::Isolated;

@@ -4,7 +4,7 @@
 //! with the same values.
 
 use crate::domain::event::{ServiceKind, TestKind, TestResult};
-use crate::domain::stay::{Blocker, RuleRefusal as R};
+use crate::domain::stay::{Blocker, RuleRefusal as R, WayOut, way_out};
 use crate::i18n::{Lang, Msg};
 use crate::ops::{OpError, Refusal};
 
@@ -115,7 +115,9 @@ pub fn blocker_text(lang: Lang, b: &Blocker) -> String {
     }
     let test = |t: &TestKind| test_word(lang, *t);
     match b {
-        Blocker::Positive { test: t, last_stay } => Msg::BlockPositive
+        Blocker::Positive {
+            test: t, last_stay, ..
+        } => Msg::BlockPositive
             .text(lang)
             .replace("{x}", &carried_test(lang, *t, *last_stay)),
         Blocker::WaitingForIsolation => Msg::BlockWaiting.text(lang).into(),
@@ -245,10 +247,11 @@ fn parts(e: &OpError) -> (Option<Msg>, String, String, String) {
                     .map(|b| blocker_text(zh, b))
                     .collect::<Vec<_>>()
                     .join("；");
-                let m = if blockers.iter().all(|b| b.forceable()) {
-                    Msg::RefDepartureBlocked
-                } else {
-                    Msg::RefDepartureBlockedPositive
+                let m = match way_out(blockers) {
+                    None => Msg::RefDepartureBlocked,
+                    Some(WayOut::AuthorisedEscort) => Msg::RefDepartureBlockedPositive,
+                    Some(WayOut::MarkEscortDone) => Msg::RefDepartureBlockedEscortUnderWay,
+                    Some(WayOut::IsolateFirst) => Msg::RefDepartureBlockedIsolateFirst,
                 };
                 (Some(m), s(plate), none(), list)
             }
@@ -335,6 +338,7 @@ mod tests {
             Blocker::Positive {
                 test: t,
                 last_stay: false,
+                way_out: WayOut::AuthorisedEscort,
             },
             Blocker::WaitingForIsolation,
             Blocker::NotReleased,

@@ -6,7 +6,7 @@ use crate::domain::bay::{BayId, Zone};
 use crate::domain::event::{ServiceKind, TestKind, TestResult};
 use crate::domain::plate::Plate;
 use crate::domain::policy::CheckFlag;
-use crate::domain::stay::{Blocker, RuleRefusal, blocker_list};
+use crate::domain::stay::{Blocker, RuleRefusal, WayOut, blocker_list, way_out};
 use crate::store::{OnFile, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -105,10 +105,17 @@ fn service_list(s: &[ServiceKind]) -> String {
 }
 
 fn force_hint(b: &[Blocker]) -> &'static str {
-    if b.iter().all(|b| b.forceable()) {
-        "deal with it, or force the departure with a reason"
-    } else {
-        "a truck with a positive result leaves only under escort: handoff start --mode escort with the escorting unit and who authorised it"
+    match way_out(b) {
+        None => "deal with it, or force the departure with a reason",
+        Some(WayOut::AuthorisedEscort) => {
+            "a truck with a positive result leaves only under an authorised escort: start an escort handoff naming the escorting unit and who authorised it"
+        }
+        Some(WayOut::MarkEscortDone) => {
+            "a truck with a positive result leaves only under its authorised escort: mark the handoff done once the escort has it"
+        }
+        Some(WayOut::IsolateFirst) => {
+            "a truck with a positive result leaves only under an authorised escort, and its handoff is not one: isolate it, then start an escort naming who authorised it"
+        }
     }
 }
 

@@ -12,7 +12,7 @@ use super::planned::Planned;
 use super::prompt::{Prompt, PromptNext};
 use super::{Cmd, Layer, Screen};
 use crate::domain::plate::Plate;
-use crate::domain::stay::Blocker;
+use crate::domain::stay::{Blocker, WayOut, way_out};
 use crate::i18n::Msg;
 use crate::ops::Op;
 use crate::tui::keymap::{Action, Key, Mode};
@@ -95,9 +95,14 @@ impl Confirm {
                 },
             )
         } else {
+            let hint = match way_out(blockers) {
+                Some(WayOut::MarkEscortDone) => Msg::DepartEscortUnderWay,
+                Some(WayOut::IsolateFirst) => Msg::DepartIsolateFirst,
+                Some(WayOut::AuthorisedEscort) | None => Msg::DepartEscortOnly,
+            };
             (
                 Msg::DepartNever,
-                vec![subject, sh.t(Msg::DepartEscortOnly).to_string()],
+                vec![subject, sh.t(hint).to_string()],
                 Then::Close,
             )
         };
