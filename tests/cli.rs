@@ -1721,6 +1721,33 @@ fn report_sums_a_window_in_every_format() {
     let csv = lot.ok(&["report", "--from", &from, "--to", &to, "--format", "csv"]);
     assert!(csv.starts_with("section,item,value"), "{csv}");
     assert!(csv.contains("arrivals_by_cargo,emergency,1"), "{csv}");
+    // Places in the reader's words: a zone's name in Chinese, a bay by id.
+    lot.ok(&["disinfect", "living"]);
+    lot.ok(&["disinfect", "P-02-02"]);
+    // An action taken back is in the report, in words.
+    lot.arrive("晋D33333", &[]);
+    lot.ok(&["undo", "--yes"]);
+    let to = (chrono::Utc::now() + chrono::Duration::minutes(1)).to_rfc3339();
+    let zh = lot.ok(&["--lang", "zh", "report", "--from", &from, "--to", &to]);
+    let rounds = zh
+        .lines()
+        .find(|l| l.starts_with("- 消杀"))
+        .unwrap_or_else(|| panic!("no disinfection line in {zh}"));
+    assert!(
+        rounds.contains("生活区") && rounds.contains("P-02-02"),
+        "{rounds}"
+    );
+    assert!(!rounds.contains("living"), "{rounds}");
+    assert!(zh.contains("撤销") && zh.contains("晋D33333"), "{zh}");
+    let md = lot.ok(&["report", "--from", &from, "--to", &to]);
+    let undone = md
+        .lines()
+        .find(|l| l.contains("undone"))
+        .unwrap_or_else(|| panic!("no undo in {md}"));
+    assert!(
+        undone.contains("晋D33333") && undone.contains("arrived"),
+        "{undone}"
+    );
     // The current shift, the previous one, a day: all run.
     lot.ok(&["report"]);
     lot.ok(&["report", "--shift", "previous"]);

@@ -13,6 +13,51 @@ use trucklot::domain::event::{HandoffMode, ServiceKind, Target, TestKind, TestRe
 use trucklot::domain::policy::Cargo;
 use trucklot::ops::Op;
 
+/// The next shift's report lists the trucks isolated before it began:
+/// the one still held, which no event of the window touched (the next
+/// shift inherits it), and the one released in it, each with when its
+/// isolation began and why, in the order they began.
+#[test]
+fn the_report_lists_isolations_that_began_before_the_window() {
+    let mut lot = Lot::new();
+    for (p, reason) in [("晋D20001", "fever on recheck"), ("晋D20002", "red code")] {
+        lot.arrive(p);
+        lot.ok(Op::Isolate {
+            plate: plate(p),
+            reason: reason.into(),
+            bay: None,
+        });
+        lot.advance(Duration::minutes(30));
+    }
+    let began = lot.now() - Duration::minutes(60);
+    lot.advance(Duration::hours(2));
+    let from = lot.now();
+    lot.advance(Duration::hours(1));
+    lot.ok(release_op("晋D20002"));
+    lot.advance(Duration::hours(1));
+    let to = lot.now();
+
+    let r = lot.store.report(from, to, Duration::minutes(30)).unwrap();
+    let lines: Vec<_> = r
+        .summary
+        .isolations
+        .iter()
+        .map(|l| (l.plate.as_str(), l.reason.as_deref(), l.since, l.until))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("晋D20001", Some("fever on recheck"), Some(began), None),
+            (
+                "晋D20002",
+                Some("red code"),
+                Some(began + Duration::minutes(30)),
+                Some(from + Duration::hours(1))
+            ),
+        ]
+    );
+}
+
 #[test]
 fn the_report_adds_up_the_window() {
     let mut lot = Lot::new();

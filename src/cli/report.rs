@@ -389,7 +389,8 @@ fn markdown(out: &mut dyn Write, r: &Report, tz: Tz, lang: Lang) -> std::io::Res
             .into_iter()
             .map(|(what, n, last)| {
                 format!(
-                    "{what} ×{n} ({})",
+                    "{} ×{n} ({})",
+                    place(lang, &what),
                     say(lang, CliMsg::LastAt, &[&local(last, tz)])
                 )
             })
@@ -397,7 +398,7 @@ fn markdown(out: &mut dyn Write, r: &Report, tz: Tz, lang: Lang) -> std::io::Res
     } else {
         s.disinfections
             .iter()
-            .map(|(what, at)| format!("{what} {}", local(*at, tz)))
+            .map(|(what, at)| format!("{} {}", place(lang, what), local(*at, tz)))
             .collect()
     };
     writeln!(
@@ -420,7 +421,12 @@ fn markdown(out: &mut dyn Write, r: &Report, tz: Tz, lang: Lang) -> std::io::Res
     writeln!(out)?;
     writeln!(out, "## {}", h(CliMsg::ReportOverrides))?;
     writeln!(out)?;
-    if s.overrides.is_empty() && s.policy_changes.is_empty() && s.disclosures.is_empty() {
+    if s.overrides.is_empty()
+        && s.policy_changes.is_empty()
+        && s.disclosures.is_empty()
+        && s.undos.is_empty()
+        && s.purges.is_empty()
+    {
         writeln!(out, "{}", h(CliMsg::ReportNone))?;
     }
     for o in &s.overrides {
@@ -461,5 +467,34 @@ fn markdown(out: &mut dyn Write, r: &Report, tz: Tz, lang: Lang) -> std::io::Res
             h(CliMsg::EvDisclosed)
         )?;
     }
+    // An action taken back is part of what the next shift must know: a
+    // departure undone means the truck is on site again.
+    for (at, who, plate, kind) in &s.undos {
+        let plate = plate.as_ref().map(|p| p.to_string()).unwrap_or_default();
+        writeln!(
+            out,
+            "- {} · {who} · {plate} · {}: {}",
+            local(*at, tz),
+            h(CliMsg::EvUndone),
+            crate::i18n::refusal::kind_word(lang, kind)
+        )?;
+    }
+    for (at, who, stays) in &s.purges {
+        writeln!(
+            out,
+            "- {} · {who} · {} ({stays})",
+            local(*at, tz),
+            h(CliMsg::EvPurged)
+        )?;
+    }
     Ok(())
+}
+
+/// A disinfection round's place: a zone in the reader's words, a bay by
+/// its id.
+fn place(lang: Lang, what: &str) -> String {
+    match what.parse::<crate::domain::bay::Zone>() {
+        Ok(zone) => wd(lang, zone).to_string(),
+        Err(_) => what.to_string(),
+    }
 }

@@ -31,7 +31,9 @@ pub struct IsolationLine {
     pub reason: Option<String>,
     /// What the gate checks found (an arrival sent to isolation).
     pub flags: Vec<CheckFlag>,
-    /// When it entered isolation; `None`: before the window.
+    /// When it entered isolation, which may be before the window; `None`:
+    /// before the window, at a moment not known (it was not in an
+    /// isolation bay then: on the holding list).
     pub since: Option<DateTime<Utc>>,
     /// When it left isolation (released, escorted off, gone), if in the window.
     pub until: Option<DateTime<Utc>>,
@@ -232,6 +234,33 @@ pub fn summarize(events: &[LoggedEvent], cargo_of: impl Fn(StayId) -> Option<Car
         }
     }
     s
+}
+
+impl Summary {
+    /// Adds the trucks already in isolation when the window began (`held`,
+    /// each with when it entered): a line the window's events closed gets
+    /// that start, reason and findings; a truck no event of the window
+    /// touched is still held at its end, and is the next shift's charge, so
+    /// it is listed too. Lines in the order they began.
+    pub fn held_from_before(&mut self, held: Vec<IsolationLine>) {
+        for h in held {
+            match self
+                .isolations
+                .iter_mut()
+                .find(|l| l.plate == h.plate && l.since.is_none())
+            {
+                Some(l) => {
+                    l.since = h.since;
+                    l.reason = l.reason.take().or(h.reason);
+                    if l.flags.is_empty() {
+                        l.flags = h.flags;
+                    }
+                }
+                None => self.isolations.push(h),
+            }
+        }
+        self.isolations.sort_by_key(|l| l.since);
+    }
 }
 
 /// Ends the open isolation line of `plate`, if the window saw it begin;

@@ -683,6 +683,7 @@ catalogue! {
     ReportOverrides => ("Overrides and forced actions", "变更与强制操作"),
     ReportPolicy => ("Policy changes", "规则变更"),
     ReportDisclosures => ("Personal data shown", "个人信息查看"),
+    ReportUndos => ("Actions undone", "已撤销的操作"),
     ReportNone => ("none", "无"),
     ReportForced => ("forced departure", "强制离场"),
     ReportOverridden => ("past", "越过"),

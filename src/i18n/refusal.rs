@@ -150,7 +150,7 @@ fn service_word(lang: Lang, s: ServiceKind) -> &'static str {
 }
 
 /// An event kind in words ("sample_taken" → "sample taken", "采样").
-fn kind_word(lang: Lang, kind: &str) -> String {
+pub fn kind_word(lang: Lang, kind: &str) -> String {
     crate::i18n::event_kind_msg(kind).map_or_else(|| kind.to_string(), |m| m.text(lang).into())
 }
 

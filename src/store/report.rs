@@ -12,7 +12,7 @@ use super::{LogFilter, Result, Store, parse_ts, ts};
 use crate::domain::event::{ServiceKind, StayId, TestKind};
 use crate::domain::plate::Plate;
 use crate::domain::policy::Cargo;
-use crate::domain::report::{Summary, summarize};
+use crate::domain::report::{IsolationLine, Summary, summarize};
 
 /// Something late when the window ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -58,7 +58,31 @@ impl Store {
             )?
             .into_iter()
             .collect();
-        let summary = summarize(&events, |s: StayId| cargo.get(&s.0).copied());
+        let mut summary = summarize(&events, |s: StayId| cargo.get(&s.0).copied());
+        // Before the window's first instant: events at `from` are in it.
+        let start = self.lot_at(from - Duration::milliseconds(1))?;
+        summary.held_from_before(
+            start
+                .isolation
+                .isolations
+                .iter()
+                .map(|i| IsolationLine {
+                    plate: i.truck.plate.clone(),
+                    reason: i.reason.clone(),
+                    flags: {
+                        let mut flags: Vec<_> = Vec::new();
+                        for f in &i.findings {
+                            if !flags.contains(&f.flag) {
+                                flags.push(f.flag);
+                            }
+                        }
+                        flags
+                    },
+                    since: Some(i.since),
+                    until: None,
+                })
+                .collect(),
+        );
         let t = ts(to);
         let mut overdue_at_end = self.db().query(
             "SELECT s.plate, x.test, x.due_at FROM samples x JOIN stays s ON s.id = x.stay
@@ -93,10 +117,7 @@ impl Store {
         Ok(Report {
             from,
             to,
-            // Before the window's first instant: events at `from` are in it.
-            start: self
-                .lot_at(from - Duration::milliseconds(1))?
-                .zones(&self.layout),
+            start: start.zones(&self.layout),
             end: self.lot_at(to)?.zones(&self.layout),
             summary,
             overdue_at_end,

@@ -350,6 +350,29 @@ impl ReportScreen {
                 .map(|(at, who, what)| format!("{} {who} {what}", hhmm(sh, *at)))
                 .collect(),
         )));
+        out.push(head(Msg::ReportUndos));
+        out.push(Line::from(list(
+            s.undos
+                .iter()
+                .map(|(at, who, plate, kind)| {
+                    format!(
+                        "{} {who} {} {}",
+                        hhmm(sh, *at),
+                        plate.as_ref().map(|p| p.to_string()).unwrap_or_default(),
+                        crate::i18n::refusal::kind_word(sh.session.lang, kind)
+                    )
+                })
+                .collect(),
+        )));
+        if !s.purges.is_empty() {
+            out.push(head(Msg::EvPurged));
+            out.push(Line::from(list(
+                s.purges
+                    .iter()
+                    .map(|(at, who, stays)| format!("{} {who} ({stays})", hhmm(sh, *at)))
+                    .collect(),
+            )));
+        }
         out
     }
 }
