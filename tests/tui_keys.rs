@@ -654,3 +654,41 @@ fn a_lost_server_is_said_over_the_map_and_an_unanswered_action_keeps_its_id() {
     r.app.remember_action(&op, first.clone(), &lost);
     assert_ne!(r.app.action_for(&other), first, "another action: a new id");
 }
+
+/// `v` closes a call by its kind: with a meal and a medical call open, the
+/// meal delivered is not taken for the doctor (closing the oldest would
+/// have), and the done message names the call.
+#[test]
+fn a_service_call_is_marked_done_by_its_kind() {
+    let mut r = Rig::new();
+    for kind in ['e', 'm'] {
+        r.press(KeyCode::Char('v'));
+        r.press(KeyCode::Char(kind));
+    }
+    assert!(r.toast().contains("meal"), "{}", r.toast());
+    r.press(KeyCode::Char('v'));
+    assert!(r.screen().contains("done: which call"), "{}", r.screen());
+    r.press(KeyCode::Char('d'));
+    assert!(r.screen().contains("Which call is done?"), "{}", r.screen());
+    r.press(KeyCode::Char('m'));
+    assert!(
+        r.toast().contains("service done") && r.toast().contains("meal"),
+        "{}",
+        r.toast()
+    );
+    // The medical call is still open: it holds the truck, and it is the
+    // one call left to mark done.
+    let plate = Plate::parse("晋D12345").unwrap();
+    let blockers =
+        trucklot::ops::departure_blockers(&mut r.store, &r.policy, &plate).expect("on site");
+    assert!(
+        blockers.contains(&trucklot::domain::stay::Blocker::MedicalCall),
+        "{blockers:?}"
+    );
+    r.press(KeyCode::Char('v'));
+    assert!(r.screen().contains("done: medical"), "{}", r.screen());
+    r.press(KeyCode::Char('d'));
+    assert!(r.toast().contains("medical"), "{}", r.toast());
+    r.press(KeyCode::Char('v'));
+    assert!(!r.screen().contains("done:"), "{}", r.screen());
+}

@@ -180,6 +180,22 @@ fn detail(sh: &Shared, op: &Op, done: &Outcome) -> Option<String> {
             },
             Event::Departed { .. },
         ) => Some(super::screens::event_log::summary::summary(sh, e)),
+        // Which call: a truck may have several open.
+        (Op::ServiceRequest { service, .. }, Event::ServiceRequested { .. })
+        | (
+            Op::ServiceDone {
+                service: Some(service),
+                ..
+            },
+            Event::ServiceDone { .. },
+        ) => Some(sh.t(crate::i18n::words::word(*service)).to_string()),
+        // A zone's round names no bay: the zone, then.
+        (
+            Op::Disinfect {
+                target: crate::domain::event::Target::Zone(z),
+            },
+            Event::Disinfected { .. },
+        ) => Some(sh.t(crate::i18n::words::word(*z)).to_string()),
         (Op::Escalate { plate, .. }, Event::Escalated { stay, .. }) => {
             let on_site = sh
                 .bay_of_plate(plate)

@@ -44,7 +44,10 @@ pub enum MenuPick {
     ResultFor(Plate, TestKind),
     Result(Plate, TestKind, TestResult),
     Service(Plate, ServiceKind),
-    ServiceDone(Plate),
+    /// One open call of this kind is done.
+    ServiceDone(Plate, ServiceKind),
+    /// Which of these open calls is done?
+    ServiceDoneWhich(Plate, Vec<ServiceKind>),
     /// A handoff mode; `bool`: the truck is under isolation's authority.
     HandoffMode(Plate, HandoffMode, bool),
     RecheckPerson(Plate, u8),
@@ -125,10 +128,29 @@ pub fn pick(sh: &Shared, pick: MenuPick) -> Vec<Cmd> {
             result,
         }),
         MenuPick::Service(plate, service) => Cmd::run(Op::ServiceRequest { plate, service }),
-        MenuPick::ServiceDone(plate) => Cmd::run(Op::ServiceDone {
+        MenuPick::ServiceDone(plate, kind) => Cmd::run(Op::ServiceDone {
             plate,
-            service: None,
+            service: Some(kind),
         }),
+        MenuPick::ServiceDoneWhich(plate, kinds) => Menu::push(
+            Msg::MenuServiceDone,
+            format!(
+                "{plate}  {}",
+                sh.bay_id_of_plate(&plate)
+                    .map(|b| b.to_string())
+                    .unwrap_or_default()
+            ),
+            kinds
+                .into_iter()
+                .map(|k| {
+                    option(
+                        super::map::actions::service_key(k),
+                        word(k),
+                        MenuPick::ServiceDone(plate.clone(), k),
+                    )
+                })
+                .collect(),
+        ),
         MenuPick::HandoffMode(plate, HandoffMode::Transfer, _) => Prompt::push(
             Msg::PromptReceiver,
             plate.to_string(),

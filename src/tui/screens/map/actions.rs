@@ -152,28 +152,7 @@ pub fn truck_action(sh: &Shared, a: Action) -> Vec<Cmd> {
             }
             None => Cmd::Effect(Effect::LoadStay { plate, action: a }),
         },
-        Action::Service => Menu::push(
-            Msg::MenuService,
-            subject,
-            vec![
-                option(
-                    'm',
-                    Msg::ServiceMeal,
-                    MenuPick::Service(plate.clone(), ServiceKind::Meal),
-                ),
-                option(
-                    'w',
-                    Msg::ServiceWater,
-                    MenuPick::Service(plate.clone(), ServiceKind::Water),
-                ),
-                option(
-                    'e',
-                    Msg::ServiceMedical,
-                    MenuPick::Service(plate.clone(), ServiceKind::Medical),
-                ),
-                option('d', Msg::ServiceDone, MenuPick::ServiceDone(plate)),
-            ],
-        ),
+        Action::Service => Cmd::Effect(Effect::LoadStay { plate, action: a }),
         _ => return Vec::new(),
     };
     vec![cmd]
@@ -280,9 +259,50 @@ pub fn with_state(
             };
             Menu::push(title, subject, options)
         }
+        Action::Service => service_menu(sh, subject, plate, &state.open_services),
         _ => return Vec::new(),
     };
     vec![cmd]
+}
+
+/// A call for a meal, water or a doctor, or one of the calls open now
+/// marked done, by its kind: closing the oldest (the command line's default)
+/// could close a medical call when the meal was delivered, and an open
+/// medical call is what holds a truck at the gate.
+fn service_menu(sh: &Shared, subject: String, plate: Plate, open: &[ServiceKind]) -> Cmd {
+    let mut options: Vec<MenuOption> = ServiceKind::ALL
+        .iter()
+        .copied()
+        .map(|k| option(service_key(k), word(k), MenuPick::Service(plate.clone(), k)))
+        .collect();
+    let mut kinds: Vec<ServiceKind> = Vec::new();
+    for k in open {
+        if !kinds.contains(k) {
+            kinds.push(*k);
+        }
+    }
+    match kinds.as_slice() {
+        [] => {}
+        [k] => options.push(MenuOption {
+            detail: sh.t(word(*k)).to_string(),
+            ..option('d', Msg::ServiceDoneOf, MenuPick::ServiceDone(plate, *k))
+        }),
+        _ => options.push(option(
+            'd',
+            Msg::ServiceDoneWhich,
+            MenuPick::ServiceDoneWhich(plate, kinds),
+        )),
+    }
+    Menu::push(Msg::MenuService, subject, options)
+}
+
+/// The key that names a kind of call in the service menus.
+pub fn service_key(k: ServiceKind) -> char {
+    match k {
+        ServiceKind::Meal => 'm',
+        ServiceKind::Water => 'w',
+        ServiceKind::Medical => 'e',
+    }
 }
 
 /// The note prompt for an escalation `ops::escalation_check` allowed, or
