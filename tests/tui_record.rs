@@ -276,8 +276,8 @@ fn the_lot_at_a_past_moment_shows_a_truck_that_has_left_and_refuses_actions() {
     assert_eq!(r.app.shared.bay_of_plate(&plate("晋D12345")), None);
     let events = r.store.event_count().unwrap();
     // 04:00 at the site: it was still there.
+    // The prompt offers the hour now began; typing replaces it.
     r.key(KeyCode::Char('t'));
-    r.ctrl('u');
     r.typed("2026-11-25 04:00");
     r.key(KeyCode::Enter);
     assert_eq!(r.app.mode(), Mode::Past);
@@ -542,8 +542,8 @@ fn the_isolation_board_at_a_past_moment_is_the_board_as_it_was() {
     assert!(!r.screen(160, 45).contains("晋D12345"));
     r.key(KeyCode::Esc);
     // 04:00 at the site: it was isolated, its PCR pending.
+    // The prompt offers the hour now began; typing replaces it.
     r.key(KeyCode::Char('t'));
-    r.ctrl('u');
     r.typed("2026-11-25 04:00");
     r.key(KeyCode::Enter);
     r.key(KeyCode::Char('i'));

@@ -45,6 +45,7 @@ impl PastView {
             title: Msg::PromptPastTime,
             subject: "2026-11-25 03:00 · 11-25 03:00 · 03:00".into(),
             input: TextInput::new(&crate::tui::time::show(at, &sh.session.tz)),
+            offered: true,
             required: true,
             next: PromptNext::PastTime,
         }))

@@ -29,6 +29,10 @@ pub struct Prompt {
     pub title: Msg,
     pub subject: String,
     pub input: TextInput,
+    /// The text is an offer (a name, a moment to start from), drawn
+    /// selected: the first character typed replaces it, Backspace or Delete
+    /// clears it, a movement key keeps it to edit, Enter takes it.
+    pub offered: bool,
     pub required: bool,
     pub next: PromptNext,
 }
@@ -95,12 +99,13 @@ pub enum PromptNext {
 
 impl Prompt {
     /// Asks who is at the keyboard, the current name offered (Enter keeps
-    /// it, `Ctrl-U` clears it for another).
+    /// it, typing replaces it).
     pub fn sign_in(sh: &Shared) -> Screen {
         Screen::Prompt(Prompt {
             title: Msg::PromptSignIn,
             subject: format!("{}: {}", sh.session.terminal, sh.t(Msg::SignInWhy)),
             input: TextInput::new(&sh.session.operator),
+            offered: !sh.session.operator.is_empty(),
             required: true,
             next: PromptNext::SignIn,
         })
@@ -112,6 +117,7 @@ impl Prompt {
             title,
             subject,
             input: TextInput::default(),
+            offered: false,
             required,
             next,
         }))
@@ -303,7 +309,16 @@ impl Layer for Prompt {
         match action {
             Action::Back => vec![Cmd::Pop],
             Action::Edit(e) => {
-                self.input.edit(e);
+                if std::mem::take(&mut self.offered)
+                    && matches!(
+                        e,
+                        crate::tui::keymap::Edit::Backspace | crate::tui::keymap::Edit::Delete
+                    )
+                {
+                    self.input.clear();
+                } else {
+                    self.input.edit(e);
+                }
                 Vec::new()
             }
             Action::Confirm => self.confirm(sh),
@@ -312,6 +327,9 @@ impl Layer for Prompt {
     }
 
     fn insert(&mut self, c: char, _sh: &Shared) -> Vec<Cmd> {
+        if std::mem::take(&mut self.offered) {
+            self.input.clear();
+        }
         self.input.insert(c);
         Vec::new()
     }
@@ -323,7 +341,15 @@ impl Layer for Prompt {
         let (shown, cx) = p.input.view(inner.width.saturating_sub(3) as usize);
         let lines = vec![
             Line::styled(p.subject.clone(), bold()),
-            Line::from(vec![Span::styled("> ", bold()), Span::raw(shown)]),
+            Line::from(vec![
+                Span::styled("> ", bold()),
+                // An offer is drawn selected: typing replaces it.
+                if p.offered {
+                    Span::styled(shown, Style::new().add_modifier(Modifier::REVERSED))
+                } else {
+                    Span::raw(shown)
+                },
+            ]),
             Line::raw(""),
             Line::styled(
                 sh.t(match p.next.is_last() {
