@@ -1140,6 +1140,36 @@ fn marked_positive(lot: &Lot) -> bool {
     from_lot
 }
 
+/// A positive truck let out of its parking bay under an escort someone
+/// authorised is its escort's charge: the escort, not the alarm, follows it
+/// (its handoff is on the clocks until done and confirmed). An escort nobody
+/// authorised does not end the alarm.
+#[test]
+fn a_positive_truck_under_an_authorised_escort_is_no_longer_an_alarm() {
+    let alarm = positive_not_isolated;
+    let mut lot = Lot::new();
+    arrive(&mut lot);
+    sampled(&mut lot, TestKind::Antigen, TestResult::Positive);
+    assert_eq!(alarm(&lot), [T]);
+    lot.ok(escort_by());
+    assert!(alarm(&lot).is_empty());
+    let facts = lot.store.clock_facts().unwrap();
+    assert!(
+        clocks::clocks(&facts, &Policy::default())
+            .iter()
+            .any(|c| c.truck.as_ref().is_some_and(|t| t.plate.as_str() == T)),
+        "its handoff is followed on the clocks"
+    );
+
+    let mut lot = Lot::new();
+    arrive(&mut lot);
+    lot.ok(sample_op(T, TestKind::Antigen));
+    lot.ok(escort_undecided());
+    lot.advance(mins(1));
+    lot.ok(result_op(T, TestKind::Antigen, TestResult::Positive));
+    assert_eq!(alarm(&lot), [T], "an escort nobody authorised is no answer");
+}
+
 /// A positive truck the operator did not isolate is an alarm on the clocks
 /// from the first second, until it is isolated or a negative PCR clears it.
 #[test]

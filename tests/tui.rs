@@ -1211,7 +1211,10 @@ fn an_escort_from_isolation_needs_who_authorised_it() {
     );
     // The menu is as wide as its title, at 80×24 too.
     let s = r.screen(80, 24);
-    assert!(s.contains("Handoff (under isolation: escort only)"), "{s}");
+    assert!(
+        s.contains("Handoff (under isolation's authority: escort only)"),
+        "{s}"
+    );
     r.press(KeyCode::Char('e'));
     r.typed("县疾控中心");
     r.press(KeyCode::Enter);

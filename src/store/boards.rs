@@ -53,6 +53,11 @@ pub(super) const POSITIVE_AFTER_LEAVING: &str =
 /// partial index holds exactly these).
 const UNDER_ISOLATION: &str =
     "s.isolated_at IS NOT NULL AND s.released_at IS NULL AND s.departed_at IS NULL";
+/// A stay `s` whose escort someone authorised has started: the escort
+/// answers for a positive truck from then on (`stay::departure_blockers`
+/// lets it out by that decision).
+const AUTHORISED_ESCORT: &str = "s.handoff_mode = 'escort' AND s.handoff_by IS NOT NULL
+     AND s.handoff_started_at IS NOT NULL";
 /// The bay of a stay `s` joined in from elsewhere.
 const BAY_OF_S: &str = "LEFT JOIN bays b ON b.occupant = s.id";
 
@@ -245,6 +250,7 @@ impl Store {
                    FROM stays s INDEXED BY stays_positive_on_site {BAY_OF_S}
                   WHERE s.positive_at IS NOT NULL AND s.departed_at IS NULL
                     AND NOT ({UNDER_ISOLATION})
+                    AND NOT ({AUTHORISED_ESCORT})
                   ORDER BY s.id"
             ),
             &[],
