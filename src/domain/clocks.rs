@@ -185,11 +185,12 @@ pub fn clocks(facts: &ClockFacts, policy: &Policy) -> Vec<DueItem> {
             });
             continue;
         }
+        let reviewed = i.last_review();
         out.push(DueItem {
             kind: ClockKind::IsolationReview,
             truck: Some(i.truck.clone()),
-            started: i.since,
-            due: i.since + policy.isolation_review(),
+            started: reviewed,
+            due: reviewed + policy.isolation_review(),
         });
     }
     // Due at once, like the holding list: a positive truck outside
@@ -285,6 +286,19 @@ pub enum NextAction {
     ReviewAt { due: DateTime<Utc> },
 }
 
+impl Isolation {
+    /// When the case was last looked at: an escalation is the shift lead's
+    /// review (the decision to report it up), so the next review falls due
+    /// a review period after the latest escalation, or after isolation
+    /// began. A truck held for days is reviewed again each period, and an
+    /// escalated one does not stay an overdue review for good.
+    pub fn last_review(&self) -> DateTime<Utc> {
+        self.escalated_at
+            .filter(|e| *e > self.since)
+            .unwrap_or(self.since)
+    }
+}
+
 impl IsolationRow {
     /// The name of person `n` in the cab, if one was given.
     pub fn name(&self, n: u8) -> Option<String> {
@@ -359,7 +373,7 @@ pub fn isolation_board(
                 .filter(|s| now > s.due_at)
                 .map(|s| s.test)
                 .collect();
-            let review_due = i.since + policy.isolation_review();
+            let review_due = i.last_review() + policy.isolation_review();
             let escalated = i.escalated_at.zip(i.escalation.clone());
             let next = if i.status == Status::Holding {
                 NextAction::WaitForBay
@@ -489,6 +503,26 @@ mod tests {
                 ("isolation_review", t(1, 30) + Duration::hours(24)),
             ]
         );
+    }
+
+    /// An escalation is a review: the next falls due a review period after
+    /// it, not after isolation began (which left an escalated truck an
+    /// overdue review for good). One from before this isolation is not.
+    #[test]
+    fn an_escalation_restarts_the_isolation_review() {
+        let p = Policy::default();
+        let review = |f: &ClockFacts| {
+            clocks(f, &p)
+                .into_iter()
+                .find(|c| c.kind == ClockKind::IsolationReview)
+                .map(|c| (c.started, c.due))
+        };
+        let mut f = facts();
+        f.isolations[0].escalated_at = Some(t(1, 0));
+        assert_eq!(review(&f), Some((t(1, 30), t(1, 30) + Duration::hours(24))));
+        let later = t(1, 30) + Duration::hours(30);
+        f.isolations[0].escalated_at = Some(later);
+        assert_eq!(review(&f), Some((later, later + Duration::hours(24))));
     }
 
     #[test]
