@@ -2129,3 +2129,20 @@ fn an_action_sent_again_with_its_id_is_recorded_once() {
     );
     lot.ok(&["check"]);
 }
+
+/// The command line takes the interface's short time forms: a time of
+/// today and a month-day of this year, in site time.
+#[test]
+fn times_take_the_interfaces_short_forms() {
+    let lot = Lot::new();
+    lot.arrive("晋D12345", &[]);
+    let all = lot.json(&["log", "--json", "--since", "00:00"]);
+    assert!(!all.as_array().expect("an array").is_empty(), "{all}");
+    let today = chrono::Utc::now()
+        .with_timezone(&trucklot::tz::Tz::shanghai())
+        .format("%m-%d 00:00")
+        .to_string();
+    let same = lot.json(&["log", "--json", "--since", &today]);
+    assert_eq!(same, all);
+    lot.refused(&["log", "--since", "25:00"], 2, "'HH:MM'");
+}

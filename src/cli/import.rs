@@ -3,7 +3,7 @@
 //! and its report printed one line per row, then a summary; or as JSON.
 //!
 //! What lives elsewhere: checking and recording the rows, all-or-nothing and
-//! duplicates (`ops::import`), the time forms (`cli::values::time`).
+//! duplicates (`ops::import`), the time forms (`cli::values::dated_time`).
 
 use std::io::Write;
 use std::path::Path;
@@ -12,7 +12,7 @@ use chrono::SubsecRound;
 use serde::Serialize;
 
 use super::output::{self, safe, say, wd};
-use super::values::{ArgError, clean_required, time};
+use super::values::{ArgError, clean_required, dated_time};
 use super::{Failure, Setup};
 use crate::domain::event::{TestKind, TestResult};
 use crate::domain::plate::Plate;
@@ -201,7 +201,7 @@ fn parse_row(
     };
     let time = match field(3) {
         "" => return Err(bilingual(CliMsg::TimeEmpty, &[])),
-        t => time(t)?
+        t => dated_time(t)?
             .resolve(tz)
             .ok_or_else(|| bilingual(CliMsg::TimeNotInZone, &[&text::echo(t), &tz.name()]))?
             // The database keeps milliseconds; a finer time would never
@@ -398,12 +398,13 @@ mod tests {
                     \n\
                     AG-3,antigen,,2026-11-25 10:00\n\
                     \"AG\n4\",antigen,negative,2026-11-25 10:00\n\
-                    AG-5,antigen,negative,2026-11-25 10:00\n";
+                    AG-5,antigen,negative,2026-11-25 10:00\n\
+                    AG-6,antigen,negative,03:00\n";
         let (rows, reasons) = parse(file.as_bytes(), Tz::shanghai()).unwrap();
         assert!(reasons[0].is_none());
         assert!(reasons[2].as_ref().unwrap().zh.contains("检测"));
         let lines: Vec<usize> = rows.iter().map(|r| r.line).collect();
-        assert_eq!(lines, [2, 3, 4, 5, 6, 8, 9, 11]);
+        assert_eq!(lines, [2, 3, 4, 5, 6, 8, 9, 11, 12]);
         let first = rows[0].row.as_ref().unwrap();
         assert_eq!(first.sample, "AG-000001-1");
         assert_eq!(first.test, None);
@@ -414,6 +415,8 @@ mod tests {
         assert!(err(3).contains("yesterday"), "{}", err(3));
         assert!(err(4).contains("3 fields"), "{}", err(4));
         assert!(err(5).contains("result is empty"), "{}", err(5));
+        // A time without its date would be another day when read again.
+        assert!(err(8).contains("names no date"), "{}", err(8));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 
 use super::output::say;
@@ -34,19 +34,34 @@ pub enum PlateOrBay {
 pub enum TimeArg {
     Exact(DateTime<Utc>),
     Local(NaiveDateTime),
+    /// `11-25 03:00`: a month-day and a time of this year (site time), as
+    /// the interface takes it.
+    ThisYear {
+        month: u32,
+        day: u32,
+        time: NaiveTime,
+    },
+    /// `03:00`: a time of today (site time), as the interface takes it.
+    Today(NaiveTime),
 }
 
 impl TimeArg {
     /// The instant, reading a local time in `tz`; `None` for a local time that
-    /// does not exist there (a daylight-saving gap).
+    /// does not exist there (a daylight-saving gap, 29 February of another
+    /// year).
     pub fn resolve(self, tz: Tz) -> Option<DateTime<Utc>> {
-        match self {
-            TimeArg::Exact(t) => Some(t),
-            TimeArg::Local(n) => tz
-                .from_local_datetime(&n)
-                .earliest()
-                .map(|t| t.with_timezone(&Utc)),
-        }
+        let today = || super::output::now().with_timezone(&tz).date_naive();
+        let local = match self {
+            TimeArg::Exact(t) => return Some(t),
+            TimeArg::Local(n) => n,
+            TimeArg::ThisYear { month, day, time } => {
+                NaiveDate::from_ymd_opt(today().year(), month, day)?.and_time(time)
+            }
+            TimeArg::Today(time) => today().and_time(time),
+        };
+        tz.from_local_datetime(&local)
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
     }
 }
 
@@ -330,16 +345,28 @@ pub(super) fn clean_required(field: &'static str, s: &str) -> Result<String, Arg
 /// in the years 2000–2100 (anything else is a typo, and times outside them
 /// would compare as text the wrong way round).
 pub(super) fn time(s: &str) -> Result<TimeArg, ArgError> {
-    use chrono::Datelike;
     let t = any_time(s)?;
     let year = match t {
         TimeArg::Exact(x) => x.year(),
         TimeArg::Local(n) => n.year(),
+        // Now's year: always within the range.
+        TimeArg::ThisYear { .. } | TimeArg::Today(_) => return Ok(t),
     };
     if !(2000..=2100).contains(&year) {
         return Err(ArgError::say(CliMsg::TimeYears, &[&text::echo(s)]));
     }
     Ok(t)
+}
+
+/// A time with its date, as a file gives it: the short forms would read
+/// as another day when the same file is imported again.
+pub(super) fn dated_time(s: &str) -> Result<TimeArg, ArgError> {
+    match time(s)? {
+        TimeArg::ThisYear { .. } | TimeArg::Today(_) => {
+            Err(ArgError::say(CliMsg::TimeNeedsDate, &[&text::echo(s)]))
+        }
+        t => Ok(t),
+    }
 }
 
 fn any_time(s: &str) -> Result<TimeArg, ArgError> {
@@ -362,6 +389,22 @@ fn any_time(s: &str) -> Result<TimeArg, ArgError> {
         .and_then(|d| d.and_hms_opt(0, 0, 0))
     {
         return Ok(TimeArg::Local(n));
+    }
+    // The interface's short forms: a month-day and time of this year, a
+    // time of today. A leap year stands in for "this year" to check the
+    // day (29 February of another year does not resolve).
+    if let Some((md, hm)) = t.split_once(' ')
+        && let Ok(d) = NaiveDate::parse_from_str(&format!("2000-{md}"), "%Y-%m-%d")
+        && let Ok(time) = NaiveTime::parse_from_str(hm.trim(), "%H:%M")
+    {
+        return Ok(TimeArg::ThisYear {
+            month: d.month(),
+            day: d.day(),
+            time,
+        });
+    }
+    if let Ok(time) = NaiveTime::parse_from_str(t, "%H:%M") {
+        return Ok(TimeArg::Today(time));
     }
     Err(ArgError::say(CliMsg::NotATime, &[&text::echo(s)]))
 }
@@ -457,6 +500,28 @@ mod tests {
             .resolve(crate::tz::Tz::shanghai())
             .unwrap();
         assert_eq!(shanghai.to_rfc3339(), "2026-11-25T02:00:00+00:00");
+        // The interface's short forms: today, and a month-day this year.
+        let tz = crate::tz::Tz::shanghai();
+        let today = super::super::output::now().with_timezone(&tz).date_naive();
+        let at = |s: &str| {
+            time(s)
+                .unwrap()
+                .resolve(tz)
+                .unwrap()
+                .with_timezone(&tz)
+                .naive_local()
+        };
+        assert_eq!(at("03:00"), today.and_hms_opt(3, 0, 0).unwrap());
+        assert_eq!(
+            at("11-25 03:00"),
+            NaiveDate::from_ymd_opt(today.year(), 11, 25)
+                .unwrap()
+                .and_hms_opt(3, 0, 0)
+                .unwrap()
+        );
+        for bad in ["25:00", "13-01 03:00", "11-25", "3"] {
+            assert!(time(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
