@@ -10,6 +10,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
 
 use super::prompt::{Prompt, PromptNext};
 use super::{Cmd, Effect, Layer, Screen};
@@ -81,10 +82,17 @@ impl PastView {
         } else {
             Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
         };
+        let text = format!(" {text} ");
+        // The keys that fit after the banner, whole: one cut mid-word
+        // ("i 当") says nothing.
+        let room = (area.width as usize).saturating_sub(text.width() + 2);
         let line = Line::from(vec![
-            Span::styled(format!(" {text} "), style),
+            Span::styled(text, style),
             Span::raw("  "),
-            Span::styled(past_keys(sh), Style::new().add_modifier(Modifier::DIM)),
+            Span::styled(
+                keys_within(&past_keys(sh), room),
+                Style::new().add_modifier(Modifier::DIM),
+            ),
         ]);
         f.render_widget(Paragraph::new(line), area);
     }
@@ -192,6 +200,38 @@ pub fn snapshot(layout: &Layout, past: &PastLot, live: &Snapshot) -> Snapshot {
 }
 
 /// The keys of the lot at a past moment, from the keymap table.
-fn past_keys(sh: &Shared) -> String {
+/// As many of `keys` ("t type a time · i …") as fit in `cells`, whole.
+fn keys_within(keys: &str, cells: usize) -> String {
+    let mut out = String::new();
+    for item in keys.split(" · ") {
+        let next = if out.is_empty() {
+            item.to_string()
+        } else {
+            format!("{out} · {item}")
+        };
+        if next.width() > cells {
+            break;
+        }
+        out = next;
+    }
+    out
+}
+
+/// The keys of the lot at a past moment, from the keymap table.
+pub(super) fn past_keys(sh: &Shared) -> String {
     crate::tui::keymap::footer_hint(crate::tui::keymap::Mode::Past, sh.session.lang, |m| sh.t(m))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::keys_within;
+
+    #[test]
+    fn the_banners_keys_are_kept_whole() {
+        let keys = "t 输入时间 · i 当时隔离 · Esc 回到现在";
+        assert_eq!(keys_within(keys, 40), keys);
+        assert_eq!(keys_within(keys, 24), "t 输入时间 · i 当时隔离");
+        assert_eq!(keys_within(keys, 12), "t 输入时间");
+        assert_eq!(keys_within(keys, 5), "");
+    }
 }

@@ -75,7 +75,7 @@ pub fn render(sh: &Shared, f: &mut Frame, area: Rect) {
     if sh.past.is_some() {
         f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
         f.render_widget(
-            Paragraph::new(past_keys(sh))
+            Paragraph::new(super::super::past::past_keys(sh))
                 .wrap(Wrap { trim: false })
                 .style(Style::new().add_modifier(Modifier::DIM)),
             keys,
@@ -429,7 +429,7 @@ pub fn strip(sh: &Shared, f: &mut Frame, area: Rect) {
             )));
             if sh.past.is_some() {
                 second.push(Span::styled(
-                    past_keys(sh),
+                    super::super::past::past_keys(sh),
                     Style::new().add_modifier(Modifier::DIM),
                 ));
             } else if let Some(d) = d.as_ref().filter(|d| d.stay == o.stay) {
@@ -454,7 +454,7 @@ pub fn strip(sh: &Shared, f: &mut Frame, area: Rect) {
             }
             second.push(Span::styled(
                 if sh.past.is_some() {
-                    past_keys(sh)
+                    super::super::past::past_keys(sh)
                 } else {
                     free_keys(sh)
                 },
@@ -503,11 +503,6 @@ fn fit_spans(spans: Vec<Span<'static>>, cells: usize, mark: &str) -> Line<'stati
 /// The degree sign, or none with `--ascii` ("36.5 C").
 fn deg(sh: &Shared) -> &'static str {
     if sh.session.ascii { "C" } else { "°C" }
-}
-
-/// The keys of the lot at a past moment, from the keymap table.
-fn past_keys(sh: &Shared) -> String {
-    crate::tui::keymap::footer_hint(crate::tui::keymap::Mode::Past, sh.session.lang, |m| sh.t(m))
 }
 
 /// What can be done to the truck under the cursor, from the keymap table.
