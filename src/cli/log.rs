@@ -364,6 +364,16 @@ pub(super) fn log(
         })
         .transpose()
     };
+    // A bay this lot does not have would list nothing, as if nothing had
+    // happened there: a typo is said to be one (as `show` says it).
+    if let Some(bay) = &a.bay
+        && store.layout().find(bay).is_none()
+    {
+        return Err(Failure::op(
+            lang,
+            crate::ops::Refusal::UnknownBay(bay.clone()).into(),
+        ));
+    }
     let filter = LogFilter {
         plate: a.plate.clone(),
         bay: a.bay.clone(),

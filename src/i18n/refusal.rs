@@ -261,11 +261,18 @@ fn parts(e: &OpError) -> (Option<Msg>, String, String, String) {
                 none(),
                 format!("{tube}\u{1f}{}", test_word(zh, *test)),
             ),
-            Refusal::NoServiceCallOfKind { plate, kind, .. } => (
+            Refusal::NoServiceCallOfKind { plate, kind, open } => (
                 Some(Msg::RefNoServiceCallOfKind),
                 s(plate),
                 none(),
-                service_word(zh, *kind).into(),
+                format!(
+                    "{}\u{1f}{}",
+                    service_word(zh, *kind),
+                    open.iter()
+                        .map(|k| service_word(zh, *k))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
             ),
             Refusal::NothingToUndo(op) => (Some(Msg::RefNothingToUndo), none(), none(), op.clone()),
             Refusal::UndoNotLast { event } => (Some(Msg::RefUndoNotLast), none(), none(), s(event)),
