@@ -834,7 +834,7 @@ fn the_checkpoint_workflow_from_the_command_line() {
     );
     lot.ok(&["service", "晋D22222", "done", "--kind", "water"]);
     // A bay the lot does not have is a typo, not a quiet log.
-    lot.refused(&["log", "--bay", "P-99-1"], 1, "P-99-1 is not in this lot");
+    lot.refused(&["log", "--bay", "P-99-1"], 1, "P-99-01 is not in this lot");
     let s = lot.json(&["show", "晋D22222", "--json"]);
     let services = s["stay"]["services"].as_array().unwrap();
     assert_eq!(services.len(), 2);

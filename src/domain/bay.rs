@@ -104,10 +104,16 @@ impl BayId {
         let head = parts.next().ok_or_else(err)?;
         let mut head_chars = head.chars();
         let letter = head_chars.next().ok_or_else(err)?;
-        if head_chars.next().is_some() || Zone::from_prefix(letter).is_none() {
+        if Zone::from_prefix(letter).is_none() {
             return Err(err());
         }
-        let numbers: Vec<&str> = parts.collect();
+        // As typed in a hurry: `I04` for I-04 (the letter's dash left out),
+        // `P-2-53` for P-02-53 (the layout writes at least two digits).
+        let mut numbers: Vec<&str> = Vec::with_capacity(2);
+        if !head_chars.as_str().is_empty() {
+            numbers.push(head_chars.as_str());
+        }
+        numbers.extend(parts);
         let well_formed = (1..=2).contains(&numbers.len())
             && numbers
                 .iter()
@@ -115,7 +121,17 @@ impl BayId {
         if !well_formed {
             return Err(err());
         }
-        Ok(BayId(t))
+        let mut id = String::with_capacity(8);
+        id.push(letter);
+        for n in numbers {
+            id.push('-');
+            let n = n.trim_start_matches('0');
+            if n.len() < 2 {
+                id.push_str(&"00"[n.len()..]);
+            }
+            id.push_str(n);
+        }
+        Ok(BayId(id))
     }
 
     /// Builds an id from parts the layout already knows to be valid.
@@ -188,6 +204,18 @@ mod tests {
         assert_eq!(BayId::parse("p-03-17").unwrap().as_str(), "P-03-17");
         assert_eq!(BayId::parse(" I-05 ").unwrap().zone(), Zone::Isolation);
         assert_eq!(BayId::parse("H-12").unwrap().zone(), Zone::Handoff);
+        // As typed in a hurry, written as the layout writes them.
+        for (typed, id) in [
+            ("P-2-53", "P-02-53"),
+            ("p-02-053", "P-02-53"),
+            ("I04", "I-04"),
+            ("i4", "I-04"),
+            ("P05-30", "P-05-30"),
+            ("W-0", "W-00"),
+            ("P-1-1234", "P-01-1234"),
+        ] {
+            assert_eq!(BayId::parse(typed).unwrap().as_str(), id, "{typed}");
+        }
     }
 
     #[test]
@@ -211,6 +239,7 @@ mod tests {
     fn refuses_malformed_bay_ids() {
         for bad in [
             "", "P", "X-01", "P-", "P-1-2-3", "PP-01", "P-0a", "P-12345", "P--1", "晋-01",
+            "H12345", "PD1234", "I-",
         ] {
             assert!(BayId::parse(bad).is_err(), "{bad} should be refused");
         }

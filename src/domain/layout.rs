@@ -289,15 +289,22 @@ mod tests {
         }
         let id = |s: &str| BayId::parse(s).unwrap();
         for missing in [
-            "P-1-1", "P-00-01", "P-01-00", "P-21-01", "P-01-61", "P-01", "I-41", "I-00", "I-01-01",
-            "W-9999", "H-0001",
+            "P-00-01", "P-01-00", "P-21-01", "P-01-61", "P-01", "I-41", "I-00", "I-01-01", "W-9999",
         ] {
             assert_eq!(l.find(&id(missing)), None, "{missing}");
         }
-        assert_eq!(
-            l.find(&id("p-03-17")).map(|i| l.bays[i].id.as_str()),
-            Some("P-03-17")
-        );
+        // Typed ids are read as the layout writes them.
+        for (typed, bay) in [
+            ("p-03-17", "P-03-17"),
+            ("P-1-1", "P-01-01"),
+            ("H-0001", "H-01"),
+        ] {
+            assert_eq!(
+                l.find(&id(typed)).map(|i| l.bays[i].id.as_str()),
+                Some(bay),
+                "{typed}"
+            );
+        }
     }
 
     #[test]
