@@ -244,6 +244,33 @@ fn the_filter_bar_filters_and_enter_goes_to_the_truck() {
     // `x` clears every filter.
     r.key(KeyCode::Char('x'));
     assert_eq!(r.log().rows.len(), 21);
+    // A bay typed in a hurry (`p-1-5` for P-01-05), as the command line
+    // reads it.
+    let at = r
+        .app
+        .shared
+        .bay_of_plate(&plate("晋A10007"))
+        .expect("on site");
+    let bay = r.app.shared.layout.bays[at].id.clone();
+    let hurried: String = bay
+        .as_str()
+        .split('-')
+        .map(|p| p.trim_start_matches('0'))
+        .collect::<Vec<_>>()
+        .join("-")
+        .to_lowercase();
+    assert_ne!(hurried.to_uppercase(), bay.as_str());
+    r.key(KeyCode::Char('f'));
+    r.key(KeyCode::Tab);
+    r.typed(&hurried);
+    r.key(KeyCode::Enter);
+    assert_eq!(r.app.mode(), Mode::Log, "{}", r.toast());
+    let rows = &r.log().rows;
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter().all(|e| e.bay.as_ref() == Some(&bay)),
+        "{rows:?}"
+    );
 }
 
 #[test]

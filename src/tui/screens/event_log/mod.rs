@@ -226,8 +226,15 @@ impl EventLog {
     }
 }
 
-/// A bay of this lot, dashes and case optional (`p0512` is `P-05-12`).
+/// A bay of this lot, dashes and case optional (`p0512` is `P-05-12`),
+/// or as the command line reads it (`p-5-12` is `P-05-12`).
 fn parse_bay(sh: &Shared, text: &str) -> Option<BayId> {
+    if let Some(b) = BayId::parse(text)
+        .ok()
+        .filter(|b| sh.layout.find(b).is_some())
+    {
+        return Some(b);
+    }
     let want: String = text
         .chars()
         .filter(|c| *c != '-' && !c.is_whitespace())
