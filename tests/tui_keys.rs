@@ -255,13 +255,15 @@ fn why_nothing(mode: Mode, action: Action, key: Key) -> Option<&'static str> {
             Some("one hit: the selection wraps onto itself")
         }
         (Mode::Search, Action::Down) => Some("one hit: the selection wraps onto itself"),
-        (Mode::Clocks | Mode::Isolation, Action::Up) => Some("the first row is selected"),
+        (Mode::Clocks | Mode::Isolation, Action::Up | Action::Newer) => {
+            Some("the first row is selected")
+        }
         (Mode::Log | Mode::Report | Mode::Stay, Action::Up | Action::Newer)
             if mode != Mode::Log || action == Action::Up =>
         {
             Some("at the top already")
         }
-        (Mode::Clocks, Action::Down) => Some("one clock at most in this lot"),
+        (Mode::Clocks, Action::Down | Action::Older) => Some("one clock at most in this lot"),
         (Mode::Map | Mode::PickBay | Mode::Past, Action::Zone(2)) => {
             Some("the cursor is in parking already")
         }
@@ -691,4 +693,42 @@ fn a_service_call_is_marked_done_by_its_kind() {
     assert!(r.toast().contains("medical"), "{}", r.toast());
     r.press(KeyCode::Char('v'));
     assert!(!r.screen().contains("done:"), "{}", r.screen());
+}
+
+/// PgDn and PgUp move a board's selection a screen at a time: a demo's
+/// clocks run to a hundred rows.
+#[test]
+fn the_clocks_board_pages_with_pgdn_and_pgup() {
+    use trucklot::domain::event::TestKind;
+    use trucklot::tui::screens::Screen;
+    let mut r = Rig::new();
+    for n in 0..50 {
+        let plate = format!("晋E{:05}", 10_000 + n);
+        r.op(Op::Arrive {
+            arrival: arrival(&plate, "赵六"),
+            bay: None,
+            override_reason: None,
+        });
+        r.op(Op::Sample {
+            plate: Plate::parse(&plate).unwrap(),
+            test: TestKind::Antigen,
+            tube: None,
+            batch: None,
+        });
+    }
+    r.press(KeyCode::Char('c'));
+    let selected = |r: &Rig| match r.app.screens.last() {
+        Some(Screen::Clocks(b)) => b.selected,
+        other => panic!("the clocks board is open, not {other:?}"),
+    };
+    // Drawn 45 rows high: a page is about a screenful of rows.
+    r.screen();
+    r.press(KeyCode::PageDown);
+    let page = selected(&r);
+    assert!((30..=45).contains(&page), "{page}");
+    r.press(KeyCode::PageDown);
+    assert!(selected(&r) >= 49, "the last row: {}", selected(&r));
+    r.press(KeyCode::PageUp);
+    r.press(KeyCode::PageUp);
+    assert_eq!(selected(&r), 0);
 }

@@ -464,6 +464,9 @@ pub static BINDINGS: &[Binding] = &[
     Binding { modes: BOARDS, keys: &[code(KeyCode::Enter)], action: Action::Jump, help: Msg::KeyJump, footer: true },
     Binding { modes: &[M::Isolation], keys: &[k('c')], action: Action::Clocks, help: Msg::KeyClocks, footer: true },
     Binding { modes: &[M::Clocks], keys: &[k('a')], action: Action::HandoffArrived, help: Msg::KeyHandoffArrived, footer: true },
+    // A demo's clocks run to a hundred rows: a page at a time.
+    Binding { modes: BOARDS, keys: &[code(KeyCode::PageUp)], action: Action::Newer, help: Msg::KeyPageUp, footer: false },
+    Binding { modes: BOARDS, keys: &[code(KeyCode::PageDown)], action: Action::Older, help: Msg::KeyPageDown, footer: false },
     Binding { modes: &[M::Isolation], keys: &[k('s'), code(KeyCode::Tab)], action: Action::SortNext, help: Msg::KeySortNext, footer: true },
     Binding { modes: &[M::Isolation], keys: &[k('S')], action: Action::SortReverse, help: Msg::KeySortReverse, footer: true },
     Binding { modes: &[M::Isolation], keys: &[k('1')], action: Action::SortBy(IsolationCol::Since), help: Msg::KeySortSince, footer: false },

@@ -131,6 +131,14 @@ impl Layer for ClocksBoard {
                 self.select(self.selected + 1, sh);
                 Vec::new()
             }
+            Action::Newer => {
+                self.select(self.selected.saturating_sub(super::board_page(sh)), sh);
+                Vec::new()
+            }
+            Action::Older => {
+                self.select(self.selected + super::board_page(sh), sh);
+                Vec::new()
+            }
             Action::Jump => match self.target(sh) {
                 Some(to) => vec![Cmd::Pop, to],
                 None => Vec::new(),

@@ -109,10 +109,16 @@ impl Layer for IsolationBoard {
         match action {
             Action::Back => return vec![Cmd::Pop],
             Action::Up => self.selected = self.selected.saturating_sub(1),
-            Action::Down => {
+            Action::Down | Action::Older => {
+                let step = if action == Action::Down {
+                    1
+                } else {
+                    super::board_page(sh)
+                };
                 let n = sh.snap.facts.isolations.len();
-                self.selected = (self.selected + 1).min(n.saturating_sub(1));
+                self.selected = (self.selected + step).min(n.saturating_sub(1));
             }
+            Action::Newer => self.selected = self.selected.saturating_sub(super::board_page(sh)),
             Action::SortNext | Action::SortReverse | Action::SortBy(_) => {
                 match action {
                     Action::SortNext => self.sort = self.sort.next(),

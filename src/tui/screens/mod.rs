@@ -261,3 +261,9 @@ screens! {
     Report(Box<ReportScreen>),
     Stay(Box<StayCard>),
 }
+
+/// The rows a board's PgUp/PgDn moves by: the screen's height less the
+/// title, the header and the footer lines.
+pub(crate) fn board_page(sh: &Shared) -> usize {
+    usize::from(sh.viewport.1.saturating_sub(6)).clamp(1, 40)
+}
