@@ -181,6 +181,16 @@ fn isolated_positive(lot: &mut Lot) {
     });
 }
 
+/// An escort started without who authorised it (allowed then), and the
+/// antigen sampled before it comes back positive.
+fn positive_under_unauthorised_escort(lot: &mut Lot) {
+    arrive(lot);
+    lot.ok(sample_op(T, TestKind::Antigen));
+    lot.ok(escort_undecided());
+    lot.advance(mins(1));
+    lot.ok(result_op(T, TestKind::Antigen, TestResult::Positive));
+}
+
 fn isolated_cleared(lot: &mut Lot) {
     arrive_fever(lot);
     lot.cleared(T);
@@ -1162,11 +1172,7 @@ fn a_positive_truck_under_an_authorised_escort_is_no_longer_an_alarm() {
     );
 
     let mut lot = Lot::new();
-    arrive(&mut lot);
-    lot.ok(sample_op(T, TestKind::Antigen));
-    lot.ok(escort_undecided());
-    lot.advance(mins(1));
-    lot.ok(result_op(T, TestKind::Antigen, TestResult::Positive));
+    positive_under_unauthorised_escort(&mut lot);
     assert_eq!(alarm(&lot), [T], "an escort nobody authorised is no answer");
 }
 
@@ -1721,11 +1727,7 @@ fn a_positive_truck_is_told_the_way_out_that_works_from_where_it_stands() {
     // escort would be refused (a handoff starts once), so it says to
     // isolate first, and from isolation an authorised escort takes it out.
     let mut lot = Lot::new();
-    arrive(&mut lot);
-    lot.ok(sample_op(T, TestKind::Antigen));
-    lot.ok(escort_undecided());
-    lot.advance(mins(1));
-    lot.ok(result_op(T, TestKind::Antigen, TestResult::Positive));
+    positive_under_unauthorised_escort(&mut lot);
     lot.ok(Op::HandoffDone { plate: plate(T) });
     assert_eq!(blocked(&mut lot), Some(WayOut::IsolateFirst));
     let text = lot.refused(depart()).to_string();
