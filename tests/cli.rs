@@ -2161,3 +2161,29 @@ fn times_take_the_interfaces_short_forms() {
     assert_eq!(same, all);
     lot.refused(&["log", "--since", "25:00"], 2, "'HH:MM'");
 }
+
+/// `show` takes part of a plate, as the interface's search does: the one
+/// truck it names, on site first; several or none is a refusal naming them.
+#[test]
+fn show_finds_a_truck_by_part_of_its_plate() {
+    let lot = Lot::new();
+    lot.arrive("晋D12345", &[]);
+    let one = lot.json(&["show", "D12345", "--json"]);
+    assert_eq!(one["stay"]["plate"], "晋D12345", "{one}");
+    lot.arrive("晋D12346", &[]);
+    lot.refused(
+        &["show", "D1234"],
+        1,
+        "'D1234' matches several trucks: 晋D12345, 晋D12346",
+    );
+    lot.refused(&["--lang", "zh", "show", "D1234"], 1, "晋D12345、晋D12346");
+    lot.refused(
+        &["show", "99999"],
+        1,
+        "no truck on site or that left matches '99999'",
+    );
+    // A departed truck is found when none on site matches.
+    lot.ok(&["depart", "晋D12346", "--force", "--reason", "test"]);
+    let left = lot.json(&["show", "12346", "--json"]);
+    assert_eq!(left["stay"]["plate"], "晋D12346", "{left}");
+}

@@ -515,10 +515,13 @@ fn run_to(g: &Global, cmd: Command, out: &mut dyn Write) -> Result<(), Failure> 
                     unmasked,
                     json,
                 } => {
+                    // A plate typed in part is the truck it names, before
+                    // anything is shown or recorded about it.
+                    let target = show::resolve(&store, &setup, target)?;
                     if unmasked {
                         let plate = match &target {
                             args::PlateOrBay::Plate(p) => Some(p.clone()),
-                            args::PlateOrBay::Bay(_) => None,
+                            args::PlateOrBay::Bay(_) | args::PlateOrBay::Partial(_) => None,
                         };
                         disclose(&mut store, &setup, "show --unmasked", plate)?;
                     }

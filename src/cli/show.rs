@@ -207,6 +207,61 @@ fn bay_json(store: &Store, lang: Lang, bay: &BayId) -> Result<BayJson, Failure> 
     })
 }
 
+/// A plate typed in part (`D17437`, `jinD174`) becomes the one truck it
+/// names, as the interface's search finds it: on site first, else among
+/// those that left. Several, or none, is a refusal that names them.
+pub(super) fn resolve(
+    store: &Store,
+    setup: &Setup,
+    target: PlateOrBay,
+) -> Result<PlateOrBay, Failure> {
+    let PlateOrBay::Partial(text) = target else {
+        return Ok(target);
+    };
+    let lang = setup.lang;
+    let q = crate::domain::plate::PlateQuery::new(&text);
+    let lot = store.lot().map_err(Failure::reading(lang, store))?;
+    let mut found: Vec<Plate> = lot
+        .bays
+        .iter()
+        .filter_map(|b| b.occupant.as_ref())
+        .map(|o| o.plate.clone())
+        .filter(|p| p.matches(&q))
+        .collect();
+    if found.is_empty() {
+        found = store
+            .departed_plates()
+            .map_err(Failure::reading(lang, store))?
+            .into_iter()
+            .map(|d| d.plate)
+            .filter(|p| p.matches(&q))
+            .collect();
+    }
+    match found.as_slice() {
+        [one] => Ok(PlateOrBay::Plate(one.clone())),
+        [] => Err(Failure::Refused(say(
+            lang,
+            CliMsg::NoPlateMatches,
+            &[&output::safe(&text)],
+        ))),
+        many => {
+            const SHOWN: usize = 8;
+            let mut list: Vec<String> = many.iter().take(SHOWN).map(|p| p.to_string()).collect();
+            if many.len() > SHOWN {
+                list.push(format!("… ({})", many.len()));
+            }
+            Err(Failure::Refused(say(
+                lang,
+                CliMsg::PlatesMatch,
+                &[
+                    &output::safe(&text),
+                    &list.join(if lang == Lang::Zh { "、" } else { ", " }),
+                ],
+            )))
+        }
+    }
+}
+
 pub(super) fn show(
     store: &Store,
     setup: &Setup,
@@ -230,6 +285,14 @@ pub(super) fn show(
                 None => None,
             };
             (bay, d)
+        }
+        // Resolved by `resolve` before `show` is called.
+        PlateOrBay::Partial(text) => {
+            return Err(Failure::Refused(say(
+                lang,
+                CliMsg::NoPlateMatches,
+                &[&output::safe(text)],
+            )));
         }
         PlateOrBay::Bay(b) => {
             let bay = bay_json(store, lang, b)?;

@@ -27,6 +27,9 @@ use crate::tz::Tz;
 pub enum PlateOrBay {
     Plate(Plate),
     Bay(BayId),
+    /// Part of a plate (`D17437`, `jinD174`): the command finds the truck
+    /// it names, as the interface's search does (`show::resolve`).
+    Partial(String),
 }
 
 /// A time given on the command line, resolved in the site time zone later.
@@ -302,8 +305,16 @@ pub(super) fn plate_or_bay(s: &str) -> Result<PlateOrBay, ArgError> {
     if let Ok(b) = BayId::parse(s) {
         return Ok(PlateOrBay::Bay(b));
     }
+    let partial = {
+        let t = s.trim();
+        (3..=12).contains(&t.len()) && t.chars().all(|c| c.is_ascii_alphanumeric())
+    };
     Plate::parse_typed(s, province())
         .map(PlateOrBay::Plate)
+        .or_else(|e| match partial {
+            true => Ok(PlateOrBay::Partial(s.trim().to_string())),
+            false => Err(e),
+        })
         .map_err(|e| {
             let why = plate_error(s, &e);
             ArgError::new(
