@@ -387,10 +387,21 @@ fn the_shift_report_counts_this_shifts_arrivals_and_the_last_ones() {
     assert_eq!(arrivals(&r), 3);
     r.key(KeyCode::Char(']'));
     assert_eq!(r.toast(), "this is the shift under way");
-    // Scrolls at 80×24.
+    // Scrolls at 80×24 (drawn at that size first, as a resize is).
     r.app.resize(80, 24);
+    r.screen(80, 24);
     r.key(KeyCode::PageDown);
     assert!(r.screen(80, 24).contains("Overrides"));
+    // Paging on stops with the report's end on the screen, not past it
+    // on a blank page; a page up then moves at once.
+    for _ in 0..10 {
+        r.key(KeyCode::PageDown);
+        r.screen(80, 24);
+    }
+    let end = r.screen(80, 24);
+    assert!(end.contains("Actions undone"), "{end}");
+    r.key(KeyCode::PageUp);
+    assert_ne!(r.screen(80, 24), end);
 }
 
 #[test]

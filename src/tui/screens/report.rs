@@ -34,6 +34,9 @@ pub struct ReportScreen {
     pub end: DateTime<Utc>,
     pub report: Option<Report>,
     pub scroll: u16,
+    /// How far the report last drawn can scroll before its end leaves the
+    /// screen (set by `render`, which alone knows the width it wraps to).
+    max_scroll: std::cell::Cell<u16>,
 }
 
 impl ReportScreen {
@@ -45,6 +48,7 @@ impl ReportScreen {
             end,
             report: None,
             scroll: 0,
+            max_scroll: std::cell::Cell::new(u16::MAX),
         };
         let cmd = r.load(sh);
         Some((r, cmd))
@@ -387,9 +391,11 @@ impl Layer for ReportScreen {
         match action {
             Action::Back => return vec![Cmd::Pop],
             Action::Up => self.scroll = self.scroll.saturating_sub(1),
-            Action::Down => self.scroll = self.scroll.saturating_add(1).min(200),
+            Action::Down => self.scroll = self.scroll.saturating_add(1).min(self.max_scroll.get()),
             Action::Newer => self.scroll = self.scroll.saturating_sub(page),
-            Action::Older => self.scroll = self.scroll.saturating_add(page).min(200),
+            Action::Older => {
+                self.scroll = self.scroll.saturating_add(page).min(self.max_scroll.get())
+            }
             Action::ShiftPrev => {
                 return match Self::shift_at(sh, self.from - Duration::milliseconds(1)) {
                     Some((from, end)) => {
@@ -437,10 +443,23 @@ impl Layer for ReportScreen {
             Some(r) if r.from == self.from => self.lines(sh, r),
             _ => Vec::new(),
         };
+        // Scrolling stops with the report's end on the last row, not past
+        // it on a blank page. Rows as wrapped to this width, a line that
+        // wraps counted one row long (wrapping at words may need it).
+        let width = usize::from(inner.width.max(1));
+        let rows: usize = lines
+            .iter()
+            .map(|l| match l.width() {
+                w if w > width => w.div_ceil(width) + 1,
+                _ => 1,
+            })
+            .sum();
+        let max = u16::try_from(rows.saturating_sub(usize::from(inner.height))).unwrap_or(u16::MAX);
+        self.max_scroll.set(max);
         f.render_widget(
             Paragraph::new(lines)
                 .wrap(Wrap { trim: false })
-                .scroll((self.scroll, 0)),
+                .scroll((self.scroll.min(max), 0)),
             inner,
         );
     }
