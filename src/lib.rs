@@ -11,6 +11,7 @@ pub mod humanize;
 pub mod i18n;
 pub mod ops;
 pub mod sim;
+pub mod site_time;
 pub mod store;
 pub mod tui;
 pub mod tz;

@@ -13,13 +13,13 @@
 //! A `Tz` is `Copy`, as chrono's zones are: each zone named is looked up
 //! once and kept for the life of the process (there are some six hundred).
 //! What lives elsewhere: which zone the site is in (`config`), and how a
-//! moment is typed and shown (`tui::time`, `cli::output`).
+//! moment is typed and shown (`site_time`, `cli::output`).
 
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Mutex;
 
-use chrono::{FixedOffset, MappedLocalTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{FixedOffset, MappedLocalTime, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone};
 
 /// One of the tz database's zones, by its IANA name.
 #[derive(Clone, Copy)]
@@ -89,7 +89,8 @@ impl Tz {
     fn with_offset(self, seconds: i32) -> TzOffset {
         TzOffset {
             tz: self,
-            fixed: FixedOffset::east_opt(seconds).unwrap_or(FixedOffset::east_opt(0).expect("0")),
+            // An offset beyond a day does not occur in the database.
+            fixed: FixedOffset::east_opt(seconds).unwrap_or_else(|| chrono::Utc.fix()),
         }
     }
 }

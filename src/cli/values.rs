@@ -8,7 +8,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 
 use super::output::say;
@@ -20,6 +20,7 @@ use crate::domain::plate::{Plate, PlateError};
 use crate::domain::policy::{Cargo, HealthCode, Temperature, TemperatureError};
 use crate::domain::text::{self, TextError};
 use crate::i18n::{self, CliMsg, Lang, Msg};
+use crate::site_time::Short;
 use crate::tz::Tz;
 
 /// `show`'s argument: a bay id or a plate.
@@ -37,15 +38,9 @@ pub enum PlateOrBay {
 pub enum TimeArg {
     Exact(DateTime<Utc>),
     Local(NaiveDateTime),
-    /// `11-25 03:00`: a month-day and a time of this year (site time), as
-    /// the interface takes it.
-    ThisYear {
-        month: u32,
-        day: u32,
-        time: NaiveTime,
-    },
-    /// `03:00`: a time of today (site time), as the interface takes it.
-    Today(NaiveTime),
+    /// `11-25 03:00` (this year) or `03:00` (today), site time, as the
+    /// interface takes them.
+    Short(Short),
 }
 
 impl TimeArg {
@@ -57,10 +52,7 @@ impl TimeArg {
         let local = match self {
             TimeArg::Exact(t) => return Some(t),
             TimeArg::Local(n) => n,
-            TimeArg::ThisYear { month, day, time } => {
-                NaiveDate::from_ymd_opt(today().year(), month, day)?.and_time(time)
-            }
-            TimeArg::Today(time) => today().and_time(time),
+            TimeArg::Short(s) => s.on(today())?,
         };
         tz.from_local_datetime(&local)
             .earliest()
@@ -356,12 +348,13 @@ pub(super) fn clean_required(field: &'static str, s: &str) -> Result<String, Arg
 /// in the years 2000–2100 (anything else is a typo, and times outside them
 /// would compare as text the wrong way round).
 pub(super) fn time(s: &str) -> Result<TimeArg, ArgError> {
+    use chrono::Datelike;
     let t = any_time(s)?;
     let year = match t {
         TimeArg::Exact(x) => x.year(),
         TimeArg::Local(n) => n.year(),
         // Now's year: always within the range.
-        TimeArg::ThisYear { .. } | TimeArg::Today(_) => return Ok(t),
+        TimeArg::Short(_) => return Ok(t),
     };
     if !(2000..=2100).contains(&year) {
         return Err(ArgError::say(CliMsg::TimeYears, &[&text::echo(s)]));
@@ -373,9 +366,7 @@ pub(super) fn time(s: &str) -> Result<TimeArg, ArgError> {
 /// as another day when the same file is imported again.
 pub(super) fn dated_time(s: &str) -> Result<TimeArg, ArgError> {
     match time(s)? {
-        TimeArg::ThisYear { .. } | TimeArg::Today(_) => {
-            Err(ArgError::say(CliMsg::TimeNeedsDate, &[&text::echo(s)]))
-        }
+        TimeArg::Short(_) => Err(ArgError::say(CliMsg::TimeNeedsDate, &[&text::echo(s)])),
         t => Ok(t),
     }
 }
@@ -401,21 +392,8 @@ fn any_time(s: &str) -> Result<TimeArg, ArgError> {
     {
         return Ok(TimeArg::Local(n));
     }
-    // The interface's short forms: a month-day and time of this year, a
-    // time of today. A leap year stands in for "this year" to check the
-    // day (29 February of another year does not resolve).
-    if let Some((md, hm)) = t.split_once(' ')
-        && let Ok(d) = NaiveDate::parse_from_str(&format!("2000-{md}"), "%Y-%m-%d")
-        && let Ok(time) = NaiveTime::parse_from_str(hm.trim(), "%H:%M")
-    {
-        return Ok(TimeArg::ThisYear {
-            month: d.month(),
-            day: d.day(),
-            time,
-        });
-    }
-    if let Ok(time) = NaiveTime::parse_from_str(t, "%H:%M") {
-        return Ok(TimeArg::Today(time));
+    if let Some(short) = Short::read(t) {
+        return Ok(TimeArg::Short(short));
     }
     Err(ArgError::say(CliMsg::NotATime, &[&text::echo(s)]))
 }
@@ -512,6 +490,7 @@ mod tests {
             .unwrap();
         assert_eq!(shanghai.to_rfc3339(), "2026-11-25T02:00:00+00:00");
         // The interface's short forms: today, and a month-day this year.
+        use chrono::Datelike;
         let tz = crate::tz::Tz::shanghai();
         let today = super::super::output::now().with_timezone(&tz).date_naive();
         let at = |s: &str| {

@@ -19,7 +19,6 @@ pub mod screens;
 pub mod shared;
 pub mod sign_in;
 pub mod terminal;
-pub mod time;
 pub mod view;
 pub mod widgets;
 

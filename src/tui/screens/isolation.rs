@@ -141,7 +141,7 @@ impl Layer for IsolationBoard {
             {
                 return vec![Cmd::error(
                     sh.t(Msg::PastReadOnly)
-                        .replace("{t}", &crate::tui::time::show(at, &sh.session.tz)),
+                        .replace("{t}", &crate::site_time::show(at, &sh.session.tz)),
                 )];
             }
             Action::Clocks => {

@@ -45,7 +45,7 @@ impl PastView {
         Cmd::Push(Screen::Prompt(Prompt {
             title: Msg::PromptPastTime,
             subject: "2026-11-25 03:00 · 11-25 03:00 · 03:00".into(),
-            input: TextInput::new(&crate::tui::time::show(at, &sh.session.tz)),
+            input: TextInput::new(&crate::site_time::show(at, &sh.session.tz)),
             offered: true,
             required: true,
             next: PromptNext::PastTime,
@@ -54,7 +54,7 @@ impl PastView {
 
     /// The moment typed (from the prompt): checked, then read.
     pub fn go(sh: &Shared, text: &str) -> Result<Cmd, String> {
-        let at = crate::tui::time::parse(text, &sh.session.tz, sh.now)
+        let at = crate::site_time::parse(text, &sh.session.tz, sh.now)
             .ok_or_else(|| sh.t(Msg::FilterBadTime).to_string())?;
         Self::load(sh, at)
     }
@@ -73,7 +73,7 @@ impl PastView {
     pub fn banner(sh: &Shared, at: DateTime<Utc>, f: &mut Frame, area: Rect) {
         let text = sh
             .t(Msg::PastBanner)
-            .replace("{t}", &crate::tui::time::show(at, &sh.session.tz));
+            .replace("{t}", &crate::site_time::show(at, &sh.session.tz));
         let style = if color(sh) {
             Style::new()
                 .fg(Color::Black)
@@ -118,7 +118,7 @@ impl Layer for PastView {
             ))],
             Action::ReadOnly => vec![Cmd::error(
                 sh.t(Msg::PastReadOnly)
-                    .replace("{t}", &crate::tui::time::show(self.at, &sh.session.tz)),
+                    .replace("{t}", &crate::site_time::show(self.at, &sh.session.tz)),
             )],
             a => vec![Cmd::Navigate(a)],
         }

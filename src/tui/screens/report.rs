@@ -21,10 +21,10 @@ use crate::domain::event::{ServiceKind, TestKind};
 use crate::domain::report::shift_window;
 use crate::i18n::Msg;
 use crate::i18n::words::word;
+use crate::site_time::show;
 use crate::store::Report;
 use crate::tui::keymap::{Action, Key, Mode};
 use crate::tui::shared::Shared;
-use crate::tui::time::show;
 use crate::tui::view::{block, bold, hhmm, span};
 
 #[derive(Debug, Clone, PartialEq)]

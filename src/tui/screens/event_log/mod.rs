@@ -164,7 +164,7 @@ impl EventLog {
         for (i, slot) in [(6, &mut f.since), (7, &mut f.until)] {
             if let Some(t) = opt(i) {
                 *slot = Some(
-                    crate::tui::time::parse(&t, &sh.session.tz, sh.now)
+                    crate::site_time::parse(&t, &sh.session.tz, sh.now)
                         .ok_or((i, sh.t(Msg::FilterBadTime).to_string()))?,
                 );
             }
