@@ -185,12 +185,11 @@ pub fn clocks(facts: &ClockFacts, policy: &Policy) -> Vec<DueItem> {
             });
             continue;
         }
-        let reviewed = i.last_review();
         out.push(DueItem {
             kind: ClockKind::IsolationReview,
             truck: Some(i.truck.clone()),
-            started: reviewed,
-            due: reviewed + policy.isolation_review(),
+            started: i.last_review(),
+            due: i.review_due(policy),
         });
     }
     // Due at once, like the holding list: a positive truck outside
@@ -297,6 +296,11 @@ impl Isolation {
             .filter(|e| *e > self.since)
             .unwrap_or(self.since)
     }
+
+    /// When the next review falls due: a review period after the last.
+    pub fn review_due(&self, policy: &Policy) -> DateTime<Utc> {
+        self.last_review() + policy.isolation_review()
+    }
 }
 
 impl IsolationRow {
@@ -373,7 +377,7 @@ pub fn isolation_board(
                 .filter(|s| now > s.due_at)
                 .map(|s| s.test)
                 .collect();
-            let review_due = i.last_review() + policy.isolation_review();
+            let review_due = i.review_due(policy);
             let escalated = i.escalated_at.zip(i.escalation.clone());
             let next = if i.status == Status::Holding {
                 NextAction::WaitForBay

@@ -69,15 +69,7 @@ impl Store {
                 .map(|i| IsolationLine {
                     plate: i.truck.plate.clone(),
                     reason: i.reason.clone(),
-                    flags: {
-                        let mut flags: Vec<_> = Vec::new();
-                        for f in &i.findings {
-                            if !flags.contains(&f.flag) {
-                                flags.push(f.flag);
-                            }
-                        }
-                        flags
-                    },
+                    flags: crate::domain::policy::flags_of(&i.findings),
                     since: Some(i.since),
                     until: None,
                 })
