@@ -2196,3 +2196,39 @@ fn an_arrival_says_when_its_suggested_bay_was_taken_meanwhile() {
     let t = r.toast();
     assert!(t.starts_with('✓') && !t.contains("meanwhile"), "{t}");
 }
+
+/// The panel never tells the operator a truck may leave that the rules
+/// hold: a transfer done after its antigen came back positive leaves the
+/// truck positive, and its status says only that the handoff is done.
+#[test]
+fn a_handoff_done_is_not_said_to_let_a_positive_truck_leave() {
+    use trucklot::domain::event::{HandoffMode, TestKind, TestResult};
+    let mut r = Rig::new(Lang::En);
+    r.arrive("晋A22222", Cargo::Other, 36.5, None);
+    let p = Plate::parse("晋A22222").unwrap();
+    r.op(Op::HandoffStart {
+        plate: p.clone(),
+        mode: HandoffMode::Transfer,
+        receiver: Some(Plate::parse("晋B12345").unwrap()),
+        company: Some("ACME".into()),
+        escort: None,
+        by: None,
+        bay: None,
+    });
+    r.op(Op::Sample {
+        plate: p.clone(),
+        test: TestKind::Antigen,
+        tube: None,
+        batch: None,
+    });
+    r.op(Op::Result {
+        plate: p.clone(),
+        test: TestKind::Antigen,
+        result: TestResult::Positive,
+    });
+    r.op(Op::HandoffDone { plate: p });
+    r.go_to("晋A22222");
+    let s = r.screen(160, 45);
+    assert!(s.contains("handoff done"), "{s}");
+    assert!(!s.contains("may leave"), "{s}");
+}

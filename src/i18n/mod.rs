@@ -232,7 +232,7 @@ catalogue! {
     StatusIsolated => ("in isolation", "隔离中"),
     StatusHolding => ("waiting for isolation", "等待隔离"),
     StatusHandoff => ("handoff in progress", "点对点交接中"),
-    StatusHandoffDone => ("handoff done, may leave", "交接完成，可离场"),
+    StatusHandoffDone => ("handoff done", "交接完成"),
     StatusDeparted => ("departed", "已离场"),
     CargoEmergency => ("emergency", "应急物资"),
     CargoLiving => ("living", "生活物资"),
