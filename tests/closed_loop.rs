@@ -1713,6 +1713,30 @@ fn forcing_records_what_was_overridden() {
     ));
 }
 
+/// A cargo transfer that began before the truck's positive result is not
+/// completed: the positive truck's cargo would go on in a clean vehicle.
+/// Isolated, it leaves under an escort someone authorised.
+#[test]
+fn a_positive_trucks_cargo_transfer_is_not_completed() {
+    let mut lot = Lot::new();
+    arrive(&mut lot);
+    lot.ok(sample_op(T, TestKind::Antigen));
+    lot.ok(transfer());
+    lot.advance(mins(1));
+    lot.ok(result_op(T, TestKind::Antigen, TestResult::Positive));
+    let refused = lot.refused(Op::HandoffDone { plate: plate(T) });
+    assert_eq!(key(&refused), "transfer_of_positive");
+    assert!(refused.to_string().contains("isolate it"), "{refused}");
+    lot.ok(Op::Isolate {
+        plate: plate(T),
+        reason: "antigen positive".into(),
+        bay: None,
+    });
+    lot.ok(escort_by());
+    lot.ok(Op::HandoffDone { plate: plate(T) });
+    lot.ok(depart());
+}
+
 /// The refusal of a positive truck's departure names the way out that
 /// works from where it stands, and each named step is then accepted.
 #[test]

@@ -2198,8 +2198,9 @@ fn an_arrival_says_when_its_suggested_bay_was_taken_meanwhile() {
 }
 
 /// The panel never tells the operator a truck may leave that the rules
-/// hold: a transfer done after its antigen came back positive leaves the
-/// truck positive, and its status says only that the handoff is done.
+/// hold: an escort nobody authorised, done after the antigen came back
+/// positive, leaves the truck positive, and its status says only that the
+/// handoff is done.
 #[test]
 fn a_handoff_done_is_not_said_to_let_a_positive_truck_leave() {
     use trucklot::domain::event::{HandoffMode, TestKind, TestResult};
@@ -2208,10 +2209,10 @@ fn a_handoff_done_is_not_said_to_let_a_positive_truck_leave() {
     let p = Plate::parse("晋A22222").unwrap();
     r.op(Op::HandoffStart {
         plate: p.clone(),
-        mode: HandoffMode::Transfer,
-        receiver: Some(Plate::parse("晋B12345").unwrap()),
-        company: Some("ACME".into()),
-        escort: None,
+        mode: HandoffMode::Escort,
+        receiver: None,
+        company: None,
+        escort: Some("县交警".into()),
         by: None,
         bay: None,
     });

@@ -253,6 +253,10 @@ pub enum RuleRefusal {
     HandoffAlreadyStarted { plate: Plate },
     #[error("{plate} has no handoff under way")]
     NoHandoff { plate: Plate },
+    #[error(
+        "{plate}'s cargo transfer began before its positive result: a positive truck's cargo is not handed on; isolate it, then start an escort someone authorised"
+    )]
+    TransferOfPositive { plate: Plate },
     #[error("{plate} has no finished handoff waiting for confirmation")]
     NoHandoffToConfirm { plate: Plate },
     #[error("{plate} has no open service call")]
@@ -289,6 +293,7 @@ impl RuleRefusal {
             RuleRefusal::EscortNeedsDecider { .. } => "escort_needs_decider",
             RuleRefusal::HandoffAlreadyStarted { .. } => "handoff_already_started",
             RuleRefusal::NoHandoff { .. } => "no_handoff",
+            RuleRefusal::TransferOfPositive { .. } => "transfer_of_positive",
             RuleRefusal::NoHandoffToConfirm { .. } => "no_handoff_to_confirm",
             RuleRefusal::NoServiceCall { .. } => "no_service_call",
             RuleRefusal::NoSuchPerson { .. } => "no_such_person",
@@ -366,6 +371,17 @@ pub fn check(stay: &StayState, action: Action) -> Result<(), RuleRefusal> {
             _ => Ok(()),
         },
         Action::HandoffDone => match stay.status {
+            // Containment: a transfer started before the positive came back
+            // would hand that truck's cargo to a clean vehicle.
+            Status::Handoff
+                if stay.standing_positive().is_some()
+                    && stay
+                        .handoff
+                        .as_ref()
+                        .is_some_and(|h| h.mode == HandoffMode::Transfer) =>
+            {
+                Err(R::TransferOfPositive { plate: plate() })
+            }
             Status::Handoff => Ok(()),
             _ => Err(R::NoHandoff { plate: plate() }),
         },

@@ -200,6 +200,7 @@ fn parts(e: &OpError) -> (Option<Msg>, String, String, String) {
                     R::EscortNeedsDecider { plate } => (Msg::RefEscortNeedsDecider, plate, none()),
                     R::HandoffAlreadyStarted { plate } => (Msg::RefHandoffStarted, plate, none()),
                     R::NoHandoff { plate } => (Msg::RefNoHandoff, plate, none()),
+                    R::TransferOfPositive { plate } => (Msg::RefTransferOfPositive, plate, none()),
                     R::NoHandoffToConfirm { plate } => (Msg::RefNoHandoffToConfirm, plate, none()),
                     R::NoServiceCall { plate } => (Msg::RefNoServiceCall, plate, none()),
                     R::NoSuchPerson {
