@@ -1947,6 +1947,106 @@ fn results_at_the_same_time_count_in_the_order_they_were_recorded() {
     assert_eq!(keys, ["positive"]);
 }
 
+/// A positive follows a truck by its plate, and a plate correction keeps
+/// it so (found by a new user's try: both ways let a positive truck out).
+/// A plate mistyped at the gate and corrected to that of a truck whose
+/// last stay left with a positive standing carries that positive, as its
+/// arrival would have; undone, it goes again with the plate. A truck that
+/// arrived carrying one keeps its plate while the positive stands.
+#[test]
+fn a_plate_correction_neither_sheds_nor_misses_a_positive_carried_from_the_last_stay() {
+    use trucklot::domain::event::Field;
+    let blockers = |lot: &mut Lot, p: &str| -> Vec<&'static str> {
+        trucklot::ops::departure_blockers(&mut lot.store, &lot.policy, &plate(p))
+            .unwrap()
+            .iter()
+            .map(|b| b.key())
+            .collect()
+    };
+    // T left with a positive standing; the same truck comes back and is
+    // registered as 晋D19999 by a slip of the finger, cleared and parked.
+    let mut lot = forced_out_then_antigen_positive();
+    lot.advance(Duration::hours(1));
+    lot.arrive("晋D19999");
+    lot.cleared("晋D19999");
+    assert_eq!(blockers(&mut lot, "晋D19999"), Vec::<&str>::new());
+    let out = lot.ok(Op::Correct {
+        plate: plate("晋D19999"),
+        changes: vec![(Field::Plate, T.into())],
+    });
+    assert!(
+        matches!(&out.events[0].1, Event::Corrected { findings, .. }
+            if findings == &[Finding { person: 0, flag: CheckFlag::PositiveBefore }]),
+        "{:?}",
+        out.events
+    );
+    assert_eq!(out.notes, [Note::PositiveCarried]);
+    assert!(
+        matches!(out.proposal, Some(Proposal::Isolate { bay: Some(ref b) }) if b.zone() == Zone::Isolation),
+        "{:?}",
+        out.proposal
+    );
+    // It may not leave; it is the clocks' "positive, not isolated" alarm.
+    assert!(
+        blockers(&mut lot, T).contains(&"positive"),
+        "{:?}",
+        blockers(&mut lot, T)
+    );
+    let facts = lot.store.clock_facts().unwrap();
+    assert!(
+        clocks::clocks(&facts, &Policy::default())
+            .iter()
+            .any(|c| c.kind == ClockKind::PositiveNotIsolated),
+        "the alarm"
+    );
+    assert!(lot.store.check().unwrap().ok());
+    // Nor may its plate be corrected away again while the positive stands.
+    let before = lot.events();
+    assert!(matches!(
+        lot.exec(&Op::Correct {
+            plate: plate(T),
+            changes: vec![(Field::Plate, "晋D19999".into())],
+        }),
+        Err(OpError::Refused(Refusal::CorrectCarriedPositive(_)))
+    ));
+    assert_eq!(lot.events(), before);
+    // The correction undone (the slip was in the correction): the plate
+    // given back is checked as it was, and its positive goes with it.
+    lot.ok(Op::Undo { expected: None });
+    assert_eq!(blockers(&mut lot, "晋D19999"), Vec::<&str>::new());
+    assert!(lot.store.check().unwrap().ok());
+}
+
+#[test]
+fn a_truck_that_arrived_carrying_a_positive_keeps_its_plate_while_it_stands() {
+    use trucklot::domain::event::Field;
+    let mut lot = forced_out_then_antigen_positive();
+    lot.advance(Duration::hours(1));
+    lot.ok(arrive_op(arrival(T)));
+    let before = lot.events();
+    assert!(matches!(
+        lot.exec(&Op::Correct {
+            plate: plate(T),
+            changes: vec![(Field::Plate, "晋D19999".into())],
+        }),
+        Err(OpError::Refused(Refusal::CorrectCarriedPositive(_)))
+    ));
+    assert_eq!(lot.events(), before);
+    // Another field may be put right.
+    lot.ok(Op::Correct {
+        plate: plate(T),
+        changes: vec![(Field::Origin, "长治".into())],
+    });
+    // A negative PCR clears the positive: then the plate may be corrected.
+    lot.ok(sample_op(T, TestKind::Pcr));
+    lot.ok(result_op(T, TestKind::Pcr, TestResult::Negative));
+    lot.ok(Op::Correct {
+        plate: plate(T),
+        changes: vec![(Field::Plate, "晋D19999".into())],
+    });
+    assert!(lot.store.check().unwrap().ok());
+}
+
 #[test]
 fn a_correction_keeps_the_old_value_and_refuses_what_it_cannot_be() {
     use trucklot::domain::event::Field;

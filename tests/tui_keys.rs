@@ -384,7 +384,15 @@ fn esc_on_a_form_with_typed_data_asks_and_on_an_empty_one_closes() {
     r.press(KeyCode::Char('a'));
     r.typed("晋E");
     r.press(KeyCode::Esc);
-    assert!(r.screen().contains("Discard this arrival?"));
+    let s = r.screen();
+    assert!(s.contains("Discard this arrival?"));
+    // The question names the plate typed, above its options.
+    let lines: Vec<&str> = s.lines().collect();
+    let title = lines
+        .iter()
+        .position(|l| l.contains("Discard this arrival?"))
+        .unwrap();
+    assert!(lines[title + 1].contains("晋E"), "{s}");
     r.press(KeyCode::Char('n'));
     assert_eq!(r.form().plate.text(), "晋E", "n keeps the form");
     r.press(KeyCode::Esc);
@@ -514,6 +522,10 @@ fn search_finds_a_bay_id_a_drivers_name_and_a_departed_truck() {
         .unwrap();
     assert_eq!(hits(&r), vec![Hit::Bay(bay)]);
     assert!(r.screen().contains("冀A8B9C1"));
+    // Typed in a hurry, without the layout's zeros: the same bay first.
+    r.ctrl('u');
+    r.typed("p-5-31");
+    assert_eq!(hits(&r).first(), Some(&Hit::Bay(bay)));
     r.press(KeyCode::Enter);
     assert_eq!(r.app.shared.cursor_bay().as_str(), "P-05-31");
     // A driver's name, in any case.

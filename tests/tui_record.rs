@@ -442,7 +442,12 @@ fn u_undoes_my_last_action_after_a_confirmation_that_names_it() {
         s.contains("Parking 1/1200"),
         "the truck is off the map:\n{s}"
     );
-    assert!(r.toast().contains("undone"), "{}", r.toast());
+    // The message names what was taken back.
+    assert!(
+        r.toast().contains("undone") && r.toast().contains("event 2 taken back (arrived)"),
+        "{}",
+        r.toast()
+    );
 
     // A decision is not undone: the operator is told why.
     r.op(Op::Isolate {

@@ -220,12 +220,11 @@ pub(super) fn resolve(
     };
     let lang = setup.lang;
     let q = crate::domain::plate::PlateQuery::new(&text);
-    let lot = store.lot().map_err(Failure::reading(lang, store))?;
-    let mut found: Vec<Plate> = lot
-        .bays
-        .iter()
-        .filter_map(|b| b.occupant.as_ref())
-        .map(|o| o.plate.clone())
+    // On site first, holding list included.
+    let mut found: Vec<Plate> = store
+        .on_site_plates()
+        .map_err(Failure::reading(lang, store))?
+        .into_iter()
         .filter(|p| p.matches(&q))
         .collect();
     if found.is_empty() {

@@ -549,6 +549,7 @@ fn after(o: &Outcome, lang: Lang, out: &mut dyn Write) -> Result<(), Failure> {
             }
             Note::PositiveAfterDeparture => line(out, lang, CliMsg::NotePositiveLeft, &[&p])?,
             Note::ReportOwed => line(out, lang, CliMsg::NoteReportOwed, &[&p])?,
+            Note::PositiveCarried => line(out, lang, CliMsg::NotePositiveCarried, &[&p])?,
         }
     }
     match &o.proposal {

@@ -387,13 +387,16 @@ pub fn isolation_board(
                 NextAction::LetOutUnderEscort
             } else if let Some(&test) = overdue.first() {
                 NextAction::ChaseResult { test }
+            } else if let Some((at, note)) = escalated {
+                // Reported up: the decision is the shift lead's next
+                // question, whatever result is still on its way (the
+                // pending column shows it); a late one is chased first.
+                NextAction::AwaitDecision { at, note }
             } else if let Some(s) = mine.iter().min_by_key(|s| s.due_at) {
                 NextAction::AwaitResult {
                     test: s.test,
                     due: s.due_at,
                 }
-            } else if let Some((at, note)) = escalated {
-                NextAction::AwaitDecision { at, note }
             } else if standing_positive(&i.results).is_some() {
                 NextAction::Escalate
             } else if !i
@@ -595,6 +598,24 @@ mod tests {
             NextAction::AwaitDecision {
                 at: t(2, 45),
                 note: "reported to CDC".into()
+            }
+        );
+        // Escalated with a PCR on its way: the decision is still what is
+        // awaited, until the PCR is late.
+        f.samples.push(PendingSample {
+            truck: truck(2, "晋D22222"),
+            test: TestKind::Pcr,
+            taken_at: t(2, 50),
+            due_at: t(8, 50),
+        });
+        assert_eq!(
+            isolation_board(&f, &p, t(3, 0))[0].next.key(),
+            "await_decision"
+        );
+        assert_eq!(
+            isolation_board(&f, &p, t(9, 0))[0].next,
+            NextAction::ChaseResult {
+                test: TestKind::Pcr
             }
         );
         f.isolations[0].status = Status::Handoff;

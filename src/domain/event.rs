@@ -304,6 +304,11 @@ pub enum Event {
     Corrected {
         stay: StayId,
         changes: Vec<Correction>,
+        /// What the gate's checks find of the corrected plate: a plate
+        /// whose last stay left with a positive standing brings it
+        /// (`CheckFlag::PositiveBefore`), as its arrival would have.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        findings: Vec<Finding>,
     },
     /// Personal data was shown or exported unmasked: who (the event's
     /// operator), what (the command), about which stay if one.

@@ -114,6 +114,7 @@ catalogue! {
         HandoffConfirmed => ("{0}: handoff arrival at the destination confirmed{1}", "{0}：已确认交接送达目的地{1}"),
         ParenStay => (" (stay {0})", "（停留编号 {0}）"),
         NoteReportOwed => ("the positive of {0}'s last stay is still to be reported (trucklot escalate {0} --note … reports it first)", "{0} 上次入场的阳性结果尚未上报（trucklot escalate {0} --note … 会先上报它）"),
+        NotePositiveCarried => ("{0}'s last stay left with a positive that still stands: the truck carries it now, as its arrival would have", "{0} 上次入场的阳性结果仍然有效：此车现带有该阳性结果，与入场时相同"),
         NotePositiveLeft => ("{0} has left: report this positive (trucklot escalate {0} --note …); the clocks show it until then", "{0} 已离场：请上报此阳性结果（trucklot escalate {0} --note …）；上报前计时板持续提示"),
         NoteHolding => ("isolation is full: waiting on the holding list in {0} (trucklot isolate {1} --reason … when a bay frees)", "隔离区已满：在 {0} 列入等待隔离名单（有空位时：trucklot isolate {1} --reason …）"),
         NoteServiceClosed => ("closed the open {0} call", "已关闭未完成的{0}呼叫"),

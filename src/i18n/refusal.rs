@@ -241,6 +241,9 @@ fn parts(e: &OpError) -> (Option<Msg>, String, String, String) {
             Refusal::ArriveInHandoff => (Some(Msg::RefArriveInHandoff), none(), none(), none()),
             Refusal::NothingToOverride => (Some(Msg::RefNothingToOverride), none(), none(), none()),
             Refusal::NothingToCorrect(p) => (Some(Msg::RefNothingToCorrect), s(p), none(), none()),
+            Refusal::CorrectCarriedPositive(p) => {
+                (Some(Msg::RefCorrectCarriedPositive), s(p), none(), none())
+            }
             Refusal::PolicyUnchanged => (Some(Msg::RefPolicyUnchanged), none(), none(), none()),
             Refusal::DepartureBlocked { plate, blockers } => {
                 let list = blockers

@@ -216,6 +216,9 @@ pub enum Note {
     /// The truck is back, and the report owed for its last stay's positive
     /// is still to be made (`escalate` makes it first).
     ReportOwed,
+    /// A corrected plate's last stay left with a positive that still
+    /// stands: the truck carries it now, as its arrival would have.
+    PositiveCarried,
 }
 
 /// Runs `op` in one transaction, as the client's action (`ctx.action`) or

@@ -62,6 +62,10 @@ pub enum Refusal {
     },
     #[error("nothing to correct: {0}'s record already says that")]
     NothingToCorrect(Plate),
+    #[error(
+        "{0} arrived carrying a positive from its last stay, which still stands: its plate is not corrected while it does (the positive would no longer follow the truck); a negative PCR clears it"
+    )]
+    CorrectCarriedPositive(Plate),
     #[error("the lot's policy already says that: nothing to record")]
     PolicyUnchanged,
     #[error("no sample has tube id {0}")]

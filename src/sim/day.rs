@@ -14,12 +14,13 @@ use super::{Sim, Truck, waves};
 use crate::domain::bay::Zone;
 use crate::domain::event::{ArrivalRecord, Passenger};
 
-/// Why a bay is closed: the simulation's reasons, as the staff type them.
+/// Why a bay is closed: the simulation's reasons, as the staff type them
+/// (in Chinese, some with a gloss for the English screens).
 pub(super) const CLOSE_REASONS: [&str; 4] = [
     "路面破损维修",
     "积水 / water on the bay",
     "消毒作业中",
-    "blocked by a broken-down trailer",
+    "挂车故障占位 / a broken-down trailer",
 ];
 
 /// The first day, and each zone's first disinfection round; each round

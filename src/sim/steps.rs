@@ -128,18 +128,18 @@ pub(super) fn op_for(
         }
         Step::Isolate(n) => Op::Isolate {
             plate: plate(*n),
-            reason: "positive test result".into(),
+            reason: "检测阳性 / positive test result".into(),
             bay: None,
         },
         Step::Release(n) => Op::Release {
             plate: plate(*n),
-            reason: "PCR negative, no symptoms".into(),
+            reason: "核酸阴性，无症状 / PCR negative, no symptoms".into(),
             by: HEALTH_OFFICER.into(),
             bay: None,
         },
         Step::Escalate(n) => Op::Escalate {
             plate: plate(*n),
-            note: "positive result reported to the district health office".into(),
+            note: "阳性已报区卫健局 / positive reported to the district health office".into(),
         },
         Step::Escort(n) => Op::HandoffStart {
             plate: plate(*n),
@@ -172,7 +172,9 @@ pub(super) fn op_for(
         },
         Step::ForceDepart(n) => Op::Depart {
             plate: plate(*n),
-            force_reason: Some("lab result delayed; let out by the shift lead".into()),
+            force_reason: Some(
+                "结果延误，带班组长放行 / lab result late; let out by the shift lead".into(),
+            ),
         },
         Step::Service(n, service) => Op::ServiceRequest {
             plate: plate(*n),

@@ -282,7 +282,11 @@ pub(super) fn apply(db: Db<'_>, id: i64, at: DateTime<Utc>, event: &Event) -> Re
             )?;
             Ok(())
         }
-        Event::Corrected { stay, changes } => {
+        Event::Corrected {
+            stay,
+            changes,
+            findings,
+        } => {
             for c in changes {
                 // The column of each field; the driver's name and phone are
                 // also person 0's.
@@ -309,6 +313,9 @@ pub(super) fn apply(db: Db<'_>, id: i64, at: DateTime<Utc>, event: &Event) -> Re
                         args![stay.0, &c.new],
                     )?;
                 }
+            }
+            if !findings.is_empty() {
+                correct_findings(db, *stay, findings, true)?;
             }
             Ok(())
         }
@@ -429,6 +436,55 @@ pub(super) fn apply(db: Db<'_>, id: i64, at: DateTime<Utc>, event: &Event) -> Re
         }
         Event::Undone { event: undone, .. } => super::undo::apply(db, id, &at, *undone),
     }
+}
+
+/// Adds what a correction's checks found to the stay's findings (and their
+/// flags to its `flags` text), or with `added` false takes them out again
+/// (the correction undone), and keeps `positive_at` to match.
+pub(super) fn correct_findings(
+    db: Db<'_>,
+    stay: StayId,
+    changed: &[Finding],
+    added: bool,
+) -> Result<()> {
+    let (findings, flags) = db
+        .query_opt(
+            "SELECT findings, flags FROM stays WHERE id = ?1",
+            args![stay.0],
+            |r| Ok((r.opt_string(0)?, r.opt_string(1)?)),
+        )?
+        .ok_or_else(|| StoreError::Conflict(format!("stay {stay} does not exist")))?;
+    let mut all: Vec<Finding> = serde_json::from_str(findings.as_deref().unwrap_or("[]"))
+        .map_err(|e| StoreError::Decode(format!("findings of stay {stay}: {e}")))?;
+    // The flags' text, as the arrival writes it: each flag once.
+    let mut named: Vec<String> = flags
+        .unwrap_or_default()
+        .split(", ")
+        .filter(|f| !f.is_empty())
+        .map(str::to_string)
+        .collect();
+    for f in changed {
+        if added {
+            if !all.contains(f) {
+                all.push(*f);
+            }
+            if !named.iter().any(|n| n == f.flag.as_str()) {
+                named.push(f.flag.as_str().to_string());
+            }
+        } else {
+            all.retain(|x| x != f);
+            if !all.iter().any(|x| x.flag == f.flag) {
+                named.retain(|n| n != f.flag.as_str());
+            }
+        }
+    }
+    let json = serde_json::to_string(&all).map_err(|e| StoreError::Decode(e.to_string()))?;
+    exec(
+        db,
+        "UPDATE stays SET findings = ?2, flags = ?3 WHERE id = ?1",
+        args![stay.0, json, named.join(", ")],
+    )?;
+    mark_positive(db, stay)
 }
 
 /// Keeps `stays.positive_at`, the time of the stay's latest positive

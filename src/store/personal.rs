@@ -224,6 +224,7 @@ mod tests {
     #[test]
     fn a_correction_of_the_driver_keeps_both_names_apart() {
         let e = Event::Corrected {
+            findings: Vec::new(),
             stay: StayId(3),
             changes: vec![
                 Correction {

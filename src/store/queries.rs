@@ -381,6 +381,16 @@ impl Store {
     /// Every plate that has left and is not on site now, with its latest
     /// stay and when it left, most recent first: what search offers besides
     /// the trucks on the map.
+    /// The plates of every truck on site: in a bay, or on the holding list
+    /// waiting for one.
+    pub fn on_site_plates(&self) -> Result<Vec<Plate>> {
+        self.db().query(
+            "SELECT plate FROM stays WHERE departed_at IS NULL ORDER BY plate",
+            &[],
+            |r| decode(Plate::parse(r.text(0)?)),
+        )
+    }
+
     pub fn departed_plates(&self) -> Result<Vec<DepartedPlate>> {
         self.db().query(
             "SELECT s.plate, s.id, s.departed_at FROM stays s

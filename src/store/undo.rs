@@ -154,7 +154,11 @@ pub(super) fn apply(db: Db<'_>, id: i64, at: &str, undone: i64) -> Result<()> {
                 },
             )
         }
-        Event::Corrected { stay, changes } => {
+        Event::Corrected {
+            stay,
+            changes,
+            findings,
+        } => {
             let back = changes
                 .iter()
                 .map(|c| Correction {
@@ -170,8 +174,15 @@ pub(super) fn apply(db: Db<'_>, id: i64, at: &str, undone: i64) -> Result<()> {
                 &Event::Corrected {
                     stay: *stay,
                     changes: back,
+                    findings: Vec::new(),
                 },
-            )
+            )?;
+            // What the corrected plate brought goes with it: the plate
+            // given back is checked as it was.
+            if !findings.is_empty() {
+                apply::correct_findings(db, *stay, findings, false)?;
+            }
+            Ok(())
         }
         other => Err(StoreError::Conflict(format!(
             "a {} event cannot be undone",

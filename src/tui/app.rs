@@ -281,6 +281,7 @@ impl App {
             Action::ForceQuit if self.screens.iter().any(|s| matches!(s, Screen::Form(_))) => {
                 vec![Menu::yes_no(
                     Msg::QuitDiscardTitle,
+                    String::new(),
                     (Msg::QuitDiscardYes, MenuPick::QuitDiscard),
                     Msg::QuitDiscardNo,
                 )]

@@ -64,6 +64,7 @@ pub fn op_done(
                         .replace("{x}", sh.t(word(*kind))),
                     Note::PositiveAfterDeparture => sh.t(Msg::NotePositiveLeft).to_string(),
                     Note::ReportOwed => sh.t(Msg::NoteReportOwed).to_string(),
+                    Note::PositiveCarried => sh.t(Msg::NotePositiveCarried).to_string(),
                 });
             }
             out.push(Cmd::Toast(text, false));
@@ -173,6 +174,8 @@ fn detail(sh: &Shared, op: &Op, done: &Outcome) -> Option<String> {
     done.events.iter().find_map(|(_, e)| match (op, e) {
         (Op::Sample { .. }, Event::SampleTaken { .. })
         | (Op::Result { .. }, Event::ResultRecorded { .. })
+        // Which event was taken back, and what it was.
+        | (Op::Undo { .. }, Event::Undone { .. })
         | (
             Op::Depart {
                 force_reason: Some(_),

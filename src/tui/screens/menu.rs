@@ -82,11 +82,12 @@ impl Menu {
         }))
     }
 
-    /// A yes/no question: `y` picks `yes`, `n` stays.
-    pub fn yes_no(title: Msg, yes: (Msg, MenuPick), no: Msg) -> Cmd {
+    /// A yes/no question about `subject` (empty: the title says it all):
+    /// `y` picks `yes`, `n` stays.
+    pub fn yes_no(title: Msg, subject: String, yes: (Msg, MenuPick), no: Msg) -> Cmd {
         Menu::push(
             title,
-            String::new(),
+            subject,
             vec![option('y', yes.0, yes.1), option('n', no, MenuPick::Stay)],
         )
     }
@@ -233,9 +234,16 @@ impl Layer for Menu {
         // As wide as its title needs (in its frame, with a space each
         // side), 40 at least; `centered` keeps it within the screen.
         let title_w = unicode_width::UnicodeWidthStr::width(sh.t(m.title)) as u16 + 6;
-        let area = centered(body, title_w.max(40), m.options.len() as u16 + 5);
+        // A question with no subject starts with its options, not a
+        // blank line.
+        let subject = match m.subject.is_empty() {
+            true => Vec::new(),
+            false => vec![Line::styled(m.subject.clone(), bold()), Line::raw("")],
+        };
+        let height = m.options.len() + subject.len() + 3;
+        let area = centered(body, title_w.max(40), height as u16);
         let inner = frame_popup(sh, f, area, sh.t(m.title));
-        let mut lines = vec![Line::styled(m.subject.clone(), bold()), Line::raw("")];
+        let mut lines = subject;
         for o in &m.options {
             lines.push(Line::from(vec![
                 Span::styled(

@@ -91,7 +91,9 @@ impl ReportScreen {
             ])
         };
         let mut out = Vec::new();
-        if self.end > sh.now {
+        // A shift under way ends now: its "end" is this moment.
+        let under_way = self.end > sh.now;
+        if under_way {
             out.push(Line::styled(
                 t(Msg::ReportUnderWay).to_string(),
                 Style::new().add_modifier(Modifier::DIM),
@@ -107,7 +109,11 @@ impl ReportScreen {
             Msg::ColZone,
             Msg::ColCapacity,
             Msg::ReportAtStart,
-            Msg::ReportAtEnd,
+            if under_way {
+                Msg::ReportNow
+            } else {
+                Msg::ReportAtEnd
+            },
         ];
         let zone_w = Zone::ALL
             .iter()
@@ -299,7 +305,11 @@ impl ReportScreen {
         out.push(Line::from(list(closed)));
         out.push(Line::raw(""));
         // What was late, and every override.
-        out.push(head(Msg::ReportOverdue));
+        out.push(head(if under_way {
+            Msg::ReportOverdueNow
+        } else {
+            Msg::ReportOverdue
+        }));
         out.push(Line::from(list(
             r.overdue_at_end
                 .iter()

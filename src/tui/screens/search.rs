@@ -10,6 +10,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::{Cmd, Layer};
+use crate::domain::bay::BayId;
 use crate::domain::layout::Layout;
 use crate::domain::plate::{Plate, PlateQuery};
 use crate::domain::text::fit;
@@ -161,7 +162,8 @@ impl Layer for Search {
 
 /// What search finds for `query`: trucks on site whose plate (the province
 /// may be pinyin or left out) or driver's name matches, bays whose id
-/// starts with it (`P-11-12`, `p1112`), then trucks that left.
+/// starts with it (`P-11-12`, `p1112`) or that it names (`P-2-5`), then
+/// trucks that left.
 pub fn search_hits(
     layout: &Layout,
     lot: &LotView,
@@ -182,7 +184,14 @@ pub fn search_hits(
         matches!((c.next(), c.next()), (Some(z), Some(d)) if "WLPIH".contains(z) && d.is_ascii_digit())
     };
     let mut hits: Vec<Hit> = Vec::new();
+    // A whole bay id as typed in a hurry (`P-2-5` is P-02-05, `i4` I-04)
+    // is that bay, first.
+    let exact = BayId::parse(typed).ok().and_then(|id| layout.find(&id));
+    hits.extend(exact.map(Hit::Bay));
     for (i, b) in lot.bays.iter().enumerate() {
+        if Some(i) == exact {
+            continue;
+        }
         let truck = b.occupant.as_ref().is_some_and(|o| {
             o.plate.matches(&q)
                 || (!lower.is_empty()

@@ -152,6 +152,7 @@ impl Layer for ArrivalForm {
             Action::Back if self.is_dirty() => {
                 return vec![Menu::yes_no(
                     Msg::DiscardFormTitle,
+                    self.plate.text(),
                     (Msg::DiscardFormYes, MenuPick::DiscardForm),
                     Msg::DiscardFormNo,
                 )];
