@@ -2187,3 +2187,39 @@ fn show_finds_a_truck_by_part_of_its_plate() {
     let left = lot.json(&["show", "12346", "--json"]);
     assert_eq!(left["stay"]["plate"], "晋D12346", "{left}");
 }
+
+/// A transfer stopped by the truck's isolation is said as stopped, not as
+/// under way (found by a new user's try: `show` kept saying "under way"
+/// while `handoff done` said there was none).
+#[test]
+fn a_transfer_stopped_by_isolation_is_shown_as_stopped() {
+    let lot = Lot::new();
+    lot.arrive("晋D33333", &[]);
+    lot.ok(&[
+        "handoff",
+        "晋D33333",
+        "start",
+        "--mode",
+        "transfer",
+        "--to",
+        "晋D5K231",
+        "--company",
+        "物资公司",
+    ]);
+    assert!(lot.ok(&["show", "晋D33333"]).contains(", under way"));
+    lot.ok(&["isolate", "晋D33333", "--reason", "cough"]);
+    let shown = lot.ok(&["show", "晋D33333"]);
+    assert!(
+        shown.contains("transfer to 晋D5K231 物资公司")
+            && shown.contains("stopped when the truck was isolated: never done")
+            && !shown.contains("under way"),
+        "{shown}"
+    );
+    let zh = lot.ok(&["--lang", "zh", "show", "晋D33333"]);
+    assert!(zh.contains("因车辆隔离而中止"), "{zh}");
+    lot.refused(
+        &["handoff", "晋D33333", "done"],
+        1,
+        "has no handoff under way",
+    );
+}

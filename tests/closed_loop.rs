@@ -890,6 +890,21 @@ fn isolation_and_handoff_rules() {
                 || Op::HandoffConfirm { plate: plate(T) },
                 Ok,
             ),
+            // Found by a new user's try: the escorted truck back before its
+            // arrival was confirmed left the confirmation unreachable.
+            row(
+                "confirm after the truck is back on site",
+                |l| {
+                    arrive(l);
+                    l.ok(transfer());
+                    done(l);
+                    l.clear_and_depart(T);
+                    l.advance(Duration::hours(2));
+                    arrive(l);
+                },
+                || Op::HandoffConfirm { plate: plate(T) },
+                Ok,
+            ),
             row(
                 "confirm for a plate never seen",
                 |_| {},

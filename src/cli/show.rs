@@ -507,6 +507,7 @@ fn show_stay(
                 &[&local(at, tz), &local(c, tz)],
             ),
             (Some(at), None) => say(lang, CliMsg::HandoffDoneUnconfirmed, &[&local(at, tz)]),
+            (None, _) if d.handoff_stopped() => t(CliMsg::HandoffStopped).into(),
             (None, _) => t(CliMsg::HandoffUnderWay).into(),
         };
         f.add(

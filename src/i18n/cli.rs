@@ -169,6 +169,7 @@ catalogue! {
         HandoffDoneConfirmed => (", done {0}, arrival confirmed {1}", "，完成于 {0}，已确认送达 {1}"),
         HandoffDoneUnconfirmed => (", done {0}, arrival not confirmed yet", "，完成于 {0}，尚未确认送达"),
         HandoffUnderWay => (", under way", "，进行中"),
+        HandoffStopped => (", stopped when the truck was isolated: never done", "，因车辆隔离而中止：未完成"),
         NoResult => ("none", "无结果"),
         PendingLeft => ("pending, {0}", "待结果，{0}"),
         ServedAfter => ("{0} (after {1})", "{0}（用时 {1}）"),

@@ -496,6 +496,7 @@ catalogue! {
     RefNotIsolated => ("{plate} is not isolated", "{plate} 不在隔离中"),
     RefHandoffStarted => ("{plate} already has a handoff", "{plate} 已有交接"),
     RefNoHandoff => ("{plate} has no handoff under way", "{plate} 没有进行中的交接"),
+    HandoffStopped => ("stopped: isolated", "已中止：隔离"),
     RefTransferOfPositive => ("{plate}'s cargo transfer began before its positive result", "{plate} 的货物转运在阳性结果之前开始：阳性车辆的货物不得转交；请先隔离，再安排经授权的护送"),
     RefNoServiceCall => ("{plate} has no open service call", "{plate} 没有未完成的服务呼叫"),
     RefNotOnSite => ("{plate} is not on site", "{plate} 不在场内"),

@@ -80,7 +80,7 @@ pub(super) fn done(w: &mut Writer<'_, '_>, plate: &Plate) -> Result<Outcome, OpE
 /// Confirms the latest stay's handoff arrived at its destination.
 pub(super) fn confirm(w: &mut Writer<'_, '_>, plate: &Plate) -> Result<Outcome, OpError> {
     let stay =
-        w.tx.latest_stay(plate)?
+        w.tx.stay_to_confirm(plate)?
             .ok_or_else(|| Refusal::NotOnSite(plate.clone()))?;
     stay::check(&stay, Action::HandoffConfirm).map_err(Refusal::Rule)?;
     w.record(Event::HandoffConfirmed { stay: stay.id })?;

@@ -174,6 +174,18 @@ pub struct StayDetail {
     pub services: Vec<ServiceView>,
 }
 
+impl StayDetail {
+    /// A handoff begun and never done that is no longer under way: the
+    /// truck was isolated in the middle of it (isolation takes it out of
+    /// the handoff bay, and a transfer is not finished by a truck under
+    /// isolation's authority). What it was is kept, and said as stopped.
+    pub fn handoff_stopped(&self) -> bool {
+        self.handoff_started_at.is_some()
+            && self.handoff_done_at.is_none()
+            && self.status != Status::Handoff
+    }
+}
+
 /// A truck that has left, for search.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DepartedPlate {

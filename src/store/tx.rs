@@ -132,6 +132,27 @@ impl<'c> Tx<'c> {
         }
     }
 
+    /// The stay of `plate` whose finished handoff waits for its arrival to
+    /// be confirmed: the latest such, on site or gone (an escorted truck
+    /// may be back before its arrival was confirmed); else the plate's
+    /// latest stay, for the rules to refuse.
+    pub fn stay_to_confirm(&self, plate: &Plate) -> Result<Option<StayState>> {
+        let id = self
+            .db()
+            .query_opt(
+                "SELECT max(id) FROM stays
+                  WHERE plate = ?1 AND handoff_done_at IS NOT NULL
+                    AND handoff_confirmed_at IS NULL AND handoff_confirm_due <> 0",
+                args![plate.as_str()],
+                |r| r.opt_i64(0),
+            )?
+            .flatten();
+        match id {
+            Some(id) => self.stay_where("s.id = ?1", id.into()),
+            None => self.latest_stay(plate),
+        }
+    }
+
     /// The stay of `plate` with a sample of `test` waiting for its result:
     /// the one on site, or else the latest that left before the lab answered.
     pub fn stay_awaiting(&self, plate: &Plate, test: TestKind) -> Result<Option<StayState>> {

@@ -337,10 +337,11 @@ pub(crate) fn truck_lines(sh: &Shared, d: &StayDetail, lines: &mut Vec<Line<'sta
         )));
     }
     if let (Some(mode), Some(at)) = (d.handoff_mode, d.handoff_started_at) {
-        let done = d
-            .handoff_done_at
-            .map(|t| format!(" ✓ {}", hhmm(sh, t)))
-            .unwrap_or_default();
+        let done = match d.handoff_done_at {
+            Some(t) => format!(" ✓ {}", hhmm(sh, t)),
+            None if d.handoff_stopped() => format!(" ✗ {}", sh.t(Msg::HandoffStopped)),
+            None => String::new(),
+        };
         lines.push(Line::from(format!(
             "{} {} {} {}{done}",
             sh.t(Msg::HandoffLabel),
