@@ -2223,3 +2223,45 @@ fn a_transfer_stopped_by_isolation_is_shown_as_stopped() {
         "has no handoff under way",
     );
 }
+
+/// An imported positive says what the single `result` says: isolate a
+/// truck on site, report one that left (found by a new user's try: the
+/// import proposed isolating a truck that was gone). A refused row quotes
+/// its times in the site's time, as the file writes them, not in UTC.
+#[test]
+fn results_import_proposes_what_fits_the_truck_and_quotes_site_times() {
+    let lot = sampled_lot();
+    lot.ok(&["depart", "晋D22222", "--force", "--reason", "driver ill"]);
+    let utc = chrono::Utc::now() + chrono::Duration::minutes(2);
+    let site = (utc + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M");
+    let file = lot.file(
+        "r.csv",
+        &format!("sample,test,result,time\nAG-000001-1,,positive,{site}\nLAB-2,,positive,{site}\n"),
+    );
+    let out = lot.ok(&["results", "import", &file]);
+    assert!(
+        out.contains("applied 晋D12345 antigen positive (tube AG-000001-1); propose: isolate"),
+        "{out}"
+    );
+    assert!(
+        out.contains("applied 晋D22222 antigen positive (tube LAB-2); it has left: report this positive (trucklot escalate 晋D22222"),
+        "{out}"
+    );
+    // A time before the sample was taken, in the site's time.
+    lot.arrive("晋D33333", &[]);
+    lot.ok(&["sample", "晋D33333", "antigen", "--id", "LAB-3"]);
+    let early = (chrono::Utc::now() - chrono::Duration::hours(2) + chrono::Duration::hours(8))
+        .format("%Y-%m-%d %H:%M")
+        .to_string();
+    let file = lot.file(
+        "e.csv",
+        &format!("sample,test,result,time\nLAB-3,,negative,{early}\n"),
+    );
+    let (out, err) = lot.fails(&["results", "import", &file], 1);
+    let said = format!("{out}{err}");
+    assert!(
+        said.contains(&format!("the time {early} is before the sample was taken")),
+        "{said}"
+    );
+    assert!(!said.contains("UTC"), "{said}");
+}

@@ -11,7 +11,7 @@ use std::path::Path;
 use chrono::SubsecRound;
 use serde::Serialize;
 
-use super::output::{self, safe, say, wd};
+use super::output::{self, local, safe, say, wd};
 use super::values::{ArgError, clean_required, dated_time};
 use super::{Failure, Setup};
 use crate::domain::event::{TestKind, TestResult};
@@ -19,7 +19,8 @@ use crate::domain::plate::Plate;
 use crate::domain::text;
 use crate::i18n::{CliMsg, Lang};
 use crate::ops::{
-    self, Ctx, ImportMode, ImportReport, ImportRow, OpError, ResultRow, RowRefusal, RowVerdict,
+    self, Ctx, ImportMode, ImportReport, ImportRow, OpError, ResultRow, RowNext, RowRefusal,
+    RowVerdict,
 };
 use crate::store::Store;
 use crate::tz::Tz;
@@ -62,6 +63,7 @@ pub(super) fn import(
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let lang = setup.lang;
+    let tz = setup.config.timezone;
     let name = safe(&file.display().to_string());
     let bytes = std::fs::read(file)
         .map_err(|e| Failure::Env(say(lang, CliMsg::CannotOpenResults, &[&name, &e])))?;
@@ -74,7 +76,7 @@ pub(super) fn import(
     } else {
         let recorded = report.committed;
         for ((row, reason), (line, verdict)) in rows.iter().zip(&reasons).zip(&report.rows) {
-            let text = row_text(lang, row, reason.as_ref(), verdict, recorded);
+            let text = row_text(lang, tz, row, reason.as_ref(), verdict, recorded);
             writeln!(out, "{}", say(lang, CliMsg::LineN, &[line, &text]))?;
         }
         if report.count("refused") == 0 {
@@ -220,6 +222,7 @@ fn parse_row(
 /// `parse_reason` is why the row did not parse, in both languages.
 fn row_text(
     lang: Lang,
+    tz: Tz,
     row: &ImportRow,
     parse_reason: Option<&ArgError>,
     verdict: &RowVerdict,
@@ -238,15 +241,16 @@ fn row_text(
         format!("{plate} {test_word} {}{tube}", wd(lang, r.result))
     };
     match verdict {
-        RowVerdict::Applied { plate, test } if recorded => {
-            let next = match row.row.as_ref().map(|r| r.result) {
-                Ok(TestResult::Positive) => say(lang, CliMsg::RowProposeIsolate, &[plate]),
-                Ok(TestResult::Invalid) => say(lang, CliMsg::RowProposeResample, &[plate, test]),
-                _ => String::new(),
+        RowVerdict::Applied { plate, test, next } if recorded => {
+            let next = match next {
+                RowNext::Isolate => say(lang, CliMsg::RowProposeIsolate, &[plate]),
+                RowNext::Report => say(lang, CliMsg::RowProposeReport, &[plate]),
+                RowNext::Resample => say(lang, CliMsg::RowProposeResample, &[plate, test]),
+                RowNext::Nothing => String::new(),
             };
             say(lang, CliMsg::RowApplied, &[&what(plate, test), &next])
         }
-        RowVerdict::Applied { plate, test } => {
+        RowVerdict::Applied { plate, test, .. } => {
             say(lang, CliMsg::RowWouldApply, &[&what(plate, test)])
         }
         RowVerdict::AlreadyRecorded { plate, test } => {
@@ -256,7 +260,7 @@ fn row_text(
         RowVerdict::Refused { why, .. } => {
             let reason = match parse_reason {
                 Some(r) => r.text(lang).to_string(),
-                None => refusal_in(lang, why),
+                None => refusal_in(lang, tz, why),
             };
             say(lang, CliMsg::RowRefused, &[&reason])
         }
@@ -264,22 +268,16 @@ fn row_text(
 }
 
 /// Why `ops` refused a row, in `lang`.
-fn refusal_in(lang: Lang, why: &RowRefusal) -> String {
+/// Times in the site's time, as the file writes them.
+fn refusal_in(lang: Lang, tz: Tz, why: &RowRefusal) -> String {
     match why {
         RowRefusal::Unreadable(m) => m.clone(),
         RowRefusal::Refused(r) => crate::i18n::refusal::text(lang, &OpError::Refused(r.clone())),
-        RowRefusal::FutureTime(t) => say(
-            lang,
-            CliMsg::RowFutureTime,
-            &[&t.format("%Y-%m-%d %H:%M UTC")],
-        ),
+        RowRefusal::FutureTime(t) => say(lang, CliMsg::RowFutureTime, &[&local(*t, tz)]),
         RowRefusal::BeforeSample { time, taken } => say(
             lang,
             CliMsg::RowBeforeSample,
-            &[
-                &time.format("%Y-%m-%d %H:%M UTC"),
-                &taken.format("%Y-%m-%d %H:%M UTC"),
-            ],
+            &[&local(*time, tz), &local(*taken, tz)],
         ),
         RowRefusal::WrongTest { tube, is, given } => say(
             lang,
@@ -349,7 +347,9 @@ fn report_json<'a>(
         .map(|(row, (line, verdict))| {
             let parsed = row.row.as_ref().ok();
             let (verdict, plate, test, reason) = match verdict {
-                RowVerdict::Applied { plate, test } => ("applied", Some(plate), Some(*test), None),
+                RowVerdict::Applied { plate, test, .. } => {
+                    ("applied", Some(plate), Some(*test), None)
+                }
                 RowVerdict::AlreadyRecorded { plate, test } => {
                     ("already_recorded", Some(plate), Some(*test), None)
                 }

@@ -161,9 +161,13 @@ fn temperature_error(e: &TemperatureError) -> ArgError {
     let reason = match e {
         TemperatureError::NotANumber(_) => Msg::ErrTempNumber,
         TemperatureError::OutOfRange(_) => Msg::ErrTempRange,
+        TemperatureError::NoDecimalPoint(_) => Msg::ErrTempNoDot,
+        TemperatureError::Fahrenheit(_) => Msg::ErrTempFahrenheit,
     };
     let given = match e {
-        TemperatureError::NotANumber(t) => text::echo(t),
+        TemperatureError::NotANumber(t)
+        | TemperatureError::NoDecimalPoint(t)
+        | TemperatureError::Fahrenheit(t) => text::echo(t),
         TemperatureError::OutOfRange(c) => format!("{c:.1}"),
     };
     ArgError::new(

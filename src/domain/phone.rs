@@ -10,7 +10,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::text::{echo, safe_char, shown};
+use super::text::{echo, half_width, safe_char, shown};
 
 /// Digits in a mainland mobile number.
 const DIGITS: usize = 11;
@@ -54,14 +54,6 @@ impl PhoneError {
             PhoneError::Length { .. } => "length",
             PhoneError::Prefix { .. } => "prefix",
         }
-    }
-}
-
-fn half_width(c: char) -> char {
-    match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        '\u{3000}' => ' ',
-        _ => c,
     }
 }
 

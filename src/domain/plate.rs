@@ -127,12 +127,7 @@ impl PlateError {
 }
 
 fn normalise_char(c: char) -> char {
-    let c = match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        '\u{3000}' => ' ',
-        _ => c,
-    };
-    c.to_ascii_uppercase()
+    super::text::half_width(c).to_ascii_uppercase()
 }
 
 fn is_separator(c: char) -> bool {

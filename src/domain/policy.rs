@@ -24,6 +24,13 @@ pub enum TemperatureError {
     NotANumber(String),
     #[error("temperature {0:.1} °C is outside 34.0–42.0 °C: please measure again")]
     OutOfRange(f64),
+    /// `365` for 36.5: the decimal point left out, not a measurement to
+    /// take again.
+    #[error("temperature {0} has no decimal point: type it as °C, e.g. 36.5")]
+    NoDecimalPoint(String),
+    /// `98.6`: a reading in °F.
+    #[error("temperature {0} looks like °F: type it in °C, e.g. 36.5")]
+    Fahrenheit(String),
 }
 
 impl Temperature {
@@ -39,11 +46,20 @@ impl Temperature {
         Ok(Temperature((celsius * 10.0).round() / 10.0))
     }
 
-    /// Parses `36.6`, `36.6°C`, and `36,6` (a comma decimal, as many
-    /// thermometers and keyboards write it).
+    /// Parses `36.6`, `36.6°C`, `36.6℃`, and `36,6` (a comma decimal, as
+    /// many thermometers and keyboards write it); typed with a Chinese
+    /// input method on, `３６．６` and `36。6` too.
     pub fn parse(text: &str) -> Result<Temperature, TemperatureError> {
-        let t = text
+        let ascii: String = text
+            .chars()
+            .map(|c| match super::text::half_width(c) {
+                '。' | '，' => '.',
+                c => c,
+            })
+            .collect();
+        let t = ascii
             .trim()
+            .trim_end_matches('℃')
             .trim_end_matches("°C")
             .trim_end_matches('C')
             .trim()
@@ -54,6 +70,15 @@ impl Temperature {
             .map_err(|_| TemperatureError::NotANumber(shown.clone()))?;
         if !v.is_finite() {
             return Err(TemperatureError::NotANumber(shown));
+        }
+        // Out of range, but plainly a slip of the keyboard, not of the
+        // thermometer: said so, rather than "measure again".
+        let out = !(TEMP_MIN..=TEMP_MAX).contains(&v);
+        if out && !t.contains('.') && (TEMP_MIN * 10.0..=TEMP_MAX * 10.0).contains(&v) {
+            return Err(TemperatureError::NoDecimalPoint(shown));
+        }
+        if out && (93.0..=108.0).contains(&v) {
+            return Err(TemperatureError::Fahrenheit(shown));
         }
         Temperature::new(v)
     }
@@ -478,6 +503,28 @@ mod tests {
         assert!(Temperature::parse("36.6").is_ok());
         assert!(Temperature::parse("36.6°C").is_ok());
         assert_eq!(Temperature::parse("37,8").unwrap().celsius(), 37.8);
+        // Typed with a Chinese input method on, and with the unit sign
+        // Chinese thermometers print.
+        for typed in ["３６．５", "36。5", "３６，５", "36.5℃", "３６．５ ℃"] {
+            assert_eq!(
+                Temperature::parse(typed).unwrap().celsius(),
+                36.5,
+                "{typed}"
+            );
+        }
+        // Slips of the keyboard are told apart from readings to take again.
+        assert!(matches!(
+            Temperature::parse("365"),
+            Err(TemperatureError::NoDecimalPoint(_))
+        ));
+        assert!(matches!(
+            Temperature::parse("98.6"),
+            Err(TemperatureError::Fahrenheit(_))
+        ));
+        assert!(matches!(
+            Temperature::parse("45.0"),
+            Err(TemperatureError::OutOfRange(_))
+        ));
         assert!(Temperature::parse("37,8,1").is_err());
         for bad in ["33.9", "42.1", "abc", "", "NaN", "inf", "-1"] {
             assert!(Temperature::parse(bad).is_err(), "{bad}");

@@ -97,6 +97,17 @@ pub fn shown(ch: char) -> String {
     }
 }
 
+/// A character as typed with a Chinese input method switched on, made the
+/// ASCII one it stands for: full-width forms (`３`, `Ａ`, `．`) and the
+/// ideographic space. Plates, phones and temperatures read through it.
+pub fn half_width(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
+}
+
 /// An operator's input made safe to echo in a one-line message: trimmed,
 /// control characters replaced by `?`, and at most 20 characters (the last
 /// being `…` when cut).

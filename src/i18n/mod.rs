@@ -342,6 +342,8 @@ catalogue! {
     ErrInvisibleChar => ("the invisible character {x}", "不可见字符 {x}"),
     ErrTempNumber => ("not a number (°C, e.g. 36.5)", "不是数字（°C，如 36.5）"),
     ErrTempRange => ("outside 34.0–42.0 °C: measure again", "超出 34.0–42.0 °C，请复测"),
+    ErrTempNoDot => ("no decimal point: type °C, e.g. 36.5", "缺少小数点：请输入摄氏度，如 36.5"),
+    ErrTempFahrenheit => ("looks like °F: type °C, e.g. 36.5", "似为华氏度：请输入摄氏度，如 36.5"),
     ErrPhone => ("not a mobile number (1[3-9] + 9 digits)", "不是手机号（1[3-9]+9位）"),
     SearchTitle => ("Find a truck or bay", "查找车辆或车位"),
     SearchMatches => ("found (on site, bays, left)", "项匹配（在场、车位、已离场）"),

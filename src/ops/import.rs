@@ -49,7 +49,13 @@ pub struct ImportMode {
 #[serde(tag = "verdict", rename_all = "snake_case")]
 pub enum RowVerdict {
     /// Recorded (or, in a dry run or a file that was refused, would be).
-    Applied { plate: Plate, test: TestKind },
+    Applied {
+        plate: Plate,
+        test: TestKind,
+        /// What the result asks for next, as the single `result` says it.
+        #[serde(skip)]
+        next: RowNext,
+    },
     /// The same result is already on record: skipped.
     AlreadyRecorded { plate: Plate, test: TestKind },
     Refused {
@@ -59,6 +65,32 @@ pub enum RowVerdict {
         #[serde(skip)]
         why: RowRefusal,
     },
+}
+
+/// What a recorded result asks for next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RowNext {
+    #[default]
+    Nothing,
+    /// A positive for a truck on site and not yet isolated.
+    Isolate,
+    /// A positive for a truck that has left: report it (escalate).
+    Report,
+    /// An invalid result: take the sample again.
+    Resample,
+}
+
+impl RowNext {
+    fn of(o: &super::Outcome) -> RowNext {
+        if o.notes.contains(&super::Note::PositiveAfterDeparture) {
+            return RowNext::Report;
+        }
+        match o.proposal {
+            Some(super::Proposal::Isolate { .. }) => RowNext::Isolate,
+            Some(super::Proposal::Resample(_)) => RowNext::Resample,
+            _ => RowNext::Nothing,
+        }
+    }
 }
 
 /// Why a row was refused.
@@ -270,10 +302,11 @@ fn one(w: &mut Writer<'_, '_>, row: &ResultRow) -> Result<RowVerdict, Failed> {
                 w.tx.stay_by_id(s.stay)?
                     .ok_or_else(|| StoreError::Decode(format!("stay {} is missing", s.stay)))?;
             not_before_sample(w, stay.id, s.test, row.time)?;
-            record_result(w, stay, s.test, row.result, Some(row.time))?;
+            let o = record_result(w, stay, s.test, row.result, Some(row.time))?;
             Ok(RowVerdict::Applied {
                 plate: s.plate,
                 test: s.test,
+                next: RowNext::of(&o),
             })
         }
     }
@@ -304,10 +337,11 @@ fn by_plate(w: &mut Writer<'_, '_>, plate: &Plate, row: &ResultRow) -> Result<Ro
         });
     }
     not_before_sample(w, stay.id, test, row.time)?;
-    record_result(w, stay, test, row.result, Some(row.time))?;
+    let o = record_result(w, stay, test, row.result, Some(row.time))?;
     Ok(RowVerdict::Applied {
         plate: plate.clone(),
         test,
+        next: RowNext::of(&o),
     })
 }
 

@@ -40,7 +40,7 @@ use crate::store::{EventMeta, Store, StoreError, Tx};
 pub use action::ActionId;
 pub use arrive::plan;
 pub use import::{
-    ImportMode, ImportReport, ImportRow, ResultRow, RowRefusal, RowVerdict, import_results,
+    ImportMode, ImportReport, ImportRow, ResultRow, RowNext, RowRefusal, RowVerdict, import_results,
 };
 pub use purge::reaches_back as purge_reaches_back;
 pub use refusal::{OpError, Refusal};

@@ -168,6 +168,8 @@ pub fn temp_problem(t: &TextInput) -> Option<Msg> {
         Ok(_) => None,
         Err(TemperatureError::NotANumber(_)) => Some(Msg::ErrTempNumber),
         Err(TemperatureError::OutOfRange(_)) => Some(Msg::ErrTempRange),
+        Err(TemperatureError::NoDecimalPoint(_)) => Some(Msg::ErrTempNoDot),
+        Err(TemperatureError::Fahrenheit(_)) => Some(Msg::ErrTempFahrenheit),
     }
 }
 
