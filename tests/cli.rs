@@ -2265,3 +2265,40 @@ fn results_import_proposes_what_fits_the_truck_and_quotes_site_times() {
     );
     assert!(!said.contains("UTC"), "{said}");
 }
+
+/// A refusal whose way out is a flag names it (found by a new user's try:
+/// "force the departure with a reason" did not say how). A departure the
+/// rules never let be forced names no flag.
+#[test]
+fn refusals_name_the_flag_that_acts_on_them() {
+    let lot = Lot::new();
+    lot.arrive("晋D12345", &[]);
+    lot.refused(
+        &["depart", "晋D12345"],
+        1,
+        "force the departure with a reason (trucklot depart 晋D12345 --force --reason …)",
+    );
+    lot.refused(
+        &["--lang", "zh", "depart", "晋D12345"],
+        1,
+        "（trucklot depart 晋D12345 --force --reason …）",
+    );
+    lot.arrive("晋D22222", &["--temp", "38.5"]);
+    lot.refused(
+        &[
+            "handoff",
+            "晋D22222",
+            "start",
+            "--mode",
+            "escort",
+            "--escort",
+            "交警",
+        ],
+        1,
+        "needs who authorised it (--by NAME)",
+    );
+    lot.ok(&["sample", "晋D22222", "antigen"]);
+    lot.ok(&["result", "晋D22222", "antigen", "positive"]);
+    let (_, err) = lot.fails(&["depart", "晋D22222"], 1);
+    assert!(!err.contains("--force"), "{err}");
+}

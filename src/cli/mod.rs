@@ -90,12 +90,33 @@ fn one_line(s: &str) -> String {
         .join(" ")
 }
 
+/// The flags that act on a refusal whose way out is the operator's to take
+/// (the interface names its keys instead): forcing a departure the rules
+/// let be forced, naming who authorised an escort.
+fn flag_hint(lang: Lang, r: &crate::ops::Refusal) -> String {
+    use crate::domain::stay::RuleRefusal;
+    use crate::ops::Refusal;
+    match r {
+        Refusal::DepartureBlocked { plate, blockers } if blockers.iter().all(|b| b.forceable()) => {
+            say(lang, CliMsg::HintForceDepart, &[plate])
+        }
+        Refusal::Rule(RuleRefusal::EscortNeedsDecider { .. }) => {
+            CliMsg::HintEscortBy.text(lang).to_string()
+        }
+        _ => String::new(),
+    }
+}
+
 impl Failure {
     /// An operation's failure in `lang`: refusals from the catalogue's
     /// templates (`i18n::refusal`), the database's errors from `store`.
     pub fn op(lang: Lang, e: OpError) -> Failure {
         match e {
-            OpError::Refused(_) => Failure::Refused(crate::i18n::refusal::text(lang, &e)),
+            OpError::Refused(ref r) => {
+                let mut text = crate::i18n::refusal::text(lang, &e);
+                text.push_str(&flag_hint(lang, r));
+                Failure::Refused(text)
+            }
             OpError::Invalid(m) => Failure::Usage(say(lang, CliMsg::InvalidInput, &[&m])),
             OpError::Store(s) => Failure::store(lang, s),
             OpError::AlreadyDone {
