@@ -197,6 +197,45 @@ fn pinyin(province: char) -> Option<&'static str> {
     })
 }
 
+/// The provinces' full names in pinyin, upper-case, as an operator may type
+/// the province whose abbreviation's pinyin he does not know (`shanxi` for
+/// 山西, 晋; `shaanxi` for 陕西, 陕, as the official spelling tells them
+/// apart). None reads as a shorter pinyin and a plate: each would leave an
+/// I or an O in the serial, or too many characters.
+const FULL_NAMES: &[(char, &str)] = &[
+    ('京', "BEIJING"),
+    ('津', "TIANJIN"),
+    ('沪', "SHANGHAI"),
+    ('渝', "CHONGQING"),
+    ('冀', "HEBEI"),
+    ('豫', "HENAN"),
+    ('云', "YUNNAN"),
+    ('辽', "LIAONING"),
+    ('黑', "HEILONGJIANG"),
+    ('湘', "HUNAN"),
+    ('皖', "ANHUI"),
+    ('鲁', "SHANDONG"),
+    ('新', "XINJIANG"),
+    ('苏', "JIANGSU"),
+    ('浙', "ZHEJIANG"),
+    ('赣', "JIANGXI"),
+    ('鄂', "HUBEI"),
+    ('桂', "GUANGXI"),
+    ('甘', "GANSU"),
+    ('晋', "SHANXI"),
+    ('蒙', "NEIMENGGU"),
+    ('陕', "SHAANXI"),
+    ('吉', "JILIN"),
+    ('闽', "FUJIAN"),
+    ('贵', "GUIZHOU"),
+    ('粤', "GUANGDONG"),
+    ('青', "QINGHAI"),
+    ('藏', "XIZANG"),
+    ('川', "SICHUAN"),
+    ('宁', "NINGXIA"),
+    ('琼', "HAINAN"),
+];
+
 /// Checks the normalised characters; `raw` is only used for messages.
 fn validate(chars: &[char], raw: &str) -> Result<(), PlateError> {
     let input = || echo(raw);
@@ -340,10 +379,9 @@ impl Plate {
         let norm = normalise(text);
         let opening: Vec<(char, &str)> = PROVINCES
             .chars()
-            .filter_map(|prov| {
-                let py = pinyin(prov)?;
-                norm.starts_with(py).then_some((prov, py))
-            })
+            .filter_map(|prov| Some((prov, pinyin(prov)?)))
+            .chain(FULL_NAMES.iter().copied())
+            .filter(|(_, py)| norm.starts_with(py))
             .collect();
         let leaves_letter = |py: &str| {
             norm.get(py.len()..)
@@ -359,25 +397,36 @@ impl Plate {
         let Some(py) = longest(true).or_else(|| longest(false)) else {
             return Err(err);
         };
-        // The provinces of that pinyin, with the plate the rest makes with
+        // The provinces of a pinyin, with the plate the rest makes with
         // each, or why it makes none.
-        let readings: Vec<Result<Plate, PlateError>> = opening
-            .iter()
-            .filter(|&&(_, p)| p == py)
-            .map(|&(prov, _)| {
-                let chars: Vec<char> = std::iter::once(prov)
-                    .chain(norm[py.len()..].chars())
-                    .collect();
-                validate(&chars, text).map(|()| Plate(chars.iter().collect()))
-            })
-            .collect();
+        let read = |py: &str| -> Vec<Result<Plate, PlateError>> {
+            opening
+                .iter()
+                .filter(|&&(_, p)| p == py)
+                .map(|&(prov, _)| {
+                    let chars: Vec<char> = std::iter::once(prov)
+                        .chain(norm[py.len()..].chars())
+                        .collect();
+                    validate(&chars, text).map(|()| Plate(chars.iter().collect()))
+                })
+                .collect()
+        };
+        let readings = read(py);
         let plates: Vec<&Plate> = readings.iter().filter_map(|r| r.as_ref().ok()).collect();
         if let Some(p) = plates.iter().find(|p| p.0.starts_with(home)) {
             return Ok((*p).clone());
         }
         match plates.as_slice() {
             [p] => Ok((*p).clone()),
-            [] => Err(readings.into_iter().find_map(Result::err).unwrap_or(err)),
+            // No plate: why not, as the longest pinyin reads it (`jin1D2345`
+            // is 晋 and a digit where the letter goes, not 冀N·1D2345).
+            [] => {
+                let longer = longest(false).filter(|l| {
+                    l.len() > py.len() && norm[l.len()..].starts_with(|c: char| c.is_ascii_digit())
+                });
+                let readings = longer.map_or(readings, read);
+                Err(readings.into_iter().find_map(Result::err).unwrap_or(err))
+            }
             several => Err(PlateError::Ambiguous {
                 input: echo(text),
                 provinces: several.iter().filter_map(|p| p.0.chars().next()).collect(),

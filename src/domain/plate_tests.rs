@@ -274,6 +274,13 @@ fn typed_plates_read_the_same_everywhere() {
         ("eA12345", '晋', Ok("鄂A12345")),
         ("jinD1234挂", '晋', Ok("晋D1234挂")),
         ("jinAD12345", '晋', Ok("晋AD12345")),
+        // The province's full name in pinyin, as an operator who does not
+        // know its abbreviation's types it: 山西 and 陕西 told apart.
+        ("shanxi A11118", '晋', Ok("晋A11118")),
+        ("shaanxiA12345", '晋', Ok("陕A12345")),
+        ("hebeiB12345", '晋', Ok("冀B12345")),
+        ("neimengguK12345", '晋', Ok("蒙K12345")),
+        ("guangxiA12345", '晋', Ok("桂A12345")),
         // 晋 and 津 are both JIN: the site's province decides.
         ("jinD12345", '津', Ok("津D12345")),
         ("guiA12345", '桂', Ok("桂A12345")),
@@ -301,6 +308,9 @@ fn typed_plates_read_the_same_everywhere() {
         ("jinD1234O", '晋', Err("character")),
         ("jinD1234使", '晋', Err("suffix")),
         ("jinDA12345", '晋', Err("new_energy")),
+        // A digit where the letter goes: said of JIN's reading, not of a
+        // shorter pinyin's (JI·N·1D2345, a new-energy serial).
+        ("jin1D2345", '晋', Err("letter")),
         ("jin", '晋', Err("length")),
         ("jin\u{200B}D12345", '晋', Err("character")),
         ("jinD12\u{FEFF}345", '晋', Err("character")),
