@@ -386,6 +386,12 @@ fn the_gate_loop_arrive_status_show_move_depart_log() {
     let csv = lot.ok(&["log", "--csv", "--limit", "1"]);
     assert!(csv.starts_with("id,at,operator,terminal,kind,stay,plate,bay,details\r\n"));
     assert_eq!(csv.lines().count(), 2);
+    // None at all is no page of a log that has events: refused, not "no events".
+    lot.refused(
+        &["log", "--limit", "0"],
+        2,
+        "'0' is not a number of events (1 or more)",
+    );
     let human = lot.ok(&["log"]);
     assert!(
         human.contains("晋D12345") && human.contains("moved"),

@@ -1331,10 +1331,18 @@ fn a_truck_back_on_site_still_owes_the_report_of_its_earlier_positive() {
         "{:?}",
         out.events
     );
-    // The gate is told the report is still owed.
+    // The gate is told the report is still owed, and so is the isolation
+    // board: reporting it comes before anything about this stay.
     assert_eq!(out.notes, [Note::ReportOwed]);
     assert_eq!(detail(&lot, T).status, Status::Isolated);
     assert_eq!(alarm(&lot), gone, "back on site: the report is still owed");
+    let next = |lot: &Lot| {
+        let facts = lot.store.clock_facts().unwrap();
+        isolation_board(&facts, &Policy::default(), lot.now())[0]
+            .next
+            .key()
+    };
+    assert_eq!(next(&lot), "report_last_stay");
     let out = lot.ok(escalate());
     assert!(
         matches!(&out.events[0].1, Event::Escalated { stay, .. } if *stay == gone[0]),
@@ -1342,6 +1350,7 @@ fn a_truck_back_on_site_still_owes_the_report_of_its_earlier_positive() {
         out.events
     );
     assert!(alarm(&lot).is_empty());
+    assert_ne!(next(&lot), "report_last_stay");
     // Reported: now the stay on site answers (it is isolated).
     let out = lot.ok(escalate());
     assert!(
@@ -1418,7 +1427,9 @@ fn a_positive_carried_from_the_last_stay_stands_until_a_negative_pcr() {
     lot.advance(Duration::hours(1));
     lot.ok(arrive_op(arrival(T)));
     assert_eq!(detail(&lot, T).status, Status::Isolated);
-    assert_eq!(next(&lot), Some(NextAction::TakeSample));
+    // The report its last stay owes comes first (a sample is next once it
+    // is made, `a_truck_back_on_site_still_owes_…`).
+    assert_eq!(next(&lot), Some(NextAction::ReportLastStay));
     let refused = lot.refused(release());
     assert_eq!(key(&refused), "positive_no_release");
     assert!(
@@ -1431,7 +1442,7 @@ fn a_positive_carried_from_the_last_stay_stands_until_a_negative_pcr() {
     // A negative antigen does not clear it.
     sampled(&mut lot, TestKind::Antigen, TestResult::Negative);
     assert_eq!(key(&lot.refused(release())), "positive_no_release");
-    assert_eq!(next(&lot), Some(NextAction::TakeSample));
+    assert_eq!(next(&lot), Some(NextAction::ReportLastStay));
     // Under escort, authorised: out, and flagged again on its return; the
     // report owed for the first stay's positive is still owed, and said.
     lot.ok(escort_by());
@@ -1447,6 +1458,7 @@ fn a_positive_carried_from_the_last_stay_stands_until_a_negative_pcr() {
     // map no longer marks it positive.
     sampled(&mut lot, TestKind::Pcr, TestResult::Negative);
     assert_ne!(next(&lot), Some(NextAction::TakeSample));
+    assert_eq!(next(&lot), Some(NextAction::ReportLastStay));
     lot.ok(release());
     assert!(!marked_positive(&lot));
     lot.clear_and_depart(T);

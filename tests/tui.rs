@@ -2233,3 +2233,50 @@ fn a_handoff_done_is_not_said_to_let_a_positive_truck_leave() {
     assert!(s.contains("handoff done"), "{s}");
     assert!(!s.contains("may leave"), "{s}");
 }
+
+/// A positive truck let out under its authorised escort: the departure's
+/// confirmation says so, naming the escort and who authorised it (found by
+/// a new user's try: it read as any truck's departure).
+#[test]
+fn the_departure_of_a_positive_truck_names_its_escort() {
+    use trucklot::domain::event::{HandoffMode, TestKind, TestResult};
+    let mut r = Rig::new(Lang::En);
+    r.arrive("晋A22222", Cargo::Other, 36.5, None);
+    let p = Plate::parse("晋A22222").unwrap();
+    r.op(Op::Sample {
+        plate: p.clone(),
+        test: TestKind::Antigen,
+        tube: None,
+        batch: None,
+    });
+    r.op(Op::Result {
+        plate: p.clone(),
+        test: TestKind::Antigen,
+        result: TestResult::Positive,
+    });
+    r.op(Op::Isolate {
+        plate: p.clone(),
+        reason: "positive".into(),
+        bay: None,
+    });
+    r.op(Op::HandoffStart {
+        plate: p.clone(),
+        mode: HandoffMode::Escort,
+        receiver: None,
+        company: None,
+        escort: Some("县交警".into()),
+        by: Some("李主任".into()),
+        bay: None,
+    });
+    r.op(Op::HandoffDone { plate: p });
+    r.go_to("晋A22222");
+    r.press(KeyCode::Char('d'));
+    let s = r.screen(160, 45);
+    assert!(
+        s.contains("positive: leaves under its escort: 县交警 · authorised by 李主任"),
+        "{s}"
+    );
+    let before = r.events();
+    r.press(KeyCode::Enter);
+    assert_eq!(r.events(), before + 1, "{}", r.toast());
+}

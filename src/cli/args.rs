@@ -12,8 +12,8 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use super::values::{
-    EVENT_KINDS, action_id, bay, date, days, demo_speed, optional_text, passenger, phone, plate,
-    plate_or_bay, required_text, target, temperature, time, trucks_per_day, word,
+    EVENT_KINDS, action_id, bay, date, days, demo_speed, limit, optional_text, passenger, phone,
+    plate, plate_or_bay, required_text, target, temperature, time, trucks_per_day, word,
 };
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::event::{HandoffMode, Passenger, ServiceKind, Target, TestKind, TestResult};
@@ -493,8 +493,8 @@ pub struct LogArgs {
     /// Up to this time (same forms as --since)
     #[arg(long, value_name = "T", value_parser = time)]
     pub until: Option<TimeArg>,
-    /// At most N events
-    #[arg(long, value_name = "N")]
+    /// At most N events (1 or more)
+    #[arg(long, value_name = "N", value_parser = limit)]
     pub limit: Option<usize>,
     /// Only events older than event ID: the next page after one that ended at ID
     #[arg(long, value_name = "ID")]

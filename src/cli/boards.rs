@@ -61,6 +61,7 @@ fn next_text(lang: Lang, n: &NextAction, tz: Tz) -> String {
             &[&output::local_hm(*at, tz), note],
         ),
         NextAction::Escalate => plain(CliMsg::NextEscalate),
+        NextAction::ReportLastStay => plain(CliMsg::NextReportLastStay),
         NextAction::TakeSample => plain(CliMsg::NextTakeSample),
         NextAction::Review => plain(CliMsg::NextReview),
         NextAction::ReviewAt { due } => say(lang, CliMsg::NextReviewAt, &[&local(*due, tz)]),

@@ -408,6 +408,14 @@ pub(super) fn days(s: &str) -> Result<u32, ArgError> {
     count(s, max).ok_or_else(|| ArgError::say(CliMsg::BadDays, &[&text::echo(s), &max]))
 }
 
+/// `log --limit`: how many events, one at least (none would print "no
+/// events" of a log that has some).
+pub(super) fn limit(s: &str) -> Result<usize, ArgError> {
+    count(s, u32::MAX)
+        .map(|n| n as usize)
+        .ok_or_else(|| ArgError::say(CliMsg::BadLimit, &[&text::echo(s)]))
+}
+
 /// `--trucks-per-day`: a daily traffic the simulator accepts.
 pub(super) fn trucks_per_day(s: &str) -> Result<u32, ArgError> {
     let max = crate::sim::MAX_TRUCKS_PER_DAY;

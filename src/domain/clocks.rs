@@ -275,6 +275,9 @@ pub enum NextAction {
     AwaitResult { test: TestKind, due: DateTime<Utc> },
     /// A positive result stands: escalate, or hand off under escort.
     Escalate,
+    /// The positive of the truck's last stay, which came back after it
+    /// left, is still to be reported: `escalate` reports it first.
+    ReportLastStay,
     /// Escalated: the decision is awaited.
     AwaitDecision { at: DateTime<Utc>, note: String },
     /// No test since isolation: take a PCR sample.
@@ -320,6 +323,7 @@ impl NextAction {
             NextAction::ChaseResult { .. } => "chase_result",
             NextAction::AwaitResult { .. } => "await_result",
             NextAction::Escalate => "escalate",
+            NextAction::ReportLastStay => "report_last_stay",
             NextAction::TakeSample => "take_sample",
             NextAction::Review => "review",
             NextAction::ReviewAt { .. } => "review_at",
@@ -385,6 +389,14 @@ pub fn isolation_board(
                 NextAction::EscortUnderWay
             } else if i.status == Status::HandoffDone {
                 NextAction::LetOutUnderEscort
+            } else if facts
+                .positives_departed
+                .iter()
+                .any(|(t, _)| t.plate == i.truck.plate && t.stay != i.truck.stay)
+            {
+                // Owed before anything about this stay: the positive truck
+                // went on its way unreported, and is back.
+                NextAction::ReportLastStay
             } else if let Some(&test) = overdue.first() {
                 NextAction::ChaseResult { test }
             } else if let Some((at, note)) = escalated {

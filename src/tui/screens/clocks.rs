@@ -265,6 +265,7 @@ pub(super) fn next_text(sh: &Shared, n: &NextAction) -> String {
             )
         }
         NextAction::Escalate => sh.t(Msg::NextEscalate).to_string(),
+        NextAction::ReportLastStay => sh.t(Msg::NextReportLastStay).to_string(),
         NextAction::WaitForBay => sh.t(Msg::NextWaitForBay).to_string(),
         NextAction::EscortUnderWay => sh.t(Msg::NextEscortUnderWay).to_string(),
         NextAction::LetOutUnderEscort => sh.t(Msg::NextLetOut).to_string(),

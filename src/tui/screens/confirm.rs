@@ -78,7 +78,10 @@ impl Confirm {
         let (title, lines, then) = if blockers.is_empty() {
             (
                 Msg::ConfirmDepart,
-                vec![subject],
+                [Some(subject), escort_line(sh, plate)]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
                 Then::Run(Op::Depart {
                     plate: plate.clone(),
                     force_reason: None,
@@ -204,4 +207,23 @@ impl Layer for Confirm {
         ));
         f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
     }
+}
+
+/// For a positive truck let out (only its done, authorised escort lets it
+/// be): the line that says it leaves under that escort, and whose.
+fn escort_line(sh: &Shared, plate: &Plate) -> Option<String> {
+    let occupant = sh.bay_of_plate(plate).and_then(|b| sh.occupant(b))?;
+    if !occupant.positive {
+        return None;
+    }
+    let mut line = sh.t(Msg::LeavesUnderEscort).to_string();
+    if let Some(d) = sh.detail_of(occupant.stay) {
+        if let Some(to) = &d.handoff_counterpart {
+            line.push_str(&format!(": {to}"));
+        }
+        if let Some(by) = &d.handoff_by {
+            line.push_str(&format!(" · {} {by}", sh.t(Msg::AuthorisedBy)));
+        }
+    }
+    Some(line)
 }
