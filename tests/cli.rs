@@ -2308,3 +2308,42 @@ fn refusals_name_the_flag_that_acts_on_them() {
     let (_, err) = lot.fails(&["depart", "晋D22222"], 1);
     assert!(!err.contains("--force"), "{err}");
 }
+
+/// The command line reads the words as the interface shows and takes them
+/// (found by a new user's try: `--code g`, `disinfect 停车区` and a lab's
+/// `阳性` were refused): a health code by its form letter or in Chinese,
+/// a zone, a test and a result in Chinese, in arguments and in a lab file.
+#[test]
+fn words_are_read_as_the_interface_shows_them() {
+    let lot = Lot::new();
+    for (plate, code) in [("晋D10001", "g"), ("晋D10002", "绿码"), ("晋D10003", "G")] {
+        let a = lot.json(&["arrive", plate, "--temp", "36.5", "--code", code, "--json"]);
+        assert_eq!(a["zone"], "parking", "{code}: {a}");
+    }
+    let a = lot.json(&[
+        "arrive",
+        "晋D10004",
+        "--temp",
+        "36.5",
+        "--code",
+        "黄",
+        "--json",
+    ]);
+    assert_eq!(a["zone"], "isolation", "{a}");
+    assert!(lot.ok(&["disinfect", "停车区"]).contains("parking"));
+    lot.ok(&["sample", "晋D10001", "抗原"]);
+    let file = lot.file(
+        "r.csv",
+        &format!(
+            "sample,test,result,time\n晋D10001,抗原,阴性,{}\n",
+            chrono::Utc::now().to_rfc3339()
+        ),
+    );
+    assert!(lot.ok(&["results", "import", &file]).contains("1 applied"));
+    // Still refused: what is none of them, with the listed values.
+    lot.refused(
+        &["arrive", "晋D10005", "--temp", "36.5", "--code", "purple"],
+        2,
+        "expected green, yellow, red",
+    );
+}

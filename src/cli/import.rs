@@ -12,7 +12,7 @@ use chrono::SubsecRound;
 use serde::Serialize;
 
 use super::output::{self, local, safe, say, wd};
-use super::values::{ArgError, clean_required, dated_time};
+use super::values::{ArgError, Word, clean_required, dated_time};
 use super::{Failure, Setup};
 use crate::domain::event::{TestKind, TestResult};
 use crate::domain::plate::Plate;
@@ -189,14 +189,14 @@ fn parse_row(
     let sample = clean_required("sample", field(0))?;
     let test = match field(1) {
         "" => None,
-        t => Some(t.parse::<TestKind>().map_err(|e| ArgError {
+        t => Some(<TestKind as Word>::read(t).map_err(|e| ArgError {
             en: format!("test: {e}"),
             zh: say(Lang::Zh, CliMsg::BadTest, &[&text::echo(t)]),
         })?),
     };
     let result = match field(2) {
         "" => return Err(bilingual(CliMsg::ResultEmpty, &[])),
-        t => t.parse::<TestResult>().map_err(|e| ArgError {
+        t => <TestResult as Word>::read(t).map_err(|e| ArgError {
             en: format!("result: {e}"),
             zh: say(Lang::Zh, CliMsg::BadResult, &[&text::echo(t)]),
         })?,

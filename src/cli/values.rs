@@ -321,7 +321,7 @@ pub(super) fn plate_or_bay(s: &str) -> Result<PlateOrBay, ArgError> {
 }
 
 pub(super) fn target(s: &str) -> Result<Target, ArgError> {
-    if let Ok(z) = s.parse::<Zone>() {
+    if let Ok(z) = <Zone as Word>::read(s) {
         return Ok(Target::Zone(z));
     }
     BayId::parse(s)
@@ -446,11 +446,37 @@ pub(super) fn date(s: &str) -> Result<NaiveDate, ArgError> {
 }
 
 /// A fixed set of words (the domain's enums), case-insensitive, listed in
-/// help and completions.
+/// help and completions. Each is also read in Chinese, as the interface
+/// shows it (`停车区`, `阳性`, `绿码`), and a health code by the letter the
+/// arrival form takes (`g`, `y`, `r`); those are not listed.
 pub trait Word: Sized + Clone + Send + Sync + 'static {
     fn all() -> &'static [Self];
     fn name(&self) -> &'static str;
     fn parse_word(s: &str) -> Result<Self, String>;
+    /// The other ways the word is typed.
+    fn aliases(&self) -> Vec<&'static str>;
+
+    /// `s` as its name or an alias.
+    fn read(s: &str) -> Result<Self, String> {
+        let t = s.trim();
+        let alias = Self::all()
+            .iter()
+            .find(|w| w.aliases().iter().any(|a| a.eq_ignore_ascii_case(t)));
+        match alias {
+            Some(w) => Ok(w.clone()),
+            None => Self::parse_word(t),
+        }
+    }
+}
+
+/// The letter a health code is typed with in the arrival form.
+fn form_letter(name: &str) -> Option<&'static str> {
+    match name {
+        "green" => Some("g"),
+        "yellow" => Some("y"),
+        "red" => Some("r"),
+        _ => None,
+    }
 }
 
 macro_rules! words {
@@ -464,6 +490,16 @@ macro_rules! words {
             }
             fn parse_word(s: &str) -> Result<Self, String> {
                 s.parse::<$t>()
+            }
+            fn aliases(&self) -> Vec<&'static str> {
+                let zh = crate::i18n::words::word(*self).text(Lang::Zh);
+                let mut out = vec![zh];
+                // "绿码" is also typed "绿".
+                if let Some(colour) = zh.strip_suffix("码") {
+                    out.push(colour);
+                }
+                out.extend(form_letter(self.as_str()));
+                out
             }
         }
     )+};
@@ -479,8 +515,12 @@ words!(
 );
 
 pub(super) fn word<T: Word>() -> impl TypedValueParser<Value = T> {
-    PossibleValuesParser::new(T::all().iter().map(|w| PossibleValue::new(w.name())))
-        .try_map(|s| T::parse_word(&s))
+    PossibleValuesParser::new(
+        T::all()
+            .iter()
+            .map(|w| PossibleValue::new(w.name()).aliases(w.aliases())),
+    )
+    .try_map(|s| T::read(&s))
 }
 
 #[cfg(test)]
