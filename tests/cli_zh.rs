@@ -653,3 +653,33 @@ fn json_and_csv_are_the_same_in_every_language() {
         assert!(header.is_ascii(), "{c:?}: {header}");
     }
 }
+
+/// clap's commonest errors are said in the user's language too (found by a
+/// new user's try: "the following required arguments were not provided"
+/// on a Chinese command line), with its suggestion.
+#[test]
+fn a_missing_argument_or_a_mistyped_option_is_said_in_chinese() {
+    let lot = Lot::new();
+    for (lang, args, said) in [
+        (
+            Lang::Zh,
+            &["arrive", "晋D12345", "--temp", "36.5"][..],
+            "缺少必填参数 --code <CODE>（见 --help）",
+        ),
+        (
+            Lang::Zh,
+            &["arrive", "晋D12345", "--temp", "36.5", "--cod", "g"][..],
+            "无法识别的参数 '--cod'；是否为 --code？（见 --help）",
+        ),
+        (Lang::Zh, &["arive"][..], "未知命令 'arive'；是否为"),
+        (
+            Lang::En,
+            &["arive"][..],
+            "unknown command 'arive'; did you mean",
+        ),
+    ] {
+        let (code, _, err) = lot.output(lang, args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(said), "{args:?}: {err}");
+    }
+}

@@ -344,6 +344,42 @@ pub fn clap_failure(e: clap::Error, lang: Lang) -> Failure {
                 return Failure::Usage(say(lang, CliMsg::NotValidFor, &[&value, &arg, &valid]));
             }
         }
+        // The commonest slips, in `lang` too: a required argument left out,
+        // an option or a command mistyped (with clap's suggestion).
+        ErrorKind::MissingRequiredArgument => {
+            if let Some(ContextValue::Strings(missing)) = e.get(ContextKind::InvalidArg) {
+                return Failure::Usage(say(lang, CliMsg::MissingArgs, &[&missing.join(", ")]));
+            }
+        }
+        ErrorKind::UnknownArgument | ErrorKind::InvalidSubcommand => {
+            let (what, like) = match e.kind() {
+                ErrorKind::UnknownArgument => (ContextKind::InvalidArg, ContextKind::SuggestedArg),
+                _ => (
+                    ContextKind::InvalidSubcommand,
+                    ContextKind::SuggestedSubcommand,
+                ),
+            };
+            if let Some(given) = context(&e, what) {
+                let like = match e.get(like) {
+                    Some(ContextValue::String(s)) => vec![s.clone()],
+                    Some(ContextValue::Strings(v)) => v.clone(),
+                    _ => Vec::new(),
+                };
+                let like = match like.is_empty() {
+                    true => String::new(),
+                    false => say(lang, CliMsg::DidYouMean, &[&like.join(", ")]),
+                };
+                let m = match e.kind() {
+                    ErrorKind::UnknownArgument => CliMsg::UnknownOption,
+                    _ => CliMsg::UnknownCommand,
+                };
+                return Failure::Usage(say(
+                    lang,
+                    CliMsg::SeeHelp,
+                    &[&say(lang, m, &[&text::echo(&given), &like])],
+                ));
+            }
+        }
         _ => {}
     }
     // Everything else: clap's own words, up to the usage block, on one line.
