@@ -2169,3 +2169,34 @@ fn the_previews_ask_the_same_rules_the_operations_follow() {
         None
     );
 }
+
+/// A result still owed by a truck let out by force stays on the clocks
+/// until it comes, and turns overdue like any other (found by a new user's
+/// try: it dropped off the board, so a lost result was never chased, and
+/// a positive in it never reported).
+#[test]
+fn a_result_owed_by_a_truck_that_left_stays_on_the_clocks() {
+    let owed = |lot: &Lot| {
+        let facts = lot.store.clock_facts().unwrap();
+        clocks::clocks(&facts, &lot.policy)
+            .into_iter()
+            .filter(|c| matches!(c.kind, ClockKind::Result { .. }))
+            .map(|c| (c.overdue(lot.now()), c.truck.unwrap()))
+            .map(|(late, t)| (t, late))
+            .collect::<Vec<_>>()
+    };
+    let mut lot = Lot::new();
+    arrive(&mut lot);
+    lot.ok(sample_op(T, TestKind::Antigen));
+    lot.advance(mins(1));
+    lot.ok(force());
+    let clocks_now = owed(&lot);
+    assert_eq!(clocks_now.len(), 1);
+    assert_eq!(clocks_now[0].0.plate.as_str(), T);
+    assert_eq!(clocks_now[0].0.bay, None, "it has left");
+    assert!(!clocks_now[0].1);
+    lot.advance(mins(30));
+    assert!(owed(&lot)[0].1, "overdue like any result");
+    lot.ok(result_op(T, TestKind::Antigen, TestResult::Negative));
+    assert!(owed(&lot).is_empty());
+}

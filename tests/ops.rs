@@ -866,9 +866,11 @@ fn departure_is_refused_with_a_result_pending_unless_forced() {
         d.forced_reason.as_deref(),
         Some("lab closed; result to be phoned to the driver")
     );
-    // A truck gone is no longer on any clock.
+    // Gone, it still owes its result: on the clocks, with no bay, until
+    // the lab answers.
     let facts = lot.store.clock_facts().unwrap();
-    assert!(facts.samples.is_empty());
+    assert_eq!(facts.samples.len(), 1);
+    assert_eq!(facts.samples[0].truck.bay, None);
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod common;
 use chrono::Duration;
 use common::*;
 use trucklot::domain::bay::Zone;
+use trucklot::domain::clocks::ClockKind;
 use trucklot::domain::event::{HandoffMode, ServiceKind, Target, TestKind, TestResult};
 use trucklot::domain::policy::Cargo;
 use trucklot::ops::Op;
@@ -37,7 +38,7 @@ fn the_report_lists_isolations_that_began_before_the_window() {
     lot.advance(Duration::hours(1));
     let to = lot.now();
 
-    let r = lot.store.report(from, to, Duration::minutes(30)).unwrap();
+    let r = lot.store.report(from, to, &lot.policy).unwrap();
     let lines: Vec<_> = r
         .summary
         .isolations
@@ -147,7 +148,7 @@ fn the_report_adds_up_the_window() {
     lot.advance(Duration::hours(7));
     let to = lot.now();
 
-    let r = lot.store.report(from, to, Duration::minutes(30)).unwrap();
+    let r = lot.store.report(from, to, &lot.policy).unwrap();
     let s = &r.summary;
     assert_eq!(s.arrivals_by_cargo.values().sum::<usize>(), 3);
     assert_eq!(s.arrivals_by_cargo[&Cargo::Emergency], 1);
@@ -196,10 +197,46 @@ fn the_report_adds_up_the_window() {
     assert_eq!(occ(&r.end, Zone::Parking), 1);
     assert_eq!(occ(&r.end, Zone::Isolation), 1);
     // 晋D10003's PCR was due 6 h after sampling and is still out.
-    let overdue: Vec<(&str, &str)> = r
+    let overdue: Vec<(&str, &ClockKind)> = r
         .overdue_at_end
         .iter()
-        .map(|o| (o.plate.as_str(), o.what.as_str()))
+        .map(|o| (o.truck.as_ref().map_or("", |t| t.plate.as_str()), &o.kind))
         .collect();
-    assert_eq!(overdue, [("晋D10003", "pcr")]);
+    // The window ends at the log's end: the clocks board's own list, the
+    // zones' disinfection rounds (none recorded) with it.
+    let round = |zone| ClockKind::Disinfection { zone };
+    assert_eq!(
+        overdue,
+        [
+            ("", &round(Zone::Work)),
+            ("", &round(Zone::Living)),
+            ("", &round(Zone::Isolation)),
+            ("", &round(Zone::Handoff)),
+            ("", &round(Zone::Parking)),
+            (
+                "晋D10003",
+                &ClockKind::Result {
+                    test: TestKind::Pcr
+                }
+            )
+        ]
+    );
+    let facts = lot.store.clock_facts().unwrap();
+    let board: Vec<_> = trucklot::domain::clocks::clocks(&facts, &lot.policy)
+        .into_iter()
+        .filter(|c| c.overdue(to))
+        .collect();
+    assert_eq!(r.overdue_at_end, board);
+    // A window that ended before later events: what the log rebuilds of
+    // that moment, the late results.
+    lot.advance(Duration::minutes(1));
+    lot.arrive("晋D10009");
+    let earlier = lot.store.report(from, to, &lot.policy).unwrap();
+    let kinds: Vec<_> = earlier.overdue_at_end.iter().map(|o| &o.kind).collect();
+    assert_eq!(
+        kinds,
+        [&ClockKind::Result {
+            test: TestKind::Pcr
+        }]
+    );
 }

@@ -263,7 +263,7 @@ struct ClockJson<'a> {
 }
 
 /// What a clock is about, for people: "antigen result", "抗原结果".
-fn clock_what(lang: Lang, k: &ClockKind) -> String {
+pub(super) fn clock_what(lang: Lang, k: &ClockKind) -> String {
     match k {
         ClockKind::Result { test } => say(lang, CliMsg::ClockResult, &[&wd(lang, *test)]),
         ClockKind::IsolationReview => CliMsg::ClockReview.text(lang).into(),
@@ -378,7 +378,11 @@ pub(super) fn clocks(
                 remaining(lang, c.remaining(now)),
                 clock_what(lang, &c.kind),
                 plate_of(c),
-                bay_of(c),
+                match (&c.truck, bay_of(c)) {
+                    // A truck's clock with no bay: it has left.
+                    (Some(_), b) if b.is_empty() => CliMsg::BayLeft.text(lang).to_string(),
+                    (_, b) => b,
+                },
             ]);
         }
         if t.is_empty() {

@@ -40,7 +40,7 @@ pub(super) fn report(
     let lang = setup.lang;
     let (from, to) = window(setup, w)?;
     let r = store
-        .report(from, to, setup.config.policy.service_due())
+        .report(from, to, &setup.config.policy)
         .map_err(Failure::reading(setup.lang, store))?;
     match format {
         ReportFormat::Json => output::json(out, &r)?,
@@ -352,7 +352,17 @@ fn markdown(out: &mut dyn Write, r: &Report, tz: Tz, lang: Lang) -> std::io::Res
         writeln!(out, "{}", h(CliMsg::ReportNone))?;
     }
     for o in &r.overdue_at_end {
-        writeln!(out, "- {} {} · {}", o.plate, o.what, local(o.due, tz))?;
+        let plate = o
+            .truck
+            .as_ref()
+            .map(|t| format!("{} ", t.plate))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "- {plate}{} · {}",
+            super::boards::clock_what(lang, &o.kind),
+            local(o.due, tz)
+        )?;
     }
     writeln!(out)?;
     writeln!(out, "## {}", h(CliMsg::ReportHandoffsServices))?;

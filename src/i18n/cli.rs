@@ -286,6 +286,7 @@ catalogue! {
         NotValidFor => ("{0} is not valid for {1}{2}", "{0} 不能用于 {1}{2}"),
         Expected => (" (expected {0})", "（可选：{0}）"),
         EmptyValue => ("an empty value", "空值"),
+        BayLeft => ("(left)", "（已离场）"),
         SeeHelp => ("{0} (see --help)", "{0}（见 --help）"),
         MissingArgs => ("missing {0} (see --help)", "缺少必填参数 {0}（见 --help）"),
         UnknownOption => ("unexpected argument '{0}'{1}", "无法识别的参数 '{0}'{1}"),

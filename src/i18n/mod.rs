@@ -385,6 +385,7 @@ catalogue! {
     PromptAuthorisedBy => ("Authorised by (optional)", "批准人（可选）"),
     PromptAuthorisedByRequired => ("Authorised by (required: under isolation's authority)", "批准人（隔离管理中，必填）"),
     AuthorisedBy => ("authorised by", "批准人"),
+    BayLeft => ("(left)", "(已离场)"),
     LeavesUnderEscort => ("positive: leaves under its escort", "阳性：由护送带离"),
     MenuRecheck => ("Recheck whom?", "复测哪一位？"),
     MenuCorrect => ("Correct which field?", "更正哪一项？"),

@@ -87,7 +87,15 @@ fn carried_test(lang: Lang, test: TestKind, last_stay: bool) -> String {
 /// sample". A key this build does not know is shown as it is.
 pub fn forced_past(lang: Lang, keys: &[String]) -> String {
     let sep = if lang == Lang::Zh { "、" } else { ", " };
+    // The log keeps a key per blocker, so two pending results are the same
+    // key twice: said once.
+    let mut seen = Vec::new();
     keys.iter()
+        .filter(|k| {
+            let first = !seen.contains(k);
+            seen.push(*k);
+            first
+        })
         .map(|k| {
             let m = match k.as_str() {
                 "positive" => Msg::PastPositive,
@@ -367,6 +375,11 @@ mod tests {
                 assert!(!said.contains('_') && !said.is_empty(), "{said}");
             }
         }
+        let twice = ["result_pending".to_string(), "result_pending".to_string()];
+        assert_eq!(
+            forced_past(Lang::En, &twice),
+            forced_past(Lang::En, &twice[..1])
+        );
         let two = ["result_pending".to_string(), "no_sample".to_string()];
         assert_eq!(
             forced_past(Lang::En, &two),

@@ -44,7 +44,7 @@ pub use pg::lot::{is_server, shown as shown_address};
 pub use policy::RecordedPolicy;
 pub use queries::*;
 pub use rebuild::CheckReport;
-pub use report::{OverdueLine, Report};
+pub use report::Report;
 pub use tx::{EventMeta, TubeSample, Tx};
 
 /// The lot's database.

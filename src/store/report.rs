@@ -9,19 +9,12 @@ use super::conn::args;
 use super::past::ZoneAt;
 use super::queries::decode;
 use super::{LogFilter, Result, Store, parse_ts, ts};
+use crate::domain::clocks::{ClockKind, DueItem, TruckRef, clocks};
 use crate::domain::event::{ServiceKind, StayId, TestKind};
 use crate::domain::plate::Plate;
 use crate::domain::policy::Cargo;
+use crate::domain::policy::Policy;
 use crate::domain::report::{IsolationLine, Summary, summarize};
-
-/// Something late when the window ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct OverdueLine {
-    pub plate: Plate,
-    /// `antigen`/`pcr` result, or a `meal`/`water`/`medical` call.
-    pub what: String,
-    pub due: DateTime<Utc>,
-}
 
 /// The report of a window.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -32,17 +25,19 @@ pub struct Report {
     pub end: Vec<ZoneAt>,
     #[serde(flatten)]
     pub summary: Summary,
-    pub overdue_at_end: Vec<OverdueLine>,
+    /// What was overdue when the window ended, as the clocks board says
+    /// it (`Store::overdue_at`).
+    pub overdue_at_end: Vec<DueItem>,
 }
 
 impl Store {
-    /// What happened between `from` and `to` (both included); a service
-    /// call counts as late `service_due` after it was made.
+    /// What happened between `from` and `to` (both included), and what
+    /// was overdue at `to` under `policy`.
     pub fn report(
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-        service_due: Duration,
+        policy: &Policy,
     ) -> Result<Report> {
         let events = self.log(&LogFilter {
             since: Some(from),
@@ -75,37 +70,7 @@ impl Store {
                 })
                 .collect(),
         );
-        let t = ts(to);
-        let mut overdue_at_end = self.db().query(
-            "SELECT s.plate, x.test, x.due_at FROM samples x JOIN stays s ON s.id = x.stay
-              WHERE x.taken_at <= ?1 AND x.due_at < ?1
-                AND (x.result_at IS NULL OR x.result_at > ?1)
-                AND (s.departed_at IS NULL OR s.departed_at > ?1)
-              ORDER BY x.due_at",
-            args![&t],
-            |r| {
-                Ok(OverdueLine {
-                    plate: decode(Plate::parse(r.text(0)?))?,
-                    what: decode(r.text(1)?.parse::<TestKind>())?.to_string(),
-                    due: parse_ts(r.text(2)?)?,
-                })
-            },
-        )?;
-        let late_calls = self.db().query(
-            "SELECT s.plate, c.service, c.requested_at FROM service_calls c
-               JOIN stays s ON s.id = c.stay
-              WHERE c.requested_at <= ?1 AND (c.done_at IS NULL OR c.done_at > ?1)
-              ORDER BY c.requested_at",
-            args![&t],
-            |r| {
-                Ok(OverdueLine {
-                    plate: decode(Plate::parse(r.text(0)?))?,
-                    what: decode(r.text(1)?.parse::<ServiceKind>())?.to_string(),
-                    due: parse_ts(r.text(2)?)? + service_due,
-                })
-            },
-        )?;
-        overdue_at_end.extend(late_calls.into_iter().filter(|l| l.due < to));
+        let overdue_at_end = self.overdue_at(to, policy)?;
         Ok(Report {
             from,
             to,
@@ -114,5 +79,73 @@ impl Store {
             summary,
             overdue_at_end,
         })
+    }
+
+    /// Everything overdue at `to`, as the clocks board has it. When nothing
+    /// was recorded after `to` (the shift under way, or any window ending
+    /// at the log's end), the lot now is the lot then: the clocks' own
+    /// list, every alarm on it. Before that, what the log lets be rebuilt
+    /// of that moment: the results and the service calls that were late.
+    fn overdue_at(&self, to: DateTime<Utc>, policy: &Policy) -> Result<Vec<DueItem>> {
+        let last = self
+            .db()
+            .query_one("SELECT max(at) FROM events", &[], |r| r.opt_string(0))?
+            .map(|t| parse_ts(&t))
+            .transpose()?;
+        if last.is_none_or(|l| l <= to) {
+            let facts = self.clock_facts()?;
+            return Ok(clocks(&facts, policy)
+                .into_iter()
+                .filter(|c| c.overdue(to))
+                .collect());
+        }
+        let t = ts(to);
+        let truck = |r: &super::conn::Row| -> Result<Option<TruckRef>> {
+            Ok(Some(TruckRef {
+                stay: StayId(r.i64(0)?),
+                plate: decode(Plate::parse(r.text(1)?))?,
+                bay: None,
+            }))
+        };
+        let mut overdue = self.db().query(
+            "SELECT s.id, s.plate, x.test, x.taken_at, x.due_at FROM samples x
+               JOIN stays s ON s.id = x.stay
+              WHERE x.taken_at <= ?1 AND x.due_at < ?1
+                AND (x.result_at IS NULL OR x.result_at > ?1)
+              ORDER BY x.due_at",
+            args![&t],
+            |r| {
+                Ok(DueItem {
+                    kind: ClockKind::Result {
+                        test: decode(r.text(2)?.parse::<TestKind>())?,
+                    },
+                    truck: truck(r)?,
+                    started: parse_ts(r.text(3)?)?,
+                    due: parse_ts(r.text(4)?)?,
+                })
+            },
+        )?;
+        let service_due = policy.service_due();
+        let late_calls = self.db().query(
+            "SELECT s.id, s.plate, c.service, c.requested_at FROM service_calls c
+               JOIN stays s ON s.id = c.stay
+              WHERE c.requested_at <= ?1 AND (c.done_at IS NULL OR c.done_at > ?1)
+              ORDER BY c.requested_at",
+            args![&t],
+            |r| {
+                let requested = parse_ts(r.text(3)?)?;
+                Ok(DueItem {
+                    kind: ClockKind::Service {
+                        service: decode(r.text(2)?.parse::<ServiceKind>())?,
+                    },
+                    truck: truck(r)?,
+                    started: requested,
+                    due: requested + service_due,
+                })
+            },
+        )?;
+        overdue.extend(late_calls.into_iter().filter(|c| c.overdue(to)));
+        overdue.sort_by_key(|c| c.due);
+        Ok(overdue)
     }
 }

@@ -514,7 +514,7 @@ pub fn run_effects(app: &mut App, store: &mut Store, ctx: &Ctx<'_>) -> bool {
             Effect::ShowStay(stay) => app.stay_shown(store.stay_detail(stay)),
             Effect::LoadPast(at) => app.past_loaded(at, store.lot_at(at)),
             Effect::LoadReport { from, to } => {
-                app.report_loaded(store.report(from, to, ctx.policy.service_due()))
+                app.report_loaded(store.report(from, to, ctx.policy))
             }
             Effect::Quit => {}
         }

@@ -206,7 +206,7 @@ impl Layer for ClocksBoard {
                             .as_ref()
                             .or_else(|| sh.bay_id_of_plate(&t.plate))
                             .map(|b| b.to_string())
-                            .unwrap_or_default(),
+                            .unwrap_or_else(|| sh.t(Msg::BayLeft).to_string()),
                     ),
                     None => (String::new(), String::new()),
                 };
@@ -227,7 +227,7 @@ impl Layer for ClocksBoard {
 }
 
 /// What a clock is for, in the interface language.
-fn what_text(sh: &Shared, c: &crate::domain::clocks::DueItem) -> String {
+pub(super) fn what_text(sh: &Shared, c: &crate::domain::clocks::DueItem) -> String {
     match &c.kind {
         ClockKind::Result { test } => {
             format!("{} {}", sh.t(Msg::KindResult), sh.t(word(*test)))

@@ -17,7 +17,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{Cmd, Effect, Layer};
 use crate::domain::bay::Zone;
-use crate::domain::event::{ServiceKind, TestKind};
+
 use crate::domain::report::shift_window;
 use crate::i18n::Msg;
 use crate::i18n::words::word;
@@ -314,13 +314,13 @@ impl ReportScreen {
             r.overdue_at_end
                 .iter()
                 .map(|o| {
-                    let what = o
-                        .what
-                        .parse::<TestKind>()
-                        .map(|k| t(word(k)))
-                        .or_else(|_| o.what.parse::<ServiceKind>().map(|k| t(word(k))))
-                        .unwrap_or(o.what.as_str());
-                    format!("{} {what} {}", o.plate, hhmm(sh, o.due))
+                    let plate = o
+                        .truck
+                        .as_ref()
+                        .map(|t| format!("{} ", t.plate))
+                        .unwrap_or_default();
+                    let what = super::clocks::what_text(sh, o);
+                    format!("{plate}{what} {}", hhmm(sh, o.due))
                 })
                 .collect(),
         )));
