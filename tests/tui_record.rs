@@ -292,6 +292,36 @@ fn enter_on_a_departed_truck_shows_its_stay() {
     assert_eq!(r.app.mode(), Mode::Log, "Esc: back to the log");
 }
 
+/// An alarm raised while the shift lead looks at the past still finds
+/// him: the status line counts what is late now; the banner what was then.
+#[test]
+fn the_status_line_keeps_the_alarms_of_now_over_a_past_moment() {
+    use trucklot::domain::event::TestKind;
+    let mut r = Rig::new(start());
+    r.arrive("晋D12345");
+    r.op(Op::Sample {
+        plate: plate("晋D12345"),
+        test: TestKind::Antigen,
+        tube: None,
+        batch: None,
+    });
+    r.advance(Duration::hours(1));
+    // 03:05: the antigen (due 03:15) was not late yet.
+    r.key(KeyCode::Char('t'));
+    r.typed("2026-11-25 03:05");
+    r.key(KeyCode::Enter);
+    assert_eq!(r.app.mode(), Mode::Past);
+    let t = r.screen(160, 45);
+    let top = t.lines().next().unwrap();
+    assert!(top.contains("! 1 overdue"), "now: {top}");
+    assert!(!t.contains("late then"), "{t}");
+    // 03:30: it was late then too, and the banner says so.
+    r.key(KeyCode::Char('t'));
+    r.typed("2026-11-25 03:30");
+    r.key(KeyCode::Enter);
+    assert!(r.screen(160, 45).contains("· 1 late then"));
+}
+
 #[test]
 fn the_lot_at_a_past_moment_shows_a_truck_that_has_left_and_refuses_actions() {
     let mut r = Rig::new(start());
@@ -319,7 +349,15 @@ fn the_lot_at_a_past_moment_shows_a_truck_that_has_left_and_refuses_actions() {
     let t = r.screen(160, 45);
     assert!(t.contains("the lot at 2026-11-25 04:00 — read only"), "{t}");
     assert!(t.contains("晋D12345"), "the panel names it");
-    assert!(t.contains("Parking 2/1200"), "the counts then: {t}");
+    // The map is the lot then; the status line, beside now's clock, the
+    // lot now (found by a new user's try: it mixed now's clock with then's
+    // counts, and hid the alarms raised meanwhile).
+    assert!(t.contains("Parking 停车区 2/1200"), "the map then: {t}");
+    let top = t.lines().next().unwrap();
+    assert!(
+        top.contains("06:00") && top.contains("Parking 1/1200"),
+        "the status line now: {top}"
+    );
     // Every action says why not, and nothing is written.
     for c in ['d', 'm', 'a', 's', 'C', 'L'] {
         r.key(KeyCode::Char(c));

@@ -659,6 +659,7 @@ catalogue! {
     StayDepartedAt => ("departed {at}", "已于 {at} 离场"),
     StayKeys => ("↑↓ scroll · Esc close", "↑↓ 滚动 · Esc 关闭"),
     PastBanner => ("the lot at {t} — read only", "{t} 时的车场 — 只读"),
+    PastOverdueThen => (" · {n} late then", " · 当时超时 {n} 项"),
     PastReadOnly => ("read only: this is the lot at {t} — Esc returns to now", "只读：这是 {t} 时的车场 — 按 Esc 回到现在"),
     PromptPastTime => ("Show the lot at (site time)", "查看车场的时刻（本地时间）"),
     PastFuture => ("that moment has not come yet", "该时刻尚未到来"),

@@ -213,24 +213,35 @@ impl Shared {
         }
     }
 
-    /// What is overdue now; at a past moment, the results overdue then.
+    /// What is overdue now, also while the map shows a past moment: an
+    /// alarm raised meanwhile must still find the operator.
     pub fn overdue(&self) -> usize {
         match self.past {
-            Some(at) => self
-                .snap
+            Some(_) => clocks::overdue_count(
+                &clocks::clocks(&self.live().facts, &self.session.policy),
+                self.now,
+            ),
+            None => clocks::overdue_count(&self.clocks, self.now),
+        }
+    }
+
+    /// At a past moment, the results overdue then (for its banner).
+    pub fn overdue_then(&self) -> Option<usize> {
+        let at = self.past?;
+        Some(
+            self.snap
                 .lot
                 .bays
                 .iter()
                 .filter_map(|b| b.occupant.as_ref())
                 .filter(|o| o.next_due.is_some_and(|d| at > d))
                 .count(),
-            None => clocks::overdue_count(&self.clocks, self.now),
-        }
+        )
     }
 
-    /// Trucks on the holding list: flagged, waiting for an isolation bay.
+    /// Trucks on the holding list now: flagged, waiting for an isolation bay.
     pub fn waiting_for_isolation(&self) -> usize {
-        self.snap
+        self.live()
             .facts
             .isolations
             .iter()

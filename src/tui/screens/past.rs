@@ -71,9 +71,13 @@ impl PastView {
 
     /// The banner over the map: which moment, read only, the keys.
     pub fn banner(sh: &Shared, at: DateTime<Utc>, f: &mut Frame, area: Rect) {
-        let text = sh
+        let mut text = sh
             .t(Msg::PastBanner)
             .replace("{t}", &crate::site_time::show(at, &sh.session.tz));
+        // What was late then; the status line keeps saying what is late now.
+        if let Some(n) = sh.overdue_then().filter(|n| *n > 0) {
+            text.push_str(&sh.t(Msg::PastOverdueThen).replace("{n}", &n.to_string()));
+        }
         let style = if color(sh) {
             Style::new()
                 .fg(Color::Black)

@@ -57,8 +57,9 @@ pub fn status_line(sh: &Shared, f: &mut Frame, area: Rect) {
         _ => sh.layout.name.clone(),
     };
     // Per-zone counts, long form first, short if the line is too narrow.
+    // The lot now, as the clock beside it: a past moment is the map's.
     let counts = |short: bool| -> String {
-        sh.snap
+        sh.live()
             .status
             .iter()
             .map(|z| {
