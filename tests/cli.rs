@@ -2347,3 +2347,31 @@ fn words_are_read_as_the_interface_shows_them() {
         "expected green, yellow, red",
     );
 }
+
+/// With calls of several kinds open, `service … done` must say which: the
+/// oldest, a medical call that holds the truck at the gate, was closed
+/// for a meal delivered (found by a new user's try as a shift lead).
+#[test]
+fn a_service_call_is_closed_by_its_kind_when_several_kinds_are_open() {
+    let lot = Lot::new();
+    lot.arrive("晋D12345", &[]);
+    lot.ok(&["service", "晋D12345", "medical"]);
+    lot.ok(&["service", "晋D12345", "meal"]);
+    lot.refused(
+        &["service", "晋D12345", "done"],
+        1,
+        "has open calls of several kinds (medical, meal): say which is done (trucklot service 晋D12345 done --kind medical)",
+    );
+    lot.refused(
+        &["--lang", "zh", "service", "晋D12345", "done"],
+        1,
+        "请说明完成的是哪一项",
+    );
+    assert!(
+        lot.ok(&["service", "晋D12345", "done", "--kind", "meal"])
+            .contains("meal")
+    );
+    // One kind left: no need to say it.
+    lot.ok(&["service", "晋D12345", "done"]);
+    lot.refused(&["service", "晋D12345", "done"], 1, "no open service call");
+}

@@ -103,6 +103,11 @@ fn flag_hint(lang: Lang, r: &crate::ops::Refusal) -> String {
         Refusal::Rule(RuleRefusal::EscortNeedsDecider { .. }) => {
             CliMsg::HintEscortBy.text(lang).to_string()
         }
+        Refusal::WhichServiceCall { plate, open } => say(
+            lang,
+            CliMsg::HintServiceKind,
+            &[plate, &open.first().map_or("meal", |k| k.as_str())],
+        ),
         _ => String::new(),
     }
 }

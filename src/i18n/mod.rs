@@ -533,6 +533,7 @@ catalogue! {
     RefDepartureBlockedEscortUnderWay => ("{plate} may not leave: {x}", "{plate} 不能离场：{x}；阳性车辆只能由已授权的护送带离：护送接手后请标记交接完成"),
     RefDepartureBlockedIsolateFirst => ("{plate} may not leave: {x}", "{plate} 不能离场：{x}；阳性车辆只能经授权护送离开，而其交接不是：请先隔离，再由授权人安排护送"),
     RefTubeInUse => ("tube {x} is already used", "试管 {x} 已用于 {plate} 的{y}样本"),
+    RefWhichServiceCall => ("{plate} has open calls of several kinds ({x}): say which is done", "{plate} 有多种未完成的呼叫（{x}）：请说明完成的是哪一项"),
     RefNoServiceCallOfKind => ("{plate} has no open {x} call (open: {y})", "{plate} 没有未完成的{x}呼叫（未完成：{y}）"),
     RefUnknownTube => ("no sample has tube id {x}", "没有试管号为 {x} 的样本"),
     RefResultConflict => ("tube {x} result conflict", "试管 {x} 已有{y}结果，文件中为{z}"),

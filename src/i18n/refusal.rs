@@ -286,6 +286,15 @@ fn parts(e: &OpError) -> (Option<Msg>, String, String, String) {
                         .join("、")
                 ),
             ),
+            Refusal::WhichServiceCall { plate, open } => (
+                Some(Msg::RefWhichServiceCall),
+                s(plate),
+                none(),
+                open.iter()
+                    .map(|k| service_word(zh, *k))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            ),
             Refusal::NothingToUndo(op) => (Some(Msg::RefNothingToUndo), none(), none(), op.clone()),
             Refusal::UndoNotLast { event } => (Some(Msg::RefUndoNotLast), none(), none(), s(event)),
             Refusal::UndoDecision { kind } => (

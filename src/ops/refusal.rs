@@ -60,6 +60,11 @@ pub enum Refusal {
         kind: ServiceKind,
         open: Vec<ServiceKind>,
     },
+    #[error("{plate} has open calls of several kinds ({}): say which is done", open.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", "))]
+    WhichServiceCall {
+        plate: Plate,
+        open: Vec<crate::domain::event::ServiceKind>,
+    },
     #[error("nothing to correct: {0}'s record already says that")]
     NothingToCorrect(Plate),
     #[error(

@@ -25,6 +25,19 @@ pub(super) fn done(
     service: Option<ServiceKind>,
 ) -> Result<Outcome, OpError> {
     let stay = w.stay_for(plate, Action::ServiceDone)?;
+    // Which call, when calls of several kinds are open: the oldest would
+    // close a medical call (which holds the truck at the gate) for a meal
+    // delivered.
+    let mut kinds = stay.open_services.clone();
+    kinds.sort();
+    kinds.dedup();
+    if service.is_none() && kinds.len() > 1 {
+        return Err(Refusal::WhichServiceCall {
+            plate: plate.clone(),
+            open: stay.open_services.clone(),
+        }
+        .into());
+    }
     let call =
         w.tx.open_service_call(stay.id, service)?
             .ok_or_else(|| match service {

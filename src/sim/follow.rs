@@ -70,9 +70,9 @@ pub(super) fn recorded(sim: &mut Sim<'_>, step: &Step, out: &Outcome, t: DateTim
             sim.at(d, Step::Depart(n));
         }
         Step::Depart(n) | Step::ForceDepart(n) => departed(sim, n, t),
-        Step::Service(n, _) => {
+        Step::Service(n, service) => {
             let d = t + sim.rng.minutes(5, 35);
-            sim.at(d, Step::ServiceDone(n));
+            sim.at(d, Step::ServiceDone(n, service));
         }
         Step::Close(..) if sim.rng.chance(0.95) => {
             if let Some(bay) = out.bay.clone() {

@@ -216,9 +216,9 @@ fn adopt_stay(sim: &mut Sim<'_>, d: StayDetail, now: DateTime<Utc>) {
             Step::Result(n, sample.test),
         );
     }
-    for _ in d.services.iter().filter(|c| c.done_at.is_none()) {
+    for call in d.services.iter().filter(|c| c.done_at.is_none()) {
         let at = now + sim.rng.minutes(5, 35);
-        sim.at(at, Step::ServiceDone(n));
+        sim.at(at, Step::ServiceDone(n, call.service));
     }
     match d.status {
         Status::Holding => {

@@ -43,7 +43,7 @@ pub(super) enum Step {
     /// kept the truck waiting far too long.
     ForceDepart(usize),
     Service(usize, ServiceKind),
-    ServiceDone(usize),
+    ServiceDone(usize, ServiceKind),
     Disinfect(Zone),
     /// A free bay of the zone is closed, for the reason given.
     Close(Zone, &'static str),
@@ -68,7 +68,7 @@ impl Step {
             | Step::Depart(n)
             | Step::ForceDepart(n)
             | Step::Service(n, _)
-            | Step::ServiceDone(n) => Some(n),
+            | Step::ServiceDone(n, _) => Some(n),
             Step::Day(_) | Step::Disinfect(_) | Step::Close(..) | Step::Open(_) => None,
         }
     }
@@ -180,9 +180,9 @@ pub(super) fn op_for(
             plate: plate(*n),
             service: *service,
         },
-        Step::ServiceDone(n) => Op::ServiceDone {
+        Step::ServiceDone(n, service) => Op::ServiceDone {
             plate: plate(*n),
-            service: None,
+            service: Some(*service),
         },
         Step::Disinfect(zone) => Op::Disinfect {
             target: Target::Zone(*zone),
