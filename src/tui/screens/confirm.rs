@@ -205,7 +205,10 @@ impl Layer for Confirm {
             sh.t(keys),
             Style::new().add_modifier(Modifier::DIM),
         ));
-        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        f.render_widget(
+            Paragraph::new(lines).wrap(Wrap { trim: false }),
+            crate::tui::view::wrap_inside(inner),
+        );
     }
 }
 

@@ -456,7 +456,8 @@ impl Layer for ReportScreen {
         // Scrolling stops with the report's end on the last row, not past
         // it on a blank page. Rows as wrapped to this width, a line that
         // wraps counted one row long (wrapping at words may need it).
-        let width = usize::from(inner.width.max(1));
+        let text = crate::tui::view::wrap_inside(inner);
+        let width = usize::from(text.width.max(1));
         let rows: usize = lines
             .iter()
             .map(|l| match l.width() {
@@ -470,7 +471,7 @@ impl Layer for ReportScreen {
             Paragraph::new(lines)
                 .wrap(Wrap { trim: false })
                 .scroll((self.scroll.min(max), 0)),
-            inner,
+            text,
         );
     }
 }

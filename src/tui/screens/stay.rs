@@ -61,7 +61,7 @@ impl Layer for StayCard {
             Paragraph::new(lines)
                 .wrap(Wrap { trim: false })
                 .scroll((self.scroll, 0)),
-            inner,
+            crate::tui::view::wrap_inside(inner),
         );
     }
 }

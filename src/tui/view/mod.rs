@@ -83,6 +83,18 @@ pub fn too_small(sh: &Shared, f: &mut Frame, area: Rect) {
     );
 }
 
+/// Where text wrapped at words may go in `area` (a frame's inside): all
+/// but its last column. ratatui 0.30's word wrapper can start a
+/// double-width glyph (Chinese) in a line's last column, and its second
+/// half then lands on the cell beyond, the frame (ratatui#2679); the spare
+/// column takes it instead.
+pub fn wrap_inside(area: Rect) -> Rect {
+    Rect {
+        width: area.width.saturating_sub(1).max(1),
+        ..area
+    }
+}
+
 /// A rectangle of `w`×`h` centred in `area`, clipped to it.
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
@@ -253,4 +265,42 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
         }
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+    /// The frame's right side, row by row, after a Chinese line wrapped at
+    /// words inside it, at every width from 20 to 60: whole only when the
+    /// text keeps to `wrap_inside`. (The first half documents ratatui's
+    /// own wrapper: when it stops spilling, `wrap_inside` may go.)
+    #[test]
+    fn wrapped_chinese_never_overwrites_the_frame() {
+        let text = "晋G88888 抗原 15:44 · 晋H99999 送餐 15:44 · 晋H99999 医疗 15:44 · 晋H99991 送水 15:44 · 隔离 24 小时复核";
+        let frame_intact = |narrowed: bool, w: u16| {
+            let mut t = Terminal::new(TestBackend::new(w, 10)).unwrap();
+            t.draw(|f| {
+                let b = Block::default().borders(Borders::ALL);
+                let inner = b.inner(f.area());
+                f.render_widget(b, f.area());
+                let area = if narrowed {
+                    super::wrap_inside(inner)
+                } else {
+                    inner
+                };
+                f.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), area);
+            })
+            .unwrap();
+            let buf = t.backend().buffer();
+            (1..9).all(|y| buf[(w - 1, y)].symbol() == "│")
+        };
+        assert!(
+            (20..60).any(|w| !frame_intact(false, w)),
+            "ratatui wraps wide glyphs within bounds now"
+        );
+        assert!((20..60).all(|w| frame_intact(true, w)));
+    }
 }

@@ -21,7 +21,7 @@ use crate::store::{BayView, StayDetail};
 use crate::tui::bay_state::BayState;
 use crate::tui::shared::Shared;
 use crate::tui::view::person_text;
-use crate::tui::view::{block, color, hhmm, span};
+use crate::tui::view::{block, color, hhmm, span, wrap_inside};
 
 fn bold() -> Style {
     Style::new().add_modifier(Modifier::BOLD)
@@ -73,12 +73,15 @@ pub fn render(sh: &Shared, f: &mut Frame, area: Rect) {
         (None, _) => {}
     }
     if sh.past.is_some() {
-        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+        f.render_widget(
+            Paragraph::new(lines).wrap(Wrap { trim: false }),
+            wrap_inside(body),
+        );
         f.render_widget(
             Paragraph::new(super::super::past::past_keys(sh))
                 .wrap(Wrap { trim: false })
                 .style(Style::new().add_modifier(Modifier::DIM)),
-            keys,
+            wrap_inside(keys),
         );
         f.render_widget(Paragraph::new(legend(sh, false, leg.width as usize)), leg);
         return;
@@ -113,7 +116,10 @@ pub fn render(sh: &Shared, f: &mut Frame, area: Rect) {
             style,
         ));
     }
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }),
+        wrap_inside(body),
+    );
 
     let key_line = match &view.occupant {
         Some(o) => truck_keys(sh, o),
