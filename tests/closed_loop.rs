@@ -1754,6 +1754,15 @@ fn a_positive_trucks_cargo_transfer_is_not_completed() {
     let refused = lot.refused(Op::HandoffDone { plate: plate(T) });
     assert_eq!(key(&refused), "transfer_of_positive");
     assert!(refused.to_string().contains("isolate it"), "{refused}");
+    // Its departure says the same, without also saying to mark the
+    // transfer done (found by a new user's try: the two contradicted).
+    match lot.refused(depart()) {
+        Refusal::DepartureBlocked { blockers, .. } => {
+            let keys: Vec<_> = blockers.iter().map(|b| b.key()).collect();
+            assert_eq!(keys, ["positive"]);
+        }
+        other => panic!("{other:?}"),
+    }
     lot.ok(Op::Isolate {
         plate: plate(T),
         reason: "antigen positive".into(),

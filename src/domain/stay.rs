@@ -543,6 +543,9 @@ pub fn departure_blockers(stay: &StayState, policy: &Policy) -> Vec<Blocker> {
         }
     }
     match stay.status {
+        // A handoff begun before the positive is no way out (the positive
+        // blocker says so: isolate first); "mark it done" would contradict it.
+        Status::Handoff if way_out(&out) == Some(WayOut::IsolateFirst) => {}
         Status::Handoff => out.push(Blocker::HandoffUnderWay),
         Status::HandoffDone => {}
         _ if stay.handoff_required => out.push(Blocker::HandoffRequired),
