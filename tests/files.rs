@@ -118,7 +118,7 @@ fn readers(plate: &'static str) -> Vec<(Vec<&'static str>, &'static str)> {
         (vec!["log", "--plate", plate, "--json"], plate),
         (vec!["clocks"], "disinfect"),
         (vec!["isolation"], "isolation"),
-        (vec!["at", "2099-01-01 00:00"], "the lot at"),
+        (vec!["at", "2026-01-01 00:00"], "the lot at"),
         (vec!["report"], "Shift report"),
         (vec!["policy"], "fever"),
         (vec!["check"], "state matches the log"),

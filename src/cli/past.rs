@@ -39,6 +39,15 @@ pub(super) fn at(
     let t = time
         .resolve(tz)
         .ok_or_else(|| Failure::Usage(say(lang, CliMsg::NoSuchLocalTime, &[&"TIME", &tz])))?;
+    // A moment to come would show the lot now with stays "held" until
+    // then. (The minute under way is now: times are typed to the minute.)
+    if t > output::now() + chrono::Duration::minutes(1) {
+        return Err(Failure::Usage(say(
+            lang,
+            CliMsg::MomentToCome,
+            &[&output::local(t, tz)],
+        )));
+    }
     let past = store
         .lot_at(t)
         .map_err(Failure::reading(setup.lang, store))?;

@@ -39,6 +39,14 @@ pub(super) fn report(
     let tz = setup.config.timezone;
     let lang = setup.lang;
     let (from, to) = window(setup, w)?;
+    // A window not begun would be an empty report that reads as a quiet one.
+    if from > output::now() {
+        return Err(Failure::Usage(say(
+            lang,
+            CliMsg::MomentToCome,
+            &[&local(from, tz)],
+        )));
+    }
     let r = store
         .report(from, to, &setup.config.policy)
         .map_err(Failure::reading(setup.lang, store))?;

@@ -220,6 +220,7 @@ catalogue! {
         UndoDone => ("undone: {0}", "已撤销：{0}"),
         PurgeAsk => ("blank the names, phones, temperatures and health codes of every stay that ended before {0}?", "清除 {0} 之前结束的所有停留的姓名、电话、体温和健康码？"),
         PurgeDone => ("personal data of {0} stays that ended before {1} blanked; counts and the log are kept", "已清除 {1} 之前结束的 {0} 条停留的个人信息；统计与日志保留"),
+        MomentToCome => ("{0} has not come yet", "{0} 尚未到来"),
         PurgeFuture => ("{0} has not come yet: a purge only reaches back", "{0} 尚未到来：清除只能针对过去"),
         PurgeNoSuchTime => ("that local time does not exist in the site's time zone", "该本地时间在场地时区中不存在"),
         ConfirmNeedsYes => ("{0} — this is not a terminal to ask on: add --yes to confirm", "{0}——此处无法询问：确认请加 --yes"),
