@@ -2106,6 +2106,23 @@ fn undo_and_purge_from_the_command_line() {
     assert!(nothing.contains("nothing to purge"), "{nothing}");
     let (_, ask) = lot.fails(&["purge"], 2);
     assert!(ask.contains("--yes"), "{ask}");
+
+    // An action with no details is named without empty brackets; a
+    // sample asked twice reads "an antigen sample".
+    lot.arrive("晋D22222", &[]);
+    lot.ok(&["sample", "晋D22222", "antigen"]);
+    lot.refused(
+        &["sample", "晋D22222", "antigen"],
+        1,
+        "already has an antigen sample",
+    );
+    lot.ok(&["result", "晋D22222", "antigen", "negative"]);
+    lot.ok(&["depart", "晋D22222"]);
+    let out = lot.ok(&["undo", "--yes"]);
+    assert!(
+        out.contains("departed 晋D22222") && !out.contains("()"),
+        "{out}"
+    );
 }
 
 /// A script that sends an action again with the same `--action-id` (its

@@ -1379,6 +1379,8 @@ fn a_typo_is_corrected_from_the_map_and_kept_as_old_and_new() {
     r.typed("晋D11112");
     r.press(KeyCode::Enter);
     assert_eq!(r.events(), before + 1);
+    // The message says what was put right, old and new.
+    assert!(r.toast().contains("晋D11111 → 晋D11112"), "{}", r.toast());
     let log = r
         .store
         .log(&trucklot::store::LogFilter {

@@ -39,7 +39,11 @@ pub(super) fn undo(
                 .map(|p| p.to_string())
                 .unwrap_or_default(),
             &local(target.at, setup.config.timezone),
-            &super::log::summary(lang, &target.event, setup.config.timezone),
+            // Its details in brackets, when it has any.
+            &match super::log::summary(lang, &target.event, setup.config.timezone) {
+                d if d.is_empty() => String::new(),
+                d => say(lang, CliMsg::InBrackets, &[&d]),
+            },
         ],
     );
     confirm(lang, yes, &say(lang, CliMsg::UndoAsk, &[&what]))?;

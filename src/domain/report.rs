@@ -233,6 +233,11 @@ pub fn summarize(events: &[LoggedEvent], cargo_of: impl Fn(StayId) -> Option<Car
             Event::Moved { .. } | Event::Rechecked { .. } | Event::Corrected { .. } => {}
         }
     }
+    // Listed by the time they say, as people read them; the log's order
+    // where two say the same minute (terminals' clocks may differ).
+    s.overrides.sort_by_key(|o| o.at);
+    s.disclosures.sort_by_key(|d| d.0);
+    s.undos.sort_by_key(|u| u.0);
     s
 }
 

@@ -223,7 +223,7 @@ pub enum RuleRefusal {
     InHandoff { plate: Plate },
     #[error("use handoff start to move {plate} into the handoff zone")]
     UseHandoff { plate: Plate },
-    #[error("{plate} already has a {test} sample waiting for its result")]
+    #[error("{plate} already has {} {test} sample waiting for its result", article(*test))]
     SampleAlreadyPending { plate: Plate, test: TestKind },
     #[error("{plate} has no {test} sample waiting for a result")]
     NoPendingSample { plate: Plate, test: TestKind },
@@ -266,6 +266,14 @@ pub enum RuleRefusal {
 }
 
 /// Who a cab of persons 0..=last holds, for a refusal.
+/// "a" or "an" before a test's name: "an antigen sample", "a pcr sample".
+fn article(test: TestKind) -> &'static str {
+    match test {
+        TestKind::Antigen => "an",
+        TestKind::Pcr => "a",
+    }
+}
+
 fn cab_people(last: u8) -> String {
     match last {
         0 => "only the driver, person 0".to_string(),

@@ -176,6 +176,8 @@ fn detail(sh: &Shared, op: &Op, done: &Outcome) -> Option<String> {
         | (Op::Result { .. }, Event::ResultRecorded { .. })
         // Which event was taken back, and what it was.
         | (Op::Undo { .. }, Event::Undone { .. })
+        // What was put right: old → new.
+        | (Op::Correct { .. }, Event::Corrected { .. })
         | (
             Op::Depart {
                 force_reason: Some(_),
