@@ -1067,7 +1067,7 @@ fn arrival_rules() {
                     }
                 },
                 || with(|a| a.temperature = Some(Temperature::new(38.0).unwrap())),
-                Refused("NoFreeBay"),
+                Refused("NowhereToWait"),
             ),
         ],
         Policy::default,
@@ -1562,6 +1562,30 @@ fn a_full_isolation_zone_puts_the_truck_on_hold_and_the_freed_bay_is_proposed() 
             bay: bay("I-01")
         })
     );
+    // First come, first isolated: a flagged truck arriving now does not
+    // take the freed bay from those waiting; it waits behind them (found
+    // by a new user's try). With the work lanes full, it is refused
+    // saying what can be done.
+    lot.ok(arrive_op(arrival("晋D10004")));
+    lot.ok(arrive_op(arrival("晋D10005")));
+    for (p, w) in [("晋D10004", "W-03"), ("晋D10005", "W-04")] {
+        lot.ok(Op::Move {
+            plate: plate(p),
+            to: bay(w),
+        });
+    }
+    let out = lot.ok(fever("晋D10006"));
+    assert_eq!(out.notes, [Note::Holding]);
+    assert_eq!(out.bay.map(|b| b.zone()), Some(Zone::Work));
+    lot.ok(arrive_op(arrival("晋D10007")));
+    lot.ok(Op::Move {
+        plate: plate("晋D10007"),
+        to: bay("W-06"),
+    });
+    assert!(matches!(
+        lot.refused(fever("晋D10008")),
+        Refusal::NowhereToWait
+    ));
     // Confirmed: the truck goes there.
     let out = lot.ok(Op::Isolate {
         plate: plate("晋D10002"),

@@ -468,7 +468,7 @@ fn a_full_zone_has_no_free_bay() {
     }
     assert_eq!(
         lot.refused(arrive_op(with_temp("晋D11111", 38.5))),
-        Refusal::NoFreeBay(Zone::Isolation)
+        Refusal::NowhereToWait
     );
     // The operator can still put it elsewhere, with a reason.
     lot.ok(Op::Arrive {

@@ -528,9 +528,16 @@ fn preview(lot: &mut Lot, op: &Op) -> Option<ArrivalPlan> {
     let positive_before = ops::positive_before(&mut lot.store, &arrival.plate).unwrap();
     let view = lot.lot();
     let free = |i: usize| view.bays[i].occupant.is_none() && view.bays[i].closed.is_none();
+    let waiting = view
+        .bays
+        .iter()
+        .filter_map(|b| b.occupant.as_ref())
+        .any(|o| o.status == trucklot::domain::stay::Status::Holding);
+    let layout = lot.store.layout().clone();
+    let free = trucklot::domain::gate::open_to_arrivals(&layout, free, waiting);
     Some(ops::plan(
         &lot.policy,
-        lot.store.layout(),
+        &layout,
         free,
         arrival,
         positive_before,
@@ -579,6 +586,11 @@ fn same_as_preview(
         Err(OpError::Refused(Refusal::NoFreeBay(z))) => {
             prop_assert_eq!(plan.bay, None, "ops found no bay, the plan did");
             prop_assert_eq!(*z, plan.zone);
+        }
+        // A flagged truck with neither an isolation bay nor a lane to wait in.
+        Err(OpError::Refused(Refusal::NowhereToWait)) => {
+            prop_assert_eq!(plan.bay, None, "ops found no bay, the plan did");
+            prop_assert_eq!(plan.zone, Zone::Isolation);
         }
         // Not a question of bays: the preview has nothing to say.
         Err(OpError::Refused(Refusal::AlreadyOnSite { .. })) => {}

@@ -103,6 +103,7 @@ fn flag_hint(lang: Lang, r: &crate::ops::Refusal) -> String {
         Refusal::Rule(RuleRefusal::EscortNeedsDecider { .. }) => {
             CliMsg::HintEscortBy.text(lang).to_string()
         }
+        Refusal::NowhereToWait => CliMsg::HintOverrideBay.text(lang).to_string(),
         Refusal::WhichServiceCall { plate, open } => say(
             lang,
             CliMsg::HintServiceKind,

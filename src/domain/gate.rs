@@ -49,6 +49,18 @@ pub fn gate_findings(
     findings
 }
 
+/// The bays an arrival may be given: the free ones (`is_free`), but no
+/// isolation bay while trucks wait on the holding list (`waiting`): first
+/// come, first isolated, a freed bay is theirs, and a flagged arrival waits
+/// behind them.
+pub fn open_to_arrivals<'a>(
+    layout: &'a Layout,
+    is_free: impl Fn(usize) -> bool + 'a,
+    waiting: bool,
+) -> impl Fn(usize) -> bool + 'a {
+    move |i| is_free(i) && !(waiting && layout.bays[i].zone == Zone::Isolation)
+}
+
 /// The plan for an arrival whose checks found `findings` (`gate_findings`).
 pub fn plan_arrival(
     layout: &Layout,

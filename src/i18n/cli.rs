@@ -404,6 +404,7 @@ catalogue! {
         RowPlateNeedsTest => ("{0}: a row naming a plate needs its test", "{0}：按车牌记录的行须填写检测类型"),
         HintForceDepart => (" (trucklot depart {0} --force --reason …)", "（trucklot depart {0} --force --reason …）"),
         HintServiceKind => (" (trucklot service {0} done --kind {1})", "（trucklot service {0} done --kind {1}）"),
+        HintOverrideBay => (" (--bay BAY --override-reason R)", "（--bay 车位 --override-reason 原因）"),
         HintEscortBy => (" (--by NAME)", "（--by 姓名）"),
         RowProposeReport => ("; it has left: report this positive (trucklot escalate {0} --note …)", "；已离场：请上报此阳性结果（trucklot escalate {0} --note …）"),
         RowProposeIsolate => ("; propose: isolate (trucklot isolate {0} --reason …)", "；建议：隔离（trucklot isolate {0} --reason …）"),

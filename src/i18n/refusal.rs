@@ -232,6 +232,7 @@ fn parts(e: &OpError) -> (Option<Msg>, String, String, String) {
             }
             Refusal::BayNotClosed(b) => (Some(Msg::RefBayNotClosed), none(), s(b), none()),
             Refusal::NoFreeBay(z) => (Some(Msg::RefNoFreeBay), none(), s(z), none()),
+            Refusal::NowhereToWait => (Some(Msg::RefNowhereToWait), none(), none(), none()),
             Refusal::WrongZone { bay, expected } => (
                 Some(Msg::RefWrongZone),
                 none(),

@@ -8,7 +8,7 @@
 use super::{Note, OpError, Outcome, Refusal, Writer, optional};
 use crate::domain::bay::{BayId, Zone};
 use crate::domain::event::{ArrivalRecord, Event, Passenger};
-use crate::domain::gate::{ArrivalPlan, gate_findings, plan_arrival};
+use crate::domain::gate::{ArrivalPlan, gate_findings, open_to_arrivals, plan_arrival};
 use crate::domain::layout::Layout;
 use crate::domain::plate::Plate;
 use crate::domain::policy::{MAX_PEOPLE, Policy, flags_of};
@@ -129,8 +129,10 @@ pub(super) fn run(
         None => None,
     };
     let free = w.tx.free_mask_all()?;
+    let waiting = w.tx.first_holding()?.is_some();
+    let is_free = open_to_arrivals(layout, |i| free[i], waiting);
     let positive_before = positive_before_in(w.tx, &a.plate)?;
-    let p = plan(w.policy, layout, |i| free[i], &a, positive_before, picked);
+    let p = plan(w.policy, layout, is_free, &a, positive_before, picked);
     let flags = flags_of(&p.findings);
     // Only a picked bay can go against the checks.
     if let (true, None, Some(picked)) = (p.against, &override_reason, bay) {
@@ -145,7 +147,11 @@ pub(super) fn run(
         return Err(Refusal::NothingToOverride.into());
     }
     let Some(i) = p.bay else {
-        return Err(Refusal::NoFreeBay(p.zone).into());
+        return Err(match p.zone {
+            Zone::Isolation => Refusal::NowhereToWait,
+            zone => Refusal::NoFreeBay(zone),
+        }
+        .into());
     };
     let bay = layout.bays[i].id.clone();
     let stay = w.tx.next_stay_id()?;

@@ -27,6 +27,10 @@ pub enum Refusal {
     BayNotClosed(BayId),
     #[error("no free bay in the {0} zone")]
     NoFreeBay(Zone),
+    #[error(
+        "no free isolation bay, and no free work lane for a flagged truck to wait in: pick a free bay of another zone and give the reason (an override)"
+    )]
+    NowhereToWait,
     #[error("bay {bay} is not in the {} zone", zone_list(.expected))]
     WrongZone { bay: BayId, expected: Vec<Zone> },
     #[error("{plate} is already in bay {bay}")]

@@ -435,9 +435,15 @@ impl<'c> Tx<'c> {
     }
 
     /// The truck that has waited longest on the holding list, if any.
+    /// Found among the stays under isolation's authority (their partial
+    /// index: a holding stay was flagged, so has `isolated_at`, and is
+    /// neither released nor gone), not by reading every stay ever.
     pub fn first_holding(&self) -> Result<Option<Plate>> {
         let p = self.db().query_opt(
-            "SELECT plate FROM stays WHERE status = 'holding' ORDER BY arrived_at, id LIMIT 1",
+            "SELECT plate FROM stays
+              WHERE isolated_at IS NOT NULL AND released_at IS NULL AND departed_at IS NULL
+                AND status = 'holding'
+              ORDER BY arrived_at, id LIMIT 1",
             &[],
             |r| r.string(0),
         )?;

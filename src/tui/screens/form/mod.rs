@@ -19,7 +19,7 @@ pub use self::state::ArrivalForm;
 use super::menu::{Menu, MenuPick};
 use super::pick_bay::{PickBay, PickPurpose};
 use super::{Cmd, Effect, Layer, Screen};
-use crate::domain::gate::{ArrivalPlan, gate_findings, plan_arrival};
+use crate::domain::gate::{ArrivalPlan, gate_findings, open_to_arrivals, plan_arrival};
 use crate::domain::plate::Plate;
 use crate::i18n::Msg;
 use crate::i18n::words::word;
@@ -33,7 +33,11 @@ impl ArrivalForm {
     /// `plan_arrival` on what has been measured before that.
     fn compute_plan(&self, sh: &Shared) -> ArrivalPlan {
         let (policy, layout) = (&sh.session.policy, &sh.layout);
-        let is_free = |i: usize| sh.is_free(i);
+        let is_free = open_to_arrivals(
+            layout,
+            |i: usize| sh.is_free(i),
+            sh.waiting_for_isolation() > 0,
+        );
         let positive_before = self.positive_before();
         match self.record() {
             Some(r) => ops::plan(policy, layout, is_free, &r, positive_before, self.picked),
