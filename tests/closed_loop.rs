@@ -2233,3 +2233,22 @@ fn a_result_owed_by_a_truck_that_left_stays_on_the_clocks() {
     lot.ok(result_op(T, TestKind::Antigen, TestResult::Negative));
     assert!(owed(&lot).is_empty());
 }
+
+/// A result is not recorded before its sample was taken: with another
+/// terminal's clock ahead, the log would have the answer before the
+/// question (found by a new user's try on the demo, whose clock runs ahead).
+#[test]
+fn a_result_before_its_sample_is_refused() {
+    let mut lot = Lot::new();
+    arrive(&mut lot);
+    lot.ok(sample_op(T, TestKind::Antigen));
+    lot.advance(-mins(10));
+    let before = lot.events();
+    assert!(matches!(
+        lot.refused(result_op(T, TestKind::Antigen, TestResult::Negative)),
+        Refusal::ResultBeforeSample { .. }
+    ));
+    assert_eq!(lot.events(), before);
+    lot.advance(mins(11));
+    lot.ok(result_op(T, TestKind::Antigen, TestResult::Negative));
+}

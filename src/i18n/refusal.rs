@@ -233,6 +233,16 @@ fn parts(e: &OpError) -> (Option<Msg>, String, String, String) {
             Refusal::BayNotClosed(b) => (Some(Msg::RefBayNotClosed), none(), s(b), none()),
             Refusal::NoFreeBay(z) => (Some(Msg::RefNoFreeBay), none(), s(z), none()),
             Refusal::NowhereToWait => (Some(Msg::RefNowhereToWait), none(), none(), none()),
+            Refusal::ResultBeforeSample { plate, taken, now } => (
+                Some(Msg::RefResultBeforeSample),
+                s(plate),
+                none(),
+                format!(
+                    "{}\u{1f}{}",
+                    taken.format("%Y-%m-%d %H:%M UTC"),
+                    now.format("%Y-%m-%d %H:%M UTC")
+                ),
+            ),
             Refusal::WrongZone { bay, expected } => (
                 Some(Msg::RefWrongZone),
                 none(),

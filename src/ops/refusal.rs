@@ -31,6 +31,15 @@ pub enum Refusal {
         "no free isolation bay, and no free work lane for a flagged truck to wait in: pick a free bay of another zone and give the reason (an override)"
     )]
     NowhereToWait,
+    #[error(
+        "{plate}'s sample was taken at {} by this lot's log, after this terminal's clock ({}): check the clocks of the terminals",
+        taken.format("%Y-%m-%d %H:%M UTC"), now.format("%Y-%m-%d %H:%M UTC")
+    )]
+    ResultBeforeSample {
+        plate: Plate,
+        taken: chrono::DateTime<chrono::Utc>,
+        now: chrono::DateTime<chrono::Utc>,
+    },
     #[error("bay {bay} is not in the {} zone", zone_list(.expected))]
     WrongZone { bay: BayId, expected: Vec<Zone> },
     #[error("{plate} is already in bay {bay}")]

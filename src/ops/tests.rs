@@ -64,6 +64,19 @@ pub(super) fn result(
     let stay =
         w.tx.stay_awaiting(plate, test)?
             .ok_or_else(|| Refusal::NotOnSite(plate.clone()))?;
+    // A result now, for a sample this terminal's clock says was taken
+    // later (another terminal's clock runs ahead): the log would have the
+    // answer before the question. Refused, as a lab file's row is.
+    if let Some(taken) = w.tx.pending_taken_at(stay.id, test)?
+        && w.meta.at < taken
+    {
+        return Err(Refusal::ResultBeforeSample {
+            plate: plate.clone(),
+            taken,
+            now: w.meta.at,
+        }
+        .into());
+    }
     record_result(w, stay, test, result, None)
 }
 
