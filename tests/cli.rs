@@ -2400,3 +2400,25 @@ fn a_service_call_is_closed_by_its_kind_when_several_kinds_are_open() {
     lot.ok(&["service", "晋D12345", "done"]);
     lot.refused(&["service", "晋D12345", "done"], 1, "no open service call");
 }
+
+/// A plate corrected at the gate is still found by the one first typed,
+/// as lab sheets and notes carry it (found by a new user's try: `show` of
+/// the old plate said it had never been on site).
+#[test]
+fn show_finds_a_truck_by_the_plate_it_was_corrected_from() {
+    let lot = Lot::new();
+    lot.arrive("晋A11111", &[]);
+    lot.ok(&["correct", "晋A11111", "--plate", "晋A11112"]);
+    let shown = lot.ok(&["show", "晋A11111"]);
+    assert!(
+        shown.starts_with("晋A11111 was corrected to 晋A11112:") && shown.contains("stay 1"),
+        "{shown}"
+    );
+    let j = lot.json(&["show", "晋A11111", "--json"]);
+    assert_eq!(j["stay"]["plate"], "晋A11112");
+    // Corrected back: the plate is its own again, no redirection.
+    lot.ok(&["correct", "晋A11112", "--plate", "晋A11111"]);
+    let shown = lot.ok(&["show", "晋A11111"]);
+    assert!(!shown.contains("was corrected to"), "{shown}");
+    lot.refused(&["show", "晋A99999"], 1, "has never been on site");
+}

@@ -272,13 +272,28 @@ pub(super) fn show(
     let lang = setup.lang;
     let (bay, stay) = match target {
         PlateOrBay::Plate(p) => {
-            let id = store
+            let (id, corrected) = match store
                 .stay_of_plate(p)
                 .map_err(Failure::reading(lang, store))?
-                .ok_or_else(|| Failure::Refused(say(lang, CliMsg::NeverOnSite, &[p])))?;
+            {
+                Some(id) => (id, false),
+                // A plate corrected since: found by the one first typed.
+                None => store
+                    .stay_once_plate(p)
+                    .map_err(Failure::reading(lang, store))?
+                    .map(|id| (id, true))
+                    .ok_or_else(|| Failure::Refused(say(lang, CliMsg::NeverOnSite, &[p])))?,
+            };
             let d = store
                 .stay_detail(id)
                 .map_err(Failure::reading(setup.lang, store))?;
+            if let (true, false, Some(d)) = (corrected, json, &d) {
+                writeln!(
+                    out,
+                    "{}",
+                    say(lang, CliMsg::PlateCorrectedTo, &[p, &d.plate])
+                )?;
+            }
             let bay = match d.as_ref().and_then(|d| d.bay.clone()) {
                 Some(b) => Some(bay_json(store, lang, &b)?),
                 None => None,

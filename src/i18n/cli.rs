@@ -125,6 +125,7 @@ catalogue! {
         ProposeIsolateWaiting => ("propose: an isolation bay is free: isolate {0} (waiting for isolation) in {1} (trucklot isolate {0} --bay {1} --reason …)", "建议：隔离车位已空出：将 {0}（等待隔离）隔离到 {1}（trucklot isolate {0} --bay {1} --reason …）"),
         // show
         NeverOnSite => ("{0} has never been on site", "{0} 从未在场"),
+        PlateCorrectedTo => ("{0} was corrected to {1}:", "{0} 已更正为 {1}："),
         NoPlateMatches => ("no truck on site or that left matches '{0}'", "没有在场或已离场的车辆与 '{0}' 相符"),
         PlatesMatch => ("'{0}' matches several trucks: {1}; give more of the plate", "'{0}' 与多辆车相符：{1}；请输入更完整的车牌"),
         BayLine => ("bay {0} ({1}): {2}{3}", "车位 {0}（{1}）：{2}{3}"),

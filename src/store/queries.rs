@@ -393,6 +393,27 @@ impl Store {
     /// Every plate that has left and is not on site now, with its latest
     /// stay and when it left, most recent first: what search offers besides
     /// the trucks on the map.
+    /// The stay whose plate was corrected away from `plate` (the latest
+    /// such), if its plate is not `plate` again: a plate corrected at the
+    /// gate is still found by the one first typed, on lab sheets and in
+    /// people's notes. Read from the corrections' events (their kind's
+    /// index), whose details keep the old plate beside the new.
+    pub fn stay_once_plate(&self, plate: &Plate) -> Result<Option<StayId>> {
+        let old = format!("%\"old\":\"{}\"%", plate.as_str());
+        let stay = self
+            .db()
+            .query_opt(
+                "SELECT e.stay FROM events e JOIN stays s ON s.id = e.stay
+                  WHERE e.kind = 'corrected' AND e.details LIKE '%\"field\":\"plate\"%'
+                    AND e.details LIKE ?1 AND s.plate <> ?2
+                  ORDER BY e.id DESC LIMIT 1",
+                args![old, plate.as_str()],
+                |r| r.opt_i64(0),
+            )?
+            .flatten();
+        Ok(stay.map(StayId))
+    }
+
     /// The plates of every truck on site: in a bay, or on the holding list
     /// waiting for one.
     pub fn on_site_plates(&self) -> Result<Vec<Plate>> {
