@@ -2199,25 +2199,9 @@ fn an_arrival_says_when_its_suggested_bay_was_taken_meanwhile() {
     assert!(t.starts_with('✓') && !t.contains("meanwhile"), "{t}");
 }
 
-/// The panel never tells the operator a truck may leave that the rules
-/// hold: an escort nobody authorised, done after the antigen came back
-/// positive, leaves the truck positive, and its status says only that the
-/// handoff is done.
-#[test]
-fn a_handoff_done_is_not_said_to_let_a_positive_truck_leave() {
-    use trucklot::domain::event::{HandoffMode, TestKind, TestResult};
-    let mut r = Rig::new(Lang::En);
-    r.arrive("晋A22222", Cargo::Other, 36.5, None);
-    let p = Plate::parse("晋A22222").unwrap();
-    r.op(Op::HandoffStart {
-        plate: p.clone(),
-        mode: HandoffMode::Escort,
-        receiver: None,
-        company: None,
-        escort: Some("县交警".into()),
-        by: None,
-        bay: None,
-    });
+/// An antigen sampled and come back positive.
+fn positive_antigen(r: &mut Rig, p: &Plate) {
+    use trucklot::domain::event::{TestKind, TestResult};
     r.op(Op::Sample {
         plate: p.clone(),
         test: TestKind::Antigen,
@@ -2229,6 +2213,32 @@ fn a_handoff_done_is_not_said_to_let_a_positive_truck_leave() {
         test: TestKind::Antigen,
         result: TestResult::Positive,
     });
+}
+
+/// An escort by the county traffic police, authorised by `by`.
+fn escort(p: &Plate, by: Option<&str>) -> Op {
+    Op::HandoffStart {
+        plate: p.clone(),
+        mode: trucklot::domain::event::HandoffMode::Escort,
+        receiver: None,
+        company: None,
+        escort: Some("县交警".into()),
+        by: by.map(str::to_string),
+        bay: None,
+    }
+}
+
+/// The panel never tells the operator a truck may leave that the rules
+/// hold: an escort nobody authorised, done after the antigen came back
+/// positive, leaves the truck positive, and its status says only that the
+/// handoff is done.
+#[test]
+fn a_handoff_done_is_not_said_to_let_a_positive_truck_leave() {
+    let mut r = Rig::new(Lang::En);
+    r.arrive("晋A22222", Cargo::Other, 36.5, None);
+    let p = Plate::parse("晋A22222").unwrap();
+    r.op(escort(&p, None));
+    positive_antigen(&mut r, &p);
     r.op(Op::HandoffDone { plate: p });
     r.go_to("晋A22222");
     let s = r.screen(160, 45);
@@ -2241,35 +2251,16 @@ fn a_handoff_done_is_not_said_to_let_a_positive_truck_leave() {
 /// a new user's try: it read as any truck's departure).
 #[test]
 fn the_departure_of_a_positive_truck_names_its_escort() {
-    use trucklot::domain::event::{HandoffMode, TestKind, TestResult};
     let mut r = Rig::new(Lang::En);
     r.arrive("晋A22222", Cargo::Other, 36.5, None);
     let p = Plate::parse("晋A22222").unwrap();
-    r.op(Op::Sample {
-        plate: p.clone(),
-        test: TestKind::Antigen,
-        tube: None,
-        batch: None,
-    });
-    r.op(Op::Result {
-        plate: p.clone(),
-        test: TestKind::Antigen,
-        result: TestResult::Positive,
-    });
+    positive_antigen(&mut r, &p);
     r.op(Op::Isolate {
         plate: p.clone(),
         reason: "positive".into(),
         bay: None,
     });
-    r.op(Op::HandoffStart {
-        plate: p.clone(),
-        mode: HandoffMode::Escort,
-        receiver: None,
-        company: None,
-        escort: Some("县交警".into()),
-        by: Some("李主任".into()),
-        bay: None,
-    });
+    r.op(escort(&p, Some("李主任")));
     r.op(Op::HandoffDone { plate: p });
     r.go_to("晋A22222");
     r.press(KeyCode::Char('d'));
