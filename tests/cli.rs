@@ -2422,3 +2422,17 @@ fn show_finds_a_truck_by_the_plate_it_was_corrected_from() {
     assert!(!shown.contains("was corrected to"), "{shown}");
     lot.refused(&["show", "晋A99999"], 1, "has never been on site");
 }
+
+/// A lot's recorded policy that differs from this terminal's is said so
+/// truthfully with no config file too (found by a new user's try: it
+/// spoke of a config.toml that did not exist).
+#[test]
+fn a_recorded_policy_that_differs_names_the_terminal_defaults() {
+    let lot = Lot::new();
+    lot.ok(&["policy", "set", "fever_c=37.5"]);
+    let shown = lot.ok(&["policy"]);
+    assert!(
+        shown.contains("this terminal's own policy (its config.toml [policy], or the defaults without one) differs from the lot's"),
+        "{shown}"
+    );
+}

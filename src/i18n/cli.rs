@@ -211,7 +211,7 @@ catalogue! {
         PolicyFromConfig => ("the lot records no policy: this terminal applies its config's (record it with: trucklot policy set --from-config):", "本场未记录规则：本终端使用配置文件中的规则（记录之：trucklot policy set --from-config）："),
         PolicySet => ("the lot's policy is now:", "本场规则已更新为："),
         PolicyUnchanged => ("the lot's policy already says that: nothing recorded", "本场规则已是如此：未记录"),
-        PolicyDiffers => ("note: this terminal's config.toml [policy] differs from the lot's; the lot's applies", "注意：本终端 config.toml 的 [policy] 与本场记录不同，以本场记录为准"),
+        PolicyDiffers => ("note: this terminal's own policy (its config.toml [policy], or the defaults without one) differs from the lot's; the lot's applies", "注意：本终端自己的规则（config.toml 的 [policy]，无配置文件时为默认值）与本场记录不同，以本场记录为准"),
         BadActionId => ("'{0}' is not an action id (expected a UUID, e.g. 0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b)", "'{0}' 不是操作编号（应为 UUID，例如 0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b）"),
         ActionIdOneAction => ("--action-id names one action; results import and the interface make their own", "--action-id 只用于单个操作；结果导入和界面会自行编号"),
         AlreadyDone => ("action {0} was already done (event {1}, {2}): nothing was recorded twice", "操作 {0} 已完成（事件 {1}，{2}）：没有重复记录"),
