@@ -2416,6 +2416,12 @@ fn show_finds_a_truck_by_the_plate_it_was_corrected_from() {
     );
     let j = lot.json(&["show", "晋A11111", "--json"]);
     assert_eq!(j["stay"]["plate"], "晋A11112");
+    // Its log too.
+    let log = lot.ok(&["log", "--plate", "晋A11111"]);
+    assert!(
+        log.starts_with("晋A11111 was corrected to 晋A11112:") && log.contains("arrived"),
+        "{log}"
+    );
     // Corrected back: the plate is its own again, no redirection.
     lot.ok(&["correct", "晋A11112", "--plate", "晋A11111"]);
     let shown = lot.ok(&["show", "晋A11111"]);

@@ -374,8 +374,32 @@ pub(super) fn log(
             crate::ops::Refusal::UnknownBay(bay.clone()).into(),
         ));
     }
+    // A plate corrected since is still found by the one first typed: its
+    // truck's events, said so (not in JSON or CSV, whose rows say it).
+    let mut plate = a.plate.clone();
+    if let Some(p) = &a.plate
+        && store
+            .stay_of_plate(p)
+            .map_err(Failure::reading(setup.lang, store))?
+            .is_none()
+        && let Some(stay) = store
+            .stay_once_plate(p)
+            .map_err(Failure::reading(setup.lang, store))?
+        && let Some(d) = store
+            .stay_detail(stay)
+            .map_err(Failure::reading(setup.lang, store))?
+    {
+        if !a.format.json && !a.format.csv {
+            writeln!(
+                out,
+                "{}",
+                say(lang, CliMsg::PlateCorrectedTo, &[p, &d.plate])
+            )?;
+        }
+        plate = Some(d.plate);
+    }
     let filter = LogFilter {
-        plate: a.plate.clone(),
+        plate,
         bay: a.bay.clone(),
         zone: a.zone,
         kind: a.kind.clone(),
