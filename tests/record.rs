@@ -282,7 +282,7 @@ fn purge_blanks_personal_data_and_keeps_the_counts_and_check() {
     let t_report = lot.now();
     let report_before = lot
         .store
-        .report(t0() - Duration::hours(1), t_report, &lot.policy)
+        .report(t0() - Duration::hours(1), t_report, &lot.policy, false)
         .unwrap();
     let status_before = lot.store.status().unwrap();
 
@@ -345,7 +345,7 @@ fn purge_blanks_personal_data_and_keeps_the_counts_and_check() {
     // Counts are kept: the report and the zones say the same.
     let report_after = lot
         .store
-        .report(t0() - Duration::hours(1), t_report, &lot.policy)
+        .report(t0() - Duration::hours(1), t_report, &lot.policy, false)
         .unwrap();
     assert_eq!(
         report_after.summary.arrivals_by_cargo,

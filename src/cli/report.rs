@@ -38,6 +38,7 @@ pub(super) fn report(
 ) -> Result<(), Failure> {
     let tz = setup.config.timezone;
     let lang = setup.lang;
+    let now = output::now();
     let (from, to) = window(setup, w)?;
     // A window not begun would be an empty report that reads as a quiet one.
     if from > output::now() {
@@ -48,7 +49,7 @@ pub(super) fn report(
         )));
     }
     let r = store
-        .report(from, to, &setup.config.policy)
+        .report(from, to, &setup.config.policy, to >= now)
         .map_err(Failure::reading(setup.lang, store))?;
     match format {
         ReportFormat::Json => output::json(out, &r)?,

@@ -32,12 +32,14 @@ pub struct Report {
 
 impl Store {
     /// What happened between `from` and `to` (both included), and what
-    /// was overdue at `to` under `policy`.
+    /// was overdue at `to` under `policy`; `ends_now`: the window is the
+    /// shift under way, up to this moment.
     pub fn report(
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
         policy: &Policy,
+        ends_now: bool,
     ) -> Result<Report> {
         let events = self.log(&LogFilter {
             since: Some(from),
@@ -70,7 +72,7 @@ impl Store {
                 })
                 .collect(),
         );
-        let overdue_at_end = self.overdue_at(to, policy)?;
+        let overdue_at_end = self.overdue_at(to, policy, ends_now)?;
         Ok(Report {
             from,
             to,
@@ -81,18 +83,27 @@ impl Store {
         })
     }
 
-    /// Everything overdue at `to`, as the clocks board has it. When nothing
-    /// was recorded after `to` (the shift under way, or any window ending
-    /// at the log's end), the lot now is the lot then: the clocks' own
-    /// list, every alarm on it. Before that, what the log lets be rebuilt
-    /// of that moment: the results and the service calls that were late.
-    fn overdue_at(&self, to: DateTime<Utc>, policy: &Policy) -> Result<Vec<DueItem>> {
-        let last = self
-            .db()
-            .query_one("SELECT max(at) FROM events", &[], |r| r.opt_string(0))?
-            .map(|t| parse_ts(&t))
-            .transpose()?;
-        if last.is_none_or(|l| l <= to) {
+    /// Everything overdue at `to`, as the clocks board has it. For a
+    /// window that ends now, or after which nothing was recorded, the lot
+    /// now is the lot then: the clocks' own list, every alarm on it (also
+    /// when another terminal records something while the report is read).
+    /// Before that, what the log lets be rebuilt of that moment: the
+    /// results and the service calls that were late.
+    fn overdue_at(
+        &self,
+        to: DateTime<Utc>,
+        policy: &Policy,
+        ends_now: bool,
+    ) -> Result<Vec<DueItem>> {
+        let nothing_after = || -> Result<bool> {
+            let last = self
+                .db()
+                .query_one("SELECT max(at) FROM events", &[], |r| r.opt_string(0))?
+                .map(|t| parse_ts(&t))
+                .transpose()?;
+            Ok(last.is_none_or(|l| l <= to))
+        };
+        if ends_now || nothing_after()? {
             let facts = self.clock_facts()?;
             return Ok(clocks(&facts, policy)
                 .into_iter()

@@ -513,8 +513,8 @@ pub fn run_effects(app: &mut App, store: &mut Store, ctx: &Ctx<'_>) -> bool {
             } => app.log_loaded(store.log(&filters.query(before, limit))),
             Effect::ShowStay(stay) => app.stay_shown(store.stay_detail(stay)),
             Effect::LoadPast(at) => app.past_loaded(at, store.lot_at(at)),
-            Effect::LoadReport { from, to } => {
-                app.report_loaded(store.report(from, to, ctx.policy))
+            Effect::LoadReport { from, to, ends_now } => {
+                app.report_loaded(store.report(from, to, ctx.policy, ends_now))
             }
             Effect::Quit => {}
         }

@@ -106,6 +106,8 @@ pub enum Effect {
     LoadReport {
         from: chrono::DateTime<chrono::Utc>,
         to: chrono::DateTime<chrono::Utc>,
+        /// The window ends now (the shift under way).
+        ends_now: bool,
     },
     Quit,
 }

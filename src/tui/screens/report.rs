@@ -59,6 +59,7 @@ impl ReportScreen {
         Cmd::Effect(Effect::LoadReport {
             from: self.from,
             to: self.end.min(sh.now),
+            ends_now: self.end > sh.now,
         })
     }
 
