@@ -378,12 +378,8 @@ pub(super) fn log(
     // truck's events, said so (not in JSON or CSV, whose rows say it).
     let mut plate = a.plate.clone();
     if let Some(p) = &a.plate
-        && store
-            .stay_of_plate(p)
-            .map_err(Failure::reading(setup.lang, store))?
-            .is_none()
-        && let Some(stay) = store
-            .stay_once_plate(p)
+        && let Some((stay, true)) = store
+            .stay_named(p)
             .map_err(Failure::reading(setup.lang, store))?
         && let Some(d) = store
             .stay_detail(stay)

@@ -97,7 +97,9 @@ fn flag_hint(lang: Lang, r: &crate::ops::Refusal) -> String {
     use crate::domain::stay::RuleRefusal;
     use crate::ops::Refusal;
     match r {
-        Refusal::DepartureBlocked { plate, blockers } if blockers.iter().all(|b| b.forceable()) => {
+        Refusal::DepartureBlocked { plate, blockers }
+            if crate::domain::stay::may_be_forced(blockers) =>
+        {
             say(lang, CliMsg::HintForceDepart, &[plate])
         }
         Refusal::Rule(RuleRefusal::EscortNeedsDecider { .. }) => {

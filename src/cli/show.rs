@@ -272,18 +272,11 @@ pub(super) fn show(
     let lang = setup.lang;
     let (bay, stay) = match target {
         PlateOrBay::Plate(p) => {
-            let (id, corrected) = match store
-                .stay_of_plate(p)
+            // A plate corrected since is found by the one first typed.
+            let (id, corrected) = store
+                .stay_named(p)
                 .map_err(Failure::reading(lang, store))?
-            {
-                Some(id) => (id, false),
-                // A plate corrected since: found by the one first typed.
-                None => store
-                    .stay_once_plate(p)
-                    .map_err(Failure::reading(lang, store))?
-                    .map(|id| (id, true))
-                    .ok_or_else(|| Failure::Refused(say(lang, CliMsg::NeverOnSite, &[p])))?,
-            };
+                .ok_or_else(|| Failure::Refused(say(lang, CliMsg::NeverOnSite, &[p])))?;
             let d = store
                 .stay_detail(id)
                 .map_err(Failure::reading(setup.lang, store))?;

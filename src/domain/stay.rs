@@ -103,6 +103,18 @@ impl StayState {
         u8::try_from(self.checks.len()).unwrap_or(u8::MAX)
     }
 
+    /// The kinds of the open service calls, each once, the oldest call's
+    /// first: which calls "done" may mean.
+    pub fn open_kinds(&self) -> Vec<ServiceKind> {
+        let mut kinds: Vec<ServiceKind> = Vec::new();
+        for k in &self.open_services {
+            if !kinds.contains(k) {
+                kinds.push(*k);
+            }
+        }
+        kinds
+    }
+
     /// The latest result of `test`, if it has one.
     pub fn latest(&self, test: TestKind) -> Option<TestResult> {
         self.results
@@ -563,6 +575,13 @@ pub fn departure_blockers(stay: &StayState, policy: &Policy) -> Vec<Blocker> {
         out.push(Blocker::MedicalCall);
     }
     out
+}
+
+/// Whether a reason may force the departure past these blockers: every
+/// one of them can be overridden (a positive never can). The one answer
+/// the operation, its dialogs and the command line's hint all ask.
+pub fn may_be_forced(blockers: &[Blocker]) -> bool {
+    blockers.iter().all(|b| b.forceable())
 }
 
 /// The way out named by the blockers' positive, if one stands: then no

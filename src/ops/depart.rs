@@ -20,7 +20,7 @@ pub(super) fn run(
         w.tx.open_stay(plate)?
             .ok_or_else(|| Refusal::NotOnSite(plate.clone()))?;
     let blockers = departure_blockers(&stay, w.policy);
-    let may_force = blockers.iter().all(|b| b.forceable());
+    let may_force = crate::domain::stay::may_be_forced(&blockers);
     if !blockers.is_empty() && (forced.is_none() || !may_force) {
         return Err(Refusal::DepartureBlocked {
             plate: plate.clone(),

@@ -28,12 +28,7 @@ pub(super) fn done(
     // Which call, when calls of several kinds are open: the oldest would
     // close a medical call (which holds the truck at the gate) for a meal
     // delivered.
-    let mut kinds: Vec<ServiceKind> = Vec::new();
-    for k in &stay.open_services {
-        if !kinds.contains(k) {
-            kinds.push(*k);
-        }
-    }
+    let kinds = stay.open_kinds();
     if service.is_none() && kinds.len() > 1 {
         return Err(Refusal::WhichServiceCall {
             plate: plate.clone(),

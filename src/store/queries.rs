@@ -393,6 +393,15 @@ impl Store {
     /// Every plate that has left and is not on site now, with its latest
     /// stay and when it left, most recent first: what search offers besides
     /// the trucks on the map.
+    /// The stay `plate` names: its latest, or else (`true`) the one whose
+    /// plate was corrected away from it (`stay_once_plate`).
+    pub fn stay_named(&self, plate: &Plate) -> Result<Option<(StayId, bool)>> {
+        if let Some(id) = self.stay_of_plate(plate)? {
+            return Ok(Some((id, false)));
+        }
+        Ok(self.stay_once_plate(plate)?.map(|id| (id, true)))
+    }
+
     /// The stay whose plate was corrected away from `plate` (the latest
     /// such), if its plate is not `plate` again: a plate corrected at the
     /// gate is still found by the one first typed, on lab sheets and in

@@ -142,7 +142,7 @@ pub fn op_done(
             let forceable = matches!(
                 &e,
                 OpError::Refused(Refusal::DepartureBlocked { blockers, .. })
-                    if blockers.iter().all(|b| b.forceable())
+                    if crate::domain::stay::may_be_forced(blockers)
             );
             out.push(Cmd::error(crate::i18n::refusal::text(sh.session.lang, &e)));
             if let (

@@ -56,6 +56,10 @@ pub struct Shared {
     /// The lot as it is now, kept (and kept current) while `snap` shows
     /// the past.
     live: Option<Snapshot>,
+    /// The clocks of the lot now, kept while `snap` shows the past (the
+    /// status line's alarm), computed when the present is read, not per
+    /// frame.
+    live_clocks: Vec<DueItem>,
     /// On a demo lot, how many times as fast as real time it lives (the
     /// badge on the status line); `None` on a real lot.
     pub demo: Option<u32>,
@@ -102,6 +106,7 @@ impl Shared {
             viewport: (u16::MAX, u16::MAX),
             past: None,
             live: None,
+            live_clocks: Vec::new(),
             demo: None,
         };
         sh.derive();
@@ -152,6 +157,7 @@ impl Shared {
     pub(super) fn set_snapshot(&mut self, snap: Snapshot) {
         if self.past.is_some() {
             // The past stays on screen; the present is kept for Esc.
+            self.live_clocks = clocks::clocks(&snap.facts, &self.session.policy);
             self.live = Some(snap);
             return;
         }
@@ -169,6 +175,9 @@ impl Shared {
             self.live = Some(live);
         }
         self.past = Some(at);
+        if self.live_clocks.is_empty() {
+            self.live_clocks = std::mem::take(&mut self.clocks);
+        }
         self.clocks = Vec::new();
         self.detail = None;
         self.derive();
@@ -177,6 +186,7 @@ impl Shared {
     /// Back to the lot as it is now.
     pub(super) fn leave_past(&mut self) {
         self.past = None;
+        self.live_clocks.clear();
         if let Some(live) = self.live.take() {
             self.set_snapshot(live);
         }
@@ -216,13 +226,11 @@ impl Shared {
     /// What is overdue now, also while the map shows a past moment: an
     /// alarm raised meanwhile must still find the operator.
     pub fn overdue(&self) -> usize {
-        match self.past {
-            Some(_) => clocks::overdue_count(
-                &clocks::clocks(&self.live().facts, &self.session.policy),
-                self.now,
-            ),
-            None => clocks::overdue_count(&self.clocks, self.now),
-        }
+        let now = match self.past {
+            Some(_) => &self.live_clocks,
+            None => &self.clocks,
+        };
+        clocks::overdue_count(now, self.now)
     }
 
     /// At a past moment, the results overdue then (for its banner).

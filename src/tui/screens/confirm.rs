@@ -87,7 +87,7 @@ impl Confirm {
                     force_reason: None,
                 }),
             )
-        } else if blockers.iter().all(|b| b.forceable()) {
+        } else if crate::domain::stay::may_be_forced(blockers) {
             (
                 Msg::ConfirmDepartBlocked,
                 vec![subject.clone(), sh.t(Msg::DepartForceHint).to_string()],

@@ -259,7 +259,7 @@ pub fn with_state(
             };
             Menu::push(title, subject, options)
         }
-        Action::Service => service_menu(sh, subject, plate, &state.open_services),
+        Action::Service => service_menu(sh, subject, plate, state.open_kinds()),
         _ => return Vec::new(),
     };
     vec![cmd]
@@ -269,18 +269,12 @@ pub fn with_state(
 /// marked done, by its kind: closing the oldest (the command line's default)
 /// could close a medical call when the meal was delivered, and an open
 /// medical call is what holds a truck at the gate.
-fn service_menu(sh: &Shared, subject: String, plate: Plate, open: &[ServiceKind]) -> Cmd {
+fn service_menu(sh: &Shared, subject: String, plate: Plate, kinds: Vec<ServiceKind>) -> Cmd {
     let mut options: Vec<MenuOption> = ServiceKind::ALL
         .iter()
         .copied()
         .map(|k| option(service_key(k), word(k), MenuPick::Service(plate.clone(), k)))
         .collect();
-    let mut kinds: Vec<ServiceKind> = Vec::new();
-    for k in open {
-        if !kinds.contains(k) {
-            kinds.push(*k);
-        }
-    }
     match kinds.as_slice() {
         [] => {}
         [k] => options.push(MenuOption {
