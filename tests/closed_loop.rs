@@ -2241,12 +2241,25 @@ fn a_result_before_its_sample_is_refused() {
     let mut lot = Lot::new();
     arrive(&mut lot);
     lot.ok(sample_op(T, TestKind::Antigen));
-    lot.advance(-mins(10));
+    // Within the minute two laptops' clocks may differ: the result is
+    // still after its sample.
+    lot.advance(-Duration::seconds(30));
     let before = lot.events();
     assert!(matches!(
         lot.refused(result_op(T, TestKind::Antigen, TestResult::Negative)),
         Refusal::ResultBeforeSample { .. }
     ));
+    assert_eq!(lot.events(), before);
+    // Further behind, any write is refused, a forced departure too (found
+    // by a new user's try on a demo lot, whose clock runs ahead: it failed
+    // with the database's raw CHECK message).
+    lot.advance(-mins(10));
+    for op in [
+        result_op(T, TestKind::Antigen, TestResult::Negative),
+        force(),
+    ] {
+        assert!(matches!(lot.refused(op), Refusal::ClockBehind { .. }));
+    }
     assert_eq!(lot.events(), before);
     lot.advance(mins(11));
     lot.ok(result_op(T, TestKind::Antigen, TestResult::Negative));

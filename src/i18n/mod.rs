@@ -511,6 +511,7 @@ catalogue! {
     RefBayClosed => ("bay {bay} is closed ({x})", "车位 {bay} 已关闭（{x}）"),
     RefBayNotClosed => ("bay {bay} is not closed", "车位 {bay} 未关闭"),
     RefResultBeforeSample => ("{plate}'s sample was taken at {x} by this lot's log, after this terminal's clock ({y}): check the clocks of the terminals", "{plate} 的样本按记录采于 {x}，晚于本终端时钟（{y}）：请核对各终端的时钟"),
+    RefClockBehind => ("this terminal's clock ({x}) is behind the lot's latest record ({y}): check the clocks of the terminals (a demo lot lives ahead of real time: act on it in its interface)", "本终端时钟（{x}）早于本场最新记录（{y}）：请核对各终端的时钟（演示车场的时间快于实际时间：请在其界面中操作）"),
     RefNowhereToWait => ("no free isolation bay, and no free work lane for a flagged truck to wait in: pick a free bay of another zone and give the reason (an override)", "隔离区无空位，供待隔离车辆等候的工作区车道也已满：请选择其他区的空车位并填写原因（强制安排）"),
     RefNoFreeBay => ("no free bay in the {bay} zone", "{bay} 区无空闲车位"),
     RefWrongZone => ("bay {bay} is not in the {x} zone", "车位 {bay} 不在{x}"),

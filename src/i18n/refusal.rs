@@ -233,6 +233,16 @@ fn parts(e: &OpError) -> (Option<Msg>, String, String, String) {
             Refusal::BayNotClosed(b) => (Some(Msg::RefBayNotClosed), none(), s(b), none()),
             Refusal::NoFreeBay(z) => (Some(Msg::RefNoFreeBay), none(), s(z), none()),
             Refusal::NowhereToWait => (Some(Msg::RefNowhereToWait), none(), none(), none()),
+            Refusal::ClockBehind { now, last } => (
+                Some(Msg::RefClockBehind),
+                none(),
+                none(),
+                format!(
+                    "{}\u{1f}{}",
+                    now.format("%Y-%m-%d %H:%M UTC"),
+                    last.format("%Y-%m-%d %H:%M UTC")
+                ),
+            ),
             Refusal::ResultBeforeSample { plate, taken, now } => (
                 Some(Msg::RefResultBeforeSample),
                 s(plate),

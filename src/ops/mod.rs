@@ -253,6 +253,15 @@ pub fn execute_action(
                 kind,
             });
         }
+        // A terminal whose clock is behind the lot's log would write events
+        // before those already recorded: a departure before the result
+        // that came after it, a stretch in a bay that ends before it began.
+        // A minute's difference between laptops is let be.
+        if let Some(last) = tx.latest_event_at()?
+            && meta.at < last - chrono::Duration::minutes(1)
+        {
+            return Err(Refusal::ClockBehind { now: meta.at, last }.into());
+        }
         let mut w = Writer {
             tx,
             meta: &meta,

@@ -32,6 +32,14 @@ pub enum Refusal {
     )]
     NowhereToWait,
     #[error(
+        "this terminal's clock ({}) is behind the lot's latest record ({}): check the clocks of the terminals (a demo lot lives ahead of real time: act on it in its interface)",
+        now.format("%Y-%m-%d %H:%M UTC"), last.format("%Y-%m-%d %H:%M UTC")
+    )]
+    ClockBehind {
+        now: chrono::DateTime<chrono::Utc>,
+        last: chrono::DateTime<chrono::Utc>,
+    },
+    #[error(
         "{plate}'s sample was taken at {} by this lot's log, after this terminal's clock ({}): check the clocks of the terminals",
         taken.format("%Y-%m-%d %H:%M UTC"), now.format("%Y-%m-%d %H:%M UTC")
     )]

@@ -434,6 +434,14 @@ impl<'c> Tx<'c> {
         )
     }
 
+    /// When the latest event of the log happened (its time index's last).
+    pub fn latest_event_at(&self) -> Result<Option<DateTime<Utc>>> {
+        self.db()
+            .query_one("SELECT max(at) FROM events", &[], |r| r.opt_string(0))?
+            .map(|t| super::parse_ts(&t))
+            .transpose()
+    }
+
     /// The truck that has waited longest on the holding list, if any.
     /// Found among the stays under isolation's authority (their partial
     /// index: a holding stay was flagged, so has `isolated_at`, and is
